@@ -1,0 +1,67 @@
+/** Header pairs in arrival order, duplicates kept, names as the sender wrote them. */
+export type HeaderPairs = Array<[name: string, value: string]>;
+
+/** A request exactly as it came off the socket. The body stays bytes from socket to delivery. */
+export interface RawRequest {
+  method: string;
+  /** Path and query as the sender sent them (`/webhooks/stripe?x=1`). */
+  url: string;
+  headers: HeaderPairs;
+  body: Buffer;
+  /** Unix milliseconds. */
+  receivedAt: number;
+}
+
+/** What `events list` shows: valid, invalid, missing (no signature header), unverified (no provider or no secret). */
+export type VerificationStatus = "valid" | "invalid" | "missing" | "unverified";
+
+export interface Verification {
+  status: VerificationStatus;
+  /** A machine reason (`no_matching_signature`, `timestamp_too_old`, ...) or null when valid. */
+  reason: string | null;
+  /** A hint in plain words for a person, when one helps. */
+  hint?: string | null;
+}
+
+export type Via = "tunnel" | "local";
+export type Rejection = "too_large";
+export type DeliveryKind = "forward" | "replay" | "check" | "send";
+
+export interface CapturedEvent extends RawRequest {
+  id: string;
+  remoteAddress: string | null;
+  via: Via;
+  provider: string | null;
+  verification: Verification;
+  rejected: Rejection | null;
+  bodySize: number;
+  bodySha256: string;
+  /** The public URL the request arrived on, when it came through the tunnel (URL-signing schemes need it). */
+  publicUrl: string | null;
+  /** The target the event was first forwarded to, if any. */
+  target: string | null;
+}
+
+export interface DeliveryAttempt {
+  eventId: string;
+  kind: DeliveryKind;
+  /** Groups the attempts of one delivery (retries), and tells duplicates apart. */
+  deliveryId: string;
+  /** 1 for the first attempt of a delivery, 2 for its first retry, ... */
+  attempt: number;
+  target: string;
+  method: string;
+  /** The handler's status, or null when it gave no answer. */
+  status: number | null;
+  /** null, "timeout", or an error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...). */
+  error: string | null;
+  durationMs: number;
+  /** Unix milliseconds when the attempt started. */
+  startedAt: number;
+  responseHeaders: HeaderPairs;
+  /** The first bytes of the response body (capped); `responseSize` is the true size. */
+  responseBody: Buffer;
+  responseSize: number;
+  /** Unix milliseconds when the schedule meant to send it (retries). */
+  plannedAt?: number | null;
+}
