@@ -26,6 +26,11 @@ export interface SignOutput {
   headers: HeaderPairs;
   /** Set only when the scheme changes the URL (Twilio adds `bodySHA256=` for JSON bodies). */
   url?: string;
+  /**
+   * Set only by the rare schemes that carry the signature inside the body (Mailgun's `signature`
+   * object): the body with the signature fields written in. Every other scheme leaves the body alone.
+   */
+  body?: Buffer;
 }
 
 export interface VerifyRequest {

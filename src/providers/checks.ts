@@ -1,0 +1,44 @@
+import type { VerifyReason } from "./types.js";
+
+/**
+ * Whether `timestamp` (unix seconds) is acceptable at `now` within `toleranceSec`. Most senders'
+ * SDKs only reject old timestamps (stripe-node, @slack/bolt); Standard Webhooks rejects both
+ * directions. Returns the failure reason or null.
+ */
+export function checkTimestamp(
+  timestamp: number,
+  now: number,
+  toleranceSec: number | null,
+  rejectsFuture: boolean,
+): VerifyReason | null {
+  if (toleranceSec === null) return null;
+  if (now - timestamp > toleranceSec) return "timestamp_too_old";
+  if (rejectsFuture && timestamp - now > toleranceSec) return "timestamp_too_new";
+  return null;
+}
+
+/** Throws the TypeError the Provider contract asks for when a caller passes an empty secret. */
+export function assertSecrets(secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    if (typeof secret !== "string" || secret.length === 0) {
+      throw new TypeError("hooktape: a webhook secret must be a non-empty string");
+    }
+  }
+}
+
+/** The hint for a signature that matches none of the secrets, in the manner of stripe-node `Webhooks.ts`. */
+export function mismatchHint(secrets: readonly string[]): string {
+  if (secrets.some((s) => s.trim() !== s)) {
+    return "the secret has leading/trailing whitespace — copy it again without spaces or newlines";
+  }
+  return "the body differs from what was signed — was it re-serialised? (verify the raw bytes) — or the secret is not this endpoint's";
+}
+
+export function timestampHint(reason: VerifyReason, timestamp: number, now: number): string | undefined {
+  if (reason === "timestamp_too_old") return `signed ${now - timestamp}s before now — a replay, or check the clock (or pass --now / --tolerance)`;
+  if (reason === "timestamp_too_new") return `signed ${timestamp - now}s in the future — check the clock`;
+  return undefined;
+}
+
+export const HEX_RE = /^[0-9a-f]+$/i;
+export const DIGITS_RE = /^\d+$/;

@@ -1,0 +1,51 @@
+import { createHmac } from "node:crypto";
+import { findHeader, keepOrDefault } from "./headers.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import type { Provider } from "./types.js";
+
+// https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries —
+// `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; the legacy `X-Hub-Signature: sha1=<hex>`
+// is still sent and is checked when it is the only one present.
+const DOCS = "https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries";
+
+const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> = {
+  id: "github",
+  name: "GitHub",
+  docs: DOCS,
+  headers: ["x-hub-signature-256", "x-hub-signature", "x-github-event", "x-github-delivery"],
+  // Meta and Bitbucket use the same signature headers; X-GitHub-Event is what tells GitHub apart.
+  detect: (headers) => findHeader(headers, "x-github-event") !== undefined,
+  encoding: "hex",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [
+    keepOrDefault(input.headers, "X-GitHub-Event", "ping"),
+    keepOrDefault(input.headers, "X-GitHub-Delivery", input.id),
+    keepOrDefault(input.headers, "User-Agent", "GitHub-Hookshot/hooktape"),
+  ],
+  // https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries — GitHub does
+  // not redeliver failed deliveries automatically; they can be redelivered by hand within 3 days.
+  retry: { delaysSec: [], docs: "https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries" },
+  // https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks — respond within 10 s.
+  deadlineMs: 10_000,
+};
+
+const legacy = defineHmacScheme({ ...common, signatureHeader: "X-Hub-Signature", algorithm: "sha1", prefix: "sha1=" });
+const current = defineHmacScheme({
+  ...common,
+  signatureHeader: "X-Hub-Signature-256",
+  algorithm: "sha256",
+  prefix: "sha256=",
+  extraHeaders: (input) => [
+    ["X-Hub-Signature", `sha1=${createHmac("sha1", input.secret).update(input.body).digest("hex")}`],
+    ...(common.extraHeaders?.(input) ?? []),
+  ],
+});
+
+export const github: Provider = {
+  ...current,
+  verify(request, secrets, options) {
+    const useLegacy =
+      findHeader(request.headers, "x-hub-signature-256") === undefined && findHeader(request.headers, "x-hub-signature") !== undefined;
+    return (useLegacy ? legacy : current).verify(request, secrets, options);
+  },
+};

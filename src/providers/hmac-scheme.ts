@@ -1,0 +1,246 @@
+import { createHmac } from "node:crypto";
+import type { HeaderPairs } from "../core/types.js";
+import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
+import { safeEqual } from "./compare.js";
+import { findHeader } from "./headers.js";
+import {
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type SignInput,
+  type SignOutput,
+  type VerifyOptions,
+  type VerifyReason,
+  type VerifyRequest,
+  type VerifyResult,
+} from "./types.js";
+
+export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
+export type SignatureEncoding = "hex" | "base64";
+/** How a scheme writes its timestamp: unix seconds, unix milliseconds, or an ISO 8601 / RFC 3339 string. */
+export type TimestampUnit = "s" | "ms" | "iso";
+
+/** What a scheme may sign, with the timestamp exactly as it appears on the wire. */
+export interface SignedMessage {
+  body: Buffer;
+  timestamp: string;
+  id: string;
+  url: string;
+  method: string;
+}
+
+/** The signature header, parsed: candidate signatures (several during a rotation) and a timestamp carried in it. */
+export interface ParsedSignature {
+  signatures: string[];
+  timestamp?: string | undefined;
+}
+
+export type TimestampSource =
+  | { in: "header"; header: string; unit: TimestampUnit }
+  | { in: "signature"; unit: TimestampUnit }
+  /** Inside the body (Linear's `webhookTimestamp`); optional: a body without it is not time-checked. */
+  | { in: "body"; read: (body: Buffer) => string | undefined; unit: TimestampUnit };
+
+/** One declarative HMAC scheme. Most providers are nothing more than one of these. */
+export interface HmacSchemeSpec {
+  id: string;
+  name: string;
+  docs: string;
+  /** Lower-case header names that identify a delivery; the first is the signature header. */
+  headers: readonly string[];
+  /** Default: the signature header is present. */
+  detect?: (headers: HeaderPairs) => boolean;
+  /** The signature header as the provider spells it. */
+  signatureHeader: string;
+  algorithm: HmacAlgorithm;
+  encoding: SignatureEncoding;
+  /** Prefix of the signature value (`sha256=`), used by the default parse/format. */
+  prefix?: string;
+  /** Key bytes from the secret; default the literal string. Null: the secret is not a usable key. */
+  key?: (secret: string) => Buffer | string | null;
+  parse?: (value: string) => ParsedSignature | null;
+  format?: (signature: string, timestamp: string) => string;
+  timestamp?: TimestampSource;
+  toleranceSec?: number | null;
+  rejectsFuture?: boolean;
+  /** Header carrying a signed message id (Twitch-Eventsub-Message-Id). */
+  idHeader?: string;
+  /** True when the URL the sender called is signed; verify then needs options.url or an absolute request URL. */
+  signsUrl?: boolean;
+  content: (message: SignedMessage) => ReadonlyArray<string | Buffer>;
+  /** The other headers a real delivery carries (event name, delivery id), kept from the input when present. */
+  extraHeaders?: (input: SignInput) => HeaderPairs;
+  retry: RetryPolicy;
+  deadlineMs: number;
+}
+
+/** Encodes unix seconds the way a scheme writes them. */
+export function formatTimestamp(seconds: number, unit: TimestampUnit): string {
+  if (unit === "s") return String(seconds);
+  if (unit === "ms") return String(seconds * 1000);
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** Unix seconds from a wire timestamp, or NaN when it is malformed. */
+export function parseTimestamp(raw: string, unit: TimestampUnit): number {
+  if (unit === "iso") return Date.parse(raw) / 1000;
+  if (!DIGITS_RE.test(raw)) return Number.NaN;
+  return unit === "s" ? Number(raw) : Number(raw) / 1000;
+}
+
+/** The URL a URL-signing scheme checks: the one the caller names, else the request's own when absolute. */
+export function signedUrlOf(request: VerifyRequest, options: VerifyOptions): string | undefined {
+  if (options.url) return options.url;
+  return /^https?:\/\//i.test(request.url) ? request.url : undefined;
+}
+
+function invalid(provider: string, reason: VerifyReason, hint?: string): VerifyResult {
+  return hint === undefined ? { valid: false, provider, reason } : { valid: false, provider, reason, hint };
+}
+
+export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
+  const signatureName = spec.signatureHeader.toLowerCase();
+  const prefix = spec.prefix ?? "";
+  const parse =
+    spec.parse ??
+    ((value: string): ParsedSignature | null =>
+      value.startsWith(prefix) && value.length > prefix.length ? { signatures: [value.slice(prefix.length)] } : null);
+  const format = spec.format ?? ((signature: string) => prefix + signature);
+  const keyOf = spec.key ?? ((secret: string) => secret);
+  const ts = spec.timestamp;
+  const tsHeader = ts?.in === "header" ? ts.header.toLowerCase() : undefined;
+  const idName = spec.idHeader?.toLowerCase();
+  const toleranceSec = spec.toleranceSec ?? null;
+  const rejectsFuture = spec.rejectsFuture ?? false;
+
+  const digest = (key: Buffer | string, message: SignedMessage): string => {
+    const mac = createHmac(spec.algorithm, key);
+    for (const part of spec.content(message)) mac.update(part);
+    return mac.digest(spec.encoding);
+  };
+
+  const rawTimestampOf = (request: VerifyRequest, parsed: ParsedSignature | null): string | undefined => {
+    if (ts === undefined) return undefined;
+    if (ts.in === "header") return findHeader(request.headers, tsHeader as string);
+    if (ts.in === "signature") return parsed?.timestamp;
+    return ts.read(request.body);
+  };
+
+  const provider: Provider = {
+    id: spec.id,
+    name: spec.name,
+    kind: "hmac",
+    headers: spec.headers,
+    toleranceSec,
+    rejectsFuture,
+    deadlineMs: spec.deadlineMs,
+    retry: spec.retry,
+    docs: spec.docs,
+    detect: spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined),
+
+    sign(input: SignInput): SignOutput {
+      assertSecrets([input.secret]);
+      const key = keyOf(input.secret);
+      if (key === null) throw new KeyFormatError(`${spec.name}: the secret is not in the form this provider issues`);
+      if (spec.signsUrl && !input.url) {
+        throw new TypeError(`${spec.name} signs the URL the sender calls: pass the full URL (--url https://...)`);
+      }
+      const timestamp = ts ? formatTimestamp(input.timestamp, ts.unit) : "";
+      const message: SignedMessage = { body: input.body, timestamp, id: input.id, url: input.url ?? "", method: input.method };
+      const headers: HeaderPairs = [[spec.signatureHeader, format(digest(key, message), timestamp)]];
+      if (ts?.in === "header") headers.push([ts.header, timestamp]);
+      if (spec.idHeader) headers.push([spec.idHeader, input.id]);
+      if (spec.extraHeaders) headers.push(...spec.extraHeaders(input));
+      return { headers };
+    },
+
+    verify(request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult {
+      assertSecrets(secrets);
+      const value = findHeader(request.headers, signatureName);
+      if (value === undefined) return invalid(spec.id, "missing_header", `no ${spec.signatureHeader} header`);
+      const parsed = parse(value.trim());
+      if (parsed === null || parsed.signatures.length === 0) {
+        return invalid(spec.id, "malformed_header", `${spec.signatureHeader} is not in the form ${format("<signature>", "<timestamp>")}`);
+      }
+      let signedAt: number | undefined;
+      let rawTimestamp = "";
+      if (ts !== undefined) {
+        const raw = rawTimestampOf(request, parsed);
+        if (raw === undefined) {
+          if (ts.in !== "body") return invalid(spec.id, ts.in === "header" ? "missing_header" : "malformed_header", "the signed timestamp is missing");
+        } else {
+          signedAt = parseTimestamp(raw, ts.unit);
+          if (Number.isNaN(signedAt)) return invalid(spec.id, "malformed_header", `the timestamp "${raw}" is not a valid timestamp`);
+          rawTimestamp = raw;
+        }
+      }
+      let id = "";
+      if (idName !== undefined) {
+        const found = findHeader(request.headers, idName);
+        if (found === undefined) return invalid(spec.id, "missing_header", `no ${spec.idHeader} header`);
+        id = found;
+      }
+      let url = "";
+      if (spec.signsUrl) {
+        const found = signedUrlOf(request, options);
+        if (found === undefined) return invalid(spec.id, "missing_url", `${spec.name} signs the full URL it called: pass it (--url)`);
+        url = found;
+      }
+      if (secrets.length === 0) return invalid(spec.id, "no_secret");
+
+      const message: SignedMessage = { body: request.body, timestamp: rawTimestamp, id, url, method: request.method };
+      let usableKeys = 0;
+      let matched = false;
+      for (const secret of secrets) {
+        const key = keyOf(secret);
+        if (key === null) continue;
+        usableKeys++;
+        const expected = digest(key, message);
+        for (const candidate of parsed.signatures) {
+          if (safeEqual(expected, candidate)) matched = true;
+        }
+        if (matched) break;
+      }
+      if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
+      if (!matched) return invalid(spec.id, "no_matching_signature", mismatchHint(secrets));
+      if (signedAt !== undefined) {
+        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture);
+        if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));
+      }
+      return { valid: true, provider: spec.id, signedAt };
+    },
+  };
+  if (ts !== undefined) {
+    provider.timestampOf = (request: VerifyRequest): number | null => {
+      const value = findHeader(request.headers, signatureName);
+      const parsed = value === undefined ? null : parse(value.trim());
+      const raw = rawTimestampOf(request, parsed);
+      if (raw === undefined) return null;
+      const seconds = parseTimestamp(raw, ts.unit);
+      return Number.isNaN(seconds) ? null : seconds;
+    };
+  }
+  return provider;
+}
+
+/**
+ * Parses `t=<ts>,v1=<sig>,v1=<sig>` style headers (Stripe, Mux, Calendly, WorkOS, Paddle's `ts=..;h1=..`):
+ * several signatures under the same key are a secret rotation in progress.
+ */
+export function parsePairs(options: { separator: string; timestampKey?: string; signatureKey: string }) {
+  return (value: string): ParsedSignature | null => {
+    const signatures: string[] = [];
+    let timestamp: string | undefined;
+    for (const item of value.split(options.separator)) {
+      const eq = item.indexOf("=");
+      if (eq <= 0) continue;
+      const key = item.slice(0, eq).trim();
+      const v = item.slice(eq + 1).trim();
+      if (key === options.signatureKey) signatures.push(v);
+      else if (key === options.timestampKey) timestamp = v;
+    }
+    if (signatures.length === 0) return null;
+    if (options.timestampKey !== undefined && timestamp === undefined) return null;
+    return { signatures, timestamp };
+  };
+}

@@ -1,0 +1,28 @@
+import { isProviderId } from "./registry.js";
+
+/** `HOOKTAPE_SECRET_<ID>`: the id upper-cased, `-` as `_` (SPEC "Global behaviour"). */
+export function secretEnvName(providerId: string): string {
+  return `HOOKTAPE_SECRET_${providerId.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/**
+ * The secrets for `providerId`, in order: every `--secret` value meant for it, else the env var.
+ * A value applies to another provider only when the text before its FIRST `=` is a known provider id
+ * (`--secret github=abc`); anything else is a raw secret of the provider in use, because real secrets
+ * contain `=` (base64 padding, `whsec_...=`) and must never be split.
+ */
+export function resolveSecrets(providerId: string, flagValues: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const secrets: string[] = [];
+  for (const value of flagValues) {
+    const eq = value.indexOf("=");
+    const prefix = eq > 0 ? value.slice(0, eq) : "";
+    if (prefix !== "" && isProviderId(prefix)) {
+      if (prefix === providerId && eq + 1 < value.length) secrets.push(value.slice(eq + 1));
+    } else if (value.length > 0) {
+      secrets.push(value);
+    }
+  }
+  if (secrets.length > 0) return secrets;
+  const fromEnv = env[secretEnvName(providerId)];
+  return fromEnv !== undefined && fromEnv.length > 0 ? [fromEnv] : [];
+}
