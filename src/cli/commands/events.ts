@@ -1,0 +1,117 @@
+import { writeFileSync } from "node:fs";
+import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
+import { badInput } from "../../core/errors.js";
+import { parseDuration } from "../../core/units.js";
+import { withStore, outputFor, type GlobalFlags } from "../context.js";
+import {
+  detailJson,
+  formatBody,
+  formatEventLine,
+  formatHeaders,
+  formatStatus,
+  formatVerification,
+  localDateTime,
+  summaryJson,
+} from "../ui/event-view.js";
+
+export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
+  const output = outputFor(flags);
+  const filter = parseEventFilter(flags, Date.now(), 20);
+  const events = withStore(flags, (store) => store.listEvents(filter));
+  if (output.json) {
+    output.document(events.map(summaryJson));
+    return;
+  }
+  if (events.length === 0) {
+    output.info("No events match. Capture some with `hooktape listen 3000`.");
+    return;
+  }
+  // Oldest at the top, like the live view of `listen`.
+  for (const event of [...events].reverse()) output.line(formatEventLine(event, output.color));
+}
+
+export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean }): void {
+  const output = outputFor(flags);
+  const { event, attempts } = withStore(flags, (store) => {
+    const found = store.getEvent(id);
+    return { event: found, attempts: store.listAttempts(found.id) };
+  });
+  if (flags.body) {
+    output.bytes(event.rejected ? Buffer.alloc(0) : event.body);
+    return;
+  }
+  if (output.json) {
+    output.document(detailJson(event, attempts));
+    return;
+  }
+  const c = output.color;
+  const contentType = event.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  output.line(c.bold(`${event.method} ${event.url}`));
+  output.line(`${c.dim("id")}        ${event.id}`);
+  output.line(
+    `${c.dim("received")}  ${localDateTime(event.receivedAt)} via ${event.via}${event.remoteAddress ? ` from ${event.remoteAddress}` : ""}` +
+      (event.publicUrl ? ` (${event.publicUrl})` : ""),
+  );
+  const hint = event.verification.hint ? c.dim(` — ${event.verification.hint}`) : "";
+  output.line(`${c.dim("signature")} ${event.provider ?? "unknown provider"} ${formatVerification(event.verification, c)}${hint}`);
+  output.line(
+    `${c.dim("body")}      ${event.bodySize} bytes` +
+      (event.rejected ? c.red(" — rejected: too large, not recorded") : `, sha256 ${event.bodySha256}`),
+  );
+  output.line("");
+  output.line(c.bold("Headers"));
+  for (const line of formatHeaders(event.headers, c)) output.line(line);
+  output.line("");
+  output.line(c.bold("Body"));
+  output.line(event.rejected ? "(not recorded)" : formatBody(event.body, contentType));
+  output.line("");
+  output.line(c.bold(`Deliveries (${attempts.length})`));
+  if (attempts.length === 0) output.line(c.dim("  none"));
+  for (const attempt of attempts) {
+    output.line(
+      `  ${localDateTime(attempt.startedAt)}  ${attempt.kind} #${attempt.attempt}  ${attempt.method} ${attempt.target}  → ` +
+        `${formatStatus(attempt, c)}  ${Math.round(attempt.durationMs)} ms`,
+    );
+    for (const line of formatHeaders(attempt.responseHeaders, c, "      ")) output.line(line);
+    if (attempt.responseSize > 0) {
+      const responseType = attempt.responseHeaders.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+      const shown = formatBody(attempt.responseBody, responseType, 2_000);
+      for (const line of shown.split("\n")) output.line(`      ${line}`);
+      if (attempt.responseSize > attempt.responseBody.length) {
+        output.line(c.dim(`      (${attempt.responseSize} bytes in all; the first ${attempt.responseBody.length} kept)`));
+      }
+    }
+  }
+}
+
+export function runEventsPrune(flags: GlobalFlags & { olderThan: string }): void {
+  const output = outputFor(flags);
+  const olderThanMs = parseDuration(flags.olderThan, "--older-than");
+  const before = Date.now() - olderThanMs;
+  const deleted = withStore(flags, (store) => store.pruneBefore(before));
+  if (output.json) output.document({ deleted, before: new Date(before).toISOString() });
+  else output.line(`Deleted ${deleted} event${deleted === 1 ? "" : "s"} received before ${localDateTime(before)}.`);
+}
+
+export function runEventsExport(flags: GlobalFlags & EventFilterFlags & { out?: string }): void {
+  const filter = parseEventFilter(flags, Date.now(), 0);
+  withStore(flags, (store) => {
+    const summaries = store.listEvents(filter).reverse();
+    const lines = summaries.map((summary) => {
+      const event = store.getEvent(summary.id);
+      return JSON.stringify(detailJson(event, store.listAttempts(event.id)));
+    });
+    const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
+    if (flags.out) {
+      try {
+        writeFileSync(flags.out, text, { flag: "wx" });
+      } catch (error) {
+        const exists = (error as { code?: string }).code === "EEXIST";
+        throw badInput(exists ? `${flags.out} exists; choose another --out` : `Cannot write ${flags.out}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
+    } else {
+      process.stdout.write(text);
+    }
+  });
+}

@@ -1,0 +1,188 @@
+import { HooktapeError, badInput } from "../../core/errors.js";
+import { pickProvider, verifyWith, type VerificationSettings } from "../../core/verification.js";
+import { parseInteger, parseSize } from "../../core/units.js";
+import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
+import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { isProviderId } from "../../providers/index.js";
+import type { EventStore } from "../../store/index.js";
+import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { formatEventLine } from "../ui/event-view.js";
+import type { Output } from "../ui/output.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+
+export interface ListenFlags extends GlobalFlags, HmacFlags {
+  port?: string;
+  host: string;
+  tunnel: boolean;
+  tunnelToken?: string;
+  publicUrl?: string;
+  cloudflared?: string;
+  secret: string[];
+  provider?: string;
+  ack?: string;
+  timeout: string;
+  maxBody: string;
+}
+
+interface TunnelLike {
+  publicUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function runListen(targetText: string | undefined, flags: ListenFlags): Promise<void> {
+  const output = outputFor(flags);
+  const target = targetText === undefined ? null : resolveTarget(targetText);
+  const port = flags.port === undefined ? 0 : parseInteger(flags.port, "--port", 0, 65535);
+  const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
+  const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
+  const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
+  if (flags.provider !== undefined && !isProviderId(flags.provider)) {
+    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  }
+  if (flags.tunnelToken !== undefined && flags.publicUrl === undefined) {
+    throw badInput("--tunnel-token needs --public-url, the hostname your named tunnel routes, e.g. --public-url https://hooks.example.com");
+  }
+  if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
+
+  const settings: VerificationSettings = {
+    providerId: flags.provider,
+    secretFlags: flags.secret,
+    env: process.env,
+    hmac: hmacSettingsFrom(flags),
+  };
+  const store = openStore(flags);
+  const agent = createDeliveryAgent();
+  let tunnel: TunnelLike | null = null;
+  let capture: CaptureServer;
+  try {
+    capture = await startCaptureServer({
+      store,
+      host: flags.host,
+      port,
+      target,
+      ack,
+      timeoutMs,
+      maxBodyBytes,
+      dispatcher: agent,
+      publicUrl: () => tunnel?.publicUrl ?? null,
+      verify: (request, context) => {
+        const outcome = verifyWith(settings, request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
+        return { provider: outcome.provider?.id ?? pickProvider(settings, request.headers)?.id ?? null, verification: outcome.verification };
+      },
+      onNotice: (notice) => render(output, notice),
+    });
+  } catch (error) {
+    store.close();
+    await agent.close();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new HooktapeError("environment", `Port ${port} on ${flags.host} is in use; pass another --port or leave it out`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw badInput(`Cannot listen on --host ${flags.host}: ${code}`);
+    throw error;
+  }
+
+  const stopping = waitForStopSignal();
+  if (flags.tunnel) {
+    tunnel = await openTunnel(capture.url, flags, output);
+  }
+  announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target?.href ?? null, store });
+
+  await stopping;
+  output.info("Stopping: closing the tunnel, finishing requests in flight…");
+  if (tunnel) await tunnel.stop();
+  await capture.close(Math.min(timeoutMs, 10_000));
+  await agent.close();
+  store.close();
+}
+
+async function openTunnel(originUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
+  const { startTunnel } = await import("../../tunnel/start-tunnel.js");
+  const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
+  let installing: ReturnType<Output["spinner"]> | null = null;
+  try {
+    const handle = await startTunnel({
+      originUrl,
+      binary: flags.cloudflared,
+      token: flags.tunnelToken,
+      publicUrl: flags.publicUrl,
+      logger: { info: (message) => output.info(message), warn: (message) => output.warn(message) },
+      install: {
+        start: (message) => {
+          spinner.stop();
+          installing = output.spinner(message);
+        },
+        succeed: (message) => installing?.succeed(message),
+        fail: (message) => installing?.fail(message),
+      },
+    });
+    spinner.succeed(`Tunnel connected (${handle.connection.location})`);
+    handle.onDown((reason) => output.warn(`the tunnel went down (${reason}); still capturing on ${originUrl}`));
+    return handle;
+  } catch (error) {
+    spinner.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    output.warn(`no public tunnel: ${message.split("\n")[0]}; capturing on ${originUrl} only`);
+    return null;
+  }
+}
+
+function announceReady(
+  output: Output,
+  ready: { localUrl: string; publicUrl: string | null; target: string | null; store: EventStore },
+): void {
+  if (output.json) {
+    output.line(JSON.stringify({ type: "ready", url: ready.localUrl, publicUrl: ready.publicUrl, target: ready.target, db: ready.store.file }));
+    return;
+  }
+  const c = output.color;
+  output.line(c.bold("hooktape is listening"));
+  if (ready.publicUrl) output.line(`  Public   ${c.cyan(ready.publicUrl)}`);
+  output.line(`  Local    ${ready.localUrl}`);
+  output.line(`  Forward  ${ready.target ?? c.dim("nowhere (capture only, answering 200)")}`);
+  output.line(`  Store    ${ready.store.file}`);
+  output.line(c.dim("Ctrl-C to stop."));
+}
+
+function render(output: Output, notice: CaptureNotice): void {
+  if (notice.type === "warning") {
+    if (output.json) output.line(JSON.stringify(notice));
+    else output.warn(notice.message);
+    return;
+  }
+  const event = notice.event;
+  if (output.json) {
+    output.line(
+      JSON.stringify({
+        type: "event",
+        id: event.id,
+        receivedAt: new Date(event.receivedAt).toISOString(),
+        method: event.method,
+        url: event.url,
+        provider: event.provider,
+        verification: { status: event.verification.status, reason: event.verification.reason },
+        bodySize: event.bodySize,
+        bodySha256: event.bodySha256,
+        via: event.via,
+        rejected: event.rejected,
+        delivery: event.delivery
+          ? { status: event.delivery.status, error: event.delivery.error, durationMs: Math.round(event.delivery.durationMs * 10) / 10 }
+          : null,
+      }),
+    );
+    return;
+  }
+  output.line(formatEventLine(event, output.color));
+}
+
+/** Ctrl-C or SIGTERM once: stop cleanly. A second Ctrl-C: stop now. */
+function waitForStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = () => {
+      if (received) process.exit(130);
+      received = true;
+      resolve();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,26 @@
+import { EventStore, defaultDatabasePath } from "../store/index.js";
+import { createOutput, type Output } from "./ui/output.js";
+
+/** The global flags every command receives through `optsWithGlobals()`. */
+export interface GlobalFlags {
+  db?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export function openStore(flags: GlobalFlags, options: { readonly?: boolean } = {}): EventStore {
+  return new EventStore(defaultDatabasePath(flags.db, process.env, process.cwd()), options);
+}
+
+export function outputFor(flags: GlobalFlags): Output {
+  return createOutput({ json: flags.json === true });
+}
+
+/** Runs `work` with an open store and always closes it, whatever happens. */
+export function withStore<T>(flags: GlobalFlags, work: (store: EventStore) => T): T {
+  const store = openStore(flags);
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,107 @@
+import { createRequire } from "node:module";
+import { Command, Option } from "commander";
+import { registerReplayCommands } from "./register-replay.js";
+import { registerSigningCommands } from "./register-signing.js";
+
+const require = createRequire(import.meta.url);
+const { version } = require("../../package.json") as { version: string };
+
+/** Repeatable flags (`--secret a --secret b`) collect into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The `hmac` scheme's settings, on every command that verifies or signs. */
+export function addHmacOptions(command: Command): Command {
+  return command
+    .option("--hmac-header <name>", "generic hmac: signature header (default X-Signature)")
+    .addOption(new Option("--hmac-algorithm <algorithm>", "generic hmac: algorithm (default sha256)").choices(["sha1", "sha256", "sha512"]))
+    .addOption(new Option("--hmac-encoding <encoding>", "generic hmac: encoding (default hex)").choices(["hex", "base64"]))
+    .option("--hmac-prefix <prefix>", 'generic hmac: prefix before the signature (default "sha256=")');
+}
+
+/** The `events list` filters, shared with `replay` as selectors. */
+export function addFilterOptions(command: Command, defaultLimit: string | undefined): Command {
+  return command
+    .option("--limit <n>", `how many events, newest first; 0 for all${defaultLimit ? ` (default ${defaultLimit})` : ""}`)
+    .option("--provider <id>", "only this provider")
+    .option("--path <glob>", "only paths matching the glob (* within a segment, ** across)")
+    .option("--verification <state>", "valid, invalid, missing or unverified")
+    .option("--status <status>", "handler status: a code (404), a class (2xx, 4xx, 5xx) or failed")
+    .option("--since <when>", "received since a duration ago (1h, 30m) or an ISO time");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("hooktape")
+    .description("Capture, verify, replay and mutate webhooks locally; check that a handler survives what senders do.")
+    .version(version, "-v, --version")
+    .option("--db <file>", "the SQLite store (default $HOOKTAPE_DB, else ./.hooktape/hooktape.db)")
+    .option("--json", "print JSON (NDJSON for streams) on stdout instead of the human view")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      outputError: (message, write) => write(`hooktape: ${message.replace(/^error: /, "").trim()}\n`),
+    });
+
+  addHmacOptions(
+    program
+      .command("listen")
+      .description("capture webhooks (through a Cloudflare quick tunnel), record them, and forward them to your handler")
+      .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
+      .option("--port <n>", "capture server port (default: any free port)")
+      .option("--host <addr>", "capture server address", "127.0.0.1")
+      .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
+      .option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url)")
+      .option("--public-url <url>", "the public URL of the named tunnel")
+      .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+      .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
+      .option("--provider <id>", "verify as this provider (default: detected from the headers)")
+      .option("--ack <status>", "answer the sender at once with this status and forward in the background")
+      .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
+      .option("--max-body <size>", "largest body recorded; larger ones get 413", "25mb"),
+  ).action(async (target: string | undefined, _options: unknown, command: Command) => {
+    const { runListen } = await import("./commands/listen.js");
+    await runListen(target, command.optsWithGlobals());
+  });
+
+  const events = program.command("events").description("look at captured events");
+  addFilterOptions(events.command("list").alias("ls").description("list captured events, newest first"), "20").action(
+    async (_options: unknown, command: Command) => {
+      const { runEventsList } = await import("./commands/events.js");
+      runEventsList(command.optsWithGlobals());
+    },
+  );
+  addFilterOptions(program.command("ls").description("alias of `events list`"), "20").action(async (_options: unknown, command: Command) => {
+    const { runEventsList } = await import("./commands/events.js");
+    runEventsList(command.optsWithGlobals());
+  });
+  for (const parent of [events, program]) {
+    parent
+      .command("show")
+      .description(parent === events ? "show one event: request, verification, every delivery attempt" : "alias of `events show`")
+      .argument("<id>", "event id (or a unique prefix)")
+      .option("--body", "write the raw body bytes to stdout")
+      .action(async (id: string, _options: unknown, command: Command) => {
+        const { runEventsShow } = await import("./commands/events.js");
+        runEventsShow(id, command.optsWithGlobals());
+      });
+  }
+  events
+    .command("prune")
+    .description("delete events older than a duration, with their deliveries")
+    .requiredOption("--older-than <duration>", "e.g. 7d, 12h")
+    .action(async (_options: unknown, command: Command) => {
+      const { runEventsPrune } = await import("./commands/events.js");
+      runEventsPrune(command.optsWithGlobals());
+    });
+  addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(async (_options: unknown, command: Command) => {
+      const { runEventsExport } = await import("./commands/events.js");
+      runEventsExport(command.optsWithGlobals());
+    });
+
+  registerSigningCommands(program);
+  registerReplayCommands(program);
+  return program;
+}

@@ -1,0 +1,141 @@
+import type { ChalkInstance } from "chalk";
+import type { CapturedEvent, DeliveryAttempt, HeaderPairs, Verification } from "../../core/types.js";
+import type { EventSummary } from "../../store/index.js";
+
+/** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
+export function summaryJson(event: EventSummary) {
+  return {
+    id: event.id,
+    receivedAt: new Date(event.receivedAt).toISOString(),
+    method: event.method,
+    url: event.url,
+    provider: event.provider,
+    verification: { status: event.verification.status, reason: event.verification.reason },
+    bodySize: event.bodySize,
+    bodySha256: event.bodySha256,
+    via: event.via,
+    rejected: event.rejected,
+    delivery: event.delivery
+      ? { status: event.delivery.status, error: event.delivery.error, durationMs: round(event.delivery.durationMs) }
+      : null,
+  };
+}
+
+/** `events show --json`: the summary plus headers, body and every delivery attempt. */
+export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAttempt[]) {
+  const latest = attempts.at(-1);
+  return {
+    ...summaryJson({
+      ...event,
+      delivery: latest ? { status: latest.status, error: latest.error, durationMs: latest.durationMs } : null,
+    }),
+    publicUrl: event.publicUrl,
+    remoteAddress: event.remoteAddress,
+    target: event.target,
+    headers: event.headers,
+    ...bodyJson(event.rejected ? null : event.body),
+    deliveries: attempts.map((attempt) => ({
+      kind: attempt.kind,
+      deliveryId: attempt.deliveryId,
+      attempt: attempt.attempt,
+      target: attempt.target,
+      startedAt: new Date(attempt.startedAt).toISOString(),
+      status: attempt.status,
+      error: attempt.error,
+      durationMs: round(attempt.durationMs),
+      responseHeaders: attempt.responseHeaders,
+      responseSize: attempt.responseSize,
+      ...prefixKeys("response", bodyJson(attempt.responseBody)),
+    })),
+  };
+}
+
+/** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
+export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
+  if (body === null) return { body: null };
+  const text = body.toString("utf8");
+  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
+}
+
+function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [prefix + key[0]?.toUpperCase() + key.slice(1), item]));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** `✓ valid`, `✗ no_matching_signature`, `– missing`, `· unverified`. */
+export function formatVerification(verification: Verification, color: ChalkInstance): string {
+  switch (verification.status) {
+    case "valid":
+      return color.green("✓ valid");
+    case "invalid":
+      return color.red(`✗ ${verification.reason ?? "invalid"}`);
+    case "missing":
+      return color.red("✗ missing signature");
+    case "unverified":
+      return color.dim(verification.reason === "no_secret" ? "· no secret" : "· unverified");
+  }
+}
+
+export function formatStatus(delivery: { status: number | null; error: string | null } | null, color: ChalkInstance): string {
+  if (!delivery) return color.dim("—");
+  if (delivery.status === null) return color.red(delivery.error === "timeout" ? "timeout" : (delivery.error ?? "failed"));
+  const text = String(delivery.status);
+  if (delivery.status < 300) return color.green(text);
+  if (delivery.status < 500) return color.yellow(text);
+  return color.red(text);
+}
+
+export function clockTime(ms: number): string {
+  const date = new Date(ms);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, "0")).join(":");
+}
+
+export function localDateTime(ms: number): string {
+  const date = new Date(ms);
+  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
+  return `${day} ${clockTime(ms)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}
+
+/** One line per captured event: time, method, path, provider and verification, handler status and duration, id. */
+export function formatEventLine(
+  event: Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "verification" | "rejected" | "bodySize"> & {
+    delivery: { status: number | null; error: string | null; durationMs: number } | null;
+  },
+  color: ChalkInstance,
+): string {
+  const provider = event.provider ? `${event.provider} ` : "";
+  const verification = event.rejected
+    ? color.red(`rejected: body too large (${event.bodySize} bytes) → 413`)
+    : provider + formatVerification(event.verification, color);
+  const delivery = event.delivery
+    ? `→ ${formatStatus(event.delivery, color)}  ${Math.round(event.delivery.durationMs)} ms`
+    : event.rejected
+      ? ""
+      : color.dim("(captured)");
+  return [color.dim(clockTime(event.receivedAt)), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
+    .filter((part) => part !== "")
+    .join("  ");
+}
+
+export function formatHeaders(headers: HeaderPairs, color: ChalkInstance, indent = "  "): string[] {
+  return headers.map(([name, value]) => `${indent}${color.cyan(name)}: ${value}`);
+}
+
+/** A body for people: pretty JSON, text, or a note for binary bytes. */
+export function formatBody(body: Buffer, contentType: string | undefined, maxChars = 20_000): string {
+  if (body.length === 0) return "(empty)";
+  const text = body.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(body)) return `(binary, ${body.length} bytes; --body writes them raw)`;
+  let shown = text;
+  if (/json/i.test(contentType ?? "") || /^\s*[[{]/.test(text)) {
+    try {
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      shown = text;
+    }
+  }
+  return shown.length > maxChars ? `${shown.slice(0, maxChars)}\n… (${shown.length - maxChars} more characters)` : shown;
+}

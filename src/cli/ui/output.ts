@@ -1,0 +1,73 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import ora, { type Ora } from "ora";
+
+/** Where a command writes: data on stdout, messages on stderr; colour and spinners only for a terminal. */
+export interface Output {
+  readonly json: boolean;
+  readonly color: ChalkInstance;
+  /** A line of data (human view or one NDJSON record). */
+  line(text: string): void;
+  /** Raw bytes on stdout (`events show --body`). */
+  bytes(data: Buffer): void;
+  /** One JSON document on stdout. */
+  document(value: unknown): void;
+  /** A message for the person, on stderr (never on stdout, so --json output stays clean). */
+  info(text: string): void;
+  warn(text: string): void;
+  /** A spinner on stderr when it is a terminal; otherwise start/stop print nothing or one line. */
+  spinner(text: string): Spinner;
+}
+
+export interface Spinner {
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+export interface OutputOptions {
+  json: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** NO_COLOR (https://no-color.org) and non-terminal output turn colours off; FORCE_COLOR turns them on. */
+export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+export function createOutput(options: OutputOptions): Output {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
+  const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
+  const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
+  const spinnersAllowed = stderr.isTTY === true && !env.CI;
+
+  return {
+    json: options.json,
+    color,
+    line: (text) => void stdout.write(text + "\n"),
+    bytes: (data) => void stdout.write(data),
+    document: (value) => void stdout.write(JSON.stringify(value, null, 2) + "\n"),
+    info: (text) => void stderr.write(text + "\n"),
+    warn: (text) => void stderr.write(errColor.yellow("warning: ") + text + "\n"),
+    spinner(text) {
+      if (!spinnersAllowed) {
+        return {
+          succeed: (done) => void stderr.write(done + "\n"),
+          fail: (failed) => void stderr.write(failed + "\n"),
+          stop: () => undefined,
+        };
+      }
+      const spin: Ora = ora({ text, stream: stderr }).start();
+      return {
+        succeed: (done) => void spin.succeed(done),
+        fail: (failed) => void spin.fail(failed),
+        stop: () => void spin.stop(),
+      };
+    },
+  };
+}

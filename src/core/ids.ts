@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+
+// Crockford base32, as ULID uses: ids sort by creation time as plain strings.
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+/**
+ * A ULID (https://github.com/ulid/spec): 48 bits of milliseconds then 80 random bits, monotonic within one
+ * millisecond so that events captured in the same millisecond keep their arrival order.
+ */
+export function newEventId(now: number = Date.now()): string {
+  if (now <= lastTime) {
+    incrementRandom(lastRandom);
+    now = lastTime;
+  } else {
+    lastTime = now;
+    lastRandom = Array.from(randomBytes(16), (byte) => byte & 31);
+  }
+  let time = "";
+  let rest = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[rest % 32] + time;
+    rest = Math.floor(rest / 32);
+  }
+  return time + lastRandom.map((digit) => ALPHABET[digit]).join("");
+}
+
+function incrementRandom(digits: number[]): void {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const digit = digits[i] ?? 0;
+    if (digit < 31) {
+      digits[i] = digit + 1;
+      return;
+    }
+    digits[i] = 0;
+  }
+}
+
+/** A short random id for one delivery (a group of retry attempts). */
+export function newDeliveryId(): string {
+  return "dlv_" + randomBytes(8).toString("hex");
+}

@@ -1,0 +1,49 @@
+import { badInput } from "./errors.js";
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `90s`, `10m`, `1h30m`, `2d`, `500ms` -> milliseconds. A bare number is seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)];
+  const joined = parts.map((part) => part[0]).join("");
+  if (parts.length === 0 || joined !== trimmed) {
+    throw badInput(`Invalid ${flag} "${text}": expected a duration such as 30s, 10m, 2h or 1d`);
+  }
+  return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS[part[2] ?? "s"] ?? 0), 0);
+}
+
+/** A duration (`1h`: that long ago) or an ISO time -> unix milliseconds. */
+export function parseSince(text: string, flag: string, now: number): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim())) {
+    const time = Date.parse(text);
+    if (Number.isNaN(time)) throw badInput(`Invalid ${flag} "${text}": expected a duration (1h) or an ISO time (2026-11-23T10:00:00Z)`);
+    return time;
+  }
+  return now - parseDuration(text, flag);
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Binary sizes, as SPEC says: `1mb` = 1,048,576 bytes; a bare number is bytes. */
+export function parseSize(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  if (!match) throw badInput(`Invalid ${flag} "${text}": expected a size such as 512kb, 25mb or 1048576`);
+  return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? "b").toLowerCase()] ?? 1));
+}
+
+/** A whole number within bounds, or exit 2 naming the flag. */
+export function parseInteger(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text.trim())) throw badInput(`Invalid ${flag} "${text}": expected a whole number`);
+  const value = Number(text);
+  if (value < min || value > max) throw badInput(`Invalid ${flag} "${text}": expected a number from ${min} to ${max}`);
+  return value;
+}

@@ -1,0 +1,51 @@
+import type { HeaderPairs, Verification } from "./types.js";
+import { detectProvider, getProvider } from "../providers/registry.js";
+import type { HmacSettings } from "../providers/generic-hmac.js";
+import { resolveSecrets } from "../providers/secrets.js";
+import type { Provider, VerifyRequest, VerifyResult } from "../providers/types.js";
+
+/** How a command verifies: the provider forced by `--provider`, else detected; secrets from flags and env. */
+export interface VerificationSettings {
+  providerId?: string | undefined;
+  secretFlags: readonly string[];
+  env: NodeJS.ProcessEnv;
+  hmac?: Partial<HmacSettings> | undefined;
+  toleranceSec?: number | undefined;
+}
+
+export interface VerificationOutcome {
+  provider: Provider | null;
+  verification: Verification;
+}
+
+/** The provider a request belongs to: the forced one, or the one its headers identify. */
+export function pickProvider(settings: VerificationSettings, headers: HeaderPairs): Provider | null {
+  if (settings.providerId) return getProvider(settings.providerId, { hmac: settings.hmac }) ?? null;
+  return detectProvider(headers) ?? null;
+}
+
+/**
+ * Verifies a request at a given time (a captured event is checked at the time it was received) and folds the
+ * provider's result into the four states `events list` shows.
+ */
+export function verifyWith(
+  settings: VerificationSettings,
+  request: VerifyRequest,
+  at: { nowSec: number; url?: string | undefined },
+): VerificationOutcome {
+  const provider = pickProvider(settings, request.headers);
+  if (!provider) return { provider: null, verification: { status: "unverified", reason: "unknown_provider" } };
+  const secrets = resolveSecrets(provider.id, settings.secretFlags, settings.env);
+  if (secrets.length === 0) return { provider, verification: { status: "unverified", reason: "no_secret" } };
+  const result = provider.verify(request, secrets, { now: at.nowSec, toleranceSec: settings.toleranceSec, url: at.url });
+  return { provider, verification: toVerification(result) };
+}
+
+export function toVerification(result: VerifyResult): Verification {
+  if (result.valid) return { status: "valid", reason: null };
+  if (result.reason === "missing_header") return { status: "missing", reason: result.reason, hint: result.hint ?? null };
+  if (result.reason === "no_secret" || result.reason === "unknown_provider") {
+    return { status: "unverified", reason: result.reason, hint: result.hint ?? null };
+  }
+  return { status: "invalid", reason: result.reason, hint: result.hint ?? null };
+}

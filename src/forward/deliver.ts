@@ -1,0 +1,158 @@
+import { Agent, request, type Dispatcher } from "undici";
+import type { HeaderPairs } from "../core/types.js";
+
+export interface OutboundRequest {
+  method: string;
+  /** The full URL to call. */
+  url: string;
+  /** Sent in this order, duplicates kept; hop-by-hop headers are removed here. */
+  headers: HeaderPairs;
+  body: Buffer;
+}
+
+export interface DeliveryResult {
+  /** The handler's status, or null when it gave no answer. */
+  status: number | null;
+  /** null, "timeout", or the error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...). */
+  error: string | null;
+  /** A one-line description of the error, for people. */
+  errorMessage: string | null;
+  durationMs: number;
+  /** Unix milliseconds. */
+  startedAt: number;
+  responseHeaders: HeaderPairs;
+  /** The response body, whole up to `maxResponseBytes`. */
+  responseBody: Buffer;
+  /** The true size of the response body. */
+  responseSize: number;
+}
+
+export interface DeliverOptions {
+  /** The whole attempt, connect to last byte. */
+  timeoutMs: number;
+  dispatcher?: Dispatcher;
+  maxResponseBytes?: number;
+  now?: () => number;
+}
+
+// RFC 9110 §7.6.1: connection-specific headers are not forwarded; Host and Content-Length are set anew for the target.
+const NOT_FORWARDED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+]);
+
+/** A keep-alive pool shared by forwarding and replays; redirects are never followed (undici's request does not). */
+export function createDeliveryAgent(connections = 64): Agent {
+  return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1 });
+}
+
+/**
+ * Sends one request and reports what happened. Never throws for a status or a network failure: a 500 or a
+ * refused connection is a result to record, not an exception.
+ */
+export async function deliver(outbound: OutboundRequest, options: DeliverOptions): Promise<DeliveryResult> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const started = performance.now();
+  const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+  const flat: string[] = [];
+  for (const [name, value] of outbound.headers) {
+    if (!NOT_FORWARDED.has(name.toLowerCase())) flat.push(name, value);
+  }
+  try {
+    const response = await request(outbound.url, {
+      method: outbound.method as Dispatcher.HttpMethod,
+      headers: flat,
+      body: outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null,
+      signal: abort.signal,
+      dispatcher: options.dispatcher,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (kept < maxResponseBytes) {
+        const part = chunk.subarray(0, maxResponseBytes - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    }
+    return {
+      status: response.statusCode,
+      error: null,
+      errorMessage: null,
+      durationMs: performance.now() - started,
+      startedAt,
+      responseHeaders: toPairs(response.headers),
+      responseBody: Buffer.concat(chunks, kept),
+      responseSize: size,
+    };
+  } catch (error) {
+    const timedOut = abort.signal.aborted || isTimeout(error);
+    return {
+      status: null,
+      error: timedOut ? "timeout" : errorCode(error),
+      errorMessage: timedOut ? `no answer within ${options.timeoutMs} ms` : errorMessage(error),
+      durationMs: performance.now() - started,
+      startedAt,
+      responseHeaders: [],
+      responseBody: Buffer.alloc(0),
+      responseSize: 0,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toPairs(headers: Record<string, string | string[] | undefined>): HeaderPairs {
+  const pairs: HeaderPairs = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, item]);
+  }
+  return pairs;
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+}
+
+/** undici wraps system errors: the useful code (ECONNREFUSED) is often on the cause. */
+function errorCode(error: unknown): string {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "UND_ERR") return code;
+    const errors = (current as { errors?: unknown[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      current = errors[0];
+      continue;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return "ERR_DELIVERY";
+}
+
+function errorMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const message = error instanceof Error ? error.message : String(error);
+  return cause instanceof Error && cause.message !== message ? `${message}: ${cause.message}` : message;
+}

@@ -1,0 +1,329 @@
+import type { Statement } from "better-sqlite3";
+import { HooktapeError } from "../core/errors.js";
+import { globToRegExp, type EventFilter } from "../core/event-filter.js";
+import type {
+  CapturedEvent,
+  DeliveryAttempt,
+  DeliveryKind,
+  HeaderPairs,
+  Rejection,
+  Verification,
+  VerificationStatus,
+  Via,
+} from "../core/types.js";
+import { openDatabase, type SqliteDatabase } from "./open-database.js";
+
+/** What `events list` shows of an event: everything but the headers and the body. */
+export interface EventSummary {
+  id: string;
+  receivedAt: number;
+  method: string;
+  url: string;
+  provider: string | null;
+  verification: Verification;
+  bodySize: number;
+  bodySha256: string;
+  via: Via;
+  rejected: Rejection | null;
+  target: string | null;
+  delivery: { status: number | null; error: string | null; durationMs: number } | null;
+}
+
+interface EventRow {
+  id: string;
+  received_at: number;
+  method: string;
+  url: string;
+  headers: string;
+  body: Buffer | null;
+  body_size: number;
+  body_sha256: string;
+  remote_address: string | null;
+  via: string;
+  public_url: string | null;
+  provider: string | null;
+  verification_status: string;
+  verification_reason: string | null;
+  rejected: string | null;
+  target: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  last_attempt_at: number | null;
+}
+
+interface DeliveryRow {
+  event_id: string;
+  kind: string;
+  delivery_id: string;
+  attempt: number;
+  target: string;
+  method: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+  started_at: number;
+  planned_at: number | null;
+  response_headers: string;
+  response_body: Buffer;
+  response_size: number;
+}
+
+const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, verification_status,
+  verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at`;
+
+/** Events and their delivery attempts in one SQLite file. Prepared statements only. */
+export class EventStore {
+  readonly file: string;
+  private readonly db: SqliteDatabase;
+  private readonly insertEventStatement: Statement;
+  private readonly insertAttemptStatement: Statement;
+  private readonly updateLatestStatement: Statement;
+  private readonly getEventStatement: Statement<[string], EventRow>;
+  private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
+  private readonly attemptsStatement: Statement<[string], DeliveryRow>;
+  private readonly pruneStatement: Statement<[number]>;
+  private readonly setTargetStatement: Statement<[string, string]>;
+
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    this.file = file;
+    this.db = openDatabase(file, options);
+    this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) =>
+      globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
+    );
+    this.insertEventStatement = this.db.prepare(`
+      INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, remote_address,
+        via, public_url, provider, verification_status, verification_reason, rejected, target)
+      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @body, @bodySize, @bodySha256, @remoteAddress,
+        @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @rejected, @target)`);
+    this.insertAttemptStatement = this.db.prepare(`
+      INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
+        started_at, planned_at, response_headers, response_body, response_size)
+      VALUES (@eventId, @kind, @deliveryId, @attempt, @target, @method, @status, @error, @durationMs,
+        @startedAt, @plannedAt, @responseHeaders, @responseBody, @responseSize)`);
+    this.updateLatestStatement = this.db.prepare(`
+      UPDATE events SET last_status = @status, last_error = @error, last_duration_ms = @durationMs,
+        last_attempt_at = @startedAt
+      WHERE id = @eventId AND (last_attempt_at IS NULL OR last_attempt_at <= @startedAt)`);
+    this.getEventStatement = this.db.prepare(`SELECT * FROM events WHERE id = ?`);
+    this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
+    this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
+    this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
+    this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
+  }
+
+  /** Commits the event; returns only once it is in the file, so the sender may then be answered. */
+  insertEvent(event: CapturedEvent): void {
+    this.insertEventStatement.run({
+      id: event.id,
+      receivedAt: event.receivedAt,
+      method: event.method,
+      url: event.url,
+      path: pathOf(event.url),
+      headers: JSON.stringify(event.headers),
+      body: event.rejected ? null : event.body,
+      bodySize: event.bodySize,
+      bodySha256: event.bodySha256,
+      remoteAddress: event.remoteAddress,
+      via: event.via,
+      publicUrl: event.publicUrl,
+      provider: event.provider,
+      verificationStatus: event.verification.status,
+      verificationReason: event.verification.reason,
+      rejected: event.rejected,
+      target: event.target,
+    });
+  }
+
+  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
+  insertAttempt(attempt: DeliveryAttempt): void {
+    this.recordAttempt(attempt);
+  }
+
+  private readonly recordAttempt = (attempt: DeliveryAttempt): void => {
+    this.db.transaction(() => {
+      this.insertAttemptStatement.run({
+        eventId: attempt.eventId,
+        kind: attempt.kind,
+        deliveryId: attempt.deliveryId,
+        attempt: attempt.attempt,
+        target: attempt.target,
+        method: attempt.method,
+        status: attempt.status,
+        error: attempt.error,
+        durationMs: attempt.durationMs,
+        startedAt: attempt.startedAt,
+        plannedAt: attempt.plannedAt ?? null,
+        responseHeaders: JSON.stringify(attempt.responseHeaders),
+        responseBody: attempt.responseBody,
+        responseSize: attempt.responseSize,
+      });
+      this.updateLatestStatement.run({
+        eventId: attempt.eventId,
+        status: attempt.status,
+        error: attempt.error,
+        durationMs: attempt.durationMs,
+        startedAt: attempt.startedAt,
+      });
+    })();
+  };
+
+  /** Records several attempts in one transaction (replays record in batches). */
+  insertAttempts(attempts: readonly DeliveryAttempt[]): void {
+    this.db.transaction(() => {
+      for (const attempt of attempts) this.recordAttempt(attempt);
+    })();
+  }
+
+  /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
+  setTarget(eventId: string, target: string): void {
+    this.setTargetStatement.run(target, eventId);
+  }
+
+  /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
+  getEvent(idOrPrefix: string): CapturedEvent {
+    const id = this.resolveId(idOrPrefix);
+    const row = this.getEventStatement.get(id);
+    if (!row) throw new HooktapeError("not_found", `No event ${idOrPrefix} in ${this.file}; see \`hooktape events list\``);
+    return toEvent(row);
+  }
+
+  resolveId(idOrPrefix: string): string {
+    const prefix = idOrPrefix.trim().toUpperCase().replace(/…$/, "");
+    if (!/^[0-9A-HJKMNP-TV-Z]{4,26}$/.test(prefix)) {
+      throw new HooktapeError("not_found", `"${idOrPrefix}" is not an event id; ids look like 01JD3XK2... (see \`hooktape events list\`)`);
+    }
+    const matches = this.findByPrefixStatement.all(prefix, prefix + "~");
+    if (matches.length === 0) {
+      throw new HooktapeError("not_found", `No event ${idOrPrefix} in ${this.file}; see \`hooktape events list\``);
+    }
+    if (matches.length > 1 && matches[0]?.id !== prefix) {
+      throw new HooktapeError("bad_input", `The id prefix ${idOrPrefix} matches several events; give more characters`);
+    }
+    return matches[0]?.id ?? prefix;
+  }
+
+  /** Newest first, filtered; `limit: 0` means all. */
+  listEvents(filter: EventFilter): EventSummary[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (filter.provider !== undefined) {
+      where.push("provider = @provider");
+      params.provider = filter.provider;
+    }
+    if (filter.verification !== undefined) {
+      where.push("verification_status = @verification");
+      params.verification = filter.verification;
+    }
+    if (filter.since !== undefined) {
+      where.push("received_at >= @since");
+      params.since = filter.since;
+    }
+    if (filter.pathGlob !== undefined) {
+      where.push("path_matches(@pathGlob, path)");
+      params.pathGlob = filter.pathGlob;
+    }
+    const status = filter.status;
+    if (status?.kind === "code") {
+      where.push("last_status = @status");
+      params.status = status.code;
+    } else if (status?.kind === "class") {
+      where.push("last_status >= @statusLow AND last_status < @statusHigh");
+      params.statusLow = status.hundreds * 100;
+      params.statusHigh = status.hundreds * 100 + 100;
+    } else if (status?.kind === "failed") {
+      where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
+    }
+    const sql =
+      `SELECT ${SUMMARY_COLUMNS} FROM events` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      ` ORDER BY received_at DESC, id DESC` +
+      (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
+    const rows = this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
+    return rows.map(toSummary);
+  }
+
+  listAttempts(eventId: string): DeliveryAttempt[] {
+    return this.attemptsStatement.all(eventId).map(toAttempt);
+  }
+
+  /** Deletes events received before `before` (unix ms) with their deliveries; returns how many. */
+  pruneBefore(before: number): number {
+    return this.pruneStatement.run(before).changes;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      // Fold the WAL back into the main file so that a copied .db file is complete on its own.
+      this.db.pragma("wal_checkpoint(PASSIVE)");
+    } catch {
+      // Another process holds the database: it checkpoints later; nothing is lost.
+    }
+    this.db.close();
+  }
+}
+
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+function toSummary(row: EventRow): EventSummary {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    method: row.method,
+    url: row.url,
+    provider: row.provider,
+    verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
+    bodySize: row.body_size,
+    bodySha256: row.body_sha256,
+    via: row.via as Via,
+    rejected: row.rejected as Rejection | null,
+    target: row.target,
+    delivery:
+      row.last_attempt_at === null
+        ? null
+        : { status: row.last_status, error: row.last_error, durationMs: row.last_duration_ms ?? 0 },
+  };
+}
+
+function toEvent(row: EventRow): CapturedEvent {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    method: row.method,
+    url: row.url,
+    headers: JSON.parse(row.headers) as HeaderPairs,
+    body: row.body ?? Buffer.alloc(0),
+    remoteAddress: row.remote_address,
+    via: row.via as Via,
+    publicUrl: row.public_url,
+    provider: row.provider,
+    verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
+    rejected: row.rejected as Rejection | null,
+    bodySize: row.body_size,
+    bodySha256: row.body_sha256,
+    target: row.target,
+  };
+}
+
+function toAttempt(row: DeliveryRow): DeliveryAttempt {
+  return {
+    eventId: row.event_id,
+    kind: row.kind as DeliveryKind,
+    deliveryId: row.delivery_id,
+    attempt: row.attempt,
+    target: row.target,
+    method: row.method,
+    status: row.status,
+    error: row.error,
+    durationMs: row.duration_ms,
+    startedAt: row.started_at,
+    plannedAt: row.planned_at,
+    responseHeaders: JSON.parse(row.response_headers) as HeaderPairs,
+    responseBody: row.response_body,
+    responseSize: row.response_size,
+  };
+}

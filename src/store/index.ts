@@ -1,0 +1,2 @@
+export { EventStore, type EventSummary } from "./event-store.js";
+export { defaultDatabasePath } from "./default-path.js";

@@ -1,0 +1,57 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only:
+ * a shipped migration is never edited, so that every database file can be brought forward.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    path TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB,
+    body_size INTEGER NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    remote_address TEXT,
+    via TEXT NOT NULL,
+    public_url TEXT,
+    provider TEXT,
+    verification_status TEXT NOT NULL,
+    verification_reason TEXT,
+    rejected TEXT,
+    target TEXT,
+    -- the latest delivery attempt, kept here so that list filters use an index instead of a join
+    last_status INTEGER,
+    last_error TEXT,
+    last_duration_ms REAL,
+    last_attempt_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX events_received ON events (received_at);
+  CREATE INDEX events_provider ON events (provider, received_at);
+  CREATE INDEX events_verification ON events (verification_status, received_at);
+  CREATE INDEX events_status ON events (last_status, received_at);
+  CREATE INDEX events_path ON events (path);
+
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    method TEXT NOT NULL,
+    status INTEGER,
+    error TEXT,
+    duration_ms REAL NOT NULL,
+    started_at INTEGER NOT NULL,
+    planned_at INTEGER,
+    response_headers TEXT NOT NULL,
+    response_body BLOB NOT NULL,
+    response_size INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_event ON deliveries (event_id, seq);
+  CREATE INDEX deliveries_delivery ON deliveries (delivery_id);
+  `,
+];
