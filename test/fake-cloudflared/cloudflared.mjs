@@ -218,7 +218,7 @@ const edge = http.createServer(forward);
 function writeState() {
   const file = process.env.FAKE_CLOUDFLARED_STATE;
   if (!file) return;
-  const address = edge.address();
+  const address = edge.listening ? edge.address() : null;
   const state = { publicUrl, edgePort: address && typeof address === "object" ? address.port : null, pid: process.pid };
   writeFileSync(`${file}.tmp`, JSON.stringify(state));
   renameSync(`${file}.tmp`, file);
@@ -286,6 +286,7 @@ function register() {
 }
 
 function start() {
+  writeState(); // edgePort null until the edge listens; tests need the pid from the start
   if (named) {
     log("INF", `Starting tunnel tunnelID=${tunnelId}`);
   } else {
