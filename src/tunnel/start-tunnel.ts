@@ -53,6 +53,8 @@ const TAIL_LINES = 3;
  * 1s"), so losing the last one is only reported as down if none is back within this time.
  */
 const RECONNECT_GRACE_MS = 10_000;
+/** How long an exit waits for a stop() already on its way before it is reported as down. */
+const EXIT_REPORT_DELAY_MS = 250;
 /** After `exit`, how long to wait for the pipes to drain the last lines before giving up. */
 const DRAIN_MS = 1_000;
 
@@ -231,7 +233,10 @@ class CloudflaredProcess {
     void this.exited.then(() => {
       clearTimeout(this.reconnectTimer);
       const last = this.output.tail(1)[0];
-      this.reportDown(`cloudflared ${this.exitDescription ?? "exited"}${last ? `: ${last}` : ""}`);
+      const reason = `cloudflared ${this.exitDescription ?? "exited"}${last ? `: ${last}` : ""}`;
+      // Ctrl-C in a terminal reaches cloudflared too (same process group), so it can exit a
+      // moment before hooktape's own shutdown calls stop(); that is not the tunnel failing.
+      setTimeout(() => this.reportDown(reason), EXIT_REPORT_DELAY_MS).unref();
     });
   }
 
