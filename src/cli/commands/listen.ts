@@ -84,7 +84,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   if (flags.tunnel) {
     tunnel = await openTunnel(capture.url, flags, output);
   }
-  announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target?.href ?? null, store });
+  announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
 
   await stopping;
   output.info("Stopping: closing the tunnel, finishing requests in flight…");
@@ -119,8 +119,10 @@ async function openTunnel(originUrl: string, flags: ListenFlags, output: Output)
     return handle;
   } catch (error) {
     spinner.stop();
-    const message = error instanceof Error ? error.message : String(error);
-    output.warn(`no public tunnel: ${message.split("\n")[0]}; capturing on ${originUrl} only`);
+    // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
+    const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
+    output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
+    for (const line of tail) output.info(output.color.dim(line));
     return null;
   }
 }
@@ -140,6 +142,11 @@ function announceReady(
   output.line(`  Forward  ${ready.target ?? c.dim("nowhere (capture only, answering 200)")}`);
   output.line(`  Store    ${ready.store.file}`);
   output.line(c.dim("Ctrl-C to stop."));
+}
+
+/** `http://localhost:3000` rather than `http://localhost:3000/`. */
+function displayUrl(url: URL): string {
+  return url.pathname === "/" && !url.search ? url.origin : url.href;
 }
 
 function render(output: Output, notice: CaptureNotice): void {
