@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developers.asana.com/docs/webhooks-guide#security — `X-Hook-Signature`: hex HMAC-SHA256 of the
+// body, keyed with the X-Hook-Secret Asana sent during the handshake.
+export const asana = defineHmacScheme({
+  id: "asana",
+  name: "Asana",
+  docs: "https://developers.asana.com/docs/webhooks-guide#security",
+  headers: ["x-hook-signature"],
+  signatureHeader: "X-Hook-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  content: (m) => [m.body],
+  retry: {
+    // https://developers.asana.com/docs/webhooks-guide#error-handling-and-retry — retried with exponential
+    // backoff for up to 24 hours, then the webhook is deleted; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://developers.asana.com/docs/webhooks-guide#error-handling-and-retry",
+  },
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,31 @@
+import { findHeader, keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks — Bitbucket Cloud
+// sends `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` with the webhook secret.
+export const bitbucket = defineHmacScheme({
+  id: "bitbucket",
+  name: "Bitbucket Cloud",
+  docs: "https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks",
+  headers: ["x-hub-signature", "x-event-key", "x-hook-uuid"],
+  // X-Hub-Signature is shared with GitHub and Intercom; X-Event-Key is Bitbucket's own.
+  detect: (headers) => findHeader(headers, "x-event-key") !== undefined && findHeader(headers, "x-hub-signature") !== undefined,
+  signatureHeader: "X-Hub-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "sha256=",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [
+    keepOrDefault(input.headers, "X-Event-Key", "repo:push"),
+    keepOrDefault(input.headers, "X-Request-UUID", input.id),
+    keepOrDefault(input.headers, "User-Agent", "Bitbucket-Webhooks/2.0"),
+  ],
+  retry: {
+    // https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/ — a delivery that fails with
+    // a 5xx or a connection problem is retried up to 2 more times; the waits are not published (ours: 10 s, 60 s).
+    delaysSec: [10, 60],
+    docs: "https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/",
+  },
+  // Same page: requests time out after 10 seconds.
+  deadlineMs: 10_000,
+});

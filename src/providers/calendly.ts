@@ -1,0 +1,27 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures — `Calendly-Webhook-Signature:
+// t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the signing key; 3 minutes' tolerance is recommended.
+export const calendly = defineHmacScheme({
+  id: "calendly",
+  name: "Calendly",
+  docs: "https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures",
+  headers: ["calendly-webhook-signature"],
+  signatureHeader: "Calendly-Webhook-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
+  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: 180,
+  content: (m) => [`${m.timestamp}.`, m.body],
+  retry: {
+    // https://developer.calendly.com/api-docs/ZG9jOjM2MzE2MDM4-webhook-subscriptions — failed deliveries are
+    // retried with exponential backoff for 24 hours; the waits are ours (doubling from 1 min, capped at 4 h).
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://developer.calendly.com/api-docs/ZG9jOjM2MzE2MDM4-webhook-subscriptions",
+  },
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://docs.cdp.coinbase.com/commerce/docs/webhooks-security — Coinbase Commerce: `X-CC-Webhook-Signature`,
+// hex HMAC-SHA256 of the body with the shared secret.
+export const coinbase = defineHmacScheme({
+  id: "coinbase",
+  name: "Coinbase Commerce",
+  docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks-security",
+  headers: ["x-cc-webhook-signature"],
+  signatureHeader: "X-CC-Webhook-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  content: (m) => [m.body],
+  retry: {
+    // https://docs.cdp.coinbase.com/commerce/docs/webhooks — retried with exponential backoff for up to 3 days;
+    // the waits are ours (doubling from 1 min, capped at 12 h).
+    delaysSec: backoff(60, 2, 43_200, 15),
+    docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks",
+  },
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,20 @@
+import { defineAsymmetricScheme } from "./asymmetric.js";
+
+// https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
+// Ed25519 over `X-Signature-Timestamp + body`, hex in `X-Signature-Ed25519`, checked with the application's
+// public key. discord-interactions checks no timestamp age, so neither do we by default.
+export const discord = defineAsymmetricScheme({
+  id: "discord",
+  name: "Discord Interactions",
+  docs: "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers",
+  algorithm: "ed25519",
+  signatureHeader: "X-Signature-Ed25519",
+  timestampHeader: "X-Signature-Timestamp",
+  encoding: "hex",
+  toleranceSec: null,
+  // Interactions are not retried: an unanswered interaction fails for the user
+  // (https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction).
+  retry: { delaysSec: [], docs: "https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction" },
+  // "You must send an initial response within 3 seconds of receiving the event."
+  deadlineMs: 3_000,
+});

@@ -1,0 +1,37 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature
+// `X-HubSpot-Signature-v3`: base64 HMAC-SHA256, keyed with the app's client secret, over
+// method + URI + body + `X-HubSpot-Request-Timestamp` (unix ms); requests older than 5 minutes are rejected.
+// The URI is the full URL with the characters HubSpot lists decoded.
+const DECODE: ReadonlyArray<[RegExp, string]> = [
+  [/%3A/gi, ":"], [/%2F/gi, "/"], [/%3F/gi, "?"], [/%40/gi, "@"], [/%21/gi, "!"], [/%24/gi, "$"],
+  [/%27/gi, "'"], [/%28/gi, "("], [/%29/gi, ")"], [/%2A/gi, "*"], [/%2C/gi, ","], [/%3B/gi, ";"],
+];
+
+function hubspotUri(url: string): string {
+  return url.includes("%") ? DECODE.reduce((u, [re, ch]) => u.replace(re, ch), url) : url;
+}
+
+export const hubspot = defineHmacScheme({
+  id: "hubspot",
+  name: "HubSpot (v3 signature)",
+  docs: "https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature",
+  headers: ["x-hubspot-signature-v3", "x-hubspot-request-timestamp"],
+  signatureHeader: "X-HubSpot-Signature-v3",
+  algorithm: "sha256",
+  encoding: "base64",
+  signsUrl: true,
+  timestamp: { in: "header", header: "X-HubSpot-Request-Timestamp", unit: "ms" },
+  toleranceSec: 300,
+  content: (m) => [m.method.toUpperCase(), hubspotUri(m.url), m.body, m.timestamp],
+  retry: {
+    // https://developers.hubspot.com/docs/api/webhooks#retries — up to 10 retries over 24 hours, with
+    // randomised growing delays; the waits are ours (doubling from 1 min, capped at 8 h).
+    delaysSec: backoff(60, 2.4, 28_800, 10),
+    docs: "https://developers.hubspot.com/docs/api/webhooks#retries",
+  },
+  // Same page: a request that takes longer than 5 seconds counts as failed.
+  deadlineMs: 5_000,
+});

@@ -1,0 +1,28 @@
+import { findHeader, keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications —
+// `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body>` with the app's client secret.
+export const intercom = defineHmacScheme({
+  id: "intercom",
+  name: "Intercom",
+  docs: "https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications",
+  headers: ["x-hub-signature", "user-agent"],
+  // GitHub and Bitbucket use the same header; Intercom deliveries are told apart by their user agent.
+  detect: (headers) =>
+    findHeader(headers, "x-hub-signature") !== undefined && /intercom/i.test(findHeader(headers, "user-agent") ?? ""),
+  signatureHeader: "X-Hub-Signature",
+  algorithm: "sha1",
+  encoding: "hex",
+  prefix: "sha1=",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Intercom-Webhook-Client/1.0")],
+  retry: {
+    // https://developers.intercom.com/docs/webhooks/webhook-notifications — one retry after a minute when
+    // the first attempt fails or times out.
+    delaysSec: [60],
+    docs: "https://developers.intercom.com/docs/webhooks/webhook-notifications",
+  },
+  // Same page: an attempt that takes more than 5 seconds is a failure.
+  deadlineMs: 5_000,
+});

@@ -1,0 +1,26 @@
+import { findHeader, keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://docs.lemonsqueezy.com/help/webhooks/signing-requests — `X-Signature`: hex HMAC-SHA256 of the
+// body, no prefix, with the webhook's signing secret.
+export const lemonsqueezy = defineHmacScheme({
+  id: "lemonsqueezy",
+  name: "Lemon Squeezy",
+  docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests",
+  headers: ["x-signature", "x-event-name"],
+  // X-Signature alone is also the generic scheme's default header; X-Event-Name is Lemon Squeezy's own.
+  detect: (headers) => findHeader(headers, "x-signature") !== undefined && findHeader(headers, "x-event-name") !== undefined,
+  signatureHeader: "X-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "X-Event-Name", "order_created")],
+  retry: {
+    // https://docs.lemonsqueezy.com/help/webhooks/webhook-requests — retried 3 more times with exponential
+    // backoff; the waits are ours (5 s, 25 s, 125 s).
+    delaysSec: [5, 25, 125],
+    docs: "https://docs.lemonsqueezy.com/help/webhooks/webhook-requests",
+  },
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,20 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://developers.line.biz/en/reference/messaging-api/#signature-validation — `x-line-signature`:
+// base64 HMAC-SHA256 of the body with the channel secret.
+export const line = defineHmacScheme({
+  id: "line",
+  name: "LINE Messaging API",
+  docs: "https://developers.line.biz/en/reference/messaging-api/#signature-validation",
+  headers: ["x-line-signature"],
+  signatureHeader: "x-line-signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  content: (m) => [m.body],
+  // https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery — redelivery is
+  // off by default, and its schedule is not published when it is turned on.
+  retry: noRetries("https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery"),
+  // Not published; LINE asks bots to answer promptly and process asynchronously. 10 s is our choice.
+  deadlineMs: 10_000,
+});

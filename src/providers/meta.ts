@@ -1,0 +1,27 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads — Facebook,
+// WhatsApp and Instagram send `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>` with the app secret.
+// GitHub sends the same header; it is detected first by its X-GitHub-Event.
+export const meta = defineHmacScheme({
+  id: "meta",
+  name: "Meta (Facebook, WhatsApp, Instagram)",
+  docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads",
+  headers: ["x-hub-signature-256"],
+  signatureHeader: "X-Hub-Signature-256",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "sha256=",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "facebookexternalua")],
+  retry: {
+    // Same page: failed deliveries are retried immediately and then with decreasing frequency over 36 hours;
+    // the waits are ours (doubling from 15 s, capped at 4 h).
+    delaysSec: backoff(15, 2, 14_400, 18),
+    docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
+  },
+  // Not published as a number; 20 s is our choice (WhatsApp asks for a 200 "as soon as possible").
+  deadlineMs: 20_000,
+});

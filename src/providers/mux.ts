@@ -1,0 +1,27 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://docs.mux.com/core/verify-webhook-signatures — `Mux-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of
+// "<t>.<body>">`; @mux/mux-node's webhooks.verifySignature allows 300 s.
+export const mux = defineHmacScheme({
+  id: "mux",
+  name: "Mux",
+  docs: "https://docs.mux.com/core/verify-webhook-signatures",
+  headers: ["mux-signature"],
+  signatureHeader: "Mux-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
+  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: 300,
+  content: (m) => [`${m.timestamp}.`, m.body],
+  retry: {
+    // https://docs.mux.com/core/listen-for-webhooks#webhook-retries — retried with backoff for up to 24 hours;
+    // the waits are ours (doubling from 1 min, capped at 4 h).
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://docs.mux.com/core/listen-for-webhooks#webhook-retries",
+  },
+  // Not published as a number; Mux asks for a fast 2xx. 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,29 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.paddle.com/webhooks/signature-verification — `Paddle-Signature: ts=<unix s>;h1=<hex
+// HMAC-SHA256 of "<ts>:<body>">` (several h1 during a secret rotation); @paddle/paddle-node-sdk allows 5 s.
+export const paddle = defineHmacScheme({
+  id: "paddle",
+  name: "Paddle Billing",
+  docs: "https://developer.paddle.com/webhooks/signature-verification",
+  headers: ["paddle-signature"],
+  signatureHeader: "Paddle-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ";", timestampKey: "ts", signatureKey: "h1" }),
+  format: (signature, timestamp) => `ts=${timestamp};h1=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: 5,
+  content: (m) => [`${m.timestamp}:`, m.body],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Paddle")],
+  retry: {
+    // https://developer.paddle.com/webhooks/respond-to-webhooks — live accounts: up to 60 retries over
+    // 3 days with exponential backoff. The waits are ours: doubling from 1 min, capped so 60 fit in ~3 days.
+    delaysSec: backoff(60, 2, 4_750, 60),
+    docs: "https://developer.paddle.com/webhooks/respond-to-webhooks",
+  },
+  // Same page: respond with 200 within five seconds.
+  deadlineMs: 5_000,
+});

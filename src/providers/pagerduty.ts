@@ -1,0 +1,25 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures — `X-PagerDuty-Signature:
+// v1=<hex HMAC-SHA256 of the body>`, comma-separated when several secrets are active.
+export const pagerduty = defineHmacScheme({
+  id: "pagerduty",
+  name: "PagerDuty (v3 webhooks)",
+  docs: "https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures",
+  headers: ["x-pagerduty-signature"],
+  signatureHeader: "X-PagerDuty-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", signatureKey: "v1" }),
+  format: (signature) => `v1=${signature}`,
+  content: (m) => [m.body],
+  retry: {
+    // https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries — failed deliveries are retried
+    // with backoff; the exact waits are ours.
+    delaysSec: backoff(10, 3, 3600, 8),
+    docs: "https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries",
+  },
+  // Same page: PagerDuty waits 10 seconds for a response.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,25 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://razorpay.com/docs/webhooks/validate-test/ — `X-Razorpay-Signature`: hex HMAC-SHA256 of the body
+// with the webhook secret (razorpay-node `validateWebhookSignature`).
+export const razorpay = defineHmacScheme({
+  id: "razorpay",
+  name: "Razorpay",
+  docs: "https://razorpay.com/docs/webhooks/validate-test/",
+  headers: ["x-razorpay-signature", "x-razorpay-event-id"],
+  signatureHeader: "X-Razorpay-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "X-Razorpay-Event-Id", input.id)],
+  retry: {
+    // https://razorpay.com/docs/webhooks/ — failed deliveries are retried with exponential backoff for 24 hours;
+    // the waits are ours (doubling from 1 min, capped at 4 h).
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://razorpay.com/docs/webhooks/",
+  },
+  // https://razorpay.com/docs/webhooks/ — a response slower than 5 seconds counts as a failure.
+  deadlineMs: 5_000,
+});

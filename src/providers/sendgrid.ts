@@ -1,0 +1,24 @@
+import { defineAsymmetricScheme } from "./asymmetric.js";
+
+// https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
+// ECDSA P-256 with SHA-256 over `timestamp + body`; the signature is base64 of the DER (r, s); the
+// Verification Key is a base64 DER SPKI public key. @sendgrid/eventwebhook checks no timestamp age.
+export const sendgrid = defineAsymmetricScheme({
+  id: "sendgrid",
+  name: "SendGrid Event Webhook",
+  docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features",
+  algorithm: "p256",
+  signatureHeader: "X-Twilio-Email-Event-Webhook-Signature",
+  timestampHeader: "X-Twilio-Email-Event-Webhook-Timestamp",
+  encoding: "base64",
+  toleranceSec: null,
+  retry: {
+    // "If your endpoint returns anything other than a 2xx, SendGrid retries POSTing the events for up to
+    // 24 hours" at increasing intervals; the exact waits are not published (this is our doubling approximation).
+    delaysSec: [60, 120, 300, 600, 1800, 3600, 7200, 14_400, 28_800, 28_800],
+    docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event#event-webhook-retry-logic",
+  },
+  // Not published; SendGrid treats slow endpoints as failures, so we use the 3 s that Twilio's own
+  // event docs recommend answering within.
+  deadlineMs: 3_000,
+});

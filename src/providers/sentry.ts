@@ -1,0 +1,26 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature —
+// `Sentry-Hook-Signature`: hex HMAC-SHA256 of the body with the integration's client secret.
+// Sentry-Hook-Timestamp is sent but not signed, so it is not checked.
+export const sentry = defineHmacScheme({
+  id: "sentry",
+  name: "Sentry Integration Platform",
+  docs: "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature",
+  headers: ["sentry-hook-signature", "sentry-hook-resource"],
+  signatureHeader: "Sentry-Hook-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [
+    keepOrDefault(input.headers, "Sentry-Hook-Resource", "issue"),
+    keepOrDefault(input.headers, "Sentry-Hook-Timestamp", String(input.timestamp)),
+    keepOrDefault(input.headers, "Request-ID", input.id),
+  ],
+  // Not documented as retried; we assume none.
+  retry: noRetries("https://docs.sentry.io/organization/integrations/integration-platform/webhooks/"),
+  // Same page: Sentry waits 1 second for the response.
+  deadlineMs: 1_000,
+});

@@ -1,0 +1,32 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook —
+// `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the raw body, keyed with the app's client secret.
+// @shopify/shopify-api `webhooks.validate` also requires the topic, API version, shop domain and webhook id.
+export const shopify = defineHmacScheme({
+  id: "shopify",
+  name: "Shopify",
+  docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook",
+  headers: ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain"],
+  signatureHeader: "X-Shopify-Hmac-Sha256",
+  algorithm: "sha256",
+  encoding: "base64",
+  content: (m) => [m.body],
+  extraHeaders: (input) => [
+    keepOrDefault(input.headers, "X-Shopify-Topic", "orders/create"),
+    keepOrDefault(input.headers, "X-Shopify-Shop-Domain", "hooktape-test.myshopify.com"),
+    keepOrDefault(input.headers, "X-Shopify-API-Version", "2025-10"),
+    keepOrDefault(input.headers, "X-Shopify-Webhook-Id", input.id),
+    keepOrDefault(input.headers, "X-Shopify-Event-Id", input.id),
+    keepOrDefault(input.headers, "X-Shopify-Triggered-At", new Date(input.timestamp * 1000).toISOString()),
+  ],
+  retry: {
+    // https://shopify.dev/changelog/updates-to-webhook-retry-mechanism — "retried a total of 8 times over
+    // 4 hours using an exponential backoff schedule"; the waits are ours (doubling from 1 min, 4 h in all).
+    delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 6780],
+    docs: "https://shopify.dev/changelog/updates-to-webhook-retry-mechanism",
+  },
+  // https://shopify.dev/docs/apps/build/webhooks/troubleshooting-webhooks — 1 s to connect, 5 s in all.
+  deadlineMs: 5_000,
+});

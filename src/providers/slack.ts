@@ -1,0 +1,37 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import type { RetryCause } from "./types.js";
+
+// https://api.slack.com/authentication/verifying-requests-from-slack — `X-Slack-Signature: v0=<hex
+// HMAC-SHA256 of "v0:<X-Slack-Request-Timestamp>:<body>">` with the signing secret; @slack/bolt's
+// verifySlackRequest rejects timestamps older than 5 minutes.
+const SLACK_REASON: Record<RetryCause, string> = {
+  http_error: "http_error",
+  timeout: "http_timeout",
+  connection_failed: "connection_failed",
+};
+
+export const slack = defineHmacScheme({
+  id: "slack",
+  name: "Slack",
+  docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
+  headers: ["x-slack-signature", "x-slack-request-timestamp"],
+  signatureHeader: "X-Slack-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "v0=",
+  timestamp: { in: "header", header: "X-Slack-Request-Timestamp", unit: "s" },
+  toleranceSec: 300,
+  content: (m) => [`v0:${m.timestamp}:`, m.body],
+  retry: {
+    // https://api.slack.com/apis/events-api#retries — up to 3 retries: nearly immediately, after 1 minute,
+    // after 5 minutes, each with X-Slack-Retry-Num and X-Slack-Retry-Reason.
+    delaysSec: [1, 60, 300],
+    docs: "https://api.slack.com/apis/events-api#retries",
+    retryHeaders: (attempt, cause) => [
+      ["X-Slack-Retry-Num", String(attempt - 1)],
+      ["X-Slack-Retry-Reason", SLACK_REASON[cause]],
+    ],
+  },
+  // Same page: "Your app should respond to the event request with an HTTP 2xx within three seconds."
+  deadlineMs: 3_000,
+});

@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://developer.squareup.com/docs/webhooks/step3validate — `x-square-hmacsha256-signature`: base64
+// HMAC-SHA256, keyed with the subscription's signature key, over the notification URL followed by the body.
+export const square = defineHmacScheme({
+  id: "square",
+  name: "Square",
+  docs: "https://developer.squareup.com/docs/webhooks/step3validate",
+  headers: ["x-square-hmacsha256-signature"],
+  signatureHeader: "x-square-hmacsha256-signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  signsUrl: true,
+  content: (m) => [m.url, m.body],
+  retry: {
+    // https://developer.squareup.com/docs/webhooks/troubleshooting — "Unsuccessful deliveries are retried
+    // for up to 24 hours" with exponential backoff; the waits are ours (doubling from 1 min, capped at 4 h).
+    delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 7680, 14_400, 14_400, 14_400, 14_400, 14_400],
+    docs: "https://developer.squareup.com/docs/webhooks/troubleshooting",
+  },
+  // Same page: applications must acknowledge within 10 seconds.
+  deadlineMs: 10_000,
+});

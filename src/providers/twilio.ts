@@ -1,0 +1,113 @@
+import { createHash, createHmac } from "node:crypto";
+import { assertSecrets, mismatchHint } from "./checks.js";
+import { safeEqual } from "./compare.js";
+import { findHeader } from "./headers.js";
+import { signedUrlOf } from "./hmac-scheme.js";
+import type { HeaderPairs } from "../core/types.js";
+import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+
+// https://www.twilio.com/docs/usage/security#validating-requests — `X-Twilio-Signature`: base64 HMAC-SHA1,
+// keyed with the auth token, over the full URL followed, for form posts, by every field name and value
+// (decoded) sorted by name; for JSON bodies Twilio adds `bodySHA256=<hex SHA-256 of the body>` to the
+// URL and signs the URL alone. Like twilio-node, the URL is also tried with / without the default port.
+const DOCS = "https://www.twilio.com/docs/usage/security#validating-requests";
+
+function isForm(headers: HeaderPairs, body: Buffer): boolean {
+  const type = findHeader(headers, "content-type");
+  if (type !== undefined) return type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first !== 0x7b && first !== 0x5b; // neither `{` nor `[`: treat as a form post
+}
+
+/** URL + sorted name/value pairs, as twilio-node `getExpectedTwilioSignature` concatenates them. */
+function formContent(url: string, body: Buffer): string {
+  const pairs = [...new URLSearchParams(body.toString("utf8"))];
+  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  let content = url;
+  for (const [name, value] of pairs) content += name + value;
+  return content;
+}
+
+function digest(secret: string, content: string): string {
+  return createHmac("sha1", secret).update(content, "utf8").digest("base64");
+}
+
+/** The URL as given, plus the same URL with the default port added or removed (twilio-node does both). */
+function urlVariants(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    const defaultPort = parsed.protocol === "https:" ? "443" : "80";
+    const hostStart = url.indexOf("//") + 2;
+    const pathStart = url.indexOf("/", hostStart);
+    const host = pathStart === -1 ? url.slice(hostStart) : url.slice(hostStart, pathStart);
+    const rest = pathStart === -1 ? "" : url.slice(pathStart);
+    const prefix = url.slice(0, hostStart);
+    if (parsed.port === "" && !host.endsWith(`:${defaultPort}`)) return [url, `${prefix}${host}:${defaultPort}${rest}`];
+    if (host.endsWith(`:${defaultPort}`)) return [url, `${prefix}${host.slice(0, -defaultPort.length - 1)}${rest}`];
+  } catch {
+    // Not a URL we can vary; the caller's text is still tried as it is.
+  }
+  return [url];
+}
+
+function withBodyHash(url: string, body: Buffer): string {
+  const hash = createHash("sha256").update(body).digest("hex");
+  const hashAt = url.indexOf("#");
+  const base = hashAt === -1 ? url : url.slice(0, hashAt);
+  return `${base}${base.includes("?") ? "&" : "?"}bodySHA256=${hash}${hashAt === -1 ? "" : url.slice(hashAt)}`;
+}
+
+export const twilio: Provider = {
+  id: "twilio",
+  name: "Twilio",
+  kind: "hmac",
+  headers: ["x-twilio-signature"],
+  toleranceSec: null,
+  rejectsFuture: false,
+  // https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides — default read timeout 15 s.
+  deadlineMs: 15_000,
+  retry: {
+    // Same page: by default Twilio retries once (`rc=1`), and only when the connection fails (`rp=ct`).
+    delaysSec: [0],
+    docs: "https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides",
+  },
+  docs: DOCS,
+  detect: (headers) => findHeader(headers, "x-twilio-signature") !== undefined,
+
+  sign(input) {
+    assertSecrets([input.secret]);
+    if (!input.url) throw new TypeError("Twilio signs the URL it calls: pass the full URL (--url https://...)");
+    if (isForm(input.headers, input.body)) {
+      return { headers: [["X-Twilio-Signature", digest(input.secret, formContent(input.url, input.body))]] };
+    }
+    const url = input.url.includes("bodySHA256=") ? input.url : withBodyHash(input.url, input.body);
+    return { headers: [["X-Twilio-Signature", digest(input.secret, url)]], url };
+  },
+
+  verify(request: VerifyRequest, secrets, options): VerifyResult {
+    assertSecrets(secrets);
+    const signature = findHeader(request.headers, "x-twilio-signature");
+    if (signature === undefined) return { valid: false, provider: "twilio", reason: "missing_header", hint: "no X-Twilio-Signature header" };
+    const url = signedUrlOf(request, options);
+    if (url === undefined) {
+      return { valid: false, provider: "twilio", reason: "missing_url", hint: "Twilio signs the full URL it called: pass it (--url https://...)" };
+    }
+    if (secrets.length === 0) return { valid: false, provider: "twilio", reason: "no_secret" };
+    const bodyHash = new URL(url, "http://x").searchParams.get("bodySHA256");
+    if (bodyHash !== null && bodyHash !== createHash("sha256").update(request.body).digest("hex")) {
+      return { valid: false, provider: "twilio", reason: "no_matching_signature", hint: "the body's SHA-256 differs from bodySHA256 in the URL — the body changed" };
+    }
+    const contents = urlVariants(url).map((u) => (bodyHash !== null ? u : formContent(u, request.body)));
+    for (const secret of secrets) {
+      for (const content of contents) {
+        if (safeEqual(digest(secret, content), signature.trim())) return { valid: true, provider: "twilio" };
+      }
+    }
+    return {
+      valid: false,
+      provider: "twilio",
+      reason: "no_matching_signature",
+      hint: `${mismatchHint(secrets)}; Twilio also signs the exact public URL (scheme, host, port, query)`,
+    };
+  },
+};

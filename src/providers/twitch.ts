@@ -1,0 +1,35 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message —
+// `Twitch-Eventsub-Message-Signature: sha256=<hex HMAC-SHA256 of message id + timestamp + body>`, the
+// timestamp an RFC 3339 string; messages older than 10 minutes should be rejected.
+export const twitch = defineHmacScheme({
+  id: "twitch",
+  name: "Twitch EventSub",
+  docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message",
+  headers: ["twitch-eventsub-message-signature", "twitch-eventsub-message-id", "twitch-eventsub-message-timestamp"],
+  signatureHeader: "Twitch-Eventsub-Message-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "sha256=",
+  idHeader: "Twitch-Eventsub-Message-Id",
+  timestamp: { in: "header", header: "Twitch-Eventsub-Message-Timestamp", unit: "iso" },
+  toleranceSec: 600,
+  content: (m) => [m.id, m.timestamp, m.body],
+  extraHeaders: (input) => [
+    keepOrDefault(input.headers, "Twitch-Eventsub-Message-Type", "notification"),
+    keepOrDefault(input.headers, "Twitch-Eventsub-Message-Retry", "0"),
+    keepOrDefault(input.headers, "Twitch-Eventsub-Subscription-Type", "channel.follow"),
+    keepOrDefault(input.headers, "Twitch-Eventsub-Subscription-Version", "2"),
+  ],
+  retry: {
+    // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/ — failed notifications are retried with
+    // backoff and the subscription is revoked if failures continue; the waits are ours.
+    delaysSec: backoff(10, 3, 3600, 6),
+    docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
+  },
+  // Same page: respond with a 2xx "within a few seconds"; 3 s is our reading of it.
+  deadlineMs: 3_000,
+});

@@ -1,0 +1,24 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://www.typeform.com/developers/webhooks/secure-your-webhooks/ — `Typeform-Signature:
+// sha256=<base64 HMAC-SHA256 of the body>` with the webhook's secret.
+export const typeform = defineHmacScheme({
+  id: "typeform",
+  name: "Typeform",
+  docs: "https://www.typeform.com/developers/webhooks/secure-your-webhooks/",
+  headers: ["typeform-signature"],
+  signatureHeader: "Typeform-Signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  prefix: "sha256=",
+  content: (m) => [m.body],
+  retry: {
+    // https://www.typeform.com/developers/webhooks/ — failed deliveries are retried with growing waits for
+    // about 10 hours; the waits are ours (doubling from 2 min, capped at 2 h).
+    delaysSec: backoff(120, 2, 7200, 9),
+    docs: "https://www.typeform.com/developers/webhooks/",
+  },
+  // Not published as a number; 30 s is our choice (Typeform is known to wait longer than most).
+  deadlineMs: 30_000,
+});

@@ -1,0 +1,22 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks — `x-vercel-signature`: hex HMAC-SHA1 of
+// the body with the integration's client secret (or the webhook's secret).
+export const vercel = defineHmacScheme({
+  id: "vercel",
+  name: "Vercel",
+  docs: "https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks",
+  headers: ["x-vercel-signature"],
+  signatureHeader: "x-vercel-signature",
+  algorithm: "sha1",
+  encoding: "hex",
+  content: (m) => [m.body],
+  retry: {
+    // Vercel states that failed deliveries are retried but not on what schedule; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 8),
+    docs: "https://vercel.com/docs/webhooks",
+  },
+  // Not published as a number; 30 s is our choice.
+  deadlineMs: 30_000,
+});

@@ -1,0 +1,19 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://developer.webex.com/docs/webhooks#handling-requests-from-webex — `X-Spark-Signature`: hex
+// HMAC-SHA1 of the body with the webhook's secret.
+export const webex = defineHmacScheme({
+  id: "webex",
+  name: "Webex",
+  docs: "https://developer.webex.com/docs/webhooks#handling-requests-from-webex",
+  headers: ["x-spark-signature"],
+  signatureHeader: "X-Spark-Signature",
+  algorithm: "sha1",
+  encoding: "hex",
+  content: (m) => [m.body],
+  // Not documented as retried; we assume none (Webex disables webhooks that keep failing).
+  retry: noRetries("https://developer.webex.com/docs/webhooks"),
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

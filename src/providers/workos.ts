@@ -1,0 +1,27 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually
+// `WorkOS-Signature: t=<unix ms>, v1=<hex HMAC-SHA256 of "<t>.<body>">`; @workos-inc/node allows 180 s.
+export const workos = defineHmacScheme({
+  id: "workos",
+  name: "WorkOS",
+  docs: "https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually",
+  headers: ["workos-signature"],
+  signatureHeader: "WorkOS-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
+  format: (signature, timestamp) => `t=${timestamp}, v1=${signature}`,
+  timestamp: { in: "signature", unit: "ms" },
+  toleranceSec: 180,
+  content: (m) => [`${m.timestamp}.`, m.body],
+  retry: {
+    // https://workos.com/docs/events/data-syncing/webhooks — up to 6 retries with exponential backoff over
+    // about 3 days; the waits are ours (x5 from 5 min, capped at 1 day).
+    delaysSec: backoff(300, 5, 86_400, 6),
+    docs: "https://workos.com/docs/events/data-syncing/webhooks",
+  },
+  // Not published as a number; 10 s is our choice.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/#signature —
+// `x-xero-signature`: base64 HMAC-SHA256 of the body with the webhook key.
+export const xero = defineHmacScheme({
+  id: "xero",
+  name: "Xero",
+  docs: "https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/#signature",
+  headers: ["x-xero-signature"],
+  signatureHeader: "x-xero-signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  content: (m) => [m.body],
+  retry: {
+    // https://developer.xero.com/documentation/guides/webhooks/overview/ — failed deliveries are retried with
+    // a growing wait for up to 24 hours; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://developer.xero.com/documentation/guides/webhooks/overview/",
+  },
+  // https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/ — respond within 5 s.
+  deadlineMs: 5_000,
+});

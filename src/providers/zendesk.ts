@@ -1,0 +1,24 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://developer.zendesk.com/documentation/webhooks/verifying/ — `X-Zendesk-Webhook-Signature`: base64
+// HMAC-SHA256 of `X-Zendesk-Webhook-Signature-Timestamp` (ISO 8601) followed by the body. Zendesk publishes
+// no timestamp tolerance, so none is enforced.
+export const zendesk = defineHmacScheme({
+  id: "zendesk",
+  name: "Zendesk",
+  docs: "https://developer.zendesk.com/documentation/webhooks/verifying/",
+  headers: ["x-zendesk-webhook-signature", "x-zendesk-webhook-signature-timestamp"],
+  signatureHeader: "X-Zendesk-Webhook-Signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  timestamp: { in: "header", header: "X-Zendesk-Webhook-Signature-Timestamp", unit: "iso" },
+  content: (m) => [m.timestamp, m.body],
+  retry: {
+    // https://developer.zendesk.com/documentation/webhooks/troubleshooting/ — up to 3 retries, for 409 and
+    // some 5xx/timeouts; the waits are not published (ours: 5 s, 30 s, 60 s).
+    delaysSec: [5, 30, 60],
+    docs: "https://developer.zendesk.com/documentation/webhooks/troubleshooting/",
+  },
+  // Same page: a webhook request times out after 12 seconds.
+  deadlineMs: 12_000,
+});

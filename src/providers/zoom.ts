@@ -1,0 +1,24 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events — `x-zm-signature: v0=<hex
+// HMAC-SHA256 of "v0:<x-zm-request-timestamp>:<body>">` with the app's secret token. Zoom publishes no
+// timestamp tolerance, so none is enforced.
+export const zoom = defineHmacScheme({
+  id: "zoom",
+  name: "Zoom",
+  docs: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
+  headers: ["x-zm-signature", "x-zm-request-timestamp"],
+  signatureHeader: "x-zm-signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "v0=",
+  timestamp: { in: "header", header: "x-zm-request-timestamp", unit: "s" },
+  content: (m) => [`v0:${m.timestamp}:`, m.body],
+  retry: {
+    // https://developers.zoom.us/docs/api/webhooks/#notification-delivery — 3 retries: after 5, 30 and 90 minutes.
+    delaysSec: [300, 1800, 5400],
+    docs: "https://developers.zoom.us/docs/api/webhooks/#notification-delivery",
+  },
+  // Same page: a 200 or 204 within 3 seconds.
+  deadlineMs: 3_000,
+});
