@@ -1,0 +1,289 @@
+// The capture benchmark (issue 2, "Performance"): hooktape's capture+forward path against
+//   direct   - the handler reached directly,
+//   proxy    - a plain http-proxy forwarder that records nothing,
+//   hooktape - the built CLI, `hooktape listen <handler> --no-tunnel`, recording every request and verifying its
+//              signature,
+// interleaved (direct, proxy, hooktape, direct, ...) for several rounds, with autocannon (and wrk when it is on
+// PATH) as separate load-generator processes. 2 KB signed JSON bodies, 32 connections, medians per setup.
+//
+//   node bench/capture.bench.mjs [--quick] [--json] [--rounds 5] [--duration 5] [--warmup 3] [--connections 32]
+//                                [--signature hmac|stripe] [--generator autocannon|wrk|all] [--profile] [--keep]
+//
+// `--profile` runs hooktape under `node --cpu-prof` and prints where its CPU time went.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { formatCpuSummary, summarizeCpuProfile } from "./lib/cpu-profile.mjs";
+import { prepareLoad, wrkAvailable } from "./lib/load.mjs";
+import { makeBody, signBody } from "./lib/payload.mjs";
+import { spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
+import { fixed, formatTable, median, ratio } from "./lib/stats.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SETUPS = ["direct", "proxy", "hooktape"];
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string", default: "32" },
+    signature: { type: "string", default: "hmac" },
+    generator: { type: "string", default: "all" },
+    profile: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+  // run.mjs passes every argument to every benchmark: ignore the ones meant for others.
+  strict: false,
+});
+
+const rounds = positive(flags.rounds ?? (flags.quick ? "2" : "5"), "--rounds");
+const durationSec = positive(flags.duration ?? (flags.quick ? "2" : "5"), "--duration");
+const warmupSec = positive(flags.warmup ?? (flags.quick ? "1" : "3"), "--warmup");
+const connections = positive(flags.connections, "--connections");
+const generators = pickGenerators(String(flags.generator));
+const log = (text) => process.stderr.write(text + "\n");
+
+function positive(text, name) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) {
+    process.stderr.write(`capture bench: ${name} must be a positive integer, got "${text}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function pickGenerators(choice) {
+  const hasWrk = wrkAvailable();
+  if (choice === "autocannon") return ["autocannon"];
+  if (choice === "wrk") {
+    if (!hasWrk) {
+      process.stderr.write("capture bench: --generator wrk, but wrk is not on PATH\n");
+      process.exit(2);
+    }
+    return ["wrk"];
+  }
+  return hasWrk ? ["autocannon", "wrk"] : ["autocannon"];
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "hooktape-bench-"));
+  const dbFile = path.join(dir, "bench.db");
+  const profileDir = path.join(dir, "cpu-profile");
+  const body = makeBody();
+  const signature = signBody(body, String(flags.signature));
+  const run = prepareLoad({ dir, body, headers: { "content-type": "application/json", [signature.name]: signature.value } });
+  const children = [];
+  const started = Date.now();
+
+  try {
+    const handler = await spawnService(path.join(root, "bench/lib/handler-server.mjs"));
+    children.push(handler.child);
+    const handlerPort = handler.ready.port;
+    const proxy = await spawnService(path.join(root, "bench/lib/plain-proxy.mjs"), [String(handlerPort)]);
+    children.push(proxy.child);
+
+    const nodeFlags = flags.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+    const hooktape = await spawnToFile(
+      process.execPath,
+      [
+        ...nodeFlags,
+        path.join(root, "bin/hooktape.js"),
+        "listen",
+        String(handlerPort),
+        "--no-tunnel",
+        "--port",
+        "0",
+        "--db",
+        dbFile,
+        ...signature.listenFlags,
+        "--json",
+      ],
+      {
+        stdoutFile: path.join(dir, "hooktape.out"),
+        stderrFile: path.join(dir, "hooktape.err"),
+        env: { ...process.env, NO_COLOR: "1", CI: "1" },
+        isReady: (line) => {
+          if (!line.startsWith("{")) return null;
+          const record = JSON.parse(line);
+          return record.type === "ready" ? record : null;
+        },
+      },
+    );
+    children.push(hooktape.child);
+
+    const urls = {
+      direct: `http://127.0.0.1:${handlerPort}/webhooks/bench`,
+      proxy: `http://127.0.0.1:${proxy.ready.port}/webhooks/bench`,
+      hooktape: `${hooktape.ready.url}/webhooks/bench`,
+    };
+    log(
+      `capture bench: ${rounds} rounds x ${durationSec} s per setup and generator (${generators.join(", ")}), ` +
+        `warm-up ${warmupSec} s, ${connections} connections, ${Buffer.byteLength(body)} B bodies signed with ${signature.name}, ` +
+        `${os.cpus().length} CPUs, Node ${process.version}`,
+    );
+
+    // Everything hooktape answered, warm-up included, must be in its database afterwards.
+    let hooktapeAnswered = 0;
+    const count = (setup, result) => {
+      if (setup === "hooktape") hooktapeAnswered += result.completed;
+    };
+
+    for (const setup of SETUPS) {
+      const result = await run(generators[0], urls[setup], { connections, durationSec: warmupSec });
+      count(setup, result);
+      log(`  warm-up  ${setup.padEnd(8)} ${fixed(result.rps)} req/s`);
+    }
+
+    const results = Object.fromEntries(generators.map((g) => [g, Object.fromEntries(SETUPS.map((s) => [s, []]))]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const generator of generators) {
+        for (const setup of SETUPS) {
+          const result = await run(generator, urls[setup], { connections, durationSec });
+          count(setup, result);
+          results[generator][setup].push(result);
+          log(
+            `  round ${round}  ${generator.padEnd(10)} ${setup.padEnd(8)} ${fixed(result.rps).padStart(6)} req/s  ` +
+              `p50 ${fixed(result.p50Ms, 2)} ms  p99 ${fixed(result.p99Ms, 2)} ms` +
+              (result.non2xx || result.errors ? `  non-2xx ${result.non2xx}  errors ${result.errors}` : ""),
+          );
+        }
+      }
+    }
+
+    const exit = await stopProcess(hooktape.child, { signal: "SIGTERM" });
+    const recorded = countRecorded(dbFile);
+    const warnings = readFileSync(path.join(dir, "hooktape.out"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"type":"warning"'));
+
+    const summary = summarize(results);
+    const report = {
+      bench: "capture",
+      config: {
+        rounds,
+        durationSec,
+        warmupSec,
+        connections,
+        bodyBytes: Buffer.byteLength(body),
+        signature: signature.name,
+        generators,
+        cpus: os.cpus().length,
+        node: process.version,
+      },
+      medians: summary.medians,
+      ratios: summary.ratios,
+      rounds: results,
+      database: {
+        hooktapeAnswered,
+        events: recorded.events,
+        valid: recorded.valid,
+        deliveries: recorded.deliveries,
+        everyAnsweredRequestRecorded: recorded.events >= hooktapeAnswered,
+      },
+      hooktapeExit: exit,
+      hooktapeWarnings: warnings.length,
+      elapsedSec: Math.round((Date.now() - started) / 1000),
+    };
+
+    if (flags.profile) {
+      const file = readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
+      report.profile = file ? summarizeCpuProfile(path.join(profileDir, file)) : null;
+    }
+
+    if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+    else printHuman(report);
+    if (!report.database.everyAnsweredRequestRecorded || exit !== 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(children.map((child) => stopProcess(child, { graceMs: 5_000 })));
+    if (flags.keep || flags.profile) log(`capture bench: files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function countRecorded(dbFile) {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const events = db.prepare("SELECT count(*) AS n, coalesce(sum(verification_status = 'valid'), 0) AS valid FROM events").get();
+    const deliveries = db.prepare("SELECT count(*) AS n FROM deliveries").get();
+    return { events: events.n, valid: events.valid, deliveries: deliveries.n };
+  } finally {
+    db.close();
+  }
+}
+
+function summarize(results) {
+  const medians = {};
+  const ratios = {};
+  for (const [generator, bySetup] of Object.entries(results)) {
+    medians[generator] = {};
+    for (const [setup, runs] of Object.entries(bySetup)) {
+      medians[generator][setup] = {
+        rps: median(runs.map((r) => r.rps)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+      };
+    }
+    const m = medians[generator];
+    ratios[generator] = {
+      rpsHooktapeVsProxy: ratio(m.hooktape.rps, m.proxy.rps),
+      rpsHooktapeVsDirect: ratio(m.hooktape.rps, m.direct.rps),
+      rpsProxyVsDirect: ratio(m.proxy.rps, m.direct.rps),
+      p99HooktapeVsProxy: ratio(m.hooktape.p99Ms, m.proxy.p99Ms),
+      // The issue's goal: throughput >= 1.0x the plain proxy and p99 no worse than the proxy's.
+      goalMet: m.hooktape.rps >= m.proxy.rps && m.hooktape.p99Ms <= m.proxy.p99Ms,
+    };
+  }
+  return { medians, ratios };
+}
+
+function printHuman(report) {
+  const rows = [["generator / setup", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "x proxy", "x direct"]];
+  for (const [generator, bySetup] of Object.entries(report.medians)) {
+    for (const setup of SETUPS) {
+      const m = bySetup[setup];
+      rows.push([
+        `${generator} ${setup}`,
+        fixed(m.rps),
+        fixed(m.p50Ms, 2),
+        fixed(m.p99Ms, 2),
+        m.non2xx,
+        m.errors,
+        fixed(ratio(m.rps, bySetup.proxy.rps), 2),
+        fixed(ratio(m.rps, bySetup.direct.rps), 2),
+      ]);
+    }
+  }
+  const c = report.config;
+  console.log(
+    `\ncapture + forward, medians of ${c.rounds} rounds x ${c.durationSec} s, ${c.connections} connections, ` +
+      `${c.bodyBytes} B JSON signed (${c.signature}), ${c.cpus} CPUs, Node ${c.node}\n`,
+  );
+  console.log(formatTable(rows));
+  console.log("");
+  for (const [generator, r] of Object.entries(report.ratios)) {
+    console.log(
+      `${generator}: hooktape/proxy ${fixed(r.rpsHooktapeVsProxy, 2)}x req/s, hooktape/direct ${fixed(r.rpsHooktapeVsDirect, 2)}x, ` +
+        `p99 hooktape/proxy ${fixed(r.p99HooktapeVsProxy, 2)}x -> goal (>= 1.0x req/s, p99 no worse) ${r.goalMet ? "MET" : "NOT met"}`,
+    );
+  }
+  const d = report.database;
+  console.log(
+    `database: ${d.events} events (${d.valid} with a valid signature), ${d.deliveries} deliveries; hooktape answered ` +
+      `${d.hooktapeAnswered} -> ${d.everyAnsweredRequestRecorded ? "every answered request is recorded" : `MISSING ${d.hooktapeAnswered - d.events}`}`,
+  );
+  console.log(`hooktape exit on SIGTERM: ${report.hooktapeExit}; warnings printed: ${report.hooktapeWarnings}; run took ${report.elapsedSec} s`);
+  if (report.profile) console.log("\n" + formatCpuSummary(report.profile));
+}
+
+main().catch((error) => {
+  process.stderr.write(`capture bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

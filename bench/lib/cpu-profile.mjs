@@ -1,0 +1,87 @@
+// Reads a V8 .cpuprofile (from `node --cpu-prof`) and says where the time went: by area and by function.
+import { readFileSync } from "node:fs";
+
+/** Which part of the stack a frame belongs to, from its script URL. */
+function areaOf(node) {
+  const { url, functionName } = node.callFrame;
+  if (functionName === "(garbage collector)") return "GC";
+  if (functionName === "(idle)") return "idle";
+  if (functionName === "(program)") return "V8/native (program)";
+  if (url.includes("better-sqlite3")) return "better-sqlite3 (JS side)";
+  if (url.includes("/undici/")) return "undici";
+  if (url.includes("/dist/store/")) return "hooktape store/";
+  if (url.includes("/dist/capture/")) return "hooktape capture/";
+  if (url.includes("/dist/forward/")) return "hooktape forward/";
+  if (url.includes("/dist/providers/") || url.includes("/dist/core/")) return "hooktape providers/ + core/";
+  if (url.includes("/dist/cli/")) return "hooktape cli/ (output)";
+  if (url.includes("/dist/")) return "hooktape other";
+  if (url.includes("node_modules")) return "other node_modules";
+  if (url.startsWith("node:")) return url.includes("http") || url.includes("net") || url.includes("stream") ? "node http/net/streams" : "node other";
+  if (url === "") return "native builtins";
+  return "other";
+}
+
+export function summarizeCpuProfile(file, { top = 15 } = {}) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let total = 0;
+  for (const us of self.values()) total += us;
+  const idle = [...self].filter(([id]) => byId.get(id).callFrame.functionName === "(idle)").reduce((s, [, us]) => s + us, 0);
+  const busy = total - idle;
+
+  const key = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(/^.*\/(dist|node_modules)\//, "$1/")}:${lineNumber + 1}` : "(native)";
+    return `${functionName || "(anonymous)"} ${where}`;
+  };
+
+  const areas = new Map();
+  const selfByFunction = new Map();
+  for (const [id, us] of self) {
+    const node = byId.get(id);
+    const area = areaOf(node);
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    if (area !== "idle") selfByFunction.set(key(node), (selfByFunction.get(key(node)) ?? 0) + us);
+  }
+
+  // Inclusive time of hooktape's own functions: a sample counts once per function even under recursion.
+  const inclusive = new Map();
+  for (const [id, us] of self) {
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const node = byId.get(cur);
+      if (!node.callFrame.url.includes("/dist/")) continue;
+      const k = key(node);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+    }
+  }
+
+  const share = (us) => (busy > 0 ? (100 * us) / busy : 0);
+  const sorted = (map) => [...map].sort((a, b) => b[1] - a[1]);
+  return {
+    file,
+    wallMs: total / 1000,
+    busyMs: busy / 1000,
+    areas: sorted(areas).filter(([area]) => area !== "idle").map(([area, us]) => ({ area, ms: us / 1000, pctOfBusy: share(us) })),
+    selfTop: sorted(selfByFunction).slice(0, top).map(([fn, us]) => ({ fn, ms: us / 1000, pctOfBusy: share(us) })),
+    hooktapeInclusiveTop: sorted(inclusive).slice(0, top).map(([fn, us]) => ({ fn, ms: us / 1000, pctOfBusy: share(us) })),
+  };
+}
+
+export function formatCpuSummary(summary) {
+  const lines = [`CPU profile ${summary.file}: busy ${summary.busyMs.toFixed(0)} ms of ${summary.wallMs.toFixed(0)} ms`];
+  lines.push("  by area (self time, % of busy):");
+  for (const a of summary.areas) lines.push(`    ${a.pctOfBusy.toFixed(1).padStart(5)}%  ${a.area}`);
+  lines.push("  top functions by self time:");
+  for (const f of summary.selfTop) lines.push(`    ${f.pctOfBusy.toFixed(1).padStart(5)}%  ${f.fn}`);
+  lines.push("  hooktape functions by inclusive time:");
+  for (const f of summary.hooktapeInclusiveTop) lines.push(`    ${f.pctOfBusy.toFixed(1).padStart(5)}%  ${f.fn}`);
+  return lines.join("\n");
+}
