@@ -1,0 +1,455 @@
+import { badInput } from "./errors.js";
+import type { HeaderPairs } from "./types.js";
+
+/**
+ * Pure edits of a captured request: bytes + edits -> bytes. JSON edits splice the original text, so every
+ * byte outside the edited value stays as the sender wrote it (key order, whitespace, number spelling, escapes):
+ * re-serialising with JSON.stringify would turn `1.50` into `1.5`, reorder integer-like keys and lose digits of
+ * large ids, which is exactly what breaks signatures downstream.
+ *
+ * Path syntax (documented in `hooktape replay --help`):
+ *   data.object.amount      object keys separated by dots
+ *   items[0].id             array index in brackets
+ *   metadata["order.id"]    a key containing dots or brackets, quoted inside brackets (JSON string syntax)
+ */
+export type PathSegment = { kind: "key"; key: string } | { kind: "index"; index: number };
+
+export type BodyEdit = { op: "set"; path: string; value: string } | { op: "unset"; path: string };
+
+export type HeaderEdit = { op: "set"; name: string; value: string } | { op: "drop"; name: string };
+
+/** Parses `data.object.amount`, `items[0].id`, `metadata["order.id"]`; bad input names the flag. */
+export function parseJsonPath(path: string, flag = "--set"): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let i = 0;
+  const fail = (why: string): never => {
+    throw badInput(`Invalid ${flag} path "${path}": ${why}; e.g. data.object.amount, items[0].id or metadata["order.id"]`);
+  };
+  if (path.length === 0) fail("it is empty");
+  let expectKey = true;
+  while (i < path.length) {
+    const char = path[i];
+    if (char === "[") {
+      const close = findClosingBracket(path, i);
+      if (close === -1) fail("a [ is not closed");
+      const inner = path.slice(i + 1, close);
+      if (/^\d+$/.test(inner)) segments.push({ kind: "index", index: Number(inner) });
+      else if (inner.startsWith('"')) {
+        let key: unknown;
+        try {
+          key = JSON.parse(inner);
+        } catch {
+          key = undefined;
+        }
+        if (typeof key !== "string") fail(`${inner} is not a quoted key`);
+        segments.push({ kind: "key", key: key as string });
+      } else fail(`[${inner}] is neither an index nor a quoted key`);
+      i = close + 1;
+      expectKey = false;
+      continue;
+    }
+    if (char === ".") {
+      if (expectKey) fail("a dot has no key before it");
+      i++;
+      expectKey = true;
+      if (i >= path.length) fail("it ends with a dot");
+      continue;
+    }
+    if (!expectKey) fail(`expected . or [ at character ${i + 1}`);
+    let end = i;
+    while (end < path.length && path[end] !== "." && path[end] !== "[") end++;
+    segments.push({ kind: "key", key: path.slice(i, end) });
+    i = end;
+    expectKey = false;
+  }
+  return segments;
+}
+
+function findClosingBracket(path: string, open: number): number {
+  let inString = false;
+  for (let i = open + 1; i < path.length; i++) {
+    const char = path[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "]") return i;
+  }
+  return -1;
+}
+
+/** `--set data.object.amount=0`: the path and the JSON text of the value (a bare word becomes a JSON string). */
+export function parseSetFlag(text: string): { path: string; value: string } {
+  const eq = findAssignment(text);
+  if (eq <= 0) throw badInput(`Invalid --set "${text}": expected path=value, e.g. --set data.object.amount=500`);
+  const path = text.slice(0, eq).trim();
+  parseJsonPath(path);
+  return { path, value: toJsonText(text.slice(eq + 1)) };
+}
+
+/** The first `=` outside a quoted bracket key (`metadata["a=b"]=1`). */
+function findAssignment(text: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "=") return i;
+  }
+  return -1;
+}
+
+/**
+ * A `--set` value as JSON text: valid JSON is kept exactly as typed (so `12345678901234567890` keeps its digits
+ * and `1.50` its spelling); anything else is taken as a string (`--set data.object.currency=eur`).
+ */
+export function toJsonText(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length > 0) {
+    try {
+      JSON.parse(trimmed);
+      return trimmed;
+    } catch {
+      // Not JSON: a plain string, as a user typing `currency=eur` means.
+    }
+  }
+  return JSON.stringify(value);
+}
+
+/** `--header "X-Debug: 1"` -> ["X-Debug", "1"]. */
+export function parseHeaderFlag(text: string): [string, string] {
+  const colon = text.indexOf(":");
+  const name = colon > 0 ? text.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Debug: 1"`);
+  }
+  return [name, text.slice(colon + 1).trim()];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A small JSON scanner that keeps the source span of every value, so that edits can splice the text.
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+type JsonNode =
+  | (Span & { type: "object"; members: Array<{ key: string; memberStart: number; value: JsonNode }> })
+  | (Span & { type: "array"; items: JsonNode[] })
+  | (Span & { type: "string"; value: string })
+  | (Span & { type: "scalar" });
+
+class JsonScanner {
+  private i = 0;
+  constructor(private readonly text: string) {}
+
+  parseDocument(): JsonNode {
+    this.skipSpace();
+    const node = this.parseValue();
+    this.skipSpace();
+    if (this.i !== this.text.length) throw new SyntaxError(`unexpected text at character ${this.i + 1}`);
+    return node;
+  }
+
+  private skipSpace(): void {
+    while (this.i < this.text.length && " \t\n\r".includes(this.text[this.i] ?? "")) this.i++;
+  }
+
+  private parseValue(): JsonNode {
+    const char = this.text[this.i];
+    if (char === "{") return this.parseObject();
+    if (char === "[") return this.parseArray();
+    if (char === '"') return this.parseString();
+    const start = this.i;
+    const match = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(start, start + 400));
+    if (!match) throw new SyntaxError(`unexpected character at ${start + 1}`);
+    this.i += match[0].length;
+    return { type: "scalar", start, end: this.i };
+  }
+
+  private parseString(): JsonNode & { type: "string" } {
+    const start = this.i;
+    this.i++;
+    while (this.i < this.text.length) {
+      const char = this.text[this.i];
+      if (char === "\\") this.i += 2;
+      else if (char === '"') {
+        this.i++;
+        const raw = this.text.slice(start, this.i);
+        return { type: "string", start, end: this.i, value: JSON.parse(raw) as string };
+      } else this.i++;
+    }
+    throw new SyntaxError("a string is not closed");
+  }
+
+  private parseObject(): JsonNode {
+    const start = this.i;
+    this.i++;
+    const members: Array<{ key: string; memberStart: number; value: JsonNode }> = [];
+    this.skipSpace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return { type: "object", start, end: this.i, members };
+    }
+    for (;;) {
+      this.skipSpace();
+      const memberStart = this.i;
+      if (this.text[this.i] !== '"') throw new SyntaxError(`expected a key at ${this.i + 1}`);
+      const key = this.parseString().value;
+      this.skipSpace();
+      if (this.text[this.i] !== ":") throw new SyntaxError(`expected : at ${this.i + 1}`);
+      this.i++;
+      this.skipSpace();
+      members.push({ key, memberStart, value: this.parseValue() });
+      this.skipSpace();
+      const next = this.text[this.i];
+      this.i++;
+      if (next === "}") return { type: "object", start, end: this.i, members };
+      if (next !== ",") throw new SyntaxError(`expected , or } at ${this.i}`);
+    }
+  }
+
+  private parseArray(): JsonNode {
+    const start = this.i;
+    this.i++;
+    const items: JsonNode[] = [];
+    this.skipSpace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return { type: "array", start, end: this.i, items };
+    }
+    for (;;) {
+      this.skipSpace();
+      items.push(this.parseValue());
+      this.skipSpace();
+      const next = this.text[this.i];
+      this.i++;
+      if (next === "]") return { type: "array", start, end: this.i, items };
+      if (next !== ",") throw new SyntaxError(`expected , or ] at ${this.i}`);
+    }
+  }
+}
+
+function parseBodyJson(body: Buffer, flag: string): { text: string; root: JsonNode } {
+  const text = body.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(body)) throw badInput(`${flag} needs a JSON body; this body is binary`);
+  try {
+    return { text, root: new JsonScanner(text).parseDocument() };
+  } catch (error) {
+    throw badInput(`${flag} needs a JSON body; this one does not parse (${(error as Error).message})`);
+  }
+}
+
+function describePath(segments: readonly PathSegment[], upTo: number): string {
+  return segments
+    .slice(0, upTo)
+    .map((s, i) => (s.kind === "index" ? `[${s.index}]` : /^[^.[\]"]+$/.test(s.key) ? (i === 0 ? s.key : `.${s.key}`) : `[${JSON.stringify(s.key)}]`))
+    .join("");
+}
+
+function splice(text: string, start: number, end: number, insert: string): string {
+  return text.slice(0, start) + insert + text.slice(end);
+}
+
+/** The JSON text for the missing tail of a path (`a.b` under an object that lacks `a` -> `{"b":value}`). */
+function buildMissing(segments: readonly PathSegment[], valueText: string, path: string): string {
+  let text = valueText;
+  for (let k = segments.length - 1; k >= 0; k--) {
+    const segment = segments[k] as PathSegment;
+    if (segment.kind === "index") {
+      if (segment.index !== 0) throw badInput(`Invalid --set "${path}": the array at ${describePath(segments, k)} does not exist; only [0] can create it`);
+      text = `[${text}]`;
+    } else text = `{${JSON.stringify(segment.key)}:${text}}`;
+  }
+  return text;
+}
+
+/** Sets the value at `path` (creating missing object keys) and returns the new body; the rest is untouched. */
+export function setJsonPath(body: Buffer, path: string, valueText: string): Buffer {
+  const segments = parseJsonPath(path, "--set");
+  const { text, root } = parseBodyJson(body, "--set");
+  let node: JsonNode = root;
+  for (let k = 0; k < segments.length; k++) {
+    const segment = segments[k] as PathSegment;
+    const rest = segments.slice(k + 1);
+    if (segment.kind === "key") {
+      if (node.type !== "object") throw badInput(`Invalid --set "${path}": ${describePath(segments, k) || "the body"} is not an object`);
+      const member = node.members.findLast((m) => m.key === segment.key);
+      if (member === undefined) {
+        const insert = `${JSON.stringify(segment.key)}:${buildMissing(rest, valueText, path)}`;
+        return Buffer.from(insertAfterLastValue(text, node, insert), "utf8");
+      }
+      node = member.value;
+    } else {
+      if (node.type !== "array") throw badInput(`Invalid --set "${path}": ${describePath(segments, k) || "the body"} is not an array`);
+      const item = node.items[segment.index];
+      if (item === undefined) {
+        if (segment.index !== node.items.length) {
+          throw badInput(`Invalid --set "${path}": ${describePath(segments, k)} has ${node.items.length} items; index ${segment.index} would leave a gap`);
+        }
+        const insert = buildMissing(rest, valueText, path);
+        const last = node.items.at(-1);
+        const out = last === undefined ? splice(text, node.end - 1, node.end - 1, insert) : splice(text, last.end, last.end, `,${insert}`);
+        return Buffer.from(out, "utf8");
+      }
+      node = item;
+    }
+  }
+  return Buffer.from(splice(text, node.start, node.end, valueText), "utf8");
+}
+
+/** Appends a member right after the object's last value, so that pretty-printed bodies keep their closing layout. */
+function insertAfterLastValue(text: string, node: JsonNode & { type: "object" }, insert: string): string {
+  const last = node.members.at(-1);
+  if (last === undefined) return splice(text, node.end - 1, node.end - 1, insert);
+  return splice(text, last.value.end, last.value.end, `,${insert}`);
+}
+
+/** Removes the value at `path` (with its key and one comma); a path that does not exist is bad input. */
+export function unsetJsonPath(body: Buffer, path: string): Buffer {
+  const segments = parseJsonPath(path, "--unset");
+  const { text, root } = parseBodyJson(body, "--unset");
+  let node: JsonNode = root;
+  for (let k = 0; k < segments.length; k++) {
+    const segment = segments[k] as PathSegment;
+    const isLast = k === segments.length - 1;
+    let spans: Span[];
+    let at: number;
+    if (segment.kind === "key") {
+      if (node.type !== "object") throw badInput(`Invalid --unset "${path}": ${describePath(segments, k) || "the body"} is not an object`);
+      at = node.members.findLastIndex((m) => m.key === segment.key);
+      if (at === -1) throw badInput(`Invalid --unset "${path}": there is no ${describePath(segments, k + 1)} in the body`);
+      spans = node.members.map((m) => ({ start: m.memberStart, end: m.value.end }));
+      if (!isLast) {
+        node = (node.members[at] as { value: JsonNode }).value;
+        continue;
+      }
+    } else {
+      if (node.type !== "array") throw badInput(`Invalid --unset "${path}": ${describePath(segments, k) || "the body"} is not an array`);
+      at = segment.index;
+      if (node.items[at] === undefined) throw badInput(`Invalid --unset "${path}": there is no ${describePath(segments, k + 1)} in the body`);
+      spans = node.items.map((item) => ({ start: item.start, end: item.end }));
+      if (!isLast) {
+        node = node.items[at] as JsonNode;
+        continue;
+      }
+    }
+    // Remove the member and the comma that joins it to a neighbour: the one after it, or before it when last.
+    const own = spans[at] as Span;
+    const next = spans[at + 1];
+    const previous = spans[at - 1];
+    if (next !== undefined) return Buffer.from(splice(text, own.start, next.start, ""), "utf8");
+    if (previous !== undefined) return Buffer.from(splice(text, previous.end, own.end, ""), "utf8");
+    return Buffer.from(splice(text, own.start, own.end, ""), "utf8");
+  }
+  throw badInput(`Invalid --unset "${path}": the whole body cannot be removed`);
+}
+
+/** Applies `--set` and `--unset` edits in the order given. */
+export function applyBodyEdits(body: Buffer, edits: readonly BodyEdit[]): Buffer {
+  let out = body;
+  for (const edit of edits) out = edit.op === "set" ? setJsonPath(out, edit.path, edit.value) : unsetJsonPath(out, edit.path);
+  return out;
+}
+
+/**
+ * Sets a header: the first header of that name (any case) takes the value in place, later ones are removed;
+ * a new header goes last.
+ */
+export function setHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
+  const wanted = name.toLowerCase();
+  const out: HeaderPairs = [];
+  let placed = false;
+  for (const pair of headers) {
+    if (pair[0].toLowerCase() !== wanted) out.push(pair);
+    else if (!placed) {
+      out.push([pair[0], value]);
+      placed = true;
+    }
+  }
+  if (!placed) out.push([name, value]);
+  return out;
+}
+
+/** Removes every header of that name (any case). */
+export function dropHeader(headers: HeaderPairs, name: string): HeaderPairs {
+  const wanted = name.toLowerCase();
+  return headers.filter(([n]) => n.toLowerCase() !== wanted);
+}
+
+export function applyHeaderEdits(headers: HeaderPairs, edits: readonly HeaderEdit[]): HeaderPairs {
+  let out = headers;
+  for (const edit of edits) out = edit.op === "set" ? setHeader(out, edit.name, edit.value) : dropHeader(out, edit.name);
+  return out;
+}
+
+/** Merges signed headers over a request's own: each signed header replaces the same name in place, or goes last. */
+export function mergeHeaders(base: HeaderPairs, over: HeaderPairs): HeaderPairs {
+  let out = base;
+  for (const [name, value] of over) out = setHeader(out, name, value);
+  return out;
+}
+
+/** A different character of the same kind (digit, hex letter, letter), so the value keeps its shape. */
+function alterChar(char: string): string {
+  if (/[0-9]/.test(char)) return String((Number(char) + 1) % 10);
+  if (/[a-f]/.test(char)) return char === "f" ? "a" : String.fromCharCode(char.charCodeAt(0) + 1);
+  if (/[A-F]/.test(char)) return char === "F" ? "A" : String.fromCharCode(char.charCodeAt(0) + 1);
+  if (/[g-z]/.test(char)) return char === "z" ? "g" : String.fromCharCode(char.charCodeAt(0) + 1);
+  if (/[G-Z]/.test(char)) return char === "Z" ? "G" : String.fromCharCode(char.charCodeAt(0) + 1);
+  return char === "+" ? "/" : "+";
+}
+
+/**
+ * A signature value with one character of the signature itself changed: the middle character of the longest
+ * run of hex/base64 characters (`t=…,v1=<hex>`, `v1,<base64>`, `sha256=<hex>`). The middle, not the end, because
+ * the last base64 character may carry only padding bits that decoders ignore; same case, because hex decoders
+ * ignore case.
+ */
+export function tamperSignatureValue(value: string): string {
+  let best = { start: 0, length: 0 };
+  for (const match of value.matchAll(/[A-Za-z0-9+/_-]+/g)) {
+    if (match[0].length > best.length) best = { start: match.index, length: match[0].length };
+  }
+  if (best.length === 0) return value + "0";
+  const at = best.start + Math.floor(best.length / 2);
+  return value.slice(0, at) + alterChar(value[at] ?? "0") + value.slice(at + 1);
+}
+
+/**
+ * The body with one byte changed after it was signed. In a JSON body a letter or digit inside the last string
+ * value is changed, so the body stays valid JSON and only its bytes differ from what was signed; otherwise the
+ * middle byte is flipped.
+ */
+export function tamperBody(body: Buffer): Buffer {
+  const text = body.toString("utf8");
+  if (Buffer.from(text, "utf8").equals(body)) {
+    try {
+      const strings: Array<JsonNode & { type: "string" }> = [];
+      const collect = (node: JsonNode): void => {
+        if (node.type === "string") strings.push(node);
+        else if (node.type === "object") node.members.forEach((m) => collect(m.value));
+        else if (node.type === "array") node.items.forEach(collect);
+      };
+      collect(new JsonScanner(text).parseDocument());
+      for (const node of strings.reverse()) {
+        const inner = text.slice(node.start + 1, node.end - 1);
+        const positions = [...inner.matchAll(/[A-Za-z0-9]/g)].map((m) => m.index);
+        const pick = positions[Math.floor(positions.length / 2)];
+        if (pick === undefined) continue;
+        const at = node.start + 1 + pick;
+        return Buffer.from(text.slice(0, at) + alterChar(text[at] ?? "0") + text.slice(at + 1), "utf8");
+      }
+    } catch {
+      // Not JSON: fall through to a byte flip.
+    }
+  }
+  if (body.length === 0) return Buffer.from(" ");
+  const copy = Buffer.from(body);
+  const at = Math.floor(copy.length / 2);
+  copy[at] = (copy[at] ?? 0) ^ 0x01;
+  return copy;
+}

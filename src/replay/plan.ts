@@ -1,0 +1,151 @@
+import { HooktapeError, badInput } from "../core/errors.js";
+import { newDeliveryId } from "../core/ids.js";
+import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
+import type { CapturedEvent, HeaderPairs } from "../core/types.js";
+import { joinTarget, resolveTarget, type OutboundRequest } from "../forward/index.js";
+import type { Provider, RetryCause } from "../providers/types.js";
+import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
+import { orderItems, type ReplayOrder } from "./order.js";
+import { retryPlanOf, type RetryPlan, type RetrySpec } from "./schedule.js";
+
+export interface ReplayOptions {
+  /** `--to`; null: each event's first forwarding target. */
+  target: URL | null;
+  /** `--resign`. Body edits and `--stale` imply it (a mutation always re-signs). */
+  resign: boolean;
+  /** The provider an event is signed with (its recorded one, or `--provider`); null when unknown. */
+  providerOf: (event: CapturedEvent) => Provider | null;
+  /** The secrets for a provider id (`--secret` values, then HOOKTAPE_SECRET_<ID>). */
+  secretsOf: (providerId: string) => string[];
+  /** The env var that supplies a provider's secret, for the error message. */
+  secretEnvOf: (providerId: string) => string;
+  bodyEdits: readonly BodyEdit[];
+  headerSets: HeaderPairs;
+  headerDrops: readonly string[];
+  tamper: Tamper | null;
+  /** `--stale`, in ms (0: none). */
+  staleMs: number;
+  /** `--times`: deliveries of each event. */
+  times: number;
+  order: ReplayOrder;
+  /** Used for `--order shuffle`; printed so that a run can be repeated. */
+  seed: number;
+  retry: RetrySpec | null;
+  /** `--timeout`; null: the provider's own deadline (GitHub 10 s, Stripe 20 s, ...), else 30 s. */
+  timeoutMs: number | null;
+}
+
+/** One delivery of one event: its first request (identical for every duplicate) and how to build its retries. */
+export interface PlannedDelivery {
+  eventId: string;
+  deliveryId: string;
+  /** 1..times: which duplicate of the event this is. */
+  duplicate: number;
+  /** Position in the run, after ordering (0-based). */
+  position: number;
+  first: OutboundRequest;
+  retry: RetryPlan;
+  timeoutMs: number;
+  /** The request of a retry (attempt >= 2), built at the moment it is sent: re-signed then, same message id. */
+  retryRequest(attempt: number, cause: RetryCause, nowMs: number): OutboundRequest;
+}
+
+export interface ReplayPlan {
+  deliveries: PlannedDelivery[];
+  eventCount: number;
+  order: ReplayOrder;
+  /** The seed of a shuffle, null for the other orders. */
+  seed: number | null;
+}
+
+export interface PlanClock {
+  now: number;
+  newDeliveryId?: () => string;
+  newMessageId?: () => string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Secret examples for the "no secret" message, in the form each provider issues them. */
+function secretExample(providerId: string): string {
+  if (["stripe", "standard-webhooks", "svix", "clerk", "resend"].includes(providerId)) return "whsec_...";
+  if (["discord", "sendgrid"].includes(providerId)) return "<private key PEM>";
+  return "<secret>";
+}
+
+/**
+ * Turns selected events (in capture order) and the replay flags into an ordered list of deliveries. Pure apart
+ * from the injected clock and id generators: no I/O, nothing sent.
+ */
+export function planReplay(events: readonly CapturedEvent[], options: ReplayOptions, clock: PlanClock): ReplayPlan {
+  if (events.length === 0) throw new HooktapeError("no_match", "no events match");
+  const resign = options.resign || options.bodyEdits.length > 0 || options.staleMs > 0;
+  const nextDeliveryId = clock.newDeliveryId ?? newDeliveryId;
+
+  const perEvent = events.map((event) => {
+    if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
+    const provider = options.providerOf(event);
+    const targetBase = options.target ?? (event.target ? resolveTarget(event.target) : null);
+    if (targetBase === null) {
+      throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
+    }
+    let secret: string | null = null;
+    if (resign) {
+      if (provider === null) {
+        throw badInput(`Cannot re-sign event ${event.id}: its provider is unknown; pass --provider <id> (see \`hooktape providers\`)`);
+      }
+      const secrets = options.secretsOf(provider.id);
+      const first = secrets[0];
+      if (first === undefined) {
+        const why = options.resign ? "--resign" : options.staleMs > 0 ? "--stale" : "--set/--unset (a mutated body is re-signed)";
+        throw badInput(
+          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${secretExample(provider.id)} or set ${options.secretEnvOf(provider.id)}`,
+        );
+      }
+      secret = first;
+    }
+    const recipe: RequestRecipe = {
+      method: event.method,
+      url: joinTarget(targetBase, event.url),
+      headers: applyHeaderEdits(event.headers, [
+        ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
+        ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
+      ]),
+      body: applyBodyEdits(event.body, options.bodyEdits),
+      provider,
+      secret,
+      messageId: "",
+      staleMs: options.staleMs,
+      tamper: options.tamper,
+      headerSets: options.headerSets,
+      headerDrops: options.headerDrops,
+    };
+    recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
+    // Signed once: every duplicate carries exactly these bytes and headers (same timestamp, same id).
+    const first = buildRequest(recipe, clock.now);
+    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : { delaysMs: [], source: "none" };
+    const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
+    return { event, recipe, first, retry, timeoutMs };
+  });
+
+  const slots: Array<{ index: number; duplicate: number }> = [];
+  perEvent.forEach((_, index) => {
+    for (let duplicate = 1; duplicate <= options.times; duplicate++) slots.push({ index, duplicate });
+  });
+  const ordered = orderItems(slots, options.order, options.seed);
+
+  const deliveries = ordered.map((slot, position): PlannedDelivery => {
+    const entry = perEvent[slot.index] as (typeof perEvent)[number];
+    return {
+      eventId: entry.event.id,
+      deliveryId: nextDeliveryId(),
+      duplicate: slot.duplicate,
+      position,
+      first: entry.first,
+      retry: entry.retry,
+      timeoutMs: entry.timeoutMs,
+      retryRequest: (attempt, cause, nowMs) => buildRequest(entry.recipe, nowMs, entry.retry.retryHeaders?.(attempt, cause) ?? []),
+    };
+  });
+  return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+}
