@@ -1,6 +1,102 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { addHmacOptions, collect } from "./program.js";
+
+const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
 /** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import` (issue 3). */
 export function registerSigningCommands(program: Command): void {
-  void program;
+  program
+    .command("providers")
+    .description("list the providers hooktape signs and verifies")
+    .action(async (_options: unknown, command: Command) => {
+      const { runProviders } = await import("./commands/providers.js");
+      runProviders(command.optsWithGlobals());
+    });
+
+  program
+    .command("keygen")
+    .description("print a test key pair for an asymmetric scheme (discord, sendgrid)")
+    .requiredOption("--provider <id>", "discord or sendgrid")
+    .action(async (_options: unknown, command: Command) => {
+      const { runKeygen } = await import("./commands/keygen.js");
+      runKeygen(command.optsWithGlobals());
+    });
+
+  addHmacOptions(
+    program
+      .command("sign")
+      .description("print the headers a real delivery of a provider carries for a body, signed with your secret")
+      .requiredOption("--provider <id>", "the provider whose scheme signs (see `hooktape providers`)")
+      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the private key", collect, [])
+      .option("--body <text>", "the body, exactly as it will be sent")
+      .option("--body-file <path>", "read the body from a file (bytes as they are)")
+      .option("--event <id>", "sign the body (and headers) of a captured event")
+      .option("--timestamp <unix seconds>", "the time the signature claims (default now)")
+      .option("--id <message id>", "message id, for schemes that sign one (default a fresh msg_...)")
+      .option("--url <url>", "the full URL the sender calls, for schemes that sign it (Twilio, Square)")
+      .option("--method <method>", "HTTP method", "POST")
+      .option("--path <path>", "request path for --format fixture and curl (default /)")
+      .option("--header <header>", 'extra header "Name: value", repeatable; overrides the scheme\'s own', collect, [])
+      .addOption(new Option("--format <format>", "output: headers (Name: value lines), fixture or curl").choices(["headers", "fixture", "curl"]).default("headers"))
+      .option("--out <file>", "with --format fixture: write the fixture to this file"),
+  ).action(async (_options: unknown, command: Command) => {
+    const { runSign } = await import("./commands/sign.js");
+    await runSign(command.optsWithGlobals());
+  });
+
+  addHmacOptions(
+    program
+      .command("verify")
+      .description("check the signature of a fixture or a captured event; exit 0 valid, 1 invalid")
+      .option("--fixture <file>", "a fixture file")
+      .option("--event <id>", "a captured event (checked at the time it was received)")
+      .option("--provider <id>", "verify as this provider (default: the fixture's, else detected from the headers)")
+      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the public key", collect, [])
+      .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
+      .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
+      .option("--url <url>", "the URL the sender called, for schemes that sign it"),
+  ).action(async (_options: unknown, command: Command) => {
+    const { runVerify } = await import("./commands/verify.js");
+    runVerify(command.optsWithGlobals());
+  });
+
+  addHmacOptions(
+    program
+      .command("send")
+      .description("send fixtures to a handler, as they are or re-signed with a fresh timestamp")
+      .argument("<fixture...>", "fixture files")
+      .requiredOption("--to <url|port>", "where to send: a port (3000) or a URL (http://localhost:3000/webhooks)")
+      .option("--resign", "sign again with the current time (needs the secret)")
+      .option("--secret <secret>", SECRET_HELP, collect, [])
+      .option("--provider <id>", "sign as this provider (default: the fixture's)")
+      .option("--url <url>", "with --resign, for URL-signing schemes: the public URL to sign (default the URL sent to)")
+      .option("--expect <status>", "the status that counts as success (default any 2xx)")
+      .option("--timeout <ms>", "per request", "10000"),
+  ).action(async (files: string[], _options: unknown, command: Command) => {
+    const { runSend } = await import("./commands/send.js");
+    await runSend(files, command.optsWithGlobals());
+  });
+
+  const fixtures = program.command("fixtures").description("turn captured events into fixture files and back");
+  fixtures
+    .command("export")
+    .description("write captured events as fixtures <dir>/<event id>.json, credentials redacted")
+    .argument("<id...>", "event ids (or unique prefixes)")
+    .requiredOption("--dir <dir>", "the folder to write into (created if missing)")
+    .option("--force", "overwrite existing files")
+    .action(async (ids: string[], _options: unknown, command: Command) => {
+      const { runFixturesExport } = await import("./commands/fixtures.js");
+      runFixturesExport(ids, command.optsWithGlobals());
+    });
+  addHmacOptions(
+    fixtures
+      .command("import")
+      .description("record fixtures as captured events (received at their capture or signing time)")
+      .argument("<file...>", "fixture files")
+      .option("--provider <id>", "the provider, for fixtures that name none")
+      .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, []),
+  ).action(async (files: string[], _options: unknown, command: Command) => {
+    const { runFixturesImport } = await import("./commands/fixtures.js");
+    runFixturesImport(files, command.optsWithGlobals());
+  });
 }

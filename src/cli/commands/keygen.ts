@@ -1,0 +1,28 @@
+import { badInput } from "../../core/errors.js";
+import { getProvider, providers } from "../../providers/index.js";
+import { generateKeyPair } from "../../providers/keys.js";
+import { outputFor, type GlobalFlags } from "../context.js";
+
+/** A test key pair, since nobody holds Discord's or SendGrid's private key (SPEC "Global behaviour"). */
+export function runKeygen(flags: GlobalFlags & { provider: string }): void {
+  const output = outputFor(flags);
+  const asymmetric = providers.filter((p) => p.kind === "ed25519" || p.kind === "ecdsa").map((p) => p.id);
+  const provider = getProvider(flags.provider);
+  if (!provider) throw badInput(`Unknown --provider "${flags.provider}"; keygen is for ${asymmetric.join(", ")}`);
+  if (provider.kind !== "ed25519" && provider.kind !== "ecdsa") {
+    throw badInput(`${provider.id} signs with a shared secret (${provider.kind}), not a key pair; keygen is for ${asymmetric.join(", ")}`);
+  }
+  // The key forms follow the two asymmetric senders: Ed25519 as Discord shows it (hex), P-256 as SendGrid does (base64 DER).
+  const pair = generateKeyPair(provider.kind === "ed25519" ? "discord" : "sendgrid");
+  if (output.json) {
+    output.document({ privateKey: pair.privateKey, publicKey: pair.publicKey });
+    return;
+  }
+  const c = output.color;
+  output.line(c.bold(`Private key`) + c.dim(` (sign: hooktape sign --provider ${provider.id} --secret "$(cat private.pem)")`));
+  output.line(pair.privateKey.trimEnd());
+  output.line("");
+  output.line(c.bold(`Public key`) + c.dim(` (verify: --secret <this>, the form the ${provider.name} dashboard shows)`));
+  output.line(pair.publicKey);
+  output.info("A test pair: for fixtures and local handlers only; the real sender's private key is never available.");
+}

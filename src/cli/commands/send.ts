@@ -1,0 +1,102 @@
+import { badInput } from "../../core/errors.js";
+import { parseInteger } from "../../core/units.js";
+import {
+  fixtureBody,
+  fixturePath,
+  fixtureProvider,
+  loadFixtureSync,
+  requireSecrets,
+  signFixture,
+  type Fixture,
+} from "../../fixtures/index.js";
+import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
+import { getProvider } from "../../providers/index.js";
+import { outputFor, type GlobalFlags } from "../context.js";
+import { formatSendLine, type SendResult } from "../ui/send-view.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { checkUrl } from "./sign.js";
+
+export interface SendFlags extends GlobalFlags, HmacFlags {
+  to: string;
+  resign?: boolean;
+  secret: string[];
+  provider?: string;
+  url?: string;
+  expect?: string;
+  timeout: string;
+}
+
+/**
+ * Sends each fixture, in the order given, and prints one line per fixture. A refused connection is a failed
+ * delivery like a 500: it is shown on its line and makes the exit code 1 (a negative result), not 3, because
+ * "is my handler up and accepting these?" is exactly the question `send` answers in CI.
+ */
+export async function runSend(files: readonly string[], flags: SendFlags): Promise<void> {
+  const output = outputFor(flags);
+  const target = resolveTarget(flags.to, "--to");
+  const expect = flags.expect === undefined ? undefined : parseInteger(flags.expect, "--expect", 100, 599);
+  const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
+  if (flags.url !== undefined) checkUrl(flags.url);
+  if (flags.url !== undefined && !flags.resign) throw badInput("--url is the URL to sign: use it with --resign");
+  if (flags.provider !== undefined && !getProvider(flags.provider)) {
+    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  }
+  const hmac = hmacSettingsFrom(flags);
+
+  // Read and check every fixture before sending anything: a typo in the fifth file should not leave four sent.
+  const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
+  const prepared = fixtures.map(({ file, fixture }) => ({ file, ...prepare(fixture, file, target, flags, hmac) }));
+
+  const agent = createDeliveryAgent(4);
+  const results: SendResult[] = [];
+  try {
+    for (const item of prepared) {
+      const outcome = await deliver(
+        { method: item.fixture.request.method, url: item.url, headers: item.fixture.request.headers, body: fixtureBody(item.fixture) },
+        { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024 },
+      );
+      const ok = outcome.status !== null && (expect === undefined ? outcome.status >= 200 && outcome.status < 300 : outcome.status === expect);
+      const result: SendResult = {
+        fixture: item.file,
+        provider: item.fixture.provider,
+        method: item.fixture.request.method,
+        url: item.url,
+        resigned: flags.resign === true,
+        status: outcome.status,
+        error: outcome.error,
+        errorMessage: outcome.errorMessage,
+        durationMs: Math.round(outcome.durationMs * 10) / 10,
+        ok,
+      };
+      results.push(result);
+      if (!output.json) output.line(formatSendLine(result, output.color));
+    }
+  } finally {
+    await agent.close();
+  }
+  if (output.json) {
+    output.document({ results });
+  } else {
+    const failed = results.filter((r) => !r.ok).length;
+    output.info(`${results.length - failed} of ${results.length} sent fixtures ${expect === undefined ? "got a 2xx" : `got ${expect}`}.`);
+  }
+  if (results.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+function prepare(
+  fixture: Fixture,
+  file: string,
+  target: URL,
+  flags: SendFlags,
+  hmac: ReturnType<typeof hmacSettingsFrom>,
+): { fixture: Fixture; url: string } {
+  const destination = joinTarget(target, fixturePath(fixture));
+  if (!flags.resign) return { fixture, url: destination };
+  const provider = fixtureProvider(fixture, flags.provider, hmac);
+  if (!provider) throw badInput(`${file}: the fixture names no provider; pass --provider <id> to re-sign it`);
+  const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] ?? "";
+  // URL-signing schemes sign the URL the handler is called on, unless the public URL is given (--url).
+  const signed = signFixture(fixture, { secret, provider: provider.id, hmac, url: flags.url ?? destination });
+  const url = flags.url === undefined && /^https?:\/\//i.test(signed.request.url) ? signed.request.url : joinTarget(target, fixturePath(signed));
+  return { fixture: signed, url };
+}

@@ -1,0 +1,218 @@
+import { readFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { badInput } from "../../core/errors.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { parseInteger } from "../../core/units.js";
+import {
+  encodeBody,
+  FIXTURE_VERSION,
+  mergeHeaders,
+  redactHeaders,
+  requireSecrets,
+  serializeFixture,
+  signRequest,
+  type Fixture,
+} from "../../fixtures/index.js";
+import { getProvider, type Provider } from "../../providers/index.js";
+import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { formatCurl } from "../ui/curl-command.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+
+export interface SignFlags extends GlobalFlags, HmacFlags {
+  provider: string;
+  secret: string[];
+  body?: string;
+  bodyFile?: string;
+  event?: string;
+  timestamp?: string;
+  id?: string;
+  url?: string;
+  method: string;
+  path?: string;
+  header: string[];
+  format: "headers" | "fixture" | "curl";
+  out?: string;
+}
+
+/** What is being signed: the body and the request around it. */
+interface Draft {
+  body: Buffer;
+  method: string;
+  path: string;
+  url: string | undefined;
+  /** The request's own headers (a captured event's, or a guessed Content-Type). */
+  headers: HeaderPairs;
+}
+
+export async function runSign(flags: SignFlags): Promise<void> {
+  const output = outputFor(flags);
+  const provider = providerFrom(flags.provider, flags);
+  const overrides = flags.header.map(parseHeaderFlag);
+  const timestamp = flags.timestamp === undefined ? undefined : parseInteger(flags.timestamp, "--timestamp", 0);
+  if (flags.out !== undefined && flags.format !== "fixture") throw badInput("--out writes a fixture: use it with --format fixture");
+  if (flags.json && flags.format === "curl") throw badInput("--json and --format curl contradict each other; choose one");
+  if (flags.url !== undefined) checkUrl(flags.url);
+  const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] ?? "";
+  const draft = await draftFrom(flags);
+
+  const signed = signRequest({
+    provider,
+    secret,
+    body: draft.body,
+    timestamp,
+    id: flags.id,
+    url: draft.url,
+    method: draft.method,
+    headers: mergeHeaders(draft.headers, overrides),
+  });
+  const url = signed.url ?? draft.url;
+
+  if (flags.format === "fixture") {
+    const fixture: Fixture = {
+      hooktape: FIXTURE_VERSION,
+      provider: provider.id,
+      request: {
+        method: draft.method,
+        url: url ?? draft.path,
+        // A captured event's own headers may hold credentials; a fixture never does.
+        headers: redactHeaders(mergeHeaders(signed.headers, overrides)),
+        ...encodeBody(signed.body),
+      },
+      signedAt: signed.timestamp,
+    };
+    const scheme = hmacSettingsFrom(flags);
+    if (provider.id === "hmac" && Object.keys(scheme).length > 0) fixture.scheme = scheme;
+    const text = serializeFixture(fixture);
+    if (flags.out === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    try {
+      writeFileSync(flags.out, text);
+    } catch (error) {
+      throw badInput(`Cannot write --out ${flags.out}: ${(error as { code?: string }).code ?? String(error)}`);
+    }
+    output.info(`Wrote ${flags.out}`);
+    return;
+  }
+
+  if (flags.format === "curl") {
+    const target = url ?? `http://localhost:3000${draft.path}`;
+    if (url === undefined) output.info(`No --url given: the command posts to ${target}; edit it or pass --url.`);
+    output.line(formatCurl({ method: draft.method, url: target, headers: mergeHeaders(signed.headers, overrides), body: signed.body }));
+    return;
+  }
+
+  const headers = mergeHeaders(signed.signatureHeaders, overrides);
+  if (output.json) {
+    const object: Record<string, string> = {};
+    for (const [name, value] of headers) object[name] = object[name] === undefined ? value : `${object[name]}, ${value}`;
+    output.document({ provider: provider.id, headers: object, ...(signed.url !== undefined ? { url: signed.url } : {}) });
+    return;
+  }
+  for (const [name, value] of headers) output.line(`${name}: ${value}`);
+  if (signed.url !== undefined) output.info(`The scheme changed the URL; send to: ${signed.url}`);
+  if (!signed.body.equals(draft.body)) output.info("This scheme carries its signature inside the body: use --format fixture or curl to get it.");
+}
+
+/** The provider by id, with the generic scheme's flags; exit 2 naming the catalogue when unknown. */
+export function providerFrom(id: string, flags: HmacFlags): Provider {
+  const provider = getProvider(id, id === "hmac" ? { hmac: hmacSettingsFrom(flags) } : undefined);
+  if (!provider) throw badInput(`Unknown --provider "${id}"; see \`hooktape providers\``);
+  return provider;
+}
+
+/** `--header "Name: value"` -> a pair; exit 2 with an example otherwise. */
+export function parseHeaderFlag(text: string): [string, string] {
+  const colon = text.indexOf(":");
+  const name = colon > 0 ? text.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Shopify-Topic: orders/paid"`);
+  }
+  const value = text.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid --header "${name}": the value contains a line break`);
+  return [name, value];
+}
+
+export function checkUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw badInput(`Invalid --url "${url}": expected the full URL the sender calls, e.g. https://example.com/webhooks/twilio`);
+  }
+}
+
+async function draftFrom(flags: SignFlags): Promise<Draft> {
+  const sources = [flags.body !== undefined, flags.bodyFile !== undefined, flags.event !== undefined].filter(Boolean).length;
+  if (sources > 1) throw badInput("Give the body once: --body, --body-file or --event");
+  const method = flags.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw badInput(`Invalid --method "${flags.method}": expected an HTTP method such as POST`);
+  const path = flags.path ?? (flags.url !== undefined ? pathOf(flags.url) : "/");
+  if (!path.startsWith("/")) throw badInput(`Invalid --path "${path}": expected a path starting with /, e.g. /webhooks/stripe`);
+
+  if (flags.event !== undefined) {
+    const id = flags.event;
+    const event = withStore(flags, (store) => store.getEvent(id));
+    if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded`);
+    const calledUrl = event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : undefined;
+    return {
+      body: event.body,
+      method: flags.method === "POST" ? event.method : method,
+      path: flags.path ?? event.url,
+      url: flags.url ?? calledUrl,
+      headers: event.headers,
+    };
+  }
+
+  let body: Buffer;
+  if (flags.body !== undefined) body = Buffer.from(flags.body, "utf8");
+  else if (flags.bodyFile !== undefined) body = readBodyFile(flags.bodyFile);
+  else body = await readStdin();
+  const contentType = guessContentType(body);
+  return { body, method, path, url: flags.url, headers: [["Content-Type", contentType]] };
+}
+
+function readBodyFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw badInput(`Cannot read --body-file ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`);
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  if (process.stdin.isTTY) {
+    throw badInput("No body: pass --body '<json>', --body-file <path> or --event <id>, or pipe the body on stdin");
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** JSON when it parses, a form when it looks like `a=1&b=2` (Twilio signs forms differently), else text. */
+function guessContentType(body: Buffer): string {
+  const text = body.toString("utf8").trim();
+  if (text === "") return "application/json";
+  try {
+    JSON.parse(text);
+    return "application/json";
+  } catch {
+    // not JSON
+  }
+  if (/^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(text)) return "application/x-www-form-urlencoded";
+  return "text/plain; charset=utf-8";
+}
+
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  } catch {
+    return "/";
+  }
+}

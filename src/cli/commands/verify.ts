@@ -1,0 +1,111 @@
+import { badInput } from "../../core/errors.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { parseDuration, parseInteger } from "../../core/units.js";
+import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
+import { detectProvider, getProvider, type Provider, type VerifyRequest } from "../../providers/index.js";
+import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { checkUrl } from "./sign.js";
+
+export interface VerifyFlags extends GlobalFlags, HmacFlags {
+  fixture?: string;
+  event?: string;
+  provider?: string;
+  secret: string[];
+  tolerance?: string;
+  now?: string;
+  url?: string;
+}
+
+/** What is being verified, wherever it came from. */
+interface Subject {
+  request: VerifyRequest;
+  /** The provider the subject names itself (a fixture's "provider", an event's detected provider). */
+  provider: Provider | undefined;
+  /** Unix seconds to check at when --now is absent. */
+  at: number;
+  /** The URL the sender called, when known. */
+  url: string | undefined;
+}
+
+/** Prints `valid` or `invalid: <reason>` (a hint for people on stderr); exit 0 valid, 1 invalid. */
+export function runVerify(flags: VerifyFlags): void {
+  const output = outputFor(flags);
+  if ((flags.fixture === undefined) === (flags.event === undefined)) {
+    throw badInput("Give one thing to verify: --fixture <file> or --event <id>");
+  }
+  const toleranceSec = flags.tolerance === undefined ? undefined : Math.round(parseDuration(flags.tolerance, "--tolerance") / 1000);
+  const nowFlag = flags.now === undefined ? undefined : parseInteger(flags.now, "--now", 0);
+  if (flags.url !== undefined) checkUrl(flags.url);
+  const hmac = hmacSettingsFrom(flags);
+
+  const subject = flags.fixture !== undefined ? fixtureSubject(flags.fixture, hmac) : eventSubject(flags.event ?? "", flags, hmac);
+  let provider: Provider | undefined;
+  if (flags.provider !== undefined) {
+    provider = getProvider(flags.provider, flags.provider === "hmac" ? { hmac } : undefined);
+    if (!provider) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  } else {
+    provider = subject.provider ?? detectProvider(subject.request.headers);
+  }
+  if (!provider) {
+    throw badInput("Cannot tell the provider from the headers; pass --provider <id> (see `hooktape providers`)");
+  }
+  const secrets = requireSecrets(provider, flags.secret, process.env, "verify");
+  const result = provider.verify(subject.request, secrets, {
+    now: nowFlag ?? subject.at,
+    toleranceSec,
+    url: flags.url ?? subject.url,
+  });
+
+  if (output.json) {
+    output.document({
+      valid: result.valid,
+      provider: provider.id,
+      reason: result.valid ? null : result.reason,
+      ...(!result.valid && result.hint ? { hint: result.hint } : {}),
+    });
+  } else if (result.valid) {
+    output.line(output.color.green("valid"));
+  } else {
+    output.line(output.color.red(`invalid: ${result.reason}`));
+    if (result.hint) output.info(output.color.dim(`hint: ${result.hint}`));
+  }
+  if (!result.valid) process.exitCode = 1;
+}
+
+/**
+ * A fixture is checked now, unless it was exported from a captured event: then at the time it was captured,
+ * like the event itself (SPEC `verify`), so that an exported event verifies as it did when it arrived.
+ */
+function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>): Subject {
+  const fixture = loadFixtureSync(path);
+  const capturedAt = fixture.meta?.capturedAt;
+  const full = /^https?:\/\//i.test(fixture.request.url);
+  return {
+    request: { method: fixture.request.method, url: fixture.request.url, headers: fixture.request.headers, body: fixtureBody(fixture) },
+    provider: fixtureProvider(fixture, undefined, hmac),
+    at: capturedAt !== undefined ? Math.floor(Date.parse(capturedAt) / 1000) : Math.floor(Date.now() / 1000),
+    url: full ? fixture.request.url : undefined,
+  };
+}
+
+/** A captured event is checked at the time it was received, against the URL it arrived on. */
+function eventSubject(id: string, flags: GlobalFlags, hmac: ReturnType<typeof hmacSettingsFrom>): Subject {
+  const event = withStore(flags, (store) => store.getEvent(id));
+  if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded, so it cannot be verified`);
+  const provider = event.provider === null ? undefined : getProvider(event.provider, event.provider === "hmac" ? { hmac } : undefined);
+  return {
+    request: { method: event.method, url: event.url, headers: event.headers, body: event.body },
+    provider,
+    at: Math.floor(event.receivedAt / 1000),
+    url: event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : localUrlOf(event.headers, event.url),
+  };
+}
+
+/** The URL a local sender called, from its Host header (as the capture server records it). */
+function localUrlOf(headers: HeaderPairs, path: string): string | undefined {
+  const host = headers.find(([name]) => name.toLowerCase() === "host")?.[1];
+  if (host === undefined) return undefined;
+  const proto = headers.find(([name]) => name.toLowerCase() === "x-forwarded-proto")?.[1]?.split(",")[0]?.trim() ?? "http";
+  return `${proto}://${host}${path}`;
+}
