@@ -1,0 +1,19 @@
+import { generateKeyPair } from "../../src/providers/keys.js";
+import type { Provider } from "../../src/providers/types.js";
+
+const discordPair = generateKeyPair("discord");
+const sendgridPair = generateKeyPair("sendgrid");
+
+/** Test-only credentials per provider: what signs, and what verifies (the same for shared secrets). */
+export function credentialsFor(provider: Provider): { signWith: string; verifyWith: string; other: string } {
+  if (provider.id === "discord") return { signWith: discordPair.privateKey, verifyWith: discordPair.publicKey, other: generateKeyPair("discord").publicKey };
+  if (provider.id === "sendgrid") return { signWith: sendgridPair.privateKey, verifyWith: sendgridPair.publicKey, other: generateKeyPair("sendgrid").publicKey };
+  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) {
+    const secret = `whsec_${Buffer.from(`test-key-for-${provider.id}`).toString("base64")}`;
+    return { signWith: secret, verifyWith: secret, other: `whsec_${Buffer.from("another key").toString("base64")}` };
+  }
+  const secret = `test_secret_${provider.id}`;
+  return { signWith: secret, verifyWith: secret, other: `other_secret_${provider.id}` };
+}
+
+export const TEST_URL = "https://hooks.example.com/webhooks/test?x=1";
