@@ -181,6 +181,17 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
     expect(response.status).toBe(200);
   });
 
+  it("when cloudflared dies later, says so and keeps capturing", async () => {
+    const dir = tempDir();
+    const proc = await listen(["--db", path.join(dir, "d.db"), "--cloudflared", FAKE_CLOUDFLARED], { FAKE_CLOUDFLARED_MODE: "die-after:300" });
+    expect(proc.ready.publicUrl).toMatch(/trycloudflare\.com$/);
+    await vi.waitFor(() => expect(proc.stderr()).toMatch(/warning: the tunnel went down \(.+\); still capturing on http:\/\/127\.0\.0\.1:\d+/), {
+      timeout: 5_000,
+    });
+    expect((await send(`${proc.ready.url}/after-down`, { body: "{}" })).status).toBe(200);
+    await proc.waitForEvents(1);
+  });
+
   it("when cloudflared exits early, the warning carries its last output and capture goes on", async () => {
     const dir = tempDir();
     const proc = await listen(["--db", path.join(dir, "e.db"), "--cloudflared", FAKE_CLOUDFLARED], { FAKE_CLOUDFLARED_MODE: "exit-early" });
