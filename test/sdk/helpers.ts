@@ -1,5 +1,6 @@
 // Shared pieces of the SDK cross-checks: look a provider up, sign with it, verify with it, and build the
 // "one thing wrong" variants (flipped body byte, wrong secret, stale timestamp) that both sides must reject.
+import { afterEach, vi } from "vitest";
 import { getProvider } from "../../src/providers/registry.js";
 import type { HeaderPairs } from "../../src/core/types.js";
 import type { Provider, SignInput, SignOutput, VerifyRequest, VerifyResult } from "../../src/providers/types.js";
@@ -9,6 +10,21 @@ export function requireProvider(id: string): Provider {
   const provider = getProvider(id);
   if (provider === undefined) throw new Error(`provider "${id}" is not in the registry`);
   return provider;
+}
+
+/**
+ * Sets the clock SDKs read through `Date.now()` (only Date is faked: timers and promises run as usual).
+ * Call `useFrozenClock()` once in a describe block to restore the real clock after each test.
+ */
+export function freezeClockAt(unixSeconds: number): void {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(unixSeconds * 1000);
+}
+
+export function useFrozenClock(): void {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }
 
 export function nowSec(): number {
