@@ -44,6 +44,7 @@ interface EventRow {
   provider: string | null;
   verification_status: string;
   verification_reason: string | null;
+  verification_hint: string | null;
   rejected: string | null;
   target: string | null;
   last_status: number | null;
@@ -93,9 +94,9 @@ export class EventStore {
     );
     this.insertEventStatement = this.db.prepare(`
       INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, remote_address,
-        via, public_url, provider, verification_status, verification_reason, rejected, target)
+        via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
       VALUES (@id, @receivedAt, @method, @url, @path, @headers, @body, @bodySize, @bodySha256, @remoteAddress,
-        @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @rejected, @target)`);
+        @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target)`);
     this.insertAttemptStatement = this.db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
         started_at, planned_at, response_headers, response_body, response_size)
@@ -130,6 +131,7 @@ export class EventStore {
       provider: event.provider,
       verificationStatus: event.verification.status,
       verificationReason: event.verification.reason,
+      verificationHint: event.verification.hint ?? null,
       rejected: event.rejected,
       target: event.target,
     });
@@ -301,7 +303,11 @@ function toEvent(row: EventRow): CapturedEvent {
     via: row.via as Via,
     publicUrl: row.public_url,
     provider: row.provider,
-    verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
+    verification: {
+      status: row.verification_status as VerificationStatus,
+      reason: row.verification_reason,
+      hint: row.verification_hint,
+    },
     rejected: row.rejected as Rejection | null,
     bodySize: row.body_size,
     bodySha256: row.body_sha256,

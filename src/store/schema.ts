@@ -20,6 +20,7 @@ export const MIGRATIONS: readonly string[] = [
     provider TEXT,
     verification_status TEXT NOT NULL,
     verification_reason TEXT,
+    verification_hint TEXT,
     rejected TEXT,
     target TEXT,
     -- the latest delivery attempt, kept here so that list filters use an index instead of a join

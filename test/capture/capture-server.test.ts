@@ -106,6 +106,8 @@ describe("capture server", () => {
     const [summary] = store.listEvents({ limit: 0 });
     expect(summary?.verification).toEqual({ status: "invalid", reason: "no_matching_signature" });
     expect(summary?.delivery?.status).toBe(401);
+    // The hint is kept for `events show`, in plain words.
+    expect(store.getEvent(summary?.id ?? "").verification.hint).toMatch(/re-serialised/);
   });
 
   it("commits the event before answering: a handler that dies mid-request leaves the event stored and a 502", async () => {
