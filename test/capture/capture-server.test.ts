@@ -92,7 +92,7 @@ describe("capture server", () => {
     expect(event.bodySha256).toBe(createHash("sha256").update(body).digest("hex"));
     expect(event.headers.filter(([name]) => name === "X-Dup")).toEqual([["X-Dup", "one"], ["X-Dup", "two"]]);
     expect(event.provider).toBe("hmac");
-    expect(event.verification).toEqual({ status: "valid", reason: null });
+    expect(event.verification).toEqual({ status: "valid", reason: null, hint: null });
     const [attempt] = store.listAttempts(event.id);
     expect(attempt).toMatchObject({ kind: "forward", attempt: 1, status: 201, error: null, target: `${target.url}/hooks/bin?q=1&q=2` });
     expect(attempt?.responseBody.toString()).toBe("created");
