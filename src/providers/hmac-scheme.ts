@@ -38,8 +38,8 @@ export interface ParsedSignature {
 export type TimestampSource =
   | { in: "header"; header: string; unit: TimestampUnit }
   | { in: "signature"; unit: TimestampUnit }
-  /** Inside the body (Linear's `webhookTimestamp`); optional: a body without it is not time-checked. */
-  | { in: "body"; read: (body: Buffer) => string | undefined; unit: TimestampUnit };
+  /** Inside the body (Linear's `webhookTimestamp`); a body without it is rejected, as the sender's SDK does. */
+  | { in: "body"; read: (body: Buffer) => string | undefined; unit: TimestampUnit; missingHint: string };
 
 /** One declarative HMAC scheme. Most providers are nothing more than one of these. */
 export interface HmacSchemeSpec {
@@ -167,12 +167,12 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
       if (ts !== undefined) {
         const raw = rawTimestampOf(request, parsed);
         if (raw === undefined) {
-          if (ts.in !== "body") return invalid(spec.id, ts.in === "header" ? "missing_header" : "malformed_header", "the signed timestamp is missing");
-        } else {
-          signedAt = parseTimestamp(raw, ts.unit);
-          if (Number.isNaN(signedAt)) return invalid(spec.id, "malformed_header", `the timestamp "${raw}" is not a valid timestamp`);
-          rawTimestamp = raw;
+          if (ts.in === "header") return invalid(spec.id, "missing_header", `no ${ts.header} header`);
+          return invalid(spec.id, "malformed_header", ts.in === "body" ? ts.missingHint : "the signed timestamp is missing");
         }
+        signedAt = parseTimestamp(raw, ts.unit);
+        if (Number.isNaN(signedAt)) return invalid(spec.id, "malformed_header", `the timestamp "${raw}" is not a valid timestamp`);
+        rawTimestamp = raw;
       }
       let id = "";
       if (idName !== undefined) {

@@ -6,15 +6,43 @@ import { defineHmacScheme } from "./hmac-scheme.js";
 // @linear/sdk's LinearWebhooks.verify checks it.
 const KEY = Buffer.from('"webhookTimestamp"');
 
-/** The top-level `webhookTimestamp` digits, found without parsing the whole JSON (this runs per request). */
+function isSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/**
+ * The TOP-LEVEL `webhookTimestamp` digits, as @linear/sdk reads `JSON.parse(body).webhookTimestamp` (a nested
+ * field of the same name must not count). Fast path, without parsing 2 KB of JSON per request: Linear writes
+ * it as the last member, so when the last occurrence is followed by digits and then only the final `}`, it
+ * is a member of the root object. Anything else falls back to JSON.parse.
+ */
 function readWebhookTimestamp(body: Buffer): string | undefined {
-  const at = body.indexOf(KEY);
+  const at = body.lastIndexOf(KEY);
   if (at === -1) return undefined;
   let i = at + KEY.length;
-  while (i < body.length && (body[i] === 0x20 || body[i] === 0x3a || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
-  const start = i;
-  while (i < body.length && (body[i] as number) >= 0x30 && (body[i] as number) <= 0x39) i++;
-  return i > start ? body.toString("latin1", start, i) : "";
+  while (isSpace(body[i])) i++;
+  if (body[i] === 0x3a) {
+    i++;
+    while (isSpace(body[i])) i++;
+    const start = i;
+    while (i < body.length && (body[i] as number) >= 0x30 && (body[i] as number) <= 0x39) i++;
+    const end = i;
+    while (isSpace(body[i])) i++;
+    if (end > start && body[i] === 0x7d) {
+      i++;
+      while (isSpace(body[i])) i++;
+      if (i === body.length) return body.toString("latin1", start, end);
+    }
+  }
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    const value = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>).webhookTimestamp : undefined;
+    if (value === undefined || value === null) return undefined;
+    // A non-integer or non-number timestamp is reported as malformed by parseTimestamp.
+    return typeof value === "number" && Number.isSafeInteger(value) ? String(value) : String(value) || "invalid";
+  } catch {
+    return undefined;
+  }
 }
 
 export const linear = defineHmacScheme({
@@ -25,7 +53,7 @@ export const linear = defineHmacScheme({
   signatureHeader: "Linear-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  timestamp: { in: "body", read: readWebhookTimestamp, unit: "ms" },
+  timestamp: { in: "body", read: readWebhookTimestamp, unit: "ms", missingHint: "no top-level webhookTimestamp in the body (Linear always sends one)" },
   toleranceSec: 60,
   rejectsFuture: true,
   content: (m) => [m.body],

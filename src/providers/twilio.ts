@@ -24,7 +24,13 @@ function formContent(url: string, body: Buffer): string {
   const pairs = [...new URLSearchParams(body.toString("utf8"))];
   pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   let content = url;
-  for (const [name, value] of pairs) content += name + value;
+  let previous: [string, string] | undefined;
+  for (const pair of pairs) {
+    // twilio-node de-duplicates repeated values of one name (`new Set(paramValue)`) before signing.
+    if (previous !== undefined && previous[0] === pair[0] && previous[1] === pair[1]) continue;
+    content += pair[0] + pair[1];
+    previous = pair;
+  }
   return content;
 }
 

@@ -56,3 +56,14 @@ describe("twilio", () => {
     expect(() => twilio.sign({ body: Buffer.from(FORM), secret: TOKEN, timestamp: 0, id: "x", method: "POST", headers: FORM_HEADERS })).toThrow(/--url/);
   });
 });
+
+describe("twilio repeated fields", () => {
+  it("counts a field repeated with the same value once, as twilio-node does", () => {
+    const url = "https://hooks.example.com/twilio/sms";
+    const once = twilio.sign({ body: Buffer.from("MessageSid=MM1&MediaUrl=a"), secret: TOKEN, timestamp: 0, id: "x", url, method: "POST", headers: FORM_HEADERS });
+    const twice = twilio.sign({ body: Buffer.from("MessageSid=MM1&MediaUrl=a&MediaUrl=a"), secret: TOKEN, timestamp: 0, id: "x", url, method: "POST", headers: FORM_HEADERS });
+    expect(twice.headers).toEqual(once.headers);
+    const different = twilio.sign({ body: Buffer.from("MessageSid=MM1&MediaUrl=b&MediaUrl=a"), secret: TOKEN, timestamp: 0, id: "x", url, method: "POST", headers: FORM_HEADERS });
+    expect(different.headers).not.toEqual(once.headers);
+  });
+});
