@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Regenerates fixtures/: one signed example fixture per provider of the registry, signed by the built CLI
+// (`npm run build` first), and fixtures/README.md with the TEST-ONLY secrets they were signed with.
+// Run: node scripts/make-fixtures.mjs   (deterministic: fixed secrets, timestamp and message ids)
+import { spawnSync } from "node:child_process";
+import { createPublicKey } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "bin", "hooktape.js");
+const outDir = join(root, "fixtures");
+const { providers } = await import(join(root, "dist", "providers", "index.js"));
+const { parsePrivateKey } = await import(join(root, "dist", "providers", "keys.js"));
+
+// 2026-11-27T11:00:00Z, the SPEC's example: fixtures are reproducible byte for byte.
+const SIGNED_AT = 1795777200;
+const BASE_URL = "https://hooks.example.com";
+
+// Obviously fake, test-only secrets. Real secrets never go into this repository.
+const STANDARD_WEBHOOKS_SECRET = "whsec_" + Buffer.from("hooktape-test-only-not-a-real-secret").toString("base64");
+const ED25519_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"; // RFC 8032 test 1 key
+const P256_SCALAR = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"; // RFC 6979 A.2.5 key
+
+function secretsFor(provider) {
+  if (provider.kind === "ed25519" || provider.kind === "ecdsa") {
+    const algorithm = provider.kind === "ed25519" ? "ed25519" : "p256";
+    const seed = provider.kind === "ed25519" ? ED25519_SEED : P256_SCALAR;
+    const der = createPublicKey(parsePrivateKey(seed, algorithm)).export({ format: "der", type: "spki" });
+    // The public key as the dashboard shows it: Discord 64 hex characters, SendGrid base64 DER.
+    const publicKey = provider.kind === "ed25519" ? der.subarray(der.length - 32).toString("hex") : der.toString("base64");
+    return { sign: seed, verify: publicKey };
+  }
+  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
+  const secret = provider.id === "stripe" ? "whsec_hooktape_test_only_not_a_real_secret" : `hooktape-test-only-${provider.id}-secret`;
+  return { sign: secret, verify: secret };
+}
+
+// Realistic bodies where the provider's format matters; a small JSON event otherwise.
+const BODIES = {
+  stripe: { id: "evt_hooktape_1", object: "event", type: "payment_intent.succeeded", data: { object: { id: "pi_hooktape_1", object: "payment_intent", amount: 500, currency: "usd" } } },
+  github: { zen: "Keep it logically awesome.", hook_id: 123456, hook: { type: "Repository", events: ["push"] } },
+  shopify: { id: 820982911946154500, email: "jon@example.com", total_price: "5.00", currency: "USD" },
+  slack: { token: "placeholder", team_id: "T0001", type: "event_callback", event: { type: "app_mention", text: "hello" } },
+  discord: { type: 1, id: "1", application_id: "2", token: "placeholder", version: 1 },
+  sendgrid: [{ email: "example@test.com", timestamp: SIGNED_AT, event: "processed", sg_event_id: "sg_hooktape_1", sg_message_id: "m_1" }],
+  linear: { action: "create", type: "Issue", data: { id: "issue_hooktape_1", title: "Fix the thing" }, webhookTimestamp: SIGNED_AT * 1000 },
+  paddle: { event_id: "evt_hooktape_1", event_type: "transaction.completed", occurred_at: "2026-11-27T11:00:00.000Z", data: { id: "txn_hooktape_1" } },
+};
+// Twilio posts forms for SMS and voice: signed over the URL and the sorted fields.
+const FORM_BODIES = {
+  twilio: "AccountSid=ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX&Body=Hello+from+hooktape&From=%2B15005550006&MessageSid=SMhooktape1&To=%2B15005550010",
+};
+
+function bodyFor(provider) {
+  if (FORM_BODIES[provider.id]) return { text: FORM_BODIES[provider.id], type: "application/x-www-form-urlencoded" };
+  const body = BODIES[provider.id] ?? { id: `evt_hooktape_${provider.id.replace(/-/g, "_")}`, type: "test.event", created_at: "2026-11-27T11:00:00.000Z", data: { amount: 500 } };
+  return { text: JSON.stringify(body), type: "application/json" };
+}
+
+function run(args) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+}
+
+mkdirSync(outDir, { recursive: true });
+for (const name of readdirSync(outDir)) if (name.endsWith(".json")) rmSync(join(outDir, name));
+
+const rows = [];
+for (const provider of providers) {
+  const secrets = secretsFor(provider);
+  const body = bodyFor(provider);
+  const path = `/webhooks/${provider.id}`;
+  const file = join(outDir, `${provider.id}.json`);
+  const args = ["sign", "--provider", provider.id, "--secret", secrets.sign, "--body", body.text, "--timestamp", String(SIGNED_AT)];
+  args.push("--id", `msg_hooktape_fixture_${provider.id.replace(/-/g, "_")}`, "--path", path, "--header", `Content-Type: ${body.type}`);
+  args.push("--format", "fixture", "--out", file);
+  let result = run(args);
+  if (result.status !== 0 && /url/i.test(result.stderr)) {
+    // URL-signing schemes (Twilio, Square, ...) sign the public URL the sender calls.
+    result = run([...args, "--url", BASE_URL + path]);
+  }
+  if (result.status !== 0) {
+    process.stderr.write(`${provider.id}: ${result.stderr}`);
+    process.exitCode = 1;
+    continue;
+  }
+  if (provider.kind === "token") {
+    // The token IS the secret: the fixture holds "[redacted]" and is sent with --resign.
+    rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | (the token is the secret: the fixture holds "[redacted]"; send it with \`--resign\`) |`);
+    continue;
+  }
+  const check = run(["verify", "--fixture", file, "--secret", secrets.verify, "--now", String(SIGNED_AT)]);
+  if (check.status !== 0) {
+    process.stderr.write(`${provider.id}: the fixture does not verify: ${check.stdout}${check.stderr}`);
+    process.exitCode = 1;
+  }
+  rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | \`${secrets.verify}\` |`);
+}
+
+writeFileSync(
+  join(outDir, "README.md"),
+  `# Example fixtures
+
+One signed example delivery per provider, in the hooktape fixture format (see the main README). They are
+generated by \`node scripts/make-fixtures.mjs\` (after \`npm run build\`) and used by hooktape's own tests and by
+the README's CI example. Every fixture is signed at ${SIGNED_AT} (${new Date(SIGNED_AT * 1000).toISOString()}).
+
+**The secrets below are TEST-ONLY values, published on purpose. They are not, and never were, anyone's real
+secrets; never configure them in a real endpoint.** The Ed25519 and P-256 keys are the well-known test keys of
+RFC 8032 (test 1) and RFC 6979 (A.2.5); the signing key is given as hex, which \`--secret\` accepts.
+
+Check one: \`hooktape verify --fixture fixtures/stripe.json --secret <verify secret> --now ${SIGNED_AT}\`.
+Send them re-signed to a handler: \`hooktape send fixtures/stripe.json --to 3000 --resign --secret <sign secret>\`.
+
+| provider | fixture | secret to sign with | secret to verify with |
+| --- | --- | --- | --- |
+${rows.join("\n")}
+`,
+);
+process.stdout.write(`Wrote ${rows.length} fixtures to ${outDir}\n`);
