@@ -1,0 +1,85 @@
+import { writeFileSync } from "node:fs";
+import { HooktapeError, badInput } from "../../core/errors.js";
+import { parseInteger } from "../../core/units.js";
+import { runCheck, sampleSubject, toJunitXml, type CheckSubject } from "../../check/index.js";
+import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixtures/index.js";
+import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { getProvider } from "../../providers/index.js";
+import { outputFor, type GlobalFlags } from "../context.js";
+import { checkJson, formatCheckResult, formatCheckTotals } from "../ui/check-view.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+
+export interface CheckFlags extends GlobalFlags, HmacFlags {
+  to: string;
+  provider: string;
+  secret: string[];
+  deadline?: string;
+  timeout?: string;
+  probe?: string;
+  junit?: string;
+}
+
+export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Promise<void> {
+  const output = outputFor(flags);
+  const target = resolveTarget(flags.to, "--to");
+  const providerId = flags.provider.trim().toLowerCase();
+  const provider = getProvider(providerId, { hmac: hmacSettingsFrom(flags) });
+  if (provider === undefined) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] as string;
+  const deadlineMs = flags.deadline === undefined ? provider.deadlineMs : parseInteger(flags.deadline, "--deadline", 1);
+  const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadlineMs, 1000) : parseInteger(flags.timeout, "--timeout", 1);
+  const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;
+
+  const subjects: CheckSubject[] = [];
+  for (const file of fixtures) {
+    const fixture = await loadFixture(file);
+    if (fixture.provider !== null && fixture.provider !== provider.id) {
+      output.warn(`${file} is a ${fixture.provider} fixture; checking it as ${provider.id} (the handler's provider)`);
+    }
+    subjects.push({ name: file, method: fixture.request.method, path: fixturePath(fixture), headers: fixture.request.headers, body: fixtureBody(fixture) });
+  }
+  if (subjects.length === 0) subjects.push(sampleSubject(provider));
+
+  const c = output.color;
+  const agent = createDeliveryAgent(16);
+  let current = "";
+  try {
+    if (!output.json) output.line(c.bold(`hooktape check: ${provider.name} handler at ${target.href}`));
+    const report = await runCheck({
+      target,
+      provider,
+      secret,
+      subjects,
+      deadlineMs,
+      timeoutMs,
+      probeUrl,
+      dispatcher: agent,
+      onResult: (result) => {
+        if (output.json) return;
+        if (result.subject !== current) {
+          current = result.subject;
+          output.line(c.bold(result.subject));
+        }
+        for (const line of formatCheckResult(result, c)) output.line(line);
+      },
+    });
+    if (flags.junit !== undefined) {
+      try {
+        writeFileSync(flags.junit, toJunitXml(report));
+      } catch (error) {
+        throw new HooktapeError("environment", `Cannot write --junit ${flags.junit}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (output.json) output.document(checkJson(report));
+    else {
+      output.line("");
+      output.line(formatCheckTotals(report, c));
+    }
+    if (!report.passed) {
+      const failed = report.results.filter((r) => r.outcome === "fail").length;
+      throw new HooktapeError("negative", `the handler failed ${failed} check${failed === 1 ? "" : "s"}`);
+    }
+  } finally {
+    await agent.close();
+  }
+}

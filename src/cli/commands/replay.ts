@@ -1,0 +1,179 @@
+import { randomInt } from "node:crypto";
+import { HooktapeError, badInput } from "../../core/errors.js";
+import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
+import { parseHeaderFlag, parseSetFlag, parseJsonPath, type BodyEdit } from "../../core/mutate.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { parseDuration, parseInteger } from "../../core/units.js";
+import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { getProvider, isProviderId, resolveSecrets, secretEnvName } from "../../providers/index.js";
+import {
+  parseRetrySpec,
+  planReplay,
+  runReplay,
+  selectEvents,
+  type ReplayAttempt,
+  type ReplayOrder,
+  type ReplaySelector,
+  type Tamper,
+} from "../../replay/index.js";
+import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { createProgress } from "../ui/progress.js";
+import { formatReplaySummary, replayJson } from "../ui/replay-view.js";
+import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+
+export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
+  last?: string | boolean;
+  to?: string;
+  resign?: boolean;
+  secret: string[];
+  times: string;
+  concurrency: string;
+  set: string[];
+  unset: string[];
+  header: string[];
+  dropHeader: string[];
+  tamper?: Tamper;
+  stale?: string;
+  retry?: string;
+  speed: string;
+  timeout?: string;
+  order: ReplayOrder;
+  seed?: string;
+  expect?: string;
+}
+
+/** `--expect 400` or `--expect 4xx`; default: any 2xx. */
+export function parseExpect(text: string | undefined): (status: number | null) => boolean {
+  if (text === undefined) return (status) => status !== null && status >= 200 && status < 300;
+  const value = text.trim().toLowerCase();
+  const hundreds = /^([1-5])xx$/.exec(value);
+  if (hundreds) {
+    const low = Number(hundreds[1]) * 100;
+    return (status) => status !== null && status >= low && status < low + 100;
+  }
+  if (/^[1-5]\d\d$/.test(value)) return (status) => status === Number(value);
+  throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
+}
+
+function parseSpeed(text: string): number {
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0) throw badInput(`Invalid --speed "${text}": expected a number above 0, e.g. --speed 3600 (an hour per second)`);
+  return speed;
+}
+
+function selectorOf(ids: readonly string[], flags: ReplayFlags): ReplaySelector {
+  const filterFlags = [flags.path, flags.verification, flags.status, flags.since, flags.limit];
+  const hasFilter = flags.last !== undefined || filterFlags.some((f) => f !== undefined);
+  if (ids.length > 0) {
+    if (hasFilter) throw badInput("Give event ids or selectors (--last, --since, --status, ...), not both");
+    return { kind: "ids", ids };
+  }
+  if (!hasFilter && flags.provider === undefined) {
+    throw badInput("Which events? Give ids (hooktape replay 01JD3...), --last [n], or filters such as --provider stripe --since 1h");
+  }
+  const last = flags.last === undefined ? undefined : flags.last === true ? "1" : String(flags.last);
+  if (last !== undefined && flags.limit !== undefined) throw badInput("--last and --limit both set how many events; use one");
+  const filter = parseEventFilter({ ...flags, limit: last ?? flags.limit }, Date.now(), 0);
+  if (last !== undefined && filter.limit === 0) throw badInput(`Invalid --last "${last}": expected 1 or more`);
+  return { kind: "filter", filter };
+}
+
+export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
+  const output = outputFor(flags);
+  // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
+  const selector = selectorOf(ids, flags);
+  const target = flags.to === undefined ? null : resolveTarget(flags.to, "--to");
+  const times = parseInteger(flags.times, "--times", 1, 10_000);
+  const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
+  const bodyEdits: BodyEdit[] = [
+    ...flags.set.map((text) => ({ op: "set" as const, ...parseSetFlag(text) })),
+    ...flags.unset.map((path) => {
+      parseJsonPath(path, "--unset");
+      return { op: "unset" as const, path };
+    }),
+  ];
+  const headerSets: HeaderPairs = flags.header.map(parseHeaderFlag);
+  const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
+  const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
+  const speed = parseSpeed(flags.speed);
+  const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
+  const ok = parseExpect(flags.expect);
+  if (flags.provider !== undefined && !isProviderId(flags.provider.toLowerCase())) {
+    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  }
+  const hmac = hmacSettingsFrom(flags);
+
+  const store = openStore(flags);
+  const agent = createDeliveryAgent(concurrency);
+  try {
+    const selection = selectEvents(store, selector);
+    if (selection.skipped.length > 0) {
+      output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
+    }
+    const plan = planReplay(
+      selection.events,
+      {
+        target,
+        resign: flags.resign === true,
+        providerOf: (event) => {
+          const id = event.provider ?? flags.provider?.toLowerCase();
+          return id === undefined ? null : (getProvider(id, { hmac }) ?? null);
+        },
+        secretsOf: (providerId) => resolveSecrets(providerId, flags.secret, process.env),
+        secretEnvOf: secretEnvName,
+        bodyEdits,
+        headerSets,
+        headerDrops: flags.dropHeader,
+        tamper: flags.tamper ?? null,
+        staleMs,
+        times,
+        order: flags.order,
+        seed,
+        retry,
+        timeoutMs,
+      },
+      { now: Date.now() },
+    );
+
+    const c = output.color;
+    const first = plan.deliveries[0];
+    output.info(
+      `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
+        (times > 1 ? ` × ${times}` : "") +
+        (target ? ` to ${target.href}` : first ? ` to ${new URL(first.first.url).origin}` : "") +
+        (concurrency > 1 ? `, ${concurrency} at a time` : "") +
+        (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : ""),
+    );
+    const progress = createProgress();
+    const result = await runReplay(plan, {
+      store,
+      dispatcher: agent,
+      concurrency,
+      speed,
+      onEvent: (event) => {
+        if (event.type === "attempt") {
+          progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
+        } else if (!output.json) {
+          const waitSec = Math.max(0, (event.plannedAt - Date.now()) / 1000);
+          output.info(
+            c.dim(`${event.eventId} ${event.deliveryId}: ${event.cause.replace("_", " ")}; attempt ${event.attempt} in ${waitSec.toFixed(waitSec < 10 ? 2 : 0)}s`),
+          );
+        }
+      },
+    });
+    progress.stop();
+
+    const passes = (attempt: ReplayAttempt) => ok(attempt.status);
+    if (output.json) output.document(replayJson(plan, result, passes));
+    else for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+    const failed = result.finals.filter((final) => !passes(final)).length;
+    if (failed > 0) {
+      const expected = flags.expect === undefined ? "2xx" : flags.expect;
+      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expected}`);
+    }
+  } finally {
+    await agent.close();
+    store.close();
+  }
+}

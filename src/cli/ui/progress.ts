@@ -1,0 +1,31 @@
+import ora, { type Ora } from "ora";
+
+/** A progress line for long runs: an ora spinner on stderr, only on a terminal, only once a run lasts a moment. */
+export interface Progress {
+  update(text: string): void;
+  stop(): void;
+}
+
+export function createProgress(options: { stream?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv; delayMs?: number } = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const env = options.env ?? process.env;
+  if (stream.isTTY !== true || env.CI) return { update: () => undefined, stop: () => undefined };
+  let text = "";
+  let spinner: Ora | null = null;
+  // A run that ends within a moment shows no spinner at all: it would only flicker.
+  const timer = setTimeout(() => {
+    spinner = ora({ text, stream }).start();
+  }, options.delayMs ?? 300);
+  timer.unref();
+  return {
+    update(next) {
+      text = next;
+      if (spinner) spinner.text = next;
+    },
+    stop() {
+      clearTimeout(timer);
+      spinner?.stop();
+      spinner = null;
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { ChalkInstance } from "chalk";
+import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
+
+/** Attempts in plan order (then attempt number), the order a reader expects in a table or in --json. */
+export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[]): ReplayAttempt[] {
+  const position = new Map(plan.deliveries.map((d) => [d.deliveryId, d.position]));
+  return [...attempts].sort((a, b) => (position.get(a.deliveryId) ?? 0) - (position.get(b.deliveryId) ?? 0) || a.attempt - b.attempt);
+}
+
+/** SPEC: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
+export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean) {
+  const firstStart = new Map<string, number>();
+  for (const attempt of result.attempts) if (attempt.attempt === 1) firstStart.set(attempt.deliveryId, attempt.startedAt);
+  return {
+    order: plan.order,
+    seed: plan.seed,
+    events: plan.eventCount,
+    deliveries: plan.deliveries.length,
+    passed: result.finals.every(ok),
+    attempts: sortAttempts(plan, result.attempts).map((a) => ({
+      eventId: a.eventId,
+      delivery: a.deliveryId,
+      attempt: a.attempt,
+      status: a.status,
+      durationMs: round(a.durationMs),
+      error: a.error,
+      duplicate: a.duplicate,
+      final: a.final,
+      target: a.target,
+      startedAt: new Date(a.startedAt).toISOString(),
+      plannedAt: a.plannedAt === null ? null : new Date(a.plannedAt).toISOString(),
+      /** Seconds from the delivery's first attempt: the schedule as planned and as it happened. */
+      plannedOffsetSec: a.plannedAt === null ? null : round((a.plannedAt - (firstStart.get(a.deliveryId) ?? a.plannedAt)) / 1000),
+      sentOffsetSec: round((a.startedAt - (firstStart.get(a.deliveryId) ?? a.startedAt)) / 1000),
+    })),
+  };
+}
+
+/** Duplicates of one event whose final answers differ: a handler answering 200 then 500 to one event is suspicious. */
+export function inconsistentDuplicates(result: ReplayResult): Array<{ eventId: string; answers: Map<string, number> }> {
+  const byEvent = new Map<string, Map<string, number>>();
+  for (const final of result.finals) {
+    const answers = byEvent.get(final.eventId) ?? new Map<string, number>();
+    const key = answerOf(final);
+    answers.set(key, (answers.get(key) ?? 0) + 1);
+    byEvent.set(final.eventId, answers);
+  }
+  return [...byEvent].filter(([, answers]) => answers.size > 1).map(([eventId, answers]) => ({ eventId, answers }));
+}
+
+function answerOf(attempt: Pick<ReplayAttempt, "status" | "error">): string {
+  return attempt.status !== null ? String(attempt.status) : (attempt.error ?? "failed");
+}
+
+const MAX_ROWS = 200;
+
+/** The summary table: per event, per delivery, per attempt — status, duration, planned and actual time, error. */
+export function formatReplaySummary(
+  plan: ReplayPlan,
+  result: ReplayResult,
+  color: ChalkInstance,
+  ok: (attempt: ReplayAttempt) => boolean,
+): string[] {
+  const rows = sortAttempts(plan, result.attempts);
+  const suspicious = new Set(inconsistentDuplicates(result).map((d) => d.eventId));
+  const hasRetries = rows.some((r) => r.attempt > 1);
+  const firstStart = new Map<string, number>();
+  for (const row of rows) if (row.attempt === 1) firstStart.set(row.deliveryId, row.startedAt);
+  const deliveryNumber = new Map<string, number>();
+  const times = Math.max(...plan.deliveries.map((d) => d.duplicate));
+
+  const header = ["EVENT", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "ERROR"];
+  const table: string[][] = [];
+  const shown = rows.length > MAX_ROWS ? rows.filter((r) => !ok(r) || !r.final || suspicious.has(r.eventId)).slice(0, MAX_ROWS) : rows;
+  for (const row of shown) {
+    if (!deliveryNumber.has(row.deliveryId)) deliveryNumber.set(row.deliveryId, row.duplicate);
+    const start = firstStart.get(row.deliveryId) ?? row.startedAt;
+    const status = row.status === null ? color.red(row.error === "timeout" ? "timeout" : "failed") : colorStatus(row.status, color, ok(row));
+    table.push([
+      suspicious.has(row.eventId) ? color.yellow(row.eventId) : row.eventId,
+      times > 1 ? `${row.duplicate}/${times}` : "1",
+      ...(hasRetries ? [String(row.attempt)] : []),
+      status,
+      `${Math.round(row.durationMs)} ms`,
+      ...(hasRetries ? [row.plannedAt === null ? "+0s" : `+${formatSeconds(row.plannedAt - start)}`, `+${formatSeconds(row.startedAt - start)}`] : []),
+      row.errorMessage ?? "",
+    ]);
+  }
+  const lines = renderTable(header, table, color);
+  if (shown.length < rows.length) {
+    lines.push(color.dim(`(${rows.length - shown.length} more attempts that ended in the expected answer; --json lists every one)`));
+  }
+  lines.push("");
+  lines.push(totalsLine(plan, result, color, ok));
+  for (const { eventId, answers } of inconsistentDuplicates(result)) {
+    const listed = [...answers].map(([answer, count]) => `${answer} ×${count}`).join(", ");
+    lines.push(
+      color.yellow(`! ${eventId}: duplicates were answered differently (${listed}) — a handler should answer every copy of an event alike; is it idempotent?`),
+    );
+  }
+  return lines;
+}
+
+function totalsLine(plan: ReplayPlan, result: ReplayResult, color: ChalkInstance, ok: (attempt: ReplayAttempt) => boolean): string {
+  const counts = new Map<string, number>();
+  for (const final of result.finals) counts.set(answerOf(final), (counts.get(answerOf(final)) ?? 0) + 1);
+  const answers = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([answer, count]) => `${count} × ${answer}`).join(", ");
+  const failed = result.finals.filter((f) => !ok(f)).length;
+  const durations = result.attempts.map((a) => a.durationMs).sort((a, b) => a - b);
+  const p50 = durations[Math.floor(durations.length / 2)] ?? 0;
+  const text =
+    `${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
+    ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers}; median ${Math.round(p50)} ms`;
+  return failed === 0 ? color.green(`✓ ${text}`) : color.red(`✗ ${text} — ${failed} did not end as expected`);
+}
+
+function colorStatus(status: number, color: ChalkInstance, expected: boolean): string {
+  const text = String(status);
+  if (!expected) return color.red(text);
+  return status < 300 ? color.green(text) : color.yellow(text);
+}
+
+function formatSeconds(ms: number): string {
+  const sec = ms / 1000;
+  return sec < 10 ? `${sec.toFixed(2)}s` : sec < 600 ? `${sec.toFixed(1)}s` : `${Math.round(sec)}s`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function renderTable(header: readonly string[], rows: readonly string[][], color: ChalkInstance): string[] {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").replace(ANSI, "").length)));
+  const pad = (cell: string, i: number) => cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - cell.replace(ANSI, "").length));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, i))).join("  ").trimEnd();
+  return [color.dim(line(header)), ...rows.map(line)];
+}
