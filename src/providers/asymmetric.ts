@@ -25,7 +25,8 @@ function canonical(value: string, encoding: "hex" | "base64"): Buffer | null {
   const bytes = Buffer.from(value, encoding);
   if (bytes.length === 0) return null;
   const again = bytes.toString(encoding);
-  return (encoding === "hex" ? again === value.toLowerCase() : again === value) ? bytes : null;
+  // Strict, lower-case hex included: the senders write lower case, and no two header values may count as one.
+  return again === value ? bytes : null;
 }
 
 export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
