@@ -14,8 +14,8 @@ const outDir = join(root, "fixtures");
 const { providers } = await import(join(root, "dist", "providers", "index.js"));
 const { parsePrivateKey } = await import(join(root, "dist", "providers", "keys.js"));
 
-// 2026-11-27T11:00:00Z, the SPEC's example: fixtures are reproducible byte for byte.
-const SIGNED_AT = 1795777200;
+// 2026-01-01T00:00:00Z, in the past: fixtures are reproducible byte for byte, and visibly stale until re-signed.
+const SIGNED_AT = 1767225600;
 const BASE_URL = "https://hooks.example.com";
 
 // Obviously fake, test-only secrets. Real secrets never go into this repository.
@@ -46,7 +46,7 @@ const BODIES = {
   discord: { type: 1, id: "1", application_id: "2", token: "placeholder", version: 1 },
   sendgrid: [{ email: "example@test.com", timestamp: SIGNED_AT, event: "processed", sg_event_id: "sg_hooktape_1", sg_message_id: "m_1" }],
   linear: { action: "create", type: "Issue", data: { id: "issue_hooktape_1", title: "Fix the thing" }, webhookTimestamp: SIGNED_AT * 1000 },
-  paddle: { event_id: "evt_hooktape_1", event_type: "transaction.completed", occurred_at: "2026-11-27T11:00:00.000Z", data: { id: "txn_hooktape_1" } },
+  paddle: { event_id: "evt_hooktape_1", event_type: "transaction.completed", occurred_at: "2026-01-01T00:00:00.000Z", data: { id: "txn_hooktape_1" } },
 };
 // Twilio posts forms for SMS and voice: signed over the URL and the sorted fields.
 const FORM_BODIES = {
@@ -55,7 +55,7 @@ const FORM_BODIES = {
 
 function bodyFor(provider) {
   if (FORM_BODIES[provider.id]) return { text: FORM_BODIES[provider.id], type: "application/x-www-form-urlencoded" };
-  const body = BODIES[provider.id] ?? { id: `evt_hooktape_${provider.id.replace(/-/g, "_")}`, type: "test.event", created_at: "2026-11-27T11:00:00.000Z", data: { amount: 500 } };
+  const body = BODIES[provider.id] ?? { id: `evt_hooktape_${provider.id.replace(/-/g, "_")}`, type: "test.event", created_at: "2026-01-01T00:00:00.000Z", data: { amount: 500 } };
   return { text: JSON.stringify(body), type: "application/json" };
 }
 
