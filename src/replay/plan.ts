@@ -74,7 +74,7 @@ function secretExample(providerId: string): string {
 }
 
 /**
- * Turns selected events (in capture order) and the replay flags into an ordered list of deliveries. Pure apart
+ * Turns selected events and the replay flags into an ordered list of deliveries. Pure apart
  * from the injected clock and id generators: no I/O, nothing sent.
  */
 export function planReplay(events: readonly CapturedEvent[], options: ReplayOptions, clock: PlanClock): ReplayPlan {
@@ -82,7 +82,9 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
   const resign = options.resign || options.bodyEdits.length > 0 || options.staleMs > 0;
   const nextDeliveryId = clock.newDeliveryId ?? newDeliveryId;
 
-  const perEvent = events.map((event) => {
+  // Capture order (oldest first) is the base every --order starts from, whatever order the caller passed.
+  const captured = [...events].sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const perEvent = captured.map((event) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
     const targetBase = options.target ?? (event.target ? resolveTarget(event.target) : null);

@@ -1,0 +1,92 @@
+// A webhook handler written the way providers ask: it verifies the signature over the raw body with the
+// provider's official SDK (stripe-node, standardwebhooks, svix, @octokit/webhooks-methods), rejects anything
+// that does not verify with 400, deduplicates by the event id (answering 200 to every copy, processing one),
+// and answers at once. GET /state reports what it processed, for `check --probe`.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { verify as verifyGithub } from "@octokit/webhooks-methods";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import Stripe from "stripe";
+import { Webhook as SvixWebhook } from "svix";
+import { headerRecord, pairs } from "./recording-server.js";
+
+export type HandledProvider = "stripe" | "standard-webhooks" | "svix" | "github";
+
+export interface Handler {
+  url: string;
+  port: number;
+  /** Event ids processed once each. */
+  processed: string[];
+  /** Every status answered, in order. */
+  answers: number[];
+  close(): Promise<void>;
+}
+
+const stripe = new Stripe("sk_test_hooktape_handler");
+
+/** Verifies and returns the event id to deduplicate by, or throws. */
+async function verifyAndIdentify(provider: HandledProvider, secret: string, body: Buffer, headers: Record<string, string>): Promise<string> {
+  const text = body.toString("utf8");
+  switch (provider) {
+    case "stripe": {
+      const event = stripe.webhooks.constructEvent(body, headers["stripe-signature"] ?? "", secret);
+      return event.id;
+    }
+    case "standard-webhooks":
+      new StandardWebhook(secret).verify(text, headers);
+      return headers["webhook-id"] ?? "";
+    case "svix":
+      new SvixWebhook(secret).verify(text, headers);
+      return headers["svix-id"] ?? "";
+    case "github": {
+      const signature = headers["x-hub-signature-256"];
+      if (!signature || !(await verifyGithub(secret, text, signature))) throw new Error("bad signature");
+      return headers["x-github-delivery"] ?? "";
+    }
+  }
+}
+
+export async function startCorrectHandler(provider: HandledProvider, secret: string): Promise<Handler> {
+  const processed: string[] = [];
+  const seen = new Set<string>();
+  const answers: number[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const answer = (status: number, body: unknown) => {
+        answers.push(status);
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === "GET" && req.url === "/state") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ processed: processed.length, ids: processed }));
+        return;
+      }
+      verifyAndIdentify(provider, secret, Buffer.concat(chunks), headerRecord(pairs(req.rawHeaders))).then(
+        (id) => {
+          // Mark as seen synchronously, before any await: five copies at once cannot all pass the check.
+          if (seen.has(id)) return answer(200, { received: true, duplicate: true });
+          seen.add(id);
+          processed.push(id);
+          answer(200, { received: true });
+        },
+        () => answer(400, { error: "invalid signature" }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    processed,
+    answers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
