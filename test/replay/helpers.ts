@@ -1,0 +1,63 @@
+// Real SQLite files in temp dirs, events inserted as `listen` would record them.
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newEventId } from "../../src/core/ids.js";
+import type { CapturedEvent, HeaderPairs } from "../../src/core/types.js";
+import { EventStore } from "../../src/store/index.js";
+
+export interface TempStore {
+  dir: string;
+  file: string;
+  store: EventStore;
+  remove(): void;
+}
+
+export function tempStore(): TempStore {
+  const dir = mkdtempSync(join(tmpdir(), "hooktape-replay-"));
+  const file = join(dir, "hooktape.db");
+  const store = new EventStore(file);
+  return {
+    dir,
+    file,
+    store,
+    remove: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function recordEvent(
+  store: EventStore,
+  input: { provider: string | null; headers: HeaderPairs; body: Buffer | string; url?: string; receivedAt?: number; target?: string | null },
+): CapturedEvent {
+  const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
+  const receivedAt = input.receivedAt ?? Date.now();
+  const event: CapturedEvent = {
+    id: newEventId(receivedAt),
+    method: "POST",
+    url: input.url ?? "/webhooks",
+    headers: input.headers,
+    body,
+    receivedAt,
+    remoteAddress: "127.0.0.1",
+    via: "local",
+    provider: input.provider,
+    verification: { status: "valid", reason: null },
+    rejected: null,
+    bodySize: body.length,
+    bodySha256: createHash("sha256").update(body).digest("hex"),
+    publicUrl: null,
+    target: input.target ?? null,
+  };
+  store.insertEvent(event);
+  return event;
+}
+
+/** Header pairs without the ones a hop sets anew (Host, Content-Length, Connection) — what a replay must keep. */
+export function endToEndHeaders(headers: HeaderPairs): HeaderPairs {
+  const hop = new Set(["host", "content-length", "connection", "transfer-encoding", "keep-alive"]);
+  return headers.filter(([name]) => !hop.has(name.toLowerCase()));
+}
