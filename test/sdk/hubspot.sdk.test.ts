@@ -85,4 +85,15 @@ describe("hubspot × @hubspot/api-client (Signature.isValid v3, Signature.getSig
     expect(await hubspotAccepts(request.headers, BODY, SECRET, URL_)).toEqual({ ok: true });
     expect(verifyOurs(provider, request, SECRET, T + 300, URL_)).toMatchObject({ valid: true });
   });
+
+  it("a URL with percent-encoded characters: ours decodes the ones HubSpot lists, as the SDK's caller must before isValid", async () => {
+    // HubSpot's docs: decode %3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B in the URI before signing.
+    // The SDK hashes `url` as given, so an app passes it decoded; our sign/verify take the URL as it arrived.
+    freezeClockAt(T + 10);
+    const encoded = "https://hooks.example.com/hubspot/webhook?email=zoe%40example.com&tags=a%2Cb";
+    const decoded = "https://hooks.example.com/hubspot/webhook?email=zoe@example.com&tags=a,b";
+    const { request } = signRequest(provider, { body: BODY, secret: SECRET, timestamp: T, url: encoded });
+    expect(await hubspotAccepts(request.headers, BODY, SECRET, decoded)).toEqual({ ok: true });
+    expect(verifyOurs(provider, request, SECRET, T + 10, encoded)).toMatchObject({ valid: true });
+  });
 });

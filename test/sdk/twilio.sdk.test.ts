@@ -17,12 +17,9 @@ const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 /** Form fields as an Express `urlencoded` handler hands them to twilio-node: repeated names become arrays. */
 function paramsOf(body: Buffer): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(body.toString("utf8"))) {
-    const prev = out[name];
-    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return out;
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(body.toString("utf8"))) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+  return Object.fromEntries([...grouped].map(([name, values]) => [name, values.length === 1 ? (values[0] ?? "") : values]));
 }
 
 function formBody(fields: ReadonlyArray<[string, string]>): Buffer {
