@@ -19,6 +19,7 @@ const BODY = jsonBody({ id: 820982911946154500, email: "jon@example.com", note: 
 
 interface ValidateOutcome {
   valid: boolean;
+  webhookType?: string;
   reason?: string;
   topic?: string;
   domain?: string;
@@ -132,5 +133,27 @@ describe("shopify × @shopify/shopify-api (webhooks.validate, test-helpers getHm
     const { request } = signRequest(provider, { body: BODY, secret: SECRET, timestamp: T, headers });
     const outcome = await shopifyValidates(request.headers, BODY, SECRET);
     expect(outcome).toMatchObject({ valid: true, topic: "ORDERS_CREATE", domain: "hooktape-test.myshopify.com" });
+  });
+
+  it("an Events delivery (shopify-hmac-sha256 and the other shopify-* headers, no X- prefix) validates with both", async () => {
+    // @shopify/shopify-api 13: WEBHOOK_HEADER_NAMES[WebhookType.Events] — picked when `shopify-hmac-sha256` is present.
+    const hmac = getHmac(BODY.toString("utf8"), SECRET);
+    const headers: HeaderPairs = [
+      ["content-type", "application/json"],
+      ["shopify-hmac-sha256", hmac],
+      ["shopify-topic", "orders/create"],
+      ["shopify-shop-domain", "hooktape-test.myshopify.com"],
+      ["shopify-api-version", "2025-10"],
+      ["shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"],
+      ["shopify-event-id", "98880550-7158-44d4-b7cd-2c97c8a091b5"],
+    ];
+    expect(await shopifyValidates(headers, BODY, SECRET)).toMatchObject({ valid: true, webhookType: "events", topic: "ORDERS_CREATE" });
+    expect(verifyOurs(provider, { method: "POST", url: "/webhooks/shopify", headers, body: BODY }, SECRET, T)).toMatchObject({
+      valid: true,
+      provider: "shopify",
+    });
+    const wrong = await shopifyValidates(headers, BODY, OTHER_SECRET);
+    expect(wrong).toEqual({ valid: false, reason: "invalid_hmac" });
+    expect(verifyOurs(provider, { method: "POST", url: "/webhooks/shopify", headers, body: BODY }, OTHER_SECRET, T)).toMatchObject({ valid: false });
   });
 });
