@@ -128,4 +128,13 @@ describe("standard-webhooks × standardwebhooks (Webhook.sign / Webhook.verify)"
     expect(() => new Webhook(SECRET).verify(BODY.toString("utf8"), headerRecord(headers))).not.toThrow();
     expect(verifyOurs(provider, swRequest(headers, BODY), SECRET, T + 10)).toMatchObject({ valid: true });
   });
+
+  it("a secret pasted without the whsec_ prefix is the same key for both (the base64 part)", () => {
+    freezeClockAt(T + 10);
+    const bare = SECRET.slice("whsec_".length);
+    const { request } = signRequest(provider, { body: BODY, secret: bare, timestamp: T, id: ID });
+    expect(headerValue(request.headers, "webhook-signature")).toBe(new Webhook(bare).sign(ID, new Date(T * 1000), BODY.toString("utf8")));
+    expect(() => new Webhook(SECRET).verify(BODY.toString("utf8"), headerRecord(request.headers))).not.toThrow();
+    expect(verifyOurs(provider, request, SECRET, T + 10)).toMatchObject({ valid: true });
+  });
 });

@@ -139,4 +139,16 @@ describe("twilio × twilio-node (validateRequest, validateRequestWithBody, getEx
     const { request } = signRequest(provider, { body, secret: TOKEN, timestamp: T, url: URL_, headers: [["content-type", FORM["content-type"]]] });
     expect(validateRequest(TOKEN, headerValue(request.headers, "x-twilio-signature"), URL_, paramsOf(body))).toBe(true);
   });
+
+  it.each([
+    { name: "a quote Twilio signed escaped (%27) that the handler sees raw", signed: "https://hooks.example.com/sms?name=O%27Brien", seen: "https://hooks.example.com/sms?name=O'Brien" },
+    { name: "a space Twilio signed as %20 that the handler sees as +", signed: "https://hooks.example.com/sms?a=b%20c", seen: "https://hooks.example.com/sms?a=b+c" },
+    { name: "a non-ASCII letter Twilio signed percent-encoded that the handler sees decoded", signed: "https://hooks.example.com/sms?name=Zo%C3%AB", seen: "https://hooks.example.com/sms?name=Zoë" },
+  ])("URL normalisation: $name is accepted by both", ({ signed, seen }) => {
+    // twilio-node `validateRequest` also tries `new URL(url).toString()` and the legacy-querystring form of it
+    // (each with and without the default port) before it gives up.
+    const theirs = getExpectedTwilioSignature(TOKEN, signed, paramsOf(SMS));
+    expect(validateRequest(TOKEN, theirs, seen, paramsOf(SMS))).toBe(true);
+    expect(verifyOurs(provider, { method: "POST", url: seen, headers: formHeaders(theirs), body: SMS }, TOKEN, T)).toMatchObject({ valid: true });
+  });
 });
