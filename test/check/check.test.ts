@@ -1,0 +1,181 @@
+// `hooktape check` against two handlers written for the tests: a correct one (official SDK, dedup, fast) must
+// pass, a sloppy one (no verification, no dedup, slow) must fail with the expected failures named in plain words.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runCheck, sampleSubject, toJunitXml } from "../../src/check/index.js";
+import { fixtureBody, fixturePath, loadFixture } from "../../src/fixtures/index.js";
+import { createDeliveryAgent } from "../../src/forward/index.js";
+import { getProvider } from "../../src/providers/index.js";
+import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
+import { startSloppyHandler } from "../handlers/sloppy-handler.js";
+import { startRecordingServer } from "../handlers/recording-server.js";
+import { runCli } from "../replay/cli.js";
+import { findAll, parseXml } from "./xml.js";
+
+const STRIPE_SECRET = "whsec_check_test_secret";
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "hooktape-check-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+interface CheckJson {
+  passed: boolean;
+  results: Array<{ test: string; outcome: "pass" | "fail" | "skip"; reason: string | null; statuses: Array<number | null> }>;
+}
+
+describe("hooktape check (the built CLI)", () => {
+  it("passes a correct Stripe handler, proves with --probe that duplicates changed state once, and writes valid JUnit", async () => {
+    const handler = await startCorrectHandler("stripe", STRIPE_SECRET);
+    cleanups.push(() => handler.close());
+    const junit = join(tempDir(), "report.xml");
+    const run = await runCli(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--junit", junit, "--json"]);
+
+    const report = JSON.parse(run.stdout) as CheckJson;
+    expect(report.results.filter((r) => r.outcome !== "pass")).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(report.results.map((r) => r.test)).toEqual([
+      "valid",
+      "duplicate-sequential",
+      "duplicate-concurrent",
+      "duplicate-state",
+      "tampered-signature",
+      "tampered-body",
+      "stale-timestamp",
+      "missing-signature",
+      "wrong-secret",
+      "deadline",
+      "retry",
+    ]);
+    // The sample event and the retry's event: each processed once, whatever the number of copies.
+    expect(handler.processed).toHaveLength(2);
+    expect(handler.answers.filter((s) => s === 400)).toHaveLength(5);
+
+    const xml = parseXml(readFileSync(junit, "utf8"));
+    expect(xml.name).toBe("testsuites");
+    expect(xml.attributes).toMatchObject({ tests: "11", failures: "0" });
+    expect(findAll(xml, "testcase")).toHaveLength(11);
+    expect(findAll(xml, "failure")).toHaveLength(0);
+  });
+
+  it("fails a sloppy handler and names each failure in plain words, in the table and in the JUnit report", async () => {
+    const handler = await startSloppyHandler({ delayMs: 150 });
+    cleanups.push(() => handler.close());
+    const junit = join(tempDir(), "report.xml");
+    const run = await runCli(
+      ["check", "--to", handler.url, "--provider", "stripe", "--deadline", "60", "--probe", `${handler.url}/state`, "--junit", junit],
+      { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("the handler failed 7 checks");
+    const out = run.stdout;
+    expect(out).toMatch(/✓ accepts a valid delivery/);
+    expect(out).toMatch(/✗ rejects a tampered signature.*\n\s+accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200\)/);
+    expect(out).toMatch(/✗ rejects a tampered body.*\n\s+accepted a body that was changed after signing/);
+    expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/);
+    expect(out).toMatch(/✗ rejects a missing signature/);
+    expect(out).toMatch(/✗ rejects a wrong secret.*\n\s+accepted a request signed with another secret/);
+    expect(out).toMatch(/✗ answers within the provider's deadline.*\n\s+took up to \d+ ms to answer; Stripe gives up after 60 ms/);
+    expect(out).toMatch(/✗ duplicates change state only once \(probe\).*\n\s+the probe changed after the duplicates \(\{"charges":1\} → \{"charges":7\}\)/);
+    expect(out).toMatch(/✗ 4 passed, 7 failed, 0 skipped \(stripe handler at http:\/\/127\.0\.0\.1:\d+\/\)/);
+
+    const xml = parseXml(readFileSync(junit, "utf8"));
+    expect(xml.attributes).toMatchObject({ tests: "11", failures: "7" });
+    const failures = findAll(xml, "failure").map((f) => f.attributes.message ?? "");
+    expect(failures).toHaveLength(7);
+    expect(failures).toContain("accepted a request whose signature was tampered with — is the handler verifying signatures? (answered 200)");
+    expect(findAll(xml, "failure")[0]?.text).toContain(`handler: ${handler.url}/`);
+  });
+
+  it("exits 2 with one line for a missing secret, an unknown provider and a malformed fixture", async () => {
+    const dir = tempDir();
+    const noSecret = await runCli(["check", "--to", "3000", "--provider", "stripe"], { HOOKTAPE_SECRET_STRIPE: "" });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toMatch(/no secret for stripe: pass --secret whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
+    const unknown = await runCli(["check", "--to", "3000", "--provider", "nope", "--secret", "x"]);
+    expect(unknown.code).toBe(2);
+    writeFileSync(join(dir, "bad.json"), '{"hooktape":1}');
+    const bad = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", join(dir, "bad.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("runCheck", () => {
+  const agent = createDeliveryAgent(16);
+  afterAll(() => agent.close());
+
+  async function check(provider: HandledProvider, secret: string, url: string, subjects = [sampleSubject(getProvider(provider)!)]) {
+    return runCheck({
+      target: new URL(url),
+      provider: getProvider(provider)!,
+      secret,
+      subjects,
+      deadlineMs: 2000,
+      timeoutMs: 4000,
+      probeUrl: null,
+      dispatcher: agent,
+    });
+  }
+
+  it.each([
+    ["standard-webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+    ["svix", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+    ["github", "it's a secret to everybody"],
+  ] as const)("passes a correct %s handler on the built-in sample event", async (provider, secret) => {
+    const handler = await startCorrectHandler(provider, secret);
+    cleanups.push(() => handler.close());
+    const report = await check(provider, secret, handler.url);
+    const notPassed = report.results.filter((r) => r.outcome !== "pass");
+    // GitHub signs no timestamp: the stale check is skipped, and says why.
+    if (provider === "github") expect(notPassed.map((r) => [r.test, r.outcome, r.reason])).toEqual([["stale-timestamp", "skip", "GitHub signs no timestamp, so a stale request cannot be told apart"]]);
+    else expect(notPassed).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+
+  it("passes a correct handler on the shipped fixture, sent to the fixture's own path", async () => {
+    const handler = await startCorrectHandler("standard-webhooks", "whsec_aG9va3RhcGUtdGVzdC1vbmx5LW5vdC1hLXJlYWwtc2VjcmV0");
+    cleanups.push(() => handler.close());
+    const fixture = await loadFixture("fixtures/standard-webhooks.json");
+    const report = await check("standard-webhooks", "whsec_aG9va3RhcGUtdGVzdC1vbmx5LW5vdC1hLXJlYWwtc2VjcmV0", handler.url, [
+      { name: "fixtures/standard-webhooks.json", method: fixture.request.method, path: fixturePath(fixture), headers: fixture.request.headers, body: fixtureBody(fixture) },
+    ]);
+    expect(report.results.filter((r) => r.outcome !== "pass")).toEqual([]);
+  });
+
+  it("fails a handler that answers 409 to duplicates, on the duplicates and on the retry", async () => {
+    const seen = new Set<string>();
+    const server = await startRecordingServer((request) => {
+      const id = (JSON.parse(request.body.toString()) as { id: string }).id;
+      if (seen.has(id)) return { status: 409 };
+      seen.add(id);
+      return { status: 200 };
+    });
+    cleanups.push(() => server.close());
+    const report = await runCheck({
+      target: new URL(server.url),
+      provider: getProvider("stripe")!,
+      secret: STRIPE_SECRET,
+      subjects: [sampleSubject(getProvider("stripe")!)],
+      deadlineMs: 2000,
+      timeoutMs: 4000,
+      probeUrl: null,
+      dispatcher: agent,
+    });
+    const failed = Object.fromEntries(report.results.filter((r) => r.outcome === "fail").map((r) => [r.test, r.reason]));
+    expect(Object.keys(failed)).toEqual(expect.arrayContaining(["duplicate-sequential", "duplicate-concurrent", "retry"]));
+    expect(failed["duplicate-sequential"]).toMatch(/answered 409 to a second copy of an event it had just accepted — senders deliver events more than once/);
+    expect(failed.retry).toMatch(/the sender never saw the first answer, so the retry must be accepted/);
+    const xml = parseXml(toJunitXml(report));
+    expect(findAll(xml, "failure").length).toBe(report.results.filter((r) => r.outcome === "fail").length);
+  });
+});
