@@ -112,7 +112,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
 
     // The event is committed before the sender hears anything: a killed process loses no acknowledged event.
     try {
-      options.store.insertEvent(event);
+      await options.store.recordEvent(event);
     } catch (error) {
       options.onNotice({ type: "warning", message: `could not record ${event.method} ${url}: ${describeError(error)}` });
       respond(res, 503, "hooktape: could not record the request; retry later\n", { "retry-after": "5" });
@@ -159,7 +159,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       responseSize: result.responseSize,
     };
     try {
-      options.store.insertAttempt(attempt);
+      await options.store.recordAttempt(attempt);
     } catch (error) {
       options.onNotice({ type: "warning", message: `could not record the delivery of ${event.id}: ${describeError(error)}` });
     }

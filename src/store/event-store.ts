@@ -30,6 +30,7 @@ export interface EventSummary {
 }
 
 interface EventRow {
+  seq: number;
   id: string;
   received_at: number;
   method: string;
@@ -70,6 +71,12 @@ interface DeliveryRow {
   response_size: number;
 }
 
+/** How much of a handler's response body is kept per attempt. */
+export const RESPONSE_BODY_CAP = 64 * 1024;
+
+type WriteRequest = { kind: "event"; event: CapturedEvent } | { kind: "attempt"; attempt: DeliveryAttempt };
+type QueuedWrite = WriteRequest & { settle: (error: unknown) => void };
+
 const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, verification_status,
   verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at`;
 
@@ -78,6 +85,7 @@ export class EventStore {
   readonly file: string;
   private readonly db: SqliteDatabase;
   private readonly insertEventStatement: Statement;
+  private readonly insertBodyStatement: Statement<[number | bigint, Buffer]>;
   private readonly insertAttemptStatement: Statement;
   private readonly updateLatestStatement: Statement;
   private readonly getEventStatement: Statement<[string], EventRow>;
@@ -85,6 +93,11 @@ export class EventStore {
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
   private readonly setTargetStatement: Statement<[string, string]>;
+  private readonly writeEvent: (event: CapturedEvent) => void;
+  private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
+  private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
+  /** Writes waiting for the group commit at the end of this event-loop turn. */
+  private queue: QueuedWrite[] = [];
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     this.file = file;
@@ -93,10 +106,11 @@ export class EventStore {
       globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
     );
     this.insertEventStatement = this.db.prepare(`
-      INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, remote_address,
+      INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
         via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
-      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @body, @bodySize, @bodySha256, @remoteAddress,
+      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @bodySize, @bodySha256, @remoteAddress,
         @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target)`);
+    this.insertBodyStatement = this.db.prepare(`INSERT INTO event_bodies (event_seq, body) VALUES (?, ?)`);
     this.insertAttemptStatement = this.db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
         started_at, planned_at, response_headers, response_body, response_size)
@@ -106,23 +120,93 @@ export class EventStore {
       UPDATE events SET last_status = @status, last_error = @error, last_duration_ms = @durationMs,
         last_attempt_at = @startedAt
       WHERE id = @eventId AND (last_attempt_at IS NULL OR last_attempt_at <= @startedAt)`);
-    this.getEventStatement = this.db.prepare(`SELECT * FROM events WHERE id = ?`);
+    this.getEventStatement = this.db.prepare(
+      `SELECT events.*, event_bodies.body FROM events LEFT JOIN event_bodies ON event_bodies.event_seq = events.seq WHERE id = ?`,
+    );
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
     this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
+    // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
+    this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
+    this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
+      for (const attempt of attempts) this.insertAttemptRows(attempt);
+    });
+    this.writeQueued = this.db.transaction((writes: readonly QueuedWrite[]) => {
+      for (const write of writes) {
+        if (write.kind === "event") this.insertEventRows(write.event);
+        else this.insertAttemptRows(write.attempt);
+      }
+    });
   }
 
-  /** Commits the event; returns only once it is in the file, so the sender may then be answered. */
+  /** Commits the event now; returns once it is in the file. */
   insertEvent(event: CapturedEvent): void {
-    this.insertEventStatement.run({
+    this.writeEvent(event);
+  }
+
+  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
+  insertAttempt(attempt: DeliveryAttempt): void {
+    this.writeAttempts([attempt]);
+  }
+
+  /** Records several attempts in one transaction (replays record in batches). */
+  insertAttempts(attempts: readonly DeliveryAttempt[]): void {
+    this.writeAttempts(attempts);
+  }
+
+  /**
+   * Group commit: queues the event and resolves once it is committed. Everything queued during one event-loop
+   * turn is written in one transaction, so that 32 concurrent deliveries cost one commit instead of 32; the
+   * capture server answers a sender only after its event's promise resolves.
+   */
+  recordEvent(event: CapturedEvent): Promise<void> {
+    return this.enqueue({ kind: "event", event });
+  }
+
+  /** Group-committed like recordEvent. */
+  recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.enqueue({ kind: "attempt", attempt });
+  }
+
+  private enqueue(write: WriteRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ ...write, settle: (error: unknown) => (error ? reject(error) : resolve()) });
+    });
+  }
+
+  private flush(): void {
+    const writes = this.queue;
+    this.queue = [];
+    if (writes.length === 0) return;
+    try {
+      if (!this.db.open) throw new TypeError("The database connection is not open");
+      this.writeQueued(writes);
+      for (const write of writes) write.settle(null);
+    } catch (batchError) {
+      // One bad write must not fail its neighbours: retry each alone and report each its own outcome.
+      for (const write of writes) {
+        try {
+          if (!this.db.open) throw batchError;
+          if (write.kind === "event") this.writeEvent(write.event);
+          else this.writeAttempts([write.attempt]);
+          write.settle(null);
+        } catch (error) {
+          write.settle(error);
+        }
+      }
+    }
+  }
+
+  private insertEventRows(event: CapturedEvent): void {
+    const { lastInsertRowid } = this.insertEventStatement.run({
       id: event.id,
       receivedAt: event.receivedAt,
       method: event.method,
       url: event.url,
       path: pathOf(event.url),
       headers: JSON.stringify(event.headers),
-      body: event.rejected ? null : event.body,
       bodySize: event.bodySize,
       bodySha256: event.bodySha256,
       remoteAddress: event.remoteAddress,
@@ -135,46 +219,34 @@ export class EventStore {
       rejected: event.rejected,
       target: event.target,
     });
+    if (!event.rejected) this.insertBodyStatement.run(lastInsertRowid, event.body);
   }
 
-  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
-  insertAttempt(attempt: DeliveryAttempt): void {
-    this.recordAttempt(attempt);
-  }
-
-  private readonly recordAttempt = (attempt: DeliveryAttempt): void => {
-    this.db.transaction(() => {
-      this.insertAttemptStatement.run({
-        eventId: attempt.eventId,
-        kind: attempt.kind,
-        deliveryId: attempt.deliveryId,
-        attempt: attempt.attempt,
-        target: attempt.target,
-        method: attempt.method,
-        status: attempt.status,
-        error: attempt.error,
-        durationMs: attempt.durationMs,
-        startedAt: attempt.startedAt,
-        plannedAt: attempt.plannedAt ?? null,
-        responseHeaders: JSON.stringify(attempt.responseHeaders),
-        responseBody: attempt.responseBody,
-        responseSize: attempt.responseSize,
-      });
-      this.updateLatestStatement.run({
-        eventId: attempt.eventId,
-        status: attempt.status,
-        error: attempt.error,
-        durationMs: attempt.durationMs,
-        startedAt: attempt.startedAt,
-      });
-    })();
-  };
-
-  /** Records several attempts in one transaction (replays record in batches). */
-  insertAttempts(attempts: readonly DeliveryAttempt[]): void {
-    this.db.transaction(() => {
-      for (const attempt of attempts) this.recordAttempt(attempt);
-    })();
+  private insertAttemptRows(attempt: DeliveryAttempt): void {
+    this.insertAttemptStatement.run({
+      eventId: attempt.eventId,
+      kind: attempt.kind,
+      deliveryId: attempt.deliveryId,
+      attempt: attempt.attempt,
+      target: attempt.target,
+      method: attempt.method,
+      status: attempt.status,
+      error: attempt.error,
+      durationMs: attempt.durationMs,
+      startedAt: attempt.startedAt,
+      plannedAt: attempt.plannedAt ?? null,
+      responseHeaders: JSON.stringify(attempt.responseHeaders),
+      // Responses are kept for reading, not archiving: the first 64 KiB, with the true size beside them.
+      responseBody: attempt.responseBody.length > RESPONSE_BODY_CAP ? attempt.responseBody.subarray(0, RESPONSE_BODY_CAP) : attempt.responseBody,
+      responseSize: attempt.responseSize,
+    });
+    this.updateLatestStatement.run({
+      eventId: attempt.eventId,
+      status: attempt.status,
+      error: attempt.error,
+      durationMs: attempt.durationMs,
+      startedAt: attempt.startedAt,
+    });
   }
 
   /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
@@ -239,7 +311,7 @@ export class EventStore {
     const sql =
       `SELECT ${SUMMARY_COLUMNS} FROM events` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY received_at DESC, id DESC` +
+      ` ORDER BY received_at DESC, seq DESC` +
       (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
     const rows = this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
     return rows.map(toSummary);
@@ -256,6 +328,7 @@ export class EventStore {
 
   close(): void {
     if (!this.db.open) return;
+    this.flush();
     try {
       // Fold the WAL back into the main file so that a copied .db file is complete on its own.
       this.db.pragma("wal_checkpoint(PASSIVE)");

@@ -1,17 +1,21 @@
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only:
- * a shipped migration is never edited, so that every database file can be brought forward.
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only once
+ * released: a shipped migration is never edited, so that every database file can be brought forward.
+ *
+ * Layout choices, measured with `npm run bench`: events are a rowid table (a 2 KB row fits its leaf page,
+ * where a WITHOUT ROWID row spills into overflow pages), and bodies live in their own table, written once, so
+ * that updating an event's latest delivery rewrites a small row rather than the body.
  */
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE events (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     received_at INTEGER NOT NULL,
     method TEXT NOT NULL,
     url TEXT NOT NULL,
     path TEXT NOT NULL,
     headers TEXT NOT NULL,
-    body BLOB,
     body_size INTEGER NOT NULL,
     body_sha256 TEXT NOT NULL,
     remote_address TEXT,
@@ -28,15 +32,20 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT,
     last_duration_ms REAL,
     last_attempt_at INTEGER
-  ) WITHOUT ROWID;
+  );
   CREATE INDEX events_received ON events (received_at);
   CREATE INDEX events_provider ON events (provider, received_at);
   CREATE INDEX events_verification ON events (verification_status, received_at);
   CREATE INDEX events_status ON events (last_status, received_at);
-  CREATE INDEX events_path ON events (path);
+
+  -- Exact request bodies; none for a rejected request.
+  CREATE TABLE event_bodies (
+    event_seq INTEGER PRIMARY KEY REFERENCES events (seq) ON DELETE CASCADE,
+    body BLOB NOT NULL
+  );
 
   CREATE TABLE deliveries (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     delivery_id TEXT NOT NULL,
@@ -53,6 +62,5 @@ export const MIGRATIONS: readonly string[] = [
     response_size INTEGER NOT NULL
   );
   CREATE INDEX deliveries_event ON deliveries (event_id, seq);
-  CREATE INDEX deliveries_delivery ON deliveries (delivery_id);
   `,
 ];

@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import type { CapturedEvent } from "../../src/core/types.js";
+import { EventStore } from "../../src/store/index.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
@@ -99,10 +100,12 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     await handler.waitFor(1);
     expect(await proc.stop("SIGKILL")).toBeNull();
     expect(await pending).toBeInstanceOf(Error); // the sender never got an answer...
-    const rows = new Database(db, { readonly: true }).prepare("SELECT url, body FROM events").all() as Array<{ url: string; body: Buffer }>;
-    expect(rows).toHaveLength(1); // ...yet the event is in the file.
-    expect(rows[0]?.url).toBe("/in-flight");
-    expect(rows[0]?.body.toString()).toBe('{"n":1}');
+    const reader = new EventStore(db, { readonly: true });
+    const events = reader.listEvents({ limit: 0 });
+    expect(events).toHaveLength(1); // ...yet the event is in the file.
+    expect(events[0]?.url).toBe("/in-flight");
+    expect(reader.getEvent(events[0]?.id ?? "").body.toString()).toBe('{"n":1}');
+    reader.close();
   });
 
   it("SIGTERM lets the request in flight finish, then exits 0", async () => {
@@ -261,13 +264,27 @@ describe("bad input and a broken environment", () => {
     const empty = await runCli(["events", "list"], { cwd, env: { HOOKTAPE_DB: undefined } });
     expect(empty.code).toBe(0);
     expect(readFileSync(path.join(cwd, ".hooktape", ".gitignore"), "utf8")).toBe("*\n");
-    const db = new Database(path.join(cwd, ".hooktape", "hooktape.db"));
-    const insert = db.prepare(
-      "INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, via, verification_status) VALUES (?, ?, 'POST', '/', '/', '[]', x'', 0, '', 'local', 'unverified')",
-    );
-    insert.run("01AAAAAAAAAAAAAAAAAAAAAAAA", Date.now() - 10 * 86_400_000);
-    insert.run("01BBBBBBBBBBBBBBBBBBBBBBBB", Date.now());
-    db.close();
+    const store = new EventStore(path.join(cwd, ".hooktape", "hooktape.db"));
+    const event = (id: string, receivedAt: number): CapturedEvent => ({
+      id,
+      receivedAt,
+      method: "POST",
+      url: "/",
+      headers: [],
+      body: Buffer.from("{}"),
+      remoteAddress: null,
+      via: "local",
+      provider: null,
+      verification: { status: "unverified", reason: "no_secret" },
+      rejected: null,
+      bodySize: 2,
+      bodySha256: "",
+      publicUrl: null,
+      target: null,
+    });
+    store.insertEvent(event("01AAAAAAAAAAAAAAAAAAAAAAAA", Date.now() - 10 * 86_400_000));
+    store.insertEvent(event("01BBBBBBBBBBBBBBBBBBBBBBBB", Date.now()));
+    store.close();
     const pruned = await runCli(["events", "prune", "--older-than", "7d", "--json"], { cwd, env: { HOOKTAPE_DB: undefined } });
     expect(JSON.parse(pruned.stdout).deleted).toBe(1);
     const left = await runCli(["ls", "--json"], { cwd, env: { HOOKTAPE_DB: undefined } });
