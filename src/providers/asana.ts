@@ -11,7 +11,7 @@ export const asana = defineHmacScheme({
   signatureHeader: "X-Hook-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // https://developers.asana.com/docs/webhooks-guide#error-handling-and-retry — retried with exponential
     // backoff for up to 24 hours, then the webhook is deleted; the waits are ours.

@@ -14,7 +14,7 @@ export const bitbucket = defineHmacScheme({
   algorithm: "sha256",
   encoding: "hex",
   prefix: "sha256=",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "X-Event-Key", "repo:push"),
     keepOrDefault(input.headers, "X-Request-UUID", input.id),

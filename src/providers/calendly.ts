@@ -15,7 +15,7 @@ export const calendly = defineHmacScheme({
   format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
   timestamp: { in: "signature", unit: "s" },
   toleranceSec: 180,
-  content: (m) => [`${m.timestamp}.`, m.body],
+  signs: ["timestamp", { text: "." }, "body"],
   retry: {
     // https://developer.calendly.com/api-docs/ZG9jOjM2MzE2MDM4-webhook-subscriptions — failed deliveries are
     // retried with exponential backoff for 24 hours; the waits are ours (doubling from 1 min, capped at 4 h).

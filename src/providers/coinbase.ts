@@ -11,7 +11,7 @@ export const coinbase = defineHmacScheme({
   signatureHeader: "X-CC-Webhook-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // https://docs.cdp.coinbase.com/commerce/docs/webhooks — retried with exponential backoff for up to 3 days;
     // the waits are ours (doubling from 1 min, capped at 12 h).

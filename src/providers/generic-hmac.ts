@@ -35,7 +35,7 @@ export function createGenericHmacProvider(settings: Partial<HmacSettings> = {}):
     algorithm,
     encoding: settings.encoding ?? DEFAULT_HMAC_SETTINGS.encoding,
     prefix,
-    content: (m) => [m.body],
+    signs: ["body"],
     // Unknown sender: no published schedule, so none is assumed (a replay with --retry exp:... can model one).
     retry: { delaysSec: [], docs: "https://github.com/hooktape/hooktape#generic-hmac" },
     // Unknown sender: 10 s is the most common webhook timeout (GitHub, GitLab, Bitbucket).

@@ -16,7 +16,7 @@ const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> =
   // Meta and Bitbucket use the same signature headers; X-GitHub-Event is what tells GitHub apart.
   detect: (headers) => findHeader(headers, "x-github-event") !== undefined,
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "X-GitHub-Event", "ping"),
     keepOrDefault(input.headers, "X-GitHub-Delivery", input.id),

@@ -4,7 +4,7 @@ import type { HeaderPairs } from "../core/types.js";
 export function findHeader(headers: HeaderPairs, name: string): string | undefined {
   for (const [key, value] of headers) {
     // Compare lengths first: most names differ in length, and this runs on every verification.
-    if (key.length === name.length && key.toLowerCase() === name) return value;
+    if (key.length === name.length && (key === name || key.toLowerCase() === name)) return value;
   }
   return undefined;
 }

@@ -25,7 +25,8 @@ export const hubspot = defineHmacScheme({
   signsUrl: true,
   timestamp: { in: "header", header: "X-HubSpot-Request-Timestamp", unit: "ms" },
   toleranceSec: 300,
-  content: (m) => [m.method.toUpperCase(), hubspotUri(m.url), m.body, m.timestamp],
+  signs: ["method", "url", "body", "timestamp"],
+  signedUrl: hubspotUri,
   retry: {
     // https://developers.hubspot.com/docs/api/webhooks#retries — up to 10 retries over 24 hours, with
     // randomised growing delays; the waits are ours (doubling from 1 min, capped at 8 h).

@@ -10,5 +10,6 @@ export {
   type HmacAlgorithm,
   type SignatureEncoding,
   type SignedMessage,
+  type SignedPart,
   type TimestampUnit,
 } from "./hmac-scheme.js";

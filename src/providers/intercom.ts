@@ -15,7 +15,7 @@ export const intercom = defineHmacScheme({
   algorithm: "sha1",
   encoding: "hex",
   prefix: "sha1=",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Intercom-Webhook-Client/1.0")],
   retry: {
     // https://developers.intercom.com/docs/webhooks/webhook-notifications — one retry after a minute when

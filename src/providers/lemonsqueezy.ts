@@ -13,7 +13,7 @@ export const lemonsqueezy = defineHmacScheme({
   signatureHeader: "X-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "X-Event-Name", "order_created")],
   retry: {
     // https://docs.lemonsqueezy.com/help/webhooks/webhook-requests — retried 3 more times with exponential

@@ -11,7 +11,7 @@ export const line = defineHmacScheme({
   signatureHeader: "x-line-signature",
   algorithm: "sha256",
   encoding: "base64",
-  content: (m) => [m.body],
+  signs: ["body"],
   // https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery — redelivery is
   // off by default, and its schedule is not published when it is turned on.
   retry: noRetries("https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery"),

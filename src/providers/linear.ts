@@ -56,7 +56,7 @@ export const linear = defineHmacScheme({
   timestamp: { in: "body", read: readWebhookTimestamp, unit: "ms", missingHint: "no top-level webhookTimestamp in the body (Linear always sends one)" },
   toleranceSec: 60,
   rejectsFuture: true,
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "Linear-Delivery", input.id),
     keepOrDefault(input.headers, "Linear-Event", "Issue"),

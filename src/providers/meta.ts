@@ -14,7 +14,7 @@ export const meta = defineHmacScheme({
   algorithm: "sha256",
   encoding: "hex",
   prefix: "sha256=",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "facebookexternalua")],
   retry: {
     // Same page: failed deliveries are retried immediately and then with decreasing frequency over 36 hours;

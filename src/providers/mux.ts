@@ -15,7 +15,7 @@ export const mux = defineHmacScheme({
   format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
   timestamp: { in: "signature", unit: "s" },
   toleranceSec: 300,
-  content: (m) => [`${m.timestamp}.`, m.body],
+  signs: ["timestamp", { text: "." }, "body"],
   retry: {
     // https://docs.mux.com/core/listen-for-webhooks#webhook-retries — retried with backoff for up to 24 hours;
     // the waits are ours (doubling from 1 min, capped at 4 h).

@@ -16,7 +16,7 @@ export const paddle = defineHmacScheme({
   format: (signature, timestamp) => `ts=${timestamp};h1=${signature}`,
   timestamp: { in: "signature", unit: "s" },
   toleranceSec: 5,
-  content: (m) => [`${m.timestamp}:`, m.body],
+  signs: ["timestamp", { text: ":" }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Paddle")],
   retry: {
     // https://developer.paddle.com/webhooks/respond-to-webhooks — live accounts: up to 60 retries over

@@ -13,7 +13,7 @@ export const pagerduty = defineHmacScheme({
   encoding: "hex",
   parse: parsePairs({ separator: ",", signatureKey: "v1" }),
   format: (signature) => `v1=${signature}`,
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries — failed deliveries are retried
     // with backoff; the exact waits are ours.

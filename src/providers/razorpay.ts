@@ -12,7 +12,7 @@ export const razorpay = defineHmacScheme({
   signatureHeader: "X-Razorpay-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "X-Razorpay-Event-Id", input.id)],
   retry: {
     // https://razorpay.com/docs/webhooks/ — failed deliveries are retried with exponential backoff for 24 hours;

@@ -13,7 +13,7 @@ export const sentry = defineHmacScheme({
   signatureHeader: "Sentry-Hook-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "Sentry-Hook-Resource", "issue"),
     keepOrDefault(input.headers, "Sentry-Hook-Timestamp", String(input.timestamp)),

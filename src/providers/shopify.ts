@@ -12,7 +12,7 @@ export const shopify = defineHmacScheme({
   signatureHeader: "X-Shopify-Hmac-Sha256",
   algorithm: "sha256",
   encoding: "base64",
-  content: (m) => [m.body],
+  signs: ["body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "X-Shopify-Topic", "orders/create"),
     keepOrDefault(input.headers, "X-Shopify-Shop-Domain", "hooktape-test.myshopify.com"),

@@ -21,7 +21,7 @@ export const slack = defineHmacScheme({
   prefix: "v0=",
   timestamp: { in: "header", header: "X-Slack-Request-Timestamp", unit: "s" },
   toleranceSec: 300,
-  content: (m) => [`v0:${m.timestamp}:`, m.body],
+  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   retry: {
     // https://api.slack.com/apis/events-api#retries — up to 3 retries: nearly immediately, after 1 minute,
     // after 5 minutes, each with X-Slack-Retry-Num and X-Slack-Retry-Reason.

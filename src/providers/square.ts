@@ -11,7 +11,7 @@ export const square = defineHmacScheme({
   algorithm: "sha256",
   encoding: "base64",
   signsUrl: true,
-  content: (m) => [m.url, m.body],
+  signs: ["url", "body"],
   retry: {
     // https://developer.squareup.com/docs/webhooks/troubleshooting — "Unsuccessful deliveries are retried
     // for up to 24 hours" with exponential backoff; the waits are ours (doubling from 1 min, capped at 4 h).

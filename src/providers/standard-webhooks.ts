@@ -12,12 +12,19 @@ const SPEC_DOCS = "https://github.com/standard-webhooks/standard-webhooks/blob/m
 const TOLERANCE_SEC = 300;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
+// Decoded keys, so that verifying many deliveries does not base64-decode the same secret each time.
+const keyCache = new Map<string, Buffer | null>();
+
 /** The HMAC key of a `whsec_<base64>` secret (the prefix is optional, as in the reference libraries). */
 export function standardWebhooksKey(secret: string): Buffer | null {
+  const hit = keyCache.get(secret);
+  if (hit !== undefined) return hit;
   const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
-  if (!BASE64_RE.test(encoded)) return null;
-  const key = Buffer.from(encoded, "base64");
-  return key.length > 0 ? key : null;
+  const decoded = BASE64_RE.test(encoded) ? Buffer.from(encoded, "base64") : null;
+  const key = decoded !== null && decoded.length > 0 ? decoded : null;
+  if (keyCache.size >= 64) keyCache.clear();
+  keyCache.set(secret, key);
+  return key;
 }
 
 function sign(key: Buffer, id: string, timestamp: string, body: Buffer): string {

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader, keepOrDefault } from "./headers.js";
+import { parsePairs } from "./hmac-scheme.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 
 // https://docs.stripe.com/webhooks#verify-manually — `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256>`
@@ -14,19 +15,12 @@ interface StripeHeader {
   signatures: string[];
 }
 
+const parseSignatureHeader = parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" });
+
 function parseStripeHeader(value: string): StripeHeader | null {
-  let timestamp = Number.NaN;
-  const signatures: string[] = [];
-  for (const item of value.split(",")) {
-    const eq = item.indexOf("=");
-    if (eq <= 0) continue;
-    const key = item.slice(0, eq).trim();
-    const v = item.slice(eq + 1).trim();
-    if (key === "t") timestamp = DIGITS_RE.test(v) ? Number(v) : Number.NaN;
-    else if (key === "v1") signatures.push(v);
-  }
-  if (Number.isNaN(timestamp) || signatures.length === 0) return null;
-  return { timestamp, signatures };
+  const parsed = parseSignatureHeader(value);
+  if (parsed === null || parsed.timestamp === undefined || !DIGITS_RE.test(parsed.timestamp)) return null;
+  return { timestamp: Number(parsed.timestamp), signatures: parsed.signatures };
 }
 
 function stripeSignature(secret: string, timestamp: string | number, body: Buffer): string {
@@ -76,10 +70,8 @@ export const stripe: Provider = {
     let matched = false;
     for (const secret of secrets) {
       const expected = stripeSignature(secret, parsed.timestamp, request.body);
-      if (parsed.signatures.some((candidate) => safeEqual(expected, candidate))) {
-        matched = true;
-        break;
-      }
+      for (const candidate of parsed.signatures) if (safeEqual(expected, candidate)) matched = true;
+      if (matched) break;
     }
     if (!matched) {
       const hint = secrets.every((s) => s.startsWith("whsec_") || s.trim() !== s)

@@ -12,7 +12,7 @@ export const trello = defineHmacScheme({
   algorithm: "sha1",
   encoding: "base64",
   signsUrl: true,
-  content: (m) => [m.body, m.url],
+  signs: ["body", "url"],
   retry: {
     // https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-retries — 3 retries,
     // 30, 60 and 120 seconds apart.

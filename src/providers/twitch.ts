@@ -17,7 +17,7 @@ export const twitch = defineHmacScheme({
   idHeader: "Twitch-Eventsub-Message-Id",
   timestamp: { in: "header", header: "Twitch-Eventsub-Message-Timestamp", unit: "iso" },
   toleranceSec: 600,
-  content: (m) => [m.id, m.timestamp, m.body],
+  signs: ["id", "timestamp", "body"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "Twitch-Eventsub-Message-Type", "notification"),
     keepOrDefault(input.headers, "Twitch-Eventsub-Message-Retry", "0"),

@@ -12,7 +12,7 @@ export const typeform = defineHmacScheme({
   algorithm: "sha256",
   encoding: "base64",
   prefix: "sha256=",
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // https://www.typeform.com/developers/webhooks/ — failed deliveries are retried with growing waits for
     // about 10 hours; the waits are ours (doubling from 2 min, capped at 2 h).

@@ -11,7 +11,7 @@ export const vercel = defineHmacScheme({
   signatureHeader: "x-vercel-signature",
   algorithm: "sha1",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // Vercel states that failed deliveries are retried but not on what schedule; the waits are ours.
     delaysSec: backoff(60, 2, 14_400, 8),

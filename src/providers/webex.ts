@@ -11,7 +11,7 @@ export const webex = defineHmacScheme({
   signatureHeader: "X-Spark-Signature",
   algorithm: "sha1",
   encoding: "hex",
-  content: (m) => [m.body],
+  signs: ["body"],
   // Not documented as retried; we assume none (Webex disables webhooks that keep failing).
   retry: noRetries("https://developer.webex.com/docs/webhooks"),
   // Not published as a number; 10 s is our choice.

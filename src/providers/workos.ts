@@ -15,7 +15,7 @@ export const workos = defineHmacScheme({
   format: (signature, timestamp) => `t=${timestamp}, v1=${signature}`,
   timestamp: { in: "signature", unit: "ms" },
   toleranceSec: 180,
-  content: (m) => [`${m.timestamp}.`, m.body],
+  signs: ["timestamp", { text: "." }, "body"],
   retry: {
     // https://workos.com/docs/events/data-syncing/webhooks — up to 6 retries with exponential backoff over
     // about 3 days; the waits are ours (x5 from 5 min, capped at 1 day).

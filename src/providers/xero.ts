@@ -11,7 +11,7 @@ export const xero = defineHmacScheme({
   signatureHeader: "x-xero-signature",
   algorithm: "sha256",
   encoding: "base64",
-  content: (m) => [m.body],
+  signs: ["body"],
   retry: {
     // https://developer.xero.com/documentation/guides/webhooks/overview/ — failed deliveries are retried with
     // a growing wait for up to 24 hours; the waits are ours.

@@ -12,7 +12,7 @@ export const zendesk = defineHmacScheme({
   algorithm: "sha256",
   encoding: "base64",
   timestamp: { in: "header", header: "X-Zendesk-Webhook-Signature-Timestamp", unit: "iso" },
-  content: (m) => [m.timestamp, m.body],
+  signs: ["timestamp", "body"],
   retry: {
     // https://developer.zendesk.com/documentation/webhooks/troubleshooting/ — up to 3 retries, for 409 and
     // some 5xx/timeouts; the waits are not published (ours: 5 s, 30 s, 60 s).

@@ -13,7 +13,7 @@ export const zoom = defineHmacScheme({
   encoding: "hex",
   prefix: "v0=",
   timestamp: { in: "header", header: "x-zm-request-timestamp", unit: "s" },
-  content: (m) => [`v0:${m.timestamp}:`, m.body],
+  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   retry: {
     // https://developers.zoom.us/docs/api/webhooks/#notification-delivery — 3 retries: after 5, 30 and 90 minutes.
     delaysSec: [300, 1800, 5400],
