@@ -1,10 +1,13 @@
-import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { findHeader, keepOrDefault } from "./headers.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import type { Provider } from "./types.js";
 
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook —
 // `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the raw body, keyed with the app's client secret.
 // @shopify/shopify-api `webhooks.validate` also requires the topic, API version, shop domain and webhook id.
-export const shopify = defineHmacScheme({
+// Events deliveries (https://shopify.dev/docs/apps/build/events) carry the same HMAC in `shopify-hmac-sha256`,
+// the same headers without the `X-` prefix.
+const webhooks: HmacSchemeSpec = {
   id: "shopify",
   name: "Shopify",
   docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook",
@@ -29,4 +32,17 @@ export const shopify = defineHmacScheme({
   },
   // https://shopify.dev/docs/apps/build/webhooks/troubleshooting-webhooks — 1 s to connect, 5 s in all.
   deadlineMs: 5_000,
-});
+};
+
+const classic = defineHmacScheme(webhooks);
+const events = defineHmacScheme({ ...webhooks, signatureHeader: "shopify-hmac-sha256" });
+
+export const shopify: Provider = {
+  ...classic,
+  headers: ["x-shopify-hmac-sha256", "shopify-hmac-sha256", "x-shopify-topic", "shopify-topic"],
+  detect: (headers) => classic.detect(headers) || events.detect(headers),
+  verify(request, secrets, options) {
+    const isEvents = findHeader(request.headers, "x-shopify-hmac-sha256") === undefined && findHeader(request.headers, "shopify-hmac-sha256") !== undefined;
+    return (isEvents ? events : classic).verify(request, secrets, options);
+  },
+};

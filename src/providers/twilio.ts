@@ -38,8 +38,8 @@ function digest(secret: string, content: string): string {
   return createHmac("sha1", secret).update(content, "utf8").digest("base64");
 }
 
-/** The URL as given, plus the same URL with the default port added or removed (twilio-node does both). */
-function urlVariants(url: string): string[] {
+/** The URL with its default port added, or removed, whichever it lacks (twilio-node `addPort` / `removePort`). */
+function portVariants(url: string): string[] {
   try {
     const parsed = new URL(url);
     const defaultPort = parsed.protocol === "https:" ? "443" : "80";
@@ -54,6 +54,61 @@ function urlVariants(url: string): string[] {
     // Not a URL we can vary; the caller's text is still tried as it is.
   }
   return [url];
+}
+
+function decodeQueryPart(text: string): string {
+  const spaced = text.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/**
+ * The query re-encoded the way Node's legacy `querystring.stringify(querystring.parse(q))` does (values of a
+ * repeated name grouped at its first place, `+` read as a space, everything re-escaped), for back ends that
+ * signed an escaped form of a value. Written out because providers import only node:crypto.
+ */
+function withLegacyQuerystring(url: string): string {
+  const at = url.indexOf("?");
+  if (at === -1 || at === url.length - 1) return url;
+  const groups = new Map<string, string[]>();
+  for (const item of url.slice(at + 1).split("&")) {
+    if (item === "") continue;
+    const eq = item.indexOf("=");
+    const name = decodeQueryPart(eq === -1 ? item : item.slice(0, eq));
+    const value = eq === -1 ? "" : decodeQueryPart(item.slice(eq + 1));
+    const list = groups.get(name);
+    if (list) list.push(value);
+    else groups.set(name, [value]);
+  }
+  try {
+    const query = [...groups].flatMap(([name, values]) => values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`)).join("&");
+    return `${url.slice(0, at)}?${query}`;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Every URL twilio-node's validateRequest tries, in its order: as received with and without the default
+ * port, then as normalised by `new URL()` (which percent-encodes `'`, spaces, non-ASCII) with and without
+ * the port, then the legacy-querystring form of those.
+ */
+function urlVariants(url: string): string[] {
+  const variants = portVariants(url);
+  let normalized: string;
+  try {
+    normalized = new URL(url).toString();
+  } catch {
+    return variants;
+  }
+  const normalizedVariants = portVariants(normalized);
+  for (const candidate of [...normalizedVariants, ...normalizedVariants.map(withLegacyQuerystring)]) {
+    if (!variants.includes(candidate)) variants.push(candidate);
+  }
+  return variants;
 }
 
 function withBodyHash(url: string, body: Buffer): string {
@@ -103,12 +158,13 @@ export const twilio: Provider = {
     if (bodyHash !== null && bodyHash !== createHash("sha256").update(request.body).digest("hex")) {
       return { valid: false, provider: "twilio", reason: "no_matching_signature", hint: "the body's SHA-256 differs from bodySHA256 in the URL — the body changed" };
     }
-    const contents = urlVariants(url).map((u) => (bodyHash !== null ? u : formContent(u, request.body)));
-    for (const secret of secrets) {
-      for (const content of contents) {
-        if (safeEqual(digest(secret, content), signature.trim())) return { valid: true, provider: "twilio" };
-      }
-    }
+    // The URL as received first; the normalised variants are only built when it does not match.
+    const received = signature.trim();
+    const matches = (u: string) => {
+      const content = bodyHash !== null ? u : formContent(u, request.body);
+      return secrets.some((secret) => safeEqual(digest(secret, content), received));
+    };
+    if (matches(url) || urlVariants(url).slice(1).some(matches)) return { valid: true, provider: "twilio" };
     return {
       valid: false,
       provider: "twilio",

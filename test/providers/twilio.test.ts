@@ -67,3 +67,18 @@ describe("twilio repeated fields", () => {
     expect(different.headers).not.toEqual(once.headers);
   });
 });
+
+describe("twilio URL normalisation (as twilio-node validateRequest)", () => {
+  const form = Buffer.from("MessageSid=MM1&Body=hi");
+  const signAt = (url: string) => twilio.sign({ body: form, secret: TOKEN, timestamp: 0, id: "x", url, method: "POST", headers: FORM_HEADERS });
+  it.each([
+    ["https://hooks.example.com/sms?name=O%27Brien", "https://hooks.example.com/sms?name=O'Brien"],
+    ["https://hooks.example.com/sms?a=b%20c", "https://hooks.example.com/sms?a=b+c"],
+    ["https://hooks.example.com/sms?name=Zo%C3%AB", "https://hooks.example.com/sms?name=Zoë"],
+  ])("a delivery signed for %s verifies at %s", (signed, seen) => {
+    const out = signAt(signed);
+    const req = { method: "POST", url: "/sms", headers: [...FORM_HEADERS, ...out.headers], body: form };
+    expect(twilio.verify(req, [TOKEN], { now: 0, url: seen })).toEqual({ valid: true, provider: "twilio" });
+    expect(twilio.verify(req, [TOKEN], { now: 0, url: seen.replace("sms", "smz") })).toMatchObject({ reason: "no_matching_signature" });
+  });
+});
