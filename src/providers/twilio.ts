@@ -154,7 +154,12 @@ export const twilio: Provider = {
       return { valid: false, provider: "twilio", reason: "missing_url", hint: "Twilio signs the full URL it called: pass it (--url https://...)" };
     }
     if (secrets.length === 0) return { valid: false, provider: "twilio", reason: "no_secret" };
-    const bodyHash = new URL(url, "http://x").searchParams.get("bodySHA256");
+    let bodyHash: string | null;
+    try {
+      bodyHash = new URL(url).searchParams.get("bodySHA256");
+    } catch {
+      return { valid: false, provider: "twilio", reason: "missing_url", hint: `"${url}" is not a valid URL: pass the full URL Twilio called (--url https://...)` };
+    }
     if (bodyHash !== null && bodyHash !== createHash("sha256").update(request.body).digest("hex")) {
       return { valid: false, provider: "twilio", reason: "no_matching_signature", hint: "the body's SHA-256 differs from bodySHA256 in the URL — the body changed" };
     }

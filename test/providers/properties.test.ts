@@ -67,3 +67,23 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
     );
   });
 });
+
+describe("verify never throws for a bad request", () => {
+  const headerValue = fc.oneof(fc.string(), fc.constantFrom("", " ", "t=,v1=", "v1,", "sha256=", "ts=1;h1=", "v0=zz", "=", ",,,", "MEUC"));
+  it.each(providers.map((p) => [p.id, p] as const))("%s returns a result for arbitrary header values, bodies and URLs", (_id, provider) => {
+    const creds = credentialsFor(provider);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...provider.headers, "content-type", "user-agent"), headerValue), { maxLength: 6 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.oneof(fc.constant("/hook"), fc.webUrl(), fc.string()),
+        (headers, body, url) => {
+          const result = provider.verify({ method: "POST", url, headers, body: Buffer.from(body) }, [creds.verifyWith], { now: NOW, url: undefined });
+          expect(result.provider).toBe(provider.id);
+          expect(result.valid).toBe(false);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
