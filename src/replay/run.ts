@@ -48,45 +48,23 @@ export interface ReplayResult {
   finals: ReplayAttempt[];
 }
 
-/** A FIFO semaphore: deliveries start in plan order, at most `limit` requests in flight. */
-class Slots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(limit: number) {
-    this.free = limit;
-  }
-  acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
 /**
- * Records attempts in batches: one SQLite transaction per tick instead of one per attempt, so that recording
- * every attempt costs little at --concurrency 32. Flushed before the run returns.
+ * Records attempts in batches: one SQLite transaction per 250 ms or per 1,000 attempts instead of one per attempt.
+ * A commit costs far more than a row, and better-sqlite3 runs on the event loop that also drives the requests, so
+ * at --concurrency 32 per-attempt commits would take more time than the deliveries. Flushed before the run returns.
  */
 class AttemptRecorder {
   private pending: DeliveryAttempt[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
   constructor(private readonly store: EventStore) {}
   add(attempt: DeliveryAttempt): void {
     this.pending.push(attempt);
-    if (this.pending.length >= 512) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.pending.length >= 1000) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 250);
   }
   flush(): void {
-    this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
@@ -103,33 +81,37 @@ function causeOf(result: DeliveryResult): RetryCause {
   return result.error === "timeout" ? "timeout" : "connection_failed";
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+interface Task {
+  delivery: PlannedDelivery;
+  attempt: number;
+  request: OutboundRequest;
+  plannedAt: number | null;
 }
 
 /**
- * Delivers a plan: first attempts in plan order through a pool of `concurrency` slots, retries on a non-2xx, a
- * connection error or a timeout after the schedule's wait divided by `speed` (the retry queues behind the
- * deliveries already waiting, as a real sender's queue does). Every attempt is recorded against its event
- * (kind `replay`, the delivery id grouping duplicates, the attempt number, the planned time).
+ * Delivers a plan with `concurrency` workers that take attempts from one queue: first attempts in plan order,
+ * then each retry appended when its wait (the schedule's, divided by `speed`) is over — so a retry queues behind
+ * the deliveries already waiting, as in a real sender's queue, and a waiting retry holds no worker. A retry
+ * happens on a non-2xx, a connection error or a timeout. Every attempt is recorded against its event (kind
+ * `replay`, the delivery id grouping duplicates, the attempt number, the planned time).
  */
 export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<ReplayResult> {
   const now = options.now ?? Date.now;
-  const slots = new Slots(Math.max(1, options.concurrency));
   const recorder = new AttemptRecorder(options.store);
   const attempts: ReplayAttempt[] = [];
+  const finals = new Map<string, ReplayAttempt>();
   const total = plan.deliveries.length;
-  let done = 0;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
 
-  const send = async (delivery: PlannedDelivery, attempt: number, request: OutboundRequest, plannedAt: number | null) => {
-    await slots.acquire();
-    let result: DeliveryResult;
-    try {
-      result = await deliver(request, { timeoutMs: delivery.timeoutMs, dispatcher: options.dispatcher, maxResponseBytes, now });
-    } finally {
-      slots.release();
-    }
+  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: delivery.first, plannedAt: null }));
+  let head = 0;
+  let scheduled = 0;
+  const idle: Array<() => void> = [];
+  const wake = () => idle.splice(0).forEach((resume) => resume());
+
+  const attemptOnce = async (task: Task): Promise<void> => {
+    const { delivery, attempt, request, plannedAt } = task;
+    const result = await deliver(request, { timeoutMs: delivery.timeoutMs, dispatcher: options.dispatcher, maxResponseBytes, now });
     recorder.add({
       eventId: delivery.eventId,
       kind: "replay",
@@ -146,49 +128,66 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       responseBody: result.responseBody,
       responseSize: result.responseSize,
     });
-    return result;
+    const waitMs = delivery.retry.delaysMs[attempt - 1];
+    const final = isSuccess(result) || waitMs === undefined;
+    const reported: ReplayAttempt = {
+      eventId: delivery.eventId,
+      deliveryId: delivery.deliveryId,
+      duplicate: delivery.duplicate,
+      attempt,
+      target: request.url,
+      status: result.status,
+      error: result.error,
+      errorMessage: result.errorMessage,
+      durationMs: result.durationMs,
+      startedAt: result.startedAt,
+      plannedAt,
+      final,
+    };
+    attempts.push(reported);
+    if (final) finals.set(delivery.deliveryId, reported);
+    options.onEvent?.({ type: "attempt", attempt: reported, done: finals.size, total });
+    if (final) return;
+    const cause = causeOf(result);
+    // The wait runs from the end of the failed attempt, as providers' schedules do.
+    const due = now() + (waitMs as number) / options.speed;
+    const next = attempt + 1;
+    options.onEvent?.({ type: "retry-scheduled", eventId: delivery.eventId, deliveryId: delivery.deliveryId, attempt: next, plannedAt: due, cause });
+    scheduled++;
+    setTimeout(() => {
+      scheduled--;
+      // Built when it is due: re-signed with the time it is sent, with the provider's retry headers.
+      queue.push({ delivery, attempt: next, request: delivery.retryRequest(next, cause, now()), plannedAt: due });
+      wake();
+    }, Math.max(0, due - now()));
   };
 
-  const runDelivery = async (delivery: PlannedDelivery): Promise<ReplayAttempt> => {
-    let attempt = 1;
-    let request = delivery.first;
-    let plannedAt: number | null = null;
+  let inFlight = 0;
+  const worker = async (): Promise<void> => {
     for (;;) {
-      const result = await send(delivery, attempt, request, plannedAt);
-      const waitMs = delivery.retry.delaysMs[attempt - 1];
-      const final = isSuccess(result) || waitMs === undefined;
-      const reported: ReplayAttempt = {
-        eventId: delivery.eventId,
-        deliveryId: delivery.deliveryId,
-        duplicate: delivery.duplicate,
-        attempt,
-        target: request.url,
-        status: result.status,
-        error: result.error,
-        errorMessage: result.errorMessage,
-        durationMs: result.durationMs,
-        startedAt: result.startedAt,
-        plannedAt,
-        final,
-      };
-      attempts.push(reported);
-      if (final) done++;
-      options.onEvent?.({ type: "attempt", attempt: reported, done, total });
-      if (final) return reported;
-      const cause = causeOf(result);
-      // The wait runs from the end of the failed attempt, as providers' schedules do.
-      const scaled = (waitMs as number) / options.speed;
-      plannedAt = now() + scaled;
-      attempt++;
-      options.onEvent?.({ type: "retry-scheduled", eventId: delivery.eventId, deliveryId: delivery.deliveryId, attempt, plannedAt, cause });
-      await sleep(plannedAt - now());
-      request = delivery.retryRequest(attempt, cause, now());
+      const task = queue[head];
+      if (task !== undefined) {
+        queue[head++] = undefined as unknown as Task;
+        inFlight++;
+        try {
+          await attemptOnce(task);
+        } finally {
+          inFlight--;
+        }
+        continue;
+      }
+      if (scheduled === 0 && inFlight === 0) {
+        wake();
+        return;
+      }
+      // Nothing to send now: wait for a retry to come due or for another worker to finish.
+      await new Promise<void>((resume) => idle.push(resume));
     }
   };
 
   try {
-    const finals = await Promise.all(plan.deliveries.map(runDelivery));
-    return { attempts, finals };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, worker));
+    return { attempts, finals: plan.deliveries.map((d) => finals.get(d.deliveryId) as ReplayAttempt) };
   } finally {
     recorder.flush();
   }
