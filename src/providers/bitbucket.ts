@@ -22,7 +22,8 @@ export const bitbucket = defineHmacScheme({
   ],
   retry: {
     // https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/ — a delivery that fails with
-    // a 5xx or a connection problem is retried up to 2 more times; the waits are not published (ours: 10 s, 60 s).
+    // a 5xx or a connection problem is retried up to 2 more times (our reading; not re-checked); the waits are
+    // not published (ours: 10 s, 60 s).
     delaysSec: [10, 60],
     docs: "https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/",
   },

@@ -33,6 +33,6 @@ export const hubspot = defineHmacScheme({
     delaysSec: backoff(60, 2.4, 28_800, 10),
     docs: "https://developers.hubspot.com/docs/api/webhooks#retries",
   },
-  // Same page: a request that takes longer than 5 seconds counts as failed.
+  // Same page, as we read it: a request that takes longer than 5 seconds counts as failed (not re-checked).
   deadlineMs: 5_000,
 });

@@ -19,10 +19,10 @@ export const intercom = defineHmacScheme({
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Intercom-Webhook-Client/1.0")],
   retry: {
     // https://developers.intercom.com/docs/webhooks/webhook-notifications — one retry after a minute when
-    // the first attempt fails or times out.
+    // the first attempt fails or times out (our reading; not re-checked against the current page).
     delaysSec: [60],
     docs: "https://developers.intercom.com/docs/webhooks/webhook-notifications",
   },
-  // Same page: an attempt that takes more than 5 seconds is a failure.
+  // Same page, as we read it: an attempt that takes more than 5 seconds is a failure (not re-checked).
   deadlineMs: 5_000,
 });

@@ -64,10 +64,10 @@ export const linear = defineHmacScheme({
   ],
   retry: {
     // https://linear.app/developers/webhooks — failed deliveries are retried 3 times: after 1 minute,
-    // 1 hour and 6 hours.
+    // 1 hour and 6 hours (our reading of the page; not re-checked).
     delaysSec: [60, 3600, 21_600],
     docs: "https://linear.app/developers/webhooks",
   },
-  // Same page asks for a 200 within 5 seconds.
+  // Same page asks for a quick 200; 5 s is our reading of it (not re-checked).
   deadlineMs: 5_000,
 });

@@ -20,6 +20,6 @@ export const pagerduty = defineHmacScheme({
     delaysSec: backoff(10, 3, 3600, 8),
     docs: "https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries",
   },
-  // Same page: PagerDuty waits 10 seconds for a response.
+  // Not confirmed against the current page; 10 s is our choice.
   deadlineMs: 10_000,
 });

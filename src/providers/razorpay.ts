@@ -20,6 +20,6 @@ export const razorpay = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://razorpay.com/docs/webhooks/",
   },
-  // https://razorpay.com/docs/webhooks/ — a response slower than 5 seconds counts as a failure.
+  // https://razorpay.com/docs/webhooks/ — a response slower than 5 seconds counts as a failure (our reading; not re-checked).
   deadlineMs: 5_000,
 });

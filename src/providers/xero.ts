@@ -18,6 +18,7 @@ export const xero = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.xero.com/documentation/guides/webhooks/overview/",
   },
-  // https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/ — respond within 5 s.
+  // https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/ — respond within 5 s
+  // (our reading; not re-checked).
   deadlineMs: 5_000,
 });
