@@ -2,6 +2,7 @@ import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
 import { bitbucket } from "./bitbucket.js";
+import { box } from "./box.js";
 import { calendly } from "./calendly.js";
 import { coinbase } from "./coinbase.js";
 import { discord } from "./discord.js";
@@ -84,6 +85,7 @@ export const providers: readonly Provider[] = [
   webex,
   trello,
   pagerduty,
+  box,
   genericHmac,
 ];
 

@@ -145,6 +145,7 @@ describe("wire formats as documented", () => {
     ["webex", "X-Spark-Signature", () => hmac("sha1", secret("webex"), BODY).digest("hex")],
     ["trello", "X-Trello-Webhook", () => hmac("sha1", secret("trello"), BODY, TEST_URL).digest("base64")],
     ["pagerduty", "X-PagerDuty-Signature", () => `v1=${hmac("sha256", secret("pagerduty"), BODY).digest("hex")}`],
+    ["box", "box-signature-primary", (t) => hmac("sha256", secret("box"), BODY, new Date(Number(t) * 1000).toISOString()).digest("base64")],
   ];
 
   it.each(cases)("%s writes %s as its documentation describes", (id, header, expected) => {
@@ -171,6 +172,16 @@ describe("wire formats as documented", () => {
     const h1 = hmac("sha256", secret("paddle"), `${NOW}:`, BODY).digest("hex");
     const preq = { method: "POST", url: "/", headers: [["Paddle-Signature", `ts=${NOW};h1=${"f".repeat(64)};h1=${h1}`]] as Array<[string, string]>, body: Buffer.from(BODY) };
     expect(pa.verify(preq, [secret("paddle")], { now: NOW }).valid).toBe(true);
+  });
+
+  it("box accepts a secret matching the secondary signature (key rotation)", () => {
+    const box = getProvider("box") as Provider;
+    const signed = sign(box);
+    const ts = headerOf(signed, "box-delivery-timestamp") as string;
+    const secondary = hmac("sha256", "second-key", BODY, ts).digest("base64");
+    const req = { ...signed, headers: [...signed.headers, ["box-signature-secondary", secondary]] as Array<[string, string]> };
+    expect(box.verify(req, ["second-key"], { now: NOW }).valid).toBe(true);
+    expect(box.verify(req, ["third-key"], { now: NOW })).toMatchObject({ reason: "no_matching_signature" });
   });
 
   it("URL-signing schemes answer missing_url without the URL and reject another URL", () => {
