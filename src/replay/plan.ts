@@ -1,5 +1,5 @@
 import { HooktapeError, badInput } from "../core/errors.js";
-import { newDeliveryId } from "../core/ids.js";
+import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { joinTarget, resolveTarget, type OutboundRequest } from "../forward/index.js";
@@ -80,7 +80,7 @@ function secretExample(providerId: string): string {
 export function planReplay(events: readonly CapturedEvent[], options: ReplayOptions, clock: PlanClock): ReplayPlan {
   if (events.length === 0) throw new HooktapeError("no_match", "no events match");
   const resign = options.resign || options.bodyEdits.length > 0 || options.staleMs > 0;
-  const nextDeliveryId = clock.newDeliveryId ?? newDeliveryId;
+  const nextDeliveryId = clock.newDeliveryId ?? deliveryIdSequence();
 
   // Capture order (oldest first) is the base every --order starts from, whatever order the caller passed.
   const captured = [...events].sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -122,7 +122,8 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
       headerSets: options.headerSets,
       headerDrops: options.headerDrops,
     };
-    recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
+    // Only a re-signed request needs a message id (a scheme may sign one); the captured headers carry their own.
+    if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
     // Signed once: every duplicate carries exactly these bytes and headers (same timestamp, same id).
     const first = buildRequest(recipe, clock.now);
     const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : { delaysMs: [], source: "none" };
@@ -150,4 +151,14 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
     };
   });
   return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+}
+
+/**
+ * Delivery ids for one run: `dlv_` + 8 random hex + an 8-hex counter — the shape of `newDeliveryId`, unique
+ * across runs by the random part, without a call into the CSPRNG for each of thousands of deliveries.
+ */
+function deliveryIdSequence(): () => string {
+  const prefix = randomBytes(4).toString("hex");
+  let n = 0;
+  return () => `dlv_${prefix}${(n++).toString(16).padStart(8, "0")}`;
 }
