@@ -12,7 +12,7 @@ import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 export interface CheckFlags extends GlobalFlags, HmacFlags {
   to: string;
   provider: string;
-  secret: string[];
+  secret?: string[];
   deadline?: string;
   timeout?: string;
   probe?: string;
@@ -25,7 +25,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
   const providerId = flags.provider.trim().toLowerCase();
   const provider = getProvider(providerId, { hmac: hmacSettingsFrom(flags) });
   if (provider === undefined) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] as string;
+  const secret = requireSecrets(provider, flags.secret ?? [], process.env, "sign")[0] as string;
   const deadlineMs = flags.deadline === undefined ? provider.deadlineMs : parseInteger(flags.deadline, "--deadline", 1);
   const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadlineMs, 1000) : parseInteger(flags.timeout, "--timeout", 1);
   const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;

@@ -25,13 +25,13 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   last?: string | boolean;
   to?: string;
   resign?: boolean;
-  secret: string[];
+  secret?: string[];
   times: string;
   concurrency: string;
-  set: string[];
-  unset: string[];
-  header: string[];
-  dropHeader: string[];
+  set?: string[];
+  unset?: string[];
+  header?: string[];
+  dropHeader?: string[];
   tamper?: Tamper;
   stale?: string;
   retry?: string;
@@ -86,13 +86,13 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const times = parseInteger(flags.times, "--times", 1, 10_000);
   const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
   const bodyEdits: BodyEdit[] = [
-    ...flags.set.map((text) => ({ op: "set" as const, ...parseSetFlag(text) })),
-    ...flags.unset.map((path) => {
+    ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text) })),
+    ...(flags.unset ?? []).map((path) => {
       parseJsonPath(path, "--unset");
       return { op: "unset" as const, path };
     }),
   ];
-  const headerSets: HeaderPairs = flags.header.map(parseHeaderFlag);
+  const headerSets: HeaderPairs = (flags.header ?? []).map(parseHeaderFlag);
   const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
   const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
   const speed = parseSpeed(flags.speed);
@@ -120,11 +120,11 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
           const id = event.provider ?? flags.provider?.toLowerCase();
           return id === undefined ? null : (getProvider(id, { hmac }) ?? null);
         },
-        secretsOf: (providerId) => resolveSecrets(providerId, flags.secret, process.env),
+        secretsOf: (providerId) => resolveSecrets(providerId, flags.secret ?? [], process.env),
         secretEnvOf: secretEnvName,
         bodyEdits,
         headerSets,
-        headerDrops: flags.dropHeader,
+        headerDrops: flags.dropHeader ?? [],
         tamper: flags.tamper ?? null,
         staleMs,
         times,
