@@ -4,8 +4,8 @@ import type { Provider } from "./types.js";
 
 // https://developer.box.com/guides/webhooks/v2/signatures-v2/ — `box-signature-primary` and
 // `box-signature-secondary`: base64 HMAC-SHA256 of the body followed by `box-delivery-timestamp` (RFC 3339),
-// one with each of the app's two signature keys (so a key can be rotated); deliveries older than 10 minutes
-// are rejected.
+// one with each of the app's two signature keys (so a key can be rotated); deliveries older than 10 minutes,
+// or dated in the future, are rejected.
 const spec: HmacSchemeSpec = {
   id: "box",
   name: "Box",
@@ -16,6 +16,9 @@ const spec: HmacSchemeSpec = {
   encoding: "base64",
   timestamp: { in: "header", header: "box-delivery-timestamp", unit: "iso" },
   toleranceSec: 600,
+  // box-node-sdk WebhooksManager.validateMessage refuses any delivery dated after its clock.
+  rejectsFuture: true,
+  futureToleranceSec: 0,
   signs: ["body", "timestamp"],
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "box-signature-version", "1"),

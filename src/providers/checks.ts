@@ -3,17 +3,18 @@ import type { VerifyReason } from "./types.js";
 /**
  * Whether `timestamp` (unix seconds) is acceptable at `now` within `toleranceSec`. Most senders'
  * SDKs only reject old timestamps (stripe-node, @slack/bolt); Standard Webhooks rejects both
- * directions. Returns the failure reason or null.
+ * directions; Box rejects any future timestamp (`futureToleranceSec` 0). Returns the failure reason or null.
  */
 export function checkTimestamp(
   timestamp: number,
   now: number,
   toleranceSec: number | null,
   rejectsFuture: boolean,
+  futureToleranceSec: number | null = toleranceSec,
 ): VerifyReason | null {
   if (toleranceSec === null) return null;
   if (now - timestamp > toleranceSec) return "timestamp_too_old";
-  if (rejectsFuture && timestamp - now > toleranceSec) return "timestamp_too_new";
+  if (rejectsFuture && timestamp - now > (futureToleranceSec ?? toleranceSec)) return "timestamp_too_new";
   return null;
 }
 

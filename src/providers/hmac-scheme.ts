@@ -66,6 +66,8 @@ export interface HmacSchemeSpec {
   timestamp?: TimestampSource;
   toleranceSec?: number | null;
   rejectsFuture?: boolean;
+  /** How far in the future a timestamp may be when rejectsFuture; default the same as toleranceSec. */
+  futureToleranceSec?: number;
   /** Header carrying a signed message id (Twitch-Eventsub-Message-Id). */
   idHeader?: string;
   /** True when the URL the sender called is signed; verify then needs options.url or an absolute request URL. */
@@ -229,7 +231,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
       if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
       if (!matched) return invalid(spec.id, "no_matching_signature", mismatchHint(secrets));
       if (signedAt !== undefined) {
-        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture);
+        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture, spec.futureToleranceSec);
         if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));
       }
       return { valid: true, provider: spec.id, signedAt };

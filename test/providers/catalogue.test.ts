@@ -184,6 +184,13 @@ describe("wire formats as documented", () => {
     expect(box.verify(req, ["third-key"], { now: NOW })).toMatchObject({ reason: "no_matching_signature" });
   });
 
+  it("box refuses a delivery dated even a second after now, as box-node-sdk does", () => {
+    const box = getProvider("box") as Provider;
+    const signed = sign(box);
+    expect(box.verify(signed, [secret("box")], { now: NOW - 1 })).toMatchObject({ valid: false, reason: "timestamp_too_new" });
+    expect(box.verify(signed, [secret("box")], { now: NOW + 600 }).valid).toBe(true);
+  });
+
   it("URL-signing schemes answer missing_url without the URL and reject another URL", () => {
     for (const id of ["square", "hubspot", "trello"]) {
       const provider = getProvider(id) as Provider;
