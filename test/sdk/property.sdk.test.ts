@@ -2,9 +2,13 @@
 // bytes), our signature verifies with the official SDK and the SDK's (or the documented procedure's) signature
 // verifies with ours. The fixed-input tests next to this file cover the rejections; this file looks for a body
 // on which the two sides compute different bytes (encoding, normalisation, separators).
-import { createHmac } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import { sign as octokitSign, verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Signature } from "@hubspot/api-client";
+import { Mux } from "@mux/mux-node";
+import { Environment, Paddle } from "@paddle/paddle-node-sdk";
+import { EventWebhook } from "@sendgrid/eventwebhook";
+import { verifyKey } from "discord-interactions";
 import { validateSignature as lineValidate } from "@line/bot-sdk";
 import { getHmac as shopifyHmac } from "@shopify/shopify-api/test-helpers";
 import { verifySlackRequest } from "@slack/bolt";
@@ -185,6 +189,67 @@ describe("property: our signatures and the SDKs' agree on arbitrary bodies", () 
         expect(twilioSdk.validateRequestWithBody(key, headerValue(request.headers, "x-twilio-signature"), signed.url ?? "", body.toString())).toBe(true);
       }),
       RUNS,
+    );
+  });
+
+  it("twilio ⇄ twilio-node on arbitrary query strings in the signed URL", () => {
+    const provider = requireProvider("twilio");
+    const body = Buffer.from("CallSid=CA1&From=%2B14155550100");
+    const params = { CallSid: "CA1", From: "+14155550100" };
+    const queryChar = fc.constantFrom(..."abcXYZ019-._~!$'()*,;:@/? +%&=é✓");
+    const query = fc.string({ unit: queryChar, maxLength: 24 });
+    fc.assert(
+      fc.property(query, secret, (q, key) => {
+        const url = `https://hooks.example.com/voice${q === "" ? "" : `?${q}`}`;
+        const form: HeaderPairs = [["content-type", "application/x-www-form-urlencoded"]];
+        const theirs = twilioSdk.getExpectedTwilioSignature(key, url, params);
+        expect(verifyOurs(provider, req([...form, ["X-Twilio-Signature", theirs]], body, url), key, T).valid).toBe(true);
+        const ours = headerValue(signRequest(provider, { body, secret: key, timestamp: T, url, headers: form }).request.headers, "x-twilio-signature");
+        expect(twilioSdk.validateRequest(key, ours, url, params)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it("paddle ⇄ @paddle/paddle-node-sdk and mux ⇄ @mux/mux-node", async () => {
+    const paddle = requireProvider("paddle");
+    const mux = requireProvider("mux");
+    const paddleSdk = new Paddle("pdl_sdbx_apikey_hooktape_property", { environment: Environment.sandbox }).webhooks;
+    const muxSdk = new Mux({ tokenId: "t", tokenSecret: "s", webhookSecret: null }).webhooks;
+    freezeClockAt(T);
+    await fc.assert(
+      fc.asyncProperty(text, secret, async (body, key) => {
+        const bytes = Buffer.from(body);
+        const p = headerValue(signRequest(paddle, { body: bytes, secret: key, timestamp: T }).request.headers, "paddle-signature");
+        expect(await paddleSdk.isSignatureValid(body, key, p)).toBe(true);
+        const m = signRequest(mux, { body: bytes, secret: key, timestamp: T }).request.headers;
+        await expect(muxSdk.verifySignature(body, headerRecord(m), key)).resolves.toBeUndefined();
+      }),
+      RUNS,
+    );
+  });
+
+  it("discord ⇄ discord-interactions and sendgrid ⇄ @sendgrid/eventwebhook (starkbank-ecdsa)", async () => {
+    const discord = requireProvider("discord");
+    const sendgrid = requireProvider("sendgrid");
+    const ed = generateKeyPairSync("ed25519");
+    const edPrivate = ed.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const edPublic = Buffer.from(ed.publicKey.export({ format: "jwk" }).x ?? "", "base64url").toString("hex");
+    const ec = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const ecPrivate = ec.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const ecPublic = ec.publicKey.export({ format: "der", type: "spki" }).toString("base64");
+    const ew = new EventWebhook();
+    const sgKey = ew.convertPublicKeyToECDSA(ecPublic);
+    await fc.assert(
+      fc.asyncProperty(text, async (body) => {
+        const bytes = Buffer.from(body);
+        const d = signRequest(discord, { body: bytes, secret: edPrivate, timestamp: T }).request.headers;
+        expect(await verifyKey(bytes, headerValue(d, "x-signature-ed25519"), headerValue(d, "x-signature-timestamp"), edPublic)).toBe(true);
+        const g = signRequest(sendgrid, { body: bytes, secret: ecPrivate, timestamp: T }).request.headers;
+        const ok = ew.verifySignature(sgKey, body, headerValue(g, "x-twilio-email-event-webhook-signature"), headerValue(g, "x-twilio-email-event-webhook-timestamp"));
+        expect(ok).toBe(true);
+      }),
+      { numRuns: 30 },
     );
   });
 });
