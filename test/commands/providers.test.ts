@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { tempFixture } from "./command-helpers.js";
+
+describe("hooktape providers", () => {
+  it("--json prints the catalogue in exactly the SPEC shape, with the required providers", async () => {
+    const result = await runCli(["providers", "--json"]);
+    expect(result.code).toBe(0);
+    const list = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(list.length).toBeGreaterThanOrEqual(30);
+    for (const entry of list) expect(Object.keys(entry)).toEqual(["id", "name", "headers", "kind", "toleranceSec"]);
+    const ids = list.map((entry) => entry.id);
+    for (const id of ["stripe", "github", "standard-webhooks", "svix", "shopify", "slack", "twilio", "square", "paddle", "linear", "discord", "sendgrid", "hmac"]) {
+      expect(ids).toContain(id);
+    }
+    expect(list.find((entry) => entry.id === "stripe")).toEqual({ id: "stripe", name: "Stripe", headers: ["stripe-signature"], kind: "hmac", toleranceSec: 300 });
+    expect(list.find((entry) => entry.id === "discord")).toMatchObject({ kind: "ed25519" });
+    expect(list.find((entry) => entry.id === "sendgrid")).toMatchObject({ kind: "ecdsa" });
+    expect(list.find((entry) => entry.id === "linear")).toMatchObject({ toleranceSec: 60 });
+  });
+
+  it("prints a table for people, one provider per line", async () => {
+    const result = await runCli(["providers"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+KIND\s+TOLERANCE\s+HEADERS$/);
+    expect(lines.find((line) => line.startsWith("paddle "))).toMatch(/^paddle\s+Paddle.*\s+hmac\s+5s\s+paddle-signature$/);
+  });
+});
+
+describe("hooktape keygen", () => {
+  it.each([
+    ["discord", /^[0-9a-f]{64}$/],
+    ["sendgrid", /^MFkw[A-Za-z0-9+/]+=*$/],
+  ])("prints a %s test pair whose private key signs what the public key verifies", async (provider, publicForm) => {
+    const keygen = await runCli(["keygen", "--provider", provider, "--json"]);
+    expect(keygen.code).toBe(0);
+    const pair = JSON.parse(keygen.stdout) as { privateKey: string; publicKey: string };
+    expect(Object.keys(pair)).toEqual(["privateKey", "publicKey"]);
+    expect(pair.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(pair.publicKey).toMatch(publicForm);
+
+    const signed = await runCli(["sign", "--provider", provider, "--secret", pair.privateKey, "--body", '{"type":1}', "--format", "fixture"]);
+    expect(signed.code).toBe(0);
+    const file = tempFixture(signed.stdout);
+    const verified = await runCli(["verify", "--fixture", file, "--secret", pair.publicKey]);
+    expect(verified.stdout).toBe("valid\n");
+    expect(verified.code).toBe(0);
+    const other = JSON.parse((await runCli(["keygen", "--provider", provider, "--json"])).stdout) as { publicKey: string };
+    const wrong = await runCli(["verify", "--fixture", file, "--secret", other.publicKey]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/^invalid: /);
+  });
+
+  it("prints both keys with labels for people", async () => {
+    const result = await runCli(["keygen", "--provider", "discord"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Private key.*\n-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n\nPublic key.*\n[0-9a-f]{64}\n$/);
+  });
+
+  it.each([
+    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid\n"],
+    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid\n'],
+  ])("refuses %j with one line and exit 2", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(message);
+    expect(result.stdout).toBe("");
+  });
+});
