@@ -56,6 +56,10 @@ export function runVerify(flags: VerifyFlags): void {
     toleranceSec,
     url: flags.url ?? subject.url,
   });
+  // A key in no accepted form is bad input (exit 2), not a negative result: say which forms are expected.
+  if (!result.valid && result.reason === "malformed_key") {
+    throw badInput(result.hint ?? `--secret is not a usable ${provider.name} key`);
+  }
 
   if (output.json) {
     output.document({
