@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Regenerates fixtures/: one signed example fixture per provider of the registry, signed by the built CLI
 // (`npm run build` first), and fixtures/README.md with the TEST-ONLY secrets they were signed with.
-// Run: node scripts/make-fixtures.mjs   (deterministic: fixed secrets, timestamp and message ids)
+// Run: node scripts/make-fixtures.mjs   (deterministic: fixed secrets, timestamp and message ids; only the
+// ECDSA (SendGrid) signature changes between runs, since ECDSA signs with a random nonce)
 import { spawnSync } from "node:child_process";
 import { createPublicKey } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
