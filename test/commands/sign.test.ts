@@ -134,6 +134,19 @@ describe("hooktape sign", () => {
     expect(stripe.webhooks.constructEvent(received?.body ?? "", signature, STRIPE_SECRET)).toEqual(JSON.parse(body));
   });
 
+  it("generic hmac: the --hmac-* settings are kept in the fixture's scheme, so verify needs only the secret", async () => {
+    const out = path.join(tempDir(), "custom.json");
+    const args = ["--hmac-header", "X-Acme-Sig", "--hmac-algorithm", "sha1", "--hmac-encoding", "base64", "--hmac-prefix", ""];
+    const result = await runCli(["sign", "--provider", "hmac", "--secret", "acme-test", "--body", BODY, ...args, "--format", "fixture", "--out", out]);
+    expect(result.code).toBe(0);
+    const fixture = JSON.parse(readFileSync(out, "utf8")) as { scheme: unknown; request: { headers: Array<[string, string]> } };
+    expect(fixture.scheme).toEqual({ header: "X-Acme-Sig", algorithm: "sha1", encoding: "base64", prefix: "" });
+    const expected = (await import("node:crypto")).createHmac("sha1", "acme-test").update(BODY).digest("base64");
+    expect(Object.fromEntries(fixture.request.headers)["X-Acme-Sig"]).toBe(expected);
+    expect(await runCli(["verify", "--fixture", out, "--secret", "acme-test"])).toMatchObject({ code: 0, stdout: "valid\n" });
+    expect(await runCli(["verify", "--fixture", out, "--secret", "other"])).toMatchObject({ code: 1, stdout: "invalid: no_matching_signature\n" });
+  });
+
   it("names the flag and the env var when the secret is missing (exit 2)", async () => {
     const env = { HOOKTAPE_SECRET_STRIPE: "" };
     const stripeResult = await runCli(["sign", "--provider", "stripe", "--body", "{}"], { env });

@@ -2,7 +2,7 @@ import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
-import { detectProvider, getProvider, type Provider, type VerifyRequest } from "../../providers/index.js";
+import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
@@ -26,6 +26,8 @@ interface Subject {
   at: number;
   /** The URL the sender called, when known. */
   url: string | undefined;
+  /** A fixture's generic-hmac settings, under the --hmac-* flags. */
+  scheme?: Partial<HmacSettings> | undefined;
 }
 
 /** Prints `valid` or `invalid: <reason>` (a hint for people on stderr); exit 0 valid, 1 invalid. */
@@ -42,7 +44,7 @@ export function runVerify(flags: VerifyFlags): void {
   const subject = flags.fixture !== undefined ? fixtureSubject(flags.fixture, hmac) : eventSubject(flags.event ?? "", flags, hmac);
   let provider: Provider | undefined;
   if (flags.provider !== undefined) {
-    provider = getProvider(flags.provider, flags.provider === "hmac" ? { hmac } : undefined);
+    provider = getProvider(flags.provider, flags.provider === "hmac" ? { hmac: { ...subject.scheme, ...hmac } } : undefined);
     if (!provider) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   } else {
     provider = subject.provider ?? detectProvider(subject.request.headers);
@@ -90,6 +92,7 @@ function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>)
     provider: fixtureProvider(fixture, undefined, hmac),
     at: capturedAt !== undefined ? Math.floor(Date.parse(capturedAt) / 1000) : Math.floor(Date.now() / 1000),
     url: full ? fixture.request.url : undefined,
+    scheme: fixture.scheme,
   };
 }
 
