@@ -41,6 +41,29 @@ export function verifyWith(
   return { provider, verification: toVerification(result) };
 }
 
+/**
+ * `verifyWith` for a long-running capture: the forced provider is built once and each provider's secrets are
+ * resolved once (flags and environment do not change while `listen` runs), not once per request.
+ */
+export function createVerifier(
+  settings: VerificationSettings,
+): (request: VerifyRequest, at: { nowSec: number; url?: string | undefined }) => VerificationOutcome {
+  const forced = settings.providerId ? (getProvider(settings.providerId, { hmac: settings.hmac }) ?? null) : undefined;
+  const secretsByProvider = new Map<string, string[]>();
+  return (request, at) => {
+    const provider = forced === undefined ? (detectProvider(request.headers) ?? null) : forced;
+    if (!provider) return { provider: null, verification: { status: "unverified", reason: "unknown_provider" } };
+    let secrets = secretsByProvider.get(provider.id);
+    if (secrets === undefined) {
+      secrets = resolveSecrets(provider.id, settings.secretFlags, settings.env);
+      secretsByProvider.set(provider.id, secrets);
+    }
+    if (secrets.length === 0) return { provider, verification: { status: "unverified", reason: "no_secret" } };
+    const result = provider.verify(request, secrets, { now: at.nowSec, toleranceSec: settings.toleranceSec, url: at.url });
+    return { provider, verification: toVerification(result) };
+  };
+}
+
 export function toVerification(result: VerifyResult): Verification {
   if (result.valid) return { status: "valid", reason: null };
   if (result.reason === "missing_header") return { status: "missing", reason: result.reason, hint: result.hint ?? null };

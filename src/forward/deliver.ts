@@ -51,9 +51,12 @@ const NOT_FORWARDED = new Set([
   "expect",
 ]);
 
-/** A keep-alive pool shared by forwarding and replays; redirects are never followed (undici's request does not). */
-export function createDeliveryAgent(connections = 64): Agent {
-  return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1 });
+/**
+ * A keep-alive pool shared by forwarding and replays; redirects are never followed (undici's request does not).
+ * `connectTimeoutMs` bounds connecting, which the per-request timeouts do not cover.
+ */
+export function createDeliveryAgent(connections = 64, connectTimeoutMs = 10_000): Agent {
+  return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1, connect: { timeout: connectTimeoutMs } });
 }
 
 /**
@@ -65,8 +68,6 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
   const startedAt = now();
   const started = performance.now();
   const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), options.timeoutMs);
   const flat: string[] = [];
   for (const [name, value] of outbound.headers) {
     if (!NOT_FORWARDED.has(name.toLowerCase())) flat.push(name, value);
@@ -76,22 +77,13 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       method: outbound.method as Dispatcher.HttpMethod,
       headers: flat,
       body: outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null,
-      signal: abort.signal,
       dispatcher: options.dispatcher,
+      // undici's own timers (no AbortController per request: measurable on the capture hot path). The
+      // headers must arrive within the timeout, and the body may not stall longer than it.
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (kept < maxResponseBytes) {
-        const part = chunk.subarray(0, maxResponseBytes - kept);
-        chunks.push(part);
-        kept += part.length;
-      }
-    }
+    const body = await readCapped(response.body, maxResponseBytes);
     return {
       status: response.statusCode,
       error: null,
@@ -99,11 +91,11 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       durationMs: performance.now() - started,
       startedAt,
       responseHeaders: toPairs(response.headers),
-      responseBody: Buffer.concat(chunks, kept),
-      responseSize: size,
+      responseBody: body.bytes,
+      responseSize: body.size,
     };
   } catch (error) {
-    const timedOut = abort.signal.aborted || isTimeout(error);
+    const timedOut = isTimeout(error);
     return {
       status: null,
       error: timedOut ? "timeout" : errorCode(error),
@@ -114,9 +106,26 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       responseBody: Buffer.alloc(0),
       responseSize: 0,
     };
-  } finally {
-    clearTimeout(timer);
   }
+}
+
+/** Reads a response body, keeping at most `max` bytes but counting them all. */
+function readCapped(stream: NodeJS.ReadableStream, max: number): Promise<{ bytes: Buffer; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (kept < max) {
+        const part = chunk.length <= max - kept ? chunk : chunk.subarray(0, max - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    });
+    stream.on("end", () => resolve({ bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept), size }));
+    stream.on("error", reject);
+  });
 }
 
 function toPairs(headers: Record<string, string | string[] | undefined>): HeaderPairs {

@@ -85,7 +85,6 @@ export class EventStore {
   readonly file: string;
   private readonly db: SqliteDatabase;
   private readonly insertEventStatement: Statement;
-  private readonly insertBodyStatement: Statement<[number | bigint, Buffer]>;
   private readonly insertAttemptStatement: Statement;
   private readonly updateLatestStatement: Statement;
   private readonly getEventStatement: Statement<[string], EventRow>;
@@ -106,11 +105,10 @@ export class EventStore {
       globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
     );
     this.insertEventStatement = this.db.prepare(`
-      INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
+      INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, remote_address,
         via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
-      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @bodySize, @bodySha256, @remoteAddress,
+      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @body, @bodySize, @bodySha256, @remoteAddress,
         @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target)`);
-    this.insertBodyStatement = this.db.prepare(`INSERT INTO event_bodies (event_seq, body) VALUES (?, ?)`);
     this.insertAttemptStatement = this.db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
         started_at, planned_at, response_headers, response_body, response_size)
@@ -120,9 +118,7 @@ export class EventStore {
       UPDATE events SET last_status = @status, last_error = @error, last_duration_ms = @durationMs,
         last_attempt_at = @startedAt
       WHERE id = @eventId AND (last_attempt_at IS NULL OR last_attempt_at <= @startedAt)`);
-    this.getEventStatement = this.db.prepare(
-      `SELECT events.*, event_bodies.body FROM events LEFT JOIN event_bodies ON event_bodies.event_seq = events.seq WHERE id = ?`,
-    );
+    this.getEventStatement = this.db.prepare(`SELECT * FROM events WHERE id = ?`);
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
@@ -200,13 +196,14 @@ export class EventStore {
   }
 
   private insertEventRows(event: CapturedEvent): void {
-    const { lastInsertRowid } = this.insertEventStatement.run({
+    this.insertEventStatement.run({
       id: event.id,
       receivedAt: event.receivedAt,
       method: event.method,
       url: event.url,
       path: pathOf(event.url),
       headers: JSON.stringify(event.headers),
+      body: event.rejected ? null : event.body,
       bodySize: event.bodySize,
       bodySha256: event.bodySha256,
       remoteAddress: event.remoteAddress,
@@ -219,7 +216,6 @@ export class EventStore {
       rejected: event.rejected,
       target: event.target,
     });
-    if (!event.rejected) this.insertBodyStatement.run(lastInsertRowid, event.body);
   }
 
   private insertAttemptRows(attempt: DeliveryAttempt): void {

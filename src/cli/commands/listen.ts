@@ -1,5 +1,5 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { pickProvider, verifyWith, type VerificationSettings } from "../../core/verification.js";
+import { createVerifier, type VerificationSettings } from "../../core/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
@@ -50,8 +50,9 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     env: process.env,
     hmac: hmacSettingsFrom(flags),
   };
+  const verifyRequest = createVerifier(settings);
   const store = openStore(flags);
-  const agent = createDeliveryAgent();
+  const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
   try {
@@ -66,8 +67,8 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
-        const outcome = verifyWith(settings, request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
-        return { provider: outcome.provider?.id ?? pickProvider(settings, request.headers)?.id ?? null, verification: outcome.verification };
+        const outcome = verifyRequest(request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
+        return { provider: outcome.provider?.id ?? null, verification: outcome.verification };
       },
       onNotice: (notice) => render(output, notice),
     });

@@ -45,11 +45,24 @@ export function createOutput(options: OutputOptions): Output {
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
   const spinnersAllowed = stderr.isTTY === true && !env.CI;
+  // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
+  let corked = false;
+  const writeLine = (text: string) => {
+    if (!corked) {
+      corked = true;
+      stdout.cork();
+      process.nextTick(() => {
+        corked = false;
+        stdout.uncork();
+      });
+    }
+    stdout.write(text + "\n");
+  };
 
   return {
     json: options.json,
     color,
-    line: (text) => void stdout.write(text + "\n"),
+    line: writeLine,
     bytes: (data) => void stdout.write(data),
     document: (value) => void stdout.write(JSON.stringify(value, null, 2) + "\n"),
     info: (text) => void stderr.write(text + "\n"),
