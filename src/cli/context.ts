@@ -7,7 +7,7 @@ export interface GlobalFlags {
   json?: boolean | undefined;
 }
 
-export function openStore(flags: GlobalFlags, options: { readonly?: boolean } = {}): EventStore {
+export function openStore(flags: GlobalFlags, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}): EventStore {
   return new EventStore(defaultDatabasePath(flags.db, process.env, process.cwd()), options);
 }
 

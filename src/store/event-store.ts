@@ -11,6 +11,7 @@ import type {
   VerificationStatus,
   Via,
 } from "../core/types.js";
+import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 import { openDatabase, type SqliteDatabase } from "./open-database.js";
 
 /** What `events list` shows of an event: everything but the headers and the body. */
@@ -97,10 +98,19 @@ export class EventStore {
   private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
+  private readonly checkpointer: Checkpointer | null = null;
 
-  constructor(file: string, options: { readonly?: boolean } = {}) {
+  /**
+   * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
+   * this one; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
+   */
+  constructor(file: string, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}) {
     this.file = file;
     this.db = openDatabase(file, options);
+    if (options.backgroundCheckpoints && !options.readonly) {
+      this.db.pragma("wal_autocheckpoint = 16384");
+      this.checkpointer = startCheckpointer(file);
+    }
     this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) =>
       globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
     );
@@ -325,6 +335,7 @@ export class EventStore {
   close(): void {
     if (!this.db.open) return;
     this.flush();
+    this.checkpointer?.stop();
     try {
       // Fold the WAL back into the main file so that a copied .db file is complete on its own.
       this.db.pragma("wal_checkpoint(PASSIVE)");

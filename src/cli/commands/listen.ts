@@ -51,7 +51,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     hmac: hmacSettingsFrom(flags),
   };
   const verifyRequest = createVerifier(settings);
-  const store = openStore(flags);
+  const store = openStore(flags, { backgroundCheckpoints: true });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
