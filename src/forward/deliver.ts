@@ -68,6 +68,10 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
   const startedAt = now();
   const started = performance.now();
   const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+  // One deadline for the whole attempt, to the millisecond: undici's own headers/body timers are coarse
+  // (a 100 ms headersTimeout let a 400 ms answer through), so they only back this one up.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs);
   const flat: string[] = [];
   for (const [name, value] of outbound.headers) {
     if (!NOT_FORWARDED.has(name.toLowerCase())) flat.push(name, value);
@@ -78,8 +82,7 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       headers: flat,
       body: outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null,
       dispatcher: options.dispatcher,
-      // undici's own timers (no AbortController per request: measurable on the capture hot path). The
-      // headers must arrive within the timeout, and the body may not stall longer than it.
+      signal: abort.signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -95,7 +98,7 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       responseSize: body.size,
     };
   } catch (error) {
-    const timedOut = isTimeout(error);
+    const timedOut = abort.signal.aborted || isTimeout(error);
     return {
       status: null,
       error: timedOut ? "timeout" : errorCode(error),
@@ -106,6 +109,8 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
       responseBody: Buffer.alloc(0),
       responseSize: 0,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

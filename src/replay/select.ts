@@ -27,9 +27,9 @@ export function selectEvents(store: EventStore, selector: ReplaySelector): Selec
     }
     return { events: sortCaptured(events), skipped: [] };
   }
-  const summaries = store.listEvents(selector.filter);
-  const skipped = summaries.filter((s) => s.rejected !== null).map((s) => s.id);
-  const events = summaries.filter((s) => s.rejected === null).map((s) => store.getEvent(s.id));
+  const matched = store.listCapturedEvents(selector.filter);
+  const skipped = matched.filter((event) => event.rejected !== null).map((event) => event.id);
+  const events = matched.filter((event) => event.rejected === null);
   if (events.length === 0) {
     throw new HooktapeError(
       "no_match",

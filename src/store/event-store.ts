@@ -285,6 +285,15 @@ export class EventStore {
 
   /** Newest first, filtered; `limit: 0` means all. */
   listEvents(filter: EventFilter): EventSummary[] {
+    return this.selectEvents(SUMMARY_COLUMNS, filter).map(toSummary);
+  }
+
+  /** Like listEvents, but whole events (headers and bodies), in one query: replays select thousands at once. */
+  listCapturedEvents(filter: EventFilter): CapturedEvent[] {
+    return this.selectEvents("*", filter).map(toEvent);
+  }
+
+  private selectEvents(columns: string, filter: EventFilter): EventRow[] {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
     if (filter.provider !== undefined) {
@@ -315,12 +324,11 @@ export class EventStore {
       where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
     }
     const sql =
-      `SELECT ${SUMMARY_COLUMNS} FROM events` +
+      `SELECT ${columns} FROM events` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
       ` ORDER BY received_at DESC, seq DESC` +
       (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
-    const rows = this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
-    return rows.map(toSummary);
+    return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
   }
 
   listAttempts(eventId: string): DeliveryAttempt[] {

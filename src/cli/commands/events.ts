@@ -96,11 +96,8 @@ export function runEventsPrune(flags: GlobalFlags & { olderThan: string }): void
 export function runEventsExport(flags: GlobalFlags & EventFilterFlags & { out?: string }): void {
   const filter = parseEventFilter(flags, Date.now(), 0);
   withStore(flags, (store) => {
-    const summaries = store.listEvents(filter).reverse();
-    const lines = summaries.map((summary) => {
-      const event = store.getEvent(summary.id);
-      return JSON.stringify(detailJson(event, store.listAttempts(event.id)));
-    });
+    const events = store.listCapturedEvents(filter).reverse();
+    const lines = events.map((event) => JSON.stringify(detailJson(event, store.listAttempts(event.id))));
     const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
     if (flags.out) {
       try {
