@@ -78,6 +78,10 @@ export const RESPONSE_BODY_CAP = 64 * 1024;
 type WriteRequest = { kind: "event"; event: CapturedEvent } | { kind: "attempt"; attempt: DeliveryAttempt };
 type QueuedWrite = WriteRequest & { settle: (error: unknown) => void };
 
+/** A whole event: its row and its body. */
+const FULL_COLUMNS = "events.*, event_bodies.body";
+const FULL_SOURCE = "events LEFT JOIN event_bodies ON event_bodies.event_seq = events.seq";
+
 const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, verification_status,
   verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at`;
 
@@ -86,6 +90,7 @@ export class EventStore {
   readonly file: string;
   private readonly db: SqliteDatabase;
   private readonly insertEventStatement: Statement;
+  private readonly insertBodyStatement: Statement<[number | bigint, Buffer]>;
   private readonly insertAttemptStatement: Statement;
   private readonly updateLatestStatement: Statement;
   private readonly getEventStatement: Statement<[string], EventRow>;
@@ -115,10 +120,11 @@ export class EventStore {
       globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
     );
     this.insertEventStatement = this.db.prepare(`
-      INSERT INTO events (id, received_at, method, url, path, headers, body, body_size, body_sha256, remote_address,
+      INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
         via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
-      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @body, @bodySize, @bodySha256, @remoteAddress,
+      VALUES (@id, @receivedAt, @method, @url, @path, @headers, @bodySize, @bodySha256, @remoteAddress,
         @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target)`);
+    this.insertBodyStatement = this.db.prepare(`INSERT INTO event_bodies (event_seq, body) VALUES (?, ?)`);
     this.insertAttemptStatement = this.db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
         started_at, planned_at, response_headers, response_body, response_size)
@@ -128,7 +134,7 @@ export class EventStore {
       UPDATE events SET last_status = @status, last_error = @error, last_duration_ms = @durationMs,
         last_attempt_at = @startedAt
       WHERE id = @eventId AND (last_attempt_at IS NULL OR last_attempt_at <= @startedAt)`);
-    this.getEventStatement = this.db.prepare(`SELECT * FROM events WHERE id = ?`);
+    this.getEventStatement = this.db.prepare(`SELECT ${FULL_COLUMNS} FROM ${FULL_SOURCE} WHERE id = ?`);
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
@@ -206,14 +212,13 @@ export class EventStore {
   }
 
   private insertEventRows(event: CapturedEvent): void {
-    this.insertEventStatement.run({
+    const { lastInsertRowid } = this.insertEventStatement.run({
       id: event.id,
       receivedAt: event.receivedAt,
       method: event.method,
       url: event.url,
       path: pathOf(event.url),
       headers: JSON.stringify(event.headers),
-      body: event.rejected ? null : event.body,
       bodySize: event.bodySize,
       bodySha256: event.bodySha256,
       remoteAddress: event.remoteAddress,
@@ -226,6 +231,7 @@ export class EventStore {
       rejected: event.rejected,
       target: event.target,
     });
+    if (!event.rejected) this.insertBodyStatement.run(lastInsertRowid, event.body);
   }
 
   private insertAttemptRows(attempt: DeliveryAttempt): void {
@@ -290,10 +296,10 @@ export class EventStore {
 
   /** Like listEvents, but whole events (headers and bodies), in one query: replays select thousands at once. */
   listCapturedEvents(filter: EventFilter): CapturedEvent[] {
-    return this.selectEvents("*", filter).map(toEvent);
+    return this.selectEvents(FULL_COLUMNS, filter, FULL_SOURCE).map(toEvent);
   }
 
-  private selectEvents(columns: string, filter: EventFilter): EventRow[] {
+  private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
     if (filter.provider !== undefined) {
@@ -324,7 +330,7 @@ export class EventStore {
       where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
     }
     const sql =
-      `SELECT ${columns} FROM events` +
+      `SELECT ${columns} FROM ${source}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
       ` ORDER BY received_at DESC, seq DESC` +
       (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");

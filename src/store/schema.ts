@@ -2,10 +2,11 @@
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only once
  * released: a shipped migration is never edited, so that every database file can be brought forward.
  *
- * Layout choices, measured with `npm run bench` and a schema micro-benchmark: events are a rowid table, so a
- * 2 KB body fits the row's leaf page (a WITHOUT ROWID row spills into overflow pages); keeping the body in the
- * row was ~10% cheaper per capture than a separate bodies table. There is no AUTOINCREMENT (it writes
- * sqlite_sequence on every insert).
+ * Layout choices, measured with `npm run bench` and a schema micro-benchmark that writes as `listen` does
+ * (events in one group commit, their delivery attempts in the next): events are a rowid table (a WITHOUT ROWID
+ * row with a 2 KB body spills into overflow pages), and bodies live in their own table, written once, so that
+ * updating an event's latest delivery rewrites a small row, not the body: 21 instead of 26 us and 11.7 instead
+ * of 14.7 KiB of WAL per captured request. No AUTOINCREMENT (it writes sqlite_sequence on every insert).
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -17,8 +18,6 @@ export const MIGRATIONS: readonly string[] = [
     url TEXT NOT NULL,
     path TEXT NOT NULL,
     headers TEXT NOT NULL,
-    -- the exact request bytes; NULL for a rejected request
-    body BLOB,
     body_size INTEGER NOT NULL,
     body_sha256 TEXT NOT NULL,
     remote_address TEXT,
@@ -40,6 +39,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_provider ON events (provider, received_at);
   CREATE INDEX events_verification ON events (verification_status, received_at);
   CREATE INDEX events_status ON events (last_status, received_at);
+
+  -- The exact request bytes; no row for a rejected request.
+  CREATE TABLE event_bodies (
+    event_seq INTEGER PRIMARY KEY REFERENCES events (seq) ON DELETE CASCADE,
+    body BLOB NOT NULL
+  );
 
   CREATE TABLE deliveries (
     seq INTEGER PRIMARY KEY,
