@@ -5,26 +5,15 @@ import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
-import type { EventStore } from "../store/index.js";
+import type { EventStore, EventSummary } from "../store/index.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
 export type CaptureNotice =
   | { type: "event"; event: CapturedEventNotice }
   | { type: "warning"; message: string };
 
-export interface CapturedEventNotice {
-  id: string;
-  receivedAt: number;
-  method: string;
-  url: string;
-  provider: string | null;
-  verification: Verification;
-  bodySize: number;
-  bodySha256: string;
-  via: Via;
-  rejected: CapturedEvent["rejected"];
-  delivery: { status: number | null; error: string | null; durationMs: number; target: string } | null;
-}
+/** An event as `events list` shows it, with the forwarding attempt that just ended (if any). */
+export type CapturedEventNotice = EventSummary;
 
 export interface CaptureOptions {
   store: EventStore;
@@ -165,7 +154,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     }
     options.onNotice({
       type: "event",
-      event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs, target }),
+      event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }),
     });
     return result;
   }
@@ -300,6 +289,7 @@ function toNotice(event: CapturedEvent, delivery: CapturedEventNotice["delivery"
     bodySha256: event.bodySha256,
     via: event.via,
     rejected: event.rejected,
+    target: event.target,
     delivery,
   };
 }

@@ -2,7 +2,6 @@ import { createHash, createHmac } from "node:crypto";
 import { assertSecrets, DIGITS_RE, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { backoff } from "./retry.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 
 // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks — the signature

@@ -6,7 +6,7 @@ import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { isProviderId } from "../../providers/index.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
-import { formatEventLine } from "../ui/event-view.js";
+import { formatEventLine, summaryJson } from "../ui/event-view.js";
 import type { Output } from "../ui/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -158,24 +158,7 @@ function render(output: Output, notice: CaptureNotice): void {
   }
   const event = notice.event;
   if (output.json) {
-    output.line(
-      JSON.stringify({
-        type: "event",
-        id: event.id,
-        receivedAt: new Date(event.receivedAt).toISOString(),
-        method: event.method,
-        url: event.url,
-        provider: event.provider,
-        verification: { status: event.verification.status, reason: event.verification.reason },
-        bodySize: event.bodySize,
-        bodySha256: event.bodySha256,
-        via: event.via,
-        rejected: event.rejected,
-        delivery: event.delivery
-          ? { status: event.delivery.status, error: event.delivery.error, durationMs: Math.round(event.delivery.durationMs * 10) / 10 }
-          : null,
-      }),
-    );
+    output.line(JSON.stringify({ type: "event", ...summaryJson(event) }));
     return;
   }
   output.line(formatEventLine(event, output.color));
