@@ -77,21 +77,30 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
   });
 
   // Mailgun signs only timestamp + token, and a token scheme (GitLab) signs nothing: neither protects the body.
-  it.skipIf(provider.id === "mailgun" || provider.kind === "token")("rejects a flipped body byte", () => {
+  if (provider.id === "mailgun" || provider.kind === "token") {
+    it("does not protect the body, as its provider documents: a flipped body byte still verifies", () => {
+      expect(provider.verify({ ...signed, body: flipByte(signed.body, 8) }, [creds.verifyWith], { now: NOW }).valid).toBe(true);
+    });
+  }
+  if (!(provider.id === "mailgun" || provider.kind === "token")) it("rejects a flipped body byte", () => {
     expect(provider.verify({ ...signed, body: flipByte(signed.body, 8) }, [creds.verifyWith], { now: NOW })).toMatchObject({
       valid: false,
       reason: "no_matching_signature",
     });
   });
 
-  it.skipIf(provider.headers.length === 0 || provider.id === "mailgun")("reports a dropped signature header as missing_header", () => {
+  // Registered only where it applies.
+
+  if (!(provider.headers.length === 0 || provider.id === "mailgun")) it("reports a dropped signature header as missing_header", () => {
     // GitHub falls back to its legacy X-Hub-Signature, so both must go.
     const names = provider.id === "github" ? ["x-hub-signature-256", "x-hub-signature"] : [provider.headers[0] as string];
     const dropped = names.reduce((req, name) => withoutHeader(req, name), signed);
     expect(provider.verify(dropped, [creds.verifyWith], { now: NOW })).toMatchObject({ valid: false, reason: "missing_header" });
   });
 
-  it.skipIf(provider.toleranceSec === null)("rejects a stale timestamp just past its tolerance, accepts one just inside", () => {
+  // Registered only where it applies.
+
+  if (!(provider.toleranceSec === null)) it("rejects a stale timestamp just past its tolerance, accepts one just inside", () => {
     const tolerance = provider.toleranceSec as number;
     if (provider.id === "linear") {
       // Linear's timestamp is in the body, which signing never rewrites: check the clock instead.
@@ -106,7 +115,9 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
     expect(provider.timestampOf?.(stale)).toBe(NOW - tolerance - 1);
   });
 
-  it.skipIf(provider.toleranceSec === null || provider.id === "linear")("handles future timestamps in the provider's direction", () => {
+  // Registered only where it applies.
+
+  if (!(provider.toleranceSec === null || provider.id === "linear")) it("handles future timestamps in the provider's direction", () => {
     const future = sign(provider, NOW + (provider.toleranceSec as number) + 60);
     const result = provider.verify(future, [creds.verifyWith], { now: NOW });
     if (provider.rejectsFuture) expect(result).toMatchObject({ valid: false, reason: "timestamp_too_new" });

@@ -37,7 +37,8 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
   });
 
   // Mailgun signs timestamp + token only, and GitLab's token signs nothing: the body is not protected there.
-  it.skipIf(provider.id === "mailgun" || provider.kind === "token")("rejects any single-byte change of the body", () => {
+  // Registered only where it applies.
+  if (!(provider.id === "mailgun" || provider.kind === "token")) it("rejects any single-byte change of the body", () => {
     fc.assert(
       fc.property(bodies(provider).filter((b) => b.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (body, at, delta) => {
         const signed = sign(provider, body);
@@ -51,7 +52,8 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
   });
 
   // Mailgun's signature lives in the body (covered by its own test).
-  it.skipIf(provider.id === "mailgun")("rejects any single-character change of the signature itself", () => {
+  // Registered only where it applies.
+  if (!(provider.id === "mailgun")) it("rejects any single-character change of the signature itself", () => {
     const signatureHeader = provider.headers[0] as string;
     fc.assert(
       fc.property(bodies(provider), fc.nat(), fc.constantFrom(..."0159aAfFzZ+/=,.;: -_v"), (body, at, replacement) => {
