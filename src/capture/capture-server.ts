@@ -18,7 +18,7 @@ export type CapturedEventNotice = EventSummary;
 export interface CaptureOptions {
   store: EventStore;
   host: string;
-  /** 0: any free port. */
+  /** 0: a free port. */
   port: number;
   /** Where to forward; null: capture only, answer 200. */
   target: URL | null;

@@ -48,7 +48,7 @@ export function buildProgram(): Command {
       .command("listen")
       .description("capture webhooks (through a Cloudflare quick tunnel), record them, and forward them to your handler")
       .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
-      .option("--port <n>", "capture server port (default: any free port)")
+      .option("--port <n>", "capture server port (default: a free port)")
       .option("--host <addr>", "capture server address", "127.0.0.1")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
       .option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url)")

@@ -1,4 +1,6 @@
 // Real SQLite files in temp dirs, events inserted as `listen` would record them.
+import { getProvider, resolveSecrets, secretEnvName } from "../../src/providers/index.js";
+import type { ReplayOptions } from "../../src/replay/index.js";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,4 +62,26 @@ export function recordEvent(
 export function endToEndHeaders(headers: HeaderPairs): HeaderPairs {
   const hop = new Set(["host", "content-length", "connection", "transfer-encoding", "keep-alive"]);
   return headers.filter(([name]) => !hop.has(name.toLowerCase()));
+}
+
+/** Replay options with nothing changed: exact bytes, once, in capture order; the tests override what they test. */
+export function replayOptions(secret: string, overrides: Partial<ReplayOptions> = {}): ReplayOptions {
+  return {
+    target: null,
+    resign: false,
+    providerOf: (e) => (e.provider ? (getProvider(e.provider) ?? null) : null),
+    secretsOf: (id) => resolveSecrets(id, [secret], {}),
+    secretEnvOf: secretEnvName,
+    bodyEdits: [],
+    headerSets: [],
+    headerDrops: [],
+    tamper: null,
+    staleMs: 0,
+    times: 1,
+    order: "as-captured",
+    seed: 1,
+    retry: null,
+    timeoutMs: null,
+    ...overrides,
+  };
 }

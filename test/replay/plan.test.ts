@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HooktapeError } from "../../src/core/errors.js";
 import type { CapturedEvent } from "../../src/core/types.js";
-import { getProvider, resolveSecrets, secretEnvName } from "../../src/providers/index.js";
 import { orderItems, parseRetrySpec, planReplay, retryPlanOf, type ReplayOptions } from "../../src/replay/index.js";
+import { replayOptions } from "./helpers.js";
 
 const SECRET = "whsec_test_plan";
 
@@ -29,24 +29,7 @@ function event(n: number, overrides: Partial<CapturedEvent> = {}): CapturedEvent
 }
 
 function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
-  return {
-    target: null,
-    resign: false,
-    providerOf: (e) => (e.provider ? (getProvider(e.provider) ?? null) : null),
-    secretsOf: (id) => resolveSecrets(id, [SECRET], {}),
-    secretEnvOf: secretEnvName,
-    bodyEdits: [],
-    headerSets: [],
-    headerDrops: [],
-    tamper: null,
-    staleMs: 0,
-    times: 1,
-    order: "as-captured",
-    seed: 1,
-    retry: null,
-    timeoutMs: null,
-    ...overrides,
-  };
+  return replayOptions(SECRET, overrides);
 }
 
 function thrown(fn: () => unknown): HooktapeError {

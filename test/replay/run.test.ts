@@ -4,10 +4,10 @@ import { Webhook as SvixWebhook } from "svix";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
-import { getProvider, resolveSecrets, secretEnvName } from "../../src/providers/index.js";
+import { getProvider } from "../../src/providers/index.js";
 import { orderItems, parseRetrySpec, planReplay, runReplay, type ReplayOptions } from "../../src/replay/index.js";
 import { headerOf, headerRecord, startRecordingServer, type RecordingServer, type Responder } from "../handlers/recording-server.js";
-import { endToEndHeaders, recordEvent, tempStore, type TempStore } from "./helpers.js";
+import { endToEndHeaders, recordEvent, replayOptions, tempStore, type TempStore } from "./helpers.js";
 
 const STRIPE_SECRET = "whsec_replay_test_secret";
 const SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -37,24 +37,7 @@ async function replay(db: TempStore, events: CapturedEvent[], overrides: Partial
   const { concurrency = 1, speed = 1, secret = STRIPE_SECRET, ...rest } = overrides;
   const plan = planReplay(
     events,
-    {
-      target: null,
-      resign: false,
-      providerOf: (e) => (e.provider ? (getProvider(e.provider) ?? null) : null),
-      secretsOf: (id) => resolveSecrets(id, [secret], {}),
-      secretEnvOf: secretEnvName,
-      bodyEdits: [],
-      headerSets: [],
-      headerDrops: [],
-      tamper: null,
-      staleMs: 0,
-      times: 1,
-      order: "as-captured",
-      seed: 1,
-      retry: null,
-      timeoutMs: 2000,
-      ...rest,
-    },
+    replayOptions(secret, { timeoutMs: 2000, ...rest }),
     { now: Date.now() },
   );
   const agent = createDeliveryAgent(Math.max(concurrency, 1));

@@ -42,7 +42,7 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   expect?: string;
 }
 
-/** `--expect 400` or `--expect 4xx`; default: any 2xx. */
+/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. */
 export function parseExpect(text: string | undefined): (status: number | null) => boolean {
   if (text === undefined) return (status) => status !== null && status >= 200 && status < 300;
   const value = text.trim().toLowerCase();
