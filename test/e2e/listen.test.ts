@@ -132,10 +132,10 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     try {
-      await vi.waitFor(() => expect(stdout).toContain("Local"), { timeout: 10_000 });
+      await vi.waitFor(() => expect(stdout).toContain("Local"), { timeout: 20_000 });
       const url = /Local\s+(http:\/\/\S+)/.exec(stdout)?.[1] ?? "";
       await send(`${url}/plain`, { body: "{}" });
-      await vi.waitFor(() => expect(stdout).toContain("/plain"), { timeout: 5_000 });
+      await vi.waitFor(() => expect(stdout).toContain("/plain"), { timeout: 10_000 });
     } finally {
       child.kill("SIGTERM");
     }
@@ -189,7 +189,7 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
     const proc = await listen(["--db", path.join(dir, "d.db"), "--cloudflared", FAKE_CLOUDFLARED], { FAKE_CLOUDFLARED_MODE: "die-after:300" });
     expect(proc.ready.publicUrl).toMatch(/trycloudflare\.com$/);
     await vi.waitFor(() => expect(proc.stderr()).toMatch(/warning: the tunnel went down \(.+\); still capturing on http:\/\/127\.0\.0\.1:\d+/), {
-      timeout: 5_000,
+      timeout: 10_000,
     });
     expect((await send(`${proc.ready.url}/after-down`, { body: "{}" })).status).toBe(200);
     await proc.waitForEvents(1);
