@@ -108,7 +108,7 @@ export function runEventsExport(flags: GlobalFlags & EventFilterFlags & { out?: 
       }
       outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
     } else {
-      process.stdout.write(text);
+      outputFor(flags).bytes(Buffer.from(text));
     }
   });
 }

@@ -84,7 +84,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
     if (provider.id === "hmac" && Object.keys(scheme).length > 0) fixture.scheme = scheme;
     const text = serializeFixture(fixture);
     if (flags.out === undefined) {
-      process.stdout.write(text);
+      output.bytes(Buffer.from(text));
       return;
     }
     try {
