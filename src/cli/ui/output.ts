@@ -44,7 +44,9 @@ export function createOutput(options: OutputOptions): Output {
   const env = options.env ?? process.env;
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
-  const spinnersAllowed = stderr.isTTY === true && !env.CI;
+  // A terminal that reports no width (0 columns, as some pseudo-terminals do) would make ora compute an endless
+  // number of lines to clear: no spinner there.
+  const spinnersAllowed = stderr.isTTY === true && !env.CI && (stderr.columns ?? 0) > 0;
   // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
   let corked = false;
   const writeLine = (text: string) => {
