@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
+import { redactNamed } from "../core/redact.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
@@ -27,7 +28,10 @@ export interface CaptureOptions {
   timeoutMs: number;
   maxBodyBytes: number;
   /** Decides provider and verification for a request that just arrived. */
-  verify: (request: RawRequest, context: { url: string }) => { provider: string | null; verification: Verification };
+  verify: (
+    request: RawRequest,
+    context: { url: string },
+  ) => { provider: string | null; verification: Verification; secretHeaders?: readonly string[] };
   /** The public URL while a tunnel is up, else null. */
   publicUrl: () => string | null;
   dispatcher: Dispatcher;
@@ -81,12 +85,14 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     const via: Via = publicUrl !== null && headerValue(headers, "cf-ray") !== undefined ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
     const calledUrl = via === "tunnel" && publicUrl ? publicUrl.replace(/\/+$/, "") + url : localUrlOf(headers, url);
-    const { provider, verification } =
+    const { provider, verification, secretHeaders = [] } =
       body.kind === "too_large"
         ? { provider: null, verification: { status: "unverified" as const, reason: "too_large" } }
         : options.verify(raw, { url: calledUrl });
     const event: CapturedEvent = {
       ...raw,
+      // A header that carries the secret itself is forwarded as it came but stored redacted.
+      headers: redactNamed(headers, secretHeaders),
       id: newEventId(receivedAt),
       remoteAddress: req.socket.remoteAddress ?? null,
       via,
@@ -120,16 +126,16 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     }
     if (options.ack !== null) {
       respond(res, options.ack, "");
-      await forward(event, event.target);
+      await forward(event, event.target, headers);
       return;
     }
-    const result = await forward(event, event.target);
+    const result = await forward(event, event.target, headers);
     answerWithHandlerResponse(res, result);
   }
 
-  async function forward(event: CapturedEvent, target: string): Promise<DeliveryResult> {
+  async function forward(event: CapturedEvent, target: string, arrivedHeaders: HeaderPairs): Promise<DeliveryResult> {
     const result = await deliver(
-      { method: event.method, url: target, headers: withForwardingHeaders(event), body: event.body },
+      { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body },
       { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now },
     );
     const attempt: DeliveryAttempt = {
@@ -244,16 +250,15 @@ function localUrlOf(headers: HeaderPairs, url: string): string {
 }
 
 /** The original headers plus X-Forwarded-*, as a proxy adds them; the body stays byte-exact. */
-function withForwardingHeaders(event: CapturedEvent): HeaderPairs {
-  const headers = event.headers.slice();
-  const host = headerValue(event.headers, "host");
-  const forwardedFor = headerValue(event.headers, "x-forwarded-for");
+function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): HeaderPairs {
+  const host = headerValue(arrived, "host");
+  const forwardedFor = headerValue(arrived, "x-forwarded-for");
   const client = event.remoteAddress ?? "";
-  const withoutForwarding = headers.filter(([name]) => !/^x-forwarded-(for|proto|host)$/i.test(name));
-  withoutForwarding.push(["X-Forwarded-For", forwardedFor ? `${forwardedFor}, ${client}` : client]);
-  withoutForwarding.push(["X-Forwarded-Proto", headerValue(event.headers, "x-forwarded-proto") ?? (event.via === "tunnel" ? "https" : "http")]);
-  if (host) withoutForwarding.push(["X-Forwarded-Host", headerValue(event.headers, "x-forwarded-host") ?? host]);
-  return withoutForwarding;
+  const forwarded = arrived.filter(([name]) => !/^x-forwarded-(for|proto|host)$/i.test(name));
+  forwarded.push(["X-Forwarded-For", forwardedFor ? `${forwardedFor}, ${client}` : client]);
+  forwarded.push(["X-Forwarded-Proto", headerValue(arrived, "x-forwarded-proto") ?? (event.via === "tunnel" ? "https" : "http")]);
+  if (host) forwarded.push(["X-Forwarded-Host", headerValue(arrived, "x-forwarded-host") ?? host]);
+  return forwarded;
 }
 
 function answerWithHandlerResponse(res: http.ServerResponse, result: DeliveryResult): void {

@@ -64,6 +64,14 @@ export function createVerifier(
   };
 }
 
+/**
+ * Headers whose value is the secret itself (a token scheme such as GitLab's X-Gitlab-Token): they are forwarded
+ * to the handler but never written to the database, because secrets never reach it.
+ */
+export function secretHeadersOf(provider: Provider | null): string[] {
+  return provider?.kind === "token" && provider.headers[0] !== undefined ? [provider.headers[0]] : [];
+}
+
 export function toVerification(result: VerifyResult): Verification {
   if (result.valid) return { status: "valid", reason: null };
   if (result.reason === "missing_header") return { status: "missing", reason: result.reason, hint: result.hint ?? null };

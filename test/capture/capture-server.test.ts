@@ -1,9 +1,10 @@
 import { createHash, createHmac } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../src/capture/index.js";
-import { verifyWith } from "../../src/core/verification.js";
+import { createVerifier, secretHeadersOf, verifyWith } from "../../src/core/verification.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
@@ -243,5 +244,49 @@ describe("capture server", () => {
     const response = await send(`${capture.url}/lost`, { body: "x" });
     expect(response.status).toBe(503);
     expect(notices.some((notice) => notice.type === "warning" && /could not record/.test(notice.message))).toBe(true);
+  });
+});
+
+describe("secrets in headers", () => {
+  it("forwards a token scheme's header as it came but never writes the token to the database", async () => {
+    const target = await withTarget();
+    const store = new EventStore(path.join(tempDir(), "token.db"));
+    const agent = createDeliveryAgent();
+    const token = "glpat-token-that-is-the-secret";
+    const verifier = createVerifier({ providerId: "gitlab", secretFlags: [token], env: {} });
+    const capture = await startCaptureServer({
+      store,
+      host: "127.0.0.1",
+      port: 0,
+      target: new URL(target.url),
+      ack: null,
+      timeoutMs: 5_000,
+      maxBodyBytes: 1024 * 1024,
+      dispatcher: agent,
+      publicUrl: () => null,
+      verify: (request) => {
+        const outcome = verifier(request, { nowSec: Math.floor(request.receivedAt / 1000) });
+        return { provider: outcome.provider?.id ?? null, verification: outcome.verification, secretHeaders: secretHeadersOf(outcome.provider) };
+      },
+      onNotice: () => undefined,
+    });
+    cleanups.push(async () => {
+      await capture.close(1_000);
+      await agent.close();
+      store.close();
+    });
+
+    const response = await send(`${capture.url}/gitlab`, { headers: [["X-Gitlab-Token", token], ["X-Gitlab-Event", "Push Hook"]], body: "{}" });
+    expect(response.status).toBe(200);
+    expect(target.received[0]?.headers).toContainEqual(["X-Gitlab-Token", token]); // the handler can check it
+    const [summary] = store.listEvents({ limit: 0 });
+    expect(summary?.verification.status).toBe("valid");
+    const stored = store.getEvent(summary?.id ?? "");
+    expect(stored.headers).toContainEqual(["X-Gitlab-Token", "[redacted]"]);
+    store.close();
+    expect(readFileSync(store.file).includes(token)).toBe(false);
+    for (const suffix of ["-wal", "-shm"]) {
+      if (existsSync(store.file + suffix)) expect(readFileSync(store.file + suffix).includes(token)).toBe(false);
+    }
   });
 });

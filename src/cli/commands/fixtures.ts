@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { badInput, HooktapeError } from "../../core/errors.js";
 import { newEventId } from "../../core/ids.js";
 import type { CapturedEvent } from "../../core/types.js";
-import { verifyWith } from "../../core/verification.js";
+import { redactNamed } from "../../core/redact.js";
+import { secretHeadersOf, verifyWith } from "../../core/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
 import { isProviderId } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
@@ -115,6 +116,8 @@ function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: stri
   );
   return {
     ...request,
+    // A token scheme's header is the secret itself: it never goes into the database.
+    headers: redactNamed(request.headers, secretHeadersOf(provider)),
     receivedAt,
     id: newEventId(receivedAt),
     remoteAddress: null,

@@ -1,5 +1,5 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { createVerifier, type VerificationSettings } from "../../core/verification.js";
+import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../core/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
@@ -68,7 +68,11 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
         const outcome = verifyRequest(request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
-        return { provider: outcome.provider?.id ?? null, verification: outcome.verification };
+        return {
+          provider: outcome.provider?.id ?? null,
+          verification: outcome.verification,
+          secretHeaders: secretHeadersOf(outcome.provider),
+        };
       },
       onNotice: (notice) => render(output, notice),
     });
