@@ -32,15 +32,17 @@ export function prepareLoad({ dir, body, headers }) {
   ].join("\n");
   writeFileSync(luaFile, lua);
 
-  return async function run(generator, url, { connections, durationSec }) {
-    if (generator === "autocannon") return runAutocannon(url, { bodyFile, headers, connections, durationSec });
+  return async function run(generator, url, { connections, durationSec, rate }) {
+    if (generator === "autocannon") return runAutocannon(url, { bodyFile, headers, connections, durationSec, rate });
     if (generator === "wrk") return runWrk(url, { luaFile, connections, durationSec });
     throw new Error(`unknown load generator ${generator}`);
   };
 }
 
-async function runAutocannon(url, { bodyFile, headers, connections, durationSec }) {
+/** `rate`: a fixed offered load in requests per second over all connections (autocannon's overallRate). */
+async function runAutocannon(url, { bodyFile, headers, connections, durationSec, rate }) {
   const args = [AUTOCANNON_CLI, "-c", String(connections), "-d", String(durationSec), "-m", "POST", "-i", bodyFile, "-n", "-j"];
+  if (rate) args.push("-R", String(rate));
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
   args.push(url);
   const { code, stdout, stderr } = await runToEnd(process.execPath, args, { timeoutMs: (durationSec + 30) * 1000 });
