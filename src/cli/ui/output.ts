@@ -38,15 +38,21 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv)
   return stream.isTTY === true && env.TERM !== "dumb";
 }
 
+/**
+ * Spinners only on a terminal, not in CI, and only on a terminal that reports its width: with 0 columns (as some
+ * pseudo-terminals report) ora computes an endless number of lines to clear.
+ */
+export function spinnerAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && !env.CI && (stream.columns ?? 0) > 0;
+}
+
 export function createOutput(options: OutputOptions): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
-  // A terminal that reports no width (0 columns, as some pseudo-terminals do) would make ora compute an endless
-  // number of lines to clear: no spinner there.
-  const spinnersAllowed = stderr.isTTY === true && !env.CI && (stderr.columns ?? 0) > 0;
+  const spinnersAllowed = spinnerAllowed(stderr, env);
   // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
   let corked = false;
   const writeLine = (text: string) => {

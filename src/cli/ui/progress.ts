@@ -1,4 +1,5 @@
 import ora, { type Ora } from "ora";
+import { spinnerAllowed } from "./output.js";
 
 /** A progress line for long runs: an ora spinner on stderr, only on a terminal, only once a run lasts a moment. */
 export interface Progress {
@@ -9,7 +10,7 @@ export interface Progress {
 export function createProgress(options: { stream?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv; delayMs?: number } = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const env = options.env ?? process.env;
-  if (stream.isTTY !== true || env.CI) return { update: () => undefined, stop: () => undefined };
+  if (!spinnerAllowed(stream, env)) return { update: () => undefined, stop: () => undefined };
   let text = "";
   let spinner: Ora | null = null;
   // A run that ends within a moment shows no spinner at all: it would only flicker.
