@@ -1,4 +1,4 @@
-import type { HeaderPairs, Verification } from "./types.js";
+import type { Verification } from "./types.js";
 import { detectProvider, getProvider } from "../providers/registry.js";
 import type { HmacSettings } from "../providers/generic-hmac.js";
 import { resolveSecrets } from "../providers/secrets.js";
@@ -18,32 +18,22 @@ export interface VerificationOutcome {
   verification: Verification;
 }
 
-/** The provider a request belongs to: the forced one, or the one its headers identify. */
-export function pickProvider(settings: VerificationSettings, headers: HeaderPairs): Provider | null {
-  if (settings.providerId) return getProvider(settings.providerId, { hmac: settings.hmac }) ?? null;
-  return detectProvider(headers) ?? null;
-}
-
 /**
  * Verifies a request at a given time (a captured event is checked at the time it was received) and folds the
- * provider's result into the four states `events list` shows.
+ * provider's result into the four states `events list` shows. For one request; `createVerifier` for many.
  */
 export function verifyWith(
   settings: VerificationSettings,
   request: VerifyRequest,
   at: { nowSec: number; url?: string | undefined },
 ): VerificationOutcome {
-  const provider = pickProvider(settings, request.headers);
-  if (!provider) return { provider: null, verification: { status: "unverified", reason: "unknown_provider" } };
-  const secrets = resolveSecrets(provider.id, settings.secretFlags, settings.env);
-  if (secrets.length === 0) return { provider, verification: { status: "unverified", reason: "no_secret" } };
-  const result = provider.verify(request, secrets, { now: at.nowSec, toleranceSec: settings.toleranceSec, url: at.url });
-  return { provider, verification: toVerification(result) };
+  return createVerifier(settings)(request, at);
 }
 
 /**
- * `verifyWith` for a long-running capture: the forced provider is built once and each provider's secrets are
- * resolved once (flags and environment do not change while `listen` runs), not once per request.
+ * A verifier for many requests (a running capture): the provider forced by `--provider` is built once, else each
+ * request's is detected from its headers; each provider's secrets are resolved once (flags and environment do
+ * not change while `listen` runs), not once per request.
  */
 export function createVerifier(
   settings: VerificationSettings,
