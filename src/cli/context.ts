@@ -1,5 +1,5 @@
 import { EventStore, defaultDatabasePath } from "../store/index.js";
-import { createOutput, type Output } from "./ui/output.js";
+import { createOutput, type Output } from "./views/output.js";
 
 /** The global flags every command receives through `optsWithGlobals()`. */
 export interface GlobalFlags {

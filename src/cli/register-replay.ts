@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addFilterOptions, addHmacOptions, collect } from "./program.js";
+import { addFilterOptions, addHmacOptions, collect } from "./options.js";
 
 const REPLAY_HELP = `
 Selecting events:

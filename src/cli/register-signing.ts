@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addHmacOptions, collect } from "./program.js";
+import { addHmacOptions, collect } from "./options.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 

@@ -6,7 +6,7 @@ import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fix
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
-import { checkJson, formatCheckResult, formatCheckTotals } from "../ui/check-view.js";
+import { checkJson, formatCheckResult, formatCheckTotals } from "../views/check-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface CheckFlags extends GlobalFlags, HmacFlags {

@@ -12,7 +12,7 @@ import {
   formatVerification,
   localDateTime,
   summaryJson,
-} from "../ui/event-view.js";
+} from "../views/event-view.js";
 
 export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
   const output = outputFor(flags);

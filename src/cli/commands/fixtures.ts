@@ -9,7 +9,7 @@ import { secretHeadersOf, verifyWith } from "../../core/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
 import { isProviderId } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
-import { formatVerification } from "../ui/event-view.js";
+import { formatVerification } from "../views/event-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 /**

@@ -6,8 +6,8 @@ import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { isProviderId } from "../../providers/index.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
-import { formatEventLine, summaryJson } from "../ui/event-view.js";
-import type { Output } from "../ui/output.js";
+import { formatEventLine, summaryJson } from "../views/event-view.js";
+import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface ListenFlags extends GlobalFlags, HmacFlags {

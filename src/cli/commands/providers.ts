@@ -1,6 +1,6 @@
 import { providers } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
-import { formatProviderTable, providerJson } from "../ui/provider-table.js";
+import { formatProviderTable, providerJson } from "../views/provider-table.js";
 
 export function runProviders(flags: GlobalFlags): void {
   const output = outputFor(flags);

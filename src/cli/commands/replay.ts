@@ -17,8 +17,8 @@ import {
   type Tamper,
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
-import { createProgress } from "../ui/progress.js";
-import { formatReplaySummary, replayJson } from "../ui/replay-view.js";
+import { createProgress } from "../views/progress.js";
+import { formatReplaySummary, replayJson } from "../views/replay-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {

@@ -12,7 +12,7 @@ import {
 import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
-import { formatSendLine, type SendResult } from "../ui/send-view.js";
+import { formatSendLine, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 

@@ -15,7 +15,7 @@ import {
 } from "../../fixtures/index.js";
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
-import { formatCurl } from "../ui/curl-command.js";
+import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface SignFlags extends GlobalFlags, HmacFlags {
