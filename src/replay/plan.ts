@@ -2,7 +2,7 @@ import { HooktapeError, badInput } from "../core/errors.js";
 import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
-import { joinTarget, resolveTarget, type OutboundRequest } from "../forward/index.js";
+import { joinTarget, type OutboundRequest } from "../forward/index.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
 import { orderItems, type ReplayOrder } from "./order.js";
@@ -87,10 +87,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
   const perEvent = captured.map((event) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
-    const targetBase = options.target ?? (event.target ? resolveTarget(event.target) : null);
-    if (targetBase === null) {
-      throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
-    }
+    const url = deliveryUrlOf(event, options.target);
     let secret: string | null = null;
     if (resign) {
       if (provider === null) {
@@ -108,7 +105,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
     }
     const recipe: RequestRecipe = {
       method: event.method,
-      url: joinTarget(targetBase, event.url),
+      url,
       headers: applyHeaderEdits(event.headers, [
         ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
         ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
@@ -151,6 +148,19 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
     };
   });
   return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+}
+
+/**
+ * Where a replay of `event` goes. `--to` is a base URL, joined with the event's path and query as `listen` joins
+ * its target. Without `--to`, the event's recorded target is already the full URL `listen` forwarded it to
+ * (target prefix + inbound path + query), so it is used as it is: joining the path again would double it.
+ */
+export function deliveryUrlOf(event: CapturedEvent, target: URL | null): string {
+  if (target !== null) return joinTarget(target, event.url);
+  if (event.target === null) {
+    throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
+  }
+  return event.target;
 }
 
 /**

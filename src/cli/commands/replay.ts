@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { HooktapeError, badInput } from "../../core/errors.js";
+import { isWrongRoute } from "../../core/http-status.js";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { parseHeaderFlag, parseSetFlag, parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
@@ -13,6 +14,7 @@ import {
   selectEvents,
   type ReplayAttempt,
   type ReplayOrder,
+  type ReplayPlan,
   type ReplaySelector,
   type Tamper,
 } from "../../replay/index.js";
@@ -42,16 +44,23 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   expect?: string;
 }
 
-/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. */
-export function parseExpect(text: string | undefined): (status: number | null) => boolean {
-  if (text === undefined) return (status) => status !== null && status >= 200 && status < 300;
+/** What counts as the expected answer: `--expect 400`, `--expect 4xx`, or by default any 2xx. */
+export interface Expectation {
+  /** As the user wrote it, for messages ("2xx" by default). */
+  label: string;
+  matches(status: number | null): boolean;
+}
+
+/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. `4xx` leaves out 404 and 405 (see isWrongRoute). */
+export function parseExpect(text: string | undefined): Expectation {
+  if (text === undefined) return { label: "2xx", matches: (status) => status !== null && status >= 200 && status < 300 };
   const value = text.trim().toLowerCase();
   const hundreds = /^([1-5])xx$/.exec(value);
   if (hundreds) {
     const low = Number(hundreds[1]) * 100;
-    return (status) => status !== null && status >= low && status < low + 100;
+    return { label: value, matches: (status) => status !== null && status >= low && status < low + 100 && !isWrongRoute(status) };
   }
-  if (/^[1-5]\d\d$/.test(value)) return (status) => status === Number(value);
+  if (/^[1-5]\d\d$/.test(value)) return { label: value, matches: (status) => status === Number(value) };
   throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
 }
 
@@ -78,6 +87,14 @@ function selectorOf(ids: readonly string[], flags: ReplayFlags): ReplaySelector 
   return { kind: "filter", filter };
 }
 
+/** The URL(s) a plan sends to, as the handler will see them: one URL, or the first and how many others. */
+function destinationsOf(plan: ReplayPlan): string {
+  const urls = [...new Set(plan.deliveries.map((d) => d.first.url))];
+  const [first] = urls;
+  if (urls.length <= 1) return first ?? "";
+  return `${first} and ${urls.length - 1} other URL${urls.length === 2 ? "" : "s"}`;
+}
+
 export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
   const output = outputFor(flags);
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
@@ -98,7 +115,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const speed = parseSpeed(flags.speed);
   const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
-  const ok = parseExpect(flags.expect);
+  const expectation = parseExpect(flags.expect);
   if (flags.provider !== undefined && !isProviderId(flags.provider.toLowerCase())) {
     throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   }
@@ -137,11 +154,10 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     );
 
     const c = output.color;
-    const first = plan.deliveries[0];
     output.info(
       `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
         (times > 1 ? ` × ${times}` : "") +
-        (target ? ` to ${target.href}` : first ? ` to ${new URL(first.first.url).origin}` : "") +
+        ` to ${destinationsOf(plan)}` +
         (concurrency > 1 ? `, ${concurrency} at a time` : "") +
         (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : ""),
     );
@@ -164,13 +180,14 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     });
     progress.stop();
 
-    const passes = (attempt: ReplayAttempt) => ok(attempt.status);
+    const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
     else for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
     const failed = result.finals.filter((final) => !passes(final)).length;
     if (failed > 0) {
-      const expected = flags.expect === undefined ? "2xx" : flags.expect;
-      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expected}`);
+      const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
+      const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
+      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}`);
     }
   } finally {
     await agent.close();

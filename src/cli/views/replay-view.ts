@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
 
 /** Attempts in plan order (then attempt number), the order a reader expects in a table or in --json. */
@@ -92,6 +93,11 @@ export function formatReplaySummary(
   }
   lines.push("");
   lines.push(totalsLine(plan, result, color, ok));
+  const wrongRoutes = new Map<string, number>();
+  for (const final of result.finals) {
+    if (final.status !== null && isWrongRoute(final.status) && !ok(final)) wrongRoutes.set(final.target, final.status);
+  }
+  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url)}`));
   for (const { eventId, answers } of inconsistentDuplicates(result)) {
     const listed = [...answers].map(([answer, count]) => `${answer} ×${count}`).join(", ");
     lines.push(
