@@ -15,10 +15,12 @@ import {
   type ReplayAttempt,
   type ReplayOrder,
   type ReplayPlan,
+  type ReplayResult,
   type ReplaySelector,
   type Tamper,
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { interrupted, watchInterrupts } from "../interrupt.js";
 import { createProgress } from "../views/progress.js";
 import { formatReplaySummary, replayJson } from "../views/replay-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
@@ -63,6 +65,9 @@ export function parseExpect(text: string | undefined): Expectation {
   if (/^[1-5]\d\d$/.test(value)) return { label: value, matches: (status) => status === Number(value) };
   throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
 }
+
+/** After Ctrl-C, how long requests already sent may take to answer before they are cut short. */
+const IN_FLIGHT_GRACE_MS = 5_000;
 
 function parseSpeed(text: string): number {
   const speed = Number(text);
@@ -162,27 +167,51 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
         (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : ""),
     );
     const progress = createProgress();
-    const result = await runReplay(plan, {
-      store,
-      dispatcher: agent,
-      concurrency,
-      speed,
-      onEvent: (event) => {
-        if (event.type === "attempt") {
-          progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
-        } else if (!output.json) {
-          const waitSec = Math.max(0, (event.plannedAt - Date.now()) / 1000);
-          output.info(
-            c.dim(`${event.eventId} ${event.deliveryId}: ${event.cause.replace("_", " ")}; attempt ${event.attempt} in ${waitSec.toFixed(waitSec < 10 ? 2 : 0)}s`),
-          );
-        }
+    progress.update(`Replaying: 0/${plan.deliveries.length} deliveries done`);
+    const interrupts = watchInterrupts({
+      onFirst: () => {
+        progress.stop();
+        output.info(`Stopping: nothing new is sent; requests in flight get up to ${IN_FLIGHT_GRACE_MS / 1000} s to finish (Ctrl-C again to quit now)…`);
       },
+      onSecond: () => progress.stop(),
     });
-    progress.stop();
+    let result: ReplayResult;
+    try {
+      result = await runReplay(plan, {
+        store,
+        dispatcher: agent,
+        concurrency,
+        speed,
+        signal: interrupts.signal,
+        inFlightGraceMs: IN_FLIGHT_GRACE_MS,
+        onEvent: (event) => {
+          if (event.type === "attempt") {
+            progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
+          } else if (!output.json) {
+            const waitSec = Math.max(0, (event.plannedAt - Date.now()) / 1000);
+            output.info(
+              c.dim(`${event.eventId} ${event.deliveryId}: ${event.cause.replace("_", " ")}; attempt ${event.attempt} in ${waitSec.toFixed(waitSec < 10 ? 2 : 0)}s`),
+            );
+          }
+        },
+      });
+    } finally {
+      progress.stop();
+      interrupts.dispose();
+    }
 
     const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
     else for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+    if (result.interrupted) {
+      const { notSent, awaitingRetry } = result.unfinished;
+      throw interrupted(
+        `${result.finals.length} of ${plan.deliveries.length} deliveries finished` +
+          (notSent > 0 ? `, ${notSent} not sent` : "") +
+          (awaitingRetry > 0 ? `, ${awaitingRetry} waiting for a retry dropped` : "") +
+          "; every attempt made is recorded",
+      );
+    }
     const failed = result.finals.filter((final) => !passes(final)).length;
     if (failed > 0) {
       const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));

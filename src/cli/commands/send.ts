@@ -12,6 +12,7 @@ import {
 import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
+import { interrupted, watchInterrupts } from "../interrupt.js";
 import { formatSendLine, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
@@ -25,6 +26,9 @@ export interface SendFlags extends GlobalFlags, HmacFlags {
   expect?: string;
   timeout: string;
 }
+
+/** After Ctrl-C, how long the fixture in flight may take to be answered. */
+const IN_FLIGHT_GRACE_MS = 5_000;
 
 /**
  * Sends each fixture, in the order given, and prints one line per fixture. A refused connection is a failed
@@ -49,11 +53,19 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
 
   const agent = createDeliveryAgent(4);
   const results: SendResult[] = [];
+  // Ctrl-C: the fixture in flight gets a moment to be answered, the rest are not sent; a second Ctrl-C quits now.
+  const interrupts = watchInterrupts({
+    onFirst: () => output.info(`Stopping: no more fixtures are sent; the one in flight gets up to ${IN_FLIGHT_GRACE_MS / 1000} s (Ctrl-C again to quit now)…`),
+  });
+  const cut = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  interrupts.signal.addEventListener("abort", () => (graceTimer = setTimeout(() => cut.abort(), IN_FLIGHT_GRACE_MS)), { once: true });
   try {
     for (const item of prepared) {
+      if (interrupts.signal.aborted) break;
       const outcome = await deliver(
         { method: item.fixture.request.method, url: item.url, headers: item.fixture.request.headers, body: fixtureBody(item.fixture) },
-        { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024 },
+        { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024, signal: cut.signal },
       );
       const ok = outcome.status !== null && (expect === undefined ? outcome.status >= 200 && outcome.status < 300 : outcome.status === expect);
       const result: SendResult = {
@@ -72,14 +84,18 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
       if (!output.json) output.line(formatSendLine(result, output.color));
     }
   } finally {
+    clearTimeout(graceTimer);
+    interrupts.dispose();
     await agent.close();
   }
+  const stopped = interrupts.signal.aborted && results.length < prepared.length;
   if (output.json) {
-    output.document({ results });
+    output.document({ results, ...(stopped ? { interrupted: true, notSent: prepared.length - results.length } : {}) });
   } else {
     const failed = results.filter((r) => !r.ok).length;
     output.info(`${results.length - failed} of ${results.length} sent fixtures ${expect === undefined ? "got a 2xx" : `got ${expect}`}.`);
   }
+  if (stopped) throw interrupted(`${results.length} of ${prepared.length} fixtures sent, ${prepared.length - results.length} not sent`);
   if (results.some((r) => !r.ok)) process.exitCode = 1;
 }
 

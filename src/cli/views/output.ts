@@ -83,7 +83,7 @@ export function createOutput(options: OutputOptions): Output {
           stop: () => undefined,
         };
       }
-      const spin: Ora = ora({ text, stream: stderr }).start();
+      const spin: Ora = ora({ text, stream: stderr, discardStdin: false }).start();
       return {
         succeed: (done) => void spin.succeed(done),
         fail: (failed) => void spin.fail(failed),

@@ -17,7 +17,9 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
     seed: plan.seed,
     events: plan.eventCount,
     deliveries: plan.deliveries.length,
-    passed: result.finals.every(ok),
+    passed: !result.interrupted && result.finals.every(ok),
+    interrupted: result.interrupted,
+    unfinished: result.unfinished,
     attempts: sortAttempts(plan, result.attempts).map((a) => ({
       eventId: a.eventId,
       delivery: a.deliveryId,
@@ -114,9 +116,15 @@ function totalsLine(plan: ReplayPlan, result: ReplayResult, color: ChalkInstance
   const failed = result.finals.filter((f) => !ok(f)).length;
   const durations = result.attempts.map((a) => a.durationMs).sort((a, b) => a - b);
   const p50 = durations[Math.floor(durations.length / 2)] ?? 0;
+  const finished = result.interrupted ? `${result.finals.length} of ` : "";
   const text =
-    `${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
-    ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers}; median ${Math.round(p50)} ms`;
+    `${finished}${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
+    ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers || "none finished"}; median ${Math.round(p50)} ms`;
+  if (result.interrupted) {
+    const { notSent, awaitingRetry } = result.unfinished;
+    const left = [notSent > 0 ? `${notSent} not sent` : "", awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : ""].filter(Boolean).join(", ");
+    return color.yellow(`■ Stopped: ${text}${left ? ` — ${left}` : ""}${failed > 0 ? `; ${failed} did not end as expected` : ""}`);
+  }
   return failed === 0 ? color.green(`✓ ${text}`) : color.red(`✗ ${text} — ${failed} did not end as expected`);
 }
 
