@@ -22,13 +22,14 @@ let lastRandom: number[] = [];
 
 /**
  * A ULID (https://github.com/ulid/spec): 48 bits of milliseconds then 80 random bits, monotonic within one
- * millisecond so that events captured in the same millisecond keep their arrival order.
+ * millisecond so that events captured in the same millisecond keep their arrival order. The time part is always
+ * `now`'s, also when `now` is older than the last id's.
  */
 export function newEventId(now: number = Date.now()): string {
-  if (now <= lastTime) {
+  if (now === lastTime) {
     incrementRandom(lastRandom);
-    now = lastTime;
   } else {
+    // An older time (a fixture imported after a newer one) keeps its own time: the id says when it happened.
     lastTime = now;
     lastRandom = Array.from(randomSlice(16), (byte) => byte & 31);
   }

@@ -22,12 +22,24 @@ export interface ReplayAttempt {
   plannedAt: number | null;
   /** True for the last attempt of its delivery (a 2xx, or no retries left). */
   final: boolean;
+  /** The first bytes of the handler's answer when it was not a 2xx (what it said when it refused), else empty. */
+  responseHead: Buffer;
 }
 
 /** The engine talks in events; the CLI renders them (progress, then a summary). */
 export type ReplayEvent =
   | { type: "attempt"; attempt: ReplayAttempt; done: number; total: number }
-  | { type: "retry-scheduled"; eventId: string; deliveryId: string; attempt: number; plannedAt: number; cause: RetryCause };
+  | {
+      type: "retry-scheduled";
+      eventId: string;
+      deliveryId: string;
+      attempt: number;
+      plannedAt: number;
+      cause: RetryCause;
+      /** What the failed attempt got: its status, or its error. */
+      status: number | null;
+      error: string | null;
+    };
 
 export interface RunOptions {
   store: EventStore;
@@ -59,6 +71,9 @@ export interface ReplayResult {
 }
 
 const DEFAULT_IN_FLIGHT_GRACE_MS = 5_000;
+/** Enough of a refusal's body to show its first line; copied, so a long run does not keep whole answers. */
+const RESPONSE_HEAD_BYTES = 512;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Records attempts in batches: one SQLite transaction per 250 ms or per 1,000 attempts instead of one per attempt.
@@ -177,6 +192,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       startedAt: result.startedAt,
       plannedAt,
       final,
+      responseHead: isSuccess(result) ? EMPTY : Buffer.from(result.responseBody.subarray(0, RESPONSE_HEAD_BYTES)),
     };
     attempts.push(reported);
     if (final) finals.set(delivery.deliveryId, reported);
@@ -186,7 +202,16 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
     // The wait runs from the end of the failed attempt, as providers' schedules do.
     const due = now() + (waitMs as number) / options.speed;
     const next = attempt + 1;
-    options.onEvent?.({ type: "retry-scheduled", eventId: delivery.eventId, deliveryId: delivery.deliveryId, attempt: next, plannedAt: due, cause });
+    options.onEvent?.({
+      type: "retry-scheduled",
+      eventId: delivery.eventId,
+      deliveryId: delivery.deliveryId,
+      attempt: next,
+      plannedAt: due,
+      cause,
+      status: result.status,
+      error: result.error,
+    });
     const timer = setTimeout(() => {
       retryTimers.delete(timer);
       // Built when it is due: re-signed with the time it is sent, with the provider's retry headers.

@@ -97,7 +97,6 @@ export class EventStore {
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
-  private readonly setTargetStatement: Statement<[string, string]>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
   private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
@@ -138,7 +137,6 @@ export class EventStore {
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
-    this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -155,11 +153,6 @@ export class EventStore {
   /** Commits the event now; returns once it is in the file. */
   insertEvent(event: CapturedEvent): void {
     this.writeEvent(event);
-  }
-
-  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
-  insertAttempt(attempt: DeliveryAttempt): void {
-    this.writeAttempts([attempt]);
   }
 
   /** Records several attempts in one transaction (replays record in batches). */
@@ -261,11 +254,6 @@ export class EventStore {
     });
   }
 
-  /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
-  setTarget(eventId: string, target: string): void {
-    this.setTargetStatement.run(target, eventId);
-  }
-
   /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
   getEvent(idOrPrefix: string): CapturedEvent {
     const id = this.resolveId(idOrPrefix);
@@ -299,39 +287,17 @@ export class EventStore {
     return this.selectEvents(FULL_COLUMNS, filter, FULL_SOURCE).map(toEvent);
   }
 
+  /** How many events match, whatever the limit: `events list` says "20 of 626" when it shows fewer. */
+  countEvents(filter: EventFilter): number {
+    const { where, params } = whereOf(filter);
+    const row = this.db.prepare<[Record<string, string | number>], { n: number }>(`SELECT count(*) AS n FROM events${where}`).get(params);
+    return row?.n ?? 0;
+  }
+
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.provider !== undefined) {
-      where.push("provider = @provider");
-      params.provider = filter.provider;
-    }
-    if (filter.verification !== undefined) {
-      where.push("verification_status = @verification");
-      params.verification = filter.verification;
-    }
-    if (filter.since !== undefined) {
-      where.push("received_at >= @since");
-      params.since = filter.since;
-    }
-    if (filter.pathGlob !== undefined) {
-      where.push("path_matches(@pathGlob, path)");
-      params.pathGlob = filter.pathGlob;
-    }
-    const status = filter.status;
-    if (status?.kind === "code") {
-      where.push("last_status = @status");
-      params.status = status.code;
-    } else if (status?.kind === "class") {
-      where.push("last_status >= @statusLow AND last_status < @statusHigh");
-      params.statusLow = status.hundreds * 100;
-      params.statusHigh = status.hundreds * 100 + 100;
-    } else if (status?.kind === "failed") {
-      where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
-    }
+    const { where, params } = whereOf(filter);
     const sql =
-      `SELECT ${columns} FROM ${source}` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      `SELECT ${columns} FROM ${source}${where}` +
       ` ORDER BY received_at DESC, seq DESC` +
       (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
     return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
@@ -426,4 +392,38 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
     responseBody: row.response_body,
     responseSize: row.response_size,
   };
+}
+
+/** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.provider !== undefined) {
+    where.push("provider = @provider");
+    params.provider = filter.provider;
+  }
+  if (filter.verification !== undefined) {
+    where.push("verification_status = @verification");
+    params.verification = filter.verification;
+  }
+  if (filter.since !== undefined) {
+    where.push("received_at >= @since");
+    params.since = filter.since;
+  }
+  if (filter.pathGlob !== undefined) {
+    where.push("path_matches(@pathGlob, path)");
+    params.pathGlob = filter.pathGlob;
+  }
+  const status = filter.status;
+  if (status?.kind === "code") {
+    where.push("last_status = @status");
+    params.status = status.code;
+  } else if (status?.kind === "class") {
+    where.push("last_status >= @statusLow AND last_status < @statusHigh");
+    params.statusLow = status.hundreds * 100;
+    params.statusHigh = status.hundreds * 100 + 100;
+  } else if (status?.kind === "failed") {
+    where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
+  }
+  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }

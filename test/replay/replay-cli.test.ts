@@ -108,6 +108,6 @@ describe("hooktape replay (the built CLI)", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ATTEMPT\s+STATUS\s+DURATION\s+PLANNED\s+SENT/);
     expect(run.stdout).toMatch(/\b2\s+200\s+\d+ ms\s+\+0\.1\ds\s+\+0\.1\ds/);
-    expect(run.stderr).toMatch(/http error; attempt 2 in 0\.1\ds/);
+    expect(run.stderr).toMatch(/: 503; attempt 2 in 0\.1\ds/); // the status, not "http error"
   });
 });

@@ -6,7 +6,7 @@ import { parseHeaderFlag, parseSetFlag, parseJsonPath, type BodyEdit } from "../
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { getProvider, isProviderId, resolveSecrets, secretEnvName } from "../../providers/index.js";
+import { getProvider, resolveSecrets, secretEnvName } from "../../providers/index.js";
 import {
   parseRetrySpec,
   planReplay,
@@ -21,8 +21,10 @@ import {
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
+import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
-import { formatReplaySummary, replayJson } from "../views/replay-view.js";
+import { formatReplaySummary, replayJson, staleSignatureHints } from "../views/replay-view.js";
+import { deliveryErrorInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
@@ -66,6 +68,16 @@ export function parseExpect(text: string | undefined): Expectation {
   throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
 }
 
+/** A wait as the retry lines show it: `0.25s`, `45s`, `5m`, `3h`, `2d`. */
+function formatWait(ms: number): string {
+  const sec = Math.max(0, ms) / 1000;
+  if (sec < 10) return `${sec.toFixed(2)}s`;
+  if (sec < 120) return `${Math.round(sec)}s`;
+  if (sec < 2 * 3600) return `${Math.round(sec / 60)}m`;
+  if (sec < 2 * 86_400) return `${Math.round(sec / 3600)}h`;
+  return `${Math.round(sec / 86_400)}d`;
+}
+
 /** After Ctrl-C, how long requests already sent may take to answer before they are cut short. */
 const IN_FLIGHT_GRACE_MS = 5_000;
 
@@ -103,6 +115,7 @@ function destinationsOf(plan: ReplayPlan): string {
 export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
   const output = outputFor(flags);
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
+  parseProviderFlag(flags.provider);
   const selector = selectorOf(ids, flags);
   const target = flags.to === undefined ? null : resolveTarget(flags.to, "--to");
   const times = parseInteger(flags.times, "--times", 1, 10_000);
@@ -121,10 +134,10 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
   const expectation = parseExpect(flags.expect);
-  if (flags.provider !== undefined && !isProviderId(flags.provider.toLowerCase())) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
   const hmac = hmacSettingsFrom(flags);
+  if (flags.seed !== undefined && flags.order !== "shuffle") {
+    output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
+  }
 
   const store = openStore(flags);
   const agent = createDeliveryAgent(concurrency);
@@ -188,10 +201,8 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
           if (event.type === "attempt") {
             progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
           } else if (!output.json) {
-            const waitSec = Math.max(0, (event.plannedAt - Date.now()) / 1000);
-            output.info(
-              c.dim(`${event.eventId} ${event.deliveryId}: ${event.cause.replace("_", " ")}; attempt ${event.attempt} in ${waitSec.toFixed(waitSec < 10 ? 2 : 0)}s`),
-            );
+            const got = event.status !== null ? String(event.status) : deliveryErrorInWords(event.error);
+            output.info(c.dim(`${event.eventId} ${event.deliveryId}: ${got}; attempt ${event.attempt} in ${formatWait(event.plannedAt - Date.now())}`));
           }
         },
       });
@@ -202,7 +213,10 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
 
     const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
-    else for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+    else {
+      for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+      for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
+    }
     if (result.interrupted) {
       const { notSent, awaitingRetry } = result.unfinished;
       throw interrupted(

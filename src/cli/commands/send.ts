@@ -10,10 +10,12 @@ import {
   type Fixture,
 } from "../../fixtures/index.js";
 import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
-import { getProvider } from "../../providers/index.js";
+import { staleSignature } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
-import { formatSendLine, type SendResult } from "../views/send-view.js";
+import { parseProviderFlag } from "../provider-flag.js";
+import { firstLineOf } from "../views/words.js";
+import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 
@@ -42,14 +44,16 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   if (flags.url !== undefined) checkUrl(flags.url);
   if (flags.url !== undefined && !flags.resign) throw badInput("--url is the URL to sign: use it with --resign");
-  if (flags.provider !== undefined && !getProvider(flags.provider)) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
+  parseProviderFlag(flags.provider);
   const hmac = hmacSettingsFrom(flags);
 
   // Read and check every fixture before sending anything: a typo in the fifth file should not leave four sent.
   const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
-  const prepared = fixtures.map(({ file, fixture }) => ({ file, ...prepare(fixture, file, target, flags, hmac) }));
+  const prepared = fixtures.map(({ file, fixture }) => ({
+    file,
+    provider: fixtureProvider(fixture, flags.provider, hmac),
+    ...prepare(fixture, file, target, flags, hmac),
+  }));
 
   const agent = createDeliveryAgent(4);
   const results: SendResult[] = [];
@@ -68,6 +72,8 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
         { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024, signal: cut.signal },
       );
       const ok = outcome.status !== null && (expect === undefined ? outcome.status >= 200 && outcome.status < 300 : outcome.status === expect);
+      const refused = outcome.status !== null && !ok;
+      const stale = refused && !flags.resign ? staleSignature(item.provider, { ...item.fixture.request, body: fixtureBody(item.fixture) }, Math.floor(Date.now() / 1000)) : null;
       const result: SendResult = {
         fixture: item.file,
         provider: item.fixture.provider,
@@ -79,9 +85,11 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
         errorMessage: outcome.errorMessage,
         durationMs: Math.round(outcome.durationMs * 10) / 10,
         ok,
+        answer: refused ? firstLineOf(outcome.responseBody) : null,
+        stale: stale && item.provider ? { ...stale, providerName: item.provider.name } : null,
       };
       results.push(result);
-      if (!output.json) output.line(formatSendLine(result, output.color));
+      if (!output.json) for (const line of formatSendLines(result, output.color)) output.line(line);
     }
   } finally {
     clearTimeout(graceTimer);

@@ -4,6 +4,7 @@ import { parseDuration, parseInteger } from "../../core/units.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
 import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { reasonInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 
@@ -73,7 +74,8 @@ export function runVerify(flags: VerifyFlags): void {
   } else if (result.valid) {
     output.line(output.color.green("valid"));
   } else {
-    output.line(output.color.red(`invalid: ${result.reason}`));
+    // Words for people, the code in brackets for those who grep it (--json has the code alone).
+    output.line(output.color.red(`invalid: ${reasonInWords(result.reason)} (${result.reason})`));
     if (result.hint) output.info(output.color.dim(`hint: ${result.hint}`));
   }
   if (!result.valid) process.exitCode = 1;
