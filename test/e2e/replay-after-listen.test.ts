@@ -112,4 +112,39 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks/stripe: nothing handles this route — the route is wrong, not a rejection");
     expect(wrong.stderr).toContain("the route is wrong, not a rejection");
   });
+
+  it("refuses to replay a GitLab event whose token was stored [redacted] unless re-signed, and says how", async () => {
+    const token = "glpat-hook-token-e2e";
+    const seen: Array<string | undefined> = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers["x-gitlab-token"] as string | undefined);
+      req.resume().on("end", () => res.writeHead(req.headers["x-gitlab-token"] === token ? 200 : 401).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const handlerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const db = path.join(tempDir(), "gitlab.db");
+    const listen = await startListen([handlerUrl, "--no-tunnel", "--db", db, "--secret", `gitlab=${token}`]);
+    cleanups.push(() => listen.stop("SIGKILL"));
+    const body = '{\n  "object_kind": "push",\n  "ref": "refs/heads/main",\n  "user_name": "Zoë / ops"\n}';
+    const sent = await send(`${listen.ready.url}/gitlab`, {
+      headers: [["Content-Type", "application/json"], ["X-Gitlab-Event", "Push Hook"], ["X-Gitlab-Token", token]],
+      body,
+    });
+    expect(sent.status).toBe(200);
+    await listen.waitForEvents(1);
+    const id = String(listen.records.find((item) => item.type === "event")?.id);
+    expect(await listen.stop("SIGTERM")).toBe(0);
+
+    const refused = await runCli(["replay", id, "--db", db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `hooktape: Event ${id}: its X-Gitlab-Token header is the secret itself, so it was stored as [redacted]; replay it with --resign --secret gitlab=<token>\n`,
+    );
+    expect(seen).toEqual([token]); // nothing sent
+
+    const resigned = await runCli(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
+    expect(resigned.code).toBe(0);
+    expect(seen).toEqual([token, token]);
+  });
 });
