@@ -63,6 +63,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
       .option("--concurrency <k>", "requests in flight at once", "1")
       .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
+      .option("--create", "let --set add a path that is not in the body (without it, a missing path is an error: a typo must not pass)")
       .option("--unset <path>", "remove a JSON value from the body (re-signs)", collect)
       .option("--header <header>", 'set a header, e.g. "X-Debug: 1"', collect)
       .option("--drop-header <name>", "remove a header", collect)

@@ -87,13 +87,18 @@ describe("replay says what the handler said, and what to do", () => {
     expect(run.stderr).toContain("warning: --seed only orders a shuffle; it does nothing with --order as-captured (add --order shuffle)");
   });
 
-  it("refuses, with exit 2 and nothing sent: --to ftp://x, --stale 10 without a unit, an unknown --provider", async () => {
+  it("refuses, with exit 2 and nothing sent: --to ftp://x, --stale 10, a header with a line break, a --set typo, an unknown --provider", async () => {
     const { server, events, args } = await setup(() => ({ status: 200 }), [{ receivedAt: Date.now() }]);
     const ftp = await runCli([...args, "replay", events[0]!.id, "--to", "ftp://x"]);
     expect(ftp).toMatchObject({ code: 2, stderr: 'hooktape: Invalid --to "ftp://x": only http and https targets are supported\n' });
     const stale = await runCli([...args, "replay", events[0]!.id, "--stale", "10", "--secret", SECRET]);
     expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/^hooktape: Invalid --stale "10": a number needs a unit \(10s\? 10m\? 10h\?\)/);
+    const crlf = await runCli([...args, "replay", events[0]!.id, "--header", "X-A: a\r\nX-B: 1"]);
+    expect(crlf).toMatchObject({ code: 2, stderr: 'hooktape: Invalid --header "X-A": the value contains a line break\n' });
+    const typo = await runCli([...args, "replay", events[0]!.id, "--set", "data.objet.amount=0", "--secret", SECRET]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('hooktape: Invalid --set "data.objet.amount": there is no data.objet in the body (a typo?); add --create to add it\n');
     const provider = await runCli([...args, "replay", "--provider", "nope", "--last"]);
     expect(provider).toMatchObject({ code: 2, stderr: 'hooktape: Unknown --provider "nope"; see `hooktape providers`\n' });
     expect(server.received).toHaveLength(0);

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { isWrongRoute } from "../../core/http-status.js";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
-import { parseHeaderFlag, parseSetFlag, parseJsonPath, type BodyEdit } from "../../core/mutate.js";
+import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
@@ -20,6 +20,7 @@ import {
   type Tamper,
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { parseHeaderFlag, parseSetFlag } from "../edit-flags.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
@@ -35,6 +36,7 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   times: string;
   concurrency: string;
   set?: string[];
+  create?: boolean;
   unset?: string[];
   header?: string[];
   dropHeader?: string[];
@@ -121,13 +123,14 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const times = parseInteger(flags.times, "--times", 1, 10_000);
   const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
   const bodyEdits: BodyEdit[] = [
-    ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text) })),
+    ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text), create: flags.create === true })),
     ...(flags.unset ?? []).map((path) => {
       parseJsonPath(path, "--unset");
       return { op: "unset" as const, path };
     }),
   ];
   const headerSets: HeaderPairs = (flags.header ?? []).map(parseHeaderFlag);
+  if (flags.create && bodyEdits.every((edit) => edit.op !== "set")) throw badInput("--create goes with --set: it lets --set add a path that is not in the body");
   const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
   const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
   const speed = parseSpeed(flags.speed);

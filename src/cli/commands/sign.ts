@@ -15,6 +15,7 @@ import {
 } from "../../fixtures/index.js";
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { parseHeaderFlag } from "../edit-flags.js";
 import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -120,18 +121,6 @@ export function providerFrom(id: string, flags: HmacFlags): Provider {
   const provider = getProvider(id, id === "hmac" ? { hmac: hmacSettingsFrom(flags) } : undefined);
   if (!provider) throw badInput(`Unknown --provider "${id}"; see \`hooktape providers\``);
   return provider;
-}
-
-/** `--header "Name: value"` -> a pair; exit 2 with an example otherwise. */
-export function parseHeaderFlag(text: string): [string, string] {
-  const colon = text.indexOf(":");
-  const name = colon > 0 ? text.slice(0, colon).trim() : "";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Shopify-Topic: orders/paid"`);
-  }
-  const value = text.slice(colon + 1).trim();
-  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid --header "${name}": the value contains a line break`);
-  return [name, value];
 }
 
 export function checkUrl(url: string): void {
