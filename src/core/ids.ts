@@ -57,3 +57,15 @@ function incrementRandom(digits: number[]): void {
 export function newDeliveryId(): string {
   return "dlv_" + randomSlice(8).toString("hex");
 }
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A message id for schemes that sign one: `msg_` and 27 base62 characters, the shape of Svix / Standard Webhooks
+ * ids. (A byte modulo 62 favours the first eight characters slightly; an id needs to be unique, not uniform.)
+ */
+export function newMessageId(): string {
+  let id = "msg_";
+  for (const byte of randomSlice(27)) id += BASE62[byte % 62];
+  return id;
+}

@@ -1,5 +1,10 @@
 import { badInput } from "./errors.js";
+import { dropHeader, setHeader } from "./headers.js";
 import type { HeaderPairs } from "./types.js";
+import { utf8TextOf } from "./body.js";
+
+// Header edits live in headers.ts; kept importable from here for the callers that used them.
+export { dropHeader, mergeHeaders, setHeader } from "./headers.js";
 
 /**
  * Pure edits of a captured request: bytes + edits -> bytes. JSON edits splice the original text, so every
@@ -238,8 +243,8 @@ function stringsOf(root: JsonNode): Array<JsonNode & { type: "string" }> {
 }
 
 function parseBodyJson(body: Buffer, flag: string): { text: string; root: JsonNode } {
-  const text = body.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(body)) throw badInput(`${flag} needs a JSON body; this body is binary`);
+  const text = utf8TextOf(body);
+  if (text === null) throw badInput(`${flag} needs a JSON body; this body is binary`);
   try {
     return { text, root: new JsonScanner(text).parseDocument() };
   } catch (error) {
@@ -392,41 +397,9 @@ export function applyBodyEdits(body: Buffer, edits: readonly BodyEdit[]): Buffer
   return out;
 }
 
-/**
- * Sets a header: the first header of that name (any case) takes the value in place, later ones are removed;
- * a new header goes last.
- */
-export function setHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
-  const wanted = name.toLowerCase();
-  const out: HeaderPairs = [];
-  let placed = false;
-  for (const pair of headers) {
-    if (pair[0].toLowerCase() !== wanted) out.push(pair);
-    else if (!placed) {
-      out.push([pair[0], value]);
-      placed = true;
-    }
-  }
-  if (!placed) out.push([name, value]);
-  return out;
-}
-
-/** Removes every header of that name (any case). */
-export function dropHeader(headers: HeaderPairs, name: string): HeaderPairs {
-  const wanted = name.toLowerCase();
-  return headers.filter(([n]) => n.toLowerCase() !== wanted);
-}
-
 export function applyHeaderEdits(headers: HeaderPairs, edits: readonly HeaderEdit[]): HeaderPairs {
   let out = headers;
   for (const edit of edits) out = edit.op === "set" ? setHeader(out, edit.name, edit.value) : dropHeader(out, edit.name);
-  return out;
-}
-
-/** Merges signed headers over a request's own: each signed header replaces the same name in place, or goes last. */
-export function mergeHeaders(base: HeaderPairs, over: HeaderPairs): HeaderPairs {
-  let out = base;
-  for (const [name, value] of over) out = setHeader(out, name, value);
   return out;
 }
 
@@ -462,8 +435,8 @@ export function tamperSignatureValue(value: string): string {
  * middle byte is flipped.
  */
 export function tamperBody(body: Buffer): Buffer {
-  const text = body.toString("utf8");
-  if (Buffer.from(text, "utf8").equals(body)) {
+  const text = utf8TextOf(body);
+  if (text !== null) {
     try {
       const strings = stringsOf(new JsonScanner(text).parseDocument());
       for (const node of strings.reverse()) {

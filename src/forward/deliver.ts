@@ -1,4 +1,5 @@
 import { Agent, getGlobalDispatcher, type Dispatcher } from "undici";
+import { pairsFromRaw, pairsFromRecord } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
 
 export interface OutboundRequest {
@@ -173,7 +174,7 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
         },
         onResponseStart(started, statusCode, parsed) {
           status = statusCode;
-          responseHeaders = rawPairs(started.rawHeaders) ?? toPairs(parsed);
+          responseHeaders = Array.isArray(started.rawHeaders) ? pairsFromRaw(started.rawHeaders) : pairsFromRecord(parsed);
         },
         onResponseData(_started, chunk) {
           size += chunk.length;
@@ -192,23 +193,6 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
       },
     );
   });
-}
-
-/** undici's raw response headers (alternating names and values) as pairs. */
-function rawPairs(raw: Dispatcher.DispatchController["rawHeaders"]): HeaderPairs | null {
-  if (!Array.isArray(raw)) return null;
-  const pairs: HeaderPairs = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([String(raw[i]), String(raw[i + 1])]);
-  return pairs;
-}
-
-function toPairs(headers: Record<string, string | string[] | undefined>): HeaderPairs {
-  const pairs: HeaderPairs = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, item]);
-  }
-  return pairs;
 }
 
 function isTimeout(error: unknown): boolean {

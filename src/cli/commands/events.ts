@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
+import { findHeader } from "../../core/headers.js";
 import { parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
 import { parseProviderFlag } from "../provider-flag.js";
@@ -57,7 +58,7 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean 
     return;
   }
   const c = output.color;
-  const contentType = event.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const contentType = findHeader(event.headers, "content-type");
   output.line(c.bold(`${event.method} ${event.url}`));
   output.line(`${c.dim("id")}        ${event.id}`);
   output.line(
@@ -86,7 +87,7 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean 
     );
     for (const line of formatHeaders(attempt.responseHeaders, c, "      ")) output.line(line);
     if (attempt.responseSize > 0) {
-      const responseType = attempt.responseHeaders.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+      const responseType = findHeader(attempt.responseHeaders, "content-type");
       const shown = formatBody(attempt.responseBody, responseType, 2_000);
       for (const line of shown.split("\n")) output.line(`      ${line}`);
       if (attempt.responseSize > attempt.responseBody.length) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
+import { joinPublicUrl } from "../../core/headers.js";
 import { parseInteger } from "../../core/units.js";
 import {
   encodeBody,
@@ -147,7 +148,7 @@ async function draftFrom(flags: SignFlags): Promise<Draft> {
     const id = flags.event;
     const event = withStore(flags, (store) => store.getEvent(id));
     if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded`);
-    const calledUrl = event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : undefined;
+    const calledUrl = event.publicUrl ? joinPublicUrl(event.publicUrl, event.url) : undefined;
     return {
       body: event.body,
       method: flags.method === "POST" ? event.method : method,

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
 import { deliveryErrorInWords, reasonInWords } from "./words.js";
+import { encodeBody, utf8TextOf } from "../../core/body.js";
 
 /** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
 export function summaryJson(event: EventSummary) {
@@ -54,8 +55,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAtte
 /** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
 export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
   if (body === null) return { body: null };
-  const text = body.toString("utf8");
-  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
+  return encodeBody(body);
 }
 
 function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {
@@ -134,8 +134,8 @@ export function formatHeaders(headers: HeaderPairs, color: ChalkInstance, indent
 /** A body for people: pretty JSON, text, or a note for binary bytes. */
 export function formatBody(body: Buffer, contentType: string | undefined, maxChars = 20_000): string {
   if (body.length === 0) return "(empty)";
-  const text = body.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(body)) return `(binary, ${body.length} bytes; --body writes them raw)`;
+  const text = utf8TextOf(body);
+  if (text === null) return `(binary, ${body.length} bytes; --body writes them raw)`;
   let shown = text;
   if (/json/i.test(contentType ?? "") || /^\s*[[{]/.test(text)) {
     try {
