@@ -166,6 +166,11 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
 
     expect(await proc.stop("SIGTERM")).toBe(0);
     expect(() => process.kill(edge.pid, 0)).toThrow(); // cloudflared was stopped with hooktape
+
+    // The sender is who Cloudflare says connected (cf-connecting-ip), not cloudflared on this machine.
+    const id = String(proc.records.find((item) => item.type === "event")?.id);
+    const show = await runCli(["show", id, "--db", path.join(dir, "t.db")]);
+    expect(show.stdout).toContain("via tunnel from 203.0.113.195");
   });
 
   it("without a cloudflared binary says so in one line and keeps capturing locally", async () => {
