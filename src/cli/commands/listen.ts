@@ -1,5 +1,5 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../core/verification.js";
+import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
