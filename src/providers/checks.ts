@@ -43,5 +43,4 @@ export function timestampHint(reason: VerifyReason, timestamp: number, now: numb
   return undefined;
 }
 
-export const HEX_RE = /^[0-9a-f]+$/i;
 export const DIGITS_RE = /^\d+$/;
