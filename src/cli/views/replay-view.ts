@@ -126,8 +126,14 @@ function totalsLine(plan: ReplayPlan, result: ReplayResult, color: ChalkInstance
     `${finished}${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
     ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers || "none finished"}; median ${Math.round(p50)} ms`;
   if (result.interrupted) {
-    const { notSent, awaitingRetry } = result.unfinished;
-    const left = [notSent > 0 ? `${notSent} not sent` : "", awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : ""].filter(Boolean).join(", ");
+    const { notSent, awaitingRetry, cutShort } = result.unfinished;
+    const left = [
+      cutShort > 0 ? `${cutShort} cut short` : "",
+      notSent > 0 ? `${notSent} not sent` : "",
+      awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     return color.yellow(`■ Stopped: ${text}${left ? ` — ${left}` : ""}${failed > 0 ? `; ${failed} did not end as expected` : ""}`);
   }
   return failed === 0 ? color.green(`✓ ${text}`) : color.red(`✗ ${text} — ${failed} did not end as expected`);
