@@ -47,3 +47,17 @@ export function parseInteger(text: string, flag: string, min: number, max = Numb
   if (value < min || value > max) throw badInput(`Invalid ${flag} "${text}": expected a number from ${min} to ${max}`);
   return value;
 }
+
+/** A duration for people: `800 ms`, `1.5 s`, `20 s`, `5 min`, `2 h`, `334 days`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(ms)} ms`;
+  if (abs < 60_000) return `${trim(ms / 1000)} s`;
+  if (abs < 3_600_000) return `${trim(ms / 60_000)} min`;
+  if (abs < 2 * 86_400_000) return `${trim(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
+}
+
+function trim(value: number): string {
+  return value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
+}

@@ -45,25 +45,28 @@ describe("hooktape check (the built CLI)", () => {
     expect(run.code).toBe(0);
     expect(report.results.map((r) => r.test)).toEqual([
       "valid",
+      "raw-bytes",
       "duplicate-sequential",
-      "duplicate-concurrent",
       "duplicate-state",
+      "duplicate-concurrent",
+      "concurrent-state",
       "tampered-signature",
       "tampered-body",
       "stale-timestamp",
       "missing-signature",
       "wrong-secret",
-      "deadline",
       "retry",
+      "retry-state",
+      "deadline",
     ]);
-    // The sample event and the retry's event: each processed once, whatever the number of copies.
-    expect(handler.processed).toHaveLength(2);
+    // The sample event, the burst's and the retry's: each processed once, whatever the number of copies.
+    expect(handler.processed).toHaveLength(3);
     expect(handler.answers.filter((s) => s === 400)).toHaveLength(5);
 
     const xml = parseXml(readFileSync(junit, "utf8"));
     expect(xml.name).toBe("testsuites");
-    expect(xml.attributes).toMatchObject({ tests: "11", failures: "0" });
-    expect(findAll(xml, "testcase")).toHaveLength(11);
+    expect(xml.attributes).toMatchObject({ tests: "14", failures: "0", errors: "0" });
+    expect(findAll(xml, "testcase")).toHaveLength(14);
     expect(findAll(xml, "failure")).toHaveLength(0);
   });
 
@@ -76,22 +79,24 @@ describe("hooktape check (the built CLI)", () => {
       { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET },
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("the handler failed 7 checks");
+    expect(run.stderr).toContain("the handler failed 9 checks");
     const out = run.stdout;
     expect(out).toMatch(/✓ accepts a valid delivery/);
     expect(out).toMatch(/✗ rejects a tampered signature.*\n\s+accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200\)/);
     expect(out).toMatch(/✗ rejects a tampered body.*\n\s+accepted a body that was changed after signing/);
-    expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/);
+    expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 min ago — is it checking the timestamp tolerance\?/);
     expect(out).toMatch(/✗ rejects a missing signature/);
     expect(out).toMatch(/✗ rejects a wrong secret.*\n\s+accepted a request signed with another secret/);
-    expect(out).toMatch(/✗ answers within the provider's deadline.*\n\s+took up to \d+ ms to answer; Stripe gives up after 60 ms/);
-    expect(out).toMatch(/✗ duplicates change state only once \(probe\).*\n\s+the probe changed after the duplicates \(\{"charges":1\} → \{"charges":7\}\)/);
-    expect(out).toMatch(/✗ 4 passed, 7 failed, 0 skipped \(stripe handler at http:\/\/127\.0\.0\.1:\d+\/\)/);
+    expect(out).toMatch(/✗ answers within the deadline.*\n\s+took up to \d+ ms to answer; your --deadline is 60 ms, after which a sender counts the delivery as failed/);
+    expect(out).toMatch(/✗ a repeated event changes state once \(probe\).*\n\s+the probe changed after a second copy of an event already processed \(\{"charges":1\} → \{"charges":2\}\)/);
+    expect(out).toMatch(/✗ 5 simultaneous copies change state once \(probe\).*\n\s+5 simultaneous first deliveries of a new event were processed 5 times/);
+    expect(out).toMatch(/✗ a timed-out attempt and its retry change state once \(probe\).*\n\s+an event was processed twice across a timed-out attempt and its retry/);
+    expect(out).toMatch(/✗ 5 passed, 9 failed, 0 skipped \(stripe handler at http:\/\/127\.0\.0\.1:\d+\/\)/);
 
     const xml = parseXml(readFileSync(junit, "utf8"));
-    expect(xml.attributes).toMatchObject({ tests: "11", failures: "7" });
+    expect(xml.attributes).toMatchObject({ tests: "14", failures: "9" });
     const failures = findAll(xml, "failure").map((f) => f.attributes.message ?? "");
-    expect(failures).toHaveLength(7);
+    expect(failures).toHaveLength(9);
     expect(failures).toContain("accepted a request whose signature was tampered with — is the handler verifying signatures? (answered 200)");
     expect(findAll(xml, "failure")[0]?.text).toContain(`handler: ${handler.url}/`);
   });
@@ -120,7 +125,7 @@ describe("runCheck", () => {
       provider: getProvider(provider)!,
       secret,
       subjects,
-      deadlineMs: 2000,
+      deadline: { ms: 2000, origin: "flag" },
       timeoutMs: 4000,
       probeUrl: null,
       dispatcher: agent,
@@ -156,7 +161,7 @@ describe("runCheck", () => {
     const seen = new Set<string>();
     const server = await startRecordingServer((request) => {
       const id = (JSON.parse(request.body.toString()) as { id: string }).id;
-      if (seen.has(id)) return { status: 409 };
+      if (seen.has(id)) return { status: 409, body: "already processed" };
       seen.add(id);
       return { status: 200 };
     });
@@ -166,15 +171,15 @@ describe("runCheck", () => {
       provider: getProvider("stripe")!,
       secret: STRIPE_SECRET,
       subjects: [sampleSubject(getProvider("stripe")!)],
-      deadlineMs: 2000,
+      deadline: { ms: 2000, origin: "flag" },
       timeoutMs: 4000,
       probeUrl: null,
       dispatcher: agent,
     });
     const failed = Object.fromEntries(report.results.filter((r) => r.outcome === "fail").map((r) => [r.test, r.reason]));
     expect(Object.keys(failed)).toEqual(expect.arrayContaining(["duplicate-sequential", "duplicate-concurrent", "retry"]));
-    expect(failed["duplicate-sequential"]).toMatch(/answered 409 to a second copy of an event it had just accepted — senders deliver events more than once/);
-    expect(failed.retry).toMatch(/the sender never saw the first answer, so the retry must be accepted/);
+    expect(failed["duplicate-sequential"]).toMatch(/answered 409 "already processed" to a second copy of an event it had just accepted — senders deliver events more than once/);
+    expect(failed.retry).toMatch(/answered 409 "already processed" to the retry — the sender never saw the answer to attempt 1 and retried, so the retry must be accepted \(2xx\)/);
     const xml = parseXml(toJunitXml(report));
     expect(findAll(xml, "failure").length).toBe(report.results.filter((r) => r.outcome === "fail").length);
   });
