@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider } from "../providers/types.js";
 
@@ -16,48 +16,110 @@ export interface CheckSubject {
 /**
  * How a provider writes its JSON on the wire. A handler that verifies `JSON.stringify(req.body)` instead of the
  * raw bytes only fails when the bytes are not what JSON.stringify writes, so samples are written the way each
- * provider really writes them:
- * - `pretty`: two-space indentation, a newline after each member (Stripe; JSON.stringify(x, null, 2)).
- * - `compact`: no whitespace; then non-ASCII is written raw (GitHub, Standard Webhooks) — still told apart by
- *   the escaped forms below when the provider uses them.
- * - `escaped`: compact, with `/` written as `\/` and non-ASCII as `\uXXXX` (PHP's json_encode; Ruby's
- *   ASCII-only generators).
- * - `spaced`: `", "` and `": "` between members (Python's json.dumps defaults).
+ * provider really writes them.
  */
-export type JsonShape = "pretty" | "compact" | "escaped" | "spaced";
+export interface JsonShape {
+  /** 2: two-space indentation and a newline after each member (Stripe); 0: compact. */
+  indent: 0 | 2;
+  /** `/` written as `\/` (PHP's json_encode, Rails, Slack). */
+  escapeSlash?: true;
+  /** Non-ASCII written as `\uXXXX` (Python's ensure_ascii, PHP, Meta). */
+  asciiOnly?: true;
+  /** `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (Rails' HTML-safe JSON, Go's encoding/json). */
+  escapeHtml?: true;
+  /** Bytes after the JSON (SendGrid ends its batch with CRLF). */
+  trailer?: string;
+}
 
 export function serialiseJson(value: unknown, shape: JsonShape): string {
-  switch (shape) {
-    case "pretty":
-      return JSON.stringify(value, null, 2);
-    case "compact":
-      return JSON.stringify(value);
-    case "escaped":
-      return JSON.stringify(value)
-        .replace(/\//g, "\\/")
-        .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-    case "spaced":
-      return spaced(value);
-  }
+  let text = shape.indent === 2 ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  // Inside JSON text these characters only occur within strings, so replacing them everywhere is exact.
+  if (shape.escapeHtml) text = text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (shape.escapeSlash) text = text.replace(/\//g, "\\/");
+  if (shape.asciiOnly) text = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text + (shape.trailer ?? "");
 }
 
-/** Python's `json.dumps(value)`: `, ` and `: ` separators, non-ASCII escaped (ensure_ascii). */
-function spaced(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(spaced).join(", ")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${serialiseJson(k, "escaped").replace(/\\\//g, "/")}: ${spaced(v)}`)
-      .join(", ")}}`;
-  }
-  return serialiseJson(value, "escaped").replace(/\\\//g, "/");
+/**
+ * Each provider's wire shape, from what its own SDK test vectors, sending code or captured deliveries show
+ * (signed vectors are the strongest evidence: the signature proves the exact bytes). Providers whose shape is
+ * not known get PRETTY, which JSON.stringify does not reproduce: a re-serialising handler fails either way.
+ */
+const COMPACT: JsonShape = { indent: 0 };
+const PRETTY: JsonShape = { indent: 2 };
+export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
+  // stripe-cli's debug log and Stripe's own answers about signature failures: two-space pretty JSON, LF.
+  stripe: PRETTY,
+  // octokit/webhooks.js moved its re-serialiser to plain JSON.stringify when GitHub's deliveries went compact.
+  github: COMPACT,
+  // The spec recommends minimised JSON; Svix signs and sends the bytes its customer gave (Clerk, Resend: compact).
+  "standard-webhooks": COMPACT,
+  svix: COMPACT,
+  clerk: COMPACT,
+  resend: COMPACT,
+  // A captured orders payload (shopify-api-js#320): compact, `\/`, HTML characters as \u003c, non-ASCII raw.
+  shopify: { indent: 0, escapeSlash: true, escapeHtml: true },
+  // Captured interactive and event payloads: compact with `\/` in URLs.
+  slack: { indent: 0, escapeSlash: true },
+  // Signed vectors of Paddle's PHP SDK verify only over ASCII-escaped bodies.
+  paddle: { indent: 0, asciiOnly: true },
+  // SendGrid's signed vector: compact, keys sorted, and a trailing CRLF that is part of what is signed.
+  sendgrid: { indent: 0, trailer: "\r\n" },
+  // Meta's docs: the signature covers the escaped-unicode payload, `/` as `\/`.
+  meta: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Captured deliveries (PHP defaults): `\/` and \uXXXX.
+  lemonsqueezy: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Sentry's sender uses a compact, ensure_ascii encoder.
+  sentry: { indent: 0, asciiOnly: true },
+  // Box's SDK vectors (Japanese, emoji, slash) verify only as ASCII-escaped with `\/`.
+  box: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Twitch is a Go service: encoding/json escapes <, > and &.
+  twitch: { indent: 0, escapeHtml: true },
+  // Xero's bodies are hand-built, each event pretty-printed with two spaces.
+  xero: PRETTY,
+  // Signed vectors or captured deliveries show plain compact JSON for these.
+  square: COMPACT,
+  discord: COMPACT,
+  linear: COMPACT,
+  line: COMPACT,
+  razorpay: COMPACT,
+  hubspot: COMPACT,
+  mux: COMPACT,
+  workos: COMPACT,
+  zoom: COMPACT,
+  intercom: COMPACT,
+  gitlab: COMPACT,
+  bitbucket: COMPACT,
+  calendly: COMPACT,
+  mailgun: COMPACT,
+  coinbase: COMPACT,
+  pagerduty: COMPACT,
+  asana: COMPACT,
+  trello: COMPACT,
+};
+
+export function jsonShapeOf(provider: Provider): JsonShape {
+  return JSON_SHAPES[provider.id] ?? PRETTY;
 }
 
-/** Fresh random ids for one sample: each run of `check` sends events the handler has never seen. */
+/** Ids for one sample: random for `check` (each run sends events the handler has never seen), fixed for fixtures. */
 export interface SampleIds {
+  /** An id's variable part (hex when random). */
   token(bytes?: number): string;
+  /** A numeric id with this many digits. */
+  number(digits: number): number;
 }
 
-export const randomIds: SampleIds = { token: (bytes = 9) => randomBytes(bytes).toString("hex") };
+export const randomIds: SampleIds = {
+  token: (bytes = 9) => randomBytes(bytes).toString("hex"),
+  number: (digits) => randomInt(10 ** (digits - 1), 10 ** digits),
+};
+
+/** Reproducible ids (`hooktape_1`, `hooktape_2`, ...; 1000001, ...), for the shipped fixtures. */
+export function fixedIds(): SampleIds {
+  let n = 0;
+  return { token: () => `hooktape_${++n}`, number: (digits) => 10 ** (digits - 1) + ++n };
+}
 
 interface SampleBody {
   value: unknown;
@@ -99,7 +161,7 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
     value: {
       action: "opened",
       issue: {
-        id: Number.parseInt(ids.token(4), 16),
+        id: ids.number(10),
         number: 1347,
         title: "Ünïcode in the title / a slash",
         html_url: "https://github.com/octocat/Hello-World/issues/1347",
@@ -122,12 +184,24 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
       event_time: Math.floor(nowMs / 1000),
     },
   }),
+  // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-payloads — `signing` is written in by `sign`.
+  mailgun: (ids, nowMs) => ({
+    value: {
+      "event-data": {
+        id: ids.token(),
+        event: "delivered",
+        timestamp: nowMs / 1000,
+        recipient: "zoë@example.com",
+        message: { headers: { "message-id": `${ids.token()}@mg.example.com`, subject: "Café / order confirmation" } },
+      },
+    },
+  }),
   // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
   discord: (ids) => ({ value: { id: ids.token(), application_id: "000000000000000000", type: 1, version: 1, token: ids.token() } }),
   // https://shopify.dev/docs/api/webhooks?reference=toml#list-orders/create
   shopify: (ids) => ({
     value: {
-      id: Number.parseInt(ids.token(5), 16),
+      id: ids.number(13),
       email: "zoë@example.com",
       order_status_url: "https://example.myshopify.com/orders/hooktape/authenticate",
       total_price: "20.00",
@@ -150,28 +224,19 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
   }),
   // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event — an array of events.
   sendgrid: (ids, nowMs) => ({
+    // Keys sorted, as SendGrid's signed vector has them.
     value: [
       {
         email: "zoë@example.com",
-        timestamp: Math.floor(nowMs / 1000),
         event: "delivered",
         sg_event_id: ids.token(),
         sg_message_id: `${ids.token()}.filter0001`,
+        timestamp: Math.floor(nowMs / 1000),
         url: "https://example.com/a/b",
       },
     ],
   }),
 };
-
-/**
- * How each provider writes its JSON (see JsonShape). Only what the provider's docs or SDK fixtures show;
- * every other provider gets `pretty`, which JSON.stringify does not reproduce.
- */
-export const JSON_SHAPES: Partial<Record<string, JsonShape>> = {};
-
-export function jsonShapeOf(provider: Provider): JsonShape {
-  return JSON_SHAPES[provider.id] ?? "pretty";
-}
 
 /**
  * A plausible event of each provider with fresh ids on every run, so that a handler that keeps state between

@@ -83,6 +83,8 @@ export interface HmacSchemeSpec {
   extraHeaders?: (input: SignInput) => HeaderPairs;
   retry: RetryPolicy;
   deadlineMs: number;
+  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
+  deadlinePublished?: boolean;
 }
 
 /** Encodes unix seconds the way a scheme writes them. */
@@ -161,6 +163,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     toleranceSec,
     rejectsFuture,
     deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined),

@@ -67,7 +67,7 @@ export async function startBuggyStripeHandler(secret: string, bugs: StripeBugs =
     if (!bugs.noDedup && seen.has(id)) return bugs.conflictOnDuplicate ? [409, "already processed"] : [200, '{"received":true,"duplicate":true}'];
     if (!bugs.noDedup && !bugs.racyDedup && !bugs.recordsIdAfterWork) seen.add(id);
     inFlight.add(id);
-    await sleep(bugs.racyDedup ? 20 : (bugs.workMs ?? 0));
+    await sleep(bugs.racyDedup ? 100 : (bugs.workMs ?? 0));
     inFlight.delete(id);
     if (bugs.racyDedup || bugs.recordsIdAfterWork) seen.add(id);
     processed.push(id);
