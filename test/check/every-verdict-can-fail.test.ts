@@ -53,6 +53,13 @@ describe("check: every verdict can fail, and only for its own bug", () => {
     ["ignores the timestamp", { ignoresTimestamp: true }, ["stale-timestamp"], /accepted a request signed 10 min ago — is it checking the timestamp tolerance\?/],
     ["verifies only when the header is there", { acceptsMissingSignature: true }, ["missing-signature"], /accepted a request with no signature at all/],
     ["answers 404 to forgeries", { rejectionStatus: 404 }, FORGERIES, /answered 404 "Webhook Error: .*" — that reads as "no such route", not as a rejection/],
+    // The false pass of old: forgeries reused the accepted event's id, and a 409 "already seen" passed for a rejection.
+    [
+      "never verifies but answers 409 to a seen id",
+      { skipsVerification: true, conflictOnDuplicate: true },
+      [...FORGERIES, "duplicate-sequential", "duplicate-concurrent", "retry"],
+      /accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200\)/,
+    ],
     ["answers 409 to a duplicate", { conflictOnDuplicate: true }, ["duplicate-sequential", "duplicate-concurrent", "retry"], /answered 409 "already processed" to a second copy/],
     ["does not deduplicate", { noDedup: true }, ["duplicate-state", "concurrent-state", "retry-state"], /duplicates are processed again; deduplicate by the event id/],
     ["deduplicates with a race", { racyDedup: true }, ["concurrent-state"], /5 simultaneous first deliveries of a new event were processed 5 times .* the deduplication is racy/],
@@ -73,6 +80,25 @@ describe("check: every verdict can fail, and only for its own bug", () => {
     else expect(outcomes(report, "pass")).toEqual(["deadline"]);
     expect(report.results.filter((r) => r.outcome === "fail").map((r) => r.reason).join("\n")).toMatch(reason);
     expect(report.passed).toBe(false);
+  });
+
+  it.each([
+    ["published", "Stripe gives up after 150 ms and counts the delivery as failed"],
+    ["assumed", "Stripe publishes no deadline; hooktape assumes 150 ms, after which a sender counts the delivery as failed"],
+  ] as const)("names where a %s deadline comes from", async (origin, words) => {
+    const handler = await startBuggyStripeHandler(SECRET, { workMs: 300 });
+    cleanups.push(() => handler.close());
+    const report = await runCheck({
+      target: new URL(handler.url),
+      provider: stripe,
+      secret: SECRET,
+      subjects: [sampleSubject(stripe)],
+      deadline: { ms: 150, origin },
+      timeoutMs: 3000,
+      probeUrl: null,
+      dispatcher: agent,
+    });
+    expect(report.results.find((r) => r.test === "deadline")?.reason).toContain(words);
   });
 
   it("a handler with the wrong secret fails the valid delivery, and every later check is inconclusive, not passed", async () => {
