@@ -206,18 +206,29 @@ async function checkBurst(s: SubjectRun): Promise<Verdict> {
 }
 
 async function checkBurstState(s: SubjectRun): Promise<Verdict> {
-  const valid = await s.valid();
   const burst = await s.burst();
-  const unread = unreadable(s, valid.before, valid.after, burst.before, burst.after);
+  return judgeOneEvent(s, burst, (times, change) =>
+    `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (${change}) — ` +
+    "the deduplication is racy: the id is checked, then recorded only after an await; record it atomically before the work (a unique key, INSERT … ON CONFLICT DO NOTHING, SET NX)",
+  );
+}
+
+/**
+ * Passes when the probe moved by exactly one new event's worth between `phase.before` and `phase.after` (the unit
+ * is what the valid delivery changed); otherwise fails with `explain(times, change)`.
+ */
+async function judgeOneEvent(
+  s: SubjectRun,
+  phase: { before: ProbeReading | null; after: ProbeReading | null },
+  explain: (times: number | null, change: string) => string,
+): Promise<Verdict> {
+  const valid = await s.valid();
+  const unread = unreadable(s, valid.before, valid.after, phase.before, phase.after);
   if (unread) return fail(unread);
   const unit = stateChange(probeValue(valid.before), probeValue(valid.after));
   if (unit.size === 0) return skip(probeCannotCount());
-  const times = timesProcessed(stateChange(probeValue(burst.before), probeValue(burst.after)), unit);
-  if (times === 1) return pass();
-  return fail(
-    `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (probe ${previewState(burst.before!)} → ${previewState(burst.after!)}) — ` +
-      "the deduplication is racy: the id is checked, then recorded only after an await; record it atomically before the work (a unique key, INSERT … ON CONFLICT DO NOTHING, SET NX)",
-  );
+  const times = timesProcessed(stateChange(probeValue(phase.before), probeValue(phase.after)), unit);
+  return times === 1 ? pass() : fail(explain(times, `probe ${previewState(phase.before!)} → ${previewState(phase.after!)}`));
 }
 
 type ForgeryId = "tampered-signature" | "tampered-body" | "stale-timestamp" | "missing-signature" | "wrong-secret";
@@ -298,19 +309,11 @@ async function checkRetry(s: SubjectRun): Promise<Verdict> {
 }
 
 async function checkRetryState(s: SubjectRun): Promise<Verdict> {
-  const valid = await s.valid();
   const phase = await s.retry();
-  const unread = unreadable(s, valid.before, valid.after, phase.before, phase.after);
-  if (unread) return fail(unread);
-  const unit = stateChange(probeValue(valid.before), probeValue(valid.after));
-  if (unit.size === 0) return skip(probeCannotCount());
-  const times = timesProcessed(stateChange(probeValue(phase.before), probeValue(phase.after)), unit);
-  if (times === 1) return pass();
-  const change = `probe ${previewState(phase.before!)} → ${previewState(phase.after!)}`;
-  return fail(
+  return judgeOneEvent(s, phase, (times, change) =>
     phase.abandoned
       ? `an event was processed ${timesText(times)} across a timed-out attempt and its retry (${change}): the sender gave up on attempt 1 after ${deadlineSpan(s)} ` +
-          "and retried while it was still running — record the event id before the slow work, or answer 2xx first and do the work in the background"
+        "and retried while it was still running — record the event id before the slow work, or answer 2xx first and do the work in the background"
       : `an event and its retry were processed ${timesText(times)} (${change}) — deduplicate by the event id`,
   );
 }
