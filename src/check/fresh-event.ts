@@ -57,9 +57,12 @@ function freshForm(text: string): Buffer {
   return Buffer.from(fields.join("&"), "utf8");
 }
 
+/** At least this many random characters, so that two fresh events of one run never share an id (`evt_1` has one digit). */
+const MIN_FRESH = 8;
+
 function sameDigits(digits: string): string {
   let out = String(randomInt(1, 10));
-  while (out.length < digits.length) out += String(randomInt(0, 10));
+  while (out.length < Math.max(digits.length, MIN_FRESH)) out += String(randomInt(0, 10));
   return out;
 }
 
@@ -74,11 +77,11 @@ export function sameShape(value: string): string {
   const rest = value.slice(cut);
   let fresh: string;
   if (/^\d+$/.test(rest)) fresh = sameDigits(rest);
-  else if (/^[0-9a-f]+$/.test(rest)) fresh = randomBytes(rest.length).toString("hex").slice(0, rest.length);
-  else if (/^[0-9A-F]+$/.test(rest)) fresh = randomBytes(rest.length).toString("hex").slice(0, rest.length).toUpperCase();
+  else if (/^[0-9a-f]+$/.test(rest)) fresh = randomBytes(Math.max(rest.length, MIN_FRESH)).toString("hex").slice(0, Math.max(rest.length, MIN_FRESH));
+  else if (/^[0-9A-F]+$/.test(rest)) fresh = randomBytes(Math.max(rest.length, MIN_FRESH)).toString("hex").slice(0, Math.max(rest.length, MIN_FRESH)).toUpperCase();
   else {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    fresh = Array.from({ length: Math.max(rest.length, 8) }, () => alphabet[randomInt(alphabet.length)]).join("");
+    fresh = Array.from({ length: Math.max(rest.length, MIN_FRESH) }, () => alphabet[randomInt(alphabet.length)]).join("");
   }
   return fresh === rest ? sameShape(value) : prefix + fresh;
 }
