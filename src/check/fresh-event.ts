@@ -1,6 +1,8 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import { setHeader, setJsonPath } from "../core/mutate.js";
-import { newMessageId, type RequestRecipe } from "../replay/build-request.js";
+import { setHeader } from "../core/headers.js";
+import { newMessageId } from "../core/ids.js";
+import { setJsonPath } from "../core/mutate.js";
+import type { RequestRecipe } from "../replay/build-request.js";
 
 /**
  * Body members that name an event, by which handlers deduplicate: Stripe's and most providers' `id`, Slack's

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { formatDuration } from "../core/units.js";
+import { describeDuration } from "../core/units.js";
 import type { DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
 import type { RequestRecipe } from "../replay/build-request.js";
@@ -289,7 +289,7 @@ function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
         ? `answered ${describe(result)} — that reads as "no such route", not as a rejection; reject a bad signature with 400 or 401`
         : result.status !== null && result.status >= 500
           ? `answered ${describe(result)} to a forged request — reject it with 400 or 401 instead of failing`
-          : `${FORGERY_ADVICE[id].replace("{age}", formatDuration(staleMs))} (answered ${describeShort(result)})`);
+          : `${FORGERY_ADVICE[id].replace("{age}", describeDuration(staleMs))} (answered ${describeShort(result)})`);
     return fail(why, [result.status], result.durationMs);
   };
 }
@@ -326,7 +326,7 @@ async function checkDeadline(s: SubjectRun): Promise<Verdict> {
   const answeredLate = late.filter((r) => r.status !== null);
   const slowestAnswer = answeredLate.reduce((max, r) => Math.max(max, r.durationMs), 0);
   return fail(
-    `${answeredLate.length > 0 ? `took up to ${formatDuration(slowestAnswer)} to answer` : `gave no answer within ${formatDuration(deadlineMs)}`}; ${deadlineText(s)} — answer 2xx first, then do slow work in the background`,
+    `${answeredLate.length > 0 ? `took up to ${describeDuration(slowestAnswer)} to answer` : `gave no answer within ${describeDuration(deadlineMs)}`}; ${deadlineText(s)} — answer 2xx first, then do slow work in the background`,
     [],
     slowest,
   );
@@ -377,7 +377,7 @@ function isRouteMissing(status: number | null): boolean {
 /** A delivery that got no answer: the handler is down or too slow, which is not a verdict on signatures. */
 function noAnswer(result: DeliveryResult, url: string): string | null {
   if (result.status !== null) return null;
-  if (result.error === "timeout") return `gave no answer within ${formatDuration(result.durationMs)}`;
+  if (result.error === "timeout") return `gave no answer within ${describeDuration(result.durationMs)}`;
   if (result.error === "ECONNREFUSED") return `could not connect to ${url} (connection refused) — did the handler stop?`;
   return `gave no answer (${result.errorMessage ?? result.error ?? "failed"})`;
 }
@@ -406,17 +406,17 @@ function describeShort(result: DeliveryResult): string {
 function deadlineText(s: SubjectRun): string {
   const { ms, origin } = s.options.deadline;
   const name = s.options.provider.name;
-  if (origin === "flag") return `your --deadline is ${formatDuration(ms)}, after which a sender counts the delivery as failed`;
-  if (origin === "published") return `${name} gives up after ${formatDuration(ms)} and counts the delivery as failed`;
-  return `${name} publishes no deadline; hooktape assumes ${formatDuration(ms)}, after which a sender counts the delivery as failed`;
+  if (origin === "flag") return `your --deadline is ${describeDuration(ms)}, after which a sender counts the delivery as failed`;
+  if (origin === "published") return `${name} gives up after ${describeDuration(ms)} and counts the delivery as failed`;
+  return `${name} publishes no deadline; hooktape assumes ${describeDuration(ms)}, after which a sender counts the delivery as failed`;
 }
 
 /** The deadline as a span: "your --deadline of 200 ms", "10 s (GitHub's deadline)". */
 function deadlineSpan(s: SubjectRun): string {
   const { ms, origin } = s.options.deadline;
   const name = s.options.provider.name;
-  if (origin === "flag") return `your --deadline of ${formatDuration(ms)}`;
-  return `${formatDuration(ms)} (${origin === "published" ? `${name}'s deadline` : `assumed: ${name} publishes no deadline`})`;
+  if (origin === "flag") return `your --deadline of ${describeDuration(ms)}`;
+  return `${describeDuration(ms)} (${origin === "published" ? `${name}'s deadline` : `assumed: ${name} publishes no deadline`})`;
 }
 
 function unreadable(s: SubjectRun, ...readings: Array<ProbeReading | null>): string | null {

@@ -100,7 +100,6 @@ export class EventStore {
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
-  private readonly setTargetStatement: Statement<[string, string]>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
   private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
@@ -151,7 +150,6 @@ export class EventStore {
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
-    this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -168,11 +166,6 @@ export class EventStore {
   /** Commits the event now; returns once it is in the file. */
   insertEvent(event: CapturedEvent): void {
     this.writeEvent(event);
-  }
-
-  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
-  insertAttempt(attempt: DeliveryAttempt): void {
-    this.writeAttempts([attempt]);
   }
 
   /** Records several attempts in one transaction (replays record in batches). */
@@ -302,11 +295,6 @@ export class EventStore {
     });
   }
 
-  /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
-  setTarget(eventId: string, target: string): void {
-    this.setTargetStatement.run(target, eventId);
-  }
-
   /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
   getEvent(idOrPrefix: string): CapturedEvent {
     const id = this.resolveId(idOrPrefix);
@@ -338,6 +326,13 @@ export class EventStore {
   /** Like listEvents, but whole events (headers and bodies), in one query: replays select thousands at once. */
   listCapturedEvents(filter: EventFilter): CapturedEvent[] {
     return this.selectEvents(FULL_COLUMNS, filter, FULL_SOURCE).map(toEvent);
+  }
+
+  /** How many events match, whatever the limit: `events list` says "20 of 626" when it shows fewer. */
+  countEvents(filter: EventFilter): number {
+    const { where, params } = whereOf(filter);
+    const row = this.db.prepare<[Record<string, string | number>], { n: number }>(`SELECT count(*) AS n FROM events${where}`).get(params);
+    return row?.n ?? 0;
   }
 
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
@@ -398,6 +393,16 @@ function isBusy(error: unknown): boolean {
  * schema.ts; a test checks the plans), so that `--limit 1` on 100,000 events reads one row, not the table.
  */
 export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source = "events"): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = whereOf(filter);
+  const sql =
+    `SELECT ${columns} FROM ${source}${where}` +
+    ` ORDER BY received_at DESC, seq DESC` +
+    (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
+  return { sql, params };
+}
+
+/** The WHERE clause of a filter, each term written as an index serves it. */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
   const where: string[] = [];
   const params: Record<string, string | number> = {};
   if (filter.provider !== undefined) {
@@ -416,8 +421,8 @@ export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source
     where.push("path_matches(@pathGlob, path)");
     params.pathGlob = filter.pathGlob;
   }
-  const status = filter.status;
   // Written as the index events_status_class is (last_status / 100), so that SQLite uses it.
+  const status = filter.status;
   if (status?.kind === "code") {
     where.push("last_status / 100 = @statusClass AND last_status = @status");
     params.statusClass = Math.floor(status.code / 100);
@@ -428,12 +433,7 @@ export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source
   } else if (status?.kind === "failed") {
     where.push("last_status / 100 IS NULL AND last_attempt_at IS NOT NULL");
   }
-  const sql =
-    `SELECT ${columns} FROM ${source}` +
-    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-    ` ORDER BY received_at DESC, seq DESC` +
-    (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
-  return { sql, params };
+  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function pathOf(url: string): string {
@@ -503,3 +503,5 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
     responseSize: row.response_size,
   };
 }
+
+/** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */

@@ -85,7 +85,7 @@ describe("hooktape check (the built CLI)", () => {
     expect(out).toMatch(/✓ accepts a valid delivery/);
     expect(out).toMatch(/✗ rejects a tampered signature.*\n\s+accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200\)/);
     expect(out).toMatch(/✗ rejects a tampered body.*\n\s+accepted a body that was changed after signing/);
-    expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 min ago — is it checking the timestamp tolerance\?/);
+    expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/);
     expect(out).toMatch(/✗ rejects a missing signature/);
     expect(out).toMatch(/✗ rejects a wrong secret.*\n\s+accepted a request signed with another secret/);
     expect(out).toMatch(/✗ answers within the deadline.*\n\s+took up to \d+ ms to answer; your --deadline is 60 ms, after which a sender counts the delivery as failed/);

@@ -50,7 +50,7 @@ describe("check: every verdict can fail, and only for its own bug", () => {
   it.each<[string, StripeBugs, string[], RegExp, number?]>([
     ["verifies re-serialised JSON", { reserialises: true }, ["valid", "raw-bytes"], /verifies JSON\.stringify\(req\.body\), not the raw bytes/],
     ["never verifies signatures", { skipsVerification: true }, FORGERIES, /accepted a request whose signature was tampered with/],
-    ["ignores the timestamp", { ignoresTimestamp: true }, ["stale-timestamp"], /accepted a request signed 10 min ago — is it checking the timestamp tolerance\?/],
+    ["ignores the timestamp", { ignoresTimestamp: true }, ["stale-timestamp"], /accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/],
     ["verifies only when the header is there", { acceptsMissingSignature: true }, ["missing-signature"], /accepted a request with no signature at all/],
     ["answers 404 to forgeries", { rejectionStatus: 404 }, FORGERIES, /answered 404 "Webhook Error: .*" — that reads as "no such route", not as a rejection/],
     // The false pass of old: forgeries reused the accepted event's id, and a 409 "already seen" passed for a rejection.
