@@ -53,9 +53,15 @@ export function parseInteger(text: string, flag: string, min: number, max = Numb
   return value;
 }
 
-/** A length of time as a person says it: `28 s`, `5 minutes`, `3 hours`, `334 days` (rounded down). */
+/**
+ * A length of time as a person says it: `800 ms`, `1.5 s`, `28 s`, `5 minutes`, `3 hours`, `334 days` (whole
+ * units rounded down from two minutes on).
+ */
 export function describeDuration(ms: number): string {
-  const sec = Math.floor(Math.abs(ms) / 1000);
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  if (abs < 10_000) return `${Math.floor(abs / 100) / 10} s`;
+  const sec = Math.floor(abs / 1000);
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
   if (sec < 120) return `${sec} s`;
   if (sec < 2 * 3600) return plural(Math.floor(sec / 60), "minute");

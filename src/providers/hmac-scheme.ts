@@ -85,6 +85,8 @@ export interface HmacSchemeSpec {
   mismatchHint?: (secrets: readonly string[]) => string;
   retry: RetryPolicy;
   deadlineMs: number;
+  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
+  deadlinePublished?: boolean;
 }
 
 /** Encodes unix seconds the way a scheme writes them. */
@@ -163,6 +165,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     toleranceSec,
     rejectsFuture,
     deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined),

@@ -1,4 +1,4 @@
-import type { Statement } from "better-sqlite3";
+import type { Statement, Transaction } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
 import { globToRegExp, type EventFilter } from "../core/event-filter.js";
 import type {
@@ -76,7 +76,10 @@ interface DeliveryRow {
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
 type WriteRequest = { kind: "event"; event: CapturedEvent } | { kind: "attempt"; attempt: DeliveryAttempt };
-type QueuedWrite = WriteRequest & { settle: (error: unknown) => void };
+type QueuedWrite = WriteRequest & { settle: (error: unknown) => void; deadline: number };
+
+/** How long one commit attempt may wait for another connection's lock, synchronously, in capture mode. */
+const CAPTURE_BUSY_TIMEOUT_MS = 10;
 
 /** A whole event: its row and its body. */
 const FULL_COLUMNS = "events.*, event_bodies.body";
@@ -99,18 +102,28 @@ export class EventStore {
   private readonly pruneStatement: Statement<[number]>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
-  private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
+  private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
   private readonly checkpointer: Checkpointer | null = null;
+  /** Capture mode: how long a queued write may wait for a locked database before it fails (null: SQLite's own wait). */
+  private readonly commitTimeoutMs: number | null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private busyBackoffMs = 0;
+  private closing = false;
 
   /**
    * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
    * this one; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
    */
-  constructor(file: string, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}) {
+  constructor(file: string, options: StoreOptions = {}) {
     this.file = file;
     this.db = openDatabase(file, options);
+    this.commitTimeoutMs = options.commitTimeoutMs ?? null;
+    // A capture must never stall on another connection's lock (a `prune`, a sqlite3 shell): SQLite's busy wait is
+    // synchronous and would freeze forwarding, signals and the tunnel. Commits wait a few ms at most, then are
+    // retried from the event loop until their deadline.
+    if (this.commitTimeoutMs !== null && !options.readonly) this.db.pragma(`busy_timeout = ${CAPTURE_BUSY_TIMEOUT_MS}`);
     if (options.backgroundCheckpoints && !options.readonly) {
       this.db.pragma("wal_autocheckpoint = 16384");
       this.checkpointer = startCheckpointer(file);
@@ -176,20 +189,28 @@ export class EventStore {
 
   private enqueue(write: WriteRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ ...write, settle: (error: unknown) => (error ? reject(error) : resolve()) });
+      if (this.queue.length === 0 && this.retryTimer === null) setImmediate(() => this.flush());
+      const deadline = this.commitTimeoutMs === null ? Infinity : Date.now() + this.commitTimeoutMs;
+      this.queue.push({ ...write, deadline, settle: (error: unknown) => (error ? reject(error) : resolve()) });
     });
   }
 
   private flush(): void {
+    this.retryTimer = null;
     const writes = this.queue;
     this.queue = [];
     if (writes.length === 0) return;
     try {
       if (!this.db.open) throw new TypeError("The database connection is not open");
-      this.writeQueued(writes);
+      // BEGIN IMMEDIATE: the write lock is taken first, so a locked database fails before any row is written.
+      this.writeQueued.immediate(writes);
+      this.busyBackoffMs = 0;
       for (const write of writes) write.settle(null);
     } catch (batchError) {
+      if (isBusy(batchError) && this.commitTimeoutMs !== null) {
+        this.retryLater(writes);
+        return;
+      }
       // One bad write must not fail its neighbours: retry each alone and report each its own outcome.
       for (const write of writes) {
         try {
@@ -202,6 +223,26 @@ export class EventStore {
         }
       }
     }
+  }
+
+  /**
+   * The database is locked by another connection: the batch waits on the event loop (backing off up to 250 ms),
+   * joined by whatever arrives meanwhile; a write past its deadline fails, so that its sender gets a 503.
+   */
+  private retryLater(writes: readonly QueuedWrite[]): void {
+    const now = Date.now();
+    const waiting: QueuedWrite[] = [];
+    for (const write of writes) {
+      if (this.closing || now >= write.deadline) {
+        write.settle(
+          new HooktapeError("environment", `the database ${this.file} is locked by another connection; gave up after ${this.commitTimeoutMs} ms`),
+        );
+      } else waiting.push(write);
+    }
+    this.queue = [...waiting, ...this.queue];
+    if (this.queue.length === 0) return;
+    this.busyBackoffMs = Math.min(250, Math.max(5, this.busyBackoffMs * 2));
+    this.retryTimer = setTimeout(() => this.flush(), this.busyBackoffMs);
   }
 
   private insertEventRows(event: CapturedEvent): void {
@@ -295,12 +336,8 @@ export class EventStore {
   }
 
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
-    const { where, params } = whereOf(filter);
-    const sql =
-      `SELECT ${columns} FROM ${source}${where}` +
-      ` ORDER BY received_at DESC, seq DESC` +
-      (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
-    return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
+    const query = listQuery(filter, columns, source);
+    return this.db.prepare<[Record<string, string | number>], EventRow>(query.sql).all(query.params);
   }
 
   listAttempts(eventId: string): DeliveryAttempt[] {
@@ -312,8 +349,20 @@ export class EventStore {
     return this.pruneStatement.run(before).changes;
   }
 
+  /**
+   * Shutting down: writes waiting for a locked database fail now rather than at their deadline, so that their
+   * senders get a 503 at once and the server can finish. New writes are still committed when the lock allows.
+   */
+  giveUpWaiting(): void {
+    this.closing = true;
+    if (this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.flush();
+  }
+
   close(): void {
     if (!this.db.open) return;
+    this.giveUpWaiting();
     this.flush();
     this.checkpointer?.stop();
     try {
@@ -324,6 +373,67 @@ export class EventStore {
     }
     this.db.close();
   }
+}
+
+export interface StoreOptions {
+  readonly?: boolean;
+  /** For a long-running capture: checkpoint the WAL on a worker thread. */
+  backgroundCheckpoints?: boolean;
+  /** Capture mode: queued writes wait for a locked database this long, without blocking the event loop. */
+  commitTimeoutMs?: number;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED");
+}
+
+/**
+ * The `events list` query for a filter: newest first, each filter a WHERE term that an index serves (see
+ * schema.ts; a test checks the plans), so that `--limit 1` on 100,000 events reads one row, not the table.
+ */
+export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source = "events"): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = whereOf(filter);
+  const sql =
+    `SELECT ${columns} FROM ${source}${where}` +
+    ` ORDER BY received_at DESC, seq DESC` +
+    (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
+  return { sql, params };
+}
+
+/** The WHERE clause of a filter, each term written as an index serves it. */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.provider !== undefined) {
+    where.push("provider = @provider");
+    params.provider = filter.provider;
+  }
+  if (filter.verification !== undefined) {
+    where.push("verification_status = @verification");
+    params.verification = filter.verification;
+  }
+  if (filter.since !== undefined) {
+    where.push("received_at >= @since");
+    params.since = filter.since;
+  }
+  if (filter.pathGlob !== undefined) {
+    where.push("path_matches(@pathGlob, path)");
+    params.pathGlob = filter.pathGlob;
+  }
+  // Written as the index events_status_class is (last_status / 100), so that SQLite uses it.
+  const status = filter.status;
+  if (status?.kind === "code") {
+    where.push("last_status / 100 = @statusClass AND last_status = @status");
+    params.statusClass = Math.floor(status.code / 100);
+    params.status = status.code;
+  } else if (status?.kind === "class") {
+    where.push("last_status / 100 = @statusClass");
+    params.statusClass = status.hundreds;
+  } else if (status?.kind === "failed") {
+    where.push("last_status / 100 IS NULL AND last_attempt_at IS NOT NULL");
+  }
+  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function pathOf(url: string): string {
@@ -395,35 +505,3 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
 }
 
 /** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */
-function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
-  const where: string[] = [];
-  const params: Record<string, string | number> = {};
-  if (filter.provider !== undefined) {
-    where.push("provider = @provider");
-    params.provider = filter.provider;
-  }
-  if (filter.verification !== undefined) {
-    where.push("verification_status = @verification");
-    params.verification = filter.verification;
-  }
-  if (filter.since !== undefined) {
-    where.push("received_at >= @since");
-    params.since = filter.since;
-  }
-  if (filter.pathGlob !== undefined) {
-    where.push("path_matches(@pathGlob, path)");
-    params.pathGlob = filter.pathGlob;
-  }
-  const status = filter.status;
-  if (status?.kind === "code") {
-    where.push("last_status = @status");
-    params.status = status.code;
-  } else if (status?.kind === "class") {
-    where.push("last_status >= @statusLow AND last_status < @statusHigh");
-    params.statusLow = status.hundreds * 100;
-    params.statusHigh = status.hundreds * 100 + 100;
-  } else if (status?.kind === "failed") {
-    where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
-  }
-  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
-}

@@ -33,7 +33,7 @@ describe("hooktape verify --fixture", () => {
 
   it("a changed body or a wrong secret is invalid (exit 1), with the reason in --json", async () => {
     const fixture = JSON.parse(readFileSync(fixtureFile("stripe"), "utf8")) as { request: { body: string } };
-    fixture.request.body = fixture.request.body.replace("500", "501");
+    fixture.request.body = fixture.request.body.replace('"amount": 2000', '"amount": 2001');
     const tampered = await runCli(["verify", "--fixture", tempFixture(JSON.stringify(fixture)), "--secret", STRIPE, "--now", String(SIGNED_AT), "--json"]);
     expect(tampered.code).toBe(1);
     const output = JSON.parse(tampered.stdout) as Record<string, unknown>;

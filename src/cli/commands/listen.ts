@@ -52,7 +52,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     hmac: hmacSettingsFrom(flags),
   };
   const verifyRequest = createVerifier(settings);
-  const store = openStore(flags, { backgroundCheckpoints: true });
+  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
@@ -97,6 +97,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   await interrupts.stopped;
   output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
+  store.giveUpWaiting();
   if (tunnel) await tunnel.stop();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
