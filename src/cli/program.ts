@@ -71,7 +71,9 @@ export function buildProgram(): Command {
       runEventsPrune(command.optsWithGlobals());
     });
   addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file (mode 0600) instead of stdout")
+    .option("--force", "with --out: overwrite an existing file")
+    .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
     .action(async (_options: unknown, command: Command) => {
       const { runEventsExport } = await import("./commands/events.js");
       runEventsExport(command.optsWithGlobals());

@@ -38,7 +38,8 @@ export function registerSigningCommands(program: Command): void {
       .option("--path <path>", "request path for --format fixture and curl (default /)")
       .option("--header <header>", 'extra header "Name: value", repeatable; overrides the scheme\'s own', collect, [])
       .addOption(new Option("--format <format>", "output: headers (Name: value lines), fixture or curl").choices(["headers", "fixture", "curl"]).default("headers"))
-      .option("--out <file>", "with --format fixture: write the fixture to this file"),
+      .option("--out <file>", "with --format fixture: write the fixture to this file")
+      .option("--force", "with --out: overwrite an existing file"),
   ).action(async (_options: unknown, command: Command) => {
     const { runSign } = await import("./commands/sign.js");
     await runSign(command.optsWithGlobals());

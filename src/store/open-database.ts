@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
@@ -10,10 +10,19 @@ export type SqliteDatabase = Database.Database;
  * Opens (creating if needed) the SQLite file: WAL so that readers never block the capture, and a busy
  * timeout so that several hooktape processes can share one file. A file that is not SQLite, or is
  * corrupt, is reported (exit 3) and left untouched: nothing is written before the header is read.
+ *
+ * The store holds whole request bodies and headers, so it is private to its owner: the folder is created 0700
+ * and the file 0600 before SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
+ * `readonly`: for commands that only read; the file must exist ("no such store", exit 2) and is never created.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   const folder = path.dirname(path.resolve(file));
-  if (!options.readonly) ensureDataFolder(folder);
+  if (options.readonly) {
+    if (!existsSync(file)) throw new HooktapeError("not_found", `no such store: ${file} (capture with \`hooktape listen\`, or pass --db)`);
+  } else {
+    ensureDataFolder(folder);
+    createPrivateFile(file);
+  }
 
   let db: SqliteDatabase;
   try {
@@ -62,10 +71,21 @@ function migrate(db: SqliteDatabase, from: number): void {
 function ensureDataFolder(folder: string): void {
   if (existsSync(folder)) return;
   try {
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (path.basename(folder) === ".hooktape") writeFileSync(path.join(folder, ".gitignore"), "*\n");
   } catch (error) {
     throw new HooktapeError("db_unavailable", `Cannot create the folder ${folder} for the database: ${describe(error)}`);
+  }
+}
+
+/** Creates an empty database file with mode 0600 unless one exists; SQLite then writes its header into it. */
+function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EEXIST") return;
+    throw new HooktapeError("db_unavailable", `Cannot create the database ${file}: ${code ?? describe(error)}`);
   }
 }
 
@@ -76,6 +96,13 @@ function databaseError(file: string, error: unknown): HooktapeError {
     return new HooktapeError(
       "db_corrupt",
       `${file} is not a hooktape database or is corrupt (${describe(error)}); it was left untouched — pass another --db`,
+    );
+  }
+  if (code === "SQLITE_READONLY_DIRECTORY") {
+    // A WAL database is read through its -shm file; SQLite must be able to create it beside the database.
+    return new HooktapeError(
+      "db_unavailable",
+      `Cannot read ${file}: its folder is not writable and SQLite needs to create ${path.basename(file)}-shm there; copy the file somewhere writable`,
     );
   }
   if (code === "SQLITE_BUSY") {

@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
-import { badInput } from "../../core/errors.js";
+import { redactHeaders } from "../../fixtures/index.js";
 import { parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
+import { writeOutputFile } from "../output-file.js";
 import {
   detailJson,
   formatBody,
@@ -17,7 +17,7 @@ import {
 export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
   const output = outputFor(flags);
   const filter = parseEventFilter(flags, Date.now(), 20);
-  const events = withStore(flags, (store) => store.listEvents(filter));
+  const events = withStore(flags, (store) => store.listEvents(filter), { readonly: true });
   if (output.json) {
     output.document(events.map(summaryJson));
     return;
@@ -35,7 +35,7 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean 
   const { event, attempts } = withStore(flags, (store) => {
     const found = store.getEvent(id);
     return { event: found, attempts: store.listAttempts(found.id) };
-  });
+  }, { readonly: true });
   if (flags.body) {
     output.bytes(event.rejected ? Buffer.alloc(0) : event.body);
     return;
@@ -93,22 +93,31 @@ export function runEventsPrune(flags: GlobalFlags & { olderThan: string }): void
   else output.line(`Deleted ${deleted} event${deleted === 1 ? "" : "s"} received before ${localDateTime(before)}.`);
 }
 
-export function runEventsExport(flags: GlobalFlags & EventFilterFlags & { out?: string }): void {
+/**
+ * NDJSON of whole events. Credential headers (Authorization, Cookie, API keys) are redacted as in fixtures unless
+ * --include-credentials; the file is created 0600 since it holds customers' payloads.
+ */
+export function runEventsExport(
+  flags: GlobalFlags & EventFilterFlags & { out?: string; force?: boolean; includeCredentials?: boolean },
+): void {
   const filter = parseEventFilter(flags, Date.now(), 0);
-  withStore(flags, (store) => {
-    const events = store.listCapturedEvents(filter).reverse();
-    const lines = events.map((event) => JSON.stringify(detailJson(event, store.listAttempts(event.id))));
-    const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
-    if (flags.out) {
-      try {
-        writeFileSync(flags.out, text, { flag: "wx" });
-      } catch (error) {
-        const exists = (error as { code?: string }).code === "EEXIST";
-        throw badInput(exists ? `${flags.out} exists; choose another --out` : `Cannot write ${flags.out}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
-    } else {
-      outputFor(flags).bytes(Buffer.from(text));
-    }
-  });
+  const lines = withStore(
+    flags,
+    (store) =>
+      store
+        .listCapturedEvents(filter)
+        .reverse()
+        .map((event) => {
+          const shown = flags.includeCredentials ? event : { ...event, headers: redactHeaders(event.headers) };
+          return JSON.stringify(detailJson(shown, store.listAttempts(event.id)));
+        }),
+    { readonly: true },
+  );
+  const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
+  if (flags.out) {
+    writeOutputFile(flags.out, text, { force: flags.force, mode: 0o600, flag: "--out" });
+    outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
+  } else {
+    outputFor(flags).bytes(Buffer.from(text));
+  }
 }
