@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { Command } from "commander";
-import { addFilterOptions, addHmacOptions, collect } from "./options.js";
+import { Command, Option } from "commander";
+import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
 
@@ -17,7 +17,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       outputError: (message, write) => write(`hooktape: ${message.replace(/^error: /, "").trim()}\n`),
-    });
+    })
+    .hook("preAction", (_program, action) => resolveSecretOptions(action));
 
   addHmacOptions(
     program
@@ -27,10 +28,16 @@ export function buildProgram(): Command {
       .option("--port <n>", "capture server port (default: a free port)")
       .option("--host <addr>", "capture server address", "127.0.0.1")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
-      .option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url)")
+      .addOption(
+        new Option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url); visible in `ps`, prefer the variable or a file").env(
+          "HOOKTAPE_TUNNEL_TOKEN",
+        ),
+      )
+      .option("--tunnel-token-file <path>", "read the named tunnel's token from this file")
       .option("--public-url <url>", "the public URL of the named tunnel")
       .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
+      .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")

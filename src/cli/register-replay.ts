@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addFilterOptions, addHmacOptions, collect } from "./options.js";
+import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "./options.js";
 
 const REPLAY_HELP = `
 Selecting events:
@@ -60,6 +60,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--to <url|port>", "where to deliver (default: where each event was first forwarded)")
       .option("--resign", "sign again with the current time (needs the secret)")
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect)
+      .addOption(secretFileOption())
       .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
       .option("--concurrency <k>", "requests in flight at once", "1")
       .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
@@ -88,6 +89,7 @@ export function registerReplayCommands(program: Command): void {
       .requiredOption("--to <url|port>", "the handler")
       .requiredOption("--provider <id>", "the provider the handler verifies")
       .option("--secret <secret>", "the handler's signing secret (default $HOOKTAPE_SECRET_<PROVIDER>)", collect)
+      .addOption(secretFileOption())
       .option("--deadline <ms>", "how fast the handler must answer (default: the provider's deadline)")
       .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
       .option("--probe <url>", "GET returning JSON, read before and after the duplicates to prove they changed state once")
