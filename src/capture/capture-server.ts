@@ -6,6 +6,7 @@ import { newDeliveryId, newEventId } from "../core/ids.js";
 import { redactNamed } from "../core/redact.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
@@ -91,8 +92,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
         : options.verify(raw, { url: calledUrl });
     const event: CapturedEvent = {
       ...raw,
-      // A header that carries the secret itself is forwarded as it came but stored redacted.
-      headers: redactNamed(headers, secretHeaders),
+      // A header that carries the secret itself is forwarded as it came but stored redacted: every token scheme's
+      // header whatever was detected (and on the 413 path, where nothing is), plus any the verifier names.
+      headers: redactNamed(headers, secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders]),
       id: newEventId(receivedAt),
       remoteAddress: req.socket.remoteAddress ?? null,
       via,

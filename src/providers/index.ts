@@ -1,5 +1,5 @@
 export * from "./types.js";
-export { providers, getProvider, detectProvider, isProviderId } from "./registry.js";
+export { providers, getProvider, detectProvider, isProviderId, TOKEN_HEADERS } from "./registry.js";
 export { createGenericHmacProvider, DEFAULT_HMAC_SETTINGS, type HmacSettings } from "./generic-hmac.js";
 export { parseSecretLines, resolveSecrets, secretEnvName } from "./secrets.js";
 export { generateKeyPair, parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";

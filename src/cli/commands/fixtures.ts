@@ -7,7 +7,7 @@ import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
 import { secretHeadersOf, verifyWith } from "../../core/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
-import { isProviderId } from "../../providers/index.js";
+import { isProviderId, TOKEN_HEADERS } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatVerification } from "../views/event-view.js";
@@ -112,7 +112,7 @@ function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: stri
   return {
     ...request,
     // A token scheme's header is the secret itself: it never goes into the database.
-    headers: redactNamed(request.headers, secretHeadersOf(provider)),
+    headers: redactNamed(request.headers, [...TOKEN_HEADERS, ...secretHeadersOf(provider)]),
     receivedAt,
     id: newEventId(receivedAt),
     remoteAddress: null,
