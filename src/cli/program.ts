@@ -41,7 +41,8 @@ export function buildProgram(): Command {
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
-      .option("--max-body <size>", "largest body recorded; larger ones get 413", "25mb"),
+      .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")
+      .option("--max-store <size>", "the store's cap; past it requests get 507 and are not recorded", "1gb"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
     await runListen(target, command.optsWithGlobals());

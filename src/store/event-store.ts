@@ -98,11 +98,13 @@ export class EventStore {
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
   private readonly setTargetStatement: Statement<[string, string]>;
+  private readonly pageCountStatement: Statement<[], number>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
   private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
+  private readonly pageSize: number;
   private readonly checkpointer: Checkpointer | null = null;
 
   /**
@@ -139,6 +141,8 @@ export class EventStore {
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
     this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
+    this.pageCountStatement = this.db.prepare<[], number>(`PRAGMA page_count`).pluck();
+    this.pageSize = Number(this.db.pragma("page_size", { simple: true }));
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -259,6 +263,11 @@ export class EventStore {
       durationMs: attempt.durationMs,
       startedAt: attempt.startedAt,
     });
+  }
+
+  /** The database's size in bytes as this connection sees it (committed WAL frames included): `--max-store`. */
+  sizeBytes(): number {
+    return (this.pageCountStatement.get() ?? 0) * this.pageSize;
   }
 
   /** Remembers the target an event was first forwarded to (the default of `replay --to`). */

@@ -22,6 +22,7 @@ export interface ListenFlags extends GlobalFlags, HmacFlags {
   ack?: string;
   timeout: string;
   maxBody: string;
+  maxStore: string;
 }
 
 interface TunnelLike {
@@ -36,6 +37,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
+  const maxStoreBytes = parseSize(flags.maxStore, "--max-store");
   if (flags.provider !== undefined && !isProviderId(flags.provider)) {
     throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   }
@@ -64,6 +66,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       ack,
       timeoutMs,
       maxBodyBytes,
+      maxStoreBytes,
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
@@ -87,7 +90,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   const stopping = waitForStopSignal();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output);
+    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output);
   }
   announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
 
@@ -99,7 +102,8 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   store.close();
 }
 
-async function openTunnel(originUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
+/** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
+async function openTunnel(originUrl: string, localUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
   const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
   let installing: ReturnType<Output["spinner"]> | null = null;
@@ -120,13 +124,13 @@ async function openTunnel(originUrl: string, flags: ListenFlags, output: Output)
       },
     });
     spinner.succeed(`Tunnel connected (${handle.connection.location})`);
-    handle.onDown((reason) => output.warn(`the tunnel went down (${reason}); still capturing on ${originUrl}`));
+    handle.onDown((reason) => output.warn(`the tunnel went down (${reason}); still capturing on ${localUrl}`));
     return handle;
   } catch (error) {
     spinner.stop();
     // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
     const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
-    output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
+    output.warn(`no public tunnel: ${summary}; capturing on ${localUrl} only`);
     for (const line of tail) output.info(output.color.dim(line));
     return null;
   }
