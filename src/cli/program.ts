@@ -65,6 +65,7 @@ export function buildProgram(): Command {
       .description(parent === events ? "show one event: request, verification, every delivery attempt" : "alias of `events show`")
       .argument("<id>", "event id (or a unique prefix)")
       .option("--body", "write the raw body bytes to stdout")
+      .option("--force", "with --body: write binary or control characters to a terminal too")
       .action(async (id: string, _options: unknown, command: Command) => {
         const { runEventsShow } = await import("./commands/events.js");
         runEventsShow(id, command.optsWithGlobals());

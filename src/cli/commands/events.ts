@@ -1,8 +1,10 @@
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
+import { badInput } from "../../core/errors.js";
 import { redactHeaders } from "../../fixtures/index.js";
 import { parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
+import { isPrintableText } from "../views/printable.js";
 import {
   detailJson,
   formatBody,
@@ -30,14 +32,21 @@ export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
   for (const event of [...events].reverse()) output.line(formatEventLine(event, output.color));
 }
 
-export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean }): void {
+export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean; force?: boolean }): void {
   const output = outputFor(flags);
   const { event, attempts } = withStore(flags, (store) => {
     const found = store.getEvent(id);
     return { event: found, attempts: store.listAttempts(found.id) };
   }, { readonly: true });
   if (flags.body) {
-    output.bytes(event.rejected ? Buffer.alloc(0) : event.body);
+    const body = event.rejected ? Buffer.alloc(0) : event.body;
+    // Raw bytes on a terminal are obeyed, not shown: escape sequences in a stranger's body would drive it.
+    if (output.terminal && !flags.force && !isPrintableText(body)) {
+      throw badInput(
+        `The body of ${event.id} is binary or holds terminal control characters; pipe it (hooktape show ${event.id} --body | xxd) or pass --force`,
+      );
+    }
+    output.bytes(body);
     return;
   }
   if (output.json) {

@@ -1,9 +1,12 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import ora, { type Ora } from "ora";
+import { printable } from "./printable.js";
 
 /** Where a command writes: data on stdout, messages on stderr; colour and spinners only for a terminal. */
 export interface Output {
   readonly json: boolean;
+  /** stdout is a terminal (`events show --body` refuses to print binary to one). */
+  readonly terminal: boolean;
   readonly color: ChalkInstance;
   /** A line of data (human view or one NDJSON record). */
   line(text: string): void;
@@ -53,6 +56,10 @@ export function createOutput(options: OutputOptions): Output {
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
   const spinnersAllowed = spinnerAllowed(stderr, env);
+  // Human text on a terminal goes through printable(): captured bytes may hold escape sequences (finding 5). Data
+  // for programs (--json, a pipe) is written exactly.
+  const forStdout = stdout.isTTY === true && !options.json ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
+  const forStderr = stderr.isTTY === true ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
   // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
   let corked = false;
   const writeLine = (text: string) => {
@@ -64,29 +71,30 @@ export function createOutput(options: OutputOptions): Output {
         stdout.uncork();
       });
     }
-    stdout.write(text + "\n");
+    stdout.write(forStdout(text) + "\n");
   };
 
   return {
     json: options.json,
+    terminal: stdout.isTTY === true,
     color,
     line: writeLine,
     bytes: (data) => void stdout.write(data),
     document: (value) => void stdout.write(JSON.stringify(value, null, 2) + "\n"),
-    info: (text) => void stderr.write(text + "\n"),
-    warn: (text) => void stderr.write(errColor.yellow("warning: ") + text + "\n"),
+    info: (text) => void stderr.write(forStderr(text) + "\n"),
+    warn: (text) => void stderr.write(errColor.yellow("warning: ") + forStderr(text) + "\n"),
     spinner(text) {
       if (!spinnersAllowed) {
         return {
-          succeed: (done) => void stderr.write(done + "\n"),
-          fail: (failed) => void stderr.write(failed + "\n"),
+          succeed: (done) => void stderr.write(forStderr(done) + "\n"),
+          fail: (failed) => void stderr.write(forStderr(failed) + "\n"),
           stop: () => undefined,
         };
       }
-      const spin: Ora = ora({ text, stream: stderr }).start();
+      const spin: Ora = ora({ text: forStderr(text), stream: stderr }).start();
       return {
-        succeed: (done) => void spin.succeed(done),
-        fail: (failed) => void spin.fail(failed),
+        succeed: (done) => void spin.succeed(forStderr(done)),
+        fail: (failed) => void spin.fail(forStderr(failed)),
         stop: () => void spin.stop(),
       };
     },
