@@ -4,6 +4,7 @@ import net, { type AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
 import { redactNamed } from "../core/redact.js";
+import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
@@ -246,7 +247,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       options.onNotice({
         type: "warning",
         message:
-          `the store is full (${formatMiB(size)} of --max-store ${formatMiB(cap)}): answering 507 and recording nothing; ` +
+          `the store is full (${formatBytes(size)} of --max-store ${formatBytes(cap)}): answering 507 and recording nothing; ` +
           "free space with `hooktape events prune --older-than <duration>` or raise --max-store",
       });
     }
@@ -313,10 +314,6 @@ function withoutTrailingSlashes(text: string): string {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--;
   return text.slice(0, end);
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 
 type BodyRead =

@@ -47,3 +47,11 @@ export function parseInteger(text: string, flag: string, min: number, max = Numb
   if (value < min || value > max) throw badInput(`Invalid ${flag} "${text}": expected a number from ${min} to ${max}`);
   return value;
 }
+
+/** A size for people, binary units as parseSize reads them: `512 B`, `3.2 KiB`, `25.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}

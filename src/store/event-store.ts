@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import type { Statement } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
 import { globToRegExp, type EventFilter } from "../core/event-filter.js";
@@ -70,6 +71,14 @@ interface DeliveryRow {
   response_headers: string;
   response_body: Buffer;
   response_size: number;
+}
+
+/** What `events prune` did: rows deleted, and the file's size (database + WAL) before and after. */
+export interface PruneResult {
+  deleted: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  compacted: boolean;
 }
 
 /** How much of a handler's response body is kept per attempt. */
@@ -350,9 +359,38 @@ export class EventStore {
     return this.attemptsStatement.all(eventId).map(toAttempt);
   }
 
-  /** Deletes events received before `before` (unix ms) with their deliveries; returns how many. */
-  pruneBefore(before: number): number {
-    return this.pruneStatement.run(before).changes;
+  /**
+   * Deletes events received before `before` (unix ms) with their bodies and deliveries, and makes the deletion
+   * real: secure_delete has zeroed the freed pages, the WAL (which still holds copies of the old pages) is
+   * checkpointed and truncated, and VACUUM rebuilds the file without its free pages, so that it shrinks.
+   * `compacted` is false when another process kept the store busy; the rows are deleted and zeroed all the same.
+   */
+  pruneBefore(before: number): PruneResult {
+    const bytesBefore = this.fileBytes();
+    const deleted = this.pruneStatement.run(before).changes;
+    let compacted = false;
+    try {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      this.db.exec("VACUUM");
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      compacted = true;
+    } catch {
+      // SQLITE_BUSY: a capture is writing. Its own checkpoints fold the zeroed pages in later.
+    }
+    return { deleted, bytesBefore, bytesAfter: this.fileBytes(), compacted };
+  }
+
+  /** The database file and its WAL, in bytes, as they are on disk. */
+  private fileBytes(): number {
+    let total = 0;
+    for (const file of [this.file, `${this.file}-wal`]) {
+      try {
+        total += statSync(file).size;
+      } catch {
+        // No WAL file: nothing to add.
+      }
+    }
+    return total;
   }
 
   close(): void {

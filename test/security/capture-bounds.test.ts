@@ -167,7 +167,7 @@ describe("disk and memory (finding 7)", () => {
     expect(statuses.length - accepted).toBeGreaterThan(10);
     const warnings = listen.records.filter((record) => record.type === "warning");
     expect(warnings).toHaveLength(1);
-    expect(String(warnings[0]?.message)).toMatch(/^the store is full \(.* of --max-store 0\.3 MiB\): answering 507/);
+    expect(String(warnings[0]?.message)).toMatch(/^the store is full \(.* of --max-store 256\.0 KiB\): answering 507/);
     expect(statSync(db).size).toBeLessThan(400 * 1024);
     const listed = await runCli(["--db", db, "--json", "events", "list", "--limit", "0"]);
     expect(JSON.parse(listed.stdout)).toHaveLength(accepted);

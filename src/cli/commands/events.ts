@@ -1,7 +1,7 @@
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
 import { redactHeaders } from "../../fixtures/index.js";
-import { parseDuration } from "../../core/units.js";
+import { formatBytes, parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
 import { isPrintableText } from "../views/printable.js";
@@ -97,9 +97,17 @@ export function runEventsPrune(flags: GlobalFlags & { olderThan: string }): void
   const output = outputFor(flags);
   const olderThanMs = parseDuration(flags.olderThan, "--older-than");
   const before = Date.now() - olderThanMs;
-  const deleted = withStore(flags, (store) => store.pruneBefore(before));
-  if (output.json) output.document({ deleted, before: new Date(before).toISOString() });
-  else output.line(`Deleted ${deleted} event${deleted === 1 ? "" : "s"} received before ${localDateTime(before)}.`);
+  const result = withStore(flags, (store) => store.pruneBefore(before));
+  const freed = Math.max(0, result.bytesBefore - result.bytesAfter);
+  if (output.json) {
+    output.document({ deleted: result.deleted, before: new Date(before).toISOString(), bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter, freedBytes: freed, compacted: result.compacted });
+    return;
+  }
+  output.line(
+    `Deleted ${result.deleted} event${result.deleted === 1 ? "" : "s"} received before ${localDateTime(before)}; ` +
+      `the store went from ${formatBytes(result.bytesBefore)} to ${formatBytes(result.bytesAfter)} (${formatBytes(freed)} freed).`,
+  );
+  if (!result.compacted) output.warn("another process is using the store: the deleted data is overwritten, but the file was not compacted; prune again later to shrink it");
 }
 
 /**
