@@ -4,6 +4,7 @@ import net, { type AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
 import { redactNamed } from "../core/redact.js";
+import { trimTrailingSlashes } from "../core/text.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
@@ -144,7 +145,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     const publicUrl = options.publicUrl();
     const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
-    const calledUrl = via === "tunnel" && publicUrl ? withoutTrailingSlashes(publicUrl) + url : localUrlOf(headers, url);
+    const calledUrl = via === "tunnel" && publicUrl ? trimTrailingSlashes(publicUrl) + url : localUrlOf(headers, url);
     const { provider, verification, secretHeaders = [] } =
       body.kind === "too_large"
         ? { provider: null, verification: { status: "unverified" as const, reason: "too_large" } }
@@ -308,12 +309,6 @@ function refuseMalformed(url: string, headers: HeaderPairs): string | null {
   for (const [name] of headers) if (name.length === 4 && name.toLowerCase() === "host") hosts++;
   if (hosts > 1) return "more than one Host header";
   return null;
-}
-
-function withoutTrailingSlashes(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--;
-  return text.slice(0, end);
 }
 
 type BodyRead =

@@ -9,16 +9,36 @@ const DURATION_UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
+function isDigit(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 0x30 && code <= 0x39;
+}
+
 /** `90s`, `10m`, `1h30m`, `2d`, `500ms` -> milliseconds. A bare number is seconds. */
 export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim();
+  const invalid = () => badInput(`Invalid ${flag} "${text}": expected a duration such as 30s, 10m, 2h or 1d`);
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)];
-  const joined = parts.map((part) => part[0]).join("");
-  if (parts.length === 0 || joined !== trimmed) {
-    throw badInput(`Invalid ${flag} "${text}": expected a duration such as 30s, 10m, 2h or 1d`);
+  // A scanner rather than a global regex: matchAll retries a long run of digits from every position (O(n²)).
+  let total = 0;
+  let i = 0;
+  while (i < trimmed.length) {
+    const start = i;
+    while (i < trimmed.length && isDigit(trimmed, i)) i++;
+    if (trimmed[i] === "." && isDigit(trimmed, i + 1)) {
+      i++;
+      while (i < trimmed.length && isDigit(trimmed, i)) i++;
+    }
+    if (i === start) throw invalid();
+    const amount = Number(trimmed.slice(start, i));
+    const unit = trimmed.startsWith("ms", i) ? "ms" : (trimmed[i] ?? "");
+    const factor = DURATION_UNITS[unit];
+    if (factor === undefined || unit === "") throw invalid();
+    total += amount * factor;
+    i += unit.length;
   }
-  return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS[part[2] ?? "s"] ?? 0), 0);
+  if (trimmed.length === 0) throw invalid();
+  return total;
 }
 
 /** A duration (`1h`: that long ago) or an ISO time -> unix milliseconds. */

@@ -1,4 +1,5 @@
 import { badInput } from "../core/errors.js";
+import { trimTrailingSlashes } from "../core/text.js";
 
 /**
  * `3000` -> http://localhost:3000, `localhost:3000/hooks` and full URLs as given. The target's path is a
@@ -34,9 +35,7 @@ export function joinTarget(target: URL, inbound: string): string {
   const queryStart = inbound.indexOf("?");
   const inboundPath = queryStart === -1 ? inbound : inbound.slice(0, queryStart);
   const inboundQuery = queryStart === -1 ? "" : inbound.slice(queryStart);
-  let end = target.pathname.length;
-  while (end > 0 && target.pathname.charCodeAt(end - 1) === 0x2f) end--;
-  const prefix = target.pathname.slice(0, end);
+  const prefix = trimTrailingSlashes(target.pathname);
   let path = prefix + (inboundPath === "/" && prefix !== "" ? "" : inboundPath);
   if (path === "") path = "/";
   const query = inboundQuery || target.search;

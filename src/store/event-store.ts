@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type { Statement } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
-import { globToRegExp, type EventFilter } from "../core/event-filter.js";
+import { compilePathGlob, type EventFilter, type PathMatcher } from "../core/event-filter.js";
 import type {
   CapturedEvent,
   DeliveryAttempt,
@@ -127,9 +127,13 @@ export class EventStore {
       this.db.pragma("wal_autocheckpoint = 16384");
       this.checkpointer = startCheckpointer(file);
     }
-    this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) =>
-      globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
-    );
+    // The glob is compiled once per query, not once per row: SQLite hands the same pattern for every row.
+    let compiled: { pattern: string; matcher: PathMatcher } | null = null;
+    this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) => {
+      const text = String(pattern);
+      if (compiled === null || compiled.pattern !== text) compiled = { pattern: text, matcher: compilePathGlob(text) };
+      return compiled.matcher.test(String(value)) ? 1 : 0;
+    });
     this.insertEventStatement = this.db.prepare(`
       INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
         via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)

@@ -15,6 +15,7 @@ import {
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
+import { trimTrailingSlashes } from "../../core/text.js";
 import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -155,7 +156,7 @@ async function draftFrom(flags: SignFlags): Promise<Draft> {
     const id = flags.event;
     const event = withStore(flags, (store) => store.getEvent(id), { readonly: true });
     if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded`);
-    const calledUrl = event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : undefined;
+    const calledUrl = event.publicUrl ? trimTrailingSlashes(event.publicUrl) + event.url : undefined;
     return {
       body: event.body,
       method: flags.method === "POST" ? event.method : method,

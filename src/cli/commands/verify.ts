@@ -4,6 +4,7 @@ import { parseDuration, parseInteger } from "../../core/units.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
 import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { trimTrailingSlashes } from "../../core/text.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 
@@ -105,7 +106,7 @@ function eventSubject(id: string, flags: GlobalFlags, hmac: ReturnType<typeof hm
     request: { method: event.method, url: event.url, headers: event.headers, body: event.body },
     provider,
     at: Math.floor(event.receivedAt / 1000),
-    url: event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : localUrlOf(event.headers, event.url),
+    url: event.publicUrl ? trimTrailingSlashes(event.publicUrl) + event.url : localUrlOf(event.headers, event.url),
   };
 }
 
