@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
@@ -17,17 +17,20 @@ export type SqliteDatabase = Database.Database;
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   const folder = path.dirname(path.resolve(file));
+  let created = false;
   if (options.readonly) {
     if (!existsSync(file)) throw new HooktapeError("not_found", `no such store: ${file} (capture with \`hooktape listen\`, or pass --db)`);
   } else {
     ensureDataFolder(folder);
-    createPrivateFile(file);
+    created = createPrivateFile(file);
   }
 
   let db: SqliteDatabase;
   try {
     db = new Database(file, { fileMustExist: options.readonly === true, readonly: options.readonly === true });
   } catch (error) {
+    // Leave nothing behind for a store that could not be opened (e.g. the native module is missing).
+    if (created) rmSync(file, { force: true });
     throw databaseError(file, error);
   }
   try {
@@ -81,19 +84,25 @@ function ensureDataFolder(folder: string): void {
   }
 }
 
-/** Creates an empty database file with mode 0600 unless one exists; SQLite then writes its header into it. */
-function createPrivateFile(file: string): void {
+/**
+ * Creates an empty database file with mode 0600 unless one exists (true when it did); SQLite then writes its header
+ * into it and gives the -wal and -shm files the same mode.
+ */
+function createPrivateFile(file: string): boolean {
   try {
     closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    return true;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "EEXIST") return;
+    if (code === "EEXIST") return false;
     throw new HooktapeError("db_unavailable", `Cannot create the database ${file}: ${code ?? describe(error)}`);
   }
 }
 
 function databaseError(file: string, error: unknown): HooktapeError {
   if (error instanceof HooktapeError) return error;
+  const binding = nativeModuleProblem(error);
+  if (binding !== null) return binding;
   const code = (error as { code?: string }).code ?? "";
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || /not a database|malformed/i.test(describe(error))) {
     return new HooktapeError(
@@ -112,6 +121,23 @@ function databaseError(file: string, error: unknown): HooktapeError {
     return new HooktapeError("db_unavailable", `The database ${file} is locked by another process; try again`);
   }
   return new HooktapeError("db_unavailable", `Cannot open the database ${file}: ${describe(error)}`);
+}
+
+/**
+ * better-sqlite3's compiled module is missing (npm skipped its install script: `--ignore-scripts`, or npm 11's
+ * allowScripts policy in a project that has not approved it) or was built for another Node.js. That is not the
+ * database's fault: one line that says how to fix it, instead of the 14 paths `bindings` tried.
+ */
+function nativeModuleProblem(error: unknown): HooktapeError | null {
+  const message = describe(error);
+  if (/Could not locate the bindings file|better_sqlite3\.node/.test(message)) {
+    const rebuild = /NODE_MODULE_VERSION/.test(message) ? "it was built for another Node.js version" : "its install script did not run";
+    return new HooktapeError(
+      "environment",
+      `better-sqlite3's native module is missing (${rebuild}); run \`npm rebuild better-sqlite3\` (in a project that depends on hooktape, first \`npm install-scripts approve better-sqlite3\`)`,
+    );
+  }
+  return null;
 }
 
 function describe(error: unknown): string {
