@@ -79,7 +79,7 @@ export async function startTunnel(options: StartTunnelOptions): Promise<TunnelHa
   const found = resolveCloudflaredBinary({ binary: options.binary, env, cacheDir });
   let binary: string;
   if (found === null) {
-    binary = await installCloudflared(cacheDir, { logger, progress: options.install });
+    binary = await installCloudflared(cacheDir, { logger, progress: options.install, releaseBase: env.HOOKTAPE_CLOUDFLARED_RELEASE_BASE });
   } else {
     if (!isExecutableFile(found.path)) {
       const origin = found.source === "flag" ? "--cloudflared" : found.source === "env" ? "CLOUDFLARED_BIN" : found.source;
