@@ -79,6 +79,9 @@ const SERVER_LIMITS = {
   checkIntervalMs: 1_000,
 } as const;
 
+/** Bodies larger than this with a declared length are read into one preallocated buffer. */
+const LARGE_BODY_BYTES = 64 * 1024;
+
 /** How often the "store is full" line may repeat while requests keep being refused. */
 const STORE_FULL_NOTICE_MS = 10_000;
 
@@ -323,11 +326,15 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
     req.resume();
     return Promise.resolve({ kind: "too_large", bytes: Buffer.alloc(0), size: declared });
   }
+  // A large body of known length is copied into one buffer as it arrives, so that it is held once, not as chunks
+  // plus their concatenation (two copies at the end). Small bodies keep the cheaper chunk list.
+  const into = Number.isFinite(declared) && declared > LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : null;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
+      const at = size;
       size += chunk.length;
       if (size > max) {
         if (!tooLarge) {
@@ -338,10 +345,15 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
         }
         return;
       }
-      chunks.push(chunk);
+      // Node's parser never delivers more than Content-Length; the check keeps a copy past the end impossible.
+      if (into !== null && size <= into.length) chunk.copy(into, at);
+      else chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!tooLarge) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
+      if (tooLarge) return;
+      if (into !== null && chunks.length === 0) resolve({ kind: "complete", bytes: into.subarray(0, size), size });
+      else if (into === null) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
+      else resolve({ kind: "complete", bytes: Buffer.concat([into.subarray(0, size - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], size), size });
     });
     req.on("aborted", () => resolve({ kind: "aborted" }));
     req.on("error", () => resolve({ kind: "aborted" }));

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -171,6 +172,18 @@ describe("disk and memory (finding 7)", () => {
     expect(statSync(db).size).toBeLessThan(400 * 1024);
     const listed = await runCli(["--db", db, "--json", "events", "list", "--limit", "0"]);
     expect(JSON.parse(listed.stdout)).toHaveLength(accepted);
+  });
+
+  it("a large body read into one buffer arrives and is stored byte for byte", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const body = randomBytes(900 * 1024);
+    const answer = await send(`${server.url}/large`, { headers: [["Content-Type", "application/octet-stream"]], body });
+    expect(answer.status).toBe(200);
+    expect(target.received[0]?.body.equals(body)).toBe(true);
+    const [summary] = store.listEvents({ limit: 0 });
+    expect(store.getEvent(summary?.id ?? "").body.equals(body)).toBe(true);
   });
 
   it("the default --max-body is 5 MiB: a 6 MB body gets 413 and is recorded without its bytes", async () => {
