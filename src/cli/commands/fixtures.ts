@@ -7,7 +7,8 @@ import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
 import { secretHeadersOf, verifyWith } from "../../providers/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
-import { isProviderId, TOKEN_HEADERS } from "../../providers/index.js";
+import { TOKEN_HEADERS } from "../../providers/index.js";
+import { parseProviderFlag } from "../provider-flag.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatVerification } from "../views/event-view.js";
@@ -63,9 +64,7 @@ export function runFixturesExport(ids: readonly string[], flags: GlobalFlags & {
  */
 export function runFixturesImport(files: readonly string[], flags: GlobalFlags & HmacFlags & { provider?: string; secret: string[] }): void {
   const output = outputFor(flags);
-  if (flags.provider !== undefined && !isProviderId(flags.provider)) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
+  parseProviderFlag(flags.provider);
   const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
   const now = Date.now();
   const imported = withStore(flags, (store) =>
