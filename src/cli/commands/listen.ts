@@ -9,11 +9,14 @@ import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { formatEventLine, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags } from "./listen-public-url.js";
 
-export interface ListenFlags extends GlobalFlags, HmacFlags {
+export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   port?: string;
   host: string;
   tunnel: boolean;
+  /** `--tunnel <hostname>`: a named tunnel made by `hooktape tunnel setup`. */
+  tunnelHostname?: string;
   tunnelToken?: string;
   publicUrl?: string;
   cloudflared?: string;
@@ -26,6 +29,7 @@ export interface ListenFlags extends GlobalFlags, HmacFlags {
 
 interface TunnelLike {
   publicUrl: string;
+  onDown(listener: (reason: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -43,12 +47,18 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw badInput("--tunnel-token needs --public-url, the hostname your named tunnel routes, e.g. --public-url https://hooks.example.com");
   }
   if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
+  if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
+  const publicUrlPlan = await planPublicUrlHooks(flags);
+  const namedTunnel = flags.tunnelHostname === undefined ? undefined : await (await import("../../tunnel/named-tunnels.js")).requireNamedTunnel(flags.tunnelHostname, process.env);
+  // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
+  const runtimeSecrets = new Map<string, string[]>();
 
   const settings: VerificationSettings = {
     providerId: flags.provider,
     secretFlags: flags.secret,
     env: process.env,
     hmac: hmacSettingsFrom(flags),
+    runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
   const store = openStore(flags, { backgroundCheckpoints: true });
@@ -87,28 +97,37 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   const stopping = waitForStopSignal();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output);
+    tunnel = await openTunnel(capture.url, flags, output, namedTunnel);
   }
   announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+  const urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
+  tunnel?.onDown(() => void urlHooks.tunnelDown());
 
   await stopping;
   output.info("Stopping: closing the tunnel, finishing requests in flight…");
+  await urlHooks.stop();
   if (tunnel) await tunnel.stop();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
 }
 
-async function openTunnel(originUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
+async function openTunnel(
+  originUrl: string,
+  flags: ListenFlags,
+  output: Output,
+  named?: { id: string; hostname: string },
+): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
-  const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
+  const spinner = output.spinner(flags.tunnelToken || named ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
   let installing: ReturnType<Output["spinner"]> | null = null;
   try {
     const handle = await startTunnel({
       originUrl,
       binary: flags.cloudflared,
       token: flags.tunnelToken,
-      publicUrl: flags.publicUrl,
+      tunnelId: named?.id,
+      publicUrl: named ? `https://${named.hostname}` : flags.publicUrl,
       logger: { info: (message) => output.info(message), warn: (message) => output.warn(message) },
       install: {
         start: (message) => {
