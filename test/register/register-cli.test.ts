@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineTag } from "../../src/register/run-id.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { FAKE_CLOUDFLARED, readState, sendToEdge } from "../tunnel/helpers.js";
 import { startGithubStandIn, startStripeStandIn, decodeStripeForm, type GithubStandIn, type StripeStandIn } from "./provider-apis.js";
@@ -281,6 +282,39 @@ describe("listen --register github (GitHub API stand-in)", () => {
     const noToken = await listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url });
     await recordOf(noToken.proc, "warning");
     expect(warnings(noToken.proc)).toEqual([expect.stringContaining("set GITHUB_TOKEN")]);
+  });
+});
+
+describe("replay --resign in another terminal during a --register run", () => {
+  it("signs with the secret given to both commands: the run itself writes no secret anywhere", async () => {
+    const api = await githubApi({ tokens: [GITHUB_TOKEN], scopes: ["acme/shop"] });
+    const handler = await startTargetServer({ kind: "answer", status: 204 });
+    closers.push(handler.close);
+    const secret = "shared-handler-secret";
+    const run = await listen([String(handler.port), "--register", "github:acme/shop", "--secret", `github=${secret}`], { GITHUB_TOKEN, HOOKTAPE_GITHUB_API_BASE: api.url });
+    await recordOf(run.proc, "registered");
+    const hook = api.hooks[0];
+    expect(hook?.config.secret).toBe(secret);
+    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: hook?.id }, null, 2);
+    const target = new URL(hook?.config.url ?? "");
+    await sendToEdge(await run.edgePort(), {
+      method: "POST",
+      path: target.pathname + target.search,
+      headers: [["Host", target.host], ["Content-Type", "application/json"], ["X-GitHub-Event", "ping"], ["X-GitHub-Delivery", "d-1"], ["X-Hub-Signature-256", "sha256=" + createHmac("sha256", secret).update(body).digest("hex")]],
+      body: Buffer.from(body),
+    });
+    await run.proc.waitForEvents(1);
+    const id = String(run.proc.records.find((record) => record.type === "event")?.id);
+
+    const replay = await runCli(["replay", id, "--resign", "--secret", `github=${secret}`, "--to", String(handler.port), "--db", run.db, "--json"]);
+    expect(replay.code).toBe(0);
+    const resent = handler.received.at(-1);
+    const signature = resent?.headers.find(([name]) => name.toLowerCase() === "x-hub-signature-256")?.[1];
+    expect(signature).toBe("sha256=" + createHmac("sha256", secret).update(resent?.body ?? Buffer.alloc(0)).digest("hex"));
+
+    const withoutSecret = await runCli(["replay", id, "--resign", "--to", String(handler.port), "--db", run.db]);
+    expect(withoutSecret.code).toBe(2);
+    expect(withoutSecret.stderr).toMatch(/secret/);
   });
 });
 
