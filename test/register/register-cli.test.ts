@@ -6,7 +6,7 @@ import { machineTag } from "../../src/register/run-id.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { FAKE_CLOUDFLARED, readState, sendToEdge } from "../tunnel/helpers.js";
+import { FAKE_CLOUDFLARED, readState, sendToEdge, stopAll } from "../tunnel/helpers.js";
 import { startGithubStandIn, startStripeStandIn, decodeStripeForm, type GithubStandIn, type StripeStandIn } from "./provider-apis.js";
 
 const TEST_KEY = "sk_test_51HooktapeStandInKey0000000000abcd";
@@ -14,9 +14,10 @@ const LIVE_KEY = "sk_live_51HooktapeStandInKey0000000000wxyz";
 const GITHUB_TOKEN = "ghp_standInToken0000000000000000000000";
 
 const running: ListenProcess[] = [];
+const edgeStates: string[] = [];
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  for (const proc of running.splice(0)) await proc.stop("SIGKILL");
+  await stopAll(running.splice(0), edgeStates.splice(0));
   for (const close of closers.splice(0)) await close();
 });
 
@@ -43,6 +44,7 @@ interface Run {
 async function listen(args: string[], env: NodeJS.ProcessEnv, dir = tempDir()): Promise<Run> {
   const db = path.join(dir, "register.db");
   const state = path.join(dir, `edge-${running.length}.json`);
+  edgeStates.push(state);
   const proc = await startListen(["--db", db, "--cloudflared", FAKE_CLOUDFLARED, ...args], {
     FAKE_CLOUDFLARED_STATE: state,
     HOME: dir,

@@ -3,11 +3,12 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { FAKE_CLOUDFLARED, readState, sendToEdge } from "./helpers.js";
+import { FAKE_CLOUDFLARED, readState, sendToEdge, stopAll } from "./helpers.js";
 
 const running: ListenProcess[] = [];
+const edgeStates: string[] = [];
 afterEach(async () => {
-  for (const proc of running.splice(0)) await proc.stop("SIGKILL");
+  await stopAll(running.splice(0), edgeStates.splice(0));
 });
 
 /** A user's machine: HOME (where cloudflared keeps cert.pem and credentials) and XDG_CONFIG_HOME (hooktape's). */
@@ -49,6 +50,7 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     expect(again.stderr).toMatch(/already set up/);
 
     const state = path.join(m.home, "edge.json");
+    edgeStates.push(state);
     const proc = await startListen(["--tunnel", "hooks.example.com", "--db", path.join(m.home, "t.db")], { ...m.env, FAKE_CLOUDFLARED_STATE: state });
     running.push(proc);
     expect(proc.ready.publicUrl).toBe("https://hooks.example.com");
