@@ -8,6 +8,12 @@ export interface ShellHookResult {
   error: string | null;
 }
 
+export interface RunningShellHook {
+  done: Promise<ShellHookResult>;
+  /** Ends it early (listen is stopping while `--on-url` still runs). */
+  stop(): void;
+}
+
 /**
  * Runs `--on-url` / `--on-exit` through the shell, as the user typed it, with `HOOKTAPE_PUBLIC_URL` set and without
  * hooktape's secrets. Its output goes to hooktape's stderr, so that `--json` keeps stdout to NDJSON. Bounded by
@@ -16,21 +22,35 @@ export interface ShellHookResult {
 export function runShellHook(
   command: string,
   options: { publicUrl: string | null; env: NodeJS.ProcessEnv; timeoutMs: number; stderr?: NodeJS.WritableStream },
-): Promise<ShellHookResult> {
-  return new Promise((resolve) => {
+): RunningShellHook {
+  let stop = () => {};
+  const done = new Promise<ShellHookResult>((resolve) => {
     const child = spawn(command, {
       shell: true,
+      // Its own process group, so that stopping it stops what the script started too (a `sleep`, a `curl`),
+      // which would otherwise hold the output pipes open.
+      detached: process.platform !== "win32",
       stdio: ["ignore", "pipe", "pipe"],
       env: secretFreeEnv(options.env, { HOOKTAPE_PUBLIC_URL: options.publicUrl ?? "" }),
     });
     const stderr = options.stderr ?? process.stderr;
     child.stdout.on("data", (chunk: Buffer) => stderr.write(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.write(chunk));
+    const kill = () => {
+      if (child.pid === undefined) return;
+      try {
+        if (process.platform === "win32") child.kill("SIGTERM");
+        else process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    };
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGTERM");
+      kill();
     }, options.timeoutMs);
+    stop = kill;
     child.on("error", (error) => {
       clearTimeout(timer);
       resolve({ code: null, timedOut: false, error: error.message });
@@ -40,4 +60,5 @@ export function runShellHook(
       resolve({ code, timedOut, error: null });
     });
   });
+  return { done, stop: () => stop() };
 }

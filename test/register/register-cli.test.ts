@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineTag } from "../../src/register/run-id.js";
@@ -257,6 +257,23 @@ describe("listen --register github (GitHub API stand-in)", () => {
     expect(run.proc.records.find((record) => record.type === "unregistered")).toMatchObject({ provider: "github", endpoint: String(hook?.id) });
   });
 
+  it("without GITHUB_TOKEN, takes the token from `gh auth token` (which gets no hooktape secret)", async () => {
+    const api = await githubApi({ tokens: [GITHUB_TOKEN], scopes: ["acme/shop"] });
+    const dir = tempDir();
+    const bin = path.join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, "gh"), `#!/bin/sh\nenv > "${dir}/gh-env.txt"\n[ "$1 $2" = "auth token" ] && echo ${GITHUB_TOKEN}\n`, { mode: 0o755 });
+    const run = await listen(["--register", "github:acme/shop"], {
+      HOOKTAPE_GITHUB_API_BASE: api.url,
+      HOOKTAPE_SECRET_GITHUB: "handler-secret-from-env",
+      PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    }, dir);
+    await recordOf(run.proc, "registered");
+    expect(api.calls.find((call) => call.method === "POST")?.headers.authorization).toBe(`Bearer ${GITHUB_TOKEN}`);
+    expect(api.hooks[0]?.config.secret).toBe("handler-secret-from-env");
+    expect(readFileSync(path.join(dir, "gh-env.txt"), "utf8")).not.toContain("handler-secret-from-env");
+  });
+
   it("an org hook uses the secret given with --secret github=…, so the handler's own secret keeps working", async () => {
     const api = await githubApi({ tokens: [GITHUB_TOKEN], scopes: ["org:acme"] });
     const run = await listen(["--register", "github:org:acme", "--secret", "github=handler-secret-of-mine"], { GITHUB_TOKEN, HOOKTAPE_GITHUB_API_BASE: api.url });
@@ -335,6 +352,17 @@ describe("--on-url and --on-exit", () => {
     expect(existsSync(path.join(dir, "exit.txt"))).toBe(false);
     expect(await run.proc.stop("SIGTERM")).toBe(0);
     expect(readFileSync(path.join(dir, "exit.txt"), "utf8")).toBe(`bye ${publicUrl}\n`);
+  });
+
+  it("a slow --on-url neither holds up events nor a SIGTERM", async () => {
+    const dir = tempDir();
+    const run = await listen(["--on-url", `echo started > "${dir}/started"; sleep 45; echo finished > "${dir}/finished"`], {}, dir);
+    await vi.waitFor(() => expect(existsSync(path.join(dir, "started"))).toBe(true), { timeout: 10_000 });
+    expect((await fetch(`${run.proc.ready.url}/during`, { method: "POST", body: "{}" })).status).toBe(200);
+    await run.proc.waitForEvents(1);
+    expect(await run.proc.stop("SIGTERM")).toBe(0); // well before the script's 45 s
+    expect(existsSync(path.join(dir, "finished"))).toBe(false);
+    expect(warnings(run.proc)).toEqual([]);
   });
 
   it("a failing --on-url is a warning, not the end of the run", async () => {

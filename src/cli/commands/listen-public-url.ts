@@ -75,9 +75,11 @@ export async function startPublicUrlHooks(
     }
   }
 
+  // `--on-url` runs alongside the capture: a slow script must not delay events or a Ctrl-C.
+  let onUrl: { done: Promise<void>; stop(): void } | null = null;
   if (plan.flags.onUrl !== undefined) {
     if (publicUrl === null) notify({ type: "warning", message: "--on-url: there is no public URL (no tunnel); not run" });
-    else await runHook("--on-url", plan.flags.onUrl, publicUrl, ON_URL_TIMEOUT_MS, context);
+    else onUrl = await runHook("--on-url", plan.flags.onUrl, publicUrl, ON_URL_TIMEOUT_MS, context);
   }
 
   let stopped: Promise<void> | null = null;
@@ -89,8 +91,10 @@ export async function startPublicUrlHooks(
     },
     stop: () =>
       (stopped ??= (async () => {
+        onUrl?.stop();
+        await onUrl?.done;
         if (registration !== null) await registration.remove();
-        if (plan.flags.onExit !== undefined) await runHook("--on-exit", plan.flags.onExit, publicUrl, ON_EXIT_TIMEOUT_MS, context);
+        if (plan.flags.onExit !== undefined) await (await runHook("--on-exit", plan.flags.onExit, publicUrl, ON_EXIT_TIMEOUT_MS, context)).done;
       })()),
   };
 }
@@ -101,12 +105,22 @@ async function runHook(
   publicUrl: string | null,
   timeoutMs: number,
   context: { output: Output; env: NodeJS.ProcessEnv },
-): Promise<void> {
+): Promise<{ done: Promise<void>; stop(): void }> {
   const { runShellHook } = await import("../../register/shell-hook.js");
-  const result = await runShellHook(command, { publicUrl, env: context.env, timeoutMs });
-  if (result.error !== null) renderNotice(context.output, { type: "warning", message: `${flag} could not run: ${result.error}` });
-  else if (result.timedOut) renderNotice(context.output, { type: "warning", message: `${flag} was stopped after ${timeoutMs / 1000} s` });
-  else if (result.code !== 0) renderNotice(context.output, { type: "warning", message: `${flag} exited with code ${result.code}` });
+  const running = runShellHook(command, { publicUrl, env: context.env, timeoutMs });
+  let stopped = false;
+  const done = running.done.then((result) => {
+    if (result.error !== null) renderNotice(context.output, { type: "warning", message: `${flag} could not run: ${result.error}` });
+    else if (result.timedOut) renderNotice(context.output, { type: "warning", message: `${flag} was stopped after ${timeoutMs / 1000} s` });
+    else if (result.code !== 0 && !stopped) renderNotice(context.output, { type: "warning", message: `${flag} exited with code ${result.code}` });
+  });
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      running.stop();
+    },
+  };
 }
 
 function renderNotice(output: Output, notice: RegistrationNotice): void {
