@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
+import type { ListenFlags } from "./commands/listen.js";
 import { addFilterOptions, addHmacOptions, collect } from "./options.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
@@ -45,13 +46,8 @@ export function buildProgram(): Command {
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
     // `--tunnel <hostname>` and `--no-tunnel` share one commander attribute: a string, false, or absent (on).
-    const flags = command.optsWithGlobals<Record<string, unknown>>();
-    const tunnel = flags.tunnel;
-    await runListen(target, {
-      ...flags,
-      tunnel: tunnel !== false,
-      tunnelHostname: typeof tunnel === "string" ? tunnel : undefined,
-    } as unknown as Parameters<typeof runListen>[1]);
+    const flags = command.optsWithGlobals<Omit<ListenFlags, "tunnel"> & { tunnel?: string | false }>();
+    await runListen(target, { ...flags, tunnel: flags.tunnel !== false, tunnelHostname: typeof flags.tunnel === "string" ? flags.tunnel : undefined });
   });
 
   const events = program.command("events").description("look at captured events");

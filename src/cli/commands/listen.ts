@@ -49,7 +49,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
   if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
   const publicUrlPlan = await planPublicUrlHooks(flags);
-  const namedTunnel = flags.tunnelHostname === undefined ? undefined : await (await import("../../tunnel/named-tunnels.js")).requireNamedTunnel(flags.tunnelHostname, process.env);
+  const namedTunnel = flags.tunnelHostname === undefined ? undefined : await namedTunnelFor(flags.tunnelHostname);
   // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
   const runtimeSecrets = new Map<string, string[]>();
 
@@ -110,6 +110,12 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
+}
+
+/** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */
+async function namedTunnelFor(hostname: string): Promise<{ id: string; hostname: string }> {
+  const { requireNamedTunnel } = await import("../../tunnel/named-tunnels.js");
+  return requireNamedTunnel(hostname, process.env);
 }
 
 async function openTunnel(
