@@ -94,7 +94,7 @@ export function decodeStripeForm(body: string): Record<string, unknown> {
   return out;
 }
 
-export async function startStripeStandIn(options: { keys: string[]; pageSize?: number }): Promise<StripeStandIn> {
+export async function startStripeStandIn(options: { keys: string[]; pageSize?: number; deleteDelayMs?: number }): Promise<StripeStandIn> {
   const endpoints: StripeEndpointRecord[] = [];
   let failure: { status: number; error: Record<string, string> } | null = null;
   const make = (fields: Partial<StripeEndpointRecord> & { url: string }): StripeEndpointRecord => ({
@@ -159,7 +159,10 @@ export async function startStripeStandIn(options: { keys: string[]; pageSize?: n
         return json(res, 404, { error: { code: "resource_missing", message: `No such webhook endpoint: '${one[1]}'`, param: "id", type: "invalid_request_error" } });
       }
       endpoints.splice(index, 1);
-      return json(res, 200, { id: one[1], object: "webhook_endpoint", deleted: true });
+      const answer = () => json(res, 200, { id: one[1], object: "webhook_endpoint", deleted: true });
+      if (options.deleteDelayMs) setTimeout(answer, options.deleteDelayMs);
+      else answer();
+      return;
     }
     return json(res, 404, { error: { message: `Unrecognized request URL (${call.method}: ${call.path}).`, type: "invalid_request_error" } });
   });

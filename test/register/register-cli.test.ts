@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineTag } from "../../src/register/run-id.js";
-import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { CLI, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { FAKE_CLOUDFLARED, readState, sendToEdge, stopAll } from "../tunnel/helpers.js";
@@ -141,6 +142,30 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
     expect(api.endpoints).toHaveLength(1);
     expect(await run.proc.stop("SIGINT")).toBe(0);
     expect(api.endpoints).toHaveLength(0);
+  });
+
+  it("Ctrl-C in a terminal (SIGINT to the whole process group, cloudflared included) is a clean stop, not a tunnel failure", async () => {
+    const api = await stripeApi({ keys: [TEST_KEY], deleteDelayMs: 800 }); // Stripe takes a moment to answer
+    const dir = tempDir();
+    const child = spawn(process.execPath, [CLI, "--json", "listen", "--register", "stripe", "--db", path.join(dir, "g.db"), "--cloudflared", FAKE_CLOUDFLARED], {
+      detached: true, // its own process group, as a terminal's foreground job
+      env: { ...process.env, NO_COLOR: "1", STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url, HOME: dir },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      await vi.waitFor(() => expect(stdout).toContain('"type":"registered"'), { timeout: 15_000 });
+      process.kill(-(child.pid ?? 0), "SIGINT");
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) process.kill(-(child.pid ?? 0), "SIGKILL");
+    }
+    expect(api.endpoints).toHaveLength(0);
+    expect(stderr).not.toMatch(/tunnel went down|public URL is gone/);
+    expect(stdout.trim().split("\n").map((line) => JSON.parse(line).type)).toEqual(["ready", "registered", "unregistered"]);
   });
 
   it("a tunnel that dies takes its endpoint with it, and capture goes on", async () => {

@@ -105,8 +105,9 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   await stopping;
   output.info("Stopping: closing the tunnel, finishing requests in flight…");
-  await urlHooks.stop();
-  if (tunnel) await tunnel.stop();
+  // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
+  // answers would be reported as gone.
+  await Promise.all([urlHooks.stop(), tunnel?.stop()]);
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
