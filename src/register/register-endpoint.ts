@@ -35,6 +35,12 @@ export function parseRegisterTarget(text: string): RegisterTarget {
   throw badInput(`Invalid --register "${text}": expected stripe, github:<owner>/<repo> or github:org:<org>, e.g. --register github:acme/shop`);
 }
 
+/** The target as the user wrote it: `stripe`, `github:acme/shop`, `github:org:acme`. */
+export function registerLabel(target: RegisterTarget): string {
+  if (target.provider === "stripe") return "stripe";
+  return target.scope.kind === "repo" ? `github:${target.scope.owner}/${target.scope.repo}` : `github:org:${target.scope.org}`;
+}
+
 /** `--events a,b` → ["a","b"]; default every event (`*`, which both Stripe and GitHub accept). */
 export function parseEvents(text: string | undefined): string[] {
   if (text === undefined) return ["*"];
@@ -93,7 +99,7 @@ export interface RegisterOptions {
  * problem (no key, a refused key, the API unreachable) is one warning that says what to fix, and null.
  */
 export async function registerEndpoint(target: RegisterTarget, options: RegisterOptions): Promise<Registration | null> {
-  const label = target.provider === "stripe" ? "stripe" : `github:${describeScope(target.scope)}`;
+  const label = registerLabel(target);
   try {
     return target.provider === "stripe" ? await registerStripe(options) : await registerGithub(target.scope, options);
   } catch (error) {
@@ -175,12 +181,12 @@ async function registerStripe(options: RegisterOptions): Promise<Registration | 
     endpoint: created.id,
     url: created.url || url,
     secret: { providerId: "stripe", value: created.secret },
-    remove: once(() => removeWith(() => deleteStripeEndpoint(api, created.id), "stripe", created.id, created.url || url, options)),
+    remove: once(() => removeWith(() => deleteStripeEndpoint(api, created.id), "stripe", "stripe", created.id, created.url || url, options)),
   };
 }
 
 async function registerGithub(scope: GithubScope, options: RegisterOptions): Promise<Registration | null> {
-  const label = `github:${scope.kind === "repo" ? `${scope.owner}/${scope.repo}` : `org:${scope.org}`}`;
+  const label = registerLabel({ provider: "github", scope });
   const token = options.env.GITHUB_TOKEN || (await (options.githubTokenFromCli ?? githubTokenFromCli)());
   if (!token) {
     options.notify({
@@ -215,7 +221,7 @@ async function registerGithub(scope: GithubScope, options: RegisterOptions): Pro
     endpoint,
     url,
     secret: { providerId: "github", value: secret },
-    remove: once(() => removeWith(() => deleteGithubHook(api, scope, created.id), "github", endpoint, url, options)),
+    remove: once(() => removeWith(() => deleteGithubHook(api, scope, created.id), label, "github", endpoint, url, options)),
   };
 }
 
@@ -253,6 +259,7 @@ async function cleanUp<T extends string | number>(
 
 async function removeWith(
   remove: () => Promise<void>,
+  label: string,
   provider: string,
   endpoint: string,
   url: string,
@@ -265,7 +272,7 @@ async function removeWith(
     const reason = error instanceof Error ? error.message : String(error);
     options.notify({
       type: "warning",
-      message: `could not delete the ${provider} endpoint ${endpoint} (${reason}); the next \`listen --register ${provider === "stripe" ? "stripe" : "github:…"}\` deletes it, or delete it in the ${provider === "stripe" ? "Stripe Dashboard" : "repository's webhook settings"}`,
+      message: `could not delete the ${provider} endpoint ${endpoint} (${reason}); the next \`listen --register ${label}\` deletes it, or delete it in the ${provider === "stripe" ? "Stripe Dashboard" : "webhook settings on GitHub"}`,
     });
   }
 }

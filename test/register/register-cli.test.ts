@@ -168,6 +168,24 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
     expect(stdout.trim().split("\n").map((line) => JSON.parse(line).type)).toEqual(["ready", "registered", "unregistered"]);
   });
 
+  it("when Stripe cannot delete at exit, says so in one line and still exits 0; the next run cleans up", async () => {
+    const api = await stripeApi();
+    const run = await listen(["--register", "stripe"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url });
+    const endpoint = String((await recordOf(run.proc, "registered")).endpoint);
+    api.failWith({ status: 500, error: { type: "api_error", message: "An unknown error occurred" } });
+    expect(await run.proc.stop("SIGTERM")).toBe(0);
+    expect(warnings(run.proc)).toEqual([
+      `could not delete the stripe endpoint ${endpoint} (Stripe refused to delete webhook endpoint ${endpoint} (500 api_error: An unknown error occurred)); the next \`listen --register stripe\` deletes it, or delete it in the Stripe Dashboard`,
+    ]);
+    expect(run.proc.records.some((record) => record.type === "unregistered")).toBe(false);
+    expect(api.endpoints.map((item) => item.id)).toEqual([endpoint]);
+
+    api.failWith(null);
+    const next = await listen(["--register", "stripe"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url });
+    const fresh = String((await recordOf(next.proc, "registered")).endpoint);
+    expect(api.endpoints.map((item) => item.id)).toEqual([fresh]);
+  });
+
   it("a tunnel that dies takes its endpoint with it, and capture goes on", async () => {
     const api = await stripeApi();
     const run = await listen(["--register", "stripe"], {
@@ -323,6 +341,9 @@ describe("listen --register github (GitHub API stand-in)", () => {
     const notAdmin = await listen(["--register", "github:acme/other"], env);
     await recordOf(notAdmin.proc, "warning");
     expect(warnings(notAdmin.proc)).toEqual([expect.stringMatching(/^--register github:acme\/other: GitHub refused to list the webhooks of acme\/other \(404: Not Found\); the token needs admin access/)]);
+    const noOrg = await listen(["--register", "github:org:nope"], env);
+    await recordOf(noOrg.proc, "warning");
+    expect(warnings(noOrg.proc)).toEqual([expect.stringMatching(/^--register github:org:nope: GitHub refused to list the webhooks of org nope \(404: Not Found\); .*admin:org_hook/)]);
     const noToken = await listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url });
     await recordOf(noToken.proc, "warning");
     expect(warnings(noToken.proc)).toEqual([expect.stringContaining("set GITHUB_TOKEN")]);
