@@ -138,7 +138,7 @@ class CloudflaredProcess {
     use(binary);
     this.tunnel = withProcessEnv(env, () =>
       options.tunnelId !== undefined
-        ? new Tunnel(["tunnel", "--no-autoupdate", "run", "--url", options.originUrl, options.tunnelId])
+        ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate", options.tunnelId])
         : options.token !== undefined
           ? Tunnel.withToken(options.token, { "--url": options.originUrl, "--no-autoupdate": true })
           : Tunnel.quick(options.originUrl, { "--no-autoupdate": true }),
