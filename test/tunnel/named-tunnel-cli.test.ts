@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { machineTag } from "../../src/register/run-id.js";
+import { startStripeStandIn } from "../register/provider-apis.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { FAKE_CLOUDFLARED, readState, sendToEdge, stopAll } from "./helpers.js";
+import { FAKE_CLOUDFLARED, isAlive, readState, sendToEdge, stopAll } from "./helpers.js";
 
 const running: ListenProcess[] = [];
 const edgeStates: string[] = [];
@@ -73,6 +75,36 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     const gone = await runCli(["listen", "--tunnel", "hooks.example.com", "--db", path.join(m.home, "t.db")], { env: m.env });
     expect(gone.code).toBe(2);
     expect(gone.stderr.trim()).toBe("hooktape: No named tunnel for hooks.example.com; create it once with `hooktape tunnel setup hooks.example.com`");
+  });
+
+  it("listen --tunnel with --register stripe: the endpoint is on the stable URL, and a dead run's endpoint on that host is cleaned", async () => {
+    const m = machine();
+    expect((await runCli(["tunnel", "setup", "hooks.example.com"], { env: m.env })).code).toBe(0);
+    const api = await startStripeStandIn({ keys: ["sk_test_named"] });
+    try {
+      let deadPid = 4_000_000;
+      while (isAlive(deadPid)) deadPid++;
+      const stale = api.seed({ url: "https://hooks.example.com/webhooks", metadata: { hooktape_run: `${machineTag()}-${deadPid}-abcdef` } });
+      const otherHost = api.seed({ url: "https://staging.example.com/webhooks", metadata: { hooktape_run: `${machineTag()}-${deadPid}-fedcba` } });
+      const state = path.join(m.home, "edge.json");
+      edgeStates.push(state);
+      const proc = await startListen(["--tunnel", "hooks.example.com", "--register", "stripe", "--path", "/webhooks", "--db", path.join(m.home, "s.db")], {
+        ...m.env,
+        FAKE_CLOUDFLARED_STATE: state,
+        STRIPE_API_KEY: "sk_test_named",
+        HOOKTAPE_STRIPE_API_BASE: api.url,
+      });
+      running.push(proc);
+      await vi.waitFor(() => expect(proc.records.some((record) => record.type === "registered")).toBe(true), { timeout: 15_000 });
+      expect(proc.records.find((record) => record.type === "registered")).toMatchObject({ url: "https://hooks.example.com/webhooks" });
+      const ids = api.endpoints.map((item) => item.id);
+      expect(ids).not.toContain(stale.id);
+      expect(ids).toContain(otherHost.id); // not this run's host, not a quick tunnel: someone else's to delete
+      expect(await proc.stop("SIGTERM")).toBe(0);
+      expect(api.endpoints.map((item) => item.id)).toEqual([otherHost.id]);
+    } finally {
+      await api.close();
+    }
   });
 
   it("skips login when cloudflared already has a certificate", async () => {
