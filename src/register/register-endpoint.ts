@@ -104,7 +104,12 @@ export async function registerEndpoint(target: RegisterTarget, options: Register
     return target.provider === "stripe" ? await registerStripe(options) : await registerGithub(target.scope, options);
   } catch (error) {
     if (error instanceof ApiRefusedError || error instanceof ApiUnreachableError) {
-      options.notify({ type: "warning", message: `--register ${label}: ${error.message}; capturing without registration` });
+      let fix = "";
+      if (error instanceof ApiUnreachableError) {
+        const baseVariable = target.provider === "stripe" ? "HOOKTAPE_STRIPE_API_BASE" : "HOOKTAPE_GITHUB_API_BASE";
+        fix = options.env[baseVariable] ? `; check ${baseVariable}` : "; check your internet connection";
+      }
+      options.notify({ type: "warning", message: `--register ${label}: ${error.message}${fix}; capturing without registration` });
       return null;
     }
     throw error;

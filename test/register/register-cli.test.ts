@@ -255,7 +255,7 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
     expect(warnings(unreachable.proc)).toEqual([expect.stringContaining("no public URL")]);
     const down = await listen(["--register", "stripe"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url });
     await recordOf(down.proc, "warning");
-    expect(warnings(down.proc)).toEqual([expect.stringMatching(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); capturing without registration$/)]);
+    expect(warnings(down.proc)).toEqual([expect.stringMatching(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); check HOOKTAPE_STRIPE_API_BASE; capturing without registration$/)]);
     for (const run of [noKey, badKey, serverError, down]) {
       expect(warnings(run.proc).every((line) => !line.includes("\n"))).toBe(true);
       expect(run.proc.child.exitCode).toBeNull();
