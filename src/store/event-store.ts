@@ -1,4 +1,4 @@
-import type { Statement } from "better-sqlite3";
+import type { Statement, Transaction } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
 import { globToRegExp, type EventFilter } from "../core/event-filter.js";
 import type {
@@ -76,7 +76,10 @@ interface DeliveryRow {
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
 type WriteRequest = { kind: "event"; event: CapturedEvent } | { kind: "attempt"; attempt: DeliveryAttempt };
-type QueuedWrite = WriteRequest & { settle: (error: unknown) => void };
+type QueuedWrite = WriteRequest & { settle: (error: unknown) => void; deadline: number };
+
+/** How long one commit attempt may wait for another connection's lock, synchronously, in capture mode. */
+const CAPTURE_BUSY_TIMEOUT_MS = 10;
 
 /** A whole event: its row and its body. */
 const FULL_COLUMNS = "events.*, event_bodies.body";
@@ -97,21 +100,30 @@ export class EventStore {
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
-  private readonly setTargetStatement: Statement<[string, string]>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
-  private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
+  private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
   private readonly checkpointer: Checkpointer | null = null;
+  /** Capture mode: how long a queued write may wait for a locked database before it fails (null: SQLite's own wait). */
+  private readonly commitTimeoutMs: number | null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private busyBackoffMs = 0;
+  private closing = false;
 
   /**
    * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
    * this one; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
    */
-  constructor(file: string, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}) {
+  constructor(file: string, options: StoreOptions = {}) {
     this.file = file;
     this.db = openDatabase(file, options);
+    this.commitTimeoutMs = options.commitTimeoutMs ?? null;
+    // A capture must never stall on another connection's lock (a `prune`, a sqlite3 shell): SQLite's busy wait is
+    // synchronous and would freeze forwarding, signals and the tunnel. Commits wait a few ms at most, then are
+    // retried from the event loop until their deadline.
+    if (this.commitTimeoutMs !== null && !options.readonly) this.db.pragma(`busy_timeout = ${CAPTURE_BUSY_TIMEOUT_MS}`);
     if (options.backgroundCheckpoints && !options.readonly) {
       this.db.pragma("wal_autocheckpoint = 16384");
       this.checkpointer = startCheckpointer(file);
@@ -138,7 +150,6 @@ export class EventStore {
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
-    this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -155,11 +166,6 @@ export class EventStore {
   /** Commits the event now; returns once it is in the file. */
   insertEvent(event: CapturedEvent): void {
     this.writeEvent(event);
-  }
-
-  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
-  insertAttempt(attempt: DeliveryAttempt): void {
-    this.writeAttempts([attempt]);
   }
 
   /** Records several attempts in one transaction (replays record in batches). */
@@ -183,20 +189,28 @@ export class EventStore {
 
   private enqueue(write: WriteRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ ...write, settle: (error: unknown) => (error ? reject(error) : resolve()) });
+      if (this.queue.length === 0 && this.retryTimer === null) setImmediate(() => this.flush());
+      const deadline = this.commitTimeoutMs === null ? Infinity : Date.now() + this.commitTimeoutMs;
+      this.queue.push({ ...write, deadline, settle: (error: unknown) => (error ? reject(error) : resolve()) });
     });
   }
 
   private flush(): void {
+    this.retryTimer = null;
     const writes = this.queue;
     this.queue = [];
     if (writes.length === 0) return;
     try {
       if (!this.db.open) throw new TypeError("The database connection is not open");
-      this.writeQueued(writes);
+      // BEGIN IMMEDIATE: the write lock is taken first, so a locked database fails before any row is written.
+      this.writeQueued.immediate(writes);
+      this.busyBackoffMs = 0;
       for (const write of writes) write.settle(null);
     } catch (batchError) {
+      if (isBusy(batchError) && this.commitTimeoutMs !== null) {
+        this.retryLater(writes);
+        return;
+      }
       // One bad write must not fail its neighbours: retry each alone and report each its own outcome.
       for (const write of writes) {
         try {
@@ -209,6 +223,26 @@ export class EventStore {
         }
       }
     }
+  }
+
+  /**
+   * The database is locked by another connection: the batch waits on the event loop (backing off up to 250 ms),
+   * joined by whatever arrives meanwhile; a write past its deadline fails, so that its sender gets a 503.
+   */
+  private retryLater(writes: readonly QueuedWrite[]): void {
+    const now = Date.now();
+    const waiting: QueuedWrite[] = [];
+    for (const write of writes) {
+      if (this.closing || now >= write.deadline) {
+        write.settle(
+          new HooktapeError("environment", `the database ${this.file} is locked by another connection; gave up after ${this.commitTimeoutMs} ms`),
+        );
+      } else waiting.push(write);
+    }
+    this.queue = [...waiting, ...this.queue];
+    if (this.queue.length === 0) return;
+    this.busyBackoffMs = Math.min(250, Math.max(5, this.busyBackoffMs * 2));
+    this.retryTimer = setTimeout(() => this.flush(), this.busyBackoffMs);
   }
 
   private insertEventRows(event: CapturedEvent): void {
@@ -261,11 +295,6 @@ export class EventStore {
     });
   }
 
-  /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
-  setTarget(eventId: string, target: string): void {
-    this.setTargetStatement.run(target, eventId);
-  }
-
   /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
   getEvent(idOrPrefix: string): CapturedEvent {
     const id = this.resolveId(idOrPrefix);
@@ -299,42 +328,16 @@ export class EventStore {
     return this.selectEvents(FULL_COLUMNS, filter, FULL_SOURCE).map(toEvent);
   }
 
+  /** How many events match, whatever the limit: `events list` says "20 of 626" when it shows fewer. */
+  countEvents(filter: EventFilter): number {
+    const { where, params } = whereOf(filter);
+    const row = this.db.prepare<[Record<string, string | number>], { n: number }>(`SELECT count(*) AS n FROM events${where}`).get(params);
+    return row?.n ?? 0;
+  }
+
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.provider !== undefined) {
-      where.push("provider = @provider");
-      params.provider = filter.provider;
-    }
-    if (filter.verification !== undefined) {
-      where.push("verification_status = @verification");
-      params.verification = filter.verification;
-    }
-    if (filter.since !== undefined) {
-      where.push("received_at >= @since");
-      params.since = filter.since;
-    }
-    if (filter.pathGlob !== undefined) {
-      where.push("path_matches(@pathGlob, path)");
-      params.pathGlob = filter.pathGlob;
-    }
-    const status = filter.status;
-    if (status?.kind === "code") {
-      where.push("last_status = @status");
-      params.status = status.code;
-    } else if (status?.kind === "class") {
-      where.push("last_status >= @statusLow AND last_status < @statusHigh");
-      params.statusLow = status.hundreds * 100;
-      params.statusHigh = status.hundreds * 100 + 100;
-    } else if (status?.kind === "failed") {
-      where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
-    }
-    const sql =
-      `SELECT ${columns} FROM ${source}` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY received_at DESC, seq DESC` +
-      (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
-    return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
+    const query = listQuery(filter, columns, source);
+    return this.db.prepare<[Record<string, string | number>], EventRow>(query.sql).all(query.params);
   }
 
   listAttempts(eventId: string): DeliveryAttempt[] {
@@ -346,8 +349,20 @@ export class EventStore {
     return this.pruneStatement.run(before).changes;
   }
 
+  /**
+   * Shutting down: writes waiting for a locked database fail now rather than at their deadline, so that their
+   * senders get a 503 at once and the server can finish. New writes are still committed when the lock allows.
+   */
+  giveUpWaiting(): void {
+    this.closing = true;
+    if (this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.flush();
+  }
+
   close(): void {
     if (!this.db.open) return;
+    this.giveUpWaiting();
     this.flush();
     this.checkpointer?.stop();
     try {
@@ -358,6 +373,67 @@ export class EventStore {
     }
     this.db.close();
   }
+}
+
+export interface StoreOptions {
+  readonly?: boolean;
+  /** For a long-running capture: checkpoint the WAL on a worker thread. */
+  backgroundCheckpoints?: boolean;
+  /** Capture mode: queued writes wait for a locked database this long, without blocking the event loop. */
+  commitTimeoutMs?: number;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED");
+}
+
+/**
+ * The `events list` query for a filter: newest first, each filter a WHERE term that an index serves (see
+ * schema.ts; a test checks the plans), so that `--limit 1` on 100,000 events reads one row, not the table.
+ */
+export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source = "events"): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = whereOf(filter);
+  const sql =
+    `SELECT ${columns} FROM ${source}${where}` +
+    ` ORDER BY received_at DESC, seq DESC` +
+    (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
+  return { sql, params };
+}
+
+/** The WHERE clause of a filter, each term written as an index serves it. */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.provider !== undefined) {
+    where.push("provider = @provider");
+    params.provider = filter.provider;
+  }
+  if (filter.verification !== undefined) {
+    where.push("verification_status = @verification");
+    params.verification = filter.verification;
+  }
+  if (filter.since !== undefined) {
+    where.push("received_at >= @since");
+    params.since = filter.since;
+  }
+  if (filter.pathGlob !== undefined) {
+    where.push("path_matches(@pathGlob, path)");
+    params.pathGlob = filter.pathGlob;
+  }
+  // Written as the index events_status_class is (last_status / 100), so that SQLite uses it.
+  const status = filter.status;
+  if (status?.kind === "code") {
+    where.push("last_status / 100 = @statusClass AND last_status = @status");
+    params.statusClass = Math.floor(status.code / 100);
+    params.status = status.code;
+  } else if (status?.kind === "class") {
+    where.push("last_status / 100 = @statusClass");
+    params.statusClass = status.hundreds;
+  } else if (status?.kind === "failed") {
+    where.push("last_status / 100 IS NULL AND last_attempt_at IS NOT NULL");
+  }
+  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function pathOf(url: string): string {
@@ -427,3 +503,5 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
     responseSize: row.response_size,
   };
 }
+
+/** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */

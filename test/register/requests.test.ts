@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { secretFreeEnv } from "../../src/core/child-env.js";
-import { createVerifier } from "../../src/core/verification.js";
+import { createVerifier } from "../../src/providers/verification.js";
 import { buildCreateHookRequest, describeGithubError, nextPageUrl } from "../../src/register/github.js";
 import { endpointUrl, parseEvents, parseRegisterTarget } from "../../src/register/register-endpoint.js";
 import { newRunId, parseRunId, runMayBeAlive } from "../../src/register/run-id.js";

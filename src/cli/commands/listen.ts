@@ -1,15 +1,16 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../core/verification.js";
+import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { isProviderId } from "../../providers/index.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
-import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags } from "./listen-public-url.js";
+import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
 
 export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   port?: string;
@@ -61,7 +62,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
-  const store = openStore(flags, { backgroundCheckpoints: true });
+  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
@@ -95,19 +96,25 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw error;
   }
 
-  const stopping = waitForStopSignal();
+  // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
+  const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output, namedTunnel);
+    tunnel = await openTunnel(capture.url, flags, output, interrupts.signal, namedTunnel);
   }
-  announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
-  const urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
-  tunnel?.onDown(() => void urlHooks.tunnelDown());
+  let urlHooks: PublicUrlHooks | null = null;
+  if (!interrupts.signal.aborted) {
+    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+    urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
+    const hooks = urlHooks;
+    tunnel?.onDown(() => void hooks.tunnelDown());
+  }
 
-  await stopping;
-  output.info("Stopping: closing the tunnel, finishing requests in flight…");
+  await interrupts.stopped;
+  output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
+  store.giveUpWaiting();
   // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
   // answers would be reported as gone.
-  await Promise.all([urlHooks.stop(), tunnel?.stop()]);
+  await Promise.all([urlHooks?.stop(), tunnel?.stop()]);
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
@@ -123,6 +130,7 @@ async function openTunnel(
   originUrl: string,
   flags: ListenFlags,
   output: Output,
+  signal: AbortSignal,
   named?: { id: string; hostname: string },
 ): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
@@ -135,6 +143,7 @@ async function openTunnel(
       token: flags.tunnelToken,
       tunnelId: named?.id,
       publicUrl: named ? `https://${named.hostname}` : flags.publicUrl,
+      signal,
       logger: { info: (message) => output.info(message), warn: (message) => output.warn(message) },
       install: {
         start: (message) => {
@@ -146,10 +155,12 @@ async function openTunnel(
       },
     });
     spinner.succeed(`Tunnel connected (${handle.connection.location})`);
-    handle.onDown((reason) => output.warn(`the tunnel went down (${reason}); still capturing on ${originUrl}`));
+    // A warning record under --json too: a script reading the stream must learn that the public URL is gone.
+    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${originUrl}` }));
     return handle;
   } catch (error) {
     spinner.stop();
+    if (signal.aborted) return null; // Ctrl-C while it opened: not a failure to report
     // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
     const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
     output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
@@ -192,18 +203,4 @@ function render(output: Output, notice: CaptureNotice): void {
     return;
   }
   output.line(formatEventLine(event, output.color));
-}
-
-/** Ctrl-C or SIGTERM once: stop cleanly. A second Ctrl-C: stop now. */
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = () => {
-      if (received) process.exit(130);
-      received = true;
-      resolve();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
 }

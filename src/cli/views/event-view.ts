@@ -1,6 +1,8 @@
 import type { ChalkInstance } from "chalk";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
+import { deliveryErrorInWords, reasonInWords } from "./words.js";
+import { encodeBody, utf8TextOf } from "../../core/body.js";
 
 /** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
 export function summaryJson(event: EventSummary) {
@@ -53,8 +55,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAtte
 /** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
 export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
   if (body === null) return { body: null };
-  const text = body.toString("utf8");
-  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
+  return encodeBody(body);
 }
 
 function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {
@@ -65,13 +66,13 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** `✓ valid`, `✗ no_matching_signature`, `– missing`, `· unverified`. */
+/** `✓ valid`, `✗ the signature does not match`, `✗ missing signature`, `· unverified` (--json keeps the codes). */
 export function formatVerification(verification: Verification, color: ChalkInstance): string {
   switch (verification.status) {
     case "valid":
       return color.green("✓ valid");
     case "invalid":
-      return color.red(`✗ ${verification.reason ?? "invalid"}`);
+      return color.red(`✗ ${reasonInWords(verification.reason)}`);
     case "missing":
       return color.red("✗ missing signature");
     case "unverified":
@@ -81,7 +82,7 @@ export function formatVerification(verification: Verification, color: ChalkInsta
 
 export function formatStatus(delivery: { status: number | null; error: string | null } | null, color: ChalkInstance): string {
   if (!delivery) return color.dim("—");
-  if (delivery.status === null) return color.red(delivery.error === "timeout" ? "timeout" : (delivery.error ?? "failed"));
+  if (delivery.status === null) return color.red(delivery.error === "timeout" ? "timeout" : `failed: ${deliveryErrorInWords(delivery.error)}`);
   const text = String(delivery.status);
   if (delivery.status < 300) return color.green(text);
   if (delivery.status < 500) return color.yellow(text);
@@ -93,10 +94,14 @@ export function clockTime(ms: number): string {
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, "0")).join(":");
 }
 
-export function localDateTime(ms: number): string {
+/** `2026-11-27` in local time. */
+export function localDate(ms: number): string {
   const date = new Date(ms);
-  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
-  return `${day} ${clockTime(ms)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
+}
+
+export function localDateTime(ms: number): string {
+  return `${localDate(ms)} ${clockTime(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, "0")}`;
 }
 
 /** One line per captured event: time, method, path, provider and verification, handler status and duration, id. */
@@ -105,6 +110,7 @@ export function formatEventLine(
     delivery: { status: number | null; error: string | null; durationMs: number } | null;
   },
   color: ChalkInstance,
+  options: { withDate?: boolean } = {},
 ): string {
   const provider = event.provider ? `${event.provider} ` : "";
   const verification = event.rejected
@@ -115,7 +121,8 @@ export function formatEventLine(
     : event.rejected
       ? ""
       : color.dim("(captured)");
-  return [color.dim(clockTime(event.receivedAt)), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
+  const when = options.withDate ? `${localDate(event.receivedAt)} ${clockTime(event.receivedAt)}` : clockTime(event.receivedAt);
+  return [color.dim(when), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
     .filter((part) => part !== "")
     .join("  ");
 }
@@ -127,8 +134,8 @@ export function formatHeaders(headers: HeaderPairs, color: ChalkInstance, indent
 /** A body for people: pretty JSON, text, or a note for binary bytes. */
 export function formatBody(body: Buffer, contentType: string | undefined, maxChars = 20_000): string {
   if (body.length === 0) return "(empty)";
-  const text = body.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(body)) return `(binary, ${body.length} bytes; --body writes them raw)`;
+  const text = utf8TextOf(body);
+  if (text === null) return `(binary, ${body.length} bytes; --body writes them raw)`;
   let shown = text;
   if (/json/i.test(contentType ?? "") || /^\s*[[{]/.test(text)) {
     try {
