@@ -1,15 +1,18 @@
 /**
- * The environment for a child process hooktape starts (`--on-url`, `--on-exit`, `gh auth token`): the caller's,
- * without hooktape's signing secrets and tunnel token. Secrets never reach a child process (SPEC "Global
- * behaviour"). The user's own API credentials (STRIPE_API_KEY, GITHUB_TOKEN) stay: they were the user's before
- * hooktape ran, and a script pointing a provider at the URL needs them.
+ * The environment a child process (cloudflared, an --on-url command) gets: the parent's, without hooktape's
+ * secrets. `HOOKTAPE_SECRET_<PROVIDER>` and `HOOKTAPE_TUNNEL_TOKEN` are for hooktape alone (SPEC: secrets are never
+ * passed to a child process), and a stray `TUNNEL_TOKEN` would turn a quick tunnel into someone's named one.
  */
-export function secretFreeEnv(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
+export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (name.startsWith("HOOKTAPE_SECRET_") || name === "HOOKTAPE_TUNNEL_TOKEN") continue;
-    out[name] = value;
+    if (isSecretVariable(name)) continue;
+    clean[name] = value;
   }
-  return { ...out, ...extra };
+  return clean;
+}
+
+export function isSecretVariable(name: string): boolean {
+  const upper = name.toUpperCase();
+  return upper.startsWith("HOOKTAPE_SECRET_") || upper === "HOOKTAPE_TUNNEL_TOKEN" || upper === "TUNNEL_TOKEN";
 }

@@ -1,4 +1,5 @@
 import { ApiRefusedError, callApi, oneLine, type ApiRequest, type ApiResponse } from "./api-client.js";
+import { trimTrailingSlashes } from "../core/text.js";
 
 /**
  * GitHub's repository and organization webhooks (https://docs.github.com/en/rest/repos/webhooks,
@@ -50,7 +51,7 @@ function headers(options: GithubApiOptions, extra: Record<string, string> = {}):
 }
 
 function apiUrl(options: GithubApiOptions, path: string): string {
-  return `${(options.base ?? GITHUB_API_BASE).replace(/\/+$/, "")}${path}`;
+  return `${trimTrailingSlashes(options.base ?? GITHUB_API_BASE)}${path}`;
 }
 
 export function buildCreateHookRequest(
@@ -82,9 +83,13 @@ export function buildDeleteHookRequest(options: GithubApiOptions, scope: GithubS
 /** `Link: <…?page=2>; rel="next", <…>; rel="last"` → the next page's URL. */
 export function nextPageUrl(link: string | null): string | null {
   if (!link) return null;
+  // Read by position, not by a regex: the header comes from the network and may be long (no backtracking).
   for (const part of link.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match) return match[1] as string;
+    const open = part.indexOf("<");
+    const close = part.indexOf(">", open + 1);
+    if (open < 0 || close < 0) continue;
+    const params = part.slice(close + 1).split(";").map((param) => param.trim().toLowerCase());
+    if (params.includes('rel="next"') || params.includes("rel=next")) return part.slice(open + 1, close).trim();
   }
   return null;
 }

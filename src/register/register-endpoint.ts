@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { secretFreeEnv } from "../core/child-env.js";
+import { withoutSecrets } from "../core/child-env.js";
 import { badInput } from "../core/errors.js";
+import { trimTrailingSlashes } from "../core/text.js";
 import { resolveSecrets } from "../providers/secrets.js";
 import { ApiRefusedError, ApiUnreachableError } from "./api-client.js";
 import {
@@ -54,7 +55,7 @@ export function endpointUrl(publicUrl: string, path: string | undefined, marker?
   const url = new URL(publicUrl);
   if (path) {
     const [pathname, query] = path.split("?", 2) as [string, string | undefined];
-    url.pathname = `${url.pathname.replace(/\/+$/, "")}/${pathname.replace(/^\/+/, "")}`;
+    url.pathname = `${trimTrailingSlashes(url.pathname)}/${pathname.replace(/^\/+/, "")}`;
     if (query) url.search = query;
   }
   if (marker) url.searchParams.set(marker.name, marker.value);
@@ -285,7 +286,7 @@ async function removeWith(
 /** `gh auth token`, when the GitHub CLI is installed and logged in; null otherwise. */
 function githubTokenFromCli(): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile("gh", ["auth", "token"], { timeout: 5000, env: secretFreeEnv(process.env) }, (error, stdout) => {
+    execFile("gh", ["auth", "token"], { timeout: 5000, env: withoutSecrets(process.env) }, (error, stdout) => {
       const token = String(stdout).trim();
       resolve(error || token === "" ? null : token);
     });

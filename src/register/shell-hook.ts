@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { secretFreeEnv } from "../core/child-env.js";
+import { withoutSecrets } from "../core/child-env.js";
 
 export interface ShellHookResult {
   /** The exit code, or null when killed (by timeout or signal). */
@@ -31,7 +31,7 @@ export function runShellHook(
       // which would otherwise hold the output pipes open.
       detached: process.platform !== "win32",
       stdio: ["ignore", "pipe", "pipe"],
-      env: secretFreeEnv(options.env, { HOOKTAPE_PUBLIC_URL: options.publicUrl ?? "" }),
+      env: { ...withoutSecrets(options.env), HOOKTAPE_PUBLIC_URL: options.publicUrl ?? "" },
     });
     const stderr = options.stderr ?? process.stderr;
     child.stdout.on("data", (chunk: Buffer) => stderr.write(chunk));

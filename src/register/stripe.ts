@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ApiRefusedError, callApi, oneLine, type ApiRequest, type ApiResponse } from "./api-client.js";
+import { trimTrailingSlashes } from "../core/text.js";
 
 /**
  * Stripe's webhook endpoint API (https://docs.stripe.com/api/webhook_endpoints): form-encoded bodies,
@@ -48,7 +49,7 @@ function headers(options: StripeApiOptions, extra: Record<string, string> = {}):
 }
 
 function endpointUrl(options: StripeApiOptions, path: string): string {
-  return `${(options.base ?? STRIPE_API_BASE).replace(/\/+$/, "")}${path}`;
+  return `${trimTrailingSlashes(options.base ?? STRIPE_API_BASE)}${path}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { secretFreeEnv } from "../core/child-env.js";
+import { withoutSecrets } from "../core/child-env.js";
 import { OutputTail } from "./output-tail.js";
 import { TunnelError } from "./tunnel-error.js";
 
@@ -25,7 +25,7 @@ export function runCloudflared(
   options: { env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; timeoutMs?: number } = {},
 ): Promise<CloudflaredRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env: secretFreeEnv(options.env ?? process.env) });
+    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env: withoutSecrets(options.env ?? process.env) });
     const lines: string[] = [];
     let partial = "";
     const take = (chunk: Buffer) => {

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "n
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { HooktapeError, badInput } from "../core/errors.js";
+import { trimTrailingSlashes } from "../core/text.js";
 
 /**
  * The named tunnels `hooktape tunnel setup` made: name, id and hostname, in `$XDG_CONFIG_HOME/hooktape/tunnels.json`
@@ -34,7 +35,7 @@ export function tunnelsFile(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A DNS hostname a tunnel can route: labels of letters, digits and hyphens, at least two of them. */
 export function validateHostname(text: string): string {
-  const hostname = text.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const hostname = trimTrailingSlashes(text.trim().toLowerCase().replace(/^https?:\/\//, ""));
   const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
   const labels = hostname.split(".");
   if (hostname.length > 253 || labels.length < 2 || !labels.every((part) => label.test(part))) {

@@ -26,6 +26,7 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   ack?: string;
   timeout: string;
   maxBody: string;
+  maxStore: string;
 }
 
 interface TunnelLike {
@@ -41,6 +42,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
+  const maxStoreBytes = parseSize(flags.maxStore, "--max-store");
   if (flags.provider !== undefined && !isProviderId(flags.provider)) {
     throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   }
@@ -75,6 +77,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       ack,
       timeoutMs,
       maxBodyBytes,
+      maxStoreBytes,
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
@@ -99,7 +102,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output, interrupts.signal, namedTunnel);
+    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal, namedTunnel);
   }
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
@@ -126,8 +129,10 @@ async function namedTunnelFor(hostname: string): Promise<{ id: string; hostname:
   return requireNamedTunnel(hostname, process.env);
 }
 
+/** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
 async function openTunnel(
   originUrl: string,
+  localUrl: string,
   flags: ListenFlags,
   output: Output,
   signal: AbortSignal,
@@ -156,14 +161,14 @@ async function openTunnel(
     });
     spinner.succeed(`Tunnel connected (${handle.connection.location})`);
     // A warning record under --json too: a script reading the stream must learn that the public URL is gone.
-    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${originUrl}` }));
+    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${localUrl}` }));
     return handle;
   } catch (error) {
     spinner.stop();
     if (signal.aborted) return null; // Ctrl-C while it opened: not a failure to report
     // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
     const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
-    output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
+    output.warn(`no public tunnel: ${summary}; capturing on ${localUrl} only`);
     for (const line of tail) output.info(output.color.dim(line));
     return null;
   }
