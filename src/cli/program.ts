@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, Option } from "commander";
+import type { ListenFlags } from "./commands/listen.js";
 import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
       .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
       .option("--port <n>", "capture server port (default: a free port)")
       .option("--host <addr>", "capture server address", "127.0.0.1")
+      .option("--tunnel <hostname>", "run the named tunnel `hooktape tunnel setup <hostname>` made: the same https URL every run")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
       .addOption(
         new Option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url); visible in `ps`, prefer the variable or a file").env(
@@ -42,10 +44,18 @@ export function buildProgram(): Command {
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
       .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")
-      .option("--max-store <size>", "the store's cap; past it requests get 507 and are not recorded", "1gb"),
+      .option("--max-store <size>", "the store's cap; past it requests get 507 and are not recorded", "1gb")
+      .option("--register <provider>", "point the sender at the public URL for this run: stripe, github:<owner>/<repo> or github:org:<org>")
+      .option("--events <list>", "with --register: the events to subscribe, comma-separated (default all)")
+      .option("--path <path>", "with --register: the path the sender calls on the public URL, e.g. /webhooks/stripe")
+      .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
+      .option("--on-url <command>", "run this shell command once the public URL is up ($HOOKTAPE_PUBLIC_URL)")
+      .option("--on-exit <command>", "run this shell command when listen stops ($HOOKTAPE_PUBLIC_URL)"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
-    await runListen(target, command.optsWithGlobals());
+    // `--tunnel <hostname>` and `--no-tunnel` share one commander attribute: a string, false, or absent (on).
+    const flags = command.optsWithGlobals<Omit<ListenFlags, "tunnel"> & { tunnel?: string | false }>();
+    await runListen(target, { ...flags, tunnel: flags.tunnel !== false, tunnelHostname: typeof flags.tunnel === "string" ? flags.tunnel : undefined });
   });
 
   const events = program.command("events").description("look at captured events");
@@ -86,6 +96,33 @@ export function buildProgram(): Command {
     .action(async (_options: unknown, command: Command) => {
       const { runEventsExport } = await import("./commands/events.js");
       runEventsExport(command.optsWithGlobals());
+    });
+
+  const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
+  tunnel
+    .command("setup")
+    .description("once: cloudflared tunnel login, create and route dns; then `listen --tunnel <hostname>`")
+    .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
+    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+    .action(async (hostname: string, _options: unknown, command: Command) => {
+      const { runTunnelSetup } = await import("./commands/tunnel.js");
+      await runTunnelSetup(hostname, command.optsWithGlobals());
+    });
+  tunnel
+    .command("list")
+    .description("the named tunnels set up on this machine")
+    .action(async (_options: unknown, command: Command) => {
+      const { runTunnelList } = await import("./commands/tunnel.js");
+      runTunnelList(command.optsWithGlobals());
+    });
+  tunnel
+    .command("delete")
+    .description("delete a named tunnel (cloudflared tunnel delete) and forget it")
+    .argument("<hostname>", "the hostname given to `tunnel setup`")
+    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+    .action(async (hostname: string, _options: unknown, command: Command) => {
+      const { runTunnelDelete } = await import("./commands/tunnel.js");
+      await runTunnelDelete(hostname, command.optsWithGlobals());
     });
 
   registerSigningCommands(program);

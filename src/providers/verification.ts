@@ -11,6 +11,11 @@ export interface VerificationSettings {
   env: NodeJS.ProcessEnv;
   hmac?: Partial<HmacSettings> | undefined;
   toleranceSec?: number | undefined;
+  /**
+   * Secrets learned while running, by provider id (the signing secret Stripe returns for an endpoint `listen
+   * --register` created). Read on every request, after the flag and environment secrets; memory only.
+   */
+  runtimeSecrets?: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 export interface VerificationOutcome {
@@ -48,6 +53,8 @@ export function createVerifier(
       secrets = resolveSecrets(provider.id, settings.secretFlags, settings.env);
       secretsByProvider.set(provider.id, secrets);
     }
+    const learned = settings.runtimeSecrets?.get(provider.id);
+    if (learned !== undefined && learned.length > 0) secrets = [...secrets, ...learned];
     if (secrets.length === 0) return { provider, verification: { status: "unverified", reason: "no_secret" } };
     const result = provider.verify(request, secrets, { now: at.nowSec, toleranceSec: settings.toleranceSec, url: at.url });
     return { provider, verification: toVerification(result) };

@@ -13,6 +13,11 @@ export interface StartTunnelOptions {
   binary?: string | undefined;
   /** `--tunnel-token`: a named tunnel; needs `publicUrl` (the hostname routed to it). */
   token?: string | undefined;
+  /**
+   * `listen --tunnel <hostname>`: a named tunnel `hooktape tunnel setup` created, run by its id; cloudflared finds
+   * its credentials file where it wrote it (~/.cloudflared/<id>.json). Needs `publicUrl`.
+   */
+  tunnelId?: string | undefined;
   /** `--public-url`: used with a token; a quick tunnel gets its URL from cloudflared. */
   publicUrl?: string | undefined;
   /** Wait this long for the FIRST registered connection, not merely a printed URL. Default 45000. */
@@ -70,7 +75,7 @@ const silentLogger: TunnelLogger = { info() {}, warn() {} };
  * exits early, or is not connected within `timeoutMs`; the process is stopped first.
  */
 export async function startTunnel(options: StartTunnelOptions): Promise<TunnelHandle> {
-  if (options.token !== undefined && !options.publicUrl) {
+  if ((options.token !== undefined || options.tunnelId !== undefined) && !options.publicUrl) {
     throw new TypeError("startTunnel: a named tunnel (token) needs publicUrl, the hostname routed to it");
   }
   const env = options.env ?? process.env;
@@ -130,7 +135,7 @@ class CloudflaredProcess {
     private readonly options: StartTunnelOptions,
     env: NodeJS.ProcessEnv,
   ) {
-    this.named = options.token !== undefined;
+    this.named = options.token !== undefined || options.tunnelId !== undefined;
     this.output = new OutputTail(KEEP_LINES, options.token ? [options.token] : []);
     // The package spawns the binary set with use() directly (no shell, no Node wrapper), in its constructor, with
     // process.env. The token goes in the environment (TUNNEL_TOKEN, which `cloudflared tunnel run` reads), never in
@@ -138,11 +143,13 @@ class CloudflaredProcess {
     // secrets are not passed on.
     use(binary);
     const childEnv = withoutSecrets(env);
-    if (this.named) childEnv.TUNNEL_TOKEN = options.token as string;
+    if (options.token !== undefined) childEnv.TUNNEL_TOKEN = options.token;
     this.tunnel = withProcessEnv(childEnv, () =>
-      this.named
-        ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate"])
-        : Tunnel.quick(options.originUrl, { "--no-autoupdate": true }),
+      options.tunnelId !== undefined
+        ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate", options.tunnelId])
+        : this.named
+          ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate"])
+          : Tunnel.quick(options.originUrl, { "--no-autoupdate": true }),
     );
     this.child = this.tunnel.process;
     this.tunnel.on("stdout", (chunk) => this.output.push(chunk));

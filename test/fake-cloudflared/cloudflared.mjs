@@ -13,11 +13,20 @@
 //   FAKE_CLOUDFLARED_DELAY_MS delay before "Registered tunnel connection" (default 150)
 //   FAKE_CLOUDFLARED_HOSTNAME public hostname of a named tunnel (default hooktape-test.example.com)
 //   FAKE_CLOUDFLARED_CLIENT_IP the visitor address the edge reports (default 203.0.113.195)
+//   FAKE_CLOUDFLARED_ACCOUNT  file standing in for the Cloudflare account's tunnels and DNS routes
+//                             (default $HOME/.cloudflared/fake-account.json)
+//   FAKE_CLOUDFLARED_LOGIN_DELAY_MS how long "the person in the browser" takes (default 100)
+//
+// Account subcommands (`tunnel login`, `create`, `route dns`, `list`, `delete`, and `tunnel run <id>` with the
+// credentials file) keep their state in the account file and in ~/.cloudflared (cert.pem, <id>.json) as cloudflared
+// does; their lines follow cloudflared's cmd/cloudflared/tunnel/subcommands.go and token/token.go.
 //
 // The log lines follow real cloudflared 2024.x output as quoted in cloudflare/cloudflared
 // issues #946, #555, #1038 and #1173.
 import { randomBytes, randomUUID } from "node:crypto";
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import http from "node:http";
 
 const VERSION = "2024.8.2";
@@ -40,7 +49,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const booleans = new Set(["--no-autoupdate", "--hello-world"]);
+  const booleans = new Set(["--no-autoupdate", "--hello-world", "-f", "--force"]);
   const valued = new Set(["--url", "--token", "--protocol", "--loglevel", "--metrics", "--grace-period"]);
   const positional = [];
   const flags = {};
@@ -75,13 +84,119 @@ if (flags.version || positional[0] === "version") {
 if (positional[0] !== "tunnel") {
   fail(`fake cloudflared: unsupported command ${JSON.stringify(process.argv.slice(2).join(" "))}`);
 }
-const named = positional[1] === "run";
+
+// ---- the account: what Cloudflare's API would hold, and ~/.cloudflared as cloudflared keeps it ----------------
+
+const home = process.env.HOME || homedir();
+const cloudflaredDir = join(home, ".cloudflared");
+const certPath = process.env.TUNNEL_ORIGIN_CERT || join(cloudflaredDir, "cert.pem");
+const accountFile = process.env.FAKE_CLOUDFLARED_ACCOUNT || join(cloudflaredDir, "fake-account.json");
+
+function loadAccount() {
+  try {
+    return JSON.parse(readFileSync(accountFile, "utf8"));
+  } catch {
+    return { tunnels: [] };
+  }
+}
+function saveAccount(account) {
+  mkdirSync(cloudflaredDir, { recursive: true });
+  writeFileSync(`${accountFile}.tmp`, JSON.stringify(account, null, 2));
+  renameSync(`${accountFile}.tmp`, accountFile);
+}
+function findTunnel(account, nameOrId) {
+  return account.tunnels.find((tunnel) => tunnel.id === nameOrId || tunnel.name === nameOrId);
+}
+function requireCert() {
+  if (!existsSync(certPath)) {
+    fail(`Cannot determine default origin certificate path. No file cert.pem in [~/.cloudflared ~/.cloudflare-warp ~/cloudflare-warp /etc/cloudflared /usr/local/etc/cloudflared]. You need to specify the origin certificate path by specifying the origincert option in the configuration file, or set TUNNEL_ORIGIN_CERT environment variable originCertPath=`);
+  }
+}
+
+function login() {
+  if (existsSync(certPath)) {
+    fail(`You have an existing certificate at ${certPath} which login would overwrite.\nIf this is intentional, please move or delete that file then run this command again.`);
+  }
+  const callback = encodeURIComponent(`https://login.cloudflareaccess.org/${randomBytes(16).toString("base64url")}`);
+  const url = `https://dash.cloudflare.com/argotunnel?aud=&callback=${callback}`;
+  process.stdout.write(`Please open the following URL and log in with your Cloudflare account:\n\n${url}\n\nLeave cloudflared running to download the cert automatically.\n`);
+  setTimeout(() => {
+    mkdirSync(cloudflaredDir, { recursive: true });
+    writeFileSync(certPath, `-----BEGIN ARGO TUNNEL TOKEN-----\n${randomBytes(48).toString("base64")}\n-----END ARGO TUNNEL TOKEN-----\n`, { mode: 0o600 });
+    process.stdout.write(`You have successfully logged in.\nIf you wish to copy your credentials to a server, they have been saved to:\n${certPath}\n`);
+    process.exit(0);
+  }, Number(process.env.FAKE_CLOUDFLARED_LOGIN_DELAY_MS ?? "100"));
+}
+
+function createTunnel(name) {
+  if (!name) fail('"cloudflared tunnel create" requires exactly 1 argument, the name of tunnel to create.');
+  requireCert();
+  const account = loadAccount();
+  if (findTunnel(account, name)) fail("failed to create tunnel: Create Tunnel API call failed: tunnel with name already exists");
+  const id = randomUUID();
+  const credentials = join(cloudflaredDir, `${id}.json`);
+  writeFileSync(credentials, JSON.stringify({ AccountTag: randomBytes(16).toString("hex"), TunnelSecret: randomBytes(32).toString("base64"), TunnelID: id }), { mode: 0o400 });
+  account.tunnels.push({ id, name, createdAt: new Date().toISOString(), routes: [] });
+  saveAccount(account);
+  process.stdout.write(`Tunnel credentials written to ${credentials}. cloudflared chose this file based on where your origin certificate was found. Keep this file secret. To revoke these credentials, delete the tunnel.\n\nCreated tunnel ${name} with id ${id}\n`);
+  process.exit(0);
+}
+
+function routeDns(nameOrId, host) {
+  if (!nameOrId || !host) fail('"cloudflared tunnel route dns" requires exactly 2 arguments, the ID or name of the tunnel and the hostname.');
+  requireCert();
+  const account = loadAccount();
+  const tunnel = findTunnel(account, nameOrId);
+  if (!tunnel) fail(`${nameOrId} is neither the ID nor the name of any of your tunnels`);
+  const owner = account.tunnels.find((item) => item.routes.includes(host));
+  if (mode === "route-fails" || (owner && owner !== tunnel)) {
+    log("ERR", `Failed to add route: code: 1003, reason: Failed to create record ${host} with err An A, AAAA, or CNAME record with that host already exists.`);
+    process.exit(1);
+  }
+  if (!tunnel.routes.includes(host)) tunnel.routes.push(host);
+  saveAccount(account);
+  log("INF", `Added CNAME ${host} which will route to this tunnel tunnelID=${tunnel.id}`);
+  process.exit(0);
+}
+
+function deleteTunnel(nameOrId) {
+  requireCert();
+  const account = loadAccount();
+  const tunnel = findTunnel(account, nameOrId);
+  if (!tunnel) fail(`${nameOrId} is neither the ID nor the name of any of your tunnels`);
+  account.tunnels = account.tunnels.filter((item) => item !== tunnel);
+  saveAccount(account);
+  // cloudflared removes the credentials file of a tunnel it deletes; the DNS route stays in the zone.
+  rmSync(join(cloudflaredDir, `${tunnel.id}.json`), { force: true });
+  process.exit(0);
+}
+
+function listTunnels() {
+  requireCert();
+  const account = loadAccount();
+  process.stdout.write("You can obtain more detailed information for each tunnel with `cloudflared tunnel info <name/uuid>`\n");
+  process.stdout.write(`${"ID".padEnd(37)}${"NAME".padEnd(40)}${"CREATED".padEnd(21)}CONNECTIONS\n`);
+  for (const tunnel of account.tunnels) process.stdout.write(`${tunnel.id} ${tunnel.name.padEnd(39)} ${tunnel.createdAt.slice(0, 19)}Z \n`);
+  process.exit(0);
+}
+
+const accountCommand = positional[1];
+if (accountCommand === "login") login();
+else if (accountCommand === "create") createTunnel(positional[2]);
+else if (accountCommand === "route" && positional[2] === "dns") routeDns(positional[3], positional[4]);
+else if (accountCommand === "delete") deleteTunnel(positional[2]);
+else if (accountCommand === "list") listTunnels();
+const isAccountCommand = ["login", "create", "route", "delete", "list"].includes(accountCommand);
+
+const named = !isAccountCommand && positional[1] === "run";
 // Real cloudflared reads the token from --token or, failing that, from TUNNEL_TOKEN in its environment.
 const tokenSource = flags.token ? "argv" : process.env.TUNNEL_TOKEN ? "env" : null;
 if (named && !flags.token && process.env.TUNNEL_TOKEN) flags.token = process.env.TUNNEL_TOKEN;
-if (named && !flags.token) fail('"cloudflared tunnel run" requires the ID or name of the tunnel to run as the last command line argument or in the configuration file.');
+// Without a token, a named tunnel is run by its name or id, with the credentials file `tunnel create` wrote.
+const runById = named && !flags.token ? positional[2] : undefined;
+if (named && !flags.token && !runById) fail('"cloudflared tunnel run" requires the ID or name of the tunnel to run as the last command line argument or in the configuration file.');
 const originUrl = flags.url;
-if (!originUrl) fail("fake cloudflared: only --url origins are supported");
+if (!originUrl && !isAccountCommand) fail("fake cloudflared: only --url origins are supported");
 
 const WORDS = [
   "buffalo", "marco", "cardiff", "motel", "lock", "revenues", "transferred", "garden", "pixel",
@@ -93,7 +208,17 @@ function pickWords(n) {
 
 let hostname;
 let tunnelId = randomUUID();
-if (named) {
+if (isAccountCommand) {
+  // login waits for its timer; nothing below runs for account commands.
+} else if (runById) {
+  const tunnel = findTunnel(loadAccount(), runById);
+  const credentials = join(cloudflaredDir, `${tunnel?.id ?? runById}.json`);
+  if (!tunnel || !existsSync(credentials)) {
+    fail(`Tunnel credentials file '${credentials}' doesn't exist or is not a file`);
+  }
+  tunnelId = tunnel.id;
+  hostname = tunnel.routes[0] ?? process.env.FAKE_CLOUDFLARED_HOSTNAME ?? "hooktape-test.example.com";
+} else if (named) {
   // A real token is base64 JSON {"a": account tag, "t": tunnel id, "s": secret}.
   try {
     const decoded = JSON.parse(Buffer.from(flags.token, "base64").toString("utf8"));
@@ -331,4 +456,4 @@ function start() {
   });
 }
 
-start();
+if (!isAccountCommand) start();

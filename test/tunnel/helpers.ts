@@ -116,3 +116,28 @@ export function headerValues(rawHeaders: string[], name: string): string[] {
   }
   return values;
 }
+
+/**
+ * Stops `listen` runs a test left going (SIGTERM, so that they clean up as a user's would; SIGKILL after 8 s), then
+ * any fake cloudflared whose hooktape was SIGKILLed (a killed parent cannot stop its child), by the pid in its
+ * state file: no edge server outlives the test.
+ */
+export async function stopAll(procs: Array<{ stop(signal?: NodeJS.Signals): Promise<number | null> }>, stateFiles: string[]): Promise<void> {
+  for (const proc of procs) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), 8000);
+    });
+    if ((await Promise.race([proc.stop("SIGTERM"), late])) === "late") await proc.stop("SIGKILL");
+    clearTimeout(timer);
+  }
+  for (const file of stateFiles) {
+    let pid: number | undefined;
+    try {
+      pid = (JSON.parse(readFileSync(file, "utf8")) as FakeState).pid;
+    } catch {
+      continue;
+    }
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+  }
+}

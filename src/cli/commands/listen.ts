@@ -10,11 +10,14 @@ import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
 
-export interface ListenFlags extends GlobalFlags, HmacFlags {
+export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   port?: string;
   host: string;
   tunnel: boolean;
+  /** `--tunnel <hostname>`: a named tunnel made by `hooktape tunnel setup`. */
+  tunnelHostname?: string;
   tunnelToken?: string;
   publicUrl?: string;
   cloudflared?: string;
@@ -28,6 +31,7 @@ export interface ListenFlags extends GlobalFlags, HmacFlags {
 
 interface TunnelLike {
   publicUrl: string;
+  onDown(listener: (reason: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -46,12 +50,18 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw badInput("--tunnel-token needs --public-url, the hostname your named tunnel routes, e.g. --public-url https://hooks.example.com");
   }
   if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
+  if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
+  const publicUrlPlan = await planPublicUrlHooks(flags);
+  const namedTunnel = flags.tunnelHostname === undefined ? undefined : await namedTunnelFor(flags.tunnelHostname);
+  // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
+  const runtimeSecrets = new Map<string, string[]>();
 
   const settings: VerificationSettings = {
     providerId: flags.provider,
     secretFlags: flags.secret,
     env: process.env,
     hmac: hmacSettingsFrom(flags),
+    runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
@@ -92,32 +102,52 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal);
+    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal, namedTunnel);
   }
+  let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
     announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+    urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
+    const hooks = urlHooks;
+    tunnel?.onDown(() => void hooks.tunnelDown());
   }
 
   await interrupts.stopped;
   output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
   store.giveUpWaiting();
-  if (tunnel) await tunnel.stop();
+  // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
+  // answers would be reported as gone.
+  await Promise.all([urlHooks?.stop(), tunnel?.stop()]);
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
 }
 
+/** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */
+async function namedTunnelFor(hostname: string): Promise<{ id: string; hostname: string }> {
+  const { requireNamedTunnel } = await import("../../tunnel/named-tunnels.js");
+  return requireNamedTunnel(hostname, process.env);
+}
+
 /** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
-async function openTunnel(originUrl: string, localUrl: string, flags: ListenFlags, output: Output, signal: AbortSignal): Promise<TunnelLike | null> {
+async function openTunnel(
+  originUrl: string,
+  localUrl: string,
+  flags: ListenFlags,
+  output: Output,
+  signal: AbortSignal,
+  named?: { id: string; hostname: string },
+): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
-  const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
+  const spinner = output.spinner(flags.tunnelToken || named ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
   let installing: ReturnType<Output["spinner"]> | null = null;
   try {
     const handle = await startTunnel({
       originUrl,
       binary: flags.cloudflared,
       token: flags.tunnelToken,
-      publicUrl: flags.publicUrl,
+      tunnelId: named?.id,
+      publicUrl: named ? `https://${named.hostname}` : flags.publicUrl,
       signal,
       logger: { info: (message) => output.info(message), warn: (message) => output.warn(message) },
       install: {
