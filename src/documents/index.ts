@@ -1,0 +1,2 @@
+export { bodyJson, detailJson, summaryJson } from "./event-json.js";
+export { replayJson, sortAttempts } from "./replay-json.js";
