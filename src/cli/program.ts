@@ -34,7 +34,10 @@ export function buildProgram(): Command {
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
-      .option("--max-body <size>", "largest body recorded; larger ones get 413", "25mb"),
+      .option("--max-body <size>", "largest body recorded; larger ones get 413", "25mb")
+      .option("--ui", "also serve the local web inspector (default port 4040)")
+      .option("--ui-port <n>", "the inspector's port (implies --ui)")
+      .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
     await runListen(target, command.optsWithGlobals());
@@ -76,6 +79,19 @@ export function buildProgram(): Command {
       const { runEventsExport } = await import("./commands/events.js");
       runEventsExport(command.optsWithGlobals());
     });
+
+  addHmacOptions(
+    program
+      .command("ui")
+      .description("the local web inspector over the store: live list, search, replay, edit and replay, export")
+      .option("--port <n>", "port (default 4040, else a free one)")
+      .option("--host <addr>", "address to listen on", "127.0.0.1")
+      .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
+      .option("--provider <id>", "re-sign events of unknown provider as this one"),
+  ).action(async (_options: unknown, command: Command) => {
+    const { runUi } = await import("./commands/ui.js");
+    await runUi(command.optsWithGlobals());
+  });
 
   registerSigningCommands(program);
   registerReplayCommands(program);

@@ -72,6 +72,27 @@ interface DeliveryRow {
   response_size: number;
 }
 
+/** Where a page of the list ends: the next page starts after this row. */
+export interface PageCursor {
+  receivedAt: number;
+  seq: number;
+}
+
+export interface EventPage {
+  /** Each summary with how many replay attempts its event has had. */
+  events: Array<EventSummary & { replays: number }>;
+  next: PageCursor | null;
+}
+
+/** The newest event row and delivery row seen: whatever has a larger row id is new or changed. */
+export interface ChangeCursor {
+  events: number;
+  deliveries: number;
+}
+
+/** How many times an event was replayed (the inspector marks replayed events). */
+const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.kind = 'replay') AS replays";
+
 /** How much of a handler's response body is kept per attempt. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
@@ -300,41 +321,85 @@ export class EventStore {
   }
 
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.provider !== undefined) {
-      where.push("provider = @provider");
-      params.provider = filter.provider;
-    }
-    if (filter.verification !== undefined) {
-      where.push("verification_status = @verification");
-      params.verification = filter.verification;
-    }
-    if (filter.since !== undefined) {
-      where.push("received_at >= @since");
-      params.since = filter.since;
-    }
-    if (filter.pathGlob !== undefined) {
-      where.push("path_matches(@pathGlob, path)");
-      params.pathGlob = filter.pathGlob;
-    }
-    const status = filter.status;
-    if (status?.kind === "code") {
-      where.push("last_status = @status");
-      params.status = status.code;
-    } else if (status?.kind === "class") {
-      where.push("last_status >= @statusLow AND last_status < @statusHigh");
-      params.statusLow = status.hundreds * 100;
-      params.statusHigh = status.hundreds * 100 + 100;
-    } else if (status?.kind === "failed") {
-      where.push("last_attempt_at IS NOT NULL AND last_status IS NULL");
-    }
+    const { where, params } = filterClauses(filter);
     const sql =
       `SELECT ${columns} FROM ${source}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
       ` ORDER BY received_at DESC, seq DESC` +
       (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
     return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
+  }
+
+  /**
+   * One page of the list, newest first, for the inspector: the `events list` filters, `q` (text in the path,
+   * the headers or the body; case-insensitive for ASCII), and `after`, the cursor a previous page returned.
+   * Pages by position in (received_at, seq), so a page costs the same however deep it is.
+   */
+  listEventsPage(filter: EventFilter, options: { q?: string | undefined; after?: PageCursor | undefined } = {}): EventPage {
+    const { where, params } = filterClauses(filter, "events.");
+    let source = "events";
+    if (options.q !== undefined && options.q !== "") {
+      source = FULL_SOURCE;
+      params.q = `%${options.q.replace(/[\\%_]/g, (char) => "\\" + char)}%`;
+      where.push(
+        "(events.url LIKE @q ESCAPE '\\' OR events.headers LIKE @q ESCAPE '\\' OR CAST(event_bodies.body AS TEXT) LIKE @q ESCAPE '\\')",
+      );
+    }
+    if (options.after) {
+      where.push("(events.received_at < @afterReceived OR (events.received_at = @afterReceived AND events.seq < @afterSeq))");
+      params.afterReceived = options.after.receivedAt;
+      params.afterSeq = options.after.seq;
+    }
+    const limit = filter.limit > 0 ? Math.floor(filter.limit) : 50;
+    const sql =
+      `SELECT events.seq, ${SUMMARY_COLUMNS.replace(/(^|,\s*)(\w+)/g, "$1events.$2")}, ${REPLAYS_COLUMN} FROM ${source}` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      ` ORDER BY events.received_at DESC, events.seq DESC LIMIT ${limit + 1}`;
+    const rows = this.db.prepare<[Record<string, string | number>], EventRow & { replays: number }>(sql).all(params);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    return {
+      events: page.map((row) => ({ ...toSummary(row), replays: row.replays })),
+      next: more && last ? { receivedAt: last.received_at, seq: last.seq } : null,
+    };
+  }
+
+  /** Where the store is now: the newest event row and the newest delivery row (the inspector's stream cursor). */
+  changeCursor(): ChangeCursor {
+    const row = this.db.prepare<[], { events: number | null; deliveries: number | null }>(
+      "SELECT (SELECT max(seq) FROM events) AS events, (SELECT max(seq) FROM deliveries) AS deliveries",
+    ).get();
+    return { events: row?.events ?? 0, deliveries: row?.deliveries ?? 0 };
+  }
+
+  /**
+   * Events added or given a new delivery attempt after `since`, oldest change first, at most `limit`, and the cursor
+   * to ask from next time. Both cursors are row ids, so another process's commits are seen as they land.
+   */
+  changesSince(since: ChangeCursor, limit = 1000): { events: Array<EventSummary & { replays: number }>; cursor: ChangeCursor } {
+    return this.db.transaction(() => {
+      const now = this.changeCursor();
+      const eventsSeq = Math.min(now.events, since.events + limit);
+      const deliveriesSeq = Math.min(now.deliveries, since.deliveries + limit);
+      const rows = this.db
+        .prepare<[Record<string, number>], EventRow & { replays: number; change: number }>(
+          `SELECT events.seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM events
+           WHERE (seq > @fromEvents AND seq <= @toEvents)
+              OR id IN (SELECT event_id FROM deliveries WHERE seq > @fromDeliveries AND seq <= @toDeliveries)
+           ORDER BY seq`,
+        )
+        .all({ fromEvents: since.events, toEvents: eventsSeq, fromDeliveries: since.deliveries, toDeliveries: deliveriesSeq });
+      return {
+        events: rows.map((row) => ({ ...toSummary(row), replays: row.replays })),
+        cursor: { events: Math.max(since.events, eventsSeq), deliveries: Math.max(since.deliveries, deliveriesSeq) },
+      };
+    })();
+  }
+
+  /** SQLite's `data_version`: changes when another connection (this process or another) commits. One cheap pragma. */
+  dataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
   }
 
   listAttempts(eventId: string): DeliveryAttempt[] {
@@ -358,6 +423,40 @@ export class EventStore {
     }
     this.db.close();
   }
+}
+
+/** The WHERE clauses of the `events list` filters (`prefix` qualifies the columns when a query joins tables). */
+function filterClauses(filter: EventFilter, prefix = ""): { where: string[]; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.provider !== undefined) {
+    where.push(`${prefix}provider = @provider`);
+    params.provider = filter.provider;
+  }
+  if (filter.verification !== undefined) {
+    where.push(`${prefix}verification_status = @verification`);
+    params.verification = filter.verification;
+  }
+  if (filter.since !== undefined) {
+    where.push(`${prefix}received_at >= @since`);
+    params.since = filter.since;
+  }
+  if (filter.pathGlob !== undefined) {
+    where.push(`path_matches(@pathGlob, ${prefix}path)`);
+    params.pathGlob = filter.pathGlob;
+  }
+  const status = filter.status;
+  if (status?.kind === "code") {
+    where.push(`${prefix}last_status = @status`);
+    params.status = status.code;
+  } else if (status?.kind === "class") {
+    where.push(`${prefix}last_status >= @statusLow AND ${prefix}last_status < @statusHigh`);
+    params.statusLow = status.hundreds * 100;
+    params.statusHigh = status.hundreds * 100 + 100;
+  } else if (status?.kind === "failed") {
+    where.push(`${prefix}last_attempt_at IS NOT NULL AND ${prefix}last_status IS NULL`);
+  }
+  return { where, params };
 }
 
 function pathOf(url: string): string {

@@ -22,6 +22,9 @@ export interface ListenFlags extends GlobalFlags, HmacFlags {
   ack?: string;
   timeout: string;
   maxBody: string;
+  ui?: boolean;
+  uiPort?: string;
+  uiHost?: string;
 }
 
 interface TunnelLike {
@@ -90,13 +93,28 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     tunnel = await openTunnel(capture.url, flags, output);
   }
   announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+  const inspector = await startUi(flags, output).catch(async (error: unknown) => {
+    if (tunnel) await tunnel.stop();
+    await capture.close(0);
+    await agent.close();
+    store.close();
+    throw error;
+  });
 
   await stopping;
   output.info("Stopping: closing the tunnel, finishing requests in flight…");
   if (tunnel) await tunnel.stop();
+  await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
+}
+
+/** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
+async function startUi(flags: ListenFlags, output: Output) {
+  if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
+  const { openInspector } = await import("./ui.js");
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port" }, output);
 }
 
 async function openTunnel(originUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
