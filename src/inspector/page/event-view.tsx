@@ -116,7 +116,8 @@ export function EventView({ id, changes, command, compareChoices, onClose }: Pro
   const text = textOf(event);
   const pretty = text === null ? null : prettyJson(text);
   const shownMode: BodyMode = text === null ? "hex" : mode === "pretty" && pretty === null ? "raw" : mode;
-  const bodyShown = event.rejected ? "(not recorded: the body was too large)" : shownMode === "hex" ? hexDump(bytes) : shownMode === "pretty" ? (pretty ?? "") : (text ?? "");
+  // Control characters (a terminal escape in a body) show as \x1b text; pretty JSON already escapes them.
+  const bodyShown = event.rejected ? "(not recorded: the body was too large)" : shownMode === "hex" ? hexDump(bytes) : shownMode === "pretty" ? (pretty ?? "") : visible(text ?? "");
 
   return (
     <section class="detail" aria-label="Event">

@@ -47,6 +47,9 @@ function App() {
   const listRef = useRef<HTMLDivElement>(null);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  // The key handler reads the latest state through refs: effects re-register a frame late, keys don't wait.
+  const stateRef = useRef({ events, selected, openId });
+  stateRef.current = { events, selected, openId };
 
   const load = useCallback(async (current: Filters, cursor: string | null) => {
     setLoading(true);
@@ -106,21 +109,27 @@ function App() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const { events, selected, openId } = stateRef.current;
       if (event.key === "Escape") {
         if (isTyping(event.target)) (event.target as HTMLElement).blur();
-        else if (openId) setOpenId(null);
+        else if (openId && !document.querySelector("dialog[open]")) setOpenId(null);
         return;
       }
       if (isTyping(event.target) || document.querySelector("dialog[open]")) return;
+      const move = (to: number) => {
+        const next = Math.max(0, Math.min(to, events.length - 1));
+        stateRef.current = { ...stateRef.current, selected: next };
+        setSelected(next);
+      };
       if (event.key === "j" || event.key === "ArrowDown") {
         event.preventDefault();
-        setSelected((i) => Math.min(i + 1, events.length - 1));
+        move(selected + 1);
       } else if (event.key === "k" || event.key === "ArrowUp") {
         event.preventDefault();
-        setSelected((i) => Math.max(i - 1, 0));
+        move(selected - 1);
       } else if (event.key === "Enter") {
         const chosen = events[selected];
-        if (chosen && !(event.target instanceof HTMLButtonElement)) setOpenId(chosen.id);
+        if (chosen && !(event.target instanceof HTMLButtonElement) && !(event.target instanceof HTMLAnchorElement)) setOpenId(chosen.id);
       } else if (event.key === "/") {
         event.preventDefault();
         searchRef.current?.focus();
@@ -133,7 +142,7 @@ function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [events, selected, openId]);
+  }, []);
 
   useEffect(() => {
     listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`)?.scrollIntoView({ block: "nearest" });
