@@ -123,7 +123,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     // Terminal escapes show as visible text, not as invisible control characters.
     expect(body).toContain("\\x1b[31mred\\x1b[0m");
     expect(await page.locator("table.headers td", { hasText: "onerror" }).textContent()).toBe('<img src=x onerror="window.__pwned = 3">');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator("section.detail img, section.detail script").count()).toBe(0);
     await page.keyboard.press("Escape");
   });
@@ -195,7 +195,9 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator("section.detail").count()).toBe(0);
     await page.keyboard.press("/");
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Search path, headers and body");
+    expect(await page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute("aria-label"),
+      )).toBe("Search path, headers and body");
     await page.keyboard.press("Escape");
   });
 
