@@ -5,13 +5,15 @@ import { fileURLToPath } from "node:url";
 import { HooktapeError, badInput } from "../core/errors.js";
 import { parseEventFilter } from "../core/event-filter.js";
 import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/index.js";
-import { fixtureFromEvent, redactHeaders, serializeFixture } from "../fixtures/index.js";
-import { createDeliveryAgent, joinTarget, resolveTarget } from "../forward/index.js";
+import { createDeliveryAgent, isForwardedHeader, joinTarget, resolveTarget } from "../forward/index.js";
 import { providers } from "../providers/index.js";
-import { runReplay } from "../replay/index.js";
 import type { EventStore, PageCursor } from "../store/index.js";
 import { ChangeFeed } from "./change-feed.js";
-import { canResign, parseReplayRequest, planFromRequest, type SigningContext } from "./replay-request.js";
+import type { SigningContext } from "./replay-request.js";
+
+// The replay engine and the fixture writer load on first use: `listen --ui` starts without them.
+const replayModules = () => Promise.all([import("./replay-request.js"), import("../replay/index.js")]);
+const fixtureModule = () => import("../fixtures/index.js");
 import {
   allowedHosts,
   crossSite,
@@ -159,6 +161,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         return;
       }
       if (action === "fixture" && parts.length === 3) {
+        const { fixtureFromEvent, serializeFixture } = await fixtureModule();
         const text = serializeFixture(fixtureFromEvent(event));
         const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
         if (url.searchParams.has("download")) headers["Content-Disposition"] = `attachment; filename="${event.id}.json"`;
@@ -170,11 +173,15 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         const to = url.searchParams.get("to");
         const base = to ? resolveTarget(to, "to") : event.target ? resolveTarget(event.target) : null;
         const target = base ? joinTarget(base, event.url) : `http://localhost:3000${event.url}`;
-        const headers = url.searchParams.get("credentials") === "1" ? event.headers : redactHeaders(event.headers);
+        const { redactHeaders } = await fixtureModule();
+        // The headers a replay sends: Host, Content-Length and the connection's own headers are curl's to set.
+        const sent = event.headers.filter(([name]) => isForwardedHeader(name));
+        const headers = url.searchParams.get("credentials") === "1" ? sent : redactHeaders(sent);
         return sendText(response, 200, formatCurl({ method: event.method, url: target, headers, body: event.rejected ? Buffer.alloc(0) : event.body }) + "\n");
       }
       if (action === "signing" && parts.length === 3) {
         const provider = options.signing.providerOf(event);
+        const { canResign } = await import("./replay-request.js");
         return sendJson(response, 200, {
           provider: provider?.id ?? null,
           canResign: canResign(event, options.signing),
@@ -183,6 +190,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       }
     }
     if (method === "POST" && (action === "replay" || action === "preview") && parts.length === 3) {
+      const [{ parseReplayRequest, planFromRequest }, { runReplay }] = await replayModules();
       const replayRequest = parseReplayRequest(await readJson(request));
       const event = store.getEvent(id);
       const { plan, resigned } = planFromRequest(event, replayRequest, options.signing, Date.now());

@@ -238,6 +238,21 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(list.replays).toEqual({ [id]: 1 });
   });
 
+  it("serves a 5 MB body byte for byte, in the detail and as /body", async () => {
+    const big = JSON.stringify({ id: "evt_big", object: "event", data: { object: { items: Array.from({ length: 70_000 }, (_, i) => ({ n: i, name: `élément ${i}` })) } } }, null, 2);
+    expect(big.length).toBeGreaterThan(5_000_000);
+    const response = await sendStripe(listen.ready.url, "/stripe/big", big);
+    expect(response.status).toBe(200);
+    const page = (await call(listen.origin, "/api/events?q=%2Fstripe%2Fbig", { token: listen.token })).json<{ events: Array<{ id: string; bodySize: number }> }>();
+    const id = page.events[0]?.id ?? "";
+    expect(page.events[0]?.bodySize).toBe(Buffer.byteLength(big));
+    const detail = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ body: string; verification: { status: string } }>();
+    expect(detail.body).toBe(big);
+    expect(detail.verification.status).toBe("valid");
+    const raw = await call(listen.origin, `/api/events/${id}/body`, { token: listen.token });
+    expect(raw.body.equals(Buffer.from(big))).toBe(true);
+  });
+
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
     const before = handler.received.length;
     for (const [body, message] of [

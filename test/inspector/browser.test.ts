@@ -158,6 +158,28 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await page.keyboard.press("Escape");
   });
 
+  it("Export fixture downloads what `fixtures export` writes; Copy as curl copies the exact body", async () => {
+    const row = rowFor("/webhooks/forged");
+    const id = String(await row.getAttribute("data-id"));
+    await row.click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export fixture" }).click()]);
+    expect(download.suggestedFilename()).toBe(`${id}.json`);
+    const saved = path.join(dir, "downloaded.json");
+    await download.saveAs(saved);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(saved, "utf8")).toBe((await call(listen.origin, `/api/events/${id}/fixture`, { token: listen.token })).text);
+
+    await page.getByRole("button", { name: "Copy as curl" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Copied" }).count()).toBe(1);
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    // To the event's target (as `replay` would send it), with the headers a replay sends.
+    expect(copied).toMatch(new RegExp(`^curl -sS -X POST '${handler.url}/`));
+    expect(copied).toContain("-H 'Stripe-Signature: t=");
+    expect(copied).not.toMatch(/-H '(Host|Connection|Transfer-Encoding|Content-Length):/i);
+    expect(copied).toContain(`--data-binary '${stripeBody("evt_forged")}'`);
+    await page.keyboard.press("Escape");
+  });
+
   it("Compare shows the changed field, not the changed line", async () => {
     const second = rowFor("/webhooks/stripe").first();
     const firstId = String(await rowFor("/webhooks/stripe").last().getAttribute("data-id"));

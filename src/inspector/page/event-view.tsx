@@ -14,6 +14,8 @@ interface Props {
   onClose(): void;
 }
 
+const SHOWN_CHARS = 256 * 1024;
+
 /** Keyboard commands already carried out (r / e), so that opening another event doesn't repeat one. */
 let handledCommand = 0;
 
@@ -45,6 +47,7 @@ export function EventView({ id, changes, command, compareChoices, onClose }: Pro
   const [result, setResult] = useState<ReplayResult | null>(null);
   const [editing, setEditing] = useState(false);
   const [comparing, setComparing] = useState(false);
+  const [showAll, setShowAll] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -117,7 +120,9 @@ export function EventView({ id, changes, command, compareChoices, onClose }: Pro
   const pretty = text === null ? null : prettyJson(text);
   const shownMode: BodyMode = text === null ? "hex" : mode === "pretty" && pretty === null ? "raw" : mode;
   // Control characters (a terminal escape in a body) show as \x1b text; pretty JSON already escapes them.
-  const bodyShown = event.rejected ? "(not recorded: the body was too large)" : shownMode === "hex" ? hexDump(bytes) : shownMode === "pretty" ? (pretty ?? "") : visible(text ?? "");
+  const bodyFull = event.rejected ? "(not recorded: the body was too large)" : shownMode === "hex" ? hexDump(bytes) : shownMode === "pretty" ? (pretty ?? "") : visible(text ?? "");
+  // A body of megabytes stays quick to open: the first part is shown, the rest on request (or as /body).
+  const bodyShown = showAll || bodyFull.length <= SHOWN_CHARS ? bodyFull : bodyFull.slice(0, SHOWN_CHARS);
 
   return (
     <section class="detail" aria-label="Event">
@@ -235,6 +240,17 @@ export function EventView({ id, changes, command, compareChoices, onClose }: Pro
       <pre class="body" data-testid="body" data-mode={shownMode}>
         {bodyShown}
       </pre>
+      {bodyShown.length < bodyFull.length && (
+        <p class="muted">
+          Showing the first {formatSize(SHOWN_CHARS)} of {formatSize(bodyFull.length)}.{" "}
+          <button type="button" onClick={() => setShowAll(true)}>
+            Show all
+          </button>{" "}
+          <a href={`/api/events/${encodeURIComponent(id)}/body`} download>
+            Download the body
+          </a>
+        </p>
+      )}
 
       <h3>Deliveries ({event.deliveries.length})</h3>
       <ol class="timeline" aria-label="Deliveries">
