@@ -253,6 +253,25 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(raw.body.equals(Buffer.from(big))).toBe(true);
   });
 
+  it("POST replay answers the same document as `replay --json`", async () => {
+    const id = ids[2] ?? "";
+    const cli = await runCli(["replay", id, "--to", `${handler.url}/hooks`, "--json", "--db", db]);
+    expect(cli.code).toBe(0);
+    const api = await call(listen.origin, `/api/events/${id}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: `${handler.url}/hooks` }),
+    });
+    type Doc = { attempts: Array<Record<string, unknown>> } & Record<string, unknown>;
+    const fromCli = JSON.parse(cli.stdout) as Doc;
+    const fromApi = api.json<Doc>();
+    const shape = (doc: Doc) => ({ keys: Object.keys(doc).sort(), attemptKeys: Object.keys(doc.attempts[0] ?? {}).sort() });
+    expect(shape(fromApi)).toEqual(shape(fromCli));
+    const stable = (doc: Doc) => ({ ...doc, attempts: doc.attempts.map(({ delivery, durationMs, startedAt, ...rest }) => rest) });
+    expect(stable(fromApi)).toEqual(stable(fromCli));
+  });
+
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
     const before = handler.received.length;
     for (const [body, message] of [
@@ -348,6 +367,21 @@ describe("hooktape ui", () => {
       expect(answer.json<{ error: string }>().error).toMatch(/no secret for stripe/);
     } finally {
       expect(await ui.stop()).toBe(0);
+    }
+  });
+
+  it("takes port 4040 when it is free, else another: two inspectors side by side both serve", async () => {
+    const first = await startUi(["--db", db]);
+    const second = await startUi(["--db", db]);
+    try {
+      expect(first.port).not.toBe(second.port);
+      expect([first.port, second.port]).not.toContain("0");
+      for (const ui of [first, second]) expect((await call(ui.origin, "/api/events?limit=1", { token: ui.token })).status).toBe(200);
+      // Each token opens its own inspector only.
+      expect((await call(second.origin, "/api/events", { token: first.token })).status).toBe(401);
+    } finally {
+      await first.stop();
+      await second.stop();
     }
   });
 

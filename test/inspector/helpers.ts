@@ -77,6 +77,7 @@ export interface InspectorProcess {
   child: ChildProcessWithoutNullStreams;
   url: string;
   origin: string;
+  port: string;
   token: string;
   stop(): Promise<number | null>;
 }
@@ -108,6 +109,7 @@ export async function startUi(args: readonly string[], env: NodeJS.ProcessEnv = 
     child,
     url,
     ...parseInspectorUrl(url),
+    port: new URL(url).port,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;
