@@ -186,10 +186,26 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await second.click();
     await page.getByRole("button", { name: "Compare" }).click();
     const compare = page.getByRole("region", { name: "Compare" });
-    await compare.getByRole("combobox").selectOption(firstId);
+    await compare.getByLabel("Event to compare with").selectOption(firstId);
     const changed = compare.locator("table.changes").first().locator("tbody tr");
     await expect.poll(() => changed.evaluateAll((trs) => trs.map((tr) => tr.querySelector("code")?.textContent))).toEqual(["id", "data.object.id", "data.object.amount"]);
     expect(await changed.nth(2).locator("td").allTextContents()).toEqual(["data.object.amount", "2000", "4500"]);
+
+    // Two attempts of one event: the handler answered the forward 200 and a replay 500.
+    handler.setBehaviour({ kind: "answer", status: 500, body: '{"ok":false,"error":"db timeout"}', headers: { "content-type": "application/json" } });
+    try {
+      await page.getByRole("button", { name: "Replay", exact: true }).click();
+      await expect.poll(() => page.locator("ol.timeline li").count()).toBe(2);
+    } finally {
+      handler.setBehaviour({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
+    }
+    await compare.getByRole("tab", { name: "two delivery attempts" }).click();
+    const tables = compare.locator("table.changes");
+    await expect.poll(() => tables.first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)))).toEqual([
+      ["ok", "true", "false"],
+      ["error", "—", '"db timeout"'],
+    ]);
+    expect(await tables.nth(1).locator("tbody tr").first().locator("td").allTextContents()).toEqual(["status", '"200"', '"500"']);
     await page.keyboard.press("Escape");
   });
 

@@ -397,42 +397,97 @@ function EditDialog(props: {
   );
 }
 
+/** Field changes between two bodies: JSON-aware when both parse, else whether they are the same text. */
+function bodyChanges(before: string | null, after: string | null): { changes: FieldChange[] | null; note: string } {
+  try {
+    return { changes: diffJson(JSON.parse(before ?? ""), JSON.parse(after ?? "")), note: "" };
+  } catch {
+    return { changes: null, note: before === after ? "The bodies are identical." : "The bodies are not both JSON; they differ." };
+  }
+}
+
+function Differences({ before, after }: { before: { headers: HeaderPairs; body: string | null }; after: { headers: HeaderPairs; body: string | null } }) {
+  const { changes, note } = bodyChanges(before.body, after.body);
+  const headerChanges = diffJson(Object.fromEntries(before.headers), Object.fromEntries(after.headers));
+  return (
+    <>
+      <h4>Body fields</h4>
+      {note && <p>{note}</p>}
+      {changes && changes.length === 0 && <p>No field differs.</p>}
+      {changes && changes.length > 0 && <ChangeTable changes={changes} />}
+      <h4>Headers</h4>
+      {headerChanges.length === 0 ? <p>No header differs.</p> : <ChangeTable changes={headerChanges} />}
+    </>
+  );
+}
+
+/** Compare this event with another, or two of its delivery attempts (the handler's answers), field by field. */
 function Compare({ event, choices }: { event: EventDetail; choices: Array<{ id: string; label: string }> }) {
+  const [what, setWhat] = useState<"events" | "attempts">("events");
   const [otherId, setOtherId] = useState(choices[0]?.id ?? "");
   const [other, setOther] = useState<EventDetail | null>(null);
+  const last = event.deliveries.length - 1;
+  const [attemptA, setAttemptA] = useState(Math.max(0, last - 1));
+  const [attemptB, setAttemptB] = useState(Math.max(0, last));
   useEffect(() => {
     if (otherId) void api.show(otherId).then(setOther, () => setOther(null));
   }, [otherId]);
-  let changes: FieldChange[] | null = null;
-  let note = "";
-  if (other) {
-    const a = textOf(other);
-    const b = textOf(event);
-    try {
-      changes = diffJson(JSON.parse(a ?? ""), JSON.parse(b ?? ""));
-    } catch {
-      note = a === b ? "The bodies are identical." : "The bodies are not both JSON; they differ.";
-    }
-  }
-  const headerChanges = other ? diffJson(Object.fromEntries(other.headers), Object.fromEntries(event.headers)) : [];
+  // A new attempt (a replay just sent) becomes the second of the pair, the one before it the first.
+  useEffect(() => {
+    setAttemptA(Math.max(0, last - 1));
+    setAttemptB(Math.max(0, last));
+  }, [last]);
+  const response = (index: number) => {
+    const attempt = event.deliveries[index];
+    return attempt
+      ? { headers: [["status", statusText(attempt)], ...attempt.responseHeaders] as HeaderPairs, body: textOf({ body: attempt.responseBody ?? "", ...(attempt.responseBodyBase64 !== undefined ? { bodyBase64: attempt.responseBodyBase64 } : {}) }) }
+      : { headers: [] as HeaderPairs, body: null };
+  };
+  const attemptLabel = (index: number) => {
+    const attempt = event.deliveries[index];
+    return attempt ? `${clockTime(attempt.startedAt)} ${attempt.kind} #${attempt.attempt} → ${statusText(attempt)}` : "";
+  };
   return (
     <section class="compare" aria-label="Compare">
-      <label>
-        Compare with{" "}
-        <select value={otherId} onChange={(e) => setOtherId(e.currentTarget.value)}>
-          {choices.map((choice) => (
-            <option value={choice.id}>{choice.label}</option>
-          ))}
-        </select>
-      </label>
-      {other && (
+      <div class="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={what === "events"} onClick={() => setWhat("events")}>
+          with another event
+        </button>
+        <button type="button" role="tab" aria-selected={what === "attempts"} disabled={event.deliveries.length < 2} onClick={() => setWhat("attempts")}>
+          two delivery attempts
+        </button>
+      </div>
+      {what === "events" ? (
         <>
-          <h4>Body fields</h4>
-          {note && <p>{note}</p>}
-          {changes && changes.length === 0 && <p>No field differs.</p>}
-          {changes && changes.length > 0 && <ChangeTable changes={changes} />}
-          <h4>Headers</h4>
-          {headerChanges.length === 0 ? <p>No header differs.</p> : <ChangeTable changes={headerChanges} />}
+          <label>
+            Compare with{" "}
+            <select aria-label="Event to compare with" value={otherId} onChange={(e) => setOtherId(e.currentTarget.value)}>
+              {choices.map((choice) => (
+                <option value={choice.id}>{choice.label}</option>
+              ))}
+            </select>
+          </label>
+          {other && <Differences before={{ headers: other.headers, body: textOf(other) }} after={{ headers: event.headers, body: textOf(event) }} />}
+        </>
+      ) : (
+        <>
+          <label>
+            Attempt{" "}
+            <select aria-label="First attempt" value={attemptA} onChange={(e) => setAttemptA(Number(e.currentTarget.value))}>
+              {event.deliveries.map((_, index) => (
+                <option value={index}>{attemptLabel(index)}</option>
+              ))}
+            </select>
+          </label>{" "}
+          <label>
+            with{" "}
+            <select aria-label="Second attempt" value={attemptB} onChange={(e) => setAttemptB(Number(e.currentTarget.value))}>
+              {event.deliveries.map((_, index) => (
+                <option value={index}>{attemptLabel(index)}</option>
+              ))}
+            </select>
+          </label>
+          <Differences before={response(attemptA)} after={response(attemptB)} />
         </>
       )}
     </section>
