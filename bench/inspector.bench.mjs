@@ -7,7 +7,9 @@
 //                 redirect) to the page's "hooktape:list-rendered" mark (set once the first rows are painted), a
 //                 fresh browser context each round;
 //   start-up    - `listen --no-tunnel` to its ready line vs `listen --no-tunnel --ui` to its inspector line,
-//                 interleaved rounds, medians.
+//                 interleaved rounds, medians;
+//   capture     - `listen --no-tunnel` (capture only) under autocannon, 32 connections, 2 KB signed bodies, vs
+//                 `listen --no-tunnel --ui` with a page's event stream open and receiving every event; interleaved.
 //
 //   node bench/inspector.bench.mjs [--quick] [--json] [--events 100000] [--rounds 5]
 import { spawn } from "node:child_process";
@@ -20,6 +22,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
+import { prepareLoad } from "./lib/load.mjs";
 import { makeBody, signBody } from "./lib/payload.mjs";
 import { fixed, formatTable, median } from "./lib/stats.mjs";
 
@@ -146,6 +149,47 @@ function startupMs(db, withUi) {
   });
 }
 
+/** Capture throughput of `listen`, alone or with --ui and an open event stream (what a browser tab holds). */
+async function captureRps(run, withStream, durationSec) {
+  const db = path.join(dir, `capture-${withStream ? "ui" : "plain"}-${Date.now()}.db`);
+  const args = [BIN, "--json", "listen", "--no-tunnel", "--db", db, ...(withStream ? ["--ui", "--ui-port", "0"] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
+  const lines = createInterface({ input: child.stdout });
+  const { captureUrl, inspectorUrl } = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("listen did not start")), 30_000);
+    let captureUrl = null;
+    lines.on("line", (line) => {
+      if (!line.startsWith("{")) return;
+      const record = JSON.parse(line);
+      if (record.type === "ready") captureUrl = record.url;
+      if ((record.type === "ready" && !withStream) || record.type === "inspector") {
+        clearTimeout(timer);
+        resolve({ captureUrl, inspectorUrl: record.type === "inspector" ? record.url : null });
+      }
+    });
+  });
+  let streamed = 0;
+  let stream = null;
+  if (inspectorUrl) {
+    const { origin, searchParams } = new URL(inspectorUrl);
+    stream = http.get(`${origin}/api/stream`, { headers: { authorization: `Bearer ${searchParams.get("t")}` } }, (response) => {
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (streamed += chunk.split("\nevent: event\n").length - 1));
+    });
+    stream.on("error", () => {});
+  }
+  try {
+    const result = await run("autocannon", `${captureUrl}/webhooks/stripe`, { connections: 32, durationSec });
+    return { rps: result.rps, p99Ms: result.p99Ms, streamed };
+  } finally {
+    stream?.destroy();
+    await new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    });
+  }
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), "hooktape-bench-inspector-"));
 const results = {};
 try {
@@ -221,6 +265,21 @@ try {
     withUi.push(await startupMs(startDb, true));
   }
   results.startup = { listenMs: median(plain), listenUiMs: median(withUi), deltaMs: median(withUi) - median(plain) };
+
+  const body = makeBody();
+  const signature = signBody(body, "stripe");
+  const run = prepareLoad({ dir, body, headers: { "content-type": "application/json; charset=utf-8", [signature.name]: signature.value } });
+  const alone = [];
+  const streaming = [];
+  let streamedEvents = 0;
+  const durationSec = flags.quick ? 3 : 5;
+  for (let i = 0; i < Math.max(2, Math.ceil(rounds / 2)); i++) {
+    alone.push((await captureRps(run, false, durationSec)).rps);
+    const measured = await captureRps(run, true, durationSec);
+    streaming.push(measured.rps);
+    streamedEvents += measured.streamed;
+  }
+  results.capture = { aloneRps: median(alone), withStreamRps: median(streaming), ratio: median(streaming) / median(alone), streamedEvents };
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -239,6 +298,7 @@ if (flags.json) {
     ["  q= matching one event (full scan)", `${ms(results.api.searchRare.p50)} / ${ms(results.api.searchRare.p99)}`],
     ["  q= matching every event", `${ms(results.api.searchCommon.p50)} / ${ms(results.api.searchCommon.p99)}`],
     ["first paint in Chromium, median", results.firstPaintMs ? ms(results.firstPaintMs.median) : "n/a (no Chromium)"],
+    ["capture req/s: listen / listen --ui with a stream open", `${fixed(results.capture.aloneRps)} / ${fixed(results.capture.withStreamRps)} (${fixed(results.capture.ratio * 100)}%; ${results.capture.streamedEvents} events streamed)`],
     ["listen start-up / listen --ui start-up", `${ms(results.startup.listenMs)} / ${ms(results.startup.listenUiMs)} (+${ms(results.startup.deltaMs)})`],
   ];
   process.stdout.write(formatTable(rows) + "\n");
