@@ -230,6 +230,11 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await page.locator("h2.request-line").focus();
     await page.keyboard.press("r");
     await expect.poll(() => handler.received.length).toBe(before + 1);
+    await page.keyboard.press("e");
+    await expect.poll(() => page.getByRole("dialog", { name: "Edit and replay" }).isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog", { name: "Edit and replay" }).count()).toBe(0);
+    expect(handler.received.length).toBe(before + 1);
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator("section.detail").count()).toBe(0);
     await page.keyboard.press("/");
