@@ -174,7 +174,13 @@ async function captureRps(run, withStream, durationSec) {
     const { origin, searchParams } = new URL(inspectorUrl);
     stream = http.get(`${origin}/api/stream`, { headers: { authorization: `Bearer ${searchParams.get("t")}` } }, (response) => {
       response.setEncoding("utf8");
-      response.on("data", (chunk) => (streamed += chunk.split("\nevent: event\n").length - 1));
+      let pending = "";
+      response.on("data", (chunk) => {
+        // Whole messages only: a chunk may end inside one.
+        const messages = (pending + chunk).split("\n\n");
+        pending = messages.pop() ?? "";
+        streamed += messages.filter((message) => message.includes("\nevent: event\n")).length;
+      });
     });
     stream.on("error", () => {});
   }
