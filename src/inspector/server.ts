@@ -9,6 +9,7 @@ import { createDeliveryAgent, isForwardedHeader, joinTarget, resolveTarget } fro
 import { providers } from "../providers/index.js";
 import type { EventStore, PageCursor } from "../store/index.js";
 import { ChangeFeed } from "./change-feed.js";
+import { Searcher } from "./searcher.js";
 import type { SigningContext } from "./replay-request.js";
 
 // The replay engine and the fixture writer load on first use: `listen --ui` starts without them.
@@ -87,6 +88,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const page = loadPage(options.pageDir ?? defaultPageDir());
   const store = options.store;
   const feed = new ChangeFeed(store);
+  const searcher = new Searcher(store.file);
   let hosts = new Set<string>();
   let port = 0;
 
@@ -147,7 +149,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (resource !== "events") return sendJson(response, 404, { error: `No such API route ${pathname}` });
     if (id === undefined) {
       if (method !== "GET") return sendJson(response, 405, { error: "POST /api/events/<id>/replay replays an event" });
-      return sendJson(response, 200, listEvents(url.searchParams));
+      return sendJson(response, 200, await listEvents(url.searchParams));
     }
     if (method === "GET") {
       const event = store.getEvent(id);
@@ -216,7 +218,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     return sendJson(response, 404, { error: `No such API route ${method} ${pathname}` });
   }
 
-  function listEvents(params: URLSearchParams) {
+  async function listEvents(params: URLSearchParams) {
     const flag = (name: string) => params.get(name) ?? undefined;
     const filter = parseEventFilter(
       { limit: flag("limit") ?? String(PAGE_SIZE), provider: flag("provider"), path: flag("path"), verification: flag("verification"), status: flag("status"), since: flag("since") },
@@ -224,7 +226,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       PAGE_SIZE,
     );
     if (filter.limit === 0 || filter.limit > 1000) throw badInput(`Invalid limit "${filter.limit}": expected 1 to 1000 events per page`);
-    const page = store.listEventsPage(filter, { q: flag("q"), after: parsePageCursor(flag("cursor")) });
+    const q = flag("q") ?? "";
+    const after = parsePageCursor(flag("cursor"));
+    // Filters use indexes and answer in milliseconds here; a text search reads bodies, on the search thread.
+    const page = q === "" ? store.listEventsPage(filter, { after }) : await searcher.page(filter, q, after);
     const replays: Record<string, number> = {};
     for (const event of page.events) if (event.replays > 0) replays[event.id] = event.replays;
     return { events: page.events.map(summaryJson), next: page.next ? `${page.next.receivedAt}.${page.next.seq}` : null, replays };
@@ -245,6 +250,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const code = (error as { code?: string }).code;
     if (code !== "EADDRINUSE" || options.portExplicit) {
       feed.close();
+      searcher.close();
       if (code === "EADDRINUSE") throw new HooktapeError("environment", `Port ${preferred} on ${host} is in use; pass another --port`);
       if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw badInput(`Cannot serve the inspector on ${host}: ${code}`);
       throw error;
@@ -262,6 +268,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     token,
     close: async () => {
       feed.close();
+      searcher.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
