@@ -244,6 +244,20 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await page.keyboard.press("Escape");
   });
 
+  it("pages a long list: 100 rows, then Load more brings the rest, none twice", async () => {
+    for (let i = 0; i < 110; i++) {
+      await send(`${listen.ready.url}/webhooks/bulk/${i}`, { headers: [["Content-Type", "application/json"]], body: `{"n":${i}}` });
+    }
+    await listen.waitForEvents(115);
+    await page.reload();
+    await expect.poll(() => rows().count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows().count()).toBe(115);
+    const ids = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")));
+    expect(new Set(ids).size).toBe(115);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+  });
+
   it("loaded nothing from outside 127.0.0.1 and logged no console errors", () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((url) => new URL(url).host !== new URL(listen.origin).host)).toEqual([]);
