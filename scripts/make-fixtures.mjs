@@ -14,6 +14,7 @@ const cli = join(root, "bin", "hooktape.js");
 const outDir = join(root, "fixtures");
 const { providers } = await import(join(root, "dist", "providers", "index.js"));
 const { parsePrivateKey } = await import(join(root, "dist", "providers", "keys.js"));
+const { sampleSubject, fixedIds } = await import(join(root, "dist", "check", "sample-event.js"));
 
 // 2026-01-01T00:00:00Z, in the past: fixtures are reproducible byte for byte, and visibly stale until re-signed.
 const SIGNED_AT = 1767225600;
@@ -38,26 +39,11 @@ function secretsFor(provider) {
   return { sign: secret, verify: secret };
 }
 
-// Realistic bodies where the provider's format matters; a small JSON event otherwise.
-const BODIES = {
-  stripe: { id: "evt_hooktape_1", object: "event", type: "payment_intent.succeeded", data: { object: { id: "pi_hooktape_1", object: "payment_intent", amount: 500, currency: "usd" } } },
-  github: { zen: "Keep it logically awesome.", hook_id: 123456, hook: { type: "Repository", events: ["push"] } },
-  shopify: { id: 820982911946154500, email: "jon@example.com", total_price: "5.00", currency: "USD" },
-  slack: { token: "placeholder", team_id: "T0001", type: "event_callback", event: { type: "app_mention", text: "hello" } },
-  discord: { type: 1, id: "1", application_id: "2", token: "placeholder", version: 1 },
-  sendgrid: [{ email: "example@test.com", timestamp: SIGNED_AT, event: "processed", sg_event_id: "sg_hooktape_1", sg_message_id: "m_1" }],
-  linear: { action: "create", type: "Issue", data: { id: "issue_hooktape_1", title: "Fix the thing" }, webhookTimestamp: SIGNED_AT * 1000 },
-  paddle: { event_id: "evt_hooktape_1", event_type: "transaction.completed", occurred_at: "2026-01-01T00:00:00.000Z", data: { id: "txn_hooktape_1" } },
-};
-// Twilio posts forms for SMS and voice: signed over the URL and the sorted fields.
-const FORM_BODIES = {
-  twilio: "AccountSid=ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX&Body=Hello+from+hooktape&From=%2B15005550006&MessageSid=SMhooktape1&To=%2B15005550010",
-};
-
+// Each fixture's body is the provider's built-in sample event (the one `check` sends), with fixed ids, written
+// byte for byte the way that provider writes its deliveries (pretty, compact, `\/`-escaped, ASCII-only, ...).
 function bodyFor(provider) {
-  if (FORM_BODIES[provider.id]) return { text: FORM_BODIES[provider.id], type: "application/x-www-form-urlencoded" };
-  const body = BODIES[provider.id] ?? { id: `evt_hooktape_${provider.id.replace(/-/g, "_")}`, type: "test.event", created_at: "2026-01-01T00:00:00.000Z", data: { amount: 500 } };
-  return { text: JSON.stringify(body), type: "application/json" };
+  const sample = sampleSubject(provider, SIGNED_AT * 1000, fixedIds());
+  return { text: sample.body.toString("utf8"), headers: sample.headers };
 }
 
 function run(args) {
@@ -74,7 +60,8 @@ for (const provider of providers) {
   const path = `/webhooks/${provider.id}`;
   const file = join(outDir, `${provider.id}.json`);
   const args = ["sign", "--provider", provider.id, "--secret", secrets.sign, "--body", body.text, "--timestamp", String(SIGNED_AT)];
-  args.push("--id", `msg_hooktape_fixture_${provider.id.replace(/-/g, "_")}`, "--path", path, "--header", `Content-Type: ${body.type}`);
+  args.push("--id", `msg_hooktape_fixture_${provider.id.replace(/-/g, "_")}`, "--path", path);
+  for (const [name, value] of body.headers) args.push("--header", `${name}: ${value}`);
   args.push("--format", "fixture", "--out", file);
   let result = run(args);
   if (result.status !== 0 && /url/i.test(result.stderr)) {

@@ -10,6 +10,7 @@
  * });
  * ```
  */
+import { pairsFromRecord } from "./core/headers.js";
 import type { HeaderPairs } from "./core/types.js";
 import { signRequest } from "./fixtures/sign-request.js";
 import {
@@ -155,7 +156,10 @@ function toBuffer(body: string | Buffer): Buffer {
   return typeof body === "string" ? Buffer.from(body, "utf8") : body;
 }
 
+/** Header pairs from what a caller may pass: pairs, a record, or a fetch `Headers` (which Object.entries reads as empty). */
 function toPairs(headers: HeadersInit | undefined): HeaderPairs {
   if (headers === undefined) return [];
-  return Array.isArray(headers) ? headers.map(([name, value]) => [name, value]) : Object.entries(headers);
+  if (Array.isArray(headers)) return headers.map(([name, value]) => [String(name), String(value)]);
+  if (headers instanceof Headers) return [...headers];
+  return pairsFromRecord(headers as Record<string, string>);
 }

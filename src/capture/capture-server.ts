@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
+import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/headers.js";
 import { redactNamed } from "../core/redact.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
@@ -76,15 +77,15 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = now();
-    const headers = toPairs(req.rawHeaders);
+    const headers = pairsFromRaw(req.rawHeaders);
     const body = await readBody(req, options.maxBodyBytes);
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
 
     const url = req.url ?? "/";
     const publicUrl = options.publicUrl();
-    const via: Via = publicUrl !== null && headerValue(headers, "cf-ray") !== undefined ? "tunnel" : "local";
+    const via: Via = publicUrl !== null && findHeader(headers, "cf-ray") !== undefined ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
-    const calledUrl = via === "tunnel" && publicUrl ? publicUrl.replace(/\/+$/, "") + url : localUrlOf(headers, url);
+    const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : (localUrlOf(headers, url) ?? `http://localhost${url}`);
     const { provider, verification, secretHeaders = [] } =
       body.kind === "too_large"
         ? { provider: null, verification: { status: "unverified" as const, reason: "too_large" } }
@@ -94,7 +95,8 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       // A header that carries the secret itself is forwarded as it came but stored redacted.
       headers: redactNamed(headers, secretHeaders),
       id: newEventId(receivedAt),
-      remoteAddress: req.socket.remoteAddress ?? null,
+      // Through the tunnel the socket is cloudflared on this machine; Cloudflare names the real sender.
+      remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
       via,
       provider,
       verification,
@@ -231,33 +233,15 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
   });
 }
 
-function toPairs(raw: string[]): HeaderPairs {
-  const pairs: HeaderPairs = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
-  return pairs;
-}
-
-function headerValue(headers: HeaderPairs, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return headers.find(([key]) => key.toLowerCase() === lower)?.[1];
-}
-
-/** The URL the sender called, as far as the request tells: Host header and forwarded protocol. */
-function localUrlOf(headers: HeaderPairs, url: string): string {
-  const host = headerValue(headers, "host") ?? "localhost";
-  const proto = headerValue(headers, "x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
-  return `${proto}://${host}${url}`;
-}
-
 /** The original headers plus X-Forwarded-*, as a proxy adds them; the body stays byte-exact. */
 function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): HeaderPairs {
-  const host = headerValue(arrived, "host");
-  const forwardedFor = headerValue(arrived, "x-forwarded-for");
+  const host = findHeader(arrived, "host");
+  const forwardedFor = findHeader(arrived, "x-forwarded-for");
   const client = event.remoteAddress ?? "";
   const forwarded = arrived.filter(([name]) => !/^x-forwarded-(for|proto|host)$/i.test(name));
   forwarded.push(["X-Forwarded-For", forwardedFor ? `${forwardedFor}, ${client}` : client]);
-  forwarded.push(["X-Forwarded-Proto", headerValue(arrived, "x-forwarded-proto") ?? (event.via === "tunnel" ? "https" : "http")]);
-  if (host) forwarded.push(["X-Forwarded-Host", headerValue(arrived, "x-forwarded-host") ?? host]);
+  forwarded.push(["X-Forwarded-Proto", findHeader(arrived, "x-forwarded-proto") ?? (event.via === "tunnel" ? "https" : "http")]);
+  if (host) forwarded.push(["X-Forwarded-Host", findHeader(arrived, "x-forwarded-host") ?? host]);
   return forwarded;
 }
 

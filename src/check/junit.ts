@@ -14,7 +14,8 @@ function seconds(ms: number): string {
 
 /**
  * JUnit XML as CI systems read it (the de-facto schema of Ant/Surefire, https://github.com/testmoapp/junitxml):
- * one <testsuite> per fixture, one <testcase> per check, <failure message=...> and <skipped message=...>.
+ * one <testsuite> per fixture, one <testcase> per check, <failure message=...>, <skipped message=...>, and <error type="inconclusive"> for a check
+ * that could not be judged.
  */
 export function toJunitXml(report: CheckReport): string {
   const suites = new Map<string, CheckReport["results"]>();
@@ -22,19 +23,24 @@ export function toJunitXml(report: CheckReport): string {
   const count = (outcome: string) => report.results.filter((r) => r.outcome === outcome).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="hooktape check" tests="${report.results.length}" failures="${count("fail")}" skipped="${count("skip")}" errors="0" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="hooktape check" tests="${report.results.length}" failures="${count("fail")}" skipped="${count("skip")}" errors="${count("inconclusive")}" time="${seconds(report.durationMs)}">`,
   ];
   for (const [subject, results] of suites) {
     const failures = results.filter((r) => r.outcome === "fail").length;
     const skipped = results.filter((r) => r.outcome === "skip").length;
+    const inconclusive = results.filter((r) => r.outcome === "inconclusive").length;
     const time = results.reduce((sum, r) => sum + r.durationMs, 0);
     lines.push(
-      `  <testsuite name="${escapeXml(subject)}" tests="${results.length}" failures="${failures}" skipped="${skipped}" errors="0" time="${seconds(time)}">`,
+      `  <testsuite name="${escapeXml(subject)}" tests="${results.length}" failures="${failures}" skipped="${skipped}" errors="${inconclusive}" time="${seconds(time)}">`,
     );
     for (const r of results) {
       const open = `    <testcase classname="${escapeXml(`hooktape.check.${report.provider}`)}" name="${escapeXml(r.title)}" time="${seconds(r.durationMs)}"`;
       if (r.outcome === "pass") lines.push(`${open}/>`);
       else if (r.outcome === "skip") lines.push(`${open}>`, `      <skipped message="${escapeXml(r.reason ?? "")}"/>`, "    </testcase>");
+      else if (r.outcome === "inconclusive") {
+        // Not a failure of the handler's behaviour but a check that could not be made: JUnit's <error>.
+        lines.push(`${open}>`, `      <error message="${escapeXml(r.reason ?? "inconclusive")}" type="inconclusive">${escapeXml(r.reason ?? "")}</error>`, "    </testcase>");
+      }
       else {
         const statuses = r.statuses.map((s) => (s === null ? "no answer" : String(s))).join(", ");
         lines.push(

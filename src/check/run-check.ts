@@ -1,48 +1,28 @@
-import { isDeepStrictEqual } from "node:util";
 import type { Dispatcher } from "undici";
-import { setJsonPath } from "../core/mutate.js";
-import { deliver, joinTarget, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
+import { describeDuration } from "../core/units.js";
+import type { DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
-import { buildRequest, messageIdOf, newMessageId, type RequestRecipe, type Tamper } from "../replay/build-request.js";
+import type { RequestRecipe } from "../replay/build-request.js";
+import { freshEvent } from "./fresh-event.js";
+import { forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
+import { previewState, probeValue, sameState, stateChange, timesProcessed, type ProbeReading } from "./probe.js";
 import type { CheckSubject } from "./sample-event.js";
+import { COPIES_AT_ONCE, HandlerUnreachable, is2xx, SubjectRun, type Deadline } from "./subject-run.js";
 import { wrongSecretLike } from "./wrong-secret.js";
 
-export type CheckTestId =
-  | "valid"
-  | "duplicate-sequential"
-  | "duplicate-concurrent"
-  | "duplicate-state"
-  | "tampered-signature"
-  | "tampered-body"
-  | "stale-timestamp"
-  | "missing-signature"
-  | "wrong-secret"
-  | "deadline"
-  | "retry";
+export type { Deadline } from "./subject-run.js";
 
-export const CHECK_TITLES: Record<CheckTestId, string> = {
-  valid: "accepts a valid delivery",
-  "duplicate-sequential": "accepts the same event again",
-  "duplicate-concurrent": "accepts 5 copies at once without a 5xx",
-  "duplicate-state": "duplicates change state only once (probe)",
-  "tampered-signature": "rejects a tampered signature",
-  "tampered-body": "rejects a tampered body",
-  "stale-timestamp": "rejects a stale timestamp",
-  "missing-signature": "rejects a missing signature",
-  "wrong-secret": "rejects a wrong secret",
-  deadline: "answers within the provider's deadline",
-  retry: "accepts a retry after a failed attempt",
-};
+export type CheckOutcome = "pass" | "fail" | "skip" | "inconclusive";
 
 export interface CheckResult {
   subject: string;
   test: CheckTestId;
   title: string;
-  outcome: "pass" | "fail" | "skip";
+  outcome: CheckOutcome;
   /** The handler's answers (null: no answer). */
   statuses: Array<number | null>;
   durationMs: number;
-  /** Why it failed or was skipped, in plain words. */
+  /** Why it failed, was skipped or is inconclusive, in plain words. */
   reason: string | null;
 }
 
@@ -52,6 +32,8 @@ export interface CheckReport {
   passed: boolean;
   durationMs: number;
   results: CheckResult[];
+  /** Set when nothing answered at all: the run stopped at the first delivery. */
+  unreachable: string | null;
 }
 
 export interface CheckOptions {
@@ -59,7 +41,7 @@ export interface CheckOptions {
   provider: Provider;
   secret: string;
   subjects: readonly CheckSubject[];
-  deadlineMs: number;
+  deadline: Deadline;
   /** Per request; longer than the deadline so that a slow handler is measured, not cut off. */
   timeoutMs: number;
   probeUrl: string | null;
@@ -68,282 +50,388 @@ export interface CheckOptions {
   now?: () => number;
 }
 
-const DUPLICATES_AT_ONCE = 5;
+type Verdict = Omit<CheckResult, "subject" | "test" | "title">;
 
-function answer(result: DeliveryResult): string {
-  if (result.status !== null) return String(result.status);
-  return result.error === "timeout" ? "no answer (timeout)" : `no answer (${result.error ?? "failed"})`;
+interface CheckDefinition {
+  id: string;
+  title: string;
+  /** Judges what the handler's --probe reports; listed only when there is a probe. */
+  probe?: true;
+  run(s: SubjectRun): Promise<Verdict>;
 }
 
-function is2xx(status: number | null): boolean {
-  return status !== null && status >= 200 && status < 300;
-}
-
-function is4xx(status: number | null): boolean {
-  return status !== null && status >= 400 && status < 500;
-}
-
-/** A reason for a delivery that got no answer at all: the handler is down or too slow, not wrong about signatures. */
-function unreachable(result: DeliveryResult, url: string): string | null {
-  if (result.status !== null) return null;
-  if (result.error === "timeout") return `gave no answer within ${Math.round(result.durationMs)} ms`;
-  if (result.error === "ECONNREFUSED") return `could not connect to ${url} (connection refused) — is the handler running?`;
-  return `gave no answer (${result.errorMessage ?? result.error ?? "failed"})`;
-}
-
-/** Why a forged request that should have been rejected was not, in plain words. */
-const FORGERY_ADVICE: Record<string, string> = {
-  "tampered-signature": "accepted a request whose signature was tampered with — is the handler verifying signatures?",
-  "tampered-body": "accepted a body that was changed after signing — does it verify the signature over the raw body bytes?",
-  "stale-timestamp": "accepted a request signed long ago — is it checking the timestamp tolerance? (an old request can be replayed by anyone who saw it)",
-  "missing-signature": "accepted a request with no signature at all — is the handler verifying signatures?",
-  "wrong-secret": "accepted a request signed with another secret — is it verifying against its own secret?",
-};
+const pass = (statuses: Array<number | null> = [], durationMs = 0): Verdict => ({ outcome: "pass", statuses, durationMs, reason: null });
+const fail = (reason: string, statuses: Array<number | null> = [], durationMs = 0): Verdict => ({ outcome: "fail", statuses, durationMs, reason });
+const skip = (reason: string): Verdict => ({ outcome: "skip", statuses: [], durationMs: 0, reason });
 
 /**
- * A conformance run: for each subject, a valid delivery, duplicates (sequential, then 5 at once), forgeries
- * (tampered signature and body, stale timestamp, no signature, wrong secret), the deadline, and a retry after an
- * attempt the sender gave up on. Returns data; the CLI renders it.
+ * Every check, in the order it runs and is shown (the README's table reads the same). Each is one function over
+ * the subject's run; deliveries that several checks read (the valid delivery, the burst, the retry) are sent
+ * once. Every check after the first two is inconclusive until a valid delivery is accepted: a handler that
+ * refuses everything "rejects" every forgery, and that proves nothing.
  */
+const CHECKS = [
+  { id: "valid", title: "accepts a valid delivery", run: checkValid },
+  { id: "raw-bytes", title: "verifies the raw bytes, not re-serialised JSON", run: checkRawBytes },
+  { id: "duplicate-sequential", title: "accepts the same event again", run: gated(checkRepeat) },
+  { id: "duplicate-state", title: "a repeated event changes state once (probe)", probe: true, run: gated(checkRepeatState) },
+  { id: "duplicate-concurrent", title: `accepts ${COPIES_AT_ONCE} simultaneous first deliveries of a new event`, run: gated(checkBurst) },
+  { id: "concurrent-state", title: `${COPIES_AT_ONCE} simultaneous copies change state once (probe)`, probe: true, run: gated(checkBurstState) },
+  { id: "tampered-signature", title: "rejects a tampered signature", run: gated(forgery("tampered-signature")) },
+  { id: "tampered-body", title: "rejects a tampered body", run: gated(forgery("tampered-body")) },
+  { id: "stale-timestamp", title: "rejects a stale timestamp", run: gated(forgery("stale-timestamp")) },
+  { id: "missing-signature", title: "rejects a missing signature", run: gated(forgery("missing-signature")) },
+  { id: "wrong-secret", title: "rejects a wrong secret", run: gated(forgery("wrong-secret")) },
+  { id: "retry", title: "accepts a retry after the sender gave up", run: gated(checkRetry) },
+  { id: "retry-state", title: "a timed-out attempt and its retry change state once (probe)", probe: true, run: gated(checkRetryState) },
+  { id: "deadline", title: "answers within the deadline", run: checkDeadline },
+] as const satisfies readonly CheckDefinition[];
+
+export type CheckTestId = (typeof CHECKS)[number]["id"];
+
+export const CHECK_TITLES = Object.fromEntries(CHECKS.map((c) => [c.id, c.title])) as Record<CheckTestId, string>;
+
+/** The checks a run makes, in order (the probe checks only with a probe). */
+export function checksFor(withProbe: boolean): Array<{ id: CheckTestId; title: string }> {
+  return CHECKS.filter((c: CheckDefinition) => withProbe || c.probe !== true).map(({ id, title }) => ({ id, title }));
+}
+
+/** A conformance run of a webhook handler over each subject. Returns data; the CLI renders it. */
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const now = options.now ?? Date.now;
   const started = performance.now();
   const results: CheckResult[] = [];
-  const report = (result: CheckResult) => {
-    results.push(result);
-    options.onResult?.(result);
-  };
-  const providerName = options.provider.name;
+  const finish = (unreachable: string | null): CheckReport => ({
+    provider: options.provider.id,
+    target: options.target.href,
+    passed: unreachable === null && results.every((r) => r.outcome === "pass" || r.outcome === "skip"),
+    durationMs: performance.now() - started,
+    results,
+    unreachable,
+  });
   for (const subject of options.subjects) {
-    const url = joinTarget(options.target, subject.path);
-    const recipe = (overrides: Partial<RequestRecipe> = {}): RequestRecipe => ({
-      method: subject.method,
-      url,
-      headers: subject.headers,
-      body: subject.body,
-      provider: options.provider,
-      secret: options.secret,
-      messageId: messageIdOf(subject.headers, options.provider),
-      staleMs: 0,
-      tamper: null,
-      headerSets: [],
-      headerDrops: [],
-      ...overrides,
-    });
-    const base = recipe();
-    const send = (request: OutboundRequest) =>
-      deliver(request, { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, maxResponseBytes: 64 * 1024, now });
-    const result = (test: CheckTestId, outcome: CheckResult["outcome"], statuses: Array<number | null>, durationMs: number, reason: string | null) =>
-      report({ subject: subject.name, test, title: CHECK_TITLES[test], outcome, statuses, durationMs, reason });
-    const answered: DeliveryResult[] = [];
-
-    // 1. A valid delivery, with the probe read before and after.
-    const probeBefore = options.probeUrl ? await readProbe(options.probeUrl, options) : null;
-    const valid = await send(buildRequest(base, now()));
-    answered.push(valid);
-    result(
-      "valid",
-      is2xx(valid.status) ? "pass" : "fail",
-      [valid.status],
-      valid.durationMs,
-      is2xx(valid.status)
-        ? null
-        : (unreachable(valid, url) ??
-            (valid.status !== null && valid.status >= 500
-              ? `answered ${valid.status} to a valid delivery — the handler failed on a genuine event`
-              : `rejected a valid, freshly signed delivery with ${valid.status} — is it using this secret, and verifying the raw body bytes rather than re-serialised JSON?`)),
-    );
-    const probeAfterFirst = options.probeUrl ? await readProbe(options.probeUrl, options) : null;
-
-    // 2. The same event again: byte-identical, same message id, as a sender that never saw the answer would send it.
-    const again = await send(buildRequest(base, now()));
-    answered.push(again);
-    result(
-      "duplicate-sequential",
-      is2xx(again.status) ? "pass" : "fail",
-      [again.status],
-      again.durationMs,
-      is2xx(again.status)
-        ? null
-        : (unreachable(again, url) ??
-            `answered ${again.status} to a second copy of an event it had just ${is2xx(valid.status) ? "accepted" : "received"} — senders deliver events more than once; answer 2xx and skip the work`),
-    );
-
-    // 3. Five copies at once: a handler that checks "seen?" then writes, without a lock or a unique key, races here.
-    const copy = buildRequest(base, now());
-    const burstStart = performance.now();
-    const burst = await Promise.all(Array.from({ length: DUPLICATES_AT_ONCE }, () => send(copy)));
-    answered.push(...burst);
-    const burstStatuses = burst.map((r) => r.status);
-    const burstOk = burst.every((r) => is2xx(r.status));
-    result(
-      "duplicate-concurrent",
-      burstOk ? "pass" : "fail",
-      burstStatuses,
-      performance.now() - burstStart,
-      burstOk
-        ? null
-        : burst.some((r) => r.status !== null && r.status >= 500)
-          ? `answered ${burst.map(answer).join(", ")} to ${DUPLICATES_AT_ONCE} simultaneous copies of one event — is the deduplication racy (check-then-insert without a lock or unique key)?`
-          : `answered ${burst.map(answer).join(", ")} to ${DUPLICATES_AT_ONCE} simultaneous copies of one event — every copy should get a 2xx`,
-    );
-    if (options.probeUrl) {
-      const probeAfter = await readProbe(options.probeUrl, options);
-      const failures: string[] = [];
-      if ("error" in probeAfterFirst! || "error" in probeAfter || "error" in probeBefore!) {
-        const broken = [probeBefore, probeAfterFirst, probeAfter].find((p) => p !== null && "error" in p) as { error: string };
-        failures.push(`the probe ${options.probeUrl} could not be read: ${broken.error}`);
-      } else if (!isDeepStrictEqual(probeAfterFirst!.value, probeAfter.value)) {
-        failures.push(
-          `the probe changed after the duplicates (${preview(probeAfterFirst!.value)} → ${preview(probeAfter.value)}) — duplicates were processed again; deduplicate by the event id`,
-        );
+    const run = new SubjectRun({ ...options, now }, subject);
+    for (const check of CHECKS as readonly CheckDefinition[]) {
+      if (check.probe && options.probeUrl === null) continue;
+      let verdict: Verdict;
+      try {
+        verdict = await check.run(run);
+      } catch (error) {
+        if (error instanceof HandlerUnreachable) return finish(error.message);
+        throw error;
       }
-      result("duplicate-state", failures.length === 0 ? "pass" : "fail", [], 0, failures[0] ?? null);
+      const result: CheckResult = { subject: subject.name, test: check.id as CheckTestId, title: check.title, ...verdict };
+      results.push(result);
+      options.onResult?.(result);
     }
+  }
+  return finish(null);
+}
 
-    // 4. Forgeries: each must be rejected with a 4xx. Each is checked against hooktape's own verifier first: a
-    // forgery that the scheme itself cannot detect (a token scheme signs no body) is skipped, not failed.
-    const toleranceSec = options.provider.toleranceSec;
-    const forgeries: Array<{ test: CheckTestId; recipe: RequestRecipe | null; skip?: string }> = [
-      { test: "tampered-signature", recipe: recipe({ tamper: "signature" as Tamper }) },
-      { test: "tampered-body", recipe: recipe({ tamper: "body" as Tamper }) },
-      toleranceSec === null
-        ? { test: "stale-timestamp", recipe: null, skip: `${providerName} signs no timestamp, so a stale request cannot be told apart` }
-        : { test: "stale-timestamp", recipe: recipe({ staleMs: (toleranceSec + 300) * 1000 }) },
-      { test: "missing-signature", recipe: recipe({ headerDrops: signatureHeaderNames(options.provider) }) },
-      { test: "wrong-secret", recipe: recipe({ secret: wrongSecretLike(options.secret, options.provider) }) },
-    ];
-    for (const forgery of forgeries) {
-      if (forgery.recipe === null) {
-        result(forgery.test, "skip", [], 0, forgery.skip ?? null);
-        continue;
-      }
-      const request = buildRequest(forgery.recipe, now());
-      const undetectable = detectableByScheme(options.provider, options.secret, request, now());
-      if (undetectable !== null) {
-        result(forgery.test, "skip", [], 0, undetectable);
-        continue;
-      }
-      const response = await send(request);
-      const rejected = is4xx(response.status);
-      const staleMinutes = toleranceSec === null ? 0 : Math.round((toleranceSec + 300) / 60);
-      result(
-        forgery.test,
-        rejected ? "pass" : "fail",
-        [response.status],
-        response.durationMs,
-        rejected
-          ? null
-          : (unreachable(response, url) ??
-              (response.status !== null && response.status >= 500
-                ? `answered ${response.status} to a forged request — reject it with 400 or 401 instead of failing`
-                : `${(FORGERY_ADVICE[forgery.test] ?? "accepted a forged request").replace("signed long ago", `signed ${staleMinutes} minutes ago`)} (answered ${answer(response)})`)),
-      );
-    }
+// ---- the checks ----
 
-    // 5. The deadline, over every genuine delivery above.
-    const slowest = answered.reduce((max, r) => Math.max(max, r.durationMs), 0);
-    const tooSlow = answered.filter((r) => r.status !== null && r.durationMs > options.deadlineMs).length;
-    result(
-      "deadline",
-      tooSlow === 0 && answered.every((r) => r.status !== null) ? "pass" : "fail",
-      [],
-      slowest,
-      tooSlow === 0 && answered.every((r) => r.status !== null)
-        ? null
-        : `took up to ${Math.round(slowest)} ms to answer; ${providerName} gives up after ${options.deadlineMs} ms and counts the delivery as failed — answer 2xx first, then do slow work in the background`,
-    );
+async function checkValid(s: SubjectRun): Promise<Verdict> {
+  const { result } = await s.valid();
+  if (is2xx(result.status)) return pass([result.status], result.durationMs);
+  const why =
+    noAnswer(result, s.url) ??
+    (result.status !== null && result.status >= 500
+      ? `answered ${describe(result)} to a valid delivery — the handler failed on a genuine event`
+      : isRouteMissing(result.status)
+        ? `answered ${describe(result)}: nothing handles ${s.url} — is the path right? (give it in --to, e.g. --to http://localhost:3000/webhooks)`
+        : `refused a valid, freshly signed delivery with ${describe(result)} — ${(await reserialises(s)) ? "it verifies re-serialised JSON, not the raw bytes (see below)" : "is it verifying with this same secret?"}`);
+  return fail(why, [result.status], result.durationMs);
+}
 
-    // 6. A retry: the sender gives up on attempt 1 (its answer is never read), then retries the same event —
-    // re-signed with the time of the retry, with the provider's retry headers. A new event, so that this
-    // tests the retry path and not the duplicates above.
-    const retryRecipe = freshEvent(base);
-    const firstAttempt = await sendAndAbandon(buildRequest(retryRecipe, now()), options);
-    const retryRequest = buildRequest(retryRecipe, now(), options.provider.retry.retryHeaders?.(2, "timeout") ?? []);
-    const retry = await send(retryRequest);
-    result(
-      "retry",
-      is2xx(retry.status) ? "pass" : "fail",
-      [firstAttempt.status, retry.status],
-      retry.durationMs,
-      is2xx(retry.status)
-        ? null
-        : (unreachable(retry, url) ??
-            `answered ${retry.status} to the retry of an event whose first attempt the sender gave up on — the sender never saw the first answer, so the retry must be accepted (2xx)`),
+async function checkRawBytes(s: SubjectRun): Promise<Verdict> {
+  const compact = compactForm(s.base.body);
+  if (compact === undefined) return skip("the body is not JSON");
+  if (compact === null) {
+    return skip(`this body is byte for byte what JSON.stringify writes (${s.options.provider.name} sends compact JSON), so re-serialising it changes nothing and the bug cannot show here`);
+  }
+  const { result } = await s.valid();
+  if (is2xx(result.status)) return pass([result.status], result.durationMs);
+  if (result.status === null || result.status >= 500 || isRouteMissing(result.status)) return inconclusiveValid(result);
+  const again = await s.compact(compact);
+  if (is2xx(again.status)) {
+    return fail(
+      `it refused the body as ${s.options.provider.name} sends it (${describe(result)}) and accepted the same event re-serialised as compact JSON (${again.status}): ` +
+        "it verifies JSON.stringify(req.body), not the raw bytes — compute the signature over the raw request body (e.g. express.raw({ type: 'application/json' })) before parsing it",
+      [result.status, again.status],
+      result.durationMs + again.durationMs,
     );
   }
   return {
-    provider: options.provider.id,
-    target: options.target.href,
-    passed: results.every((r) => r.outcome !== "fail"),
-    durationMs: performance.now() - started,
-    results,
+    outcome: "inconclusive",
+    statuses: [result.status, again.status],
+    durationMs: result.durationMs + again.durationMs,
+    reason: "the valid delivery was refused in both forms, as sent and as compact JSON, so the cause is elsewhere (see above)",
   };
 }
 
-/** The headers that carry a provider's signature: the first of its headers and any other with "signature" in its name. */
-function signatureHeaderNames(provider: Provider): string[] {
-  return provider.headers.filter((name, i) => i === 0 || name.includes("signature") || name.includes("token"));
+async function checkRepeat(s: SubjectRun): Promise<Verdict> {
+  const { result } = await s.repeat();
+  if (is2xx(result.status)) return pass([result.status], result.durationMs);
+  return fail(
+    noAnswer(result, s.url) ??
+      `answered ${describe(result)} to a second copy of an event it had just accepted — senders deliver events more than once; answer 2xx and skip the work`,
+    [result.status],
+    result.durationMs,
+  );
+}
+
+async function checkRepeatState(s: SubjectRun): Promise<Verdict> {
+  const { after: first } = await s.valid();
+  const { after: second } = await s.repeat();
+  const unread = unreadable(s, first, second);
+  if (unread) return fail(unread);
+  if (sameState(first!, second!)) return pass();
+  return fail(
+    `the probe changed after a second copy of an event already processed (${previewState(first!)} → ${previewState(second!)}) — duplicates are processed again; deduplicate by the event id`,
+  );
+}
+
+async function checkBurst(s: SubjectRun): Promise<Verdict> {
+  const { results, durationMs } = await s.burst();
+  const statuses = results.map((r) => r.status);
+  if (results.every((r) => is2xx(r.status))) return pass(statuses, durationMs);
+  const answers = results.map((r) => describeShort(r)).join(", ");
+  return fail(
+    results.some((r) => r.status !== null && r.status >= 500)
+      ? `answered ${answers} to ${COPIES_AT_ONCE} simultaneous copies of a new event — is the deduplication racy (check-then-insert without a lock or unique key)?`
+      : `answered ${answers} to ${COPIES_AT_ONCE} simultaneous copies of a new event — every copy should get a 2xx`,
+    statuses,
+    durationMs,
+  );
+}
+
+async function checkBurstState(s: SubjectRun): Promise<Verdict> {
+  const burst = await s.burst();
+  return judgeOneEvent(s, burst, (times, change) =>
+    `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (${change}) — ` +
+    "the deduplication is racy: the id is checked, then recorded only after an await; record it atomically before the work (a unique key, INSERT … ON CONFLICT DO NOTHING, SET NX)",
+  );
 }
 
 /**
- * Null when hooktape's own verifier rejects the forged request (so the handler should too); otherwise why the
- * test is skipped. Asymmetric schemes are not self-checked: the secret is the private key, the verifier wants
- * the public one.
+ * Passes when the probe moved by exactly one new event's worth between `phase.before` and `phase.after` (the unit
+ * is what the valid delivery changed); otherwise fails with `explain(times, change)`.
  */
-function detectableByScheme(provider: Provider, secret: string, request: OutboundRequest, nowMs: number): string | null {
-  if (provider.kind === "ed25519" || provider.kind === "ecdsa") return null;
-  try {
-    const verdict = provider.verify({ method: request.method, url: request.url, headers: request.headers, body: request.body }, [secret], {
-      now: Math.floor(nowMs / 1000),
-      url: request.url,
-    });
-    return verdict.valid ? `${provider.name}'s scheme cannot detect this change (it does not sign that part of the request)` : null;
-  } catch {
-    return null;
-  }
+async function judgeOneEvent(
+  s: SubjectRun,
+  phase: { before: ProbeReading | null; after: ProbeReading | null },
+  explain: (times: number | null, change: string) => string,
+): Promise<Verdict> {
+  const valid = await s.valid();
+  const unread = unreadable(s, valid.before, valid.after, phase.before, phase.after);
+  if (unread) return fail(unread);
+  const unit = stateChange(probeValue(valid.before), probeValue(valid.after));
+  if (unit.size === 0) return skip(probeCannotCount());
+  const times = timesProcessed(stateChange(probeValue(phase.before), probeValue(phase.after)), unit);
+  return times === 1 ? pass() : fail(explain(times, `probe ${previewState(phase.before!)} → ${previewState(phase.after!)}`));
 }
 
-/** The same request as another event: a fresh message id, and a fresh top-level `id` in a JSON body. */
-function freshEvent(base: RequestRecipe): RequestRecipe {
-  let body = base.body;
-  try {
-    const parsed = JSON.parse(body.toString("utf8")) as unknown;
-    if (parsed !== null && typeof parsed === "object" && typeof (parsed as { id?: unknown }).id === "string") {
-      body = setJsonPath(body, "id", JSON.stringify(`${(parsed as { id: string }).id}_retry`));
+type ForgeryId = "tampered-signature" | "tampered-body" | "stale-timestamp" | "missing-signature" | "wrong-secret";
+
+/** Why a forged request that should have been rejected was not, in plain words. */
+const FORGERY_ADVICE: Record<ForgeryId, string> = {
+  "tampered-signature": "accepted a request whose signature was tampered with — is the handler verifying signatures?",
+  "tampered-body": "accepted a body that was changed after signing — does it verify the signature over the raw body bytes?",
+  "stale-timestamp": "accepted a request signed {age} ago — is it checking the timestamp tolerance? (an old request can be replayed by anyone who saw it)",
+  "missing-signature": "accepted a request with no signature at all — is the handler verifying signatures?",
+  "wrong-secret": "accepted a request signed with another secret — is it verifying against its own secret?",
+};
+
+/** How far in the past the stale forgery is signed: past the tolerance by five minutes. */
+function staleAgeMs(provider: Provider): number | null {
+  return provider.toleranceSec === null ? null : (provider.toleranceSec + 300) * 1000;
+}
+
+/**
+ * A forgery: a fresh event (never seen by the handler, so a dedup answer cannot pass for a rejection),
+ * otherwise valid, broken in exactly one way. It must be rejected with a 4xx other than 404/405.
+ */
+function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
+  return async (s) => {
+    const provider = s.options.provider;
+    const event = freshEvent(s.base);
+    let recipe: RequestRecipe;
+    switch (id) {
+      case "tampered-signature":
+        recipe = { ...event, tamper: "signature" };
+        break;
+      case "tampered-body":
+        recipe = { ...event, tamper: "body" };
+        break;
+      case "stale-timestamp": {
+        const staleMs = staleAgeMs(provider);
+        if (staleMs === null) return skip(`${provider.name} signs no timestamp, so a stale request cannot be told apart`);
+        recipe = { ...event, staleMs };
+        break;
+      }
+      case "missing-signature":
+        recipe = { ...event, headerDrops: signatureHeaderNames(provider) };
+        break;
+      case "wrong-secret":
+        recipe = { ...event, secret: wrongSecretLike(s.options.secret, provider) };
+        break;
     }
-  } catch {
-    // Not JSON: the message id alone makes it a new event.
-  }
-  return { ...base, body, messageId: newMessageId() };
+    const undetected = forgeryUndetectedBy(provider, s.options.secret, recipe, s.options.now());
+    if (undetected !== null) return skip(undetected);
+    const result = await s.send(recipe, { genuine: false });
+    if (result.status !== null && result.status >= 400 && result.status < 500 && !isRouteMissing(result.status)) {
+      return pass([result.status], result.durationMs);
+    }
+    const staleMs = staleAgeMs(provider) ?? 0;
+    const why =
+      noAnswer(result, s.url) ??
+      (isRouteMissing(result.status)
+        ? `answered ${describe(result)} — that reads as "no such route", not as a rejection; reject a bad signature with 400 or 401`
+        : result.status !== null && result.status >= 500
+          ? `answered ${describe(result)} to a forged request — reject it with 400 or 401 instead of failing`
+          : `${FORGERY_ADVICE[id].replace("{age}", describeDuration(staleMs))} (answered ${describeShort(result)})`);
+    return fail(why, [result.status], result.durationMs);
+  };
 }
 
-/**
- * Attempt 1 of the retry test: sent in full, but the sender stops waiting as if it had timed out — the handler
- * may well have processed it, which is exactly the case a retry must survive. Its answer is read only to
- * report it, never to decide anything.
- */
-async function sendAndAbandon(request: OutboundRequest, options: CheckOptions): Promise<DeliveryResult> {
-  return deliver(request, { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, maxResponseBytes: 0 });
+async function checkRetry(s: SubjectRun): Promise<Verdict> {
+  const { first, retry, abandoned } = await s.retry();
+  const statuses = [first.status, retry.status];
+  if (is2xx(retry.status)) return pass(statuses, retry.durationMs);
+  const context = abandoned
+    ? `the sender gave up on attempt 1 after ${deadlineSpan(s)} and retried`
+    : "the sender never saw the answer to attempt 1 and retried";
+  return fail(
+    noAnswer(retry, s.url) ?? `answered ${describe(retry)} to the retry — ${context}, so the retry must be accepted (2xx)`,
+    statuses,
+    retry.durationMs,
+  );
 }
 
-type ProbeReading = { value: unknown } | { error: string };
+async function checkRetryState(s: SubjectRun): Promise<Verdict> {
+  const phase = await s.retry();
+  return judgeOneEvent(s, phase, (times, change) =>
+    phase.abandoned
+      ? `an event was processed ${timesText(times)} across a timed-out attempt and its retry (${change}): the sender gave up on attempt 1 after ${deadlineSpan(s)} ` +
+        "and retried while it was still running — record the event id before the slow work, or answer 2xx first and do the work in the background"
+      : `an event and its retry were processed ${timesText(times)} (${change}) — deduplicate by the event id`,
+  );
+}
 
-async function readProbe(url: string, options: CheckOptions): Promise<ProbeReading> {
-  const response = await deliver({ method: "GET", url, headers: [["Accept", "application/json"]], body: Buffer.alloc(0) }, {
-    timeoutMs: options.timeoutMs,
-    dispatcher: options.dispatcher,
-  });
-  if (response.status === null) return { error: response.errorMessage ?? "no answer" };
-  if (!is2xx(response.status)) return { error: `it answered ${response.status}` };
+async function checkDeadline(s: SubjectRun): Promise<Verdict> {
+  const deadlineMs = s.options.deadline.ms;
+  const late = s.genuine.filter((r) => r.error === "timeout" || (r.status !== null && r.durationMs > deadlineMs));
+  const slowest = s.genuine.reduce((max, r) => Math.max(max, r.durationMs), 0);
+  if (late.length === 0) return pass([], slowest);
+  const answeredLate = late.filter((r) => r.status !== null);
+  const slowestAnswer = answeredLate.reduce((max, r) => Math.max(max, r.durationMs), 0);
+  return fail(
+    `${answeredLate.length > 0 ? `took up to ${describeDuration(slowestAnswer)} to answer` : `gave no answer within ${describeDuration(deadlineMs)}`}; ${deadlineText(s)} — answer 2xx first, then do slow work in the background`,
+    [],
+    slowest,
+  );
+}
+
+// ---- shared wording ----
+
+/** Wraps a check so that it is inconclusive until the valid delivery has been accepted. */
+function gated(check: (s: SubjectRun) => Promise<Verdict>): (s: SubjectRun) => Promise<Verdict> {
+  return async (s) => {
+    const { result } = await s.valid();
+    return is2xx(result.status) ? check(s) : inconclusiveValid(result);
+  };
+}
+
+function inconclusiveValid(valid: DeliveryResult): Verdict {
+  return {
+    outcome: "inconclusive",
+    statuses: [],
+    durationMs: 0,
+    reason: `the valid delivery was not accepted (${describeShort(valid)}), so this proves nothing — fix "accepts a valid delivery" first`,
+  };
+}
+
+async function reserialises(s: SubjectRun): Promise<boolean> {
+  const compact = compactForm(s.base.body);
+  if (!compact) return false;
+  return is2xx((await s.compact(compact)).status);
+}
+
+/** The body as `JSON.stringify(JSON.parse(body))` writes it; null when that is the body itself; undefined when not JSON. */
+function compactForm(body: Buffer): Buffer | null | undefined {
+  let parsed: unknown;
   try {
-    return { value: JSON.parse(response.responseBody.toString("utf8")) as unknown };
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    return { error: "it did not answer JSON" };
+    return undefined;
   }
+  const compact = Buffer.from(JSON.stringify(parsed), "utf8");
+  return compact.equals(body) ? null : compact;
 }
 
-function preview(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? text.slice(0, 77) + "..." : text;
+/** 404 and 405 say "no such route": never a rejection of a forgery, and a sign that --to is wrong. */
+function isRouteMissing(status: number | null): boolean {
+  return status === 404 || status === 405;
+}
+
+/** A delivery that got no answer: the handler is down or too slow, which is not a verdict on signatures. */
+function noAnswer(result: DeliveryResult, url: string): string | null {
+  if (result.status !== null) return null;
+  if (result.error === "timeout") return `gave no answer within ${describeDuration(result.durationMs)}`;
+  if (result.error === "ECONNREFUSED") return `could not connect to ${url} (connection refused) — did the handler stop?`;
+  return `gave no answer (${result.errorMessage ?? result.error ?? "failed"})`;
+}
+
+/** `400 "Timestamp outside the tolerance zone"`: the status and the first line of what the handler said. */
+function describe(result: DeliveryResult): string {
+  if (result.status === null) return describeShort(result);
+  const line = result.responseBody
+    .subarray(0, 512)
+    .toString("utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== "");
+  if (line === undefined) return String(result.status);
+  // eslint-disable-next-line no-control-regex
+  const clean = line.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+  return `${result.status} "${clean.length > 100 ? clean.slice(0, 97) + "..." : clean}"`;
+}
+
+function describeShort(result: DeliveryResult): string {
+  if (result.status !== null) return String(result.status);
+  return result.error === "timeout" ? "no answer in time" : `no answer: ${result.error ?? "failed"}`;
+}
+
+/** The deadline as a clause: where the figure comes from, and what happens past it. */
+function deadlineText(s: SubjectRun): string {
+  const { ms, origin } = s.options.deadline;
+  const name = s.options.provider.name;
+  if (origin === "flag") return `your --deadline is ${describeDuration(ms)}, after which a sender counts the delivery as failed`;
+  if (origin === "published") return `${name} gives up after ${describeDuration(ms)} and counts the delivery as failed`;
+  return `${name} publishes no deadline; hooktape assumes ${describeDuration(ms)}, after which a sender counts the delivery as failed`;
+}
+
+/** The deadline as a span: "your --deadline of 200 ms", "10 s (GitHub's deadline)". */
+function deadlineSpan(s: SubjectRun): string {
+  const { ms, origin } = s.options.deadline;
+  const name = s.options.provider.name;
+  if (origin === "flag") return `your --deadline of ${describeDuration(ms)}`;
+  return `${describeDuration(ms)} (${origin === "published" ? `${name}'s deadline` : `assumed: ${name} publishes no deadline`})`;
+}
+
+function unreadable(s: SubjectRun, ...readings: Array<ProbeReading | null>): string | null {
+  const broken = readings.find((r) => r === null || "error" in r);
+  if (broken === undefined) return null;
+  return `the probe ${s.options.probeUrl ?? ""} could not be read: ${broken === null ? "no probe" : "error" in broken ? broken.error : ""}`;
+}
+
+
+function timesText(times: number | null): string {
+  if (times === null) return "an uncountable number of times";
+  if (times === 0) return "not at all";
+  return times === 2 ? "twice" : `${times} times`;
+}
+
+function probeCannotCount(): string {
+  return "the probe did not change when the handler processed a new event, so it cannot count how often an event is processed — make it report a counter or the ids processed";
 }

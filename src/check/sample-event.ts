@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider } from "../providers/types.js";
 
@@ -13,81 +13,267 @@ export interface CheckSubject {
   body: Buffer;
 }
 
-function token(bytes = 9): string {
-  return randomBytes(bytes).toString("hex");
+/**
+ * How a provider writes its JSON on the wire. A handler that verifies `JSON.stringify(req.body)` instead of the
+ * raw bytes only fails when the bytes are not what JSON.stringify writes, so samples are written the way each
+ * provider really writes them.
+ */
+export interface JsonShape {
+  /** 2: two-space indentation and a newline after each member (Stripe); 0: compact. */
+  indent: 0 | 2;
+  /** `/` written as `\/` (PHP's json_encode, Rails, Slack). */
+  escapeSlash?: true;
+  /** Non-ASCII written as `\uXXXX` (Python's ensure_ascii, PHP, Meta). */
+  asciiOnly?: true;
+  /** `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (Rails' HTML-safe JSON, Go's encoding/json). */
+  escapeHtml?: true;
+  /** Bytes after the JSON (SendGrid ends its batch with CRLF). */
+  trailer?: string;
 }
 
-const JSON_TYPE: [string, string] = ["Content-Type", "application/json"];
+export function serialiseJson(value: unknown, shape: JsonShape): string {
+  let text = shape.indent === 2 ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  // Inside JSON text these characters only occur within strings, so replacing them everywhere is exact.
+  if (shape.escapeHtml) text = text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (shape.escapeSlash) text = text.replace(/\//g, "\\/");
+  if (shape.asciiOnly) text = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text + (shape.trailer ?? "");
+}
 
 /**
- * A plausible event of each provider, with fresh ids on every run so that a handler that keeps state between
- * runs sees a new event (its duplicates are then the ones `check` sends on purpose).
+ * Each provider's wire shape, from what its own SDK test vectors, sending code or captured deliveries show
+ * (signed vectors are the strongest evidence: the signature proves the exact bytes). Providers whose shape is
+ * not known get PRETTY, which JSON.stringify does not reproduce: a re-serialising handler fails either way.
  */
-export function sampleSubject(provider: Provider, nowMs: number = Date.now()): CheckSubject {
-  const created = Math.floor(nowMs / 1000);
-  const json = (value: unknown, headers: HeaderPairs = [JSON_TYPE]): CheckSubject => ({
-    name: `${provider.id} sample event`,
+const COMPACT: JsonShape = { indent: 0 };
+const PRETTY: JsonShape = { indent: 2 };
+export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
+  // stripe-cli's debug log and Stripe's own answers about signature failures: two-space pretty JSON, LF.
+  stripe: PRETTY,
+  // octokit/webhooks.js moved its re-serialiser to plain JSON.stringify when GitHub's deliveries went compact.
+  github: COMPACT,
+  // The spec recommends minimised JSON; Svix signs and sends the bytes its customer gave (Clerk, Resend: compact).
+  "standard-webhooks": COMPACT,
+  svix: COMPACT,
+  clerk: COMPACT,
+  resend: COMPACT,
+  // A captured orders payload (shopify-api-js#320): compact, `\/`, HTML characters as \u003c, non-ASCII raw.
+  shopify: { indent: 0, escapeSlash: true, escapeHtml: true },
+  // Captured interactive and event payloads: compact with `\/` in URLs.
+  slack: { indent: 0, escapeSlash: true },
+  // Signed vectors of Paddle's PHP SDK verify only over ASCII-escaped bodies.
+  paddle: { indent: 0, asciiOnly: true },
+  // SendGrid's signed vector: compact, keys sorted, and a trailing CRLF that is part of what is signed.
+  sendgrid: { indent: 0, trailer: "\r\n" },
+  // Meta's docs: the signature covers the escaped-unicode payload, `/` as `\/`.
+  meta: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Captured deliveries (PHP defaults): `\/` and \uXXXX.
+  lemonsqueezy: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Sentry's sender uses a compact, ensure_ascii encoder.
+  sentry: { indent: 0, asciiOnly: true },
+  // Box's SDK vectors (Japanese, emoji, slash) verify only as ASCII-escaped with `\/`.
+  box: { indent: 0, escapeSlash: true, asciiOnly: true },
+  // Twitch is a Go service: encoding/json escapes <, > and &.
+  twitch: { indent: 0, escapeHtml: true },
+  // Xero's bodies are hand-built, each event pretty-printed with two spaces.
+  xero: PRETTY,
+  // Signed vectors or captured deliveries show plain compact JSON for these.
+  square: COMPACT,
+  discord: COMPACT,
+  linear: COMPACT,
+  line: COMPACT,
+  razorpay: COMPACT,
+  hubspot: COMPACT,
+  mux: COMPACT,
+  workos: COMPACT,
+  zoom: COMPACT,
+  intercom: COMPACT,
+  gitlab: COMPACT,
+  bitbucket: COMPACT,
+  calendly: COMPACT,
+  mailgun: COMPACT,
+  coinbase: COMPACT,
+  pagerduty: COMPACT,
+  asana: COMPACT,
+  trello: COMPACT,
+};
+
+export function jsonShapeOf(provider: Provider): JsonShape {
+  return JSON_SHAPES[provider.id] ?? PRETTY;
+}
+
+/** Ids for one sample: random for `check` (each run sends events the handler has never seen), fixed for fixtures. */
+export interface SampleIds {
+  /** An id's variable part (hex when random). */
+  token(bytes?: number): string;
+  /** A numeric id with this many digits. */
+  number(digits: number): number;
+}
+
+export const randomIds: SampleIds = {
+  token: (bytes = 9) => randomBytes(bytes).toString("hex"),
+  number: (digits) => randomInt(10 ** (digits - 1), 10 ** digits),
+};
+
+/** Reproducible ids (`hooktape_1`, `hooktape_2`, ...; 1000001, ...), for the shipped fixtures. */
+export function fixedIds(): SampleIds {
+  let n = 0;
+  return { token: () => `hooktape_${++n}`, number: (digits) => 10 ** (digits - 1) + ++n };
+}
+
+interface SampleBody {
+  value: unknown;
+  headers?: HeaderPairs;
+}
+
+/**
+ * The event each provider sends, shaped like its real deliveries (fields from its docs, with a non-ASCII name
+ * and a URL with `/` in them, as real payloads have). Providers without an entry get a generic event.
+ */
+const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleBody>> = {
+  // https://docs.stripe.com/api/events/object
+  stripe: (ids, nowMs) => ({
+    value: {
+      id: `evt_${ids.token()}`,
+      object: "event",
+      api_version: "2024-06-20",
+      created: Math.floor(nowMs / 1000),
+      data: {
+        object: {
+          id: `pi_${ids.token()}`,
+          object: "payment_intent",
+          amount: 2000,
+          currency: "eur",
+          description: "Café crème × 2 — Zoë's order",
+          metadata: {},
+          receipt_url: "https://pay.stripe.com/receipts/acct_hooktape/ch_hooktape",
+          status: "succeeded",
+        },
+      },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: "payment_intent.succeeded",
+    },
+  }),
+  // https://docs.github.com/en/webhooks/webhook-events-and-payloads#issues
+  github: (ids) => ({
+    value: {
+      action: "opened",
+      issue: {
+        id: ids.number(10),
+        number: 1347,
+        title: "Ünïcode in the title / a slash",
+        html_url: "https://github.com/octocat/Hello-World/issues/1347",
+        user: { login: "octocat" },
+      },
+      repository: { id: 1296269, full_name: "octocat/Hello-World" },
+      sender: { login: "octocat" },
+    },
+    headers: [["X-GitHub-Event", "issues"]],
+  }),
+  // https://api.slack.com/apis/events-api#callback-field
+  slack: (ids, nowMs) => ({
+    value: {
+      token: "hooktape",
+      team_id: "T0HOOKTAPE",
+      api_app_id: "A0HOOKTAPE",
+      event: { type: "app_mention", user: "U0HOOKTAPE", text: "héllo from hooktape — see https://example.com/a/b", ts: `${Math.floor(nowMs / 1000)}.000100` },
+      type: "event_callback",
+      event_id: `Ev${ids.token(6).toUpperCase()}`,
+      event_time: Math.floor(nowMs / 1000),
+    },
+  }),
+  // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-payloads — `signing` is written in by `sign`.
+  mailgun: (ids, nowMs) => ({
+    value: {
+      "event-data": {
+        id: ids.token(),
+        event: "delivered",
+        timestamp: nowMs / 1000,
+        recipient: "zoë@example.com",
+        message: { headers: { "message-id": `${ids.token()}@mg.example.com`, subject: "Café / order confirmation" } },
+      },
+    },
+  }),
+  // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
+  discord: (ids) => ({ value: { id: ids.token(), application_id: "000000000000000000", type: 1, version: 1, token: ids.token() } }),
+  // https://shopify.dev/docs/api/webhooks?reference=toml#list-orders/create
+  shopify: (ids) => ({
+    value: {
+      id: ids.number(13),
+      email: "zoë@example.com",
+      order_status_url: "https://example.myshopify.com/orders/hooktape/authenticate",
+      total_price: "20.00",
+      currency: "EUR",
+      customer: { first_name: "Zoë", last_name: "Müller" },
+    },
+    headers: [["X-Shopify-Topic", "orders/create"]],
+  }),
+  // https://linear.app/developers/webhooks#the-webhook-payload
+  linear: (ids, nowMs) => ({
+    value: {
+      action: "create",
+      type: "Issue",
+      createdAt: new Date(nowMs).toISOString(),
+      data: { id: ids.token(), title: "Überprüfen / fix the thing", url: "https://linear.app/hooktape/issue/HT-1" },
+      url: "https://linear.app/hooktape/issue/HT-1",
+      webhookId: ids.token(),
+      webhookTimestamp: nowMs,
+    },
+  }),
+  // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event — an array of events.
+  sendgrid: (ids, nowMs) => ({
+    // Keys sorted, as SendGrid's signed vector has them.
+    value: [
+      {
+        email: "zoë@example.com",
+        event: "delivered",
+        sg_event_id: ids.token(),
+        sg_message_id: `${ids.token()}.filter0001`,
+        timestamp: Math.floor(nowMs / 1000),
+        url: "https://example.com/a/b",
+      },
+    ],
+  }),
+};
+
+/**
+ * A plausible event of each provider with fresh ids on every run, so that a handler that keeps state between
+ * runs sees a new event (its duplicates are then the ones `check` sends on purpose), serialised the way the
+ * provider serialises it.
+ */
+export function sampleSubject(provider: Provider, nowMs: number = Date.now(), ids: SampleIds = randomIds): CheckSubject {
+  const name = `${provider.id} sample event`;
+  if (provider.id === "twilio") {
+    // Twilio posts form fields (https://www.twilio.com/docs/messaging/guides/webhook-request).
+    return {
+      name,
+      method: "POST",
+      path: "/",
+      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+      body: Buffer.from(
+        `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
+      ),
+    };
+  }
+  const sample = SAMPLES[provider.id]?.(ids, nowMs) ?? genericSample(ids, nowMs);
+  return {
+    name,
     method: "POST",
     path: "/",
-    headers,
-    body: Buffer.from(JSON.stringify(value), "utf8"),
-  });
-  switch (provider.id) {
-    case "stripe":
-      // https://docs.stripe.com/api/events/object
-      return json({
-        id: `evt_${token()}`,
-        object: "event",
-        api_version: "2024-06-20",
-        created,
-        type: "payment_intent.succeeded",
-        livemode: false,
-        pending_webhooks: 1,
-        data: { object: { id: `pi_${token()}`, object: "payment_intent", amount: 2000, currency: "usd", status: "succeeded" } },
-      });
-    case "github":
-      // https://docs.github.com/en/webhooks/webhook-events-and-payloads#ping
-      return json(
-        { zen: "Keep it logically awesome.", hook_id: Number.parseInt(token(3), 16), hook: { type: "Repository", active: true, events: ["push"] } },
-        [JSON_TYPE, ["X-GitHub-Event", "ping"]],
-      );
-    case "slack":
-      // https://api.slack.com/apis/events-api#callback-field
-      return json({
-        token: "hooktape",
-        team_id: "T0HOOKTAPE",
-        api_app_id: "A0HOOKTAPE",
-        type: "event_callback",
-        event_id: `Ev${token(6).toUpperCase()}`,
-        event_time: created,
-        event: { type: "app_mention", user: "U0HOOKTAPE", text: "hello from hooktape check", ts: `${created}.000100` },
-      });
-    case "twilio":
-      // Twilio posts form fields (https://www.twilio.com/docs/messaging/guides/webhook-request).
-      return {
-        name: `${provider.id} sample event`,
-        method: "POST",
-        path: "/",
-        headers: [["Content-Type", "application/x-www-form-urlencoded"]],
-        body: Buffer.from(`AccountSid=AC${token(16)}&Body=hello+from+hooktape&From=%2B15005550006&MessageSid=SM${token(16)}&To=%2B15005550001`),
-      };
-    case "discord":
-      // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
-      return json({ id: token(), application_id: "000000000000000000", type: 1, version: 1, token: token() });
-    case "shopify":
-      return json({ id: Number.parseInt(token(5), 16), email: "check@hooktape.dev", total_price: "20.00", currency: "USD" }, [
-        JSON_TYPE,
-        ["X-Shopify-Topic", "orders/create"],
-      ]);
-    case "linear":
-      return json({ action: "create", type: "Issue", webhookId: token(), webhookTimestamp: nowMs, data: { id: token(), title: "hooktape check" } });
-    default:
-      return json({
-        id: `evt_${token()}`,
-        type: "hooktape.check",
-        created,
-        timestamp: new Date(nowMs).toISOString(),
-        data: { object: { id: `obj_${token()}`, amount: 2000, currency: "usd" } },
-      });
-  }
+    headers: [["Content-Type", "application/json"], ...(sample.headers ?? [])],
+    body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),
+  };
+}
+
+function genericSample(ids: SampleIds, nowMs: number): SampleBody {
+  return {
+    value: {
+      id: `evt_${ids.token()}`,
+      type: "hooktape.check",
+      created_at: new Date(nowMs).toISOString(),
+      data: { object: { id: `obj_${ids.token()}`, amount: 2000, currency: "eur", description: "Café crème — Zoë", url: "https://example.com/orders/1" } },
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { EventStore, defaultDatabasePath } from "../store/index.js";
+import { EventStore, defaultDatabasePath, type StoreOptions } from "../store/index.js";
 import { createOutput, type Output } from "./views/output.js";
 
 /** The global flags every command receives through `optsWithGlobals()`. */
@@ -7,7 +7,7 @@ export interface GlobalFlags {
   json?: boolean | undefined;
 }
 
-export function openStore(flags: GlobalFlags, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}): EventStore {
+export function openStore(flags: GlobalFlags, options: StoreOptions = {}): EventStore {
   return new EventStore(defaultDatabasePath(flags.db, process.env, process.cwd()), options);
 }
 

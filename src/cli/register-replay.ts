@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { ORDERS } from "../replay/order.js";
 import { addFilterOptions, addHmacOptions, collect } from "./options.js";
 
 const REPLAY_HELP = `
@@ -63,6 +64,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
       .option("--concurrency <k>", "requests in flight at once", "1")
       .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
+      .option("--create", "let --set add a path that is not in the body (without it, a missing path is an error: a typo must not pass)")
       .option("--unset <path>", "remove a JSON value from the body (re-signs)", collect)
       .option("--header <header>", 'set a header, e.g. "X-Debug: 1"', collect)
       .option("--drop-header <name>", "remove a header", collect)
@@ -71,7 +73,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--retry <schedule>", "retry as a provider does (stripe, svix, ...) or exp:<first>,<factor>,<attempts>")
       .option("--speed <factor>", "divide the retry schedule's waits by this", "1")
       .option("--timeout <ms>", "per attempt (default: the provider's own deadline, e.g. GitHub's 10 s)")
-      .addOption(new Option("--order <order>", "order of several events").choices(["as-captured", "shuffle", "reverse"]).default("as-captured"))
+      .addOption(new Option("--order <order>", "order of several events").choices(ORDERS).default("as-captured"))
       .option("--seed <n>", "seed of --order shuffle (printed on every shuffled run)")
       .option("--expect <status>", "the answer each delivery should end with (400, 4xx); default any 2xx")
       .addHelpText("after", REPLAY_HELP),

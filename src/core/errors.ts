@@ -1,8 +1,9 @@
 /**
  * The one error type commands throw. `exitCode` follows SPEC: 1 negative result, 2 bad usage
- * or input, 3 the environment failed. Only src/cli/index.ts turns it into output and an exit.
+ * or input, 3 the environment failed, 130 stopped by Ctrl-C (128 + SIGINT, as shells report it).
+ * Only src/cli/index.ts turns it into output and an exit.
  */
-export type ExitCode = 1 | 2 | 3;
+export type ExitCode = 1 | 2 | 3 | 130;
 
 export type ErrorCode =
   | "usage"
@@ -14,7 +15,8 @@ export type ErrorCode =
   | "db_corrupt"
   | "unreachable"
   | "tunnel_failed"
-  | "environment";
+  | "environment"
+  | "interrupted";
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   usage: 2,
@@ -27,6 +29,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   unreachable: 3,
   tunnel_failed: 3,
   environment: 3,
+  interrupted: 130,
 };
 
 export class HooktapeError extends Error {

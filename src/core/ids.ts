@@ -22,13 +22,14 @@ let lastRandom: number[] = [];
 
 /**
  * A ULID (https://github.com/ulid/spec): 48 bits of milliseconds then 80 random bits, monotonic within one
- * millisecond so that events captured in the same millisecond keep their arrival order.
+ * millisecond so that events captured in the same millisecond keep their arrival order. The time part is always
+ * `now`'s, also when `now` is older than the last id's.
  */
 export function newEventId(now: number = Date.now()): string {
-  if (now <= lastTime) {
+  if (now === lastTime) {
     incrementRandom(lastRandom);
-    now = lastTime;
   } else {
+    // An older time (a fixture imported after a newer one) keeps its own time: the id says when it happened.
     lastTime = now;
     lastRandom = Array.from(randomSlice(16), (byte) => byte & 31);
   }
@@ -55,4 +56,16 @@ function incrementRandom(digits: number[]): void {
 /** A short random id for one delivery (a group of retry attempts). */
 export function newDeliveryId(): string {
   return "dlv_" + randomSlice(8).toString("hex");
+}
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A message id for schemes that sign one: `msg_` and 27 base62 characters, the shape of Svix / Standard Webhooks
+ * ids. (A byte modulo 62 favours the first eight characters slightly; an id needs to be unique, not uniform.)
+ */
+export function newMessageId(): string {
+  let id = "msg_";
+  for (const byte of randomSlice(27)) id += BASE62[byte % 62];
+  return id;
 }

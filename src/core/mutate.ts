@@ -1,5 +1,10 @@
 import { badInput } from "./errors.js";
+import { dropHeader, setHeader } from "./headers.js";
 import type { HeaderPairs } from "./types.js";
+import { utf8TextOf } from "./body.js";
+
+// Header edits live in headers.ts; kept importable from here for the callers that used them.
+export { dropHeader, mergeHeaders, setHeader } from "./headers.js";
 
 /**
  * Pure edits of a captured request: bytes + edits -> bytes. JSON edits splice the original text, so every
@@ -14,7 +19,8 @@ import type { HeaderPairs } from "./types.js";
  */
 export type PathSegment = { kind: "key"; key: string } | { kind: "index"; index: number };
 
-export type BodyEdit = { op: "set"; path: string; value: string } | { op: "unset"; path: string };
+/** `create`: add the path when it is not in the body (`--create`); otherwise a missing path is bad input. */
+export type BodyEdit = { op: "set"; path: string; value: string; create?: boolean } | { op: "unset"; path: string };
 
 export type HeaderEdit = { op: "set"; name: string; value: string } | { op: "drop"; name: string };
 
@@ -78,56 +84,6 @@ function findClosingBracket(path: string, open: number): number {
   return -1;
 }
 
-/** `--set data.object.amount=0`: the path and the JSON text of the value (a bare word becomes a JSON string). */
-export function parseSetFlag(text: string): { path: string; value: string } {
-  const eq = findAssignment(text);
-  if (eq <= 0) throw badInput(`Invalid --set "${text}": expected path=value, e.g. --set data.object.amount=500`);
-  const path = text.slice(0, eq).trim();
-  parseJsonPath(path);
-  return { path, value: toJsonText(text.slice(eq + 1)) };
-}
-
-/** The first `=` outside a quoted bracket key (`metadata["a=b"]=1`). */
-function findAssignment(text: string): number {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === "\\") i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === "=") return i;
-  }
-  return -1;
-}
-
-/**
- * A `--set` value as JSON text: valid JSON is kept exactly as typed (so `12345678901234567890` keeps its digits
- * and `1.50` its spelling); anything else is taken as a string (`--set data.object.currency=eur`).
- */
-export function toJsonText(value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length > 0) {
-    try {
-      JSON.parse(trimmed);
-      return trimmed;
-    } catch {
-      // Not JSON: a plain string, as a user typing `currency=eur` means.
-    }
-  }
-  return JSON.stringify(value);
-}
-
-/** `--header "X-Debug: 1"` -> ["X-Debug", "1"]. */
-export function parseHeaderFlag(text: string): [string, string] {
-  const colon = text.indexOf(":");
-  const name = colon > 0 ? text.slice(0, colon).trim() : "";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Debug: 1"`);
-  }
-  return [name, text.slice(colon + 1).trim()];
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // A small JSON scanner that keeps the source span of every value, so that edits can splice the text.
 
@@ -136,12 +92,27 @@ interface Span {
   end: number;
 }
 
+type JsonMember = { key: string; memberStart: number; keyEnd: number; value: JsonNode };
+
 type JsonNode =
-  | (Span & { type: "object"; members: Array<{ key: string; memberStart: number; value: JsonNode }> })
+  | (Span & { type: "object"; members: JsonMember[] })
   | (Span & { type: "array"; items: JsonNode[] })
   | (Span & { type: "string"; value: string })
   | (Span & { type: "scalar" });
 
+type ObjectNode = JsonNode & { type: "object" };
+type ArrayNode = JsonNode & { type: "array" };
+
+/** A number of any length (a 500-digit id is valid JSON), or a literal; sticky, so it matches where it is told. */
+const SCALAR_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
+/** An open object (with the key its next value belongs to) or array, on the scanner's explicit stack. */
+type Frame = { node: ObjectNode; key: string; memberStart: number; keyEnd: number } | { node: ArrayNode };
+
+/**
+ * Scans with an explicit stack instead of recursion, so that a deeply nested body (as deep as JSON.parse takes)
+ * is read, not reported as "does not parse" after a stack overflow.
+ */
 class JsonScanner {
   private i = 0;
   constructor(private readonly text: string) {}
@@ -159,15 +130,87 @@ class JsonScanner {
   }
 
   private parseValue(): JsonNode {
-    const char = this.text[this.i];
-    if (char === "{") return this.parseObject();
-    if (char === "[") return this.parseArray();
-    if (char === '"') return this.parseString();
-    const start = this.i;
-    const match = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(start, start + 400));
-    if (!match) throw new SyntaxError(`unexpected character at ${start + 1}`);
-    this.i += match[0].length;
-    return { type: "scalar", start, end: this.i };
+    const stack: Frame[] = [];
+    for (;;) {
+      // Start a value at this.i: a container opens a frame (unless empty), anything else is complete at once.
+      let value: JsonNode;
+      const start = this.i;
+      const char = this.text[this.i];
+      if (char === "{") {
+        this.i++;
+        this.skipSpace();
+        const node: ObjectNode = { type: "object", start, end: -1, members: [] };
+        if (this.text[this.i] === "}") {
+          this.i++;
+          node.end = this.i;
+          value = node;
+        } else {
+          stack.push({ node, ...this.parseKey() });
+          continue;
+        }
+      } else if (char === "[") {
+        this.i++;
+        this.skipSpace();
+        const node: ArrayNode = { type: "array", start, end: -1, items: [] };
+        if (this.text[this.i] === "]") {
+          this.i++;
+          node.end = this.i;
+          value = node;
+        } else {
+          stack.push({ node });
+          continue;
+        }
+      } else if (char === '"') {
+        value = this.parseString();
+      } else {
+        SCALAR_RE.lastIndex = start;
+        const match = SCALAR_RE.exec(this.text);
+        if (!match) throw new SyntaxError(`unexpected character at ${start + 1}`);
+        this.i += match[0].length;
+        value = { type: "scalar", start, end: this.i };
+      }
+      // A value is complete: hand it to the open container, closing containers that end here.
+      for (;;) {
+        const frame = stack.at(-1);
+        if (frame === undefined) return value;
+        this.skipSpace();
+        const next = this.text[this.i];
+        this.i++;
+        if (frame.node.type === "object") {
+          const objectFrame = frame as Extract<Frame, { key: string }>;
+          objectFrame.node.members.push({ key: objectFrame.key, memberStart: objectFrame.memberStart, keyEnd: objectFrame.keyEnd, value });
+          if (next === ",") {
+            Object.assign(objectFrame, this.parseKey());
+            break;
+          }
+          if (next !== "}") throw new SyntaxError(`expected , or } at ${this.i}`);
+        } else {
+          frame.node.items.push(value);
+          if (next === ",") {
+            this.skipSpace();
+            break;
+          }
+          if (next !== "]") throw new SyntaxError(`expected , or ] at ${this.i}`);
+        }
+        frame.node.end = this.i;
+        value = frame.node;
+        stack.pop();
+      }
+    }
+  }
+
+  /** `"key" :` and the space after it; leaves this.i at the member's value. */
+  private parseKey(): { key: string; memberStart: number; keyEnd: number } {
+    this.skipSpace();
+    const memberStart = this.i;
+    if (this.text[this.i] !== '"') throw new SyntaxError(`expected a key at ${this.i + 1}`);
+    const key = this.parseString().value;
+    const keyEnd = this.i;
+    this.skipSpace();
+    if (this.text[this.i] !== ":") throw new SyntaxError(`expected : at ${this.i + 1}`);
+    this.i++;
+    this.skipSpace();
+    return { key, memberStart, keyEnd };
   }
 
   private parseString(): JsonNode & { type: "string" } {
@@ -184,58 +227,24 @@ class JsonScanner {
     }
     throw new SyntaxError("a string is not closed");
   }
+}
 
-  private parseObject(): JsonNode {
-    const start = this.i;
-    this.i++;
-    const members: Array<{ key: string; memberStart: number; value: JsonNode }> = [];
-    this.skipSpace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return { type: "object", start, end: this.i, members };
-    }
-    for (;;) {
-      this.skipSpace();
-      const memberStart = this.i;
-      if (this.text[this.i] !== '"') throw new SyntaxError(`expected a key at ${this.i + 1}`);
-      const key = this.parseString().value;
-      this.skipSpace();
-      if (this.text[this.i] !== ":") throw new SyntaxError(`expected : at ${this.i + 1}`);
-      this.i++;
-      this.skipSpace();
-      members.push({ key, memberStart, value: this.parseValue() });
-      this.skipSpace();
-      const next = this.text[this.i];
-      this.i++;
-      if (next === "}") return { type: "object", start, end: this.i, members };
-      if (next !== ",") throw new SyntaxError(`expected , or } at ${this.i}`);
-    }
+/** Every string value in a document, in source order, without recursion. */
+function stringsOf(root: JsonNode): Array<JsonNode & { type: "string" }> {
+  const out: Array<JsonNode & { type: "string" }> = [];
+  const pending: JsonNode[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop() as JsonNode;
+    if (node.type === "string") out.push(node);
+    else if (node.type === "object") for (let k = node.members.length - 1; k >= 0; k--) pending.push((node.members[k] as JsonMember).value);
+    else if (node.type === "array") for (let k = node.items.length - 1; k >= 0; k--) pending.push(node.items[k] as JsonNode);
   }
-
-  private parseArray(): JsonNode {
-    const start = this.i;
-    this.i++;
-    const items: JsonNode[] = [];
-    this.skipSpace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return { type: "array", start, end: this.i, items };
-    }
-    for (;;) {
-      this.skipSpace();
-      items.push(this.parseValue());
-      this.skipSpace();
-      const next = this.text[this.i];
-      this.i++;
-      if (next === "]") return { type: "array", start, end: this.i, items };
-      if (next !== ",") throw new SyntaxError(`expected , or ] at ${this.i}`);
-    }
-  }
+  return out;
 }
 
 function parseBodyJson(body: Buffer, flag: string): { text: string; root: JsonNode } {
-  const text = body.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(body)) throw badInput(`${flag} needs a JSON body; this body is binary`);
+  const text = utf8TextOf(body);
+  if (text === null) throw badInput(`${flag} needs a JSON body; this body is binary`);
   try {
     return { text, root: new JsonScanner(text).parseDocument() };
   } catch (error) {
@@ -255,22 +264,38 @@ function splice(text: string, start: number, end: number, insert: string): strin
 }
 
 /** The JSON text for the missing tail of a path (`a.b` under an object that lacks `a` -> `{"b":value}`). */
-function buildMissing(segments: readonly PathSegment[], valueText: string, path: string): string {
+function buildMissing(segments: readonly PathSegment[], valueText: string, path: string, colon: string): string {
   let text = valueText;
   for (let k = segments.length - 1; k >= 0; k--) {
     const segment = segments[k] as PathSegment;
     if (segment.kind === "index") {
       if (segment.index !== 0) throw badInput(`Invalid --set "${path}": the array at ${describePath(segments, k)} does not exist; only [0] can create it`);
       text = `[${text}]`;
-    } else text = `{${JSON.stringify(segment.key)}:${text}}`;
+    } else text = `{${JSON.stringify(segment.key)}${colon}${text}}`;
   }
   return text;
 }
 
-/** Sets the value at `path` (creating missing object keys) and returns the new body; the rest is untouched. */
-export function setJsonPath(body: Buffer, path: string, valueText: string): Buffer {
+export interface SetOptions {
+  /**
+   * Add what the path names when it is not in the body (`--create`). Off, a path that is not there is bad input:
+   * a typo (`data.objet.amount`) must not "succeed" by adding a key the handler never reads. Default true for
+   * programmatic callers that build their own paths.
+   */
+  create?: boolean;
+}
+
+/**
+ * Sets the value at `path` and returns the new body; the rest is untouched. A member added with `create` follows
+ * the body's own layout: the line break and indentation before the object's last member, and its `: ` spacing.
+ */
+export function setJsonPath(body: Buffer, path: string, valueText: string, options: SetOptions = {}): Buffer {
+  const create = options.create ?? true;
   const segments = parseJsonPath(path, "--set");
   const { text, root } = parseBodyJson(body, "--set");
+  const missing = (k: number): never => {
+    throw badInput(`Invalid --set "${path}": there is no ${describePath(segments, k + 1)} in the body (a typo?); add --create to add it`);
+  };
   let node: JsonNode = root;
   for (let k = 0; k < segments.length; k++) {
     const segment = segments[k] as PathSegment;
@@ -279,8 +304,12 @@ export function setJsonPath(body: Buffer, path: string, valueText: string): Buff
       if (node.type !== "object") throw badInput(`Invalid --set "${path}": ${describePath(segments, k) || "the body"} is not an object`);
       const member = node.members.findLast((m) => m.key === segment.key);
       if (member === undefined) {
-        const insert = `${JSON.stringify(segment.key)}:${buildMissing(rest, valueText, path)}`;
-        return Buffer.from(insertAfterLastValue(text, node, insert), "utf8");
+        if (!create) missing(k);
+        const layout = objectLayout(text, node);
+        const insert = `${JSON.stringify(segment.key)}${layout.colon}${buildMissing(rest, valueText, path, layout.colon)}`;
+        const last = node.members.at(-1);
+        const out = last === undefined ? splice(text, node.end - 1, node.end - 1, insert) : splice(text, last.value.end, last.value.end, `,${layout.before}${insert}`);
+        return Buffer.from(out, "utf8");
       }
       node = member.value;
     } else {
@@ -290,9 +319,11 @@ export function setJsonPath(body: Buffer, path: string, valueText: string): Buff
         if (segment.index !== node.items.length) {
           throw badInput(`Invalid --set "${path}": ${describePath(segments, k)} has ${node.items.length} items; index ${segment.index} would leave a gap`);
         }
-        const insert = buildMissing(rest, valueText, path);
+        if (!create) missing(k);
         const last = node.items.at(-1);
-        const out = last === undefined ? splice(text, node.end - 1, node.end - 1, insert) : splice(text, last.end, last.end, `,${insert}`);
+        const colon = objectLayout(text, root.type === "object" ? root : null).colon;
+        const insert = buildMissing(rest, valueText, path, colon);
+        const out = last === undefined ? splice(text, node.end - 1, node.end - 1, insert) : splice(text, last.end, last.end, `,${spaceBefore(text, node.items.length >= 2 ? (node.items.at(-2) as JsonNode).end : node.start + 1, last.start)}${insert}`);
         return Buffer.from(out, "utf8");
       }
       node = item;
@@ -301,11 +332,20 @@ export function setJsonPath(body: Buffer, path: string, valueText: string): Buff
   return Buffer.from(splice(text, node.start, node.end, valueText), "utf8");
 }
 
-/** Appends a member right after the object's last value, so that pretty-printed bodies keep their closing layout. */
-function insertAfterLastValue(text: string, node: JsonNode & { type: "object" }, insert: string): string {
-  const last = node.members.at(-1);
-  if (last === undefined) return splice(text, node.end - 1, node.end - 1, insert);
-  return splice(text, last.value.end, last.value.end, `,${insert}`);
+/** The whitespace before the value at `start`, after the comma (or bracket) at or after `from`. */
+function spaceBefore(text: string, from: number, start: number): string {
+  const between = text.slice(from, start);
+  const comma = between.lastIndexOf(",");
+  return comma === -1 ? between : between.slice(comma + 1);
+}
+
+/** How an object lays out its members: what comes before the last one (`\n    `) and between key and value (`: `). */
+function objectLayout(text: string, node: ObjectNode | null): { before: string; colon: string } {
+  const last = node?.members.at(-1);
+  if (node === null || last === undefined) return { before: "", colon: ":" };
+  const previous = node.members.at(-2);
+  const before = spaceBefore(text, previous === undefined ? node.start + 1 : previous.value.end, last.memberStart);
+  return { before, colon: text.slice(last.keyEnd, last.value.start) };
 }
 
 /** Removes the value at `path` (with its key and one comma); a path that does not exist is bad input. */
@@ -351,45 +391,15 @@ export function unsetJsonPath(body: Buffer, path: string): Buffer {
 /** Applies `--set` and `--unset` edits in the order given. */
 export function applyBodyEdits(body: Buffer, edits: readonly BodyEdit[]): Buffer {
   let out = body;
-  for (const edit of edits) out = edit.op === "set" ? setJsonPath(out, edit.path, edit.value) : unsetJsonPath(out, edit.path);
-  return out;
-}
-
-/**
- * Sets a header: the first header of that name (any case) takes the value in place, later ones are removed;
- * a new header goes last.
- */
-export function setHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
-  const wanted = name.toLowerCase();
-  const out: HeaderPairs = [];
-  let placed = false;
-  for (const pair of headers) {
-    if (pair[0].toLowerCase() !== wanted) out.push(pair);
-    else if (!placed) {
-      out.push([pair[0], value]);
-      placed = true;
-    }
+  for (const edit of edits) {
+    out = edit.op === "set" ? setJsonPath(out, edit.path, edit.value, { create: edit.create ?? false }) : unsetJsonPath(out, edit.path);
   }
-  if (!placed) out.push([name, value]);
   return out;
-}
-
-/** Removes every header of that name (any case). */
-export function dropHeader(headers: HeaderPairs, name: string): HeaderPairs {
-  const wanted = name.toLowerCase();
-  return headers.filter(([n]) => n.toLowerCase() !== wanted);
 }
 
 export function applyHeaderEdits(headers: HeaderPairs, edits: readonly HeaderEdit[]): HeaderPairs {
   let out = headers;
   for (const edit of edits) out = edit.op === "set" ? setHeader(out, edit.name, edit.value) : dropHeader(out, edit.name);
-  return out;
-}
-
-/** Merges signed headers over a request's own: each signed header replaces the same name in place, or goes last. */
-export function mergeHeaders(base: HeaderPairs, over: HeaderPairs): HeaderPairs {
-  let out = base;
-  for (const [name, value] of over) out = setHeader(out, name, value);
   return out;
 }
 
@@ -425,16 +435,10 @@ export function tamperSignatureValue(value: string): string {
  * middle byte is flipped.
  */
 export function tamperBody(body: Buffer): Buffer {
-  const text = body.toString("utf8");
-  if (Buffer.from(text, "utf8").equals(body)) {
+  const text = utf8TextOf(body);
+  if (text !== null) {
     try {
-      const strings: Array<JsonNode & { type: "string" }> = [];
-      const collect = (node: JsonNode): void => {
-        if (node.type === "string") strings.push(node);
-        else if (node.type === "object") node.members.forEach((m) => collect(m.value));
-        else if (node.type === "array") node.items.forEach(collect);
-      };
-      collect(new JsonScanner(text).parseDocument());
+      const strings = stringsOf(new JsonScanner(text).parseDocument());
       for (const node of strings.reverse()) {
         const inner = text.slice(node.start + 1, node.end - 1);
         const positions = [...inner.matchAll(/[A-Za-z0-9]/g)].map((m) => m.index);

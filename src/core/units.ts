@@ -9,14 +9,19 @@ const DURATION_UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
-/** `90s`, `10m`, `1h30m`, `2d`, `500ms` -> milliseconds. A bare number is seconds. */
-export function parseDuration(text: string, flag: string): number {
+/**
+ * `90s`, `10m`, `1h30m`, `2d`, `500ms` -> milliseconds. A bare number is refused: `--stale 10` could mean ten
+ * seconds or ten minutes, and guessing wrong passes a check that should fail.
+ */
+export function parseDuration(text: string, flag: string, expected = "a duration such as 30s, 10m, 2h or 1d"): number {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    throw badInput(`Invalid ${flag} "${text}": a number needs a unit (${trimmed}s? ${trimmed}m? ${trimmed}h?); expected ${expected}`);
+  }
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)];
   const joined = parts.map((part) => part[0]).join("");
   if (parts.length === 0 || joined !== trimmed) {
-    throw badInput(`Invalid ${flag} "${text}": expected a duration such as 30s, 10m, 2h or 1d`);
+    throw badInput(`Invalid ${flag} "${text}": expected ${expected}`);
   }
   return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS[part[2] ?? "s"] ?? 0), 0);
 }
@@ -28,7 +33,7 @@ export function parseSince(text: string, flag: string, now: number): number {
     if (Number.isNaN(time)) throw badInput(`Invalid ${flag} "${text}": expected a duration (1h) or an ISO time (2026-11-23T10:00:00Z)`);
     return time;
   }
-  return now - parseDuration(text, flag);
+  return now - parseDuration(text, flag, "a duration (30m, 2h, 1d) or an ISO time (2026-11-23T10:00:00Z)");
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -46,4 +51,20 @@ export function parseInteger(text: string, flag: string, min: number, max = Numb
   const value = Number(text);
   if (value < min || value > max) throw badInput(`Invalid ${flag} "${text}": expected a number from ${min} to ${max}`);
   return value;
+}
+
+/**
+ * A length of time as a person says it: `800 ms`, `1.5 s`, `28 s`, `5 minutes`, `3 hours`, `334 days` (whole
+ * units rounded down from two minutes on).
+ */
+export function describeDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  if (abs < 10_000) return `${Math.floor(abs / 100) / 10} s`;
+  const sec = Math.floor(abs / 1000);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (sec < 120) return `${sec} s`;
+  if (sec < 2 * 3600) return plural(Math.floor(sec / 60), "minute");
+  if (sec < 2 * 86_400) return plural(Math.floor(sec / 3600), "hour");
+  return plural(Math.floor(sec / 86_400), "day");
 }

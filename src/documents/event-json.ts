@@ -1,3 +1,4 @@
+import { encodeBody } from "../core/body.js";
 import type { CapturedEvent, DeliveryAttempt } from "../core/types.js";
 import type { EventSummary } from "../store/index.js";
 
@@ -55,8 +56,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAtte
 /** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
 export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
   if (body === null) return { body: null };
-  const text = body.toString("utf8");
-  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
+  return encodeBody(body);
 }
 
 function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {

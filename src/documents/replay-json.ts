@@ -15,7 +15,9 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
     seed: plan.seed,
     events: plan.eventCount,
     deliveries: plan.deliveries.length,
-    passed: result.finals.every(ok),
+    passed: !result.interrupted && result.finals.every(ok),
+    interrupted: result.interrupted,
+    unfinished: result.unfinished,
     attempts: sortAttempts(plan, result.attempts).map((a) => ({
       eventId: a.eventId,
       delivery: a.deliveryId,

@@ -1,4 +1,5 @@
 import { Agent, getGlobalDispatcher, type Dispatcher } from "undici";
+import { pairsFromRaw, pairsFromRecord } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
 
 export interface OutboundRequest {
@@ -33,6 +34,8 @@ export interface DeliverOptions {
   dispatcher?: Dispatcher;
   maxResponseBytes?: number;
   now?: () => number;
+  /** Cuts the attempt short (the run was stopped and its grace is over): the result's error is `interrupted`. */
+  signal?: AbortSignal;
 }
 
 // RFC 9110 §7.6.1: connection-specific headers are not forwarded; Host and Content-Length are set anew for the target.
@@ -77,10 +80,11 @@ export async function deliver(outbound: OutboundRequest, options: DeliverOptions
     return { ...response, error: null, errorMessage: null, durationMs: performance.now() - started, startedAt };
   } catch (error) {
     const timedOut = error instanceof DeadlineError || isTimeout(error);
+    const cut = error instanceof InterruptedError;
     return {
       status: null,
-      error: timedOut ? "timeout" : errorCode(error),
-      errorMessage: timedOut ? `no answer within ${options.timeoutMs} ms` : errorMessage(error),
+      error: timedOut ? "timeout" : cut ? "interrupted" : errorCode(error),
+      errorMessage: timedOut ? `no answer within ${options.timeoutMs} ms` : cut ? error.message : errorMessage(error),
       durationMs: performance.now() - started,
       startedAt,
       responseHeaders: [],
@@ -94,6 +98,13 @@ class DeadlineError extends Error {
   constructor(timeoutMs: number) {
     super(`no answer within ${timeoutMs} ms`);
     this.name = "DeadlineError";
+  }
+}
+
+class InterruptedError extends Error {
+  constructor() {
+    super("cut short: the run was stopped before the handler answered");
+    this.name = "InterruptedError";
   }
 }
 
@@ -126,6 +137,7 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
       if (error) reject(error);
       else {
         const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
@@ -139,6 +151,16 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
       controller?.abort(error);
       settle(error);
     }, options.timeoutMs);
+    const onAbort = () => {
+      const error = new InterruptedError();
+      controller?.abort(error);
+      settle(error);
+    };
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
 
     dispatcher.dispatch(
       {
@@ -153,11 +175,11 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
       {
         onRequestStart(started) {
           controller = started;
-          if (settled) started.abort(new DeadlineError(options.timeoutMs));
+          if (settled) started.abort(options.signal?.aborted ? new InterruptedError() : new DeadlineError(options.timeoutMs));
         },
         onResponseStart(started, statusCode, parsed) {
           status = statusCode;
-          responseHeaders = rawPairs(started.rawHeaders) ?? toPairs(parsed);
+          responseHeaders = Array.isArray(started.rawHeaders) ? pairsFromRaw(started.rawHeaders) : pairsFromRecord(parsed);
         },
         onResponseData(_started, chunk) {
           size += chunk.length;
@@ -176,23 +198,6 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
       },
     );
   });
-}
-
-/** undici's raw response headers (alternating names and values) as pairs. */
-function rawPairs(raw: Dispatcher.DispatchController["rawHeaders"]): HeaderPairs | null {
-  if (!Array.isArray(raw)) return null;
-  const pairs: HeaderPairs = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([String(raw[i]), String(raw[i + 1])]);
-  return pairs;
-}
-
-function toPairs(headers: Record<string, string | string[] | undefined>): HeaderPairs {
-  const pairs: HeaderPairs = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, item]);
-  }
-  return pairs;
 }
 
 function isTimeout(error: unknown): boolean {

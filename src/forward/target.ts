@@ -11,6 +11,9 @@ export function resolveTarget(text: string, flag = "target"): URL {
     const port = Number(value);
     if (port < 1 || port > 65535) throw badInput(`Invalid ${flag} "${text}": a port is 1 to 65535`);
     candidate = `http://localhost:${port}`;
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\//i.test(value)) {
+    // ftp://x would otherwise become http://ftp://x, a "valid" URL to a host called ftp.
+    throw badInput(`Invalid ${flag} "${text}": only http and https targets are supported`);
   } else if (!/^https?:\/\//i.test(value)) {
     candidate = `http://${value}`;
   }

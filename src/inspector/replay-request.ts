@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { badInput } from "../core/errors.js";
-import { parseHeaderFlag, parseJsonPath, type BodyEdit } from "../core/mutate.js";
+import { parseJsonPath, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { parseDuration, parseInteger } from "../core/units.js";
 import { resolveTarget } from "../forward/index.js";
@@ -85,7 +85,7 @@ export function parseReplayRequest(input: unknown): ReplayRequest {
     concurrency: parseInteger(text("concurrency") ?? "1", "concurrency", 1, 64),
     resign: typeof resign === "boolean" ? resign : null,
     bodyEdits,
-    headerSets: strings("headers").map(parseHeaderFlag),
+    headerSets: strings("headers").map(parseHeaderLine),
     headerDrops: strings("dropHeaders"),
     body: typeof body === "string" ? Buffer.from(body, "utf8") : null,
     tamper: (tamper as Tamper | undefined) ?? null,
@@ -94,6 +94,16 @@ export function parseReplayRequest(input: unknown): ReplayRequest {
     timeoutMs: timeout === undefined ? null : parseInteger(timeout, "timeout", 1, 600_000),
     expect: expectOf(text("expect")),
   };
+}
+
+/** `"X-Debug: 1"` -> ["X-Debug", "1"]: a token for the name, and no line break in the value (a header cannot carry one). */
+function parseHeaderLine(text: string): [string, string] {
+  const colon = text.indexOf(":");
+  const name = colon > 0 ? text.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw badInput(`Invalid header "${text}": expected "Name: value", e.g. "X-Debug: 1"`);
+  const value = text.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid header "${name}": the value contains a line break`);
+  return [name, value];
 }
 
 /** `expect`: a status (400) or a class (4xx); by default any 2xx passes, as `replay --expect`. */

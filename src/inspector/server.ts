@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { HooktapeError, badInput } from "../core/errors.js";
 import { parseEventFilter } from "../core/event-filter.js";
 import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/index.js";
-import { createDeliveryAgent, isForwardedHeader, joinTarget, resolveTarget } from "../forward/index.js";
+import { createDeliveryAgent, isForwardedHeader, resolveTarget } from "../forward/index.js";
 import { providers } from "../providers/index.js";
 import type { EventStore, PageCursor } from "../store/index.js";
 import { ChangeFeed } from "./change-feed.js";
@@ -173,8 +173,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       }
       if (action === "curl" && parts.length === 3) {
         const to = url.searchParams.get("to");
-        const base = to ? resolveTarget(to, "to") : event.target ? resolveTarget(event.target) : null;
-        const target = base ? joinTarget(base, event.url) : `http://localhost:3000${event.url}`;
+        const [, { deliveryUrlOf }] = await replayModules();
+        // Where `replay` would send it (the recorded URL, or --to joined with the path); a never-forwarded event
+        // gets a placeholder the user edits.
+        const target = to || event.target ? deliveryUrlOf(event, to ? resolveTarget(to, "to") : null) : `http://localhost:3000${event.url}`;
         const { redactHeaders } = await fixtureModule();
         // The headers a replay sends: Host, Content-Length and the connection's own headers are curl's to set.
         const sent = event.headers.filter(([name]) => isForwardedHeader(name));

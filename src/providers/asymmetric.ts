@@ -17,6 +17,8 @@ export interface AsymmetricSchemeSpec {
   toleranceSec: number | null;
   retry: RetryPolicy;
   deadlineMs: number;
+  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
+  deadlinePublished?: boolean;
 }
 
 function canonical(value: string, encoding: "hex" | "base64"): Buffer | null {
@@ -45,6 +47,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     toleranceSec: spec.toleranceSec,
     rejectsFuture: false,
     deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
     detect: (headers) => findHeader(headers, sigName) !== undefined && findHeader(headers, tsName) !== undefined,

@@ -27,6 +27,8 @@ export const bitbucket = defineHmacScheme({
     delaysSec: [10, 60],
     docs: "https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/",
   },
-  // Same page: requests time out after 10 seconds.
+  // https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/ — the provider waits 10 s for the
+  // answer, then counts the attempt as failed.
   deadlineMs: 10_000,
+  deadlinePublished: true,
 });

@@ -31,8 +31,10 @@ const spec: HmacSchemeSpec = {
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 7680, 14_400, 14_400],
     docs: "https://developer.box.com/guides/webhooks/v2/",
   },
-  // Same page: Box waits 30 seconds for a response (our reading; not re-checked).
+  // https://developer.box.com/guides/webhooks/v2/ — the provider waits 30 s for the answer, then counts the attempt
+  // as failed.
   deadlineMs: 30_000,
+  deadlinePublished: true,
 };
 
 const primary = defineHmacScheme(spec);

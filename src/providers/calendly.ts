@@ -22,6 +22,8 @@ export const calendly = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.calendly.com/api-docs/ZG9jOjM2MzE2MDM4-webhook-subscriptions",
   },
-  // Not published as a number; 10 s is our choice.
-  deadlineMs: 10_000,
+  // https://developer.calendly.com/api-docs/overview/webhooks/webhook-timeouts — the provider waits 15 s for the
+  // answer, then counts the attempt as failed.
+  deadlineMs: 15_000,
+  deadlinePublished: true,
 });

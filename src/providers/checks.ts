@@ -1,3 +1,4 @@
+import { describeDuration } from "../core/units.js";
 import type { VerifyReason } from "./types.js";
 
 /**
@@ -36,10 +37,10 @@ export function mismatchHint(secrets: readonly string[]): string {
 }
 
 export function timestampHint(reason: VerifyReason, timestamp: number, now: number): string | undefined {
-  if (reason === "timestamp_too_old") return `signed ${now - timestamp}s before now — a replay, or check the clock (or pass --now / --tolerance)`;
-  if (reason === "timestamp_too_new") return `signed ${timestamp - now}s in the future — check the clock`;
+  const apart = describeDuration((now - timestamp) * 1000);
+  if (reason === "timestamp_too_old") return `signed ${apart} ago — a replay, or check the clock (or pass --now / --tolerance)`;
+  if (reason === "timestamp_too_new") return `signed ${apart} in the future — check the clock`;
   return undefined;
 }
 
-export const HEX_RE = /^[0-9a-f]+$/i;
 export const DIGITS_RE = /^\d+$/;

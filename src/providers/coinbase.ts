@@ -18,6 +18,7 @@ export const coinbase = defineHmacScheme({
     delaysSec: backoff(60, 2, 43_200, 15),
     docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks",
   },
-  // Not published as a number; 10 s is our choice.
+  // Not published (https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-overview gives no figure);
+  // assumed 10 s: No read timeout published; 10 s is the common default for payment webhooks.
   deadlineMs: 10_000,
 });

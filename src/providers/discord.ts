@@ -15,6 +15,8 @@ export const discord = defineAsymmetricScheme({
   // Interactions are not retried: an unanswered interaction fails for the user
   // (https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction).
   retry: { delaysSec: [], docs: "https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction" },
-  // "You must send an initial response within 3 seconds of receiving the event."
+  // https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction — the
+  // provider waits 3 s for the answer, then counts the attempt as failed.
   deadlineMs: 3_000,
+  deadlinePublished: true,
 });

@@ -25,8 +25,10 @@ const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> =
   // https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries — GitHub does
   // not redeliver failed deliveries automatically; they can be redelivered by hand within 3 days.
   retry: { delaysSec: [], docs: "https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries" },
-  // https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks — respond within 10 s.
+  // https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks — the provider waits 10 s
+  // for the answer, then counts the attempt as failed.
   deadlineMs: 10_000,
+  deadlinePublished: true,
 };
 
 const legacy = defineHmacScheme({ ...common, signatureHeader: "X-Hub-Signature", algorithm: "sha1", prefix: "sha1=" });

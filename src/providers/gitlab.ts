@@ -17,6 +17,8 @@ export const gitlab = defineTokenScheme({
   // https://docs.gitlab.com/user/project/integrations/webhooks/#auto-disabled-webhooks — GitLab does not
   // retry; failing webhooks are disabled.
   retry: noRetries("https://docs.gitlab.com/user/project/integrations/webhooks/#auto-disabled-webhooks"),
-  // https://docs.gitlab.com/user/gitlab_com/#webhooks — 10 s on GitLab.com (self-managed default too).
+  // https://docs.gitlab.com/ee/user/gitlab_com/index.html#other-limits — the provider waits 10 s for the answer,
+  // then counts the attempt as failed.
   deadlineMs: 10_000,
+  deadlinePublished: true,
 });

@@ -81,8 +81,12 @@ export interface HmacSchemeSpec {
   signedUrl?: (url: string) => string;
   /** The other headers a real delivery carries (event name, delivery id), kept from the input when present. */
   extraHeaders?: (input: SignInput) => HeaderPairs;
+  /** The hint for a signature that matches no secret, when the provider knows a likelier cause than the default. */
+  mismatchHint?: (secrets: readonly string[]) => string;
   retry: RetryPolicy;
   deadlineMs: number;
+  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
+  deadlinePublished?: boolean;
 }
 
 /** Encodes unix seconds the way a scheme writes them. */
@@ -161,6 +165,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     toleranceSec,
     rejectsFuture,
     deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined),
@@ -229,7 +234,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
         if (matched) break;
       }
       if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
-      if (!matched) return invalid(spec.id, "no_matching_signature", mismatchHint(secrets));
+      if (!matched) return invalid(spec.id, "no_matching_signature", (spec.mismatchHint ?? mismatchHint)(secrets));
       if (signedAt !== undefined) {
         const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture, spec.futureToleranceSec);
         if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));

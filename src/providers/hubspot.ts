@@ -33,6 +33,8 @@ export const hubspot = defineHmacScheme({
     delaysSec: backoff(60, 2.4, 28_800, 10),
     docs: "https://developers.hubspot.com/docs/api/webhooks#retries",
   },
-  // Same page, as we read it: a request that takes longer than 5 seconds counts as failed (not re-checked).
+  // https://developers.hubspot.com/docs/api/webhooks — the provider waits 5 s for the answer, then counts the
+  // attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 });

@@ -1,7 +1,8 @@
 export * from "./types.js";
 export { providers, getProvider, detectProvider, isProviderId } from "./registry.js";
 export { createGenericHmacProvider, DEFAULT_HMAC_SETTINGS, type HmacSettings } from "./generic-hmac.js";
-export { resolveSecrets, secretEnvName } from "./secrets.js";
+export { resolveSecrets, secretEnvName, secretExample } from "./secrets.js";
+export { staleSignature, type SignatureAge } from "./signature-age.js";
 export { generateKeyPair, parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
 export {
   defineHmacScheme,

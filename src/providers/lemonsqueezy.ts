@@ -21,6 +21,7 @@ export const lemonsqueezy = defineHmacScheme({
     delaysSec: [5, 25, 125],
     docs: "https://docs.lemonsqueezy.com/help/webhooks/webhook-requests",
   },
-  // Not published as a number; 10 s is our choice.
+  // Not published (https://docs.lemonsqueezy.com/help/webhooks/webhook-requests gives no figure); assumed 10 s: No
+  // timeout published; 10 s is the common industry default for PHP/Laravel webhook senders.
   deadlineMs: 10_000,
 });

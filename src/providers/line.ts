@@ -15,6 +15,8 @@ export const line = defineHmacScheme({
   // https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery — redelivery is
   // off by default, and its schedule is not published when it is turned on.
   retry: noRetries("https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery"),
-  // Not published; LINE asks bots to answer promptly and process asynchronously. 10 s is our choice.
-  deadlineMs: 10_000,
+  // https://developers.line.biz/en/docs/messaging-api/check-webhook-error-statistics/ — the provider waits 2 s for
+  // the answer, then counts the attempt as failed.
+  deadlineMs: 2_000,
+  deadlinePublished: true,
 });

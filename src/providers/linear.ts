@@ -68,6 +68,8 @@ export const linear = defineHmacScheme({
     delaysSec: [60, 3600, 21_600],
     docs: "https://linear.app/developers/webhooks",
   },
-  // Same page asks for a quick 200; 5 s is our reading of it (not re-checked).
+  // https://developers.linear.app/docs/graphql/webhooks — the provider waits 5 s for the answer, then counts the
+  // attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 });

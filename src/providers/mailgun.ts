@@ -51,7 +51,9 @@ export const mailgun: Provider = {
   headers: ["user-agent"],
   toleranceSec: null,
   rejectsFuture: false,
-  // Not published as a number; 10 s is our choice.
+  // Not published (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-retries gives no
+  // figure); assumed 10 s: Mailgun publishes retry codes and schedule but no read timeout; 10 s is a common default
+  // and safe for quick handlers.
   deadlineMs: 10_000,
   retry: {
     // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhooks — retried for 8 hours at

@@ -22,6 +22,8 @@ export const meta = defineHmacScheme({
     delaysSec: backoff(15, 2, 14_400, 18),
     docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
   },
-  // Not published as a number; 20 s is our choice (WhatsApp asks for a 200 "as soon as possible").
+  // https://developers.facebook.com/docs/messenger-platform/faq — the provider waits 20 s for the answer, then
+  // counts the attempt as failed.
   deadlineMs: 20_000,
+  deadlinePublished: true,
 });

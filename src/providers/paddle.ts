@@ -24,6 +24,8 @@ export const paddle = defineHmacScheme({
     delaysSec: backoff(60, 2, 4_750, 60),
     docs: "https://developer.paddle.com/webhooks/respond-to-webhooks",
   },
-  // Same page: respond with 200 within five seconds.
+  // https://developer.paddle.com/webhooks/respond-to-webhooks — the provider waits 5 s for the answer, then counts
+  // the attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 });

@@ -20,6 +20,8 @@ export const pagerduty = defineHmacScheme({
     delaysSec: backoff(10, 3, 3600, 8),
     docs: "https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries",
   },
-  // Not confirmed against the current page; 10 s is our choice.
-  deadlineMs: 10_000,
+  // https://github.com/PagerDuty/developer-docs/blob/main/docs/webhooks/02-Behavior.md — the provider waits 5 s for
+  // the answer, then counts the attempt as failed.
+  deadlineMs: 5_000,
+  deadlinePublished: true,
 });

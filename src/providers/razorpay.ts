@@ -20,6 +20,7 @@ export const razorpay = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://razorpay.com/docs/webhooks/",
   },
-  // https://razorpay.com/docs/webhooks/ — a response slower than 5 seconds counts as a failure (our reading; not re-checked).
+  // https://razorpay.com/docs/webhooks/ — the provider waits 5 s for the answer, then counts the attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 });

@@ -1,4 +1,17 @@
 import { isProviderId } from "./registry.js";
+import type { Provider } from "./types.js";
+
+/** What a secret looks like for this provider, for the messages that ask for one (`--secret whsec_...`). */
+export function secretExample(provider: Pick<Provider, "id" | "kind" | "name">, purpose: "sign" | "verify"): string {
+  if (provider.kind === "ed25519" || provider.kind === "ecdsa") {
+    return purpose === "sign"
+      ? `<private key PEM> (a test pair: hooktape keygen --provider ${provider.id})`
+      : `<public key as the ${provider.name} dashboard shows it>`;
+  }
+  if (["stripe", "standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) return "whsec_...";
+  if (provider.kind === "token") return "<token>";
+  return "<secret>";
+}
 
 /** `HOOKTAPE_SECRET_<ID>`: the id upper-cased, `-` as `_` (SPEC "Global behaviour"). */
 export function secretEnvName(providerId: string): string {

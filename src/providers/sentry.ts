@@ -21,6 +21,8 @@ export const sentry = defineHmacScheme({
   ],
   // Not documented as retried; we assume none.
   retry: noRetries("https://docs.sentry.io/organization/integrations/integration-platform/webhooks/"),
-  // Same page: Sentry waits 1 second for the response.
+  // https://sentry.io/changelog/2023-10-3-change-to-integration-platform-webhook-handling — the provider waits 1 s
+  // for the answer, then counts the attempt as failed.
   deadlineMs: 1_000,
+  deadlinePublished: true,
 });

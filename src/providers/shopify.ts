@@ -30,8 +30,10 @@ const webhooks: HmacSchemeSpec = {
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 6780],
     docs: "https://shopify.dev/changelog/updates-to-webhook-retry-mechanism",
   },
-  // https://shopify.dev/docs/apps/build/webhooks/troubleshooting-webhooks — 1 s to connect, 5 s in all.
+  // https://shopify.dev/docs/apps/build/webhooks/subscribe/https — the provider waits 5 s for the answer, then
+  // counts the attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 };
 
 const classic = defineHmacScheme(webhooks);

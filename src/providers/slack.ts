@@ -32,6 +32,8 @@ export const slack = defineHmacScheme({
       ["X-Slack-Retry-Reason", SLACK_REASON[cause]],
     ],
   },
-  // Same page: "Your app should respond to the event request with an HTTP 2xx within three seconds."
+  // https://docs.slack.dev/apis/events-api/ — the provider waits 3 s for the answer, then counts the attempt as
+  // failed.
   deadlineMs: 3_000,
+  deadlinePublished: true,
 });

@@ -18,6 +18,8 @@ export const square = defineHmacScheme({
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 7680, 14_400, 14_400, 14_400, 14_400, 14_400],
     docs: "https://developer.squareup.com/docs/webhooks/troubleshooting",
   },
-  // Same page: applications must acknowledge within 10 seconds.
+  // https://developer.squareup.com/docs/webhooks/troubleshooting — the provider waits 10 s for the answer, then
+  // counts the attempt as failed.
   deadlineMs: 10_000,
+  deadlinePublished: true,
 });

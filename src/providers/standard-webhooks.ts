@@ -55,8 +55,10 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     headers: [sigName, idName, tsName],
     toleranceSec: TOLERANCE_SEC,
     rejectsFuture: true,
-    // https://docs.svix.com/receiving/introduction — an attempt that takes longer than 15 s counts as failed.
+    // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#request-timeouts —
+    // the provider waits 15 s for the answer, then counts the attempt as failed.
     deadlineMs: 15_000,
+    deadlinePublished: true,
     retry: {
       // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
       delaysSec: [5, 300, 1800, 7200, 18_000, 36_000, 36_000],

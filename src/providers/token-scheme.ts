@@ -15,6 +15,8 @@ export interface TokenSchemeSpec {
   extraHeaders?: (input: SignInput) => HeaderPairs;
   retry: RetryPolicy;
   deadlineMs: number;
+  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
+  deadlinePublished?: boolean;
 }
 
 export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
@@ -27,6 +29,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     toleranceSec: null,
     rejectsFuture: false,
     deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),

@@ -125,8 +125,10 @@ export const twilio: Provider = {
   headers: ["x-twilio-signature"],
   toleranceSec: null,
   rejectsFuture: false,
-  // https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides — default read timeout 15 s.
+  // https://www.twilio.com/docs/api/errors/11205 — the provider waits 15 s for the answer, then counts the attempt
+  // as failed.
   deadlineMs: 15_000,
+  deadlinePublished: true,
   retry: {
     // Same page: by default Twilio retries once (`rc=1`), and only when the connection fails (`rp=ct`).
     delaysSec: [0],

@@ -30,6 +30,8 @@ export const twitch = defineHmacScheme({
     delaysSec: backoff(10, 3, 3600, 6),
     docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
   },
-  // Same page: respond with a 2xx "within a few seconds"; 3 s is our reading of it.
+  // Not published (https://dev.twitch.tv/docs/eventsub/handling-webhook-events gives no figure); assumed 3 s: Twitch
+  // gives no number ('a few seconds'); 3 s is the conservative reading. Third-party reports say up to ~10 s, so 3 s
+  // keeps handlers safe.
   deadlineMs: 3_000,
 });

@@ -19,6 +19,8 @@ export const typeform = defineHmacScheme({
     delaysSec: backoff(120, 2, 7200, 9),
     docs: "https://www.typeform.com/developers/webhooks/",
   },
-  // Not published as a number; 30 s is our choice (Typeform is known to wait longer than most).
+  // https://www.typeform.com/developers/webhooks/ — the provider waits 30 s for the answer, then counts the attempt
+  // as failed.
   deadlineMs: 30_000,
+  deadlinePublished: true,
 });

@@ -90,6 +90,8 @@ export interface Provider {
   readonly rejectsFuture: boolean;
   /** How long the provider waits for the handler before it counts the attempt as failed, in ms. */
   readonly deadlineMs: number;
+  /** True when the provider documents that deadline; otherwise it is hooktape's assumption (said so in `check`). */
+  readonly deadlinePublished?: boolean;
   readonly retry: RetryPolicy;
   /** The provider documentation this scheme follows. */
   readonly docs: string;

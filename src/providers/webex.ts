@@ -14,6 +14,7 @@ export const webex = defineHmacScheme({
   signs: ["body"],
   // Not documented as retried; we assume none (Webex disables webhooks that keep failing).
   retry: noRetries("https://developer.webex.com/docs/webhooks"),
-  // Not published as a number; 10 s is our choice.
+  // Not published (https://developer.webex.com/docs/api/guides/webhooks gives no figure); assumed 10 s: No published
+  // timeout located in the corpus; 10 s is a safe conventional assumption.
   deadlineMs: 10_000,
 });

@@ -18,7 +18,8 @@ export const xero = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.xero.com/documentation/guides/webhooks/overview/",
   },
-  // https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/ — respond within 5 s
-  // (our reading; not re-checked).
+  // https://developer.xero.com/documentation/webhooks/configuring-your-server — the provider waits 5 s for the
+  // answer, then counts the attempt as failed.
   deadlineMs: 5_000,
+  deadlinePublished: true,
 });

@@ -19,6 +19,8 @@ export const zoom = defineHmacScheme({
     delaysSec: [300, 1800, 5400],
     docs: "https://developers.zoom.us/docs/api/webhooks/#notification-delivery",
   },
-  // Same page: a 200 or 204 within 3 seconds.
+  // https://developers.zoom.us/blog/webhook-delays — the provider waits 3 s for the answer, then counts the attempt
+  // as failed.
   deadlineMs: 3_000,
+  deadlinePublished: true,
 });

@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { badInput } from "../core/errors.js";
-import { dropHeader, mergeHeaders, setHeader, tamperBody, tamperSignatureValue } from "../core/mutate.js";
+import { dropHeader, findHeader, mergeHeaders, setHeader } from "../core/headers.js";
+import { newMessageId } from "../core/ids.js";
+import { tamperBody, tamperSignatureValue } from "../core/mutate.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { OutboundRequest } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
@@ -69,7 +70,7 @@ export function buildRequest(recipe: RequestRecipe, nowMs: number, extraHeaders:
 export function signatureHeaderOf(headers: HeaderPairs, provider: Provider | null): string | null {
   if (provider === null) return null;
   const wanted = provider.headers[0];
-  return headers.find(([name]) => name.toLowerCase() === wanted)?.[0] ?? null;
+  return headers.find(([name]) => name.toLowerCase() === wanted)?.[0] ?? null; // the name as the request spells it
 }
 
 function tamperSignature(headers: HeaderPairs, provider: Provider | null): HeaderPairs {
@@ -81,7 +82,7 @@ function tamperSignature(headers: HeaderPairs, provider: Provider | null): Heade
         : `--tamper signature: the request has no ${provider.headers[0]} header to tamper with; add --resign`,
     );
   }
-  const value = headers.find(([n]) => n === name)?.[1] ?? "";
+  const value = findHeader(headers, name) ?? "";
   return setHeader(headers, name, tamperSignatureValue(value));
 }
 
@@ -120,13 +121,12 @@ export function messageIdOf(headers: HeaderPairs, provider: Provider | null, fre
   if (provider !== null) {
     for (const name of provider.headers) {
       if (!/(^|-)id$|delivery$/.test(name)) continue;
-      const found = headers.find(([n]) => n.toLowerCase() === name)?.[1];
+      const found = findHeader(headers, name);
       if (found) return found;
     }
   }
   return fresh();
 }
 
-export function newMessageId(): string {
-  return "msg_" + randomBytes(12).toString("base64url");
-}
+// One format of message id everywhere (core/ids.ts); kept importable from here.
+export { newMessageId } from "../core/ids.js";

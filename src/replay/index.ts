@@ -1,4 +1,4 @@
-export { planReplay, type ReplayOptions, type ReplayPlan, type PlannedDelivery, type PlanClock } from "./plan.js";
+export { planReplay, deliveryUrlOf, type ReplayOptions, type ReplayPlan, type PlannedDelivery, type PlanClock } from "./plan.js";
 export { runReplay, type ReplayAttempt, type ReplayEvent, type ReplayResult, type RunOptions } from "./run.js";
 export { selectEvents, type ReplaySelector, type Selection } from "./select.js";
 export { parseRetrySpec, retryPlanOf, type RetrySpec, type RetryPlan } from "./schedule.js";

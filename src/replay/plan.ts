@@ -1,8 +1,10 @@
 import { HooktapeError, badInput } from "../core/errors.js";
 import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
+import { REDACTED } from "../core/redact.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
-import { joinTarget, resolveTarget, type OutboundRequest } from "../forward/index.js";
+import { joinTarget, type OutboundRequest } from "../forward/index.js";
+import { secretExample } from "../providers/index.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
 import { orderItems, type ReplayOrder } from "./order.js";
@@ -46,6 +48,9 @@ export interface PlannedDelivery {
   first: OutboundRequest;
   retry: RetryPlan;
   timeoutMs: number;
+  /** The scheme it is signed with (null: unknown), and whether it was re-signed for this run. */
+  provider: Provider | null;
+  resigned: boolean;
   /** The request of a retry (attempt >= 2), built at the moment it is sent: re-signed then, same message id. */
   retryRequest(attempt: number, cause: RetryCause, nowMs: number): OutboundRequest;
 }
@@ -66,13 +71,6 @@ export interface PlanClock {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Secret examples for the "no secret" message, in the form each provider issues them. */
-function secretExample(providerId: string): string {
-  if (["stripe", "standard-webhooks", "svix", "clerk", "resend"].includes(providerId)) return "whsec_...";
-  if (["discord", "sendgrid"].includes(providerId)) return "<private key PEM>";
-  return "<secret>";
-}
-
 /**
  * Turns selected events and the replay flags into an ordered list of deliveries. Pure apart
  * from the injected clock and id generators: no I/O, nothing sent.
@@ -87,10 +85,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
   const perEvent = captured.map((event) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
-    const targetBase = options.target ?? (event.target ? resolveTarget(event.target) : null);
-    if (targetBase === null) {
-      throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
-    }
+    const url = deliveryUrlOf(event, options.target);
     let secret: string | null = null;
     if (resign) {
       if (provider === null) {
@@ -101,14 +96,15 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
       if (first === undefined) {
         const why = options.resign ? "--resign" : options.staleMs > 0 ? "--stale" : "--set/--unset (a mutated body is re-signed)";
         throw badInput(
-          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${secretExample(provider.id)} or set ${options.secretEnvOf(provider.id)}`,
+          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${secretExample(provider, "sign")} or set ${options.secretEnvOf(provider.id)}`,
         );
       }
       secret = first;
     }
+    if (secret === null) refuseRedactedSignature(event, provider);
     const recipe: RequestRecipe = {
       method: event.method,
-      url: joinTarget(targetBase, event.url),
+      url,
       headers: applyHeaderEdits(event.headers, [
         ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
         ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
@@ -128,7 +124,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
     const first = buildRequest(recipe, clock.now);
     const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : { delaysMs: [], source: "none" };
     const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
-    return { event, recipe, first, retry, timeoutMs };
+    return { event, recipe, first, retry, timeoutMs, provider };
   });
 
   const slots: Array<{ index: number; duplicate: number }> = [];
@@ -147,10 +143,40 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
       first: entry.first,
       retry: entry.retry,
       timeoutMs: entry.timeoutMs,
+      provider: entry.provider,
+      resigned: entry.recipe.secret !== null,
       retryRequest: (attempt, cause, nowMs) => buildRequest(entry.recipe, nowMs, entry.retry.retryHeaders?.(attempt, cause) ?? []),
     };
   });
   return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+}
+
+/**
+ * A token scheme's header is the secret itself, so it was stored `[redacted]`: sent as it is, the handler gets the
+ * literal `[redacted]` and the "replay" proves nothing. Only a re-signed replay (with the token) can be sent.
+ */
+function refuseRedactedSignature(event: CapturedEvent, provider: Provider | null): void {
+  if (provider === null) return;
+  const signatureHeaders = new Set(provider.headers);
+  const redacted = event.headers.find(([name, value]) => value === REDACTED && signatureHeaders.has(name.toLowerCase()));
+  if (redacted === undefined) return;
+  throw badInput(
+    `Event ${event.id}: its ${redacted[0]} header is the secret itself, so it was stored as ${REDACTED}; ` +
+      `replay it with --resign --secret ${provider.id}=${secretExample(provider, "sign")}`,
+  );
+}
+
+/**
+ * Where a replay of `event` goes. `--to` is a base URL, joined with the event's path and query as `listen` joins
+ * its target. Without `--to`, the event's recorded target is already the full URL `listen` forwarded it to
+ * (target prefix + inbound path + query), so it is used as it is: joining the path again would double it.
+ */
+export function deliveryUrlOf(event: CapturedEvent, target: URL | null): string {
+  if (target !== null) return joinTarget(target, event.url);
+  if (event.target === null) {
+    throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
+  }
+  return event.target;
 }
 
 /**

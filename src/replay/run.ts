@@ -22,12 +22,24 @@ export interface ReplayAttempt {
   plannedAt: number | null;
   /** True for the last attempt of its delivery (a 2xx, or no retries left). */
   final: boolean;
+  /** The first bytes of the handler's answer when it was not a 2xx (what it said when it refused), else empty. */
+  responseHead: Buffer;
 }
 
 /** The engine talks in events; the CLI renders them (progress, then a summary). */
 export type ReplayEvent =
   | { type: "attempt"; attempt: ReplayAttempt; done: number; total: number }
-  | { type: "retry-scheduled"; eventId: string; deliveryId: string; attempt: number; plannedAt: number; cause: RetryCause };
+  | {
+      type: "retry-scheduled";
+      eventId: string;
+      deliveryId: string;
+      attempt: number;
+      plannedAt: number;
+      cause: RetryCause;
+      /** What the failed attempt got: its status, or its error. */
+      status: number | null;
+      error: string | null;
+    };
 
 export interface RunOptions {
   store: EventStore;
@@ -40,13 +52,28 @@ export interface RunOptions {
   now?: () => number;
   /** Response bytes kept per attempt in the store. */
   maxResponseBytes?: number;
+  /**
+   * Ctrl-C: nothing new is sent (waiting retries are dropped), attempts in flight may finish for `inFlightGraceMs`
+   * (default 5 s) and are then cut short; what happened is recorded and the result says the run was interrupted.
+   */
+  signal?: AbortSignal;
+  inFlightGraceMs?: number;
 }
 
 export interface ReplayResult {
   attempts: ReplayAttempt[];
-  /** Deliveries in plan order, with their final attempt. */
+  /** Deliveries that finished, in plan order, with their final attempt (all of them unless interrupted). */
   finals: ReplayAttempt[];
+  /** True when the run was stopped (Ctrl-C) before every delivery finished. */
+  interrupted: boolean;
+  /** Deliveries that did not finish: never sent, or waiting for a retry when the run was stopped. */
+  unfinished: { notSent: number; awaitingRetry: number };
 }
+
+const DEFAULT_IN_FLIGHT_GRACE_MS = 5_000;
+/** Enough of a refusal's body to show its first line; copied, so a long run does not keep whole answers. */
+const RESPONSE_HEAD_BYTES = 512;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Records attempts in batches: one SQLite transaction per 250 ms or per 1,000 attempts instead of one per attempt.
@@ -105,13 +132,35 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
 
   const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: delivery.first, plannedAt: null }));
   let head = 0;
-  let scheduled = 0;
+  const retryTimers = new Set<NodeJS.Timeout>();
   const idle: Array<() => void> = [];
   const wake = () => idle.splice(0).forEach((resume) => resume());
+  const started = new Set<string>();
+
+  // Stopping: no new attempt, no waiting retry; in-flight attempts get a grace period, then are cut short.
+  let stopped = false;
+  const cutInFlight = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    stopped = true;
+    for (const timer of retryTimers) clearTimeout(timer);
+    retryTimers.clear();
+    graceTimer = setTimeout(() => cutInFlight.abort(), options.inFlightGraceMs ?? DEFAULT_IN_FLIGHT_GRACE_MS);
+    wake();
+  };
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener("abort", stop, { once: true });
 
   const attemptOnce = async (task: Task): Promise<void> => {
     const { delivery, attempt, request, plannedAt } = task;
-    const result = await deliver(request, { timeoutMs: delivery.timeoutMs, dispatcher: options.dispatcher, maxResponseBytes, now });
+    started.add(delivery.deliveryId);
+    const result = await deliver(request, {
+      timeoutMs: delivery.timeoutMs,
+      dispatcher: options.dispatcher,
+      maxResponseBytes,
+      now,
+      signal: cutInFlight.signal,
+    });
     recorder.add({
       eventId: delivery.eventId,
       kind: "replay",
@@ -129,7 +178,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       responseSize: result.responseSize,
     });
     const waitMs = delivery.retry.delaysMs[attempt - 1];
-    const final = isSuccess(result) || waitMs === undefined;
+    const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
     const reported: ReplayAttempt = {
       eventId: delivery.eventId,
       deliveryId: delivery.deliveryId,
@@ -143,28 +192,42 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       startedAt: result.startedAt,
       plannedAt,
       final,
+      responseHead: isSuccess(result) ? EMPTY : Buffer.from(result.responseBody.subarray(0, RESPONSE_HEAD_BYTES)),
     };
     attempts.push(reported);
     if (final) finals.set(delivery.deliveryId, reported);
     options.onEvent?.({ type: "attempt", attempt: reported, done: finals.size, total });
-    if (final) return;
+    if (final || stopped) return;
     const cause = causeOf(result);
     // The wait runs from the end of the failed attempt, as providers' schedules do.
     const due = now() + (waitMs as number) / options.speed;
     const next = attempt + 1;
-    options.onEvent?.({ type: "retry-scheduled", eventId: delivery.eventId, deliveryId: delivery.deliveryId, attempt: next, plannedAt: due, cause });
-    scheduled++;
-    setTimeout(() => {
-      scheduled--;
+    options.onEvent?.({
+      type: "retry-scheduled",
+      eventId: delivery.eventId,
+      deliveryId: delivery.deliveryId,
+      attempt: next,
+      plannedAt: due,
+      cause,
+      status: result.status,
+      error: result.error,
+    });
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
       // Built when it is due: re-signed with the time it is sent, with the provider's retry headers.
       queue.push({ delivery, attempt: next, request: delivery.retryRequest(next, cause, now()), plannedAt: due });
       wake();
     }, Math.max(0, due - now()));
+    retryTimers.add(timer);
   };
 
   let inFlight = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (stopped) {
+        wake();
+        return;
+      }
       const task = queue[head];
       if (task !== undefined) {
         queue[head++] = undefined as unknown as Task;
@@ -176,7 +239,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
         }
         continue;
       }
-      if (scheduled === 0 && inFlight === 0) {
+      if (retryTimers.size === 0 && inFlight === 0) {
         wake();
         return;
       }
@@ -187,8 +250,17 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
 
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, worker));
-    return { attempts, finals: plan.deliveries.map((d) => finals.get(d.deliveryId) as ReplayAttempt) };
+    const finished = plan.deliveries.flatMap((d) => finals.get(d.deliveryId) ?? []);
+    const notSent = plan.deliveries.filter((d) => !started.has(d.deliveryId)).length;
+    return {
+      attempts,
+      finals: finished,
+      interrupted: finished.length < total,
+      unfinished: { notSent, awaitingRetry: total - finished.length - notSent },
+    };
   } finally {
+    clearTimeout(graceTimer);
+    options.signal?.removeEventListener("abort", stop);
     recorder.flush();
   }
 }

@@ -1,4 +1,4 @@
-import type { Statement } from "better-sqlite3";
+import type { Statement, Transaction } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
 import { globToRegExp, type EventFilter } from "../core/event-filter.js";
 import type {
@@ -97,7 +97,10 @@ const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
 type WriteRequest = { kind: "event"; event: CapturedEvent } | { kind: "attempt"; attempt: DeliveryAttempt };
-type QueuedWrite = WriteRequest & { settle: (error: unknown) => void };
+type QueuedWrite = WriteRequest & { settle: (error: unknown) => void; deadline: number };
+
+/** How long one commit attempt may wait for another connection's lock, synchronously, in capture mode. */
+const CAPTURE_BUSY_TIMEOUT_MS = 10;
 
 /** A whole event: its row and its body. */
 const FULL_COLUMNS = "events.*, event_bodies.body";
@@ -118,21 +121,30 @@ export class EventStore {
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
-  private readonly setTargetStatement: Statement<[string, string]>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
-  private readonly writeQueued: (writes: readonly QueuedWrite[]) => void;
+  private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
   private readonly checkpointer: Checkpointer | null = null;
+  /** Capture mode: how long a queued write may wait for a locked database before it fails (null: SQLite's own wait). */
+  private readonly commitTimeoutMs: number | null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private busyBackoffMs = 0;
+  private closing = false;
 
   /**
    * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
    * this one; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
    */
-  constructor(file: string, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}) {
+  constructor(file: string, options: StoreOptions = {}) {
     this.file = file;
     this.db = openDatabase(file, options);
+    this.commitTimeoutMs = options.commitTimeoutMs ?? null;
+    // A capture must never stall on another connection's lock (a `prune`, a sqlite3 shell): SQLite's busy wait is
+    // synchronous and would freeze forwarding, signals and the tunnel. Commits wait a few ms at most, then are
+    // retried from the event loop until their deadline.
+    if (this.commitTimeoutMs !== null && !options.readonly) this.db.pragma(`busy_timeout = ${CAPTURE_BUSY_TIMEOUT_MS}`);
     if (options.backgroundCheckpoints && !options.readonly) {
       this.db.pragma("wal_autocheckpoint = 16384");
       this.checkpointer = startCheckpointer(file);
@@ -159,7 +171,6 @@ export class EventStore {
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
-    this.setTargetStatement = this.db.prepare(`UPDATE events SET target = ? WHERE id = ? AND target IS NULL`);
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -176,11 +187,6 @@ export class EventStore {
   /** Commits the event now; returns once it is in the file. */
   insertEvent(event: CapturedEvent): void {
     this.writeEvent(event);
-  }
-
-  /** Records one attempt and makes it the event's latest delivery, in one transaction. */
-  insertAttempt(attempt: DeliveryAttempt): void {
-    this.writeAttempts([attempt]);
   }
 
   /** Records several attempts in one transaction (replays record in batches). */
@@ -204,20 +210,28 @@ export class EventStore {
 
   private enqueue(write: WriteRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ ...write, settle: (error: unknown) => (error ? reject(error) : resolve()) });
+      if (this.queue.length === 0 && this.retryTimer === null) setImmediate(() => this.flush());
+      const deadline = this.commitTimeoutMs === null ? Infinity : Date.now() + this.commitTimeoutMs;
+      this.queue.push({ ...write, deadline, settle: (error: unknown) => (error ? reject(error) : resolve()) });
     });
   }
 
   private flush(): void {
+    this.retryTimer = null;
     const writes = this.queue;
     this.queue = [];
     if (writes.length === 0) return;
     try {
       if (!this.db.open) throw new TypeError("The database connection is not open");
-      this.writeQueued(writes);
+      // BEGIN IMMEDIATE: the write lock is taken first, so a locked database fails before any row is written.
+      this.writeQueued.immediate(writes);
+      this.busyBackoffMs = 0;
       for (const write of writes) write.settle(null);
     } catch (batchError) {
+      if (isBusy(batchError) && this.commitTimeoutMs !== null) {
+        this.retryLater(writes);
+        return;
+      }
       // One bad write must not fail its neighbours: retry each alone and report each its own outcome.
       for (const write of writes) {
         try {
@@ -230,6 +244,26 @@ export class EventStore {
         }
       }
     }
+  }
+
+  /**
+   * The database is locked by another connection: the batch waits on the event loop (backing off up to 250 ms),
+   * joined by whatever arrives meanwhile; a write past its deadline fails, so that its sender gets a 503.
+   */
+  private retryLater(writes: readonly QueuedWrite[]): void {
+    const now = Date.now();
+    const waiting: QueuedWrite[] = [];
+    for (const write of writes) {
+      if (this.closing || now >= write.deadline) {
+        write.settle(
+          new HooktapeError("environment", `the database ${this.file} is locked by another connection; gave up after ${this.commitTimeoutMs} ms`),
+        );
+      } else waiting.push(write);
+    }
+    this.queue = [...waiting, ...this.queue];
+    if (this.queue.length === 0) return;
+    this.busyBackoffMs = Math.min(250, Math.max(5, this.busyBackoffMs * 2));
+    this.retryTimer = setTimeout(() => this.flush(), this.busyBackoffMs);
   }
 
   private insertEventRows(event: CapturedEvent): void {
@@ -282,11 +316,6 @@ export class EventStore {
     });
   }
 
-  /** Remembers the target an event was first forwarded to (the default of `replay --to`). */
-  setTarget(eventId: string, target: string): void {
-    this.setTargetStatement.run(target, eventId);
-  }
-
   /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
   getEvent(idOrPrefix: string): CapturedEvent {
     const id = this.resolveId(idOrPrefix);
@@ -320,14 +349,16 @@ export class EventStore {
     return this.selectEvents(FULL_COLUMNS, filter, FULL_SOURCE).map(toEvent);
   }
 
+  /** How many events match, whatever the limit: `events list` says "20 of 626" when it shows fewer. */
+  countEvents(filter: EventFilter): number {
+    const { where, params } = whereOf(filter);
+    const row = this.db.prepare<[Record<string, string | number>], { n: number }>(`SELECT count(*) AS n FROM events${where}`).get(params);
+    return row?.n ?? 0;
+  }
+
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
-    const { where, params } = filterClauses(filter);
-    const sql =
-      `SELECT ${columns} FROM ${source}` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY received_at DESC, seq DESC` +
-      (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
-    return this.db.prepare<[Record<string, string | number>], EventRow>(sql).all(params);
+    const query = listQuery(filter, columns, source);
+    return this.db.prepare<[Record<string, string | number>], EventRow>(query.sql).all(query.params);
   }
 
   /**
@@ -336,25 +367,25 @@ export class EventStore {
    * Pages by position in (received_at, seq), so a page costs the same however deep it is.
    */
   listEventsPage(filter: EventFilter, options: { q?: string | undefined; after?: PageCursor | undefined } = {}): EventPage {
-    const { where, params } = filterClauses(filter, "events.");
+    const { where, params } = whereOf(filter);
+    const terms: string[] = [];
     let source = "events";
     if (options.q !== undefined && options.q !== "") {
+      // event_bodies has no column named like the filters' (event_seq, body): whereOf's terms stay unambiguous.
       source = FULL_SOURCE;
       params.q = `%${options.q.replace(/[\\%_]/g, (char) => "\\" + char)}%`;
-      where.push(
-        "(events.url LIKE @q ESCAPE '\\' OR events.headers LIKE @q ESCAPE '\\' OR CAST(event_bodies.body AS TEXT) LIKE @q ESCAPE '\\')",
-      );
+      terms.push("(url LIKE @q ESCAPE '\\' OR headers LIKE @q ESCAPE '\\' OR CAST(body AS TEXT) LIKE @q ESCAPE '\\')");
     }
     if (options.after) {
-      where.push("(events.received_at < @afterReceived OR (events.received_at = @afterReceived AND events.seq < @afterSeq))");
+      terms.push("(received_at < @afterReceived OR (received_at = @afterReceived AND seq < @afterSeq))");
       params.afterReceived = options.after.receivedAt;
       params.afterSeq = options.after.seq;
     }
     const limit = filter.limit > 0 ? Math.floor(filter.limit) : 50;
     const sql =
-      `SELECT events.seq, ${SUMMARY_COLUMNS.replace(/(^|,\s*)(\w+)/g, "$1events.$2")}, ${REPLAYS_COLUMN} FROM ${source}` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY events.received_at DESC, events.seq DESC LIMIT ${limit + 1}`;
+      `SELECT seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM ${source}${where}` +
+      (terms.length > 0 ? `${where === "" ? " WHERE " : " AND "}${terms.join(" AND ")}` : "") +
+      ` ORDER BY received_at DESC, seq DESC LIMIT ${limit + 1}`;
     const rows = this.db.prepare<[Record<string, string | number>], EventRow & { replays: number }>(sql).all(params);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -367,15 +398,17 @@ export class EventStore {
 
   /** Where the store is now: the newest event row and the newest delivery row (the inspector's stream cursor). */
   changeCursor(): ChangeCursor {
-    const row = this.db.prepare<[], { events: number | null; deliveries: number | null }>(
-      "SELECT (SELECT max(seq) FROM events) AS events, (SELECT max(seq) FROM deliveries) AS deliveries",
-    ).get();
+    const row = this.db
+      .prepare<[], { events: number | null; deliveries: number | null }>(
+        "SELECT (SELECT max(seq) FROM events) AS events, (SELECT max(seq) FROM deliveries) AS deliveries",
+      )
+      .get();
     return { events: row?.events ?? 0, deliveries: row?.deliveries ?? 0 };
   }
 
   /**
-   * Events added or given a new delivery attempt after `since`, oldest change first, at most `limit`, and the cursor
-   * to ask from next time. Both cursors are row ids, so another process's commits are seen as they land.
+   * Events added or given a new delivery attempt after `since`, oldest change first, at most `limit` row ids of
+   * each table, and the cursor to ask from next time. Both are row ids, so another process's commits are seen.
    */
   changesSince(since: ChangeCursor, limit = 1000): { events: Array<EventSummary & { replays: number }>; cursor: ChangeCursor } {
     return this.db.transaction(() => {
@@ -383,8 +416,8 @@ export class EventStore {
       const eventsSeq = Math.min(now.events, since.events + limit);
       const deliveriesSeq = Math.min(now.deliveries, since.deliveries + limit);
       const rows = this.db
-        .prepare<[Record<string, number>], EventRow & { replays: number; change: number }>(
-          `SELECT events.seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM events
+        .prepare<[Record<string, number>], EventRow & { replays: number }>(
+          `SELECT seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM events
            WHERE (seq > @fromEvents AND seq <= @toEvents)
               OR id IN (SELECT event_id FROM deliveries WHERE seq > @fromDeliveries AND seq <= @toDeliveries)
            ORDER BY seq`,
@@ -411,8 +444,20 @@ export class EventStore {
     return this.pruneStatement.run(before).changes;
   }
 
+  /**
+   * Shutting down: writes waiting for a locked database fail now rather than at their deadline, so that their
+   * senders get a 503 at once and the server can finish. New writes are still committed when the lock allows.
+   */
+  giveUpWaiting(): void {
+    this.closing = true;
+    if (this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.flush();
+  }
+
   close(): void {
     if (!this.db.open) return;
+    this.giveUpWaiting();
     this.flush();
     this.checkpointer?.stop();
     try {
@@ -425,38 +470,65 @@ export class EventStore {
   }
 }
 
-/** The WHERE clauses of the `events list` filters (`prefix` qualifies the columns when a query joins tables). */
-function filterClauses(filter: EventFilter, prefix = ""): { where: string[]; params: Record<string, string | number> } {
+export interface StoreOptions {
+  readonly?: boolean;
+  /** For a long-running capture: checkpoint the WAL on a worker thread. */
+  backgroundCheckpoints?: boolean;
+  /** Capture mode: queued writes wait for a locked database this long, without blocking the event loop. */
+  commitTimeoutMs?: number;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED");
+}
+
+/**
+ * The `events list` query for a filter: newest first, each filter a WHERE term that an index serves (see
+ * schema.ts; a test checks the plans), so that `--limit 1` on 100,000 events reads one row, not the table.
+ */
+export function listQuery(filter: EventFilter, columns = SUMMARY_COLUMNS, source = "events"): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = whereOf(filter);
+  const sql =
+    `SELECT ${columns} FROM ${source}${where}` +
+    ` ORDER BY received_at DESC, seq DESC` +
+    (filter.limit > 0 ? ` LIMIT ${Math.floor(filter.limit)}` : "");
+  return { sql, params };
+}
+
+/** The WHERE clause of a filter, each term written as an index serves it. */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
   const where: string[] = [];
   const params: Record<string, string | number> = {};
   if (filter.provider !== undefined) {
-    where.push(`${prefix}provider = @provider`);
+    where.push("provider = @provider");
     params.provider = filter.provider;
   }
   if (filter.verification !== undefined) {
-    where.push(`${prefix}verification_status = @verification`);
+    where.push("verification_status = @verification");
     params.verification = filter.verification;
   }
   if (filter.since !== undefined) {
-    where.push(`${prefix}received_at >= @since`);
+    where.push("received_at >= @since");
     params.since = filter.since;
   }
   if (filter.pathGlob !== undefined) {
-    where.push(`path_matches(@pathGlob, ${prefix}path)`);
+    where.push("path_matches(@pathGlob, path)");
     params.pathGlob = filter.pathGlob;
   }
+  // Written as the index events_status_class is (last_status / 100), so that SQLite uses it.
   const status = filter.status;
   if (status?.kind === "code") {
-    where.push(`${prefix}last_status = @status`);
+    where.push("last_status / 100 = @statusClass AND last_status = @status");
+    params.statusClass = Math.floor(status.code / 100);
     params.status = status.code;
   } else if (status?.kind === "class") {
-    where.push(`${prefix}last_status >= @statusLow AND ${prefix}last_status < @statusHigh`);
-    params.statusLow = status.hundreds * 100;
-    params.statusHigh = status.hundreds * 100 + 100;
+    where.push("last_status / 100 = @statusClass");
+    params.statusClass = status.hundreds;
   } else if (status?.kind === "failed") {
-    where.push(`${prefix}last_attempt_at IS NOT NULL AND ${prefix}last_status IS NULL`);
+    where.push("last_status / 100 IS NULL AND last_attempt_at IS NOT NULL");
   }
-  return { where, params };
+  return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function pathOf(url: string): string {
@@ -526,3 +598,5 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
     responseSize: row.response_size,
   };
 }
+
+/** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */

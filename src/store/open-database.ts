@@ -32,7 +32,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       migrate(db, version);
-    } else if (version < MIGRATIONS.length) {
+    } else if (version < OLDEST_READABLE_SCHEMA) {
       throw new HooktapeError("db_unavailable", `The database ${file} is older than this hooktape; open it once without read-only access`);
     }
     return db;
@@ -41,6 +41,12 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     throw databaseError(file, error);
   }
 }
+
+/**
+ * The oldest schema this hooktape's queries can read without migrating it: read-only commands open older files
+ * as they are (migration 2 only changed an index), and the next writer brings them forward.
+ */
+const OLDEST_READABLE_SCHEMA = 1;
 
 function migrate(db: SqliteDatabase, from: number): void {
   if (from > MIGRATIONS.length) {

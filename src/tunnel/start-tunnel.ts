@@ -23,6 +23,8 @@ export interface StartTunnelOptions {
   /** Shown (a spinner in the CLI) while cloudflared is downloaded into cacheDir. */
   install?: InstallProgress | undefined;
   logger?: TunnelLogger;
+  /** Ctrl-C while the tunnel opens: cloudflared is stopped and the start rejects with a TunnelError (`cancelled`). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface TunnelConnection {
@@ -89,7 +91,7 @@ export async function startTunnel(options: StartTunnelOptions): Promise<TunnelHa
 
   const process_ = new CloudflaredProcess(binary, options, env);
   try {
-    const ready = await process_.waitUntilConnected(timeoutMs);
+    const ready = await process_.waitUntilConnected(timeoutMs, options.signal);
     process_.watchAfterStart();
     return {
       publicUrl: ready.publicUrl,
@@ -176,7 +178,7 @@ class CloudflaredProcess {
     return this.child.exitCode === null && this.child.signalCode === null && this.spawnError === null;
   }
 
-  waitUntilConnected(timeoutMs: number): Promise<{ publicUrl: string; connection: TunnelConnection }> {
+  waitUntilConnected(timeoutMs: number, signal?: AbortSignal): Promise<{ publicUrl: string; connection: TunnelConnection }> {
     return new Promise((resolve, reject) => {
       let publicUrl = this.named ? (this.options.publicUrl as string) : null;
       let connection: TunnelConnection | null = null;
@@ -185,8 +187,10 @@ class CloudflaredProcess {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
         outcome();
       };
+      const onAbort = () => settle(() => reject(new TunnelError("cancelled before the tunnel was ready", this.output.recent(), { cancelled: true })));
       const check = () => {
         if (publicUrl !== null && connection !== null) {
           const ready = { publicUrl, connection };
@@ -224,6 +228,8 @@ class CloudflaredProcess {
               "; outbound port 7844 may be blocked";
         settle(() => reject(this.failure(summary)));
       }, timeoutMs);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -6,10 +6,13 @@
  */
 export class TunnelError extends Error {
   readonly recentOutput: string[];
+  /** The start was called off (Ctrl-C), not a failure: nothing to report. */
+  readonly cancelled: boolean;
 
-  constructor(message: string, recentOutput: string[] = [], options?: { cause?: unknown }) {
+  constructor(message: string, recentOutput: string[] = [], options?: { cause?: unknown; cancelled?: boolean }) {
     super(message, options);
     this.name = "TunnelError";
     this.recentOutput = recentOutput;
+    this.cancelled = options?.cancelled === true;
   }
 }

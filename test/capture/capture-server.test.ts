@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../src/capture/index.js";
-import { createVerifier, secretHeadersOf, verifyWith } from "../../src/core/verification.js";
+import { createVerifier, secretHeadersOf, verifyWith } from "../../src/providers/verification.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";

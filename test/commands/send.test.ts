@@ -109,7 +109,7 @@ describe("hooktape send", () => {
     const port = await closedPort();
     const result = await runCli(["send", fixtureFile("stripe"), "--to", String(port)]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^✗ failed \(.*ECONNREFUSED.*\)  .*stripe\.json → POST http:\/\/localhost:\d+\/webhooks\/stripe/);
+    expect(result.stdout).toMatch(/^✗ failed \(connection refused — is the handler running\?\)  .*stripe\.json → POST http:\/\/localhost:\d+\/webhooks\/stripe/);
     const json = await runCli(["--json", "send", fixtureFile("stripe"), "--to", String(port)]);
     expect((JSON.parse(json.stdout) as { results: Array<{ error: string; status: null }> }).results[0]).toMatchObject({ status: null, error: "ECONNREFUSED" });
   });

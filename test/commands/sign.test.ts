@@ -144,7 +144,7 @@ describe("hooktape sign", () => {
     const expected = (await import("node:crypto")).createHmac("sha1", "acme-test").update(BODY).digest("base64");
     expect(Object.fromEntries(fixture.request.headers)["X-Acme-Sig"]).toBe(expected);
     expect(await runCli(["verify", "--fixture", out, "--secret", "acme-test"])).toMatchObject({ code: 0, stdout: "valid\n" });
-    expect(await runCli(["verify", "--fixture", out, "--secret", "other"])).toMatchObject({ code: 1, stdout: "invalid: no_matching_signature\n" });
+    expect(await runCli(["verify", "--fixture", out, "--secret", "other"])).toMatchObject({ code: 1, stdout: "invalid: the signature does not match (no_matching_signature)\n" });
   });
 
   it("names the flag and the env var when the secret is missing (exit 2)", async () => {

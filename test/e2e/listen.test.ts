@@ -166,6 +166,11 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
 
     expect(await proc.stop("SIGTERM")).toBe(0);
     expect(() => process.kill(edge.pid, 0)).toThrow(); // cloudflared was stopped with hooktape
+
+    // The sender is who Cloudflare says connected (cf-connecting-ip), not cloudflared on this machine.
+    const id = String(proc.records.find((item) => item.type === "event")?.id);
+    const show = await runCli(["show", id, "--db", path.join(dir, "t.db")]);
+    expect(show.stdout).toContain("via tunnel from 203.0.113.195");
   });
 
   it("without a cloudflared binary says so in one line and keeps capturing locally", async () => {
@@ -184,13 +189,17 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
     expect(response.status).toBe(200);
   });
 
-  it("when cloudflared dies later, says so and keeps capturing", async () => {
+  it("when cloudflared dies later, says so in the --json stream (a warning record) and keeps capturing", async () => {
     const dir = tempDir();
     const proc = await listen(["--db", path.join(dir, "d.db"), "--cloudflared", FAKE_CLOUDFLARED], { FAKE_CLOUDFLARED_MODE: "die-after:300" });
     expect(proc.ready.publicUrl).toMatch(/trycloudflare\.com$/);
-    await vi.waitFor(() => expect(proc.stderr()).toMatch(/warning: the tunnel went down \(.+\); still capturing on http:\/\/127\.0\.0\.1:\d+/), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(
+      () => {
+        const warning = proc.records.find((record) => record.type === "warning");
+        expect(String(warning?.message)).toMatch(/^the tunnel went down \(.+\); still capturing on http:\/\/127\.0\.0\.1:\d+/);
+      },
+      { timeout: 10_000 },
+    );
     expect((await send(`${proc.ready.url}/after-down`, { body: "{}" })).status).toBe(200);
     await proc.waitForEvents(1);
   });

@@ -45,6 +45,14 @@ describe("the catalogue", () => {
     expect(tolerance("linear")).toEqual([60, true]);
     expect(getProvider("github")?.retry.delaysSec).toEqual([]);
     expect(getProvider("github")?.deadlineMs).toBe(10_000);
+    // Deadlines as the providers document them (`check` says "gives up after"), or marked as hooktape's assumption.
+    const deadline = (id: string) => [getProvider(id)?.deadlineMs, getProvider(id)?.deadlinePublished === true];
+    expect(deadline("github")).toEqual([10_000, true]);
+    expect(deadline("slack")).toEqual([3_000, true]);
+    expect(deadline("line")).toEqual([2_000, true]);
+    expect(deadline("sentry")).toEqual([1_000, true]);
+    expect(deadline("stripe")).toEqual([30_000, false]);
+    expect(deadline("sendgrid")).toEqual([10_000, false]);
     expect(getProvider("svix")?.retry.delaysSec).toEqual([5, 300, 1800, 7200, 18_000, 36_000, 36_000]);
   });
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newEventId } from "../../src/core/ids.js";
 import type { CapturedEvent, HeaderPairs } from "../../src/core/types.js";
+import { joinTarget, resolveTarget } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
 
 export interface TempStore {
@@ -33,14 +34,23 @@ export function tempStore(): TempStore {
 
 export function recordEvent(
   store: EventStore,
-  input: { provider: string | null; headers: HeaderPairs; body: Buffer | string; url?: string; receivedAt?: number; target?: string | null },
+  input: {
+    provider: string | null;
+    headers: HeaderPairs;
+    body: Buffer | string;
+    url?: string;
+    receivedAt?: number;
+    /** `listen`'s target argument (a base URL); the event records it joined with the path, as `listen` does. */
+    target?: string | null;
+  },
 ): CapturedEvent {
   const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
   const receivedAt = input.receivedAt ?? Date.now();
+  const url = input.url ?? "/webhooks";
   const event: CapturedEvent = {
     id: newEventId(receivedAt),
     method: "POST",
-    url: input.url ?? "/webhooks",
+    url,
     headers: input.headers,
     body,
     receivedAt,
@@ -52,7 +62,7 @@ export function recordEvent(
     bodySize: body.length,
     bodySha256: createHash("sha256").update(body).digest("hex"),
     publicUrl: null,
-    target: input.target ?? null,
+    target: input.target ? joinTarget(resolveTarget(input.target), url) : null,
   };
   store.insertEvent(event);
   return event;

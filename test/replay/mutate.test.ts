@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { HooktapeError } from "../../src/core/errors.js";
 import {
+  applyBodyEdits,
   applyHeaderEdits,
   parseJsonPath,
-  parseSetFlag,
   setJsonPath,
   tamperBody,
   tamperSignatureValue,
-  toJsonText,
   unsetJsonPath,
 } from "../../src/core/mutate.js";
+import { parseSetFlag, toJsonText } from "../../src/cli/edit-flags.js";
 
 // Odd spacing, a number spelled 1.50, an integer-like key and a 20-digit id: re-serialising would change all four.
 const BODY = Buffer.from('{ "id":"evt_1",  "data": {"object": {"amount": 1.50, "2": "x", "big": 12345678901234567890,\n "items":[{"id":"a"},{"id":"b"}]}}}');
@@ -104,5 +104,44 @@ describe("headers and tampering", () => {
     expect(out).toHaveLength(BODY.length);
     expect([...out].filter((b, i) => b !== BODY[i])).toHaveLength(1);
     expect(() => JSON.parse(out.toString())).not.toThrow();
+  });
+});
+
+describe("--set on a path that is not there, and bodies of any shape", () => {
+  // As Stripe sends it: two-space indentation, "key": value, a non-ASCII character and a slash.
+  const PRETTY = Buffer.from('{\n  "id": "evt_1",\n  "data": {\n    "object": {\n      "amount": 500,\n      "note": "café / thé"\n    }\n  }\n}');
+
+  it("refuses a path that does not exist (a typo) with exit 2 naming it, unless create is asked for", () => {
+    expect(() => applyBodyEdits(PRETTY, [{ op: "set", path: "data.objet.amount", value: "0" }])).toThrow(
+      'Invalid --set "data.objet.amount": there is no data.objet in the body (a typo?); add --create to add it',
+    );
+    expect(exitCodeOf(() => applyBodyEdits(PRETTY, [{ op: "set", path: "data.object.amont", value: "0" }]))).toBe(2);
+    expect(exitCodeOf(() => applyBodyEdits(Buffer.from('{"l":[1]}'), [{ op: "set", path: "l[1]", value: "2" }]))).toBe(2);
+    // An existing path needs no --create.
+    expect(JSON.parse(applyBodyEdits(PRETTY, [{ op: "set", path: "data.object.amount", value: "0" }]).toString()).data.object.amount).toBe(0);
+  });
+
+  it("adds a member in the body's own layout: its line break, indentation and ': '", () => {
+    const out = applyBodyEdits(PRETTY, [{ op: "set", path: "data.object.currency", value: '"eur"', create: true }]).toString();
+    expect(out).toBe('{\n  "id": "evt_1",\n  "data": {\n    "object": {\n      "amount": 500,\n      "note": "café / thé",\n      "currency": "eur"\n    }\n  }\n}');
+    const single = applyBodyEdits(Buffer.from('{\n  "a": 1\n}'), [{ op: "set", path: "b", value: "2", create: true }]).toString();
+    expect(single).toBe('{\n  "a": 1,\n  "b": 2\n}');
+    const nested = applyBodyEdits(Buffer.from('{\n  "a": 1\n}'), [{ op: "set", path: "m.k", value: "2", create: true }]).toString();
+    expect(JSON.parse(nested)).toEqual({ a: 1, m: { k: 2 } });
+    expect(nested.startsWith('{\n  "a": 1,\n  "m": {"k": 2}')).toBe(true);
+  });
+
+  it("takes numbers of any length (JSON allows them) and keeps their digits", () => {
+    const long = "9".repeat(1000);
+    const body = Buffer.from(`{"id":${long},"amount":1}`);
+    expect(setJsonPath(body, "amount", "2").toString()).toBe(`{"id":${long},"amount":2}`);
+  });
+
+  it("edits bodies nested deeper than a recursive parser's stack, instead of calling them unparsable", () => {
+    const depth = 20_000;
+    const body = Buffer.from(`{"a":${"[".repeat(depth)}1${"]".repeat(depth)},"b":1}`);
+    expect(setJsonPath(body, "b", "2").toString()).toBe(`{"a":${"[".repeat(depth)}1${"]".repeat(depth)},"b":2}`);
+    const tampered = tamperBody(Buffer.from(`{"a":${"[".repeat(depth)}"xyz"${"]".repeat(depth)}}`));
+    expect(tampered.toString()).toContain('"xzz"'); // one byte of the last string changed
   });
 });

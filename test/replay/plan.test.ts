@@ -23,7 +23,7 @@ function event(n: number, overrides: Partial<CapturedEvent> = {}): CapturedEvent
     bodySize: body.length,
     bodySha256: "",
     publicUrl: null,
-    target: "http://127.0.0.1:9/hooks",
+    target: "http://127.0.0.1:9/hooks/webhooks/stripe", // as listen records it: its target joined with the path
     ...overrides,
   };
 }
@@ -71,6 +71,13 @@ describe("planning", () => {
     expect(new Set(plan.deliveries.map((d) => d.deliveryId)).size).toBe(3);
     expect(a?.first.url).toBe("http://127.0.0.1:9/hooks/webhooks/stripe");
     expect(a?.first.headers.find(([n]) => n === "Stripe-Signature")?.[1]).toMatch(/^t=1700000100,v1=[0-9a-f]{64}$/);
+  });
+
+  it("sends to the recorded target as it is (listen stored it joined with the path), and joins --to with the path", () => {
+    const recorded = event(1, { url: "/webhooks/stripe?live=1", target: "http://127.0.0.1:9/hooks/webhooks/stripe?live=1" });
+    expect(planReplay([recorded], options(), { now: 0 }).deliveries[0]?.first.url).toBe("http://127.0.0.1:9/hooks/webhooks/stripe?live=1");
+    const to = planReplay([recorded], options({ target: new URL("http://127.0.0.1:7/base") }), { now: 0 });
+    expect(to.deliveries[0]?.first.url).toBe("http://127.0.0.1:7/base/webhooks/stripe?live=1");
   });
 
   it("signs --stale with the old timestamp and keeps it on retries", () => {

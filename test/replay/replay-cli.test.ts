@@ -107,7 +107,7 @@ describe("hooktape replay (the built CLI)", () => {
     const run = await runCli([...args, "replay", event.id, "--to", server.url, "--retry", "exp:2s,2,3", "--speed", "20"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ATTEMPT\s+STATUS\s+DURATION\s+PLANNED\s+SENT/);
-    expect(run.stdout).toMatch(/\b2\s+200\s+\d+ ms\s+\+0\.1\ds\s+\+0\.1\ds/);
-    expect(run.stderr).toMatch(/http error; attempt 2 in 0\.1\ds/);
+    expect(run.stdout).toMatch(/\b2\s+200\s+\d+ ms\s+\+\d\.\d\ds\s+\+\d\.\d\ds/); // 0.1 s after the first attempt ended (its duration varies with load)
+    expect(run.stderr).toMatch(/: 503; attempt 2 in 0\.1\ds/); // the status, not "http error"
   });
 });

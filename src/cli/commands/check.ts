@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { parseInteger } from "../../core/units.js";
-import { runCheck, sampleSubject, toJunitXml, type CheckSubject } from "../../check/index.js";
+import { runCheck, sampleSubject, toJunitXml, type CheckReport, type CheckSubject, type Deadline } from "../../check/index.js";
 import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixtures/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
@@ -26,8 +26,11 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
   const provider = getProvider(providerId, { hmac: hmacSettingsFrom(flags) });
   if (provider === undefined) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   const secret = requireSecrets(provider, flags.secret ?? [], process.env, "sign")[0] as string;
-  const deadlineMs = flags.deadline === undefined ? provider.deadlineMs : parseInteger(flags.deadline, "--deadline", 1);
-  const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadlineMs, 1000) : parseInteger(flags.timeout, "--timeout", 1);
+  const deadline: Deadline =
+    flags.deadline === undefined
+      ? { ms: provider.deadlineMs, origin: provider.deadlinePublished === true ? "published" : "assumed" }
+      : { ms: parseInteger(flags.deadline, "--deadline", 1), origin: "flag" };
+  const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadline.ms, 1000) : parseInteger(flags.timeout, "--timeout", 1);
   const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;
 
   const subjects: CheckSubject[] = [];
@@ -50,7 +53,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       provider,
       secret,
       subjects,
-      deadlineMs,
+      deadline,
       timeoutMs,
       probeUrl,
       dispatcher: agent,
@@ -63,6 +66,10 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
         for (const line of formatCheckResult(result, c)) output.line(line);
       },
     });
+    if (report.unreachable !== null) {
+      if (output.json) output.document(checkJson(report));
+      throw new HooktapeError("negative", report.unreachable);
+    }
     if (flags.junit !== undefined) {
       try {
         writeFileSync(flags.junit, toJunitXml(report));
@@ -75,11 +82,20 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       output.line("");
       output.line(formatCheckTotals(report, c));
     }
-    if (!report.passed) {
-      const failed = report.results.filter((r) => r.outcome === "fail").length;
-      throw new HooktapeError("negative", `the handler failed ${failed} check${failed === 1 ? "" : "s"}`);
-    }
+    if (!report.passed) throw new HooktapeError("negative", verdictLine(report));
   } finally {
     await agent.close();
   }
+}
+
+/** The one line a failed run ends with: how many checks failed, and how many could not be judged and why. */
+function verdictLine(report: CheckReport): string {
+  const failed = report.results.filter((r) => r.outcome === "fail").length;
+  const inconclusive = report.results.filter((r) => r.outcome === "inconclusive").length;
+  const parts: string[] = [];
+  if (failed > 0) parts.push(`the handler failed ${failed} check${failed === 1 ? "" : "s"}`);
+  if (inconclusive > 0) {
+    parts.push(`${inconclusive} check${inconclusive === 1 ? " was" : "s were"} inconclusive because the valid delivery was not accepted — fix that first`);
+  }
+  return parts.join("; ");
 }

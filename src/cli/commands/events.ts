@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
+import { findHeader } from "../../core/headers.js";
 import { parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
+import { parseProviderFlag } from "../provider-flag.js";
 import {
   detailJson,
   formatBody,
@@ -10,14 +12,21 @@ import {
   formatHeaders,
   formatStatus,
   formatVerification,
+  localDate,
   localDateTime,
   summaryJson,
 } from "../views/event-view.js";
 
 export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
   const output = outputFor(flags);
-  const filter = parseEventFilter(flags, Date.now(), 20);
-  const events = withStore(flags, (store) => store.listEvents(filter));
+  parseProviderFlag(flags.provider);
+  const now = Date.now();
+  const filter = parseEventFilter(flags, now, 20);
+  const { events, total } = withStore(flags, (store) => {
+    const listed = store.listEvents(filter);
+    // Counted only when the list may be cut short by the limit.
+    return { events: listed, total: filter.limit > 0 && listed.length === filter.limit ? store.countEvents(filter) : listed.length };
+  });
   if (output.json) {
     output.document(events.map(summaryJson));
     return;
@@ -26,8 +35,12 @@ export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
     output.info("No events match. Capture some with `hooktape listen 3000`.");
     return;
   }
+  // The date only when it is not today for every event: a time alone would hide that they are from last week.
+  const today = localDate(now);
+  const withDate = events.some((event) => localDate(event.receivedAt) !== today);
   // Oldest at the top, like the live view of `listen`.
-  for (const event of [...events].reverse()) output.line(formatEventLine(event, output.color));
+  for (const event of [...events].reverse()) output.line(formatEventLine(event, output.color, { withDate }));
+  if (total > events.length) output.info(output.color.dim(`${events.length} of ${total} — --limit 0 for all`));
 }
 
 export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean }): void {
@@ -45,7 +58,7 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean 
     return;
   }
   const c = output.color;
-  const contentType = event.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const contentType = findHeader(event.headers, "content-type");
   output.line(c.bold(`${event.method} ${event.url}`));
   output.line(`${c.dim("id")}        ${event.id}`);
   output.line(
@@ -74,7 +87,7 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean 
     );
     for (const line of formatHeaders(attempt.responseHeaders, c, "      ")) output.line(line);
     if (attempt.responseSize > 0) {
-      const responseType = attempt.responseHeaders.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+      const responseType = findHeader(attempt.responseHeaders, "content-type");
       const shown = formatBody(attempt.responseBody, responseType, 2_000);
       for (const line of shown.split("\n")) output.line(`      ${line}`);
       if (attempt.responseSize > attempt.responseBody.length) {

@@ -5,7 +5,7 @@ import { badInput, HooktapeError } from "../../core/errors.js";
 import { newEventId } from "../../core/ids.js";
 import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
-import { secretHeadersOf, verifyWith } from "../../core/verification.js";
+import { secretHeadersOf, verifyWith } from "../../providers/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
 import { isProviderId } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";

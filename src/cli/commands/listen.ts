@@ -1,11 +1,12 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../core/verification.js";
+import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { isProviderId } from "../../providers/index.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
@@ -54,7 +55,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     hmac: hmacSettingsFrom(flags),
   };
   const verifyRequest = createVerifier(settings);
-  const store = openStore(flags, { backgroundCheckpoints: true });
+  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
@@ -88,21 +89,27 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw error;
   }
 
-  const stopping = waitForStopSignal();
+  // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
+  const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output);
+    tunnel = await openTunnel(capture.url, flags, output, interrupts.signal);
   }
-  announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
-  const inspector = await startUi(flags, output).catch(async (error: unknown) => {
-    if (tunnel) await tunnel.stop();
-    await capture.close(0);
-    await agent.close();
-    store.close();
-    throw error;
-  });
+  if (!interrupts.signal.aborted) {
+    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+  }
+  const inspector = interrupts.signal.aborted
+    ? null
+    : await startUi(flags, output).catch(async (error: unknown) => {
+        if (tunnel) await tunnel.stop();
+        await capture.close(0);
+        await agent.close();
+        store.close();
+        throw error;
+      });
 
-  await stopping;
-  output.info("Stopping: closing the tunnel, finishing requests in flight…");
+  await interrupts.stopped;
+  output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
+  store.giveUpWaiting();
   if (tunnel) await tunnel.stop();
   await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
@@ -117,7 +124,7 @@ async function startUi(flags: ListenFlags, output: Output) {
   return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port" }, output);
 }
 
-async function openTunnel(originUrl: string, flags: ListenFlags, output: Output): Promise<TunnelLike | null> {
+async function openTunnel(originUrl: string, flags: ListenFlags, output: Output, signal: AbortSignal): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
   const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
   let installing: ReturnType<Output["spinner"]> | null = null;
@@ -127,6 +134,7 @@ async function openTunnel(originUrl: string, flags: ListenFlags, output: Output)
       binary: flags.cloudflared,
       token: flags.tunnelToken,
       publicUrl: flags.publicUrl,
+      signal,
       logger: { info: (message) => output.info(message), warn: (message) => output.warn(message) },
       install: {
         start: (message) => {
@@ -138,10 +146,12 @@ async function openTunnel(originUrl: string, flags: ListenFlags, output: Output)
       },
     });
     spinner.succeed(`Tunnel connected (${handle.connection.location})`);
-    handle.onDown((reason) => output.warn(`the tunnel went down (${reason}); still capturing on ${originUrl}`));
+    // A warning record under --json too: a script reading the stream must learn that the public URL is gone.
+    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${originUrl}` }));
     return handle;
   } catch (error) {
     spinner.stop();
+    if (signal.aborted) return null; // Ctrl-C while it opened: not a failure to report
     // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
     const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
     output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
@@ -184,18 +194,4 @@ function render(output: Output, notice: CaptureNotice): void {
     return;
   }
   output.line(formatEventLine(event, output.color));
-}
-
-/** Ctrl-C or SIGTERM once: stop cleanly. A second Ctrl-C: stop now. */
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = () => {
-      if (received) process.exit(130);
-      received = true;
-      resolve();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
 }

@@ -1,11 +1,12 @@
 import { randomInt } from "node:crypto";
 import { HooktapeError, badInput } from "../../core/errors.js";
+import { isWrongRoute } from "../../core/http-status.js";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
-import { parseHeaderFlag, parseSetFlag, parseJsonPath, type BodyEdit } from "../../core/mutate.js";
+import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { getProvider, isProviderId, resolveSecrets, secretEnvName } from "../../providers/index.js";
+import { getProvider, resolveSecrets, secretEnvName } from "../../providers/index.js";
 import {
   parseRetrySpec,
   planReplay,
@@ -13,12 +14,18 @@ import {
   selectEvents,
   type ReplayAttempt,
   type ReplayOrder,
+  type ReplayPlan,
+  type ReplayResult,
   type ReplaySelector,
   type Tamper,
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { parseHeaderFlag, parseSetFlag } from "../edit-flags.js";
+import { interrupted, watchInterrupts } from "../interrupt.js";
+import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
-import { formatReplaySummary, replayJson } from "../views/replay-view.js";
+import { formatReplaySummary, replayJson, staleSignatureHints } from "../views/replay-view.js";
+import { deliveryErrorInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
@@ -29,6 +36,7 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   times: string;
   concurrency: string;
   set?: string[];
+  create?: boolean;
   unset?: string[];
   header?: string[];
   dropHeader?: string[];
@@ -42,18 +50,38 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   expect?: string;
 }
 
-/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. */
-export function parseExpect(text: string | undefined): (status: number | null) => boolean {
-  if (text === undefined) return (status) => status !== null && status >= 200 && status < 300;
+/** What counts as the expected answer: `--expect 400`, `--expect 4xx`, or by default any 2xx. */
+export interface Expectation {
+  /** As the user wrote it, for messages ("2xx" by default). */
+  label: string;
+  matches(status: number | null): boolean;
+}
+
+/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. `4xx` leaves out 404 and 405 (see isWrongRoute). */
+export function parseExpect(text: string | undefined): Expectation {
+  if (text === undefined) return { label: "2xx", matches: (status) => status !== null && status >= 200 && status < 300 };
   const value = text.trim().toLowerCase();
   const hundreds = /^([1-5])xx$/.exec(value);
   if (hundreds) {
     const low = Number(hundreds[1]) * 100;
-    return (status) => status !== null && status >= low && status < low + 100;
+    return { label: value, matches: (status) => status !== null && status >= low && status < low + 100 && !isWrongRoute(status) };
   }
-  if (/^[1-5]\d\d$/.test(value)) return (status) => status === Number(value);
+  if (/^[1-5]\d\d$/.test(value)) return { label: value, matches: (status) => status === Number(value) };
   throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
 }
+
+/** A wait as the retry lines show it: `0.25s`, `45s`, `5m`, `3h`, `2d`. */
+function formatWait(ms: number): string {
+  const sec = Math.max(0, ms) / 1000;
+  if (sec < 10) return `${sec.toFixed(2)}s`;
+  if (sec < 120) return `${Math.round(sec)}s`;
+  if (sec < 2 * 3600) return `${Math.round(sec / 60)}m`;
+  if (sec < 2 * 86_400) return `${Math.round(sec / 3600)}h`;
+  return `${Math.round(sec / 86_400)}d`;
+}
+
+/** After Ctrl-C, how long requests already sent may take to answer before they are cut short. */
+const IN_FLIGHT_GRACE_MS = 5_000;
 
 function parseSpeed(text: string): number {
   const speed = Number(text);
@@ -78,31 +106,41 @@ function selectorOf(ids: readonly string[], flags: ReplayFlags): ReplaySelector 
   return { kind: "filter", filter };
 }
 
+/** The URL(s) a plan sends to, as the handler will see them: one URL, or the first and how many others. */
+function destinationsOf(plan: ReplayPlan): string {
+  const urls = [...new Set(plan.deliveries.map((d) => d.first.url))];
+  const [first] = urls;
+  if (urls.length <= 1) return first ?? "";
+  return `${first} and ${urls.length - 1} other URL${urls.length === 2 ? "" : "s"}`;
+}
+
 export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
   const output = outputFor(flags);
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
+  parseProviderFlag(flags.provider);
   const selector = selectorOf(ids, flags);
   const target = flags.to === undefined ? null : resolveTarget(flags.to, "--to");
   const times = parseInteger(flags.times, "--times", 1, 10_000);
   const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
   const bodyEdits: BodyEdit[] = [
-    ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text) })),
+    ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text), create: flags.create === true })),
     ...(flags.unset ?? []).map((path) => {
       parseJsonPath(path, "--unset");
       return { op: "unset" as const, path };
     }),
   ];
   const headerSets: HeaderPairs = (flags.header ?? []).map(parseHeaderFlag);
+  if (flags.create && bodyEdits.every((edit) => edit.op !== "set")) throw badInput("--create goes with --set: it lets --set add a path that is not in the body");
   const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
   const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
   const speed = parseSpeed(flags.speed);
   const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
-  const ok = parseExpect(flags.expect);
-  if (flags.provider !== undefined && !isProviderId(flags.provider.toLowerCase())) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
+  const expectation = parseExpect(flags.expect);
   const hmac = hmacSettingsFrom(flags);
+  if (flags.seed !== undefined && flags.order !== "shuffle") {
+    output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
+  }
 
   const store = openStore(flags);
   const agent = createDeliveryAgent(concurrency);
@@ -137,40 +175,65 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     );
 
     const c = output.color;
-    const first = plan.deliveries[0];
     output.info(
       `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
         (times > 1 ? ` × ${times}` : "") +
-        (target ? ` to ${target.href}` : first ? ` to ${new URL(first.first.url).origin}` : "") +
+        ` to ${destinationsOf(plan)}` +
         (concurrency > 1 ? `, ${concurrency} at a time` : "") +
         (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : ""),
     );
     const progress = createProgress();
-    const result = await runReplay(plan, {
-      store,
-      dispatcher: agent,
-      concurrency,
-      speed,
-      onEvent: (event) => {
-        if (event.type === "attempt") {
-          progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
-        } else if (!output.json) {
-          const waitSec = Math.max(0, (event.plannedAt - Date.now()) / 1000);
-          output.info(
-            c.dim(`${event.eventId} ${event.deliveryId}: ${event.cause.replace("_", " ")}; attempt ${event.attempt} in ${waitSec.toFixed(waitSec < 10 ? 2 : 0)}s`),
-          );
-        }
+    progress.update(`Replaying: 0/${plan.deliveries.length} deliveries done`);
+    const interrupts = watchInterrupts({
+      onFirst: () => {
+        progress.stop();
+        output.info(`Stopping: nothing new is sent; requests in flight get up to ${IN_FLIGHT_GRACE_MS / 1000} s to finish (Ctrl-C again to quit now)…`);
       },
+      onSecond: () => progress.stop(),
     });
-    progress.stop();
+    let result: ReplayResult;
+    try {
+      result = await runReplay(plan, {
+        store,
+        dispatcher: agent,
+        concurrency,
+        speed,
+        signal: interrupts.signal,
+        inFlightGraceMs: IN_FLIGHT_GRACE_MS,
+        onEvent: (event) => {
+          if (event.type === "attempt") {
+            progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
+          } else if (!output.json) {
+            const got = event.status !== null ? String(event.status) : deliveryErrorInWords(event.error);
+            output.info(c.dim(`${event.eventId} ${event.deliveryId}: ${got}; attempt ${event.attempt} in ${formatWait(event.plannedAt - Date.now())}`));
+          }
+        },
+      });
+    } finally {
+      progress.stop();
+      interrupts.dispose();
+    }
 
-    const passes = (attempt: ReplayAttempt) => ok(attempt.status);
+    const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
-    else for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+    else {
+      for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+      for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
+    }
+    if (result.interrupted) {
+      const { notSent, awaitingRetry } = result.unfinished;
+      throw interrupted(
+        `${result.finals.length} of ${plan.deliveries.length} deliveries finished` +
+          (notSent > 0 ? `, ${notSent} not sent` : "") +
+          (awaitingRetry > 0 ? `, ${awaitingRetry} waiting for a retry dropped` : "") +
+          "; every attempt made is recorded",
+      );
+    }
     const failed = result.finals.filter((final) => !passes(final)).length;
     if (failed > 0) {
-      const expected = flags.expect === undefined ? "2xx" : flags.expect;
-      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expected}`);
+      const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
+      const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
+      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}`);
     }
   } finally {
     await agent.close();

@@ -10,9 +10,12 @@ import {
   type Fixture,
 } from "../../fixtures/index.js";
 import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
-import { getProvider } from "../../providers/index.js";
+import { staleSignature } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
-import { formatSendLine, type SendResult } from "../views/send-view.js";
+import { interrupted, watchInterrupts } from "../interrupt.js";
+import { parseProviderFlag } from "../provider-flag.js";
+import { firstLineOf } from "../views/words.js";
+import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 
@@ -26,6 +29,9 @@ export interface SendFlags extends GlobalFlags, HmacFlags {
   timeout: string;
 }
 
+/** After Ctrl-C, how long the fixture in flight may take to be answered. */
+const IN_FLIGHT_GRACE_MS = 5_000;
+
 /**
  * Sends each fixture, in the order given, and prints one line per fixture. A refused connection is a failed
  * delivery like a 500: it is shown on its line and makes the exit code 1 (a negative result), not 3, because
@@ -38,24 +44,36 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   if (flags.url !== undefined) checkUrl(flags.url);
   if (flags.url !== undefined && !flags.resign) throw badInput("--url is the URL to sign: use it with --resign");
-  if (flags.provider !== undefined && !getProvider(flags.provider)) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
+  parseProviderFlag(flags.provider);
   const hmac = hmacSettingsFrom(flags);
 
   // Read and check every fixture before sending anything: a typo in the fifth file should not leave four sent.
   const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
-  const prepared = fixtures.map(({ file, fixture }) => ({ file, ...prepare(fixture, file, target, flags, hmac) }));
+  const prepared = fixtures.map(({ file, fixture }) => ({
+    file,
+    provider: fixtureProvider(fixture, flags.provider, hmac),
+    ...prepare(fixture, file, target, flags, hmac),
+  }));
 
   const agent = createDeliveryAgent(4);
   const results: SendResult[] = [];
+  // Ctrl-C: the fixture in flight gets a moment to be answered, the rest are not sent; a second Ctrl-C quits now.
+  const interrupts = watchInterrupts({
+    onFirst: () => output.info(`Stopping: no more fixtures are sent; the one in flight gets up to ${IN_FLIGHT_GRACE_MS / 1000} s (Ctrl-C again to quit now)…`),
+  });
+  const cut = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  interrupts.signal.addEventListener("abort", () => (graceTimer = setTimeout(() => cut.abort(), IN_FLIGHT_GRACE_MS)), { once: true });
   try {
     for (const item of prepared) {
+      if (interrupts.signal.aborted) break;
       const outcome = await deliver(
         { method: item.fixture.request.method, url: item.url, headers: item.fixture.request.headers, body: fixtureBody(item.fixture) },
-        { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024 },
+        { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024, signal: cut.signal },
       );
       const ok = outcome.status !== null && (expect === undefined ? outcome.status >= 200 && outcome.status < 300 : outcome.status === expect);
+      const refused = outcome.status !== null && !ok;
+      const stale = refused && !flags.resign ? staleSignature(item.provider, { ...item.fixture.request, body: fixtureBody(item.fixture) }, Math.floor(Date.now() / 1000)) : null;
       const result: SendResult = {
         fixture: item.file,
         provider: item.fixture.provider,
@@ -67,19 +85,25 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
         errorMessage: outcome.errorMessage,
         durationMs: Math.round(outcome.durationMs * 10) / 10,
         ok,
+        answer: refused ? firstLineOf(outcome.responseBody) : null,
+        stale: stale && item.provider ? { ...stale, providerName: item.provider.name } : null,
       };
       results.push(result);
-      if (!output.json) output.line(formatSendLine(result, output.color));
+      if (!output.json) for (const line of formatSendLines(result, output.color)) output.line(line);
     }
   } finally {
+    clearTimeout(graceTimer);
+    interrupts.dispose();
     await agent.close();
   }
+  const stopped = interrupts.signal.aborted && results.length < prepared.length;
   if (output.json) {
-    output.document({ results });
+    output.document({ results, ...(stopped ? { interrupted: true, notSent: prepared.length - results.length } : {}) });
   } else {
     const failed = results.filter((r) => !r.ok).length;
     output.info(`${results.length - failed} of ${results.length} sent fixtures ${expect === undefined ? "got a 2xx" : `got ${expect}`}.`);
   }
+  if (stopped) throw interrupted(`${results.length} of ${prepared.length} fixtures sent, ${prepared.length - results.length} not sent`);
   if (results.some((r) => !r.ok)) process.exitCode = 1;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
+import { joinPublicUrl } from "../../core/headers.js";
 import { parseInteger } from "../../core/units.js";
 import {
   encodeBody,
@@ -15,6 +16,7 @@ import {
 } from "../../fixtures/index.js";
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { parseHeaderFlag } from "../edit-flags.js";
 import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -122,18 +124,6 @@ export function providerFrom(id: string, flags: HmacFlags): Provider {
   return provider;
 }
 
-/** `--header "Name: value"` -> a pair; exit 2 with an example otherwise. */
-export function parseHeaderFlag(text: string): [string, string] {
-  const colon = text.indexOf(":");
-  const name = colon > 0 ? text.slice(0, colon).trim() : "";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Shopify-Topic: orders/paid"`);
-  }
-  const value = text.slice(colon + 1).trim();
-  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid --header "${name}": the value contains a line break`);
-  return [name, value];
-}
-
 export function checkUrl(url: string): void {
   let parsed: URL | undefined;
   try {
@@ -158,7 +148,7 @@ async function draftFrom(flags: SignFlags): Promise<Draft> {
     const id = flags.event;
     const event = withStore(flags, (store) => store.getEvent(id));
     if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded`);
-    const calledUrl = event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : undefined;
+    const calledUrl = event.publicUrl ? joinPublicUrl(event.publicUrl, event.url) : undefined;
     return {
       body: event.body,
       method: flags.method === "POST" ? event.method : method,

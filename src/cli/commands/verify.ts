@@ -1,9 +1,10 @@
 import { badInput } from "../../core/errors.js";
-import type { HeaderPairs } from "../../core/types.js";
+import { joinPublicUrl, localUrlOf } from "../../core/headers.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
 import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { reasonInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";
 
@@ -73,7 +74,8 @@ export function runVerify(flags: VerifyFlags): void {
   } else if (result.valid) {
     output.line(output.color.green("valid"));
   } else {
-    output.line(output.color.red(`invalid: ${result.reason}`));
+    // Words for people, the code in brackets for those who grep it (--json has the code alone).
+    output.line(output.color.red(`invalid: ${reasonInWords(result.reason)} (${result.reason})`));
     if (result.hint) output.info(output.color.dim(`hint: ${result.hint}`));
   }
   if (!result.valid) process.exitCode = 1;
@@ -105,14 +107,6 @@ function eventSubject(id: string, flags: GlobalFlags, hmac: ReturnType<typeof hm
     request: { method: event.method, url: event.url, headers: event.headers, body: event.body },
     provider,
     at: Math.floor(event.receivedAt / 1000),
-    url: event.publicUrl ? event.publicUrl.replace(/\/+$/, "") + event.url : localUrlOf(event.headers, event.url),
+    url: event.publicUrl ? joinPublicUrl(event.publicUrl, event.url) : localUrlOf(event.headers, event.url),
   };
-}
-
-/** The URL a local sender called, from its Host header (as the capture server records it). */
-function localUrlOf(headers: HeaderPairs, path: string): string | undefined {
-  const host = headers.find(([name]) => name.toLowerCase() === "host")?.[1];
-  if (host === undefined) return undefined;
-  const proto = headers.find(([name]) => name.toLowerCase() === "x-forwarded-proto")?.[1]?.split(",")[0]?.trim() ?? "http";
-  return `${proto}://${host}${path}`;
 }

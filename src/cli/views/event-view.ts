@@ -1,16 +1,18 @@
 import type { ChalkInstance } from "chalk";
 import type { HeaderPairs, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
+import { deliveryErrorInWords, reasonInWords } from "./words.js";
+import { utf8TextOf } from "../../core/body.js";
 
 export { bodyJson, detailJson, summaryJson } from "../../documents/event-json.js";
 
-/** `✓ valid`, `✗ no_matching_signature`, `– missing`, `· unverified`. */
+/** `✓ valid`, `✗ the signature does not match`, `✗ missing signature`, `· unverified` (--json keeps the codes). */
 export function formatVerification(verification: Verification, color: ChalkInstance): string {
   switch (verification.status) {
     case "valid":
       return color.green("✓ valid");
     case "invalid":
-      return color.red(`✗ ${verification.reason ?? "invalid"}`);
+      return color.red(`✗ ${reasonInWords(verification.reason)}`);
     case "missing":
       return color.red("✗ missing signature");
     case "unverified":
@@ -20,7 +22,7 @@ export function formatVerification(verification: Verification, color: ChalkInsta
 
 export function formatStatus(delivery: { status: number | null; error: string | null } | null, color: ChalkInstance): string {
   if (!delivery) return color.dim("—");
-  if (delivery.status === null) return color.red(delivery.error === "timeout" ? "timeout" : (delivery.error ?? "failed"));
+  if (delivery.status === null) return color.red(delivery.error === "timeout" ? "timeout" : `failed: ${deliveryErrorInWords(delivery.error)}`);
   const text = String(delivery.status);
   if (delivery.status < 300) return color.green(text);
   if (delivery.status < 500) return color.yellow(text);
@@ -32,10 +34,14 @@ export function clockTime(ms: number): string {
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, "0")).join(":");
 }
 
-export function localDateTime(ms: number): string {
+/** `2026-11-27` in local time. */
+export function localDate(ms: number): string {
   const date = new Date(ms);
-  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
-  return `${day} ${clockTime(ms)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
+}
+
+export function localDateTime(ms: number): string {
+  return `${localDate(ms)} ${clockTime(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, "0")}`;
 }
 
 /** One line per captured event: time, method, path, provider and verification, handler status and duration, id. */
@@ -44,6 +50,7 @@ export function formatEventLine(
     delivery: { status: number | null; error: string | null; durationMs: number } | null;
   },
   color: ChalkInstance,
+  options: { withDate?: boolean } = {},
 ): string {
   const provider = event.provider ? `${event.provider} ` : "";
   const verification = event.rejected
@@ -54,7 +61,8 @@ export function formatEventLine(
     : event.rejected
       ? ""
       : color.dim("(captured)");
-  return [color.dim(clockTime(event.receivedAt)), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
+  const when = options.withDate ? `${localDate(event.receivedAt)} ${clockTime(event.receivedAt)}` : clockTime(event.receivedAt);
+  return [color.dim(when), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
     .filter((part) => part !== "")
     .join("  ");
 }
@@ -66,8 +74,8 @@ export function formatHeaders(headers: HeaderPairs, color: ChalkInstance, indent
 /** A body for people: pretty JSON, text, or a note for binary bytes. */
 export function formatBody(body: Buffer, contentType: string | undefined, maxChars = 20_000): string {
   if (body.length === 0) return "(empty)";
-  const text = body.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(body)) return `(binary, ${body.length} bytes; --body writes them raw)`;
+  const text = utf8TextOf(body);
+  if (text === null) return `(binary, ${body.length} bytes; --body writes them raw)`;
   let shown = text;
   if (/json/i.test(contentType ?? "") || /^\s*[[{]/.test(text)) {
     try {

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 
 /** Where a command writes: data on stdout, messages on stderr; colour and spinners only for a terminal. */
 export interface Output {
@@ -83,11 +83,27 @@ export function createOutput(options: OutputOptions): Output {
           stop: () => undefined,
         };
       }
-      const spin: Ora = ora({ text, stream: stderr }).start();
+      // ora is loaded on first use, not at start-up (it is most of what `events list` would load otherwise); the
+      // spinner appears once it has loaded, and a step that ends sooner prints its final line plainly.
+      let spin: Ora | null = null;
+      let ended = false;
+      void import("ora").then(({ default: ora }) => {
+        // discardStdin: false — ora's default puts the terminal in raw mode, and Ctrl-C then never arrives.
+        if (!ended) spin = ora({ text, stream: stderr, discardStdin: false }).start();
+      });
+      const end = (how: "succeed" | "fail" | "stop", final = "") => {
+        ended = true;
+        if (spin !== null) {
+          if (how === "stop") spin.stop();
+          else spin[how](final);
+        } else if (how !== "stop") {
+          stderr.write(`${how === "succeed" ? errColor.green("✔") : errColor.red("✖")} ${final}\n`);
+        }
+      };
       return {
-        succeed: (done) => void spin.succeed(done),
-        fail: (failed) => void spin.fail(failed),
-        stop: () => void spin.stop(),
+        succeed: (done) => end("succeed", done),
+        fail: (failed) => end("fail", failed),
+        stop: () => end("stop"),
       };
     },
   };

@@ -15,7 +15,9 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; env?: Nod
   let spinner: Ora | null = null;
   // A run that ends within a moment shows no spinner at all: it would only flicker.
   const timer = setTimeout(() => {
-    spinner = ora({ text, stream }).start();
+    // discardStdin: false — ora's stdin discarder puts the terminal in raw mode, where Ctrl-C is a plain byte and
+    // no SIGINT ever arrives.
+    spinner = ora({ text, stream, discardStdin: false }).start();
   }, options.delayMs ?? 300);
   timer.unref();
   return {

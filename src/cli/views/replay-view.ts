@@ -1,4 +1,8 @@
 import type { ChalkInstance } from "chalk";
+import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
+import { describeDuration } from "../../core/units.js";
+import { staleSignature } from "../../providers/index.js";
+import { deliveryErrorInWords, firstLineOf } from "./words.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
 import { sortAttempts } from "../../documents/replay-json.js";
 
@@ -16,8 +20,9 @@ export function inconsistentDuplicates(result: ReplayResult): Array<{ eventId: s
   return [...byEvent].filter(([, answers]) => answers.size > 1).map(([eventId, answers]) => ({ eventId, answers }));
 }
 
+/** The status, or the error in a few words ("connection refused"), for counts and comparisons. */
 function answerOf(attempt: Pick<ReplayAttempt, "status" | "error">): string {
-  return attempt.status !== null ? String(attempt.status) : (attempt.error ?? "failed");
+  return attempt.status !== null ? String(attempt.status) : (deliveryErrorInWords(attempt.error).split(" — ")[0] ?? "failed");
 }
 
 const MAX_ROWS = 200;
@@ -37,13 +42,13 @@ export function formatReplaySummary(
   const deliveryNumber = new Map<string, number>();
   const times = Math.max(...plan.deliveries.map((d) => d.duplicate));
 
-  const header = ["EVENT", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "ERROR"];
+  const header = ["EVENT", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "DETAIL"];
   const table: string[][] = [];
   const shown = rows.length > MAX_ROWS ? rows.filter((r) => !ok(r) || !r.final || suspicious.has(r.eventId)).slice(0, MAX_ROWS) : rows;
   for (const row of shown) {
     if (!deliveryNumber.has(row.deliveryId)) deliveryNumber.set(row.deliveryId, row.duplicate);
     const start = firstStart.get(row.deliveryId) ?? row.startedAt;
-    const status = row.status === null ? color.red(row.error === "timeout" ? "timeout" : "failed") : colorStatus(row.status, color, ok(row));
+    const status = row.status === null ? color.red(row.error === "timeout" ? "timeout" : row.error === "interrupted" ? "cut short" : "failed") : colorStatus(row.status, color, ok(row));
     table.push([
       suspicious.has(row.eventId) ? color.yellow(row.eventId) : row.eventId,
       times > 1 ? `${row.duplicate}/${times}` : "1",
@@ -51,7 +56,7 @@ export function formatReplaySummary(
       status,
       `${Math.round(row.durationMs)} ms`,
       ...(hasRetries ? [row.plannedAt === null ? "+0s" : `+${formatSeconds(row.plannedAt - start)}`, `+${formatSeconds(row.startedAt - start)}`] : []),
-      row.errorMessage ?? "",
+      detailOf(row, ok(row)),
     ]);
   }
   const lines = renderTable(header, table, color);
@@ -60,6 +65,11 @@ export function formatReplaySummary(
   }
   lines.push("");
   lines.push(totalsLine(plan, result, color, ok));
+  const wrongRoutes = new Map<string, number>();
+  for (const final of result.finals) {
+    if (final.status !== null && isWrongRoute(final.status) && !ok(final)) wrongRoutes.set(final.target, final.status);
+  }
+  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url)}`));
   for (const { eventId, answers } of inconsistentDuplicates(result)) {
     const listed = [...answers].map(([answer, count]) => `${answer} ×${count}`).join(", ");
     lines.push(
@@ -76,10 +86,23 @@ function totalsLine(plan: ReplayPlan, result: ReplayResult, color: ChalkInstance
   const failed = result.finals.filter((f) => !ok(f)).length;
   const durations = result.attempts.map((a) => a.durationMs).sort((a, b) => a - b);
   const p50 = durations[Math.floor(durations.length / 2)] ?? 0;
+  const finished = result.interrupted ? `${result.finals.length} of ` : "";
   const text =
-    `${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
-    ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers}; median ${Math.round(p50)} ms`;
+    `${finished}${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
+    ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers || "none finished"}; median ${Math.round(p50)} ms`;
+  if (result.interrupted) {
+    const { notSent, awaitingRetry } = result.unfinished;
+    const left = [notSent > 0 ? `${notSent} not sent` : "", awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : ""].filter(Boolean).join(", ");
+    return color.yellow(`■ Stopped: ${text}${left ? ` — ${left}` : ""}${failed > 0 ? `; ${failed} did not end as expected` : ""}`);
+  }
   return failed === 0 ? color.green(`✓ ${text}`) : color.red(`✗ ${text} — ${failed} did not end as expected`);
+}
+
+/** What a person needs beside the status: the error in words, or what the handler said when it refused. */
+function detailOf(row: ReplayAttempt, expected: boolean): string {
+  if (row.status === null) return deliveryErrorInWords(row.error);
+  if (expected && row.status < 300) return "";
+  return firstLineOf(row.responseHead) ?? "";
 }
 
 function colorStatus(status: number, color: ChalkInstance, expected: boolean): string {
@@ -101,4 +124,24 @@ export function renderTable(header: readonly string[], rows: readonly string[][]
   const pad = (cell: string, i: number) => cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - cell.replace(ANSI, "").length));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, i))).join("  ").trimEnd();
   return [color.dim(line(header)), ...rows.map(line)];
+}
+
+/**
+ * For deliveries sent with their captured signature that did not end as expected: the fix when that signature is
+ * older than the provider's tolerance ("signed 334 days ago, beyond Stripe's 5 minutes tolerance — add --resign").
+ */
+export function staleSignatureHints(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean, nowSec: number): string[] {
+  const failed = new Set(result.finals.filter((final) => !ok(final)).map((final) => final.deliveryId));
+  const hints = new Map<string, string>();
+  for (const delivery of plan.deliveries) {
+    if (!failed.has(delivery.deliveryId) || delivery.resigned || hints.has(delivery.eventId)) continue;
+    const stale = staleSignature(delivery.provider, delivery.first, nowSec);
+    if (stale === null || delivery.provider === null) continue;
+    hints.set(
+      delivery.eventId,
+      `${delivery.eventId}: signed ${describeDuration(stale.ageSec * 1000)} ago, beyond ${delivery.provider.name}'s ` +
+        `${describeDuration(stale.toleranceSec * 1000)} tolerance — add --resign (with its secret) to sign it now`,
+    );
+  }
+  return [...hints.values()];
 }

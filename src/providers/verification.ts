@@ -1,8 +1,8 @@
-import type { Verification } from "./types.js";
-import { detectProvider, getProvider } from "../providers/registry.js";
-import type { HmacSettings } from "../providers/generic-hmac.js";
-import { resolveSecrets } from "../providers/secrets.js";
-import type { Provider, VerifyRequest, VerifyResult } from "../providers/types.js";
+import type { Verification } from "../core/types.js";
+import { detectProvider, getProvider } from "./registry.js";
+import type { HmacSettings } from "./generic-hmac.js";
+import { resolveSecrets } from "./secrets.js";
+import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 
 /** How a command verifies: the provider forced by `--provider`, else detected; secrets from flags and env. */
 export interface VerificationSettings {

@@ -1,0 +1,77 @@
+// Start-up: how long the CLI takes from process start to exit, against `node -e 0` on the same machine in the
+// same run (interleaved rounds, medians): `--version`, `--help`, and `events list --json --limit 1` on a store of
+// 100,000 events (written through the store's real insert path). `--rounds <n>` (default 15), `--json`.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cli = path.join(root, "bin", "hooktape.js");
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const roundsAt = args.indexOf("--rounds");
+const ROUNDS = roundsAt === -1 ? 15 : Number(args[roundsAt + 1]);
+const EVENTS = 100_000;
+
+const { EventStore } = await import(path.join(root, "dist", "store", "index.js"));
+const { newEventId } = await import(path.join(root, "dist", "core", "ids.js"));
+
+const dir = mkdtempSync(path.join(tmpdir(), "hooktape-startup-"));
+const db = path.join(dir, "store.db");
+const store = new EventStore(db);
+const body = Buffer.from(JSON.stringify({ id: "evt_bench", object: "event", data: { object: { amount: 2000 } } }, null, 2));
+const sha = createHash("sha256").update(body).digest("hex");
+const started = Date.now() - EVENTS * 1000;
+const batch = [];
+for (let i = 0; i < EVENTS; i++) {
+  const receivedAt = started + i * 1000;
+  batch.push({
+    id: newEventId(receivedAt),
+    receivedAt,
+    method: "POST",
+    url: `/webhooks/stripe`,
+    headers: [["content-type", "application/json"]],
+    body,
+    bodySize: body.length,
+    bodySha256: sha,
+    remoteAddress: "127.0.0.1",
+    via: "local",
+    publicUrl: null,
+    provider: i % 2 === 0 ? "stripe" : "github",
+    verification: { status: "valid", reason: null },
+    rejected: null,
+    target: null,
+  });
+  if (batch.length === 1000) await Promise.all(batch.splice(0).map((event) => store.recordEvent(event)));
+}
+store.close();
+
+const commands = [
+  { name: "node -e 0", argv: ["-e", "0"] },
+  { name: "hooktape --version", argv: [cli, "--version"] },
+  { name: "hooktape --help", argv: [cli, "--help"] },
+  { name: "events list --json --limit 1 (100k events)", argv: [cli, "events", "list", "--json", "--limit", "1", "--db", db] },
+];
+const samples = new Map(commands.map((c) => [c.name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const command of commands) {
+    const t0 = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, command.argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr}`);
+    samples.get(command.name).push(ms);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const baseline = median(samples.get("node -e 0"));
+const rows = commands.map((c) => ({ name: c.name, medianMs: Math.round(median(samples.get(c.name)) * 10) / 10, ratio: Math.round((median(samples.get(c.name)) / baseline) * 100) / 100 }));
+if (json) process.stdout.write(JSON.stringify({ rounds: ROUNDS, events: EVENTS, node: process.version, rows }) + "\n");
+else {
+  console.log(`start-up benchmark: ${ROUNDS} interleaved rounds, medians, ${process.version}`);
+  for (const row of rows) console.log(`  ${row.name.padEnd(46)} ${String(row.medianMs).padStart(7)} ms  ${row.ratio.toFixed(2)}× node -e 0`);
+}

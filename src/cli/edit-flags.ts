@@ -1,0 +1,62 @@
+import { badInput } from "../core/errors.js";
+import { parseJsonPath } from "../core/mutate.js";
+
+/**
+ * The flags that describe edits — `--set path=value`, `--header "Name: value"` — read into what core/mutate.ts
+ * applies. Their messages name the flags, so they live with the CLI.
+ */
+
+/** `--set data.object.amount=0`: the path and the JSON text of the value (a bare word becomes a JSON string). */
+export function parseSetFlag(text: string): { path: string; value: string } {
+  const eq = findAssignment(text);
+  if (eq <= 0) throw badInput(`Invalid --set "${text}": expected path=value, e.g. --set data.object.amount=500`);
+  const path = text.slice(0, eq).trim();
+  parseJsonPath(path, "--set");
+  return { path, value: toJsonText(text.slice(eq + 1)) };
+}
+
+/** The first `=` outside a quoted bracket key (`metadata["a=b"]=1`). */
+function findAssignment(text: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "=") return i;
+  }
+  return -1;
+}
+
+/**
+ * A `--set` value as JSON text: valid JSON is kept exactly as typed (so `12345678901234567890` keeps its digits
+ * and `1.50` its spelling); anything else is taken as a string (`--set data.object.currency=eur`).
+ */
+export function toJsonText(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length > 0) {
+    try {
+      JSON.parse(trimmed);
+      return trimmed;
+    } catch {
+      // Not JSON: a plain string, as a user typing `currency=eur` means.
+    }
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `--header "X-Debug: 1"` -> ["X-Debug", "1"], for every command that takes it (sign, send, replay). A value with
+ * a line break is refused here, as bad input (exit 2), not at send time.
+ */
+export function parseHeaderFlag(text: string): [string, string] {
+  const colon = text.indexOf(":");
+  const name = colon > 0 ? text.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Debug: 1"`);
+  }
+  const value = text.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid --header "${name}": the value contains a line break`);
+  return [name, value];
+}

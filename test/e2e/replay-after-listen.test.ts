@@ -1,0 +1,150 @@
+// An event captured by a real `hooktape listen` into a real file, then replayed by a real `hooktape replay`:
+// the shape of the recorded target is the one listen writes, not one a test made up.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import Stripe from "stripe";
+import { afterEach, describe, expect, it } from "vitest";
+import { getProvider } from "../../src/providers/index.js";
+import { mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { send } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const SECRET = "whsec_replay_after_listen";
+const BODY = '{\n  "id": "evt_1QxR",\n  "object": "event",\n  "type": "charge.succeeded",\n  "data": {\n    "object": {\n      "amount": 500,\n      "description": "Café / crème"\n    }\n  }\n}';
+const stripeSdk = new Stripe("sk_test_hooktape_e2e");
+
+interface Handler {
+  url: string;
+  received: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A handler as people write them, mounted at one route: POST /webhooks/stripe. With `verifies`, it checks the
+ * signature with stripe-node (400 on failure); without, it accepts anything on its route. Any other path: 404.
+ */
+async function startHandler(verifies: boolean): Promise<Handler> {
+  const received: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push(req.url ?? "");
+      if (req.url !== "/webhooks/stripe") {
+        res.writeHead(404, { "content-type": "text/plain" }).end(`Cannot POST ${req.url}`);
+        return;
+      }
+      if (verifies) {
+        try {
+          stripeSdk.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers["stripe-signature"] ?? ""), SECRET);
+        } catch (error) {
+          res.writeHead(400, { "content-type": "text/plain" }).end(`Webhook Error: ${(error as Error).message}`);
+          return;
+        }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+/** `listen <handler>/webhooks`, one signed Stripe delivery to `/stripe` through it, then listen stopped. */
+async function captureOne(verifies: boolean): Promise<{ handler: Handler; db: string; id: string }> {
+  const handler = await startHandler(verifies);
+  cleanups.push(() => handler.close());
+  const db = path.join(tempDir(), "hooktape.db");
+  const listen: ListenProcess = await startListen([`${handler.url}/webhooks`, "--no-tunnel", "--db", db, "--secret", `stripe=${SECRET}`]);
+  cleanups.push(() => listen.stop("SIGKILL"));
+  const signed = getProvider("stripe")!.sign({ body: Buffer.from(BODY), secret: SECRET, timestamp: Math.floor(Date.now() / 1000), id: "x", method: "POST", headers: [] });
+  const response = await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"], ...signed.headers], body: BODY });
+  expect(response.status).toBe(200);
+  await listen.waitForEvents(1);
+  const record = listen.records.find((item) => item.type === "event") as { id: string; verification: { status: string } };
+  expect(record.verification.status).toBe("valid");
+  expect(await listen.stop("SIGTERM")).toBe(0);
+  expect(handler.received).toEqual(["/webhooks/stripe"]);
+  return { handler, db, id: record.id };
+}
+
+describe("replay of an event captured by listen (built CLI, real file)", () => {
+  it("goes back to the route listen forwarded it to, not the path appended twice, and says so on its header line", async () => {
+    const { handler, db, id } = await captureOne(true);
+    const run = await runCli(["replay", id, "--db", db]);
+    expect(run.stderr + run.stdout).not.toMatch(/404/);
+    expect(run.code).toBe(0);
+    expect(handler.received).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
+    expect(mask(run.stderr)).toContain("Replaying 1 event to http://127.0.0.1:<port>/webhooks/stripe");
+  });
+
+  it("fails the README's forgery command for a handler that verifies nothing (it used to pass on a 404)", async () => {
+    const { handler, db, id } = await captureOne(false);
+    const run = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
+    expect(handler.received.at(-1)).toBe("/webhooks/stripe");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("1 of 1 deliveries did not end with 4xx");
+  });
+
+  it("passes the forgery command for a handler that verifies, and the 404 of a wrong route is not a rejection", async () => {
+    const { handler, db, id } = await captureOne(true);
+    const good = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
+    expect(good.code).toBe(0);
+    expect(handler.received.at(-1)).toBe("/webhooks/stripe");
+
+    const wrong = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
+    expect(handler.received.at(-1)).toBe("/hooks/stripe");
+    expect(wrong.code).toBe(1);
+    expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks/stripe: nothing handles this route — the route is wrong, not a rejection");
+    expect(wrong.stderr).toContain("the route is wrong, not a rejection");
+  });
+
+  it("refuses to replay a GitLab event whose token was stored [redacted] unless re-signed, and says how", async () => {
+    const token = "glpat-hook-token-e2e";
+    const seen: Array<string | undefined> = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers["x-gitlab-token"] as string | undefined);
+      req.resume().on("end", () => res.writeHead(req.headers["x-gitlab-token"] === token ? 200 : 401).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const handlerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const db = path.join(tempDir(), "gitlab.db");
+    const listen = await startListen([handlerUrl, "--no-tunnel", "--db", db, "--secret", `gitlab=${token}`]);
+    cleanups.push(() => listen.stop("SIGKILL"));
+    const body = '{\n  "object_kind": "push",\n  "ref": "refs/heads/main",\n  "user_name": "Zoë / ops"\n}';
+    const sent = await send(`${listen.ready.url}/gitlab`, {
+      headers: [["Content-Type", "application/json"], ["X-Gitlab-Event", "Push Hook"], ["X-Gitlab-Token", token]],
+      body,
+    });
+    expect(sent.status).toBe(200);
+    await listen.waitForEvents(1);
+    const id = String(listen.records.find((item) => item.type === "event")?.id);
+    expect(await listen.stop("SIGTERM")).toBe(0);
+
+    const refused = await runCli(["replay", id, "--db", db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `hooktape: Event ${id}: its X-Gitlab-Token header is the secret itself, so it was stored as [redacted]; replay it with --resign --secret gitlab=<token>\n`,
+    );
+    expect(seen).toEqual([token]); // nothing sent
+
+    const resigned = await runCli(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
+    expect(resigned.code).toBe(0);
+    expect(seen).toEqual([token, token]);
+  });
+});

@@ -1,0 +1,103 @@
+// A Stripe handler as people write them — express-style, stripe-node's constructEvent, an in-memory dedup —
+// with one bug switched on at a time, each a bug seen in real handlers. With no bug switched on it is correct:
+// it verifies the raw body with stripe-node, deduplicates by event id atomically, and answers at once.
+// GET /state reports what it processed, for `check --probe`.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+
+export interface StripeBugs {
+  /** Verifies `JSON.stringify(JSON.parse(body))` (what `express.json()` + `JSON.stringify(req.body)` gives), not the raw bytes. */
+  reserialises?: boolean;
+  /** Never verifies the signature. */
+  skipsVerification?: boolean;
+  /** Verifies the signature but accepts any timestamp (`constructEvent(..., tolerance: Infinity)`). */
+  ignoresTimestamp?: boolean;
+  /** Verifies only when a Stripe-Signature header is present (`if (sig) constructEvent(...)`). */
+  acceptsMissingSignature?: boolean;
+  /** Answers this status instead of 400 to a bad signature (e.g. 404 "to hide the endpoint"). */
+  rejectionStatus?: number;
+  /** Answers 409 to an event id it has already seen. */
+  conflictOnDuplicate?: boolean;
+  /** Processes every delivery, duplicates included. */
+  noDedup?: boolean;
+  /** Checks `seen(id)`, awaits the work, and only then records the id: copies arriving together all pass the check. */
+  racyDedup?: boolean;
+  /** Answers 500 to a copy that arrives while the same event is still being processed (a unique-key violation surfacing). */
+  failsOnConcurrentCopy?: boolean;
+  /** Slow work (ms) done before answering. */
+  workMs?: number;
+  /** With workMs: the id is recorded after the slow work, so a retry during it is processed again. */
+  recordsIdAfterWork?: boolean;
+  /** The secret it verifies with, when not the one `check` signs with. */
+  secret?: string;
+}
+
+export interface BuggyHandler {
+  url: string;
+  processed: string[];
+  answers: number[];
+  close(): Promise<void>;
+}
+
+const stripe = new Stripe("sk_test_hooktape_handler");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startBuggyStripeHandler(secret: string, bugs: StripeBugs = {}): Promise<BuggyHandler> {
+  const processed: string[] = [];
+  const answers: number[] = [];
+  const seen = new Set<string>();
+  const inFlight = new Set<string>();
+
+  const verify = (raw: Buffer, signature: string | undefined): Stripe.Event => {
+    if (bugs.skipsVerification || (bugs.acceptsMissingSignature && signature === undefined)) return JSON.parse(raw.toString("utf8")) as Stripe.Event;
+    const payload = bugs.reserialises ? JSON.stringify(JSON.parse(raw.toString("utf8"))) : raw;
+    return stripe.webhooks.constructEvent(payload, signature ?? "", bugs.secret ?? secret, bugs.ignoresTimestamp ? Number.MAX_SAFE_INTEGER : undefined);
+  };
+
+  const handle = async (raw: Buffer, signature: string | undefined): Promise<[number, string]> => {
+    let event: Stripe.Event;
+    try {
+      event = verify(raw, signature);
+    } catch (error) {
+      return [bugs.rejectionStatus ?? 400, `Webhook Error: ${(error as Error).message.split("\n")[0]}`];
+    }
+    const id = event.id;
+    if (bugs.failsOnConcurrentCopy && inFlight.has(id)) return [500, "duplicate key value violates unique constraint"];
+    if (!bugs.noDedup && seen.has(id)) return bugs.conflictOnDuplicate ? [409, "already processed"] : [200, '{"received":true,"duplicate":true}'];
+    if (!bugs.noDedup && !bugs.racyDedup && !bugs.recordsIdAfterWork) seen.add(id);
+    inFlight.add(id);
+    await sleep(bugs.racyDedup ? 100 : (bugs.workMs ?? 0));
+    inFlight.delete(id);
+    if (bugs.racyDedup || bugs.recordsIdAfterWork) seen.add(id);
+    processed.push(id);
+    return [200, '{"received":true}'];
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.method === "GET" && req.url === "/state") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ processed: processed.length, ids: processed }));
+        return;
+      }
+      void handle(Buffer.concat(chunks), req.headers["stripe-signature"] as string | undefined).then(([status, body]) => {
+        answers.push(status);
+        if (!res.destroyed) res.writeHead(status, { "content-type": body.startsWith("{") ? "application/json" : "text/plain" }).end(body);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    processed,
+    answers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

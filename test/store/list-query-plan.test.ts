@@ -1,0 +1,50 @@
+// `events list` on a large store: every filter is served by an index, and nothing sorts the whole table for the
+// newest-first order — so `--limit 1` reads one row whatever the store's size. Checked with SQLite's own
+// EXPLAIN QUERY PLAN on a real store file made by EventStore (its schema and indexes).
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { EventFilter } from "../../src/core/event-filter.js";
+import { EventStore } from "../../src/store/index.js";
+import { listQuery } from "../../src/store/event-store.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "hooktape-plan-"));
+const file = path.join(dir, "plan.db");
+new EventStore(file).close();
+const db = new Database(file, { readonly: true });
+// The store registers path_matches on its own connection; this one only needs it to exist for EXPLAIN.
+db.function("path_matches", (_pattern: unknown, _path: unknown) => 1);
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function plan(filter: EventFilter): string {
+  const { sql, params } = listQuery(filter);
+  return db
+    .prepare<[Record<string, string | number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(params)
+    .map((row) => row.detail)
+    .join("\n");
+}
+
+describe("events list query plans", () => {
+  it.each<[string, EventFilter, RegExp]>([
+    ["no filter, --limit 1", { limit: 1 }, /SCAN events USING INDEX events_received/],
+    ["--provider", { limit: 20, provider: "stripe" }, /SEARCH events USING INDEX events_provider \(provider=\?\)/],
+    ["--verification", { limit: 20, verification: "invalid" }, /SEARCH events USING INDEX events_verification \(verification_status=\?\)/],
+    ["--status 500", { limit: 20, status: { kind: "code", code: 500 } }, /SEARCH events USING INDEX events_status_class \(<expr>=\?\)/],
+    ["--status 5xx", { limit: 1, status: { kind: "class", hundreds: 5 } }, /SEARCH events USING INDEX events_status_class \(<expr>=\?\)/],
+    ["--status failed", { limit: 20, status: { kind: "failed" } }, /SEARCH events USING INDEX events_status_class \(<expr>=\?\)/],
+    ["--since", { limit: 20, since: 1_700_000_000_000 }, /SEARCH events USING INDEX events_received \(received_at>\?\)/],
+    ["--path", { limit: 20, pathGlob: "/stripe/**" }, /SCAN events USING INDEX events_received/],
+    ["--provider and --since", { limit: 20, provider: "stripe", since: 1_700_000_000_000 }, /SEARCH events USING INDEX events_provider \(provider=\? AND received_at>\?\)/],
+  ])("%s uses an index and no sort of its own", (_name, filter, expected) => {
+    const text = plan(filter);
+    expect(text).toMatch(expected);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+    expect(text).not.toMatch(/^SCAN events$/m);
+  });
+});
