@@ -50,7 +50,10 @@ export function buildProgram(): Command {
       .option("--path <path>", "with --register: the path the sender calls on the public URL, e.g. /webhooks/stripe")
       .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
       .option("--on-url <command>", "run this shell command once the public URL is up ($HOOKTAPE_PUBLIC_URL)")
-      .option("--on-exit <command>", "run this shell command when listen stops ($HOOKTAPE_PUBLIC_URL)"),
+      .option("--on-exit <command>", "run this shell command when listen stops ($HOOKTAPE_PUBLIC_URL)")
+      .option("--ui", "also serve the local web inspector (default port 4040)")
+      .option("--ui-port <n>", "the inspector's port (implies --ui)")
+      .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
     // `--tunnel <hostname>` and `--no-tunnel` share one commander attribute: a string, false, or absent (on).
@@ -124,6 +127,20 @@ export function buildProgram(): Command {
       const { runTunnelDelete } = await import("./commands/tunnel.js");
       await runTunnelDelete(hostname, command.optsWithGlobals());
     });
+
+  addHmacOptions(
+    program
+      .command("ui")
+      .description("the local web inspector over the store: live list, search, replay, edit and replay, export")
+      .option("--port <n>", "port (default 4040, else a free one)")
+      .option("--host <addr>", "address to listen on", "127.0.0.1")
+      .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
+      .addOption(secretFileOption())
+      .option("--provider <id>", "re-sign events of unknown provider as this one"),
+  ).action(async (_options: unknown, command: Command) => {
+    const { runUi } = await import("./commands/ui.js");
+    await runUi(command.optsWithGlobals());
+  });
 
   registerSigningCommands(program);
   registerReplayCommands(program);

@@ -54,6 +54,11 @@ const NOT_FORWARDED = new Set([
   "expect",
 ]);
 
+/** Whether a captured header is sent on to a target (the inspector's curl command drops the same ones). */
+export function isForwardedHeader(name: string): boolean {
+  return !NOT_FORWARDED.has(name.toLowerCase());
+}
+
 /**
  * A keep-alive pool shared by forwarding and replays; redirects are never followed (undici's request does not).
  * `connectTimeoutMs` bounds connecting, which the per-request timeouts do not cover.
@@ -115,7 +120,7 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
   const url = new URL(outbound.url);
   const headers: string[] = [];
   for (const [name, value] of outbound.headers) {
-    if (!NOT_FORWARDED.has(name.toLowerCase())) headers.push(name, value);
+    if (isForwardedHeader(name)) headers.push(name, value);
   }
   const body = outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null;
   const dispatcher = options.dispatcher ?? getGlobalDispatcher();

@@ -81,6 +81,27 @@ export interface PruneResult {
   compacted: boolean;
 }
 
+/** Where a page of the list ends: the next page starts after this row. */
+export interface PageCursor {
+  receivedAt: number;
+  seq: number;
+}
+
+export interface EventPage {
+  /** Each summary with how many replay attempts its event has had. */
+  events: Array<EventSummary & { replays: number }>;
+  next: PageCursor | null;
+}
+
+/** The newest event row and delivery row seen: whatever has a larger row id is new or changed. */
+export interface ChangeCursor {
+  events: number;
+  deliveries: number;
+}
+
+/** How many times an event was replayed (the inspector marks replayed events). */
+const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.kind = 'replay') AS replays";
+
 /** How much of a handler's response body is kept per attempt. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
@@ -360,6 +381,80 @@ export class EventStore {
   private selectEvents(columns: string, filter: EventFilter, source = "events"): EventRow[] {
     const query = listQuery(filter, columns, source);
     return this.db.prepare<[Record<string, string | number>], EventRow>(query.sql).all(query.params);
+  }
+
+  /**
+   * One page of the list, newest first, for the inspector: the `events list` filters, `q` (text in the path,
+   * the headers or the body; case-insensitive for ASCII), and `after`, the cursor a previous page returned.
+   * Pages by position in (received_at, seq), so a page costs the same however deep it is.
+   */
+  listEventsPage(filter: EventFilter, options: { q?: string | undefined; after?: PageCursor | undefined } = {}): EventPage {
+    const { where, params } = whereOf(filter);
+    const terms: string[] = [];
+    let source = "events";
+    if (options.q !== undefined && options.q !== "") {
+      // event_bodies has no column named like the filters' (event_seq, body): whereOf's terms stay unambiguous.
+      source = FULL_SOURCE;
+      params.q = `%${options.q.replace(/[\\%_]/g, (char) => "\\" + char)}%`;
+      terms.push("(url LIKE @q ESCAPE '\\' OR headers LIKE @q ESCAPE '\\' OR CAST(body AS TEXT) LIKE @q ESCAPE '\\')");
+    }
+    if (options.after) {
+      terms.push("(received_at < @afterReceived OR (received_at = @afterReceived AND seq < @afterSeq))");
+      params.afterReceived = options.after.receivedAt;
+      params.afterSeq = options.after.seq;
+    }
+    const limit = filter.limit > 0 ? Math.floor(filter.limit) : 50;
+    const sql =
+      `SELECT seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM ${source}${where}` +
+      (terms.length > 0 ? `${where === "" ? " WHERE " : " AND "}${terms.join(" AND ")}` : "") +
+      ` ORDER BY received_at DESC, seq DESC LIMIT ${limit + 1}`;
+    const rows = this.db.prepare<[Record<string, string | number>], EventRow & { replays: number }>(sql).all(params);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    return {
+      events: page.map((row) => ({ ...toSummary(row), replays: row.replays })),
+      next: more && last ? { receivedAt: last.received_at, seq: last.seq } : null,
+    };
+  }
+
+  /** Where the store is now: the newest event row and the newest delivery row (the inspector's stream cursor). */
+  changeCursor(): ChangeCursor {
+    const row = this.db
+      .prepare<[], { events: number | null; deliveries: number | null }>(
+        "SELECT (SELECT max(seq) FROM events) AS events, (SELECT max(seq) FROM deliveries) AS deliveries",
+      )
+      .get();
+    return { events: row?.events ?? 0, deliveries: row?.deliveries ?? 0 };
+  }
+
+  /**
+   * Events added or given a new delivery attempt after `since`, oldest change first, at most `limit` row ids of
+   * each table, and the cursor to ask from next time. Both are row ids, so another process's commits are seen.
+   */
+  changesSince(since: ChangeCursor, limit = 1000): { events: Array<EventSummary & { replays: number }>; cursor: ChangeCursor } {
+    return this.db.transaction(() => {
+      const now = this.changeCursor();
+      const eventsSeq = Math.min(now.events, since.events + limit);
+      const deliveriesSeq = Math.min(now.deliveries, since.deliveries + limit);
+      const rows = this.db
+        .prepare<[Record<string, number>], EventRow & { replays: number }>(
+          `SELECT seq, ${SUMMARY_COLUMNS}, ${REPLAYS_COLUMN} FROM events
+           WHERE (seq > @fromEvents AND seq <= @toEvents)
+              OR id IN (SELECT event_id FROM deliveries WHERE seq > @fromDeliveries AND seq <= @toDeliveries)
+           ORDER BY seq`,
+        )
+        .all({ fromEvents: since.events, toEvents: eventsSeq, fromDeliveries: since.deliveries, toDeliveries: deliveriesSeq });
+      return {
+        events: rows.map((row) => ({ ...toSummary(row), replays: row.replays })),
+        cursor: { events: Math.max(since.events, eventsSeq), deliveries: Math.max(since.deliveries, deliveriesSeq) },
+      };
+    })();
+  }
+
+  /** SQLite's `data_version`: changes when another connection (this process or another) commits. One cheap pragma. */
+  dataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
   }
 
   listAttempts(eventId: string): DeliveryAttempt[] {

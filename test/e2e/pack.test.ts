@@ -1,5 +1,7 @@
-import { execFile } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { createInterface } from "node:readline";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -13,9 +15,15 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 describe("npm pack", () => {
   it("produces a tarball that installs and runs", { timeout: 600_000 }, async () => {
     const dir = tempDir("hooktape-pack-");
-    await run("npm", ["pack", "--pack-destination", dir, "--silent"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    // --ignore-scripts: pack the dist/ that `npm test` built; `prepare` would rebuild it in place while other test
+    // files run the CLI from it.
+    await run("npm", ["pack", "--pack-destination", dir, "--silent", "--ignore-scripts"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"));
     expect(tarball).toMatch(/^hooktape-\d+\.\d+\.\d+\.tgz$/);
+    // The inspector's page is built by `prepare` and shipped; its source is not.
+    const files = (await run("tar", ["-tzf", path.join(dir, tarball ?? "")], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n");
+    for (const file of ["index.html", "app.js", "app.css"]) expect(files).toContain(`package/dist/inspector/page/${file}`);
+    expect(files.filter((file) => file.endsWith(".tsx"))).toEqual([]);
 
     const project = path.join(dir, "project");
     await run("mkdir", ["-p", project]);
@@ -30,5 +38,44 @@ describe("npm pack", () => {
     await run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project });
     const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
+
+    // `hooktape ui` from the installed package serves the shipped page.
+    const ui = spawn("npx", ["--no-install", "hooktape", "--json", "ui", "--port", "0"], { cwd: project, detached: true });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("hooktape ui did not print its URL")), 30_000);
+        createInterface({ input: ui.stdout }).on("line", (line) => {
+          const record = JSON.parse(line) as { type: string; url: string };
+          if (record.type === "inspector") {
+            clearTimeout(timer);
+            resolve(record.url);
+          }
+        });
+      });
+      const { origin, searchParams } = new URL(url);
+      const cookie = `hooktape_${new URL(url).port}=${searchParams.get("t")}`;
+      const page = await get(`${origin}/`, cookie);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('src="/app.js"');
+      const script = await get(`${origin}/app.js`, cookie);
+      expect(script.status).toBe(200);
+      expect(script.body).toBe(readFileSync(path.join(project, "node_modules/hooktape/dist/inspector/page/app.js"), "utf8"));
+      expect(script.body.length).toBeGreaterThan(1000);
+    } finally {
+      if (ui.pid !== undefined) process.kill(-ui.pid, "SIGTERM");
+    }
   });
 });
+
+function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie }, agent: false }, (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
+  });
+}

@@ -27,6 +27,9 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   timeout: string;
   maxBody: string;
   maxStore: string;
+  ui?: boolean;
+  uiPort?: string;
+  uiHost?: string;
 }
 
 interface TunnelLike {
@@ -111,6 +114,15 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     const hooks = urlHooks;
     tunnel?.onDown(() => void hooks.tunnelDown());
   }
+  const inspector = interrupts.signal.aborted
+    ? null
+    : await startUi(flags, output).catch(async (error: unknown) => {
+        if (tunnel) await tunnel.stop();
+        await capture.close(0);
+        await agent.close();
+        store.close();
+        throw error;
+      });
 
   await interrupts.stopped;
   output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
@@ -118,9 +130,17 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
   // answers would be reported as gone.
   await Promise.all([urlHooks?.stop(), tunnel?.stop()]);
+  await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
+}
+
+/** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
+async function startUi(flags: ListenFlags, output: Output) {
+  if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
+  const { openInspector } = await import("./ui.js");
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port" }, output);
 }
 
 /** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */

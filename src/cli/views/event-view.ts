@@ -1,70 +1,10 @@
 import type { ChalkInstance } from "chalk";
-import type { CapturedEvent, DeliveryAttempt, HeaderPairs, Verification } from "../../core/types.js";
+import type { HeaderPairs, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
 import { deliveryErrorInWords, reasonInWords } from "./words.js";
-import { encodeBody, utf8TextOf } from "../../core/body.js";
+import { utf8TextOf } from "../../core/body.js";
 
-/** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
-export function summaryJson(event: EventSummary) {
-  return {
-    id: event.id,
-    receivedAt: new Date(event.receivedAt).toISOString(),
-    method: event.method,
-    url: event.url,
-    provider: event.provider,
-    verification: { status: event.verification.status, reason: event.verification.reason },
-    bodySize: event.bodySize,
-    bodySha256: event.bodySha256,
-    via: event.via,
-    rejected: event.rejected,
-    delivery: event.delivery
-      ? { status: event.delivery.status, error: event.delivery.error, durationMs: round(event.delivery.durationMs) }
-      : null,
-  };
-}
-
-/** `events show --json`: the summary plus headers, body and every delivery attempt. */
-export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAttempt[]) {
-  const latest = attempts.at(-1);
-  return {
-    ...summaryJson({
-      ...event,
-      delivery: latest ? { status: latest.status, error: latest.error, durationMs: latest.durationMs } : null,
-    }),
-    publicUrl: event.publicUrl,
-    remoteAddress: event.remoteAddress,
-    target: event.target,
-    headers: event.headers,
-    ...bodyJson(event.rejected ? null : event.body),
-    deliveries: attempts.map((attempt) => ({
-      kind: attempt.kind,
-      deliveryId: attempt.deliveryId,
-      attempt: attempt.attempt,
-      target: attempt.target,
-      startedAt: new Date(attempt.startedAt).toISOString(),
-      status: attempt.status,
-      error: attempt.error,
-      durationMs: round(attempt.durationMs),
-      responseHeaders: attempt.responseHeaders,
-      responseSize: attempt.responseSize,
-      ...prefixKeys("response", bodyJson(attempt.responseBody)),
-    })),
-  };
-}
-
-/** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
-export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
-  if (body === null) return { body: null };
-  return encodeBody(body);
-}
-
-function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [prefix + key[0]?.toUpperCase() + key.slice(1), item]));
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
+export { bodyJson, detailJson, summaryJson } from "../../documents/event-json.js";
 
 /** `✓ valid`, `✗ the signature does not match`, `✗ missing signature`, `· unverified` (--json keeps the codes). */
 export function formatVerification(verification: Verification, color: ChalkInstance): string {

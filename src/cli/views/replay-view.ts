@@ -5,43 +5,9 @@ import { staleSignature } from "../../providers/index.js";
 import { renderTable } from "./table.js";
 import { deliveryErrorInWords, firstLineOf } from "./words.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
+import { sortAttempts } from "../../documents/replay-json.js";
 
-/** Attempts in plan order (then attempt number), the order a reader expects in a table or in --json. */
-export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[]): ReplayAttempt[] {
-  const position = new Map(plan.deliveries.map((d) => [d.deliveryId, d.position]));
-  return [...attempts].sort((a, b) => (position.get(a.deliveryId) ?? 0) - (position.get(b.deliveryId) ?? 0) || a.attempt - b.attempt);
-}
-
-/** SPEC: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
-export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean) {
-  const firstStart = new Map<string, number>();
-  for (const attempt of result.attempts) if (attempt.attempt === 1) firstStart.set(attempt.deliveryId, attempt.startedAt);
-  return {
-    order: plan.order,
-    seed: plan.seed,
-    events: plan.eventCount,
-    deliveries: plan.deliveries.length,
-    passed: !result.interrupted && result.finals.every(ok),
-    interrupted: result.interrupted,
-    unfinished: result.unfinished,
-    attempts: sortAttempts(plan, result.attempts).map((a) => ({
-      eventId: a.eventId,
-      delivery: a.deliveryId,
-      attempt: a.attempt,
-      status: a.status,
-      durationMs: round(a.durationMs),
-      error: a.error,
-      duplicate: a.duplicate,
-      final: a.final,
-      target: a.target,
-      startedAt: new Date(a.startedAt).toISOString(),
-      plannedAt: a.plannedAt === null ? null : new Date(a.plannedAt).toISOString(),
-      /** Seconds from the delivery's first attempt: the schedule as planned and as it happened. */
-      plannedOffsetSec: a.plannedAt === null ? null : round((a.plannedAt - (firstStart.get(a.deliveryId) ?? a.plannedAt)) / 1000),
-      sentOffsetSec: round((a.startedAt - (firstStart.get(a.deliveryId) ?? a.startedAt)) / 1000),
-    })),
-  };
-}
+export { replayJson, sortAttempts } from "../../documents/replay-json.js";
 
 /** Duplicates of one event whose final answers differ: a handler answering 200 then 500 to one event is suspicious. */
 export function inconsistentDuplicates(result: ReplayResult): Array<{ eventId: string; answers: Map<string, number> }> {
@@ -155,10 +121,6 @@ function colorStatus(status: number, color: ChalkInstance, expected: boolean): s
 function formatSeconds(ms: number): string {
   const sec = ms / 1000;
   return sec < 10 ? `${sec.toFixed(2)}s` : sec < 600 ? `${sec.toFixed(1)}s` : `${Math.round(sec)}s`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }
 
 /**

@@ -1,0 +1,397 @@
+// The inspector's server on real sockets over a real SQLite file, driven through the built CLI (`listen --ui`,
+// `ui`), compared with the CLI's own --json documents.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import {
+  STRIPE_SECRET,
+  call,
+  eventOf,
+  openStream,
+  sendStripe,
+  startListenUi,
+  startUi,
+  stripeBody,
+  stripeSdk,
+  type InspectorProcess,
+} from "./helpers.js";
+
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+let handler: TargetServer;
+let listen: ListenProcess & { origin: string; token: string; url: string };
+let db: string;
+const ids: string[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  // tempDir() cleans up after each test; this folder must outlive them.
+  dir = path.join(path.dirname(tempDir()), `hooktape-inspector-${process.pid}-${Date.now()}`);
+  db = path.join(dir, "store.db");
+  handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
+  listen = await startListenUi([handler.url + "/hooks", "--no-tunnel", "--db", db, "--secret", `stripe=${STRIPE_SECRET}`, "--max-body", "25mb"]);
+  for (const [i, extra] of [{}, { amount: 3100 }, { note: "needle-in-the-body" }].entries()) {
+    const response = await sendStripe(listen.ready.url, `/stripe/${i}`, stripeBody(`evt_${i}`, extra));
+    expect(response.status).toBe(200);
+  }
+  await listen.waitForEvents(3);
+  for (const record of listen.records.filter((r) => r.type === "event")) ids.push(String(record.id));
+});
+
+afterAll(async () => {
+  await listen?.stop();
+  await handler?.close();
+  const { rmSync } = await import("node:fs");
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("access: token, Host, Origin, headers", () => {
+  it("listen --ui prints the inspector URL on 127.0.0.1 with a 32-byte token", () => {
+    expect(listen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("trades ?t=<token> for an HttpOnly SameSite=Strict cookie and a redirect that drops the token", async () => {
+    const first = await call(listen.origin, `/?t=${listen.token}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe("/");
+    const cookie = String(first.headers["set-cookie"]);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const pair = cookie.split(";")[0] ?? "";
+    const page = await call(listen.origin, "/", { headers: { cookie: pair } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<script type="module" src="/app.js">');
+    const script = await call(listen.origin, "/app.js", { headers: { cookie: pair } });
+    expect(script.status).toBe(200);
+    expect(script.headers["content-type"]).toMatch(/javascript/);
+    const api = await call(listen.origin, "/api/events", { headers: { cookie: pair } });
+    expect(api.status).toBe(200);
+  });
+
+  it("answers 401 without the token, with a wrong one, and on every route", async () => {
+    for (const route of ["/", "/app.js", "/app.css", "/api/events", `/api/events/${ids[0]}`, "/api/stream"]) {
+      expect((await call(listen.origin, route)).status, route).toBe(401);
+      expect((await call(listen.origin, route, { token: "x".repeat(43) })).status, route).toBe(401);
+    }
+    expect((await call(listen.origin, "/?t=wrong")).status).toBe(401);
+    expect((await call(listen.origin, "/api/events", { headers: { cookie: `hooktape_1=${listen.token}` } })).status).toBe(401);
+  });
+
+  it("answers 403 to a foreign Host (DNS rebinding), stream included, and accepts localhost", async () => {
+    const port = new URL(listen.origin).port;
+    for (const route of ["/api/events", "/api/stream", "/"]) {
+      const answer = await call(listen.origin, route, { token: listen.token, headers: { host: `evil.example:${port}` } });
+      expect(answer.status, route).toBe(403);
+    }
+    expect((await call(listen.origin, "/api/events", { token: listen.token, headers: { host: `127.0.0.1:1${port}` } })).status).toBe(403);
+    expect((await call(listen.origin, "/api/events", { token: listen.token, headers: { host: `localhost:${port}` } })).status).toBe(200);
+    expect((await call(listen.origin, "/api/events", { token: listen.token, headers: { host: `[::1]:${port}` } })).status).toBe(200);
+  });
+
+  it("refuses a POST from another site's Origin, or not JSON, and sends nothing", async () => {
+    const before = handler.received.length;
+    const foreign = await call(listen.origin, `/api/events/${ids[0]}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { origin: "http://evil.example", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(foreign.status).toBe(403);
+    const crossSite = await call(listen.origin, `/api/events/${ids[0]}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "sec-fetch-site": "cross-site", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(crossSite.status).toBe(403);
+    // A form or `fetch(..., {mode: "no-cors"})` can only send text/plain, form or multipart bodies.
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const simple = await call(listen.origin, `/api/events/${ids[0]}/replay`, { method: "POST", token: listen.token, headers: { "content-type": type }, body: "{}" });
+      expect(simple.status, type).toBe(415);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.received.length).toBe(before);
+  });
+
+  it("sends CSP, X-Frame-Options, nosniff, no-referrer and no-store, and never a CORS header", async () => {
+    const answers = [
+      await call(listen.origin, "/api/events", { token: listen.token }),
+      await call(listen.origin, "/", { headers: { cookie: `hooktape_${new URL(listen.origin).port}=${listen.token}` } }),
+      await call(listen.origin, "/api/events", {}),
+      await call(listen.origin, "/api/events", { method: "OPTIONS", headers: { origin: "http://evil.example", "access-control-request-method": "POST" } }),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers["content-security-policy"]).toBe(CSP);
+      expect(answer.headers["x-frame-options"]).toBe("DENY");
+      expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+      expect(answer.headers["referrer-policy"]).toBe("no-referrer");
+      expect(answer.headers["cache-control"]).toBe("no-store");
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);
+    }
+    expect(answers[3]?.status).not.toBe(204);
+  });
+});
+
+describe("the JSON API serves the CLI's --json documents", () => {
+  it("GET /api/events equals `events list --json` and pages with a cursor", async () => {
+    const cli = await runCli(["events", "list", "--json", "--limit", "0", "--db", db]);
+    expect(cli.code).toBe(0);
+    const all = await call(listen.origin, "/api/events", { token: listen.token });
+    expect(all.status).toBe(200);
+    expect(all.headers["content-type"]).toMatch(/^application\/json/);
+    const page = all.json<{ events: unknown[]; next: string | null }>();
+    expect(page.events).toEqual(JSON.parse(cli.stdout));
+    expect(page.next).toBeNull();
+
+    const first = (await call(listen.origin, "/api/events?limit=2", { token: listen.token })).json<{ events: Array<{ id: string }>; next: string }>();
+    expect(first.events).toHaveLength(2);
+    expect(first.next).toEqual(expect.any(String));
+    const second = (await call(listen.origin, `/api/events?limit=2&cursor=${first.next}`, { token: listen.token })).json<{ events: Array<{ id: string }>; next: null }>();
+    expect([...first.events, ...second.events].map((e) => e.id)).toEqual((JSON.parse(cli.stdout) as Array<{ id: string }>).map((e) => e.id));
+    expect(second.next).toBeNull();
+  });
+
+  it("filters like `events list` and searches path, headers and body with q", async () => {
+    const byBody = (await call(listen.origin, "/api/events?q=NEEDLE-in-the", { token: listen.token })).json<{ events: Array<{ id: string }> }>();
+    expect(byBody.events.map((e) => e.id)).toEqual([ids[2]]);
+    const byPath = (await call(listen.origin, "/api/events?q=%2Fstripe%2F1", { token: listen.token })).json<{ events: Array<{ id: string }> }>();
+    expect(byPath.events.map((e) => e.id)).toEqual([ids[1]]);
+    const byHeader = (await call(listen.origin, "/api/events?q=Stripe%2F1.0", { token: listen.token })).json<{ events: unknown[] }>();
+    expect(byHeader.events).toHaveLength(3);
+    const percent = (await call(listen.origin, "/api/events?q=%25", { token: listen.token })).json<{ events: unknown[] }>();
+    expect(percent.events).toHaveLength(0);
+    const cli = await runCli(["events", "list", "--json", "--path", "/stripe/*", "--verification", "valid", "--status", "2xx", "--db", db]);
+    const api = await call(listen.origin, "/api/events?path=%2Fstripe%2F*&verification=valid&status=2xx", { token: listen.token });
+    expect(api.json<{ events: unknown[] }>().events).toEqual(JSON.parse(cli.stdout));
+    const bad = await call(listen.origin, "/api/events?status=abc", { token: listen.token });
+    expect(bad.status).toBe(400);
+    expect(bad.json<{ error: string }>().error).toMatch(/Invalid --status "abc"/);
+  });
+
+  it("GET /api/events/<id> equals `events show --json`; /body is the exact bytes; /fixture is what `fixtures export` writes", async () => {
+    const id = ids[0] ?? "";
+    const show = await runCli(["show", id, "--json", "--db", db]);
+    const detail = await call(listen.origin, `/api/events/${id}`, { token: listen.token });
+    expect(detail.json()).toEqual(JSON.parse(show.stdout));
+
+    const raw = await runCli(["show", id, "--body", "--db", db]);
+    const body = await call(listen.origin, `/api/events/${id}/body`, { token: listen.token });
+    expect(body.body.equals(raw.stdoutBytes)).toBe(true);
+    expect(body.text).toBe(stripeBody("evt_0"));
+
+    const out = tempDir();
+    expect((await runCli(["fixtures", "export", id, "--dir", out, "--db", db])).code).toBe(0);
+    const fixture = await call(listen.origin, `/api/events/${id}/fixture`, { token: listen.token });
+    expect(fixture.text).toBe(readFileSync(path.join(out, `${id}.json`), "utf8"));
+
+    const missing = await call(listen.origin, "/api/events/01JD3XK2ZZZZZZZZZZZZZZZZZZ", { token: listen.token });
+    expect(missing.status).toBe(404);
+  });
+
+  it("POST replay with an edited body re-signs with the server's secret (stripe-node accepts it) and records the attempt", async () => {
+    const id = ids[1] ?? "";
+    const signing = (await call(listen.origin, `/api/events/${id}/signing`, { token: listen.token })).json();
+    expect(signing).toEqual({ provider: "stripe", canResign: true, hint: null });
+    const info = await call(listen.origin, "/api/info", { token: listen.token });
+    expect(info.text).not.toContain(STRIPE_SECRET);
+
+    const edited = stripeBody("evt_1", { amount: 9999 });
+    const preview = await call(listen.origin, `/api/events/${id}/preview`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "content-type": "application/json", origin: listen.origin },
+      body: JSON.stringify({ body: edited, headers: ["X-Debug: 1"], to: `${handler.url}/hooks` }),
+    });
+    expect(preview.status).toBe(200);
+    const planned = preview.json<{ body: string; headers: Array<[string, string]>; resigned: boolean; url: string }>();
+    expect(planned).toMatchObject({ body: edited, resigned: true, url: `${handler.url}/hooks/stripe/1` });
+    expect(planned.headers).toContainEqual(["X-Debug", "1"]);
+    expect(preview.text).not.toContain(STRIPE_SECRET);
+
+    const before = handler.received.length;
+    const replay = await call(listen.origin, `/api/events/${id}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "content-type": "application/json", origin: listen.origin },
+      body: JSON.stringify({ body: edited, headers: ["X-Debug: 1"], to: `${handler.url}/hooks` }),
+    });
+    expect(replay.status).toBe(200);
+    const document = replay.json<{ passed: boolean; attempts: Array<Record<string, unknown>> }>();
+    expect(document).toMatchObject({ passed: true, events: 1, deliveries: 1, order: "as-captured" });
+    expect(document.attempts[0]).toMatchObject({ eventId: id, attempt: 1, status: 200, error: null });
+
+    expect(handler.received.length).toBe(before + 1);
+    const received = handler.received.at(-1);
+    expect(received?.body.toString()).toBe(edited);
+    const header = received?.headers.find(([name]) => name.toLowerCase() === "stripe-signature")?.[1] ?? "";
+    const verified = stripeSdk.webhooks.constructEvent(received?.body ?? Buffer.alloc(0), header, STRIPE_SECRET);
+    expect((verified.data.object as { amount: number }).amount).toBe(9999);
+    expect(received?.headers).toContainEqual(["X-Debug", "1"]);
+
+    const show = JSON.parse((await runCli(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string; status: number }> };
+    expect(show.deliveries.map((d) => d.kind)).toEqual(["forward", "replay"]);
+    const list = (await call(listen.origin, "/api/events", { token: listen.token })).json<{ replays: Record<string, number> }>();
+    expect(list.replays).toEqual({ [id]: 1 });
+  });
+
+  it("serves a 5 MB body byte for byte, in the detail and as /body", async () => {
+    const big = JSON.stringify({ id: "evt_big", object: "event", data: { object: { items: Array.from({ length: 70_000 }, (_, i) => ({ n: i, name: `élément ${i}` })) } } }, null, 2);
+    expect(big.length).toBeGreaterThan(5_000_000);
+    const response = await sendStripe(listen.ready.url, "/stripe/big", big);
+    expect(response.status).toBe(200);
+    const page = (await call(listen.origin, "/api/events?q=%2Fstripe%2Fbig", { token: listen.token })).json<{ events: Array<{ id: string; bodySize: number }> }>();
+    const id = page.events[0]?.id ?? "";
+    expect(page.events[0]?.bodySize).toBe(Buffer.byteLength(big));
+    const detail = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ body: string; verification: { status: string } }>();
+    expect(detail.body).toBe(big);
+    expect(detail.verification.status).toBe("valid");
+    const raw = await call(listen.origin, `/api/events/${id}/body`, { token: listen.token });
+    expect(raw.body.equals(Buffer.from(big))).toBe(true);
+  });
+
+  it("POST replay answers the same document as `replay --json`", async () => {
+    const id = ids[2] ?? "";
+    const cli = await runCli(["replay", id, "--to", `${handler.url}/hooks`, "--json", "--db", db]);
+    expect(cli.code).toBe(0);
+    const api = await call(listen.origin, `/api/events/${id}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: `${handler.url}/hooks` }),
+    });
+    type Doc = { attempts: Array<Record<string, unknown>> } & Record<string, unknown>;
+    const fromCli = JSON.parse(cli.stdout) as Doc;
+    const fromApi = api.json<Doc>();
+    const shape = (doc: Doc) => ({ keys: Object.keys(doc).sort(), attemptKeys: Object.keys(doc.attempts[0] ?? {}).sort() });
+    expect(shape(fromApi)).toEqual(shape(fromCli));
+    const stable = (doc: Doc) => ({ ...doc, attempts: doc.attempts.map(({ delivery, durationMs, startedAt, ...rest }) => rest) });
+    expect(stable(fromApi)).toEqual(stable(fromCli));
+  });
+
+  it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
+    const before = handler.received.length;
+    for (const [body, message] of [
+      ['{"times":0}', /times/],
+      ['{"tamper":"everything"}', /tamper/],
+      ['{"set":{"data..x":1}}', /set/],
+      ['{"launch":true}', /Unknown replay option "launch"/],
+      ["not json", /not valid JSON/],
+    ] as const) {
+      const answer = await call(listen.origin, `/api/events/${ids[0]}/replay`, {
+        method: "POST",
+        token: listen.token,
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(answer.status, body).toBe(400);
+      expect(answer.json<{ error: string }>().error).toMatch(message);
+    }
+    expect(handler.received.length).toBe(before);
+  });
+});
+
+describe("the event stream", () => {
+  let ui: InspectorProcess | null = null;
+  afterAll(async () => {
+    await ui?.stop();
+  });
+
+  it("`hooktape ui` streams an event another `hooktape listen` process records, and resumes with Last-Event-ID", async () => {
+    ui = await startUi(["--db", db, "--port", "0"]);
+    const stream = await openStream(ui.origin, ui.token);
+    expect(stream.status).toBe(200);
+    expect(stream.headers["content-type"]).toMatch(/^text\/event-stream/);
+    const ready = await stream.waitFor((m) => m.event === "ready");
+    expect(ready.id).toMatch(/^\d+\.\d+$/);
+
+    const other = await startListen([handler.url, "--no-tunnel", "--db", db]);
+    try {
+      await sendStripe(other.ready.url, "/from-another-process", stripeBody("evt_other"));
+      const arrived = await stream.waitFor((m) => m.event === "event" && eventOf(m).event.url === "/from-another-process");
+      expect(arrived.id).toMatch(/^\d+\.\d+$/);
+      // Its forward attempt lands a moment later: the same event again, now with the handler's answer.
+      await stream.waitFor((m) => m.event === "event" && eventOf(m).event.url === "/from-another-process" && eventOf(m).event.delivery?.status === 200);
+      const lastSeen = stream.messages.filter((m) => m.id !== undefined).at(-1)?.id ?? "";
+      stream.close();
+
+      // While no page is connected, two more events arrive; a reconnecting page gets exactly those.
+      await sendStripe(other.ready.url, "/missed-1", stripeBody("evt_m1"));
+      await sendStripe(other.ready.url, "/missed-2", stripeBody("evt_m2"));
+      await other.waitForEvents(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const resumed = await openStream(ui.origin, ui.token, lastSeen);
+      await resumed.waitFor((m) => m.event === "ready");
+      const urls = resumed.messages.filter((m) => m.event === "event").map((m) => eventOf(m).event.url);
+      expect(new Set(urls)).toEqual(new Set(["/missed-1", "/missed-2"]));
+      resumed.close();
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("streams the attempt of a replay made through the API as a change of that event", async () => {
+    const stream = await openStream(listen.origin, listen.token);
+    await stream.waitFor((m) => m.event === "ready");
+    const id = ids[0] ?? "";
+    const replay = await call(listen.origin, `/api/events/${id}/replay`, {
+      method: "POST",
+      token: listen.token,
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(replay.status).toBe(200);
+    const changed = await stream.waitFor((m) => m.event === "event" && eventOf(m).event.id === id);
+    expect(eventOf(changed).replays).toBeGreaterThanOrEqual(1);
+    stream.close();
+  });
+});
+
+describe("hooktape ui", () => {
+  it("without a secret says it cannot re-sign, and an edited replay is refused with the reason", async () => {
+    const ui = await startUi(["--db", db, "--port", "0"], { HOOKTAPE_SECRET_STRIPE: "" });
+    try {
+      const id = ids[0] ?? "";
+      const signing = (await call(ui.origin, `/api/events/${id}/signing`, { token: ui.token })).json();
+      expect(signing).toMatchObject({ provider: "stripe", canResign: false });
+      const answer = await call(ui.origin, `/api/events/${id}/replay`, {
+        method: "POST",
+        token: ui.token,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ set: { "data.object.amount": 1 } }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.json<{ error: string }>().error).toMatch(/no secret for stripe/);
+    } finally {
+      expect(await ui.stop()).toBe(0);
+    }
+  });
+
+  it("takes port 4040 when it is free, else another: two inspectors side by side both serve", async () => {
+    const first = await startUi(["--db", db]);
+    const second = await startUi(["--db", db]);
+    try {
+      expect(first.port).not.toBe(second.port);
+      expect([first.port, second.port]).not.toContain("0");
+      for (const ui of [first, second]) expect((await call(ui.origin, "/api/events?limit=1", { token: ui.token })).status).toBe(200);
+      // Each token opens its own inspector only.
+      expect((await call(second.origin, "/api/events", { token: first.token })).status).toBe(401);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
+  it("a port in use is one line and exit 3; a bad --port is exit 2", async () => {
+    const busy = new URL(listen.origin).port;
+    const inUse = await runCli(["ui", "--db", db, "--port", busy]);
+    expect(inUse.code).toBe(3);
+    expect(inUse.stderr.trim().split("\n")).toHaveLength(1);
+    expect(inUse.stderr).toMatch(/in use/);
+    const bad = await runCli(["ui", "--db", db, "--port", "http"]);
+    expect(bad.code).toBe(2);
+  });
+});

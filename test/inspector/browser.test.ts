@@ -1,0 +1,266 @@
+// The inspector's page in a real browser: Debian's Chromium driven by playwright-core (pinned; it never downloads
+// a browser), against `hooktape listen --ui` (the built CLI) and a real handler on 127.0.0.1.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ListenProcess } from "../helpers/cli.js";
+import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { STRIPE_SECRET, call, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
+
+const CHROMIUM = process.env.HOOKTAPE_CHROMIUM ?? "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`Skipping the inspector's browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does).`);
+}
+
+const HOSTILE_BODY = '{"note":"<script>window.__pwned = 1</script><img src=x onerror=\\"window.__pwned = 2\\">","esc":"\u001b[31mred\u001b[0m"}';
+
+describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  let handler: TargetServer;
+  let listen: ListenProcess & { origin: string; token: string; url: string };
+  let dir: string;
+  const consoleErrors: string[] = [];
+  const requested: string[] = [];
+
+  const rows = () => page.locator("tbody tr.row");
+  const rowFor = (url: string) => page.locator("tbody tr.row", { has: page.locator("td.request", { hasText: url }) });
+
+  beforeAll(async () => {
+    dir = path.join(path.dirname(tempDir()), `hooktape-browser-${process.pid}-${Date.now()}`);
+    handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
+    listen = await startListenUi([handler.url, "--no-tunnel", "--db", path.join(dir, "store.db"), "--secret", `stripe=${STRIPE_SECRET}`]);
+    await sendStripe(listen.ready.url, "/webhooks/stripe", stripeBody("evt_first"));
+    await sendStripe(listen.ready.url, "/webhooks/stripe", stripeBody("evt_second", { amount: 4500 }));
+    await send(`${listen.ready.url}/webhooks/hostile`, {
+      headers: [
+        ["Content-Type", "application/json"],
+        ["X-Note", '<img src=x onerror="window.__pwned = 3">'],
+      ],
+      body: HOSTILE_BODY,
+    });
+    await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_the_right_one");
+    await listen.waitForEvents(4);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    page = await context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(String(error)));
+    context.on("request", (request) => requested.push(request.url()));
+    await page.goto(listen.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await listen?.stop();
+    await handler?.close();
+    const { rmSync } = await import("node:fs");
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("opens from the printed URL, drops the token from the address bar, and lists every event, live", async () => {
+    expect(page.url()).toBe(`${listen.origin}/`);
+    await expect.poll(() => rows().count()).toBe(4);
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("live");
+    await expect.poll(() => rowFor("/webhooks/forged").locator(".badge").textContent()).toBe("invalid: no_matching_signature");
+    expect(await rowFor("/webhooks/hostile").locator(".badge").textContent()).toBe("unverified");
+  });
+
+  it("shows an event posted to the running listener without a reload", async () => {
+    await sendStripe(listen.ready.url, "/webhooks/live-one", stripeBody("evt_live"));
+    await expect.poll(() => rowFor("/webhooks/live-one").count(), { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => rowFor("/webhooks/live-one").locator(".status-ok").textContent(), { timeout: 5_000 }).toBe("200");
+    expect(await rows().first().locator("td.request").textContent()).toContain("/webhooks/live-one");
+  });
+
+  it("narrows the list with filters and free-text search in bodies", async () => {
+    await page.getByRole("searchbox", { name: "Search path, headers and body" }).fill("evt_second");
+    await expect.poll(() => rows().count()).toBe(1);
+    expect(await rows().first().locator("td.request").textContent()).toContain("/webhooks/stripe");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(() => rows().count()).toBe(5);
+    await page.getByLabel("Verification").selectOption("invalid");
+    await expect.poll(() => rows().count()).toBe(1);
+    expect(await rows().first().locator("td.request").textContent()).toContain("/webhooks/forged");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(() => rows().count()).toBe(5);
+  });
+
+  it("shows the request byte-exact: headers in captured order, the raw body, the verdict", async () => {
+    const row = rowFor("/webhooks/forged");
+    const id = String(await row.getAttribute("data-id"));
+    await row.click();
+    const detail = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ headers: Array<[string, string]>; body: string }>();
+    const shown = await page.locator("table.headers").first().locator("tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")?.textContent, tr.querySelector("td")?.textContent]));
+    expect(shown).toEqual(detail.headers);
+    await page.getByRole("tab", { name: "raw" }).click();
+    expect(await page.getByTestId("body").textContent()).toBe(detail.body);
+    expect(detail.body).toBe(stripeBody("evt_forged"));
+    await page.getByRole("tab", { name: "pretty" }).click();
+    expect(await page.getByTestId("body").textContent()).toBe(JSON.stringify(JSON.parse(detail.body), null, 2));
+    await page.getByRole("tab", { name: "hex" }).click();
+    expect(await page.getByTestId("body").textContent()).toMatch(/^00000000  7b 0a 20 20 22 69 64 22/);
+    expect(await page.locator(".verdict .badge").textContent()).toBe("invalid: no_matching_signature");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator("section.detail").count()).toBe(0);
+  });
+
+  it("renders a hostile body and header as text: no script runs, no element is injected", async () => {
+    await rowFor("/webhooks/hostile").click();
+    await page.getByRole("tab", { name: "raw" }).click();
+    const body = String(await page.getByTestId("body").textContent());
+    expect(body).toContain("<script>window.__pwned = 1</script>");
+    // Terminal escapes show as visible text, not as invisible control characters.
+    expect(body).toContain("\\x1b[31mred\\x1b[0m");
+    expect(await page.locator("table.headers td", { hasText: "onerror" }).textContent()).toBe('<img src=x onerror="window.__pwned = 3">');
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("section.detail img, section.detail script").count()).toBe(0);
+    await page.keyboard.press("Escape");
+  });
+
+  it("Edit and replay: the handler gets the edited body with a signature stripe-node accepts, and the attempt appears", async () => {
+    const row = rowFor("/webhooks/stripe").last();
+    await row.click();
+    await page.getByRole("button", { name: "Edit and replay" }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit and replay" });
+    const bodyBox = dialog.getByLabel("Body (raw text, sent as typed)");
+    const original = await bodyBox.inputValue();
+    expect(original).toBe(stripeBody("evt_first"));
+    const edited = original.replace('"amount": 2000', '"amount": 777');
+    await bodyBox.fill(edited);
+    expect(await dialog.getByRole("checkbox").isChecked()).toBe(true);
+    await dialog.getByRole("button", { name: "Preview" }).click();
+    await expect.poll(() => dialog.getByTestId("preview").textContent()).toContain('"amount": 777');
+    expect(await dialog.getByTestId("preview").textContent()).toMatch(/Stripe-Signature: t=\d+,v1=[0-9a-f]{64}/);
+
+    const before = handler.received.length;
+    await dialog.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => handler.received.length).toBe(before + 1);
+    const received = handler.received.at(-1);
+    expect(received?.body.toString()).toBe(edited);
+    const signature = received?.headers.find(([name]) => name.toLowerCase() === "stripe-signature")?.[1] ?? "";
+    const verified = stripeSdk.webhooks.constructEvent(received?.body ?? Buffer.alloc(0), signature, STRIPE_SECRET);
+    expect((verified.data.object as { amount: number }).amount).toBe(777);
+
+    await expect.poll(() => page.locator('ol.timeline li[data-kind="replay"]').count()).toBe(1);
+    expect(await page.getByTestId("replay-result").textContent()).toContain("200");
+    await expect.poll(() => rowFor("/webhooks/stripe").last().locator(".marker").textContent()).toBe("↻1");
+    await page.keyboard.press("Escape");
+  });
+
+  it("Export fixture downloads what `fixtures export` writes; Copy as curl copies the exact body", async () => {
+    const row = rowFor("/webhooks/forged");
+    const id = String(await row.getAttribute("data-id"));
+    await row.click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export fixture" }).click()]);
+    expect(download.suggestedFilename()).toBe(`${id}.json`);
+    const saved = path.join(dir, "downloaded.json");
+    await download.saveAs(saved);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(saved, "utf8")).toBe((await call(listen.origin, `/api/events/${id}/fixture`, { token: listen.token })).text);
+
+    await page.getByRole("button", { name: "Copy as curl" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Copied" }).count()).toBe(1);
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    // To the event's target (as `replay` would send it), with the headers a replay sends.
+    expect(copied).toMatch(new RegExp(`^curl -sS -X POST '${handler.url}/`));
+    expect(copied).toContain("-H 'Stripe-Signature: t=");
+    expect(copied).not.toMatch(/-H '(Host|Connection|Transfer-Encoding|Content-Length):/i);
+    expect(copied).toContain(`--data-binary '${stripeBody("evt_forged")}'`);
+    await page.keyboard.press("Escape");
+  });
+
+  it("Compare shows the changed field, not the changed line", async () => {
+    const second = rowFor("/webhooks/stripe").first();
+    const firstId = String(await rowFor("/webhooks/stripe").last().getAttribute("data-id"));
+    await second.click();
+    await page.getByRole("button", { name: "Compare" }).click();
+    const compare = page.getByRole("region", { name: "Compare" });
+    await compare.getByLabel("Event to compare with").selectOption(firstId);
+    const changed = compare.locator("table.changes").first().locator("tbody tr");
+    await expect.poll(() => changed.evaluateAll((trs) => trs.map((tr) => tr.querySelector("code")?.textContent))).toEqual(["id", "data.object.id", "data.object.amount"]);
+    expect(await changed.nth(2).locator("td").allTextContents()).toEqual(["data.object.amount", "2000", "4500"]);
+
+    // Two attempts of one event: the handler answered the forward 200 and a replay 500.
+    handler.setBehaviour({ kind: "answer", status: 500, body: '{"ok":false,"error":"db timeout"}', headers: { "content-type": "application/json" } });
+    try {
+      await page.getByRole("button", { name: "Replay", exact: true }).click();
+      await expect.poll(() => page.locator("ol.timeline li").count()).toBe(2);
+    } finally {
+      handler.setBehaviour({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
+    }
+    await compare.getByRole("tab", { name: "two delivery attempts" }).click();
+    const tables = compare.locator("table.changes");
+    await expect.poll(() => tables.first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)))).toEqual([
+      ["ok", "true", "false"],
+      ["error", "—", '"db timeout"'],
+    ]);
+    expect(await tables.nth(1).locator("tbody tr").first().locator("td").allTextContents()).toEqual(["status", '"200"', '"500"']);
+    await page.keyboard.press("Escape");
+  });
+
+  it("works from the keyboard: j/k and arrows move, Enter opens, / searches, r replays, Esc goes back", async () => {
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("k");
+    await page.keyboard.press("k");
+    await page.keyboard.press("k");
+    await page.keyboard.press("k");
+    await page.keyboard.press("k");
+    await expect.poll(() => rows().nth(0).getAttribute("aria-selected")).toBe("true");
+    await page.keyboard.press("j");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => rows().nth(2).getAttribute("aria-selected")).toBe("true");
+    await page.keyboard.press("ArrowUp");
+    await expect.poll(() => rows().nth(1).getAttribute("aria-selected")).toBe("true");
+    const url = String(await rows().nth(1).locator("td.request").textContent());
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("h2.request-line").textContent()).toBe(url.replace(/↻\d+$/, ""));
+    const before = handler.received.length;
+    await page.locator("h2.request-line").focus();
+    await page.keyboard.press("r");
+    await expect.poll(() => handler.received.length).toBe(before + 1);
+    await page.keyboard.press("e");
+    await expect.poll(() => page.getByRole("dialog", { name: "Edit and replay" }).isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog", { name: "Edit and replay" }).count()).toBe(0);
+    expect(handler.received.length).toBe(before + 1);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator("section.detail").count()).toBe(0);
+    await page.keyboard.press("/");
+    expect(await page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute("aria-label"),
+      )).toBe("Search path, headers and body");
+    await page.keyboard.press("Escape");
+  });
+
+  it("pages a long list: 100 rows, then Load more brings the rest, none twice", async () => {
+    for (let i = 0; i < 110; i++) {
+      await send(`${listen.ready.url}/webhooks/bulk/${i}`, { headers: [["Content-Type", "application/json"]], body: `{"n":${i}}` });
+    }
+    await listen.waitForEvents(115);
+    await page.reload();
+    await expect.poll(() => rows().count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows().count()).toBe(115);
+    const ids = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")));
+    expect(new Set(ids).size).toBe(115);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+  });
+
+  it("loaded nothing from outside 127.0.0.1 and logged no console errors", () => {
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => new URL(url).host !== new URL(listen.origin).host)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
