@@ -138,6 +138,15 @@ export async function stopAll(procs: Array<{ stop(signal?: NodeJS.Signals): Prom
     } catch {
       continue;
     }
-    if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+    // Only a process that is still that fake cloudflared: a pid freed earlier may belong to another test by now.
+    if (pid !== undefined && isAlive(pid) && isFakeCloudflared(pid)) process.kill(pid, "SIGKILL");
+  }
+}
+
+function isFakeCloudflared(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("fake-cloudflared");
+  } catch {
+    return false;
   }
 }
