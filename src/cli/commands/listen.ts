@@ -116,7 +116,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   }
   const inspector = interrupts.signal.aborted
     ? null
-    : await startUi(flags, output).catch(async (error: unknown) => {
+    : await startUi(flags, output, runtimeSecrets).catch(async (error: unknown) => {
         if (tunnel) await tunnel.stop();
         await capture.close(0);
         await agent.close();
@@ -137,10 +137,10 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 }
 
 /** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
-async function startUi(flags: ListenFlags, output: Output) {
+async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>) {
   if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
   const { openInspector } = await import("./ui.js");
-  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port" }, output);
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets }, output);
 }
 
 /** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */

@@ -13,14 +13,21 @@ export interface UiFlags extends GlobalFlags, HmacFlags {
 }
 
 /** The secrets hooktape was started with, used in the server to re-sign; the page only learns whether one exists. */
-export function signingFrom(flags: HmacFlags & { secret?: string[]; provider?: string | undefined }): SigningContext {
+/**
+ * How the inspector re-signs: with the secrets hooktape was started with and, under `listen --register`, the one
+ * the run learned from the provider (first: it is the endpoint's own), held in this process only.
+ */
+export function signingFrom(
+  flags: HmacFlags & { secret?: string[]; provider?: string | undefined },
+  learned: ReadonlyMap<string, readonly string[]> = new Map(),
+): SigningContext {
   const hmac = hmacSettingsFrom(flags);
   return {
     providerOf: (event) => {
       const id = event.provider ?? flags.provider?.toLowerCase();
       return id === undefined ? null : (getProvider(id, { hmac }) ?? null);
     },
-    secretsOf: (providerId) => resolveSecrets(providerId, flags.secret ?? [], process.env),
+    secretsOf: (providerId) => [...(learned.get(providerId) ?? []), ...resolveSecrets(providerId, flags.secret ?? [], process.env)],
     secretEnvOf: secretEnvName,
   };
 }
@@ -31,7 +38,7 @@ export function signingFrom(flags: HmacFlags & { secret?: string[]; provider?: s
  */
 export async function openInspector(
   flags: GlobalFlags & HmacFlags & { secret?: string[]; provider?: string | undefined },
-  options: { host: string; port: string | undefined; flag: string },
+  options: { host: string; port: string | undefined; flag: string; learnedSecrets?: ReadonlyMap<string, readonly string[]> },
   output: Output,
 ): Promise<Inspector> {
   const port = options.port === undefined ? undefined : parseInteger(options.port, options.flag, 0, 65535);
@@ -45,7 +52,7 @@ export async function openInspector(
       host: options.host,
       port,
       portExplicit: port !== undefined,
-      signing: signingFrom(flags),
+      signing: signingFrom(flags, options.learnedSecrets),
     });
     if (output.json) output.line(JSON.stringify({ type: "inspector", url: inspector.url }));
     else output.line(`Inspector: ${inspector.url}`);
