@@ -34,7 +34,14 @@ function secretsFor(provider) {
     const publicKey = provider.kind === "ed25519" ? der.subarray(der.length - 32).toString("hex") : der.toString("base64");
     return { sign: seed, verify: publicKey };
   }
-  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
+  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id) || provider.aliasOf === "standard-webhooks") {
+    return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
+  }
+  if (provider.id === "airtable" || provider.id === "teams") {
+    // Both key the HMAC with the base64-decoded secret their dashboards show.
+    const secret = Buffer.from(`hooktape-test-only-${provider.id}-secret`).toString("base64");
+    return { sign: secret, verify: secret };
+  }
   const secret = provider.id === "stripe" ? "whsec_hooktape_test_only_not_a_real_secret" : `hooktape-test-only-${provider.id}-secret`;
   return { sign: secret, verify: secret };
 }
@@ -76,6 +83,11 @@ for (const provider of providers) {
   if (provider.kind === "token") {
     // The token IS the secret: the fixture holds "[redacted]" and is sent with --resign.
     rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | (the token is the secret: the fixture holds "[redacted]"; send it with \`--resign\`) |`);
+    continue;
+  }
+  if (provider.headers[0] === "authorization") {
+    // A signature carried in Authorization (Teams' `HMAC ...`) is redacted with every Authorization header.
+    rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | (its signature travels in Authorization, which fixtures always redact; send it with \`--resign\`) |`);
     continue;
   }
   const check = run(["verify", "--fixture", file, "--secret", secrets.verify, "--now", String(SIGNED_AT)]);

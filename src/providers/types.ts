@@ -82,6 +82,11 @@ export interface Provider {
   readonly id: string;
   readonly name: string;
   readonly kind: SchemeKind;
+  /**
+   * The provider whose scheme this one is, unchanged but for its name and docs (Clerk and Resend deliver through
+   * Svix; WhatsApp is Meta's): an alias is never auto-detected over the scheme it shares headers with.
+   */
+  readonly aliasOf?: string;
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   readonly headers: readonly string[];
   /** How old a signed timestamp may be, in seconds; null when the scheme signs no timestamp. */

@@ -8,9 +8,13 @@ const sendgridPair = generateKeyPair("sendgrid");
 export function credentialsFor(provider: Provider): { signWith: string; verifyWith: string; other: string } {
   if (provider.id === "discord") return { signWith: discordPair.privateKey, verifyWith: discordPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "sendgrid") return { signWith: sendgridPair.privateKey, verifyWith: sendgridPair.publicKey, other: generateKeyPair("sendgrid").publicKey };
-  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) {
+  if (["standard-webhooks", "svix", "clerk", "resend", "lithic", "replicate", "brex", "openai"].includes(provider.id)) {
     const secret = `whsec_${Buffer.from(`test-key-for-${provider.id}`).toString("base64")}`;
     return { signWith: secret, verifyWith: secret, other: `whsec_${Buffer.from("another key").toString("base64")}` };
+  }
+  if (provider.id === "airtable" || provider.id === "teams") {
+    // Both key the HMAC with the base64-decoded secret their dashboards show.
+    return { signWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), verifyWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), other: Buffer.from("another key").toString("base64") };
   }
   const secret = `test_secret_${provider.id}`;
   return { signWith: secret, verifyWith: secret, other: `other_secret_${provider.id}` };
