@@ -35,6 +35,7 @@ function makeBody() {
 const body = makeBody();
 const secretFor = (p) => {
   if (["standard-webhooks", "svix", "clerk", "resend"].includes(p.id) || p.aliasOf === "standard-webhooks") return { sign: `whsec_${randomBytes(24).toString("base64")}` };
+  if (["chargebee", "postmark", "pipedrive"].includes(p.id)) return { sign: `bench:${randomBytes(8).toString("hex")}` };
   // Both key the HMAC with the base64-decoded secret their dashboards show.
   if (p.id === "airtable" || p.id === "teams") return { sign: randomBytes(32).toString("base64") };
   if (p.id === "discord" || p.id === "sendgrid") {

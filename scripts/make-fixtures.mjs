@@ -37,6 +37,11 @@ function secretsFor(provider) {
   if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id) || provider.aliasOf === "standard-webhooks") {
     return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
   }
+  if (["chargebee", "postmark", "pipedrive"].includes(provider.id)) {
+    // HTTP Basic credentials, as user:password.
+    const secret = `hooktape:test-only-${provider.id}-password`;
+    return { sign: secret, verify: secret };
+  }
   if (provider.id === "airtable" || provider.id === "teams") {
     // Both key the HMAC with the base64-decoded secret their dashboards show.
     const secret = Buffer.from(`hooktape-test-only-${provider.id}-secret`).toString("base64");

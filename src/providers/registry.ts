@@ -1,6 +1,7 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { chargebee, okta, pipedrive, postmark } from "./basic-auth.js";
 import { bitbucket } from "./bitbucket.js";
 import { box } from "./box.js";
 import { calendly } from "./calendly.js";
@@ -158,6 +159,11 @@ export const providers: readonly Provider[] = [
   recurly,
   alchemy,
   castle,
+  // Shared secrets in Authorization, never auto-detected (every Basic-auth sender looks the same).
+  chargebee,
+  postmark,
+  pipedrive,
+  okta,
   // Aliases: the same scheme under the name a developer looks for.
   whatsapp,
   instagram,

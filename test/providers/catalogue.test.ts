@@ -12,6 +12,8 @@ function sign(provider: Provider, timestamp = NOW, secret = credentialsFor(provi
   return signedRequest(provider, { body: BODY, secret, timestamp, id: "msg_catalogue", url: TEST_URL });
 }
 
+const NAMED_ONLY = ["chargebee", "postmark", "pipedrive", "okta"];
+
 const hmac = (algorithm: string, key: string, ...parts: string[]) => {
   const mac = createHmac(algorithm, key);
   for (const p of parts) mac.update(p);
@@ -64,8 +66,10 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
   it("verifies what it signs, and detects it", () => {
     const result = provider.verify(signed, [creds.verifyWith], { now: NOW });
     expect(result).toMatchObject({ valid: true, provider: provider.id });
-    // An alias is detected as the scheme it shares headers with (WhatsApp's deliveries look exactly like Meta's).
-    expect(detectProvider(signed.headers)?.id ?? "mailgun").toBe(provider.aliasOf ?? provider.id);
+    // An alias is detected as the scheme it shares headers with (WhatsApp's deliveries look exactly like Meta's);
+    // a shared secret in Authorization is never attributed to anyone (every Basic-auth sender looks the same).
+    if (NAMED_ONLY.includes(provider.id)) expect(detectProvider(signed.headers)).toBeUndefined();
+    else expect(detectProvider(signed.headers)?.id ?? "mailgun").toBe(provider.aliasOf ?? provider.id);
   });
 
   it("rejects the wrong secret, accepts it next to the right one (rotation)", () => {
