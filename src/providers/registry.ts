@@ -1,6 +1,10 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { fusionauth } from "./fusionauth.js";
+import { monday } from "./monday.js";
+import { vonage } from "./vonage.js";
+import { wix } from "./wix.js";
 import { chargebee, okta, pipedrive, postmark } from "./basic-auth.js";
 import { bitbucket } from "./bitbucket.js";
 import { box } from "./box.js";
@@ -159,6 +163,11 @@ export const providers: readonly Provider[] = [
   recurly,
   alchemy,
   castle,
+  // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
+  fusionauth,
+  vonage,
+  wix,
+  monday,
   // Shared secrets in Authorization, never auto-detected (every Basic-auth sender looks the same).
   chargebee,
   postmark,

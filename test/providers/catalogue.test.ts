@@ -12,7 +12,8 @@ function sign(provider: Provider, timestamp = NOW, secret = credentialsFor(provi
   return signedRequest(provider, { body: BODY, secret, timestamp, id: "msg_catalogue", url: TEST_URL });
 }
 
-const NAMED_ONLY = ["chargebee", "postmark", "pipedrive", "okta"];
+// Senders whose headers are anyone's (Authorization) or who sign in the body (Wix): named with --provider only.
+const NAMED_ONLY = ["chargebee", "postmark", "pipedrive", "okta", "vonage", "wix", "monday"];
 
 const hmac = (algorithm: string, key: string, ...parts: string[]) => {
   const mac = createHmac(algorithm, key);
@@ -82,17 +83,23 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
     expect(() => provider.verify(signed, [""], { now: NOW })).toThrow(TypeError);
   });
 
-  // Mailgun signs only timestamp + token, and a token scheme (GitLab) signs nothing: neither protects the body.
-  if (provider.id === "mailgun" || provider.kind === "token") {
+  // Mailgun signs only timestamp + token, a token scheme (GitLab) signs nothing, and monday.com's JWT carries no
+  // hash of the body: none of them protects the body.
+  if (provider.id === "mailgun" || provider.kind === "token" || provider.coversBody === false) {
     it("does not protect the body, as its provider documents: a flipped body byte still verifies", () => {
       expect(provider.verify({ ...signed, body: flipByte(signed.body, 8) }, [creds.verifyWith], { now: NOW }).valid).toBe(true);
     });
   }
-  if (!(provider.id === "mailgun" || provider.kind === "token")) it("rejects a flipped body byte", () => {
+  if (!(provider.id === "mailgun" || provider.kind === "token" || provider.coversBody === false)) it("rejects a flipped body byte", () => {
+    // Wix's body is the JWT itself: byte 8 is in its protected header, which then no longer parses.
     expect(provider.verify({ ...signed, body: flipByte(signed.body, 8) }, [creds.verifyWith], { now: NOW })).toMatchObject({
       valid: false,
-      reason: "no_matching_signature",
+      reason: provider.id === "wix" ? "malformed_header" : "no_matching_signature",
     });
+    if (provider.id === "wix") {
+      const payloadByte = signed.body.indexOf(".") + 12;
+      expect(provider.verify({ ...signed, body: flipByte(signed.body, payloadByte) }, [creds.verifyWith], { now: NOW })).toMatchObject({ valid: false });
+    }
   });
 
   // Registered only where it applies.
