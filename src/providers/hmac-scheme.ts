@@ -150,6 +150,8 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
   const more = spec.moreSignatureHeaders;
 
   const parts = spec.signs;
+  // A scheme that signs neither the body nor its form fields (Plivo V2: the URL and a nonce) proves nothing about them.
+  const coversBody = parts.includes("body") || parts.includes("form");
   const urlOf = spec.signedUrl ?? ((url: string) => url);
   const digest = (key: Buffer | string, message: SignedMessage): string => {
     const mac = createHmac(spec.algorithm, key);
@@ -184,6 +186,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     name: spec.name,
     kind: "hmac",
     ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
+    ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
     toleranceSec,
     rejectsFuture,
@@ -264,7 +267,10 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
         if (matched) break;
       }
       if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
-      if (!matched) return invalid(spec.id, "no_matching_signature", mismatchHint(secrets));
+      if (!matched) {
+        const hint = coversBody ? mismatchHint(secrets) : `the signature does not match the URL and secret; ${spec.name} does not sign the body`;
+        return invalid(spec.id, "no_matching_signature", secrets.some((s) => s.trim() !== s) ? mismatchHint(secrets) : hint);
+      }
       if (signedAt !== undefined) {
         const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture, spec.futureToleranceSec);
         if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));

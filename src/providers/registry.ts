@@ -1,6 +1,8 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { plivo } from "./plivo.js";
+import { contentful } from "./contentful.js";
 import { fusionauth } from "./fusionauth.js";
 import { monday } from "./monday.js";
 import { vonage } from "./vonage.js";
@@ -163,6 +165,8 @@ export const providers: readonly Provider[] = [
   recurly,
   alchemy,
   castle,
+  contentful,
+  plivo,
   // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
   fusionauth,
   vonage,
