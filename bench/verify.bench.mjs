@@ -43,8 +43,8 @@ const secretFor = (p) => {
   if (["chargebee", "postmark", "pipedrive"].includes(p.id)) return { sign: `bench:${randomBytes(8).toString("hex")}` };
   // Both key the HMAC with the base64-decoded secret their dashboards show.
   if (p.id === "airtable" || p.id === "teams") return { sign: randomBytes(32).toString("base64") };
-  if (p.id === "discord" || p.id === "sendgrid") {
-    const pair = generateKeyPair(p.id);
+  if (p.kind === "ed25519" || p.kind === "ecdsa") {
+    const pair = generateKeyPair(p.kind === "ed25519" ? "discord" : "sendgrid");
     return { sign: pair.privateKey, verify: pair.publicKey };
   }
   return { sign: `bench_secret_${p.id}_${randomBytes(8).toString("hex")}` };

@@ -1,6 +1,7 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { telnyx } from "./telnyx.js";
 import { plivo } from "./plivo.js";
 import { contentful } from "./contentful.js";
 import { fusionauth } from "./fusionauth.js";
@@ -105,6 +106,7 @@ export const providers: readonly Provider[] = [
   linear,
   discord,
   sendgrid,
+  telnyx,
   line,
   razorpay,
   hubspot,

@@ -11,10 +11,12 @@ const rsaPem = () => {
 export const wixPair = rsaPem();
 const otherRsa = rsaPem();
 const sendgridPair = generateKeyPair("sendgrid");
+const telnyxPair = generateKeyPair("discord");
 
 /** Test-only credentials per provider: what signs, and what verifies (the same for shared secrets). */
 export function credentialsFor(provider: Provider): { signWith: string; verifyWith: string; other: string } {
   if (provider.id === "wix") return { signWith: wixPair.privateKey, verifyWith: wixPair.publicKey, other: otherRsa.publicKey };
+  if (provider.id === "telnyx") return { signWith: telnyxPair.privateKey, verifyWith: telnyxPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "discord") return { signWith: discordPair.privateKey, verifyWith: discordPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "sendgrid") return { signWith: sendgridPair.privateKey, verifyWith: sendgridPair.publicKey, other: generateKeyPair("sendgrid").publicKey };
   if (["standard-webhooks", "svix", "clerk", "resend", "lithic", "replicate", "brex", "openai"].includes(provider.id)) {
