@@ -1,6 +1,7 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { hygraph } from "./hygraph.js";
 import { telnyx } from "./telnyx.js";
 import { plivo } from "./plivo.js";
 import { contentful } from "./contentful.js";
@@ -169,6 +170,7 @@ export const providers: readonly Provider[] = [
   castle,
   contentful,
   plivo,
+  hygraph,
   // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
   fusionauth,
   vonage,
