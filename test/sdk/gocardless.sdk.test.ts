@@ -1,5 +1,6 @@
-// Cross-check of `gocardless` with gocardless-nodejs's `webhooks.verifySignature` / `parse`, starting from the vector
-// of its own test suite (src/webhooks.test.ts: the secret below over the minified fixtures/webhook_body.json).
+// Cross-check of `gocardless` with gocardless-nodejs's `webhooks.verifySignature` / `parse`, with the secret of its own
+// test suite (src/webhooks.test.ts). Its published signature is over a fixture file the npm package does not ship, so
+// the body here is our own.
 // https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks
 import { createHmac } from "node:crypto";
 import { parse, verifySignature } from "gocardless-nodejs";
@@ -22,7 +23,7 @@ describe("gocardless × gocardless-nodejs", () => {
     expect(parse(body, SECRET, signature)).toEqual(JSON.parse(body.toString("utf8")).events);
   });
 
-  it("verifies a signature computed as the SDK computes it, the SDK's own vector secret included", () => {
+  it("verifies a signature computed as the SDK computes it (it has no sign(); its tests build signatures this way)", () => {
     // The SDK has no sign(): its verifier is an HMAC-SHA256 compared as hex, which is how its tests build signatures.
     const signature = createHmac("sha256", SECRET).update(body).digest("hex");
     expect(() => verifySignature(body, SECRET, signature)).not.toThrow();
