@@ -23,6 +23,9 @@ const BASE_URL = "https://hooks.example.com";
 // Obviously fake, test-only secrets. Real secrets never go into this repository.
 const STANDARD_WEBHOOKS_SECRET = "whsec_" + Buffer.from("hooktape-test-only-not-a-real-secret").toString("base64");
 const ED25519_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"; // RFC 8032 test 1 key
+// A 2048-bit RSA key made for hooktape's fixtures (test-only, published on purpose): Wix signs its JWT bodies with RSA.
+const RSA_PKCS8_DER =
+  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCuoxwgJ9nJWwQUb5EAblwLydQztvwYyQvYGRj5J0WrooM/WlA37LxSCC3nK5xEuut8AhUXCpUbxXNF1s4ViWpk5Rizke3v4Qi6lSZ58YGN6kpmBBJUMaLh72mPg32mNql/y+089Jyb51fLNXw42E0fsGJbkHYutqGZwNHhKjFzpu5US/MnUkbghq1yPYvSwmN4zZ8khxdVUcYqOQBoxzsLp29jw8xKF4S78ZSEyt1MCvn59CZ0K1LsrTpGVJyqccscJkbc59Ui5+/3uUSzCavAjW1o9GnuYese5x1dRkjGi33vim+F0EGshmLN4175socxcEJazuEvjhWVj+WVccXVAgMBAAECggEAHBlE93yJ+26wTZx023mmSERJZyfAULmadQL2xHH38QmFLh6ZLSJjW5ySzDD1ZA6iQJHyNEKg4rbGmRxajNcPHhxJeO0YOGJAHgtNBU5hLsUdguQRUegpoco8dRmuUB3X8GbOrWHbR+91bg4VRm0xHZHrBXoNNe9vOXavnlfEXKvhdqsbpQaPTbhGiQln1cGTtLyCeialAN1AMZhwfbSerWA7TRO5Nhj9PJwvBVRls9aNudjEJuJOWKEX0IyZLQ4z3vEV85/Xk8smSaDM0dP49UJ3+y8S2QOa9R0Sk25ODGfYQe/tf9CtJD+6ZzUgS0xWemo2E+O2VccrR5SCA1LjcQKBgQDaBW6y3o/okFm5eFzDrUoXTwmh8b2BQCcAw318280PYUEyG3P/kwHw4SQBNoNmP8eNEY86waYh9DwERIRXA2uOSNIu7IM192ohlvyGVHBjtca6Ok9mHVMNWRvZcAf+hjhbWqwS9AgGGMjkppoS1YS0tQW+ltkkp3IMYMlGpOgJxQKBgQDNDvt+RgXoDP9094fYKNWgjNY1z0C8hRFmVA3FG8fgZLT9wk4z1o+t2n1GQseZzrthAInSj3h+oTC/4awa9O19DdzQk4rx532iXkJD1oQwgWjtqbfMgRt9xKDBxmoUwC9JEQ456E8VQ1L+9AFn2xzaAw96+wtnm/l2ow4wSXNc0QKBgEE9XOnDdba281JvtPqM8V3WNeCy8O0rYEB3PybMsykGBjdTRbvVpsAI7vg58sn3DeSlu4FujyMb7ZWtVxiemmHCYrrN5VmRxr10a+5aeCMuMuBpMHczETYuUwoW3x2H1ndnw5QMWBZS9lKNlA9Mu2BDxwtIIoQ4YwVXNQOhtxmtAoGAEg3BoqpzlqyeSSQJ98QQmuQLcA1hO7fTgljgJXx+qojzTmwvCm1XlQzpfqgefrIu2Sl8+ObcyvlSG3K4/l6WEi6IRGzZDNc+vm7iEqruVH7wSAxrPDwZuYb4SFc5u73368zunbaQT+Tvh7bf8M7fyWn/kOpNZL/cxM8yTpoI6CECgYEAzo+6SrzVnNOcfE45/MNmnxsvjhOwGqQIVFYJP+TiVGz3wR1Gq5uAe9rwvn0rjGqCcgpAgM/jBiyFHtmOjRBAHDXnmad1aWwNiC+M9/+ewFOiVNZkxdEyGod7lv3nQsAs67QaWypeKvL387L+7ITtkZE+eIF25Z2kmKPbRt5A0r4=";
 const P256_SCALAR = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"; // RFC 6979 A.2.5 key
 
 function secretsFor(provider) {
@@ -34,7 +37,23 @@ function secretsFor(provider) {
     const publicKey = provider.kind === "ed25519" ? der.subarray(der.length - 32).toString("hex") : der.toString("base64");
     return { sign: seed, verify: publicKey };
   }
-  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
+  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id) || provider.aliasOf === "standard-webhooks") {
+    return { sign: STANDARD_WEBHOOKS_SECRET, verify: STANDARD_WEBHOOKS_SECRET };
+  }
+  if (provider.kind === "jwt" && provider.id === "wix") {
+    const publicKey = createPublicKey({ key: Buffer.from(RSA_PKCS8_DER, "base64"), format: "der", type: "pkcs8" }).export({ format: "der", type: "spki" });
+    return { sign: RSA_PKCS8_DER, verify: publicKey.toString("base64") };
+  }
+  if (["chargebee", "postmark", "pipedrive"].includes(provider.id)) {
+    // HTTP Basic credentials, as user:password.
+    const secret = `hooktape:test-only-${provider.id}-password`;
+    return { sign: secret, verify: secret };
+  }
+  if (provider.id === "airtable" || provider.id === "teams") {
+    // Both key the HMAC with the base64-decoded secret their dashboards show.
+    const secret = Buffer.from(`hooktape-test-only-${provider.id}-secret`).toString("base64");
+    return { sign: secret, verify: secret };
+  }
   const secret = provider.id === "stripe" ? "whsec_hooktape_test_only_not_a_real_secret" : `hooktape-test-only-${provider.id}-secret`;
   return { sign: secret, verify: secret };
 }
@@ -76,6 +95,11 @@ for (const provider of providers) {
   if (provider.kind === "token") {
     // The token IS the secret: the fixture holds "[redacted]" and is sent with --resign.
     rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | (the token is the secret: the fixture holds "[redacted]"; send it with \`--resign\`) |`);
+    continue;
+  }
+  if (provider.headers[0] === "authorization") {
+    // A signature carried in Authorization (Teams' `HMAC ...`) is redacted with every Authorization header.
+    rows.push(`| \`${provider.id}\` | [${provider.id}.json](${provider.id}.json) | \`${secrets.sign}\` | (its signature travels in Authorization, which fixtures always redact; send it with \`--resign\`) |`);
     continue;
   }
   const check = run(["verify", "--fixture", file, "--secret", secrets.verify, "--now", String(SIGNED_AT)]);

@@ -4,7 +4,7 @@ import { findHeader } from "./headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
 import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyResult } from "./types.js";
 
-/** A public-key scheme that signs `timestamp + body` (Discord's Ed25519, SendGrid's ECDSA P-256). */
+/** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
 export interface AsymmetricSchemeSpec {
   id: string;
   name: string;
@@ -15,6 +15,10 @@ export interface AsymmetricSchemeSpec {
   /** How the signature is written: Discord hex, SendGrid base64 of the DER-encoded (r, s). */
   encoding: "hex" | "base64";
   toleranceSec: number | null;
+  /** Between the timestamp and the body in the signed bytes; default none (Telnyx: `|`). */
+  separator?: string;
+  /** True when timestamps too far in the future are refused too (Telnyx). */
+  rejectsFuture?: boolean;
   retry: RetryPolicy;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
@@ -35,6 +39,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
   const sigName = spec.signatureHeader.toLowerCase();
   const tsName = spec.timestampHeader.toLowerCase();
   const digest = spec.algorithm === "ed25519" ? null : "sha256";
+  const separator = spec.separator ?? "";
   const keyOptions = spec.algorithm === "p256" ? ({ dsaEncoding: "der" } as const) : {};
   const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
     hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
@@ -45,7 +50,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     kind: spec.algorithm === "ed25519" ? "ed25519" : "ecdsa",
     headers: [sigName, tsName],
     toleranceSec: spec.toleranceSec,
-    rejectsFuture: false,
+    rejectsFuture: spec.rejectsFuture ?? false,
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
@@ -56,7 +61,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
       assertSecrets([input.secret]);
       const key = parsePrivateKey(input.secret, spec.algorithm);
       const timestamp = String(input.timestamp);
-      const signature = signBytes(digest, Buffer.concat([Buffer.from(timestamp), input.body]), { key, ...keyOptions });
+      const signature = signBytes(digest, Buffer.concat([Buffer.from(timestamp + separator), input.body]), { key, ...keyOptions });
       return {
         headers: [
           [spec.signatureHeader, signature.toString(spec.encoding)],
@@ -74,7 +79,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
       const signature = canonical(value.trim(), spec.encoding);
       if (signature === null) return fail("malformed_header", `${spec.signatureHeader} is not ${spec.encoding}`);
       if (secrets.length === 0) return fail("no_secret");
-      const message = Buffer.concat([Buffer.from(timestamp), request.body]);
+      const message = Buffer.concat([Buffer.from(timestamp + separator), request.body]);
       let usable = 0;
       let matched = false;
       let keyError = "";
@@ -95,7 +100,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
       if (!matched) return fail("no_matching_signature", "the body or timestamp differs from what was signed, or the public key is not this application's");
       if (DIGITS_RE.test(timestamp)) {
         const signedAt = Number(timestamp);
-        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? spec.toleranceSec, false);
+        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? spec.toleranceSec, spec.rejectsFuture ?? false);
         if (reason !== null) return fail(reason, timestampHint(reason, signedAt, options.now));
         return { valid: true, provider: spec.id, signedAt };
       }

@@ -44,3 +44,4 @@ export function timestampHint(reason: VerifyReason, timestamp: number, now: numb
 }
 
 export const DIGITS_RE = /^\d+$/;
+export const HEX_RE = /^[0-9a-fA-F]+$/;

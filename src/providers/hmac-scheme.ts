@@ -16,9 +16,14 @@ import {
 } from "./types.js";
 
 export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
-export type SignatureEncoding = "hex" | "base64";
-/** How a scheme writes its timestamp: unix seconds, unix milliseconds, or an ISO 8601 / RFC 3339 string. */
-export type TimestampUnit = "s" | "ms" | "iso";
+/** `base64url`: the URL-safe alphabet without padding (Sanity). */
+export type SignatureEncoding = "hex" | "base64" | "base64url";
+/**
+ * How a scheme writes its timestamp: unix seconds, unix milliseconds, an ISO 8601 / RFC 3339 string, or an ISO
+ * string written without a zone that means UTC (Orb's `2024-03-27T15:42:29.551`). Any ISO string without a zone
+ * is read as UTC: `Date.parse` alone would read it in the machine's local time.
+ */
+export type TimestampUnit = "s" | "ms" | "iso" | "iso-utc";
 
 /** What a scheme may sign, with the timestamp exactly as it appears on the wire. */
 export interface SignedMessage {
@@ -29,8 +34,11 @@ export interface SignedMessage {
   method: string;
 }
 
-/** One piece of signed content: a part of the request, or literal text such as Slack's `v0:`. */
-export type SignedPart = "body" | "timestamp" | "id" | "url" | "method" | { text: string };
+/**
+ * One piece of signed content: a part of the request, or literal text such as Slack's `v0:`. `form`: the fields of
+ * a form-encoded body, decoded, sorted by name, each written as name then value (Mandrill, like Twilio).
+ */
+export type SignedPart = "body" | "timestamp" | "id" | "url" | "method" | "form" | { text: string };
 
 /** The signature header, parsed: candidate signatures (several during a rotation) and a timestamp carried in it. */
 export interface ParsedSignature {
@@ -51,12 +59,19 @@ export interface HmacSchemeSpec {
   docs: string;
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   headers: readonly string[];
-  /** Default: the signature header is present. */
+  /** The scheme this one shares unchanged (see Provider.aliasOf); an alias is never auto-detected. */
+  aliasOf?: string;
+  /** Default: the signature header is present (never, for an alias). */
   detect?: (headers: HeaderPairs) => boolean;
   /** The signature header as the provider spells it. */
   signatureHeader: string;
   algorithm: HmacAlgorithm;
   encoding: SignatureEncoding;
+  /**
+   * Further headers that may carry a signature of the same content (DocuSign's `X-DocuSign-Signature-2..N`, one
+   * per active key): lower-case names matching this pattern. Sign writes only `signatureHeader`.
+   */
+  moreSignatureHeaders?: RegExp;
   /** Prefix of the signature value (`sha256=`), used by the default parse/format. */
   prefix?: string;
   /** Key bytes from the secret; default the literal string. Null: the secret is not a usable key. */
@@ -93,12 +108,19 @@ export interface HmacSchemeSpec {
 export function formatTimestamp(seconds: number, unit: TimestampUnit): string {
   if (unit === "s") return String(seconds);
   if (unit === "ms") return String(seconds * 1000);
-  return new Date(seconds * 1000).toISOString();
+  const iso = new Date(seconds * 1000).toISOString();
+  return unit === "iso" ? iso : iso.slice(0, -1);
 }
+
+const ZONE_RE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** Unix seconds from a wire timestamp, or NaN when it is malformed. */
 export function parseTimestamp(raw: string, unit: TimestampUnit): number {
-  if (unit === "iso") return Date.parse(raw) / 1000;
+  if (unit === "iso" || unit === "iso-utc") {
+    // A date-time without a zone means UTC here (Orb's SDK appends `Z`); a bare date already parses as UTC.
+    const zoned = raw.includes("T") && !ZONE_RE.test(raw) ? `${raw}Z` : raw;
+    return Date.parse(zoned) / 1000;
+  }
   if (!DIGITS_RE.test(raw)) return Number.NaN;
   return unit === "s" ? Number(raw) : Number(raw) / 1000;
 }
@@ -127,8 +149,11 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
   const idName = spec.idHeader?.toLowerCase();
   const toleranceSec = spec.toleranceSec ?? null;
   const rejectsFuture = spec.rejectsFuture ?? false;
+  const more = spec.moreSignatureHeaders;
 
   const parts = spec.signs;
+  // A scheme that signs neither the body nor its form fields (Plivo V2: the URL and a nonce) proves nothing about them.
+  const coversBody = parts.includes("body") || parts.includes("form");
   const urlOf = spec.signedUrl ?? ((url: string) => url);
   const digest = (key: Buffer | string, message: SignedMessage): string => {
     const mac = createHmac(spec.algorithm, key);
@@ -144,6 +169,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
       else if (part === "id") text += message.id;
       else if (part === "url") text += urlOf(message.url);
       else if (part === "method") text += message.method.toUpperCase();
+      else if (part === "form") text += sortedFormFields(message.body);
       else text += part.text;
     }
     if (text !== "") mac.update(text);
@@ -161,6 +187,8 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     id: spec.id,
     name: spec.name,
     kind: "hmac",
+    ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
+    ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
     toleranceSec,
     rejectsFuture,
@@ -168,7 +196,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     docs: spec.docs,
-    detect: spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined),
+    detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),
 
     sign(input: SignInput): SignOutput {
       assertSecrets([input.secret]);
@@ -191,6 +219,13 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
       const value = findHeader(request.headers, signatureName);
       if (value === undefined) return invalid(spec.id, "missing_header", `no ${spec.signatureHeader} header`);
       const parsed = parse(value.trim());
+      if (parsed !== null && more !== undefined) {
+        for (const [name, other] of request.headers) {
+          if (name.toLowerCase() === signatureName || !more.test(name.toLowerCase())) continue;
+          const extra = parse(other.trim());
+          if (extra !== null) parsed.signatures.push(...extra.signatures);
+        }
+      }
       if (parsed === null || parsed.signatures.length === 0) {
         return invalid(spec.id, "malformed_header", `${spec.signatureHeader} is not in the form ${format("<signature>", "<timestamp>")}`);
       }
@@ -234,7 +269,13 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
         if (matched) break;
       }
       if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
-      if (!matched) return invalid(spec.id, "no_matching_signature", (spec.mismatchHint ?? mismatchHint)(secrets));
+      if (!matched) {
+        const hint =
+          !coversBody && !secrets.some((s) => s.trim() !== s)
+            ? `the signature does not match the URL and secret; ${spec.name} does not sign the body`
+            : (spec.mismatchHint ?? mismatchHint)(secrets);
+        return invalid(spec.id, "no_matching_signature", hint);
+      }
       if (signedAt !== undefined) {
         const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture, spec.futureToleranceSec);
         if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));
@@ -253,6 +294,24 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     };
   }
   return provider;
+}
+
+/**
+ * The fields of a form-encoded body, decoded, sorted by name (then value), each written as name followed by value:
+ * what Twilio and Mandrill append to the URL before signing (twilio-node `getExpectedTwilioSignature`, Mandrill's
+ * "Authenticating webhook requests"). A repeated identical pair counts once, as twilio-node de-duplicates them.
+ */
+export function sortedFormFields(body: Buffer): string {
+  const pairs = [...new URLSearchParams(body.toString("utf8"))];
+  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  let content = "";
+  let previous: [string, string] | undefined;
+  for (const pair of pairs) {
+    if (previous !== undefined && previous[0] === pair[0] && previous[1] === pair[1]) continue;
+    content += pair[0] + pair[1];
+    previous = pair;
+  }
+  return content;
 }
 
 /**

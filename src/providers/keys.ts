@@ -1,3 +1,4 @@
+import { HEX_RE } from "./checks.js";
 import {
   createECDH,
   createPrivateKey,
@@ -15,7 +16,8 @@ import { KeyFormatError } from "./types.js";
 
 export type KeyAlgorithm = "ed25519" | "p256";
 
-const ED25519_PUBLIC_FORMS = "a 64-hex-character Ed25519 public key (as Discord shows it), a base64 DER SPKI key (MCow...) or a PEM";
+const ED25519_PUBLIC_FORMS =
+  "a 64-hex-character Ed25519 public key (as Discord shows it), the base64 of its 32 bytes (as Telnyx shows it), a base64 DER SPKI key (MCow...) or a PEM";
 const ED25519_PRIVATE_FORMS =
   "an Ed25519 private key as PKCS#8 PEM (-----BEGIN PRIVATE KEY-----), base64 DER (MC4C...) or hex (64-character seed, or 128-character seed+public key)";
 const P256_PUBLIC_FORMS = "an ECDSA P-256 public key as base64 DER (MFkw..., SendGrid's Verification Key) or a PEM";
@@ -26,7 +28,6 @@ const P256_PRIVATE_FORMS =
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
-const HEX_RE = /^[0-9a-fA-F]+$/;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 // Verifying thousands of captured events with the same key should parse it once.
@@ -76,6 +77,10 @@ export function parsePublicKey(text: string, algorithm: KeyAlgorithm): KeyObject
       }
       if (BASE64_RE.test(bare)) {
         const der = Buffer.from(bare, "base64");
+        if (algorithm === "ed25519" && der.length === 32 && der.toString("base64") === bare) {
+          // The raw 32-byte key in base64, as Telnyx's portal shows it.
+          return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, der]), format: "der", type: "spki" });
+        }
         return checkType(createPublicKey({ key: der, format: "der", type: "spki" }), algorithm, kind, expected);
       }
     } catch (error) {

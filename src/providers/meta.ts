@@ -1,11 +1,11 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads — Facebook,
 // WhatsApp and Instagram send `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>` with the app secret.
 // GitHub sends the same header; it is detected first by its X-GitHub-Event.
-export const meta = defineHmacScheme({
+const META: HmacSchemeSpec = {
   id: "meta",
   name: "Meta (Facebook, WhatsApp, Instagram)",
   docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads",
@@ -26,4 +26,30 @@ export const meta = defineHmacScheme({
   // counts the attempt as failed.
   deadlineMs: 20_000,
   deadlinePublished: true,
+};
+
+export const meta = defineHmacScheme(META);
+
+// The Meta products a developer looks for by name: the same scheme, app secret and headers, each with its own
+// product page. Aliases of `meta`, never auto-detected over it.
+export const whatsapp = defineHmacScheme({
+  ...META,
+  id: "whatsapp",
+  name: "WhatsApp Business (Cloud API)",
+  docs: "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/set-up-webhooks",
+  aliasOf: "meta",
+});
+export const instagram = defineHmacScheme({
+  ...META,
+  id: "instagram",
+  name: "Instagram",
+  docs: "https://developers.facebook.com/docs/instagram-platform/webhooks",
+  aliasOf: "meta",
+});
+export const messenger = defineHmacScheme({
+  ...META,
+  id: "messenger",
+  name: "Facebook Messenger",
+  docs: "https://developers.facebook.com/docs/messenger-platform/webhooks",
+  aliasOf: "meta",
 });

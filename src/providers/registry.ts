@@ -1,6 +1,15 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
 import { asana } from "./asana.js";
+import { hygraph } from "./hygraph.js";
+import { telnyx } from "./telnyx.js";
+import { plivo } from "./plivo.js";
+import { contentful } from "./contentful.js";
+import { fusionauth } from "./fusionauth.js";
+import { monday } from "./monday.js";
+import { vonage } from "./vonage.js";
+import { wix } from "./wix.js";
+import { chargebee, okta, pipedrive, postmark } from "./basic-auth.js";
 import { bitbucket } from "./bitbucket.js";
 import { box } from "./box.js";
 import { calendly } from "./calendly.js";
@@ -14,7 +23,7 @@ import { lemonsqueezy } from "./lemonsqueezy.js";
 import { line } from "./line.js";
 import { linear } from "./linear.js";
 import { mailgun } from "./mailgun.js";
-import { meta } from "./meta.js";
+import { instagram, messenger, meta, whatsapp } from "./meta.js";
 import { mux } from "./mux.js";
 import { paddle } from "./paddle.js";
 import { pagerduty } from "./pagerduty.js";
@@ -24,7 +33,7 @@ import { sentry } from "./sentry.js";
 import { shopify } from "./shopify.js";
 import { slack } from "./slack.js";
 import { square } from "./square.js";
-import { clerk, resend, standardWebhooks, svix } from "./standard-webhooks.js";
+import { bigcommerce, brex, clerk, lithic, openai, polar, replicate, resend, standardWebhooks, svix } from "./standard-webhooks.js";
 import { stripe } from "./stripe.js";
 import { trello } from "./trello.js";
 import { twilio } from "./twilio.js";
@@ -36,6 +45,40 @@ import { workos } from "./workos.js";
 import { xero } from "./xero.js";
 import { zendesk } from "./zendesk.js";
 import { zoom } from "./zoom.js";
+import { aftership } from "./aftership.js";
+import { airtable } from "./airtable.js";
+import { airwallex } from "./airwallex.js";
+import { alchemy } from "./alchemy.js";
+import { bolt } from "./bolt.js";
+import { buildkite } from "./buildkite.js";
+import { castle } from "./castle.js";
+import { circleci } from "./circleci.js";
+import { customerio } from "./customerio.js";
+import { docusign } from "./docusign.js";
+import { dropbox } from "./dropbox.js";
+import { elevenlabs } from "./elevenlabs.js";
+import { fastspring } from "./fastspring.js";
+import { frameio } from "./frameio.js";
+import { gocardless } from "./gocardless.js";
+import { heroku } from "./heroku.js";
+import { jira } from "./jira.js";
+import { launchdarkly } from "./launchdarkly.js";
+import { mandrill } from "./mandrill.js";
+import { maxio } from "./maxio.js";
+import { modernTreasury } from "./modern-treasury.js";
+import { mongodbAtlas } from "./mongodb-atlas.js";
+import { nylas } from "./nylas.js";
+import { orb } from "./orb.js";
+import { persona } from "./persona.js";
+import { pusher } from "./pusher.js";
+import { recurly } from "./recurly.js";
+import { sanity } from "./sanity.js";
+import { teams } from "./teams.js";
+import { terraform } from "./terraform.js";
+import { tiktok } from "./tiktok.js";
+import { twitter } from "./twitter.js";
+import { webflow } from "./webflow.js";
+import { woocommerce } from "./woocommerce.js";
 import type { Provider } from "./types.js";
 
 const genericHmac = createGenericHmacProvider();
@@ -44,12 +87,17 @@ const genericHmac = createGenericHmacProvider();
  * The catalogue, in detection order: specific schemes before the ones whose headers others share
  * (GitHub, told apart by X-GitHub-Event, before Meta, Intercom and Bitbucket, which send the same
  * X-Hub-Signature headers; Lemon Squeezy before the generic X-Signature), Svix before its aliases
- * Clerk and Resend (which never auto-detect), and the generic `hmac` last.
+ * Clerk and Resend (which never auto-detect), and the generic `hmac` last. Jira (X-Hub-Signature with
+ * X-Atlassian-Webhook-Identifier) comes before the other X-Hub-Signature senders; Modern Treasury and Airwallex
+ * (X-Signature with X-Topic / x-timestamp) before Lemon Squeezy and the generic scheme; GoCardless (a bare hex
+ * Webhook-Signature) after Standard Webhooks. Aliases (WhatsApp of Meta, Polar of Standard Webhooks, ...) never
+ * auto-detect: --provider names them.
  */
 export const providers: readonly Provider[] = [
   stripe,
   github,
   standardWebhooks,
+  gocardless,
   svix,
   shopify,
   slack,
@@ -59,15 +107,19 @@ export const providers: readonly Provider[] = [
   linear,
   discord,
   sendgrid,
+  telnyx,
   line,
   razorpay,
   hubspot,
   mux,
   workos,
   zoom,
+  modernTreasury,
+  airwallex,
   intercom,
   typeform,
   gitlab,
+  jira,
   bitbucket,
   twitch,
   meta,
@@ -86,6 +138,59 @@ export const providers: readonly Provider[] = [
   trello,
   pagerduty,
   box,
+  woocommerce,
+  fastspring,
+  maxio,
+  orb,
+  bolt,
+  sanity,
+  circleci,
+  buildkite,
+  heroku,
+  terraform,
+  launchdarkly,
+  mongodbAtlas,
+  dropbox,
+  docusign,
+  customerio,
+  mandrill,
+  persona,
+  nylas,
+  airtable,
+  frameio,
+  teams,
+  tiktok,
+  twitter,
+  pusher,
+  elevenlabs,
+  webflow,
+  aftership,
+  recurly,
+  alchemy,
+  castle,
+  contentful,
+  plivo,
+  hygraph,
+  // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
+  fusionauth,
+  vonage,
+  wix,
+  monday,
+  // Shared secrets in Authorization, never auto-detected (every Basic-auth sender looks the same).
+  chargebee,
+  postmark,
+  pipedrive,
+  okta,
+  // Aliases: the same scheme under the name a developer looks for.
+  whatsapp,
+  instagram,
+  messenger,
+  lithic,
+  openai,
+  replicate,
+  brex,
+  polar,
+  bigcommerce,
   genericHmac,
 ];
 

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { KeyFormatError, type Provider, type VerifyRequest, type VerifyResult } from "./types.js";
+import { backoff } from "./retry.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyResult } from "./types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;
@@ -14,6 +15,20 @@ const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 // Decoded keys, so that verifying many deliveries does not base64-decode the same secret each time.
 const keyCache = new Map<string, Buffer | null>();
+
+/**
+ * How a sender turns its secret into the HMAC key: the standard's `whsec_<base64>` (prefix optional, as in the
+ * reference libraries); the secret's UTF-8 bytes as they are (Polar, BigCommerce); or, as openai-node does, base64
+ * after `whsec_` and UTF-8 otherwise.
+ */
+export type StandardWebhooksKey = "base64" | "utf8" | "whsec-or-utf8";
+
+/** The HMAC key of a secret, or null when it is not in the form the sender issues. */
+export function keyOfSecret(secret: string, form: StandardWebhooksKey): Buffer | null {
+  if (form === "utf8") return Buffer.from(secret, "utf8");
+  if (form === "whsec-or-utf8" && !secret.startsWith("whsec_")) return Buffer.from(secret, "utf8");
+  return standardWebhooksKey(secret);
+}
 
 /** The HMAC key of a `whsec_<base64>` secret (the prefix is optional, as in the reference libraries). */
 export function standardWebhooksKey(secret: string): Buffer | null {
@@ -37,9 +52,20 @@ export interface StandardWebhooksVariant {
   docs: string;
   /** `webhook` (the standard) or `svix` (Svix's and its customers' header names). */
   headerPrefix: "webhook" | "svix";
-  /** Aliases that send exactly the same headers (Clerk, Resend) are never auto-detected over Svix. */
-  detectable?: boolean;
+  /** The scheme an alias shares headers with: never auto-detected over it (Clerk, Resend: `svix`). */
+  aliasOf?: string;
+  /** How the secret becomes the key; default the standard's `whsec_<base64>`. */
+  key?: StandardWebhooksKey;
+  /** The secret's form, for error messages; default `whsec_<base64>`. */
+  keyForm?: string;
+  /** The sender's own retry schedule and deadline, where it is not Svix's. */
+  retry?: RetryPolicy;
+  deadlineMs?: number;
+  deadlinePublished?: boolean;
 }
+
+// https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+const SVIX_RETRY: RetryPolicy = { delaysSec: [5, 300, 1800, 7200, 18_000, 36_000, 36_000], docs: "https://docs.svix.com/retries" };
 
 export function createStandardWebhooksProvider(variant: StandardWebhooksVariant): Provider {
   const idName = `${variant.headerPrefix}-id`;
@@ -47,31 +73,30 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
   const sigName = `${variant.headerPrefix}-signature`;
   const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
     hint === undefined ? { valid: false, provider: variant.id, reason } : { valid: false, provider: variant.id, reason, hint };
+  const keyForm = variant.key ?? "base64";
+  const formText = variant.keyForm ?? "whsec_<base64>";
 
   return {
     id: variant.id,
     name: variant.name,
     kind: "hmac",
+    ...(variant.aliasOf !== undefined ? { aliasOf: variant.aliasOf } : {}),
     headers: [sigName, idName, tsName],
     toleranceSec: TOLERANCE_SEC,
     rejectsFuture: true,
     // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#request-timeouts —
-    // the provider waits 15 s for the answer, then counts the attempt as failed.
-    deadlineMs: 15_000,
-    deadlinePublished: true,
-    retry: {
-      // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-      delaysSec: [5, 300, 1800, 7200, 18_000, 36_000, 36_000],
-      docs: "https://docs.svix.com/retries",
-    },
+    // the provider waits 15 s for the answer, then counts the attempt as failed (unless the variant says otherwise).
+    deadlineMs: variant.deadlineMs ?? 15_000,
+    ...((variant.deadlineMs === undefined ? true : variant.deadlinePublished === true) ? { deadlinePublished: true } : {}),
+    retry: variant.retry ?? SVIX_RETRY,
     docs: variant.docs,
     detect: (headers) =>
-      variant.detectable !== false && findHeader(headers, sigName) !== undefined && findHeader(headers, idName) !== undefined,
+      variant.aliasOf === undefined && findHeader(headers, sigName) !== undefined && findHeader(headers, idName) !== undefined,
 
     sign(input) {
       assertSecrets([input.secret]);
-      const key = standardWebhooksKey(input.secret);
-      if (key === null) throw new KeyFormatError(`${variant.name}: expected a secret of the form whsec_<base64>`);
+      const key = keyOfSecret(input.secret, keyForm);
+      if (key === null) throw new KeyFormatError(`${variant.name}: expected a secret of the form ${formText}`);
       const timestamp = String(input.timestamp);
       return {
         headers: [
@@ -100,7 +125,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
       let usable = 0;
       let matched = false;
       for (const secret of secrets) {
-        const key = standardWebhooksKey(secret);
+        const key = keyOfSecret(secret, keyForm);
         if (key === null) continue;
         usable++;
         const expected = sign(key, id, timestamp, request.body);
@@ -109,7 +134,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
           break;
         }
       }
-      if (usable === 0) return fail("malformed_key", "expected a secret of the form whsec_<base64>");
+      if (usable === 0) return fail("malformed_key", `expected a secret of the form ${formText}`);
       if (!matched) return fail("no_matching_signature", mismatchHint(secrets));
       const signedAt = Number(timestamp);
       const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? TOLERANCE_SEC, true);
@@ -135,7 +160,115 @@ export const standardWebhooks = createStandardWebhooksProvider({
 export const svix = createStandardWebhooksProvider({ id: "svix", name: "Svix", docs: "https://docs.svix.com/receiving/verifying-payloads/how-manual", headerPrefix: "svix" });
 
 // https://clerk.com/docs/webhooks/sync-data — Clerk delivers through Svix.
-export const clerk = createStandardWebhooksProvider({ id: "clerk", name: "Clerk", docs: "https://clerk.com/docs/webhooks/sync-data", headerPrefix: "svix", detectable: false });
+export const clerk = createStandardWebhooksProvider({ id: "clerk", name: "Clerk", docs: "https://clerk.com/docs/webhooks/sync-data", headerPrefix: "svix", aliasOf: "svix" });
 
 // https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests — Resend delivers through Svix.
-export const resend = createStandardWebhooksProvider({ id: "resend", name: "Resend", docs: "https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests", headerPrefix: "svix", detectable: false });
+export const resend = createStandardWebhooksProvider({ id: "resend", name: "Resend", docs: "https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests", headerPrefix: "svix", aliasOf: "svix" });
+
+// Senders that follow Standard Webhooks with `webhook-*` headers. They share the headers, so each is an alias of
+// `standard-webhooks` and is never auto-detected over it: pass --provider to use its key form and schedule.
+
+// https://github.com/lithic-com/lithic-node/blob/main/src/resources/webhooks.ts — lithic-node's verifySignature hands
+// the three webhook-* headers to the `standardwebhooks` library with the whsec_ secret. Lithic delivers through Svix
+// (its docs' "webhook-*" headers and retry schedule are Svix's).
+export const lithic = createStandardWebhooksProvider({
+  id: "lithic",
+  name: "Lithic",
+  docs: "https://docs.lithic.com/docs/events-api#verifying-webhooks",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+});
+
+// https://github.com/openai/openai-node/blob/master/src/resources/webhooks/webhooks.ts — base64 after `whsec_`,
+// else the secret's UTF-8 bytes; ±300 s in both directions.
+export const openai = createStandardWebhooksProvider({
+  id: "openai",
+  name: "OpenAI",
+  docs: "https://platform.openai.com/docs/guides/webhooks",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+  key: "whsec-or-utf8",
+  keyForm: "whsec_<base64> (or any text, used as UTF-8)",
+  retry: {
+    // Same page: failed deliveries are retried with exponential backoff for up to 72 hours; the waits are ours.
+    delaysSec: backoff(30, 2, 21_600, 16),
+    docs: "https://platform.openai.com/docs/guides/webhooks",
+  },
+  // Not published as a figure ("respond quickly"); assumed 10 s.
+  deadlineMs: 10_000,
+});
+
+// https://github.com/replicate/replicate-javascript/blob/main/lib/util.js — `validateWebhook` decodes the base64
+// after the last `_` of the secret and checks no timestamp age; we keep the standard's ±300 s (pass --tolerance to
+// widen it when checking old captures).
+export const replicate = createStandardWebhooksProvider({
+  id: "replicate",
+  name: "Replicate",
+  docs: "https://replicate.com/docs/topics/webhooks/verify-webhook",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+  retry: {
+    // https://replicate.com/docs/topics/webhooks/receive-webhook — terminal events are retried with backoff for a
+    // while; neither the count nor the waits are published, so these are ours.
+    delaysSec: backoff(5, 2, 600, 6),
+    docs: "https://replicate.com/docs/topics/webhooks/receive-webhook",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});
+
+// https://developer.brex.com/docs/webhooks/ — webhook-* headers; the key is the base64-decoded secret that Brex's
+// API returns (research notes, third-party summaries; Brex publishes no verifier).
+export const brex = createStandardWebhooksProvider({
+  id: "brex",
+  name: "Brex",
+  docs: "https://developer.brex.com/docs/webhooks/",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+  retry: {
+    // Same page: failed deliveries are retried with backoff; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 8),
+    docs: "https://developer.brex.com/docs/webhooks/",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});
+
+// https://github.com/polarsource/polar-js/blob/main/src/webhooks.ts — `validateEvent` base64-encodes the secret's
+// UTF-8 bytes and hands that to `standardwebhooks`: the HMAC key is the whole secret (`polar_whs_...`) as UTF-8.
+export const polar = createStandardWebhooksProvider({
+  id: "polar",
+  name: "Polar",
+  docs: "https://docs.polar.sh/integrate/webhooks/delivery",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+  key: "utf8",
+  keyForm: "the webhook secret as shown (polar_whs_...)",
+  retry: {
+    // Same page: up to 10 retries with exponential backoff; the waits are ours.
+    delaysSec: backoff(10, 2, 3600, 10),
+    docs: "https://docs.polar.sh/integrate/webhooks/delivery",
+  },
+  // Not published as a figure here; assumed 10 s.
+  deadlineMs: 10_000,
+});
+
+// https://developer.bigcommerce.com/docs/integrations/webhooks — webhook-* headers, HMAC keyed with the app's client
+// secret as UTF-8 (bigcommerce/docs `https-webhook-overview.mdx`).
+export const bigcommerce = createStandardWebhooksProvider({
+  id: "bigcommerce",
+  name: "BigCommerce",
+  docs: "https://developer.bigcommerce.com/docs/integrations/webhooks",
+  headerPrefix: "webhook",
+  aliasOf: "standard-webhooks",
+  key: "utf8",
+  keyForm: "the app's client secret",
+  retry: {
+    // https://developer.bigcommerce.com/docs/integrations/webhooks#callback-retry-mechanism — retries at growing
+    // intervals for up to 48 hours; the waits are ours.
+    delaysSec: backoff(60, 2, 28_800, 11),
+    docs: "https://developer.bigcommerce.com/docs/integrations/webhooks#callback-retry-mechanism",
+  },
+  // Not published as a figure; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -2,15 +2,28 @@ import { assertSecrets, mismatchHint } from "./checks.js";
 import { tokensEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import type { HeaderPairs } from "../core/types.js";
-import type { Provider, RetryPolicy, SignInput } from "./types.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyResult } from "./types.js";
 
-/** A sender that proves itself with a shared token in a header (GitLab's X-Gitlab-Token), not a MAC. */
+/**
+ * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
+ * credentials, `Authorization: Basic base64(user:password)` (Chargebee, Postmark, Pipedrive), the secret then being
+ * `user:password`.
+ */
+export type TokenForm = "raw" | "basic";
+
+/**
+ * A sender that proves itself with a shared secret in a header, not a MAC. Nothing about the body is proved: the
+ * hints say so, and `check` skips the body forgeries for these schemes (its verifier accepts a changed body).
+ */
 export interface TokenSchemeSpec {
   id: string;
   name: string;
   docs: string;
   tokenHeader: string;
+  /** Default `raw`. */
+  form?: TokenForm;
   headers: readonly string[];
+  /** Default: the token header is present. Senders that share a generic header (Authorization) pass `() => false`. */
   detect?: (headers: HeaderPairs) => boolean;
   extraHeaders?: (input: SignInput) => HeaderPairs;
   retry: RetryPolicy;
@@ -19,8 +32,27 @@ export interface TokenSchemeSpec {
   deadlinePublished?: boolean;
 }
 
+const BASIC_RE = /^basic\s+/i;
+const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+const NO_BODY = "this scheme proves who sent the request, not what it contains: the body is not covered";
+
+/** The `user:password` of a Basic Authorization value, or null when it is not canonical base64 of one. */
+function basicCredentials(value: string): string | null {
+  if (!BASIC_RE.test(value)) return null;
+  const encoded = value.replace(BASIC_RE, "").trim();
+  if (!BASE64_RE.test(encoded)) return null;
+  const bytes = Buffer.from(encoded, "base64");
+  // Lenient decoders ignore stray trailing bits: only a value that re-encodes to itself counts.
+  if (bytes.toString("base64") !== encoded) return null;
+  const text = bytes.toString("utf8");
+  return text.includes(":") ? text : null;
+}
+
 export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
   const name = spec.tokenHeader.toLowerCase();
+  const form = spec.form ?? "raw";
+  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
+    hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
   return {
     id: spec.id,
     name: spec.name,
@@ -35,16 +67,29 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
     sign(input) {
       assertSecrets([input.secret]);
-      return { headers: [[spec.tokenHeader, input.secret], ...(spec.extraHeaders?.(input) ?? [])] };
+      let value = input.secret;
+      if (form === "basic") {
+        if (!input.secret.includes(":")) throw new KeyFormatError(`${spec.name} authenticates with HTTP Basic credentials: pass the secret as user:password`);
+        value = `Basic ${Buffer.from(input.secret, "utf8").toString("base64")}`;
+      }
+      return { headers: [[spec.tokenHeader, value], ...(spec.extraHeaders?.(input) ?? [])] };
     },
     verify(request, secrets) {
       assertSecrets(secrets);
       const token = findHeader(request.headers, name);
-      if (token === undefined) return { valid: false, provider: spec.id, reason: "missing_header", hint: `no ${spec.tokenHeader} header` };
-      if (secrets.length === 0) return { valid: false, provider: spec.id, reason: "no_secret" };
-      if (secrets.some((s) => tokensEqual(s, token))) return { valid: true, provider: spec.id };
-      const hint = secrets.some((s) => s.trim() !== s) ? mismatchHint(secrets) : `the ${spec.tokenHeader} value is not the configured secret token`;
-      return { valid: false, provider: spec.id, reason: "no_matching_signature", hint };
+      if (token === undefined) return fail("missing_header", `no ${spec.tokenHeader} header`);
+      let presented = token;
+      if (form === "basic") {
+        const credentials = basicCredentials(token.trim());
+        if (credentials === null) return fail("malformed_header", `${spec.tokenHeader} is not in the form Basic <base64 of user:password>`);
+        presented = credentials;
+      }
+      if (secrets.length === 0) return fail("no_secret");
+      if (form === "basic" && !secrets.some((s) => s.includes(":"))) return fail("malformed_key", "pass the Basic credentials as user:password");
+      if (secrets.some((s) => tokensEqual(s, presented))) return { valid: true, provider: spec.id };
+      if (secrets.some((s) => s.trim() !== s)) return fail("no_matching_signature", mismatchHint(secrets));
+      const what = form === "basic" ? "the Basic credentials are not the configured user:password" : `the ${spec.tokenHeader} value is not the configured secret token`;
+      return fail("no_matching_signature", `${what} (${NO_BODY})`);
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { assertSecrets, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { signedUrlOf } from "./hmac-scheme.js";
+import { signedUrlOf, sortedFormFields } from "./hmac-scheme.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 
@@ -21,17 +21,7 @@ function isForm(headers: HeaderPairs, body: Buffer): boolean {
 
 /** URL + sorted name/value pairs, as twilio-node `getExpectedTwilioSignature` concatenates them. */
 function formContent(url: string, body: Buffer): string {
-  const pairs = [...new URLSearchParams(body.toString("utf8"))];
-  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  let content = url;
-  let previous: [string, string] | undefined;
-  for (const pair of pairs) {
-    // twilio-node de-duplicates repeated values of one name (`new Set(paramValue)`) before signing.
-    if (previous !== undefined && previous[0] === pair[0] && previous[1] === pair[1]) continue;
-    content += pair[0] + pair[1];
-    previous = pair;
-  }
-  return content;
+  return url + sortedFormFields(body);
 }
 
 function digest(secret: string, content: string): string {

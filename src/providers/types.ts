@@ -1,7 +1,10 @@
 import type { HeaderPairs } from "../core/types.js";
 
-/** How a scheme proves authenticity: a shared-secret MAC, a public-key signature, or a plain shared token. */
-export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token";
+/**
+ * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
+ * Token (HS256 with the shared secret, or RS256 with the sender's key pair).
+ */
+export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token" | "jwt";
 
 export interface SignInput {
   /** The exact bytes to send; `sign` never rewrites them. */
@@ -82,6 +85,16 @@ export interface Provider {
   readonly id: string;
   readonly name: string;
   readonly kind: SchemeKind;
+  /**
+   * The provider whose scheme this one is, unchanged but for its name and docs (Clerk and Resend deliver through
+   * Svix; WhatsApp is Meta's): an alias is never auto-detected over the scheme it shares headers with.
+   */
+  readonly aliasOf?: string;
+  /**
+   * False when a valid signature says nothing about the body (monday.com's Authorization JWT, like a token scheme):
+   * the failure hints say so, and a changed body still verifies. Absent: the body is covered.
+   */
+  readonly coversBody?: false;
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   readonly headers: readonly string[];
   /** How old a signed timestamp may be, in seconds; null when the scheme signs no timestamp. */

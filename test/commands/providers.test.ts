@@ -59,8 +59,8 @@ describe("hooktape keygen", () => {
   });
 
   it.each([
-    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid\n"],
-    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid\n'],
+    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid, telnyx\n"],
+    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid, telnyx\n'],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

@@ -1,16 +1,35 @@
+import { generateKeyPairSync } from "node:crypto";
 import { generateKeyPair } from "../../src/providers/keys.js";
 import type { Provider } from "../../src/providers/types.js";
 
 const discordPair = generateKeyPair("discord");
+const rsaPem = () => {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { privateKey: privateKey.export({ format: "pem", type: "pkcs8" }).toString(), publicKey: publicKey.export({ format: "pem", type: "spki" }).toString() };
+};
+/** Wix signs with its own RSA key: tests sign with a private key of their own and verify with its public key. */
+export const wixPair = rsaPem();
+const otherRsa = rsaPem();
 const sendgridPair = generateKeyPair("sendgrid");
+const telnyxPair = generateKeyPair("discord");
 
 /** Test-only credentials per provider: what signs, and what verifies (the same for shared secrets). */
 export function credentialsFor(provider: Provider): { signWith: string; verifyWith: string; other: string } {
+  if (provider.id === "wix") return { signWith: wixPair.privateKey, verifyWith: wixPair.publicKey, other: otherRsa.publicKey };
+  if (provider.id === "telnyx") return { signWith: telnyxPair.privateKey, verifyWith: telnyxPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "discord") return { signWith: discordPair.privateKey, verifyWith: discordPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "sendgrid") return { signWith: sendgridPair.privateKey, verifyWith: sendgridPair.publicKey, other: generateKeyPair("sendgrid").publicKey };
-  if (["standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) {
+  if (["standard-webhooks", "svix", "clerk", "resend", "lithic", "replicate", "brex", "openai"].includes(provider.id)) {
     const secret = `whsec_${Buffer.from(`test-key-for-${provider.id}`).toString("base64")}`;
     return { signWith: secret, verifyWith: secret, other: `whsec_${Buffer.from("another key").toString("base64")}` };
+  }
+  if (provider.id === "airtable" || provider.id === "teams") {
+    // Both key the HMAC with the base64-decoded secret their dashboards show.
+    return { signWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), verifyWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), other: Buffer.from("another key").toString("base64") };
+  }
+  if (["chargebee", "postmark", "pipedrive"].includes(provider.id)) {
+    // HTTP Basic credentials, as user:password.
+    return { signWith: `hooktape:test-password-${provider.id}`, verifyWith: `hooktape:test-password-${provider.id}`, other: "hooktape:another-password" };
   }
   const secret = `test_secret_${provider.id}`;
   return { signWith: secret, verifyWith: secret, other: `other_secret_${provider.id}` };

@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://www.aftership.com/docs/tracking/webhook/webhook-signature — `aftership-hmac-sha256: <base64 HMAC-SHA256
+// of the body>` keyed with the webhook secret.
+export const aftership = defineHmacScheme({
+  id: "aftership",
+  name: "AfterShip",
+  docs: "https://www.aftership.com/docs/tracking/webhook/webhook-signature",
+  headers: ["aftership-hmac-sha256"],
+  signatureHeader: "aftership-hmac-sha256",
+  algorithm: "sha256",
+  encoding: "base64",
+  signs: ["body"],
+  retry: {
+    // https://www.aftership.com/docs/tracking/webhook/overview — failed deliveries are retried (up to 14 times);
+    // the waits are ours.
+    delaysSec: backoff(120, 2, 28_800, 14),
+    docs: "https://www.aftership.com/docs/tracking/webhook/overview",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

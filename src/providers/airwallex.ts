@@ -1,0 +1,27 @@
+import { findHeader } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events — `x-signature: <hex HMAC-SHA256
+// over x-timestamp followed by the body>` keyed with the webhook's secret; x-timestamp in milliseconds. Told apart
+// from other X-Signature senders by the x-timestamp beside it. No maximum age is published: none by default.
+export const airwallex = defineHmacScheme({
+  id: "airwallex",
+  name: "Airwallex",
+  docs: "https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events",
+  headers: ["x-signature", "x-timestamp"],
+  detect: (headers) => findHeader(headers, "x-signature") !== undefined && findHeader(headers, "x-timestamp") !== undefined,
+  signatureHeader: "x-signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  timestamp: { in: "header", header: "x-timestamp", unit: "ms" },
+  toleranceSec: null,
+  signs: ["timestamp", "body"],
+  retry: {
+    // Same page: failed deliveries are retried with backoff over up to 3 days; the waits are ours.
+    delaysSec: backoff(60, 2, 21_600, 12),
+    docs: "https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

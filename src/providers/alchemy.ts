@@ -1,0 +1,22 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://www.alchemy.com/docs/reference/notify-api-quickstart#validate-the-signature-received — `X-Alchemy-
+// Signature: <hex HMAC-SHA256 of the body>` keyed with the webhook's signing key.
+export const alchemy = defineHmacScheme({
+  id: "alchemy",
+  name: "Alchemy Notify",
+  docs: "https://www.alchemy.com/docs/reference/notify-api-quickstart",
+  headers: ["x-alchemy-signature"],
+  signatureHeader: "X-Alchemy-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  signs: ["body"],
+  retry: {
+    // Same page: failed deliveries are retried with exponential backoff; the waits are ours.
+    delaysSec: backoff(15, 2, 3600, 6),
+    docs: "https://www.alchemy.com/docs/reference/notify-api-quickstart",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

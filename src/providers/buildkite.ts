@@ -1,0 +1,27 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://buildkite.com/docs/apis/webhooks#webhook-signature — `X-Buildkite-Signature: timestamp=<unix s>,
+// signature=<hex HMAC-SHA256 over "<timestamp>.<body>">` keyed with the webhook token. (A webhook can instead send
+// the token as it is in X-Buildkite-Token: use --provider hmac or a token check for that setting.) The docs
+// publish no maximum age: none by default (--tolerance adds one).
+export const buildkite = defineHmacScheme({
+  id: "buildkite",
+  name: "Buildkite",
+  docs: "https://buildkite.com/docs/apis/webhooks#webhook-signature",
+  headers: ["x-buildkite-signature", "x-buildkite-event"],
+  signatureHeader: "X-Buildkite-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "timestamp", signatureKey: "signature" }),
+  format: (signature, timestamp) => `timestamp=${timestamp},signature=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: null,
+  signs: ["timestamp", { text: "." }, "body"],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "X-Buildkite-Event", "build.finished")],
+  // Not documented as retried: treated as a single attempt.
+  retry: noRetries("https://buildkite.com/docs/apis/webhooks"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

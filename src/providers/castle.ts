@@ -1,0 +1,19 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://docs.castle.io/docs/webhooks — `X-Castle-Signature: <base64 HMAC-SHA256 of the body>` keyed with the API
+// secret (third-party summaries, webhooks.fyi).
+export const castle = defineHmacScheme({
+  id: "castle",
+  name: "Castle",
+  docs: "https://docs.castle.io/docs/webhooks",
+  headers: ["x-castle-signature"],
+  signatureHeader: "X-Castle-Signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  signs: ["body"],
+  // Not documented as retried: treated as a single attempt.
+  retry: noRetries("https://docs.castle.io/docs/webhooks"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,23 @@
+import { keepOrDefault } from "./headers.js";
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://circleci.com/docs/webhooks/#validate-webhooks — `circleci-signature: v1=<hex HMAC-SHA256 of the body>`,
+// a comma-separated list so that other versions can be added; only v1 is checked.
+export const circleci = defineHmacScheme({
+  id: "circleci",
+  name: "CircleCI",
+  docs: "https://circleci.com/docs/webhooks/#validate-webhooks",
+  headers: ["circleci-signature", "circleci-event-type"],
+  signatureHeader: "circleci-signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", signatureKey: "v1" }),
+  format: (signature) => `v1=${signature}`,
+  signs: ["body"],
+  extraHeaders: (input) => [keepOrDefault(input.headers, "circleci-event-type", "workflow-completed")],
+  // Same page: "CircleCI will not retry" failed webhook deliveries (at-most-once).
+  retry: noRetries("https://circleci.com/docs/webhooks/"),
+  // Not published; assumed 5 s.
+  deadlineMs: 5_000,
+});

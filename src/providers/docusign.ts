@@ -1,0 +1,24 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developers.docusign.com/platform/webhooks/connect/hmac/ — `X-DocuSign-Signature-1: <base64 HMAC-SHA256 of
+// the body>`, and -2, -3, ... one per active Connect key (up to 100): any of them matching is enough.
+export const docusign = defineHmacScheme({
+  id: "docusign",
+  name: "DocuSign Connect",
+  docs: "https://developers.docusign.com/platform/webhooks/connect/hmac/",
+  headers: ["x-docusign-signature-1"],
+  signatureHeader: "X-DocuSign-Signature-1",
+  moreSignatureHeaders: /^x-docusign-signature-\d+$/,
+  algorithm: "sha256",
+  encoding: "base64",
+  signs: ["body"],
+  retry: {
+    // https://developers.docusign.com/platform/webhooks/connect/architecture/ — failures are retried (Connect's
+    // retry queue, up to every 24 h); the waits are ours.
+    delaysSec: backoff(300, 3, 86_400, 6),
+    docs: "https://developers.docusign.com/platform/webhooks/connect/architecture/",
+  },
+  // Not published; assumed 30 s.
+  deadlineMs: 30_000,
+});

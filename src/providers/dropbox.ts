@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://www.dropbox.com/developers/reference/webhooks#notifications — `X-Dropbox-Signature: <hex HMAC-SHA256 of
+// the body>` keyed with the app secret. (The `GET ?challenge=` echo is answered by the handler.)
+export const dropbox = defineHmacScheme({
+  id: "dropbox",
+  name: "Dropbox",
+  docs: "https://www.dropbox.com/developers/reference/webhooks#notifications",
+  headers: ["x-dropbox-signature"],
+  signatureHeader: "X-Dropbox-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  signs: ["body"],
+  retry: {
+    // Same page: failed notifications are retried with exponential backoff; the waits are ours.
+    delaysSec: backoff(30, 2, 3600, 8),
+    docs: "https://www.dropbox.com/developers/reference/webhooks#best-practices",
+  },
+  // https://www.dropbox.com/developers/reference/webhooks#best-practices — the app must respond within 10 s.
+  deadlineMs: 10_000,
+  deadlinePublished: true,
+});

@@ -1,0 +1,24 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://elevenlabs.io/docs/product-guides/administration/webhooks — `ElevenLabs-Signature: t=<unix s>,v0=<hex
+// HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Timestamps older than 30 minutes are refused, in
+// the past only, as third-party summaries of the SDK's `webhooks.constructEvent` report (unconfirmed here).
+export const elevenlabs = defineHmacScheme({
+  id: "elevenlabs",
+  name: "ElevenLabs",
+  docs: "https://elevenlabs.io/docs/product-guides/administration/webhooks",
+  headers: ["elevenlabs-signature"],
+  signatureHeader: "ElevenLabs-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v0" }),
+  format: (signature, timestamp) => `t=${timestamp},v0=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: 1800,
+  signs: ["timestamp", { text: "." }, "body"],
+  // Not documented as retried (webhooks are disabled after repeated failures): treated as a single attempt.
+  retry: noRetries("https://elevenlabs.io/docs/product-guides/administration/webhooks"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

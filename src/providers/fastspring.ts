@@ -1,0 +1,22 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.fastspring.com/reference/message-security — `X-FS-Signature: <base64 HMAC-SHA256 of the
+// body>` keyed with the webhook's HMAC secret.
+export const fastspring = defineHmacScheme({
+  id: "fastspring",
+  name: "FastSpring",
+  docs: "https://developer.fastspring.com/reference/message-security",
+  headers: ["x-fs-signature"],
+  signatureHeader: "X-FS-Signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  signs: ["body"],
+  retry: {
+    // https://developer.fastspring.com/reference/webhooks — failed deliveries are retried; the waits are ours.
+    delaysSec: backoff(60, 2, 3600, 8),
+    docs: "https://developer.fastspring.com/reference/webhooks",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,23 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://developer.frame.io/docs/automations-webhooks/webhooks-overview#security-and-verification — `X-Frameio-
+// Signature: v0=<hex HMAC-SHA256 over "v0:<X-Frameio-Request-Timestamp>:<body>">`; the docs ask to refuse a
+// request older than 5 minutes.
+export const frameio = defineHmacScheme({
+  id: "frameio",
+  name: "Frame.io",
+  docs: "https://developer.frame.io/docs/automations-webhooks/webhooks-overview",
+  headers: ["x-frameio-signature", "x-frameio-request-timestamp"],
+  signatureHeader: "X-Frameio-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  prefix: "v0=",
+  timestamp: { in: "header", header: "X-Frameio-Request-Timestamp", unit: "s" },
+  toleranceSec: 300,
+  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
+  // Not documented as retried: treated as a single attempt.
+  retry: noRetries("https://developer.frame.io/docs/automations-webhooks/webhooks-overview"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

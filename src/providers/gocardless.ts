@@ -1,0 +1,27 @@
+import { findHeader } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks — `Webhook-Signature: <hex
+// HMAC-SHA256 of the body>` keyed with the endpoint secret (gocardless-nodejs `src/webhooks.ts` `verifySignature`).
+// The header's name is Standard Webhooks' too: told apart by having no `webhook-id` and a bare hex value.
+const HEX64_RE = /^[0-9a-f]{64}$/i;
+export const gocardless = defineHmacScheme({
+  id: "gocardless",
+  name: "GoCardless",
+  docs: "https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
+  headers: ["webhook-signature", "origin"],
+  detect: (headers) => HEX64_RE.test(findHeader(headers, "webhook-signature") ?? "") && findHeader(headers, "webhook-id") === undefined,
+  signatureHeader: "Webhook-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  signs: ["body"],
+  extraHeaders: () => [["Origin", "https://api.gocardless.com"]],
+  retry: {
+    // Same page: a delivery that fails is retried with backoff; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 8),
+    docs: "https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,19 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://launchdarkly.com/docs/home/infrastructure/webhooks#sign-a-webhook — `X-LD-Signature: <hex HMAC-SHA256 of
+// the body>` keyed with the webhook's secret.
+export const launchdarkly = defineHmacScheme({
+  id: "launchdarkly",
+  name: "LaunchDarkly",
+  docs: "https://launchdarkly.com/docs/home/infrastructure/webhooks#sign-a-webhook",
+  headers: ["x-ld-signature"],
+  signatureHeader: "X-LD-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  signs: ["body"],
+  // Not documented as retried: treated as a single attempt.
+  retry: noRetries("https://launchdarkly.com/docs/home/infrastructure/webhooks"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

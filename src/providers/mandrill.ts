@@ -1,0 +1,27 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/#authenticating-webhook-requests
+// — `X-Mandrill-Signature: <base64 HMAC-SHA1>` keyed with the webhook key, over the webhook URL exactly as
+// configured followed by each POST field name and value, sorted by name (like Twilio). The events are posted as the
+// form field `mandrill_events`.
+export const mandrill = defineHmacScheme({
+  id: "mandrill",
+  name: "Mailchimp Transactional (Mandrill)",
+  docs: "https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/#authenticating-webhook-requests",
+  headers: ["x-mandrill-signature"],
+  signatureHeader: "X-Mandrill-Signature",
+  algorithm: "sha1",
+  encoding: "base64",
+  signsUrl: true,
+  signs: ["url", "form"],
+  retry: {
+    // https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/ — failed batches are
+    // retried with growing waits for up to a day; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 10),
+    docs: "https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/",
+  },
+  // Same page: the endpoint has 10 s to answer.
+  deadlineMs: 10_000,
+  deadlinePublished: true,
+});

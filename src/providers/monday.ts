@@ -1,0 +1,27 @@
+import { defineJwtScheme } from "./jwt.js";
+
+// https://developer.monday.com/apps/docs/authorization-header — each request carries `Authorization: <JWT>` (HS256,
+// the app's Signing Secret; lifecycle webhooks use the Client Secret) with accountId, userId, aud, exp, iat and a
+// shortLivedToken. The token does NOT cover the body: a valid token says the request came from monday.com, not what it
+// holds (the hints say so). Its `exp` is checked; `aud` (the endpoint URL) is left to the handler. Board webhooks'
+// `{"challenge"}` handshake is answered by the handler.
+export const monday = defineJwtScheme({
+  id: "monday",
+  name: "monday.com",
+  docs: "https://developer.monday.com/apps/docs/authorization-header",
+  algorithm: "HS256",
+  carrier: { in: "header", header: "Authorization", bearer: false },
+  headers: ["authorization"],
+  claims: (input) => ({ accountId: 1825529, userId: 4012689, aud: input.url ?? "https://hooks.example.com/monday", shortLivedToken: "hooktape-short-lived-token" }),
+  // The docs' example token lives 300 s (exp - iat).
+  lifetimeSec: 300,
+  toleranceSec: null,
+  retry: {
+    // https://developer.monday.com/api-reference/docs/webhooks#retry-policy — failed deliveries are retried once a
+    // minute for 30 minutes.
+    delaysSec: Array.from({ length: 30 }, () => 60),
+    docs: "https://developer.monday.com/api-reference/docs/webhooks#retry-policy",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

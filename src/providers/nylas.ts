@@ -1,0 +1,22 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.nylas.com/docs/v3/notifications/webhooks/#verify-webhook-signatures — `X-Nylas-Signature: <hex
+// HMAC-SHA256 of the body>` keyed with the webhook secret. (The `GET ?challenge=` echo is answered by the handler.)
+export const nylas = defineHmacScheme({
+  id: "nylas",
+  name: "Nylas (v3)",
+  docs: "https://developer.nylas.com/docs/v3/notifications/webhooks/",
+  headers: ["x-nylas-signature"],
+  signatureHeader: "X-Nylas-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  signs: ["body"],
+  retry: {
+    // Same page: failed notifications are retried with backoff; the waits are ours.
+    delaysSec: backoff(20, 2, 3600, 6),
+    docs: "https://developer.nylas.com/docs/v3/notifications/webhooks/",
+  },
+  // Not published as a figure here; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,36 @@
+import type { ParsedSignature } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://github.com/orbcorp/orb-node/blob/main/src/resources/webhooks.ts — `X-Orb-Signature: v1=<hex>` (a
+// space-separated list), HMAC-SHA256 keyed with the secret's UTF-8 bytes over `v1:<X-Orb-Timestamp>:<body>`.
+// The timestamp is ISO 8601 without a zone (`2024-03-27T15:42:29.551`), which the SDK reads as UTC; it rejects a
+// timestamp more than 5 minutes away in either direction.
+function parseOrb(value: string): ParsedSignature | null {
+  const signatures: string[] = [];
+  for (const item of value.split(" ")) if (item.startsWith("v1=") && item.length > 3) signatures.push(item.slice(3));
+  return signatures.length > 0 ? { signatures } : null;
+}
+
+export const orb = defineHmacScheme({
+  id: "orb",
+  name: "Orb",
+  docs: "https://docs.withorb.com/integrations-and-exports/webhooks",
+  headers: ["x-orb-signature", "x-orb-timestamp"],
+  signatureHeader: "X-Orb-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parseOrb,
+  format: (signature) => `v1=${signature}`,
+  timestamp: { in: "header", header: "X-Orb-Timestamp", unit: "iso-utc" },
+  toleranceSec: 300,
+  rejectsFuture: true,
+  signs: [{ text: "v1:" }, "timestamp", { text: ":" }, "body"],
+  retry: {
+    // Same page: failed deliveries are retried with exponential backoff; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 8),
+    docs: "https://docs.withorb.com/integrations-and-exports/webhooks",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

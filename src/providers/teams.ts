@@ -1,0 +1,26 @@
+import { findHeader } from "./headers.js";
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook#create-a-method-to-verify-the-outgoing-webhook-hmac-token
+// — `Authorization: HMAC <base64 HMAC-SHA256 of the body>`, keyed with the base64-DECODED security token Teams
+// shows when the outgoing webhook is created.
+const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+export const teams = defineHmacScheme({
+  id: "teams",
+  name: "Microsoft Teams (outgoing webhooks)",
+  docs: "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook",
+  headers: ["authorization"],
+  detect: (headers) => findHeader(headers, "authorization")?.startsWith("HMAC ") === true,
+  signatureHeader: "Authorization",
+  algorithm: "sha256",
+  encoding: "base64",
+  prefix: "HMAC ",
+  key: (secret) => (BASE64_RE.test(secret) ? Buffer.from(secret, "base64") : null),
+  signs: ["body"],
+  // A message to a bot is answered in the same request, not retried.
+  retry: noRetries("https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook"),
+  // Same page: the service must answer within 10 s.
+  deadlineMs: 10_000,
+  deadlinePublished: true,
+});

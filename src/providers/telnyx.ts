@@ -1,0 +1,26 @@
+import { defineAsymmetricScheme } from "./asymmetric.js";
+import { backoff } from "./retry.js";
+
+// https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks and team-telnyx/telnyx-node
+// `src/lib/webhooks.ts` (`TelnyxWebhook.verify`): Ed25519 over `<telnyx-timestamp>|<body>`, base64 in
+// `telnyx-signature-ed25519`, checked with the account's public key (the base64 of its 32 bytes, as the portal shows
+// it); the SDK refuses a timestamp more than 300 s away in either direction.
+export const telnyx = defineAsymmetricScheme({
+  id: "telnyx",
+  name: "Telnyx",
+  docs: "https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks",
+  algorithm: "ed25519",
+  signatureHeader: "telnyx-signature-ed25519",
+  timestampHeader: "telnyx-timestamp",
+  encoding: "base64",
+  separator: "|",
+  toleranceSec: 300,
+  rejectsFuture: true,
+  retry: {
+    // Same page: a webhook that fails is retried at the failover URL and then with backoff; the waits are ours.
+    delaysSec: backoff(10, 3, 3600, 3),
+    docs: "https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks",
+  },
+  // Not published as one figure; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,22 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity
+// — `X-TFE-Notification-Signature: <hex HMAC-SHA512 of the body>` keyed with the configuration's token.
+export const terraform = defineHmacScheme({
+  id: "terraform",
+  name: "HCP Terraform (Terraform Cloud)",
+  docs: "https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity",
+  headers: ["x-tfe-notification-signature"],
+  signatureHeader: "X-TFE-Notification-Signature",
+  algorithm: "sha512",
+  encoding: "hex",
+  signs: ["body"],
+  retry: {
+    // Not documented beyond "retried on failure"; the waits are ours.
+    delaysSec: backoff(30, 2, 600, 3),
+    docs: "https://developer.hashicorp.com/terraform/cloud-docs/workspaces/settings/notifications",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

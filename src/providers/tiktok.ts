@@ -1,0 +1,28 @@
+import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { backoff } from "./retry.js";
+
+// https://developers.tiktok.com/doc/webhooks-verification — `TikTok-Signature: t=<unix s>,s=<hex HMAC-SHA256 over
+// "<t>.<body>">` keyed with the app's client secret. The page suggests a tolerance but names no figure: none by
+// default (--tolerance adds one).
+export const tiktok = defineHmacScheme({
+  id: "tiktok",
+  name: "TikTok",
+  docs: "https://developers.tiktok.com/doc/webhooks-verification",
+  headers: ["tiktok-signature"],
+  signatureHeader: "TikTok-Signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "s" }),
+  format: (signature, timestamp) => `t=${timestamp},s=${signature}`,
+  timestamp: { in: "signature", unit: "s" },
+  toleranceSec: null,
+  signs: ["timestamp", { text: "." }, "body"],
+  retry: {
+    // https://developers.tiktok.com/doc/webhooks-overview — undelivered events are retried with exponential backoff
+    // for up to 72 hours; the waits are ours.
+    delaysSec: backoff(60, 2, 21_600, 16),
+    docs: "https://developers.tiktok.com/doc/webhooks-overview",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

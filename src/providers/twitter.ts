@@ -1,0 +1,20 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+import { noRetries } from "./retry.js";
+
+// https://docs.x.com/x-api/webhooks/introduction — `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256 of the
+// body>` keyed with the app's consumer secret. (The CRC `GET ?crc_token=` is answered by the handler.)
+export const twitter = defineHmacScheme({
+  id: "twitter",
+  name: "X (Twitter) Account Activity",
+  docs: "https://docs.x.com/x-api/webhooks/introduction",
+  headers: ["x-twitter-webhooks-signature"],
+  signatureHeader: "x-twitter-webhooks-signature",
+  algorithm: "sha256",
+  encoding: "base64",
+  prefix: "sha256=",
+  signs: ["body"],
+  // Not documented as retried (the Account Activity API offers replay instead): treated as a single attempt.
+  retry: noRetries("https://docs.x.com/x-api/webhooks/introduction"),
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});

@@ -1,0 +1,26 @@
+import { backoff } from "./retry.js";
+import { defineJwtScheme } from "./jwt.js";
+
+// https://developer.vonage.com/en/getting-started/concepts/signing-messages#validate-the-signature-on-incoming-messages
+// — signed webhooks (Messages, Voice, Verify v2) carry `Authorization: Bearer <JWT>`, HS256 with the account's
+// signature secret; its `payload_hash` claim is the hex SHA-256 of the body, which must be checked too (the JWT alone
+// does not cover the body). No age limit is published for `iat`: none by default (--tolerance adds one).
+export const vonage = defineJwtScheme({
+  id: "vonage",
+  name: "Vonage (signed webhooks)",
+  docs: "https://developer.vonage.com/en/getting-started/concepts/signing-messages",
+  algorithm: "HS256",
+  carrier: { in: "header", header: "Authorization", bearer: true },
+  headers: ["authorization"],
+  bodyHash: { claim: "payload_hash", encoding: "hex" },
+  claims: () => ({ iss: "Vonage", api_key: "hooktape" }),
+  toleranceSec: null,
+  retry: {
+    // https://developer.vonage.com/en/getting-started/concepts/webhooks — failed callbacks are retried for up to
+    // 24 hours with growing waits; the waits are ours.
+    delaysSec: backoff(60, 2, 14_400, 12),
+    docs: "https://developer.vonage.com/en/getting-started/concepts/webhooks",
+  },
+  // Not published as one figure across APIs; assumed 5 s.
+  deadlineMs: 5_000,
+});

@@ -1,0 +1,25 @@
+import { defineHmacScheme } from "./hmac-scheme.js";
+
+// https://developers.webflow.com/data/docs/working-with-webhooks/authenticating-webhooks — `x-webflow-signature:
+// <hex HMAC-SHA256 over "<x-webflow-timestamp>:<body>">` keyed with the OAuth app's client secret (or the
+// webhook's secret); the timestamp is unix milliseconds, and a request older than 5 minutes is refused.
+export const webflow = defineHmacScheme({
+  id: "webflow",
+  name: "Webflow",
+  docs: "https://developers.webflow.com/data/docs/working-with-webhooks/authenticating-webhooks",
+  headers: ["x-webflow-signature", "x-webflow-timestamp"],
+  signatureHeader: "x-webflow-signature",
+  algorithm: "sha256",
+  encoding: "hex",
+  timestamp: { in: "header", header: "x-webflow-timestamp", unit: "ms" },
+  toleranceSec: 300,
+  signs: ["timestamp", { text: ":" }, "body"],
+  retry: {
+    // https://developers.webflow.com/data/docs/working-with-webhooks — failed deliveries are retried a few times; the
+    // count and waits are ours.
+    delaysSec: [600, 600, 600],
+    docs: "https://developers.webflow.com/data/docs/working-with-webhooks",
+  },
+  // Not published; assumed 10 s.
+  deadlineMs: 10_000,
+});
