@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
 import { newDeliveryId, newEventId } from "../core/ids.js";
 import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/headers.js";
 import { redactNamed } from "../core/redact.js";
+import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
@@ -28,6 +30,11 @@ export interface CaptureOptions {
   ack: number | null;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** The store's cap in bytes (`--max-store`): past it, requests are answered 507 and not recorded. */
+  maxStoreBytes?: number;
+  /** Defaults 20 s and 1024: see SERVER_LIMITS. Tests lower them. */
+  headersTimeoutMs?: number;
+  maxConnections?: number;
   /** Decides provider and verification for a request that just arrived. */
   verify: (
     request: RawRequest,
@@ -44,6 +51,11 @@ export interface CaptureServer {
   /** http://host:port */
   url: string;
   port: number;
+  /**
+   * http://127.0.0.1:<port> of a second listener that only the tunnel's cloudflared is told about. Requests
+   * arriving on it are "via tunnel" and their Cloudflare headers are trusted; on the main listener they are not.
+   */
+  tunnelOriginUrl: string;
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), then resolves. */
   close(graceMs?: number): Promise<void>;
 }
@@ -51,11 +63,48 @@ export interface CaptureServer {
 // Headers a hop must not pass on to the sender (RFC 9110 §7.6.1); the length is set anew.
 const NOT_RETURNED = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "content-length", "trailer"]);
 
+/**
+ * What a stranger with the public URL may hold open. Node 20 turns the headers timeout off along with
+ * `requestTimeout: 0`, so both are set: headers within 20 s (slowloris), the whole upload within 5 minutes
+ * (25 MB at 100 kB/s is ~4 minutes); idle keep-alive connections close after 5 s, and a connection serves at most
+ * 1000 requests. Past `maxConnections` new connections are dropped at once rather than queued.
+ */
+const SERVER_LIMITS = {
+  headersTimeoutMs: 20_000,
+  uploadAllowanceMs: 5 * 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 1_000,
+  maxConnections: 1_024,
+  /** How often Node looks for connections past their timeouts (its default is 30 s, longer than the timeouts). */
+  checkIntervalMs: 1_000,
+} as const;
+
+/** Bodies larger than this with a declared length are read into one preallocated buffer. */
+const LARGE_BODY_BYTES = 64 * 1024;
+
+/** How often the "store is full" line may repeat while requests keep being refused. */
+const STORE_FULL_NOTICE_MS = 10_000;
+
+// Headers a client must not be able to set for the handler: hooktape sets them from what it knows.
+const FORWARDED_BY_HOOKTAPE = /^x-forwarded-(for|proto|host)$/i;
+
 export async function startCaptureServer(options: CaptureOptions): Promise<CaptureServer> {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
+  const headersTimeout = options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs;
+  /** Sockets accepted on the tunnel's own listener: only these are "via tunnel". */
+  const tunnelSockets = new WeakSet<net.Socket>();
+  let storeFullNoticeAt = -Infinity;
 
-  const server = http.createServer({ maxHeaderSize: 64 * 1024, requestTimeout: 0 }, (req, res) => {
+  const server = http.createServer(
+    {
+      maxHeaderSize: 64 * 1024,
+      headersTimeout,
+      requestTimeout: headersTimeout + options.timeoutMs + SERVER_LIMITS.uploadAllowanceMs,
+      keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(SERVER_LIMITS.checkIntervalMs, headersTimeout),
+    },
+    (req, res) => {
     const work = handleRequest(req, res).catch((error: unknown) => {
       options.onNotice({ type: "warning", message: `request failed: ${error instanceof Error ? error.message : String(error)}` });
       if (!res.headersSent) respond(res, 500, "hooktape: internal error\n");
@@ -63,7 +112,10 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     });
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
-  });
+  },
+  );
+  server.maxRequestsPerSocket = SERVER_LIMITS.maxRequestsPerSocket;
+  server.maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
 
   // Malformed HTTP is answered by Node's parser (400, 431 ...) and never recorded; the server keeps serving.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
@@ -78,22 +130,34 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = now();
     const headers = pairsFromRaw(req.rawHeaders);
+    const url = req.url ?? "/";
+    const refusal = refuseMalformed(url, headers);
+    if (refusal !== null) {
+      req.resume();
+      respond(res, 400, `hooktape: ${refusal}\n`, { connection: "close" });
+      return;
+    }
+    if (storeIsFull(Number(req.headers["content-length"]) || 0)) {
+      req.resume();
+      respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
+      return;
+    }
     const body = await readBody(req, options.maxBodyBytes);
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
 
-    const url = req.url ?? "/";
     const publicUrl = options.publicUrl();
-    const via: Via = publicUrl !== null && findHeader(headers, "cf-ray") !== undefined ? "tunnel" : "local";
+    const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
-    const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : (localUrlOf(headers, url) ?? `http://localhost${url}`);
+    const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : localUrlOf(headers, url);
     const { provider, verification, secretHeaders = [] } =
       body.kind === "too_large"
         ? { provider: null, verification: { status: "unverified" as const, reason: "too_large" } }
         : options.verify(raw, { url: calledUrl });
     const event: CapturedEvent = {
       ...raw,
-      // A header that carries the secret itself is forwarded as it came but stored redacted.
-      headers: redactNamed(headers, secretHeaders),
+      // A header that carries the secret itself is forwarded as it came but stored redacted: every token scheme's
+      // header whatever was detected (and on the 413 path, where nothing is), plus any the verifier names.
+      headers: redactNamed(headers, secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders]),
       id: newEventId(receivedAt),
       // Through the tunnel the socket is cloudflared on this machine; Cloudflare names the real sender.
       remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
@@ -107,6 +171,10 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       target: options.target && body.kind !== "too_large" ? joinTarget(options.target, url) : null,
     };
 
+    if (body.kind === "complete" && storeIsFull(body.size)) {
+      respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
+      return;
+    }
     // The event is committed before the sender hears anything: a killed process loses no acknowledged event.
     try {
       await options.store.recordEvent(event);
@@ -117,7 +185,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     }
 
     if (event.rejected) {
-      respond(res, 413, `hooktape: body larger than ${options.maxBodyBytes} bytes\n`, { connection: "close" });
+      // No `Connection: close`: closing while the sender still uploads makes it see a reset (EPIPE) instead of this
+      // answer. The rest of the upload is read and discarded, bounded by the server's request timeout.
+      respond(res, 413, `hooktape: body larger than ${options.maxBodyBytes} bytes (--max-body)\n`);
       options.onNotice({ type: "event", event: toNotice(event, null) });
       return;
     }
@@ -167,20 +237,46 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     return result;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  /**
+   * `--max-store`: true when recording `incoming` more bytes would take the store past its cap. Logged once per
+   * STORE_FULL_NOTICE_MS, so that a flood of refused requests does not become a flood of lines.
+   */
+  function storeIsFull(incoming: number): boolean {
+    const cap = options.maxStoreBytes;
+    if (cap === undefined) return false;
+    const size = options.store.sizeBytes();
+    if (size + incoming <= cap) return false;
+    const at = now();
+    if (at - storeFullNoticeAt >= STORE_FULL_NOTICE_MS) {
+      storeFullNoticeAt = at;
+      options.onNotice({
+        type: "warning",
+        message:
+          `the store is full (${formatBytes(size)} of --max-store ${formatBytes(cap)}): answering 507 and recording nothing; ` +
+          "free space with `hooktape events prune --older-than <duration>` or raise --max-store",
+      });
+    }
+    return true;
+  }
+
+  await listenOn(server, options.port, options.host);
+  // The tunnel's listener: loopback only, a port only cloudflared is given. Its sockets are handed to the same
+  // HTTP server, marked, so that the handler knows they came through Cloudflare's edge.
+  const tunnelListener = net.createServer((socket) => {
+    tunnelSockets.add(socket);
+    server.emit("connection", socket);
   });
+  tunnelListener.maxConnections = server.maxConnections;
+  await listenOn(tunnelListener, 0, "127.0.0.1");
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
+    tunnelOriginUrl: `http://127.0.0.1:${(tunnelListener.address() as AddressInfo).port}`,
     async close(graceMs = 10_000) {
+      tunnelListener.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = Promise.allSettled([...inFlight]);
@@ -196,6 +292,29 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   };
 }
 
+function listenOn(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Why a request is refused before anything is recorded, or null. Only origin-form targets (`/path?query`): an
+ * absolute-form (`POST http://evil.example/x`) or `*` target would otherwise be glued onto the handler's URL. A
+ * second Host header makes the request's authority ambiguous (RFC 9112 §3.2: answer 400).
+ */
+function refuseMalformed(url: string, headers: HeaderPairs): string | null {
+  if (!url.startsWith("/")) return "only origin-form request targets (/path) are accepted";
+  let hosts = 0;
+  for (const [name] of headers) if (name.length === 4 && name.toLowerCase() === "host") hosts++;
+  if (hosts > 1) return "more than one Host header";
+  return null;
+}
+
 type BodyRead =
   | { kind: "complete"; bytes: Buffer; size: number }
   | { kind: "too_large"; bytes: Buffer; size: number }
@@ -208,11 +327,15 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
     req.resume();
     return Promise.resolve({ kind: "too_large", bytes: Buffer.alloc(0), size: declared });
   }
+  // A large body of known length is copied into one buffer as it arrives, so that it is held once, not as chunks
+  // plus their concatenation (two copies at the end). Small bodies keep the cheaper chunk list.
+  const into = Number.isFinite(declared) && declared > LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : null;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
+      const at = size;
       size += chunk.length;
       if (size > max) {
         if (!tooLarge) {
@@ -223,26 +346,55 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
         }
         return;
       }
-      chunks.push(chunk);
+      // Node's parser never delivers more than Content-Length; the check keeps a copy past the end impossible.
+      if (into !== null && size <= into.length) chunk.copy(into, at);
+      else chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!tooLarge) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
+      if (tooLarge) return;
+      if (into !== null && chunks.length === 0) resolve({ kind: "complete", bytes: into.subarray(0, size), size });
+      else if (into === null) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
+      else resolve({ kind: "complete", bytes: Buffer.concat([into.subarray(0, size - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], size), size });
     });
     req.on("aborted", () => resolve({ kind: "aborted" }));
     req.on("error", () => resolve({ kind: "aborted" }));
   });
 }
 
-/** The original headers plus X-Forwarded-*, as a proxy adds them; the body stays byte-exact. */
+/**
+ * The headers the handler gets: the original ones, minus those a client must not decide, plus X-Forwarded-* from
+ * what hooktape knows. Dropped: any X-Forwarded-For/-Proto/-Host the client sent, and the headers its Connection
+ * header names (hop-by-hop, RFC 9110 §7.6.1). Through the tunnel, the address Cloudflare saw is trusted (cloudflared
+ * sets X-Forwarded-For and CF-Connecting-IP) and the protocol is https; on any other connection, Cloudflare's CF-*
+ * headers are a client's claim and are dropped, and the client is the socket's peer. The body stays byte-exact.
+ */
 function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): HeaderPairs {
+  const viaTunnel = event.via === "tunnel";
   const host = findHeader(arrived, "host");
-  const forwardedFor = findHeader(arrived, "x-forwarded-for");
-  const client = event.remoteAddress ?? "";
-  const forwarded = arrived.filter(([name]) => !/^x-forwarded-(for|proto|host)$/i.test(name));
-  forwarded.push(["X-Forwarded-For", forwardedFor ? `${forwardedFor}, ${client}` : client]);
-  forwarded.push(["X-Forwarded-Proto", findHeader(arrived, "x-forwarded-proto") ?? (event.via === "tunnel" ? "https" : "http")]);
-  if (host) forwarded.push(["X-Forwarded-Host", findHeader(arrived, "x-forwarded-host") ?? host]);
+  const named = connectionNamed(arrived);
+  const edgeClient = viaTunnel ? (findHeader(arrived, "cf-connecting-ip") ?? findHeader(arrived, "x-forwarded-for")) : undefined;
+  const forwarded = arrived.filter(([name]) => {
+    const lower = name.toLowerCase();
+    if (FORWARDED_BY_HOOKTAPE.test(lower) || named.has(lower)) return false;
+    return viaTunnel || !lower.startsWith("cf-");
+  });
+  forwarded.push(["X-Forwarded-For", edgeClient ?? event.remoteAddress ?? ""]);
+  forwarded.push(["X-Forwarded-Proto", viaTunnel ? "https" : "http"]);
+  if (host) forwarded.push(["X-Forwarded-Host", host]);
   return forwarded;
+}
+
+/** The header names listed in Connection (`Connection: close, X-Secret-Hop`), lower-case. */
+function connectionNamed(headers: HeaderPairs): Set<string> {
+  const names = new Set<string>();
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() !== "connection") continue;
+    for (const token of value.split(",")) {
+      const trimmed = token.trim().toLowerCase();
+      if (trimmed !== "") names.add(trimmed);
+    }
+  }
+  return names;
 }
 
 function answerWithHandlerResponse(res: http.ServerResponse, result: DeliveryResult): void {

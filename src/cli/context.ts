@@ -15,9 +15,12 @@ export function outputFor(flags: GlobalFlags): Output {
   return createOutput({ json: flags.json === true });
 }
 
-/** Runs `work` with an open store and always closes it, whatever happens. */
-export function withStore<T>(flags: GlobalFlags, work: (store: EventStore) => T): T {
-  const store = openStore(flags);
+/**
+ * Runs `work` with an open store and always closes it, whatever happens. `readonly`: for commands that only
+ * read; they never create a store (a missing one is exit 2) and work on a file they may not write.
+ */
+export function withStore<T>(flags: GlobalFlags, work: (store: EventStore) => T, options: { readonly?: boolean } = {}): T {
+  const store = openStore(flags, options);
   try {
     return work(store);
   } finally {

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
+import { badInput } from "../core/errors.js";
 
 /** Repeatable flags (`--secret a --secret b`) collect into an array. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -23,4 +25,54 @@ export function addFilterOptions(command: Command, defaultLimit: string | undefi
     .option("--verification <state>", "valid, invalid, missing or unverified")
     .option("--status <status>", "handler status: a code (404), a class (2xx, 4xx, 5xx) or failed")
     .option("--since <when>", "received since a duration ago (1h, 30m) or an ISO time");
+}
+
+/** `--secret-file <path>`, beside every `--secret`: repeatable, one secret per line (`provider=` allowed). */
+export function secretFileOption(): Option {
+  return new Option("--secret-file <path>", "read secrets from a file, one per line (provider=secret allowed), repeatable; keeps them out of `ps`").argParser(
+    collect,
+  );
+}
+
+/**
+ * Before any action: `--secret-file` values join `--secret`'s, `--tunnel-token-file` becomes the token, and a secret
+ * typed on the command line gets a hint (on a terminal, once per run) that every local user can read it in `ps`.
+ */
+export async function resolveSecretOptions(command: Command, stderr: NodeJS.WriteStream = process.stderr): Promise<void> {
+  const onCommandLine = ["secret", "tunnelToken"].filter((key) => command.getOptionValueSource(key) === "cli");
+  if (onCommandLine.length > 0 && stderr.isTTY) {
+    stderr.write(
+      "hint: a secret given on the command line is visible to every local user (ps, /proc/<pid>/cmdline); " +
+        "use HOOKTAPE_SECRET_<PROVIDER> or --secret-file <path>" +
+        (onCommandLine.includes("tunnelToken") ? ", and HOOKTAPE_TUNNEL_TOKEN or --tunnel-token-file <path> for the tunnel" : "") +
+        "\n",
+    );
+  }
+  const files = command.getOptionValue("secretFile") as string[] | undefined;
+  if (files !== undefined && files.length > 0) {
+    // Loaded only when needed: the provider registry is not read at start-up by commands that do not use it.
+    const { parseSecretLines } = await import("../providers/secrets.js");
+    const existing = (command.getOptionValue("secret") as string[] | undefined) ?? [];
+    command.setOptionValue("secret", [...existing, ...files.flatMap((file) => parseSecretLines(readSecretFile(file, "--secret-file")))]);
+  }
+  const tokenFile = command.getOptionValue("tunnelTokenFile") as string | undefined;
+  if (tokenFile !== undefined) {
+    if (command.getOptionValueSource("tunnelToken") === "cli") throw badInput("Give the tunnel token once: --tunnel-token or --tunnel-token-file");
+    const token = readSecretFile(tokenFile, "--tunnel-token-file").trim();
+    if (token === "") throw badInput(`--tunnel-token-file ${tokenFile} is empty`);
+    command.setOptionValueWithSource("tunnelToken", token, "config");
+  }
+  // A token exported for other runs does not contradict `--no-tunnel`: it is simply not used.
+  if (command.getOptionValue("tunnel") === false && command.getOptionValueSource("tunnelToken") === "env") {
+    command.setOptionValue("tunnelToken", undefined);
+  }
+}
+
+function readSecretFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw badInput(`Cannot read ${flag} ${file}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`);
+  }
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { Command } from "commander";
-import { addFilterOptions, addHmacOptions, collect } from "./options.js";
+import { Command, Option } from "commander";
+import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
 
@@ -17,7 +17,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       outputError: (message, write) => write(`hooktape: ${message.replace(/^error: /, "").trim()}\n`),
-    });
+    })
+    .hook("preAction", (_program, action) => resolveSecretOptions(action));
 
   addHmacOptions(
     program
@@ -27,14 +28,21 @@ export function buildProgram(): Command {
       .option("--port <n>", "capture server port (default: a free port)")
       .option("--host <addr>", "capture server address", "127.0.0.1")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
-      .option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url)")
+      .addOption(
+        new Option("--tunnel-token <token>", "run a named Cloudflare tunnel with this token (needs --public-url); visible in `ps`, prefer the variable or a file").env(
+          "HOOKTAPE_TUNNEL_TOKEN",
+        ),
+      )
+      .option("--tunnel-token-file <path>", "read the named tunnel's token from this file")
       .option("--public-url <url>", "the public URL of the named tunnel")
       .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
+      .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
-      .option("--max-body <size>", "largest body recorded; larger ones get 413", "25mb")
+      .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")
+      .option("--max-store <size>", "the store's cap; past it requests get 507 and are not recorded", "1gb")
       .option("--ui", "also serve the local web inspector (default port 4040)")
       .option("--ui-port <n>", "the inspector's port (implies --ui)")
       .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),
@@ -60,6 +68,7 @@ export function buildProgram(): Command {
       .description(parent === events ? "show one event: request, verification, every delivery attempt" : "alias of `events show`")
       .argument("<id>", "event id (or a unique prefix)")
       .option("--body", "write the raw body bytes to stdout")
+      .option("--force", "with --body: write binary or control characters to a terminal too")
       .action(async (id: string, _options: unknown, command: Command) => {
         const { runEventsShow } = await import("./commands/events.js");
         runEventsShow(id, command.optsWithGlobals());
@@ -74,7 +83,9 @@ export function buildProgram(): Command {
       runEventsPrune(command.optsWithGlobals());
     });
   addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file (mode 0600) instead of stdout")
+    .option("--force", "with --out: overwrite an existing file")
+    .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
     .action(async (_options: unknown, command: Command) => {
       const { runEventsExport } = await import("./commands/events.js");
       runEventsExport(command.optsWithGlobals());
@@ -87,6 +98,7 @@ export function buildProgram(): Command {
       .option("--port <n>", "port (default 4040, else a free one)")
       .option("--host <addr>", "address to listen on", "127.0.0.1")
       .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
+      .addOption(secretFileOption())
       .option("--provider <id>", "re-sign events of unknown provider as this one"),
   ).action(async (_options: unknown, command: Command) => {
     const { runUi } = await import("./commands/ui.js");

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { ORDERS } from "../replay/order.js";
-import { addFilterOptions, addHmacOptions, collect } from "./options.js";
+import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "./options.js";
 
 const REPLAY_HELP = `
 Selecting events:
@@ -61,6 +61,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--to <url|port>", "where to deliver (default: where each event was first forwarded)")
       .option("--resign", "sign again with the current time (needs the secret)")
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect)
+      .addOption(secretFileOption())
       .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
       .option("--concurrency <k>", "requests in flight at once", "1")
       .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
@@ -90,10 +91,12 @@ export function registerReplayCommands(program: Command): void {
       .requiredOption("--to <url|port>", "the handler")
       .requiredOption("--provider <id>", "the provider the handler verifies")
       .option("--secret <secret>", "the handler's signing secret (default $HOOKTAPE_SECRET_<PROVIDER>)", collect)
+      .addOption(secretFileOption())
       .option("--deadline <ms>", "how fast the handler must answer (default: the provider's deadline)")
       .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
       .option("--probe <url>", "GET returning JSON, read before and after the duplicates to prove they changed state once")
       .option("--junit <file>", "write a JUnit XML report")
+      .option("--force", "with --junit: overwrite an existing file")
       .addHelpText("after", CHECK_HELP),
   ).action(async (fixtures: string[], _options: unknown, command: Command) => {
     const { runCheckCommand } = await import("./commands/check.js");

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addHmacOptions, collect } from "./options.js";
+import { addHmacOptions, collect, secretFileOption } from "./options.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
@@ -28,6 +28,7 @@ export function registerSigningCommands(program: Command): void {
       .description("print the headers a real delivery of a provider carries for a body, signed with your secret")
       .requiredOption("--provider <id>", "the provider whose scheme signs (see `hooktape providers`)")
       .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the private key", collect, [])
+      .addOption(secretFileOption())
       .option("--body <text>", "the body, exactly as it will be sent")
       .option("--body-file <path>", "read the body from a file (bytes as they are)")
       .option("--event <id>", "sign the body (and headers) of a captured event")
@@ -38,7 +39,8 @@ export function registerSigningCommands(program: Command): void {
       .option("--path <path>", "request path for --format fixture and curl (default /)")
       .option("--header <header>", 'extra header "Name: value", repeatable; overrides the scheme\'s own', collect, [])
       .addOption(new Option("--format <format>", "output: headers (Name: value lines), fixture or curl").choices(["headers", "fixture", "curl"]).default("headers"))
-      .option("--out <file>", "with --format fixture: write the fixture to this file"),
+      .option("--out <file>", "with --format fixture: write the fixture to this file")
+      .option("--force", "with --out: overwrite an existing file"),
   ).action(async (_options: unknown, command: Command) => {
     const { runSign } = await import("./commands/sign.js");
     await runSign(command.optsWithGlobals());
@@ -52,6 +54,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--event <id>", "a captured event (checked at the time it was received)")
       .option("--provider <id>", "verify as this provider (default: the fixture's, else detected from the headers)")
       .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the public key", collect, [])
+      .addOption(secretFileOption())
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
       .option("--url <url>", "the URL the sender called, for schemes that sign it"),
@@ -68,6 +71,7 @@ export function registerSigningCommands(program: Command): void {
       .requiredOption("--to <url|port>", "where to send: a port (3000) or a URL (http://localhost:3000/webhooks)")
       .option("--resign", "sign again with the current time (needs the secret)")
       .option("--secret <secret>", SECRET_HELP, collect, [])
+      .addOption(secretFileOption())
       .option("--provider <id>", "sign as this provider (default: the fixture's)")
       .option("--url <url>", "with --resign, for URL-signing schemes: the public URL to sign (default the URL sent to)")
       .option("--expect <status>", "the status that counts as success (default any 2xx)")
@@ -94,7 +98,8 @@ export function registerSigningCommands(program: Command): void {
       .description("record fixtures as captured events (received at their capture or signing time)")
       .argument("<file...>", "fixture files")
       .option("--provider <id>", "the provider, for fixtures that name none")
-      .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, []),
+      .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, [])
+      .addOption(secretFileOption()),
   ).action(async (files: string[], _options: unknown, command: Command) => {
     const { runFixturesImport } = await import("./commands/fixtures.js");
     runFixturesImport(files, command.optsWithGlobals());

@@ -69,27 +69,132 @@ function parseStatusFilter(text: string): StatusFilter {
   throw badInput(`Invalid --status "${text}": expected a status code (404), a class (2xx, 4xx, 5xx) or failed`);
 }
 
-/** A path glob as a RegExp: `*` stays within a segment, `**` crosses segments; the query is ignored. */
-export function globToRegExp(glob: string): RegExp {
-  let source = "";
+/** A compiled `--path` glob. */
+export interface PathMatcher {
+  test(path: string): boolean;
+}
+
+type GlobToken =
+  | { kind: "char"; char: string }
+  /** `?`: one character within a segment. */
+  | { kind: "one" }
+  /** `*`: any run within a segment. */
+  | { kind: "segment" }
+  /** `**`: any run, across segments. */
+  | { kind: "any" }
+  /** `**\/`: nothing, or any run that ends with `/` (so `/a/**\/b` matches `/a/b`). */
+  | { kind: "dirs" };
+
+/**
+ * A path glob (`*` within a segment, `**` across, `?` one character; the query is ignored by the caller), compiled
+ * once per query. Matching simulates all positions of the pattern at once (a Thompson NFA), so it takes
+ * O(path × pattern) steps whatever the pattern: a backtracking RegExp takes exponential time on `/*a*a*a*a*b`.
+ */
+export function compilePathGlob(glob: string): PathMatcher {
+  const tokens = collapse(tokenize(glob));
+  const m = tokens.length;
+  // States 0..m: "before token i"; m + 1 + i: inside token i's `**\/` (some characters read, no `/` yet at the end).
+  const size = 2 * m + 2;
+  const add = (set: Uint8Array, list: number[], state: number) => {
+    // Epsilon moves: the repeating tokens may match nothing.
+    while (state <= m && set[state] === 0) {
+      set[state] = 1;
+      list.push(state);
+      const token = tokens[state];
+      if (token === undefined || token.kind === "char" || token.kind === "one") return;
+      state++;
+    }
+    if (state > m && set[state] === 0) {
+      set[state] = 1;
+      list.push(state);
+    }
+  };
+  return {
+    test(path: string): boolean {
+      let current: number[] = [];
+      let seen = new Uint8Array(size);
+      add(seen, current, 0);
+      for (let p = 0; p < path.length && current.length > 0; p++) {
+        const ch = path[p] as string;
+        const next: number[] = [];
+        const marks = new Uint8Array(size);
+        for (const state of current) {
+          if (state > m) {
+            const i = state - m - 1;
+            add(marks, next, state);
+            if (ch === "/") add(marks, next, i + 1);
+            continue;
+          }
+          const token = tokens[state];
+          if (token === undefined) continue;
+          switch (token.kind) {
+            case "char":
+              if (token.char === ch) add(marks, next, state + 1);
+              break;
+            case "one":
+              if (ch !== "/") add(marks, next, state + 1);
+              break;
+            case "segment":
+              if (ch !== "/") add(marks, next, state);
+              break;
+            case "any":
+              add(marks, next, state);
+              break;
+            case "dirs":
+              add(marks, next, m + 1 + state);
+              if (ch === "/") add(marks, next, state + 1);
+              break;
+          }
+        }
+        current = next;
+        seen = marks;
+      }
+      return seen[m] === 1;
+    },
+  };
+}
+
+/** Kept for callers of the old name: the same matcher (it has `.test()`), no longer a RegExp. */
+export const globToRegExp = compilePathGlob;
+
+function tokenize(glob: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
   for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
+    const char = glob[i] as string;
     if (char === "*" && glob[i + 1] === "*") {
-      // `/**/` also matches a single `/`, so `/a/**/b` matches `/a/b`.
-      if (glob[i + 2] === "/") {
-        source += "(?:.*/)?";
-        i += 2;
+      let j = i;
+      while (glob[j] === "*") j++;
+      if (glob[j] === "/") {
+        tokens.push({ kind: "dirs" });
+        i = j;
       } else {
-        source += ".*";
-        i += 1;
+        tokens.push({ kind: "any" });
+        i = j - 1;
       }
     } else if (char === "*") {
-      source += "[^/]*";
+      tokens.push({ kind: "segment" });
     } else if (char === "?") {
-      source += "[^/]";
+      tokens.push({ kind: "one" });
     } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+      tokens.push({ kind: "char", char });
     }
   }
-  return new RegExp(`^${source}$`);
+  return tokens;
+}
+
+/** Runs of repeating tokens collapse: `*` after `**` adds nothing, `**\/**\/` is `**\/`. */
+function collapse(tokens: GlobToken[]): GlobToken[] {
+  const out: GlobToken[] = [];
+  for (const token of tokens) {
+    const last = out[out.length - 1];
+    if (last && token.kind !== "char" && token.kind !== "one" && last.kind !== "char" && last.kind !== "one") {
+      if (last.kind === token.kind) continue;
+      if (last.kind === "any" || token.kind === "any") {
+        out[out.length - 1] = { kind: "any" };
+        continue;
+      }
+    }
+    out.push(token);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { HeaderPairs } from "./types.js";
+import { trimTrailingSlashes } from "./text.js";
 
 /**
  * The one home for header pairs: lookup, building pairs from what node and undici hand over, edits, and the URL a
@@ -85,13 +86,13 @@ export function mergeHeaders(base: HeaderPairs, updates: HeaderPairs): HeaderPai
 
 /** The public URL a request arrived on through the tunnel: the tunnel's base URL and the request's path. */
 export function joinPublicUrl(publicUrl: string, path: string): string {
-  return publicUrl.replace(/\/+$/, "") + path;
+  return trimTrailingSlashes(publicUrl) + path;
 }
 
-/** The URL a local sender called, as far as the request tells: its Host header and forwarded protocol. */
-export function localUrlOf(headers: HeaderPairs, path: string): string | undefined {
-  const host = findHeader(headers, "host");
-  if (host === undefined) return undefined;
-  const proto = findHeader(headers, "x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
-  return `${proto}://${host}${path}`;
+/**
+ * The URL a local sender called: its Host header over plain http. A client's X-Forwarded-Proto is not trusted —
+ * anyone who can reach the capture server could send one; through the tunnel the public URL is used instead.
+ */
+export function localUrlOf(headers: HeaderPairs, path: string): string {
+  return `http://${findHeader(headers, "host") ?? "localhost"}${path}`;
 }

@@ -9,21 +9,41 @@ const DURATION_UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
+function isDigit(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 0x30 && code <= 0x39;
+}
+
 /**
  * `90s`, `10m`, `1h30m`, `2d`, `500ms` -> milliseconds. A bare number is refused: `--stale 10` could mean ten
  * seconds or ten minutes, and guessing wrong passes a check that should fail.
  */
 export function parseDuration(text: string, flag: string, expected = "a duration such as 30s, 10m, 2h or 1d"): number {
   const trimmed = text.trim();
+  const invalid = () => badInput(`Invalid ${flag} "${text}": expected ${expected}`);
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     throw badInput(`Invalid ${flag} "${text}": a number needs a unit (${trimmed}s? ${trimmed}m? ${trimmed}h?); expected ${expected}`);
   }
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)];
-  const joined = parts.map((part) => part[0]).join("");
-  if (parts.length === 0 || joined !== trimmed) {
-    throw badInput(`Invalid ${flag} "${text}": expected ${expected}`);
+  // A scanner rather than a global regex: matchAll retries a long run of digits from every position (O(n²)).
+  let total = 0;
+  let i = 0;
+  while (i < trimmed.length) {
+    const start = i;
+    while (i < trimmed.length && isDigit(trimmed, i)) i++;
+    if (trimmed[i] === "." && isDigit(trimmed, i + 1)) {
+      i++;
+      while (i < trimmed.length && isDigit(trimmed, i)) i++;
+    }
+    if (i === start) throw invalid();
+    const amount = Number(trimmed.slice(start, i));
+    const unit = trimmed.startsWith("ms", i) ? "ms" : (trimmed[i] ?? "");
+    const factor = DURATION_UNITS[unit];
+    if (factor === undefined || unit === "") throw invalid();
+    total += amount * factor;
+    i += unit.length;
   }
-  return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS[part[2] ?? "s"] ?? 0), 0);
+  if (trimmed.length === 0) throw invalid();
+  return total;
 }
 
 /** A duration (`1h`: that long ago) or an ISO time -> unix milliseconds. */
@@ -67,4 +87,12 @@ export function describeDuration(ms: number): string {
   if (sec < 2 * 3600) return plural(Math.floor(sec / 60), "minute");
   if (sec < 2 * 86_400) return plural(Math.floor(sec / 3600), "hour");
   return plural(Math.floor(sec / 86_400), "day");
+}
+
+/** A size for people, binary units as parseSize reads them: `512 B`, `3.2 KiB`, `25.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }

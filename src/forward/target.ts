@@ -1,4 +1,5 @@
 import { badInput } from "../core/errors.js";
+import { trimTrailingSlashes } from "../core/text.js";
 
 /**
  * `3000` -> http://localhost:3000, `localhost:3000/hooks` and full URLs as given. The target's path is a
@@ -31,10 +32,13 @@ export function resolveTarget(text: string, flag = "target"): URL {
 
 /** The URL an inbound request (path + query) goes to on a target. */
 export function joinTarget(target: URL, inbound: string): string {
+  // Origin-form only (the capture server answers 400 to anything else): `http://evil/x` or `*` glued onto the
+  // target would name another host.
+  if (!inbound.startsWith("/")) throw new TypeError(`joinTarget: expected an origin-form path, got ${JSON.stringify(inbound.slice(0, 100))}`);
   const queryStart = inbound.indexOf("?");
   const inboundPath = queryStart === -1 ? inbound : inbound.slice(0, queryStart);
   const inboundQuery = queryStart === -1 ? "" : inbound.slice(queryStart);
-  const prefix = target.pathname.replace(/\/+$/, "");
+  const prefix = trimTrailingSlashes(target.pathname);
   let path = prefix + (inboundPath === "/" && prefix !== "" ? "" : inboundPath);
   if (path === "") path = "/";
   const query = inboundQuery || target.search;

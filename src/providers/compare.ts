@@ -1,17 +1,29 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
 /**
- * Constant-time equality of two encoded signatures (or tokens), after a length check (the length of a
- * signature is no secret). Every UTF-16 unit is XOR-accumulated with no early exit, so the time depends
- * only on the length — the same technique as the Standard Webhooks JavaScript library's
- * `timing_safe_equal.ts`. A JS loop rather than crypto.timingSafeEqual because the latter needs both sides
- * as Buffers: three native calls and two encodings per check cost more than the rest of a scheme's logic
- * (bench/verify.bench.mjs), while this loop is ~64 iterations.
- * Encoded strings are compared rather than decoded bytes because Buffer.from(..., "base64") ignores
- * trailing bits and invalid characters, so two different header values could otherwise decode to the same
- * bytes.
+ * Constant-time equality of two encoded signatures, after a length check (the length of a signature is no secret),
+ * with crypto.timingSafeEqual (octokit/webhooks-methods.js does the same). Measured on Node 20 (issue 10): 0.30 us against
+ * 0.18 us for a JS XOR loop over a 64-character signature, about 3 % of one HMAC-SHA256 of a 2 KB body, so the
+ * native, audited comparison costs nothing that matters.
+ * Encoded strings are compared rather than decoded bytes because Buffer.from(..., "base64") ignores trailing bits
+ * and invalid characters, so two different header values could otherwise decode to the same bytes.
  */
 export function safeEqual(expected: string, received: string): boolean {
   if (expected.length !== received.length) return false;
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ received.charCodeAt(i);
-  return difference === 0;
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(received, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A key for this process only: tokens are compared through it (tokensEqual), never stored. */
+const COMPARISON_KEY = randomBytes(32);
+
+/**
+ * Equality of a token compared whole (GitLab's X-Gitlab-Token IS the secret): both sides are HMACed with a random
+ * per-process key and the digests compared, so that neither the token's length nor its prefix leaks through timing.
+ */
+export function tokensEqual(expected: string, received: string): boolean {
+  const a = createHmac("sha256", COMPARISON_KEY).update(expected, "utf8").digest();
+  const b = createHmac("sha256", COMPARISON_KEY).update(received, "utf8").digest();
+  return timingSafeEqual(a, b);
 }

@@ -106,3 +106,12 @@ export function detectProvider(headers: HeaderPairs): Provider | undefined {
 export function isProviderId(id: string): boolean {
   return byId.has(id);
 }
+
+/**
+ * The headers whose value IS a shared secret (a token scheme's token, GitLab's X-Gitlab-Token), lower-case. They are
+ * redacted before anything is stored, whatever provider a request was detected as, and on every path (a 413 too):
+ * a request misdetected or rejected still carries the secret.
+ */
+export const TOKEN_HEADERS: readonly string[] = providers.flatMap((p) =>
+  p.kind === "token" && p.headers[0] !== undefined ? [p.headers[0].toLowerCase()] : [],
+);

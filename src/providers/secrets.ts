@@ -39,3 +39,18 @@ export function resolveSecrets(providerId: string, flagValues: readonly string[]
   const fromEnv = env[secretEnvName(providerId)];
   return fromEnv !== undefined && fromEnv.length > 0 ? [fromEnv] : [];
 }
+
+/**
+ * The values of a `--secret-file`: one per line, read exactly as `--secret` values (so `provider=` prefixes work);
+ * surrounding whitespace and a CR are dropped (editors add them, secrets never end in them), and blank lines and
+ * `#` comments are skipped.
+ */
+export function parseSecretLines(text: string): string[] {
+  const values: string[] = [];
+  for (const line of text.split("\n")) {
+    const value = line.trim();
+    if (value === "" || value.startsWith("#")) continue;
+    values.push(value);
+  }
+  return values;
+}

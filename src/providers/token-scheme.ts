@@ -1,5 +1,5 @@
 import { assertSecrets, mismatchHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
+import { tokensEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, RetryPolicy, SignInput } from "./types.js";
@@ -42,7 +42,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
       const token = findHeader(request.headers, name);
       if (token === undefined) return { valid: false, provider: spec.id, reason: "missing_header", hint: `no ${spec.tokenHeader} header` };
       if (secrets.length === 0) return { valid: false, provider: spec.id, reason: "no_secret" };
-      if (secrets.some((s) => safeEqual(s, token))) return { valid: true, provider: spec.id };
+      if (secrets.some((s) => tokensEqual(s, token))) return { valid: true, provider: spec.id };
       const hint = secrets.some((s) => s.trim() !== s) ? mismatchHint(secrets) : `the ${spec.tokenHeader} value is not the configured secret token`;
       return { valid: false, provider: spec.id, reason: "no_matching_signature", hint };
     },

@@ -66,8 +66,8 @@ export interface ReplayResult {
   finals: ReplayAttempt[];
   /** True when the run was stopped (Ctrl-C) before every delivery finished. */
   interrupted: boolean;
-  /** Deliveries that did not finish: never sent, or waiting for a retry when the run was stopped. */
-  unfinished: { notSent: number; awaitingRetry: number };
+  /** Deliveries that did not finish: never sent, waiting for a retry, or cut short after the grace period. */
+  unfinished: { notSent: number; awaitingRetry: number; cutShort: number };
 }
 
 const DEFAULT_IN_FLIGHT_GRACE_MS = 5_000;
@@ -252,11 +252,12 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, worker));
     const finished = plan.deliveries.flatMap((d) => finals.get(d.deliveryId) ?? []);
     const notSent = plan.deliveries.filter((d) => !started.has(d.deliveryId)).length;
+    const cutShort = finished.filter((final) => final.error === "interrupted").length;
     return {
       attempts,
       finals: finished,
-      interrupted: finished.length < total,
-      unfinished: { notSent, awaitingRetry: total - finished.length - notSent },
+      interrupted: stopped && (finished.length < total || cutShort > 0),
+      unfinished: { notSent, awaitingRetry: total - finished.length - notSent, cutShort },
     };
   } finally {
     clearTimeout(graceTimer);

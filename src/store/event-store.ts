@@ -1,6 +1,7 @@
+import { statSync } from "node:fs";
 import type { Statement, Transaction } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
-import { globToRegExp, type EventFilter } from "../core/event-filter.js";
+import { compilePathGlob, type EventFilter, type PathMatcher } from "../core/event-filter.js";
 import type {
   CapturedEvent,
   DeliveryAttempt,
@@ -93,6 +94,14 @@ export interface ChangeCursor {
 /** How many times an event was replayed (the inspector marks replayed events). */
 const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.kind = 'replay') AS replays";
 
+/** What `events prune` did: rows deleted, and the file's size (database + WAL) before and after. */
+export interface PruneResult {
+  deleted: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  compacted: boolean;
+}
+
 /** How much of a handler's response body is kept per attempt. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
@@ -121,11 +130,13 @@ export class EventStore {
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
   private readonly pruneStatement: Statement<[number]>;
+  private readonly pageCountStatement: Statement<[], number>;
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
   private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private queue: QueuedWrite[] = [];
+  private readonly pageSize: number;
   private readonly checkpointer: Checkpointer | null = null;
   /** Capture mode: how long a queued write may wait for a locked database before it fails (null: SQLite's own wait). */
   private readonly commitTimeoutMs: number | null;
@@ -149,9 +160,13 @@ export class EventStore {
       this.db.pragma("wal_autocheckpoint = 16384");
       this.checkpointer = startCheckpointer(file);
     }
-    this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) =>
-      globToRegExp(String(pattern)).test(String(value)) ? 1 : 0,
-    );
+    // The glob is compiled once per query, not once per row: SQLite hands the same pattern for every row.
+    let compiled: { pattern: string; matcher: PathMatcher } | null = null;
+    this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) => {
+      const text = String(pattern);
+      if (compiled === null || compiled.pattern !== text) compiled = { pattern: text, matcher: compilePathGlob(text) };
+      return compiled.matcher.test(String(value)) ? 1 : 0;
+    });
     this.insertEventStatement = this.db.prepare(`
       INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
         via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
@@ -171,6 +186,8 @@ export class EventStore {
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
+    this.pageCountStatement = this.db.prepare<[], number>(`PRAGMA page_count`).pluck();
+    this.pageSize = Number(this.db.pragma("page_size", { simple: true }));
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = this.db.transaction((event: CapturedEvent) => this.insertEventRows(event));
     this.writeAttempts = this.db.transaction((attempts: readonly DeliveryAttempt[]) => {
@@ -316,6 +333,11 @@ export class EventStore {
     });
   }
 
+  /** The database's size in bytes as this connection sees it (committed WAL frames included): `--max-store`. */
+  sizeBytes(): number {
+    return (this.pageCountStatement.get() ?? 0) * this.pageSize;
+  }
+
   /** An event by its full id or a unique prefix of it; exit 2 when unknown or ambiguous. */
   getEvent(idOrPrefix: string): CapturedEvent {
     const id = this.resolveId(idOrPrefix);
@@ -439,9 +461,38 @@ export class EventStore {
     return this.attemptsStatement.all(eventId).map(toAttempt);
   }
 
-  /** Deletes events received before `before` (unix ms) with their deliveries; returns how many. */
-  pruneBefore(before: number): number {
-    return this.pruneStatement.run(before).changes;
+  /**
+   * Deletes events received before `before` (unix ms) with their bodies and deliveries, and makes the deletion
+   * real: secure_delete has zeroed the freed pages, the WAL (which still holds copies of the old pages) is
+   * checkpointed and truncated, and VACUUM rebuilds the file without its free pages, so that it shrinks.
+   * `compacted` is false when another process kept the store busy; the rows are deleted and zeroed all the same.
+   */
+  pruneBefore(before: number): PruneResult {
+    const bytesBefore = this.fileBytes();
+    const deleted = this.pruneStatement.run(before).changes;
+    let compacted = false;
+    try {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      this.db.exec("VACUUM");
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      compacted = true;
+    } catch {
+      // SQLITE_BUSY: a capture is writing. Its own checkpoints fold the zeroed pages in later.
+    }
+    return { deleted, bytesBefore, bytesAfter: this.fileBytes(), compacted };
+  }
+
+  /** The database file and its WAL, in bytes, as they are on disk. */
+  private fileBytes(): number {
+    let total = 0;
+    for (const file of [this.file, `${this.file}-wal`]) {
+      try {
+        total += statSync(file).size;
+      } catch {
+        // No WAL file: nothing to add.
+      }
+    }
+    return total;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
@@ -10,15 +10,27 @@ export type SqliteDatabase = Database.Database;
  * Opens (creating if needed) the SQLite file: WAL so that readers never block the capture, and a busy
  * timeout so that several hooktape processes can share one file. A file that is not SQLite, or is
  * corrupt, is reported (exit 3) and left untouched: nothing is written before the header is read.
+ *
+ * The store holds whole request bodies and headers, so it is private to its owner: the folder is created 0700
+ * and the file 0600 before SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
+ * `readonly`: for commands that only read; the file must exist ("no such store", exit 2) and is never created.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   const folder = path.dirname(path.resolve(file));
-  if (!options.readonly) ensureDataFolder(folder);
+  let created = false;
+  if (options.readonly) {
+    if (!existsSync(file)) throw new HooktapeError("not_found", `no such store: ${file} (capture with \`hooktape listen\`, or pass --db)`);
+  } else {
+    ensureDataFolder(folder);
+    created = createPrivateFile(file);
+  }
 
   let db: SqliteDatabase;
   try {
     db = new Database(file, { fileMustExist: options.readonly === true, readonly: options.readonly === true });
   } catch (error) {
+    // Leave nothing behind for a store that could not be opened (e.g. the native module is missing).
+    if (created) rmSync(file, { force: true });
     throw databaseError(file, error);
   }
   try {
@@ -31,6 +43,9 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
       // loss may lose the last transactions (https://www.sqlite.org/pragma.html#pragma_synchronous).
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
+      // Deleted rows are overwritten with zeros, not merely unlinked: a pruned body must not stay readable in the
+      // file's free pages (cost measured in bench/secure-delete.bench.mjs).
+      db.pragma("secure_delete = ON");
       migrate(db, version);
     } else if (version < OLDEST_READABLE_SCHEMA) {
       throw new HooktapeError("db_unavailable", `The database ${file} is older than this hooktape; open it once without read-only access`);
@@ -68,15 +83,32 @@ function migrate(db: SqliteDatabase, from: number): void {
 function ensureDataFolder(folder: string): void {
   if (existsSync(folder)) return;
   try {
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (path.basename(folder) === ".hooktape") writeFileSync(path.join(folder, ".gitignore"), "*\n");
   } catch (error) {
     throw new HooktapeError("db_unavailable", `Cannot create the folder ${folder} for the database: ${describe(error)}`);
   }
 }
 
+/**
+ * Creates an empty database file with mode 0600 unless one exists (true when it did); SQLite then writes its header
+ * into it and gives the -wal and -shm files the same mode.
+ */
+function createPrivateFile(file: string): boolean {
+  try {
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EEXIST") return false;
+    throw new HooktapeError("db_unavailable", `Cannot create the database ${file}: ${code ?? describe(error)}`);
+  }
+}
+
 function databaseError(file: string, error: unknown): HooktapeError {
   if (error instanceof HooktapeError) return error;
+  const binding = nativeModuleProblem(error);
+  if (binding !== null) return binding;
   const code = (error as { code?: string }).code ?? "";
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || /not a database|malformed/i.test(describe(error))) {
     return new HooktapeError(
@@ -84,10 +116,34 @@ function databaseError(file: string, error: unknown): HooktapeError {
       `${file} is not a hooktape database or is corrupt (${describe(error)}); it was left untouched — pass another --db`,
     );
   }
+  if (code === "SQLITE_READONLY_DIRECTORY") {
+    // A WAL database is read through its -shm file; SQLite must be able to create it beside the database.
+    return new HooktapeError(
+      "db_unavailable",
+      `Cannot read ${file}: its folder is not writable and SQLite needs to create ${path.basename(file)}-shm there; copy the file somewhere writable`,
+    );
+  }
   if (code === "SQLITE_BUSY") {
     return new HooktapeError("db_unavailable", `The database ${file} is locked by another process; try again`);
   }
   return new HooktapeError("db_unavailable", `Cannot open the database ${file}: ${describe(error)}`);
+}
+
+/**
+ * better-sqlite3's compiled module is missing (npm skipped its install script: `--ignore-scripts`, or npm 11's
+ * allowScripts policy in a project that has not approved it) or was built for another Node.js. That is not the
+ * database's fault: one line that says how to fix it, instead of the 14 paths `bindings` tried.
+ */
+function nativeModuleProblem(error: unknown): HooktapeError | null {
+  const message = describe(error);
+  if (/Could not locate the bindings file|better_sqlite3\.node/.test(message)) {
+    const rebuild = /NODE_MODULE_VERSION/.test(message) ? "it was built for another Node.js version" : "its install script did not run";
+    return new HooktapeError(
+      "environment",
+      `better-sqlite3's native module is missing (${rebuild}); run \`npm rebuild better-sqlite3\` (in a project that depends on hooktape, first \`npm install-scripts approve better-sqlite3\`)`,
+    );
+  }
+  return null;
 }
 
 function describe(error: unknown): string {

@@ -68,11 +68,21 @@ function locateExplicit(value: string, env: NodeJS.ProcessEnv): string {
   return resolve(value);
 }
 
+/**
+ * Only absolute PATH entries: an empty or relative one (`PATH=.:/usr/bin`) would run whatever `cloudflared` sits in
+ * the current folder. And not `node_modules/.bin`: the `cloudflared` there is the npm package's Node wrapper, which
+ * downloads an unverified binary by itself and can leave it running after its parent is killed.
+ */
 function searchPath(name: string, pathVariable: string): string | null {
   for (const dir of pathVariable.split(delimiter)) {
-    if (dir === "") continue;
+    if (dir === "" || !isAbsolute(dir) || isNodeModulesBin(dir)) continue;
     const candidate = join(dir, name);
     if (isExecutableFile(candidate)) return candidate;
   }
   return null;
+}
+
+function isNodeModulesBin(dir: string): boolean {
+  const parts = dir.split(/[\\/]+/).filter((part) => part !== "");
+  return parts.length >= 2 && parts[parts.length - 1] === ".bin" && parts[parts.length - 2] === "node_modules";
 }

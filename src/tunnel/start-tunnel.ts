@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { Tunnel, use } from "cloudflared";
+import { withoutSecrets } from "../core/child-env.js";
 import { installCloudflared, type InstallProgress, type TunnelLogger } from "./install-binary.js";
 import { OutputTail } from "./output-tail.js";
 import { defaultCacheDir, isExecutableFile, resolveCloudflaredBinary } from "./resolve-binary.js";
@@ -80,7 +81,7 @@ export async function startTunnel(options: StartTunnelOptions): Promise<TunnelHa
   const found = resolveCloudflaredBinary({ binary: options.binary, env, cacheDir });
   let binary: string;
   if (found === null) {
-    binary = await installCloudflared(cacheDir, { logger, progress: options.install });
+    binary = await installCloudflared(cacheDir, { logger, progress: options.install, releaseBase: env.HOOKTAPE_CLOUDFLARED_RELEASE_BASE });
   } else {
     if (!isExecutableFile(found.path)) {
       const origin = found.source === "flag" ? "--cloudflared" : found.source === "env" ? "CLOUDFLARED_BIN" : found.source;
@@ -131,11 +132,16 @@ class CloudflaredProcess {
   ) {
     this.named = options.token !== undefined;
     this.output = new OutputTail(KEEP_LINES, options.token ? [options.token] : []);
-    // The package spawns the binary set with use(), in its constructor, with process.env.
+    // The package spawns the binary set with use() directly (no shell, no Node wrapper), in its constructor, with
+    // process.env. The token goes in the environment (TUNNEL_TOKEN, which `cloudflared tunnel run` reads), never in
+    // the arguments: every local user can read a process's arguments in /proc/<pid>/cmdline. hooktape's own
+    // secrets are not passed on.
     use(binary);
-    this.tunnel = withProcessEnv(env, () =>
+    const childEnv = withoutSecrets(env);
+    if (this.named) childEnv.TUNNEL_TOKEN = options.token as string;
+    this.tunnel = withProcessEnv(childEnv, () =>
       this.named
-        ? Tunnel.withToken(options.token as string, { "--url": options.originUrl, "--no-autoupdate": true })
+        ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate"])
         : Tunnel.quick(options.originUrl, { "--no-autoupdate": true }),
     );
     this.child = this.tunnel.process;
@@ -333,7 +339,6 @@ function isQuickTunnelUrl(url: string): boolean {
  * gives the child the caller's environment without a lasting change.
  */
 function withProcessEnv<T>(env: NodeJS.ProcessEnv, create: () => T): T {
-  if (env === process.env) return create();
   const saved = process.env;
   process.env = env;
   try {

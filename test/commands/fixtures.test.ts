@@ -122,3 +122,29 @@ describe("hooktape fixtures import", () => {
     expect(existsSync(db)).toBe(false);
   });
 });
+
+describe("fixtures import keeps each fixture's own time", () => {
+  it("an older fixture imported after a newer one keeps its older time in its id and in the list", async () => {
+    const dir = tempDir();
+    const make = (name: string, capturedAt: string) => {
+      const file = path.join(dir, `${name}.json`);
+      const body = `{\n  "id": "${name}",\n  "note": "naïve / ok"\n}`;
+      writeFileSync(file, JSON.stringify({ hooktape: 1, provider: null, request: { method: "POST", url: `/${name}`, headers: [["Content-Type", "application/json"]], body }, meta: { capturedAt } }));
+      return file;
+    };
+    const db = path.join(dir, "import.db");
+    const newer = make("newer", "2026-11-28T12:00:00.000Z");
+    const older = make("older", "2025-03-01T08:00:00.000Z");
+    const result = await runCli(["--db", db, "fixtures", "import", newer, older, "--json"]);
+    expect(result.code).toBe(0);
+    const [first, second] = JSON.parse(result.stdout) as Array<{ id: string }>;
+    const timeOf = (id: string) => [...id.slice(0, 10)].reduce((total, char) => total * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".indexOf(char), 0);
+    expect(timeOf(first!.id)).toBe(Date.parse("2026-11-28T12:00:00.000Z"));
+    expect(timeOf(second!.id)).toBe(Date.parse("2025-03-01T08:00:00.000Z"));
+    const list = JSON.parse((await runCli(["--db", db, "ls", "--json"])).stdout) as Array<{ url: string; receivedAt: string }>;
+    expect(list.map((e) => [e.url, e.receivedAt])).toEqual([
+      ["/newer", "2026-11-28T12:00:00.000Z"],
+      ["/older", "2025-03-01T08:00:00.000Z"],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { EventStore } from "../../src/store/index.js";
@@ -235,6 +235,7 @@ describe("bad input and a broken environment", () => {
     [["events", "prune", "--older-than", "soon"], /Invalid --older-than "soon"/],
   ])("%j is exit 2: %s", async (args, message) => {
     const db = path.join(tempDir(), "bad.db");
+    new EventStore(db).close(); // an existing, empty store: reading commands never create one
     const result = await runCli([...args, "--db", db]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
@@ -255,7 +256,7 @@ describe("bad input and a broken environment", () => {
   it("a database that cannot be created is exit 3 with one line", async () => {
     const blocker = path.join(tempDir(), "a-file");
     writeFileSync(blocker, "x");
-    const result = await runCli(["events", "list", "--db", path.join(blocker, "sub", "h.db")]);
+    const result = await runCli(["events", "prune", "--older-than", "1d", "--db", path.join(blocker, "sub", "h.db")]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^hooktape: Cannot create the folder/);
@@ -270,9 +271,10 @@ describe("bad input and a broken environment", () => {
 
   it("the default store is ./.hooktape/hooktape.db with a .gitignore, and prune deletes old events", async () => {
     const cwd = tempDir();
-    const empty = await runCli(["events", "list"], { cwd, env: { HOOKTAPE_DB: undefined } });
+    const empty = await runCli(["events", "prune", "--older-than", "1d"], { cwd, env: { HOOKTAPE_DB: undefined } });
     expect(empty.code).toBe(0);
     expect(readFileSync(path.join(cwd, ".hooktape", ".gitignore"), "utf8")).toBe("*\n");
+    expect(statSync(path.join(cwd, ".hooktape")).mode & 0o777).toBe(0o700);
     const store = new EventStore(path.join(cwd, ".hooktape", "hooktape.db"));
     const event = (id: string, receivedAt: number): CapturedEvent => ({
       id,

@@ -31,7 +31,9 @@ describe("npm pack", () => {
     const help = await run("npx", ["--no-install", "hooktape", "--help"], { cwd: project });
     expect(help.stdout).toContain("Usage: hooktape");
     expect(help.stdout).toContain("listen");
-    // The store works from the installed package: the native module built and the schema is created.
+    // The store works from the installed package: the native module built and the schema is created
+    // (by a command that writes: reading commands never create a store).
+    await run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project });
     const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
 

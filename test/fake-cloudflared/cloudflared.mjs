@@ -6,7 +6,8 @@
 // "edge" that forwards every request to the origin the way Cloudflare's edge does.
 //
 // Environment:
-//   FAKE_CLOUDFLARED_STATE    file to write {"publicUrl","edgePort","pid"} to (JSON, atomically)
+//   FAKE_CLOUDFLARED_STATE    file to write {"publicUrl","edgePort","pid","argv","tokenSource",
+//                             "hooktapeVariables"} to (JSON, atomically)
 //   FAKE_CLOUDFLARED_MODE     ok (default) | exit-early | no-url | no-connection |
 //                             die-after:<ms> | ignore-sigint
 //   FAKE_CLOUDFLARED_DELAY_MS delay before "Registered tunnel connection" (default 150)
@@ -75,6 +76,9 @@ if (positional[0] !== "tunnel") {
   fail(`fake cloudflared: unsupported command ${JSON.stringify(process.argv.slice(2).join(" "))}`);
 }
 const named = positional[1] === "run";
+// Real cloudflared reads the token from --token or, failing that, from TUNNEL_TOKEN in its environment.
+const tokenSource = flags.token ? "argv" : process.env.TUNNEL_TOKEN ? "env" : null;
+if (named && !flags.token && process.env.TUNNEL_TOKEN) flags.token = process.env.TUNNEL_TOKEN;
 if (named && !flags.token) fail('"cloudflared tunnel run" requires the ID or name of the tunnel to run as the last command line argument or in the configuration file.');
 const originUrl = flags.url;
 if (!originUrl) fail("fake cloudflared: only --url origins are supported");
@@ -219,7 +223,15 @@ function writeState() {
   const file = process.env.FAKE_CLOUDFLARED_STATE;
   if (!file) return;
   const address = edge.listening ? edge.address() : null;
-  const state = { publicUrl, edgePort: address && typeof address === "object" ? address.port : null, pid: process.pid };
+  const state = {
+    publicUrl,
+    edgePort: address && typeof address === "object" ? address.port : null,
+    pid: process.pid,
+    // What a local user could see of this process, and what it inherited: tests check no secret leaks here.
+    argv: process.argv.slice(2),
+    tokenSource,
+    hooktapeVariables: Object.keys(process.env).filter((name) => name.startsWith("HOOKTAPE_")),
+  };
   writeFileSync(`${file}.tmp`, JSON.stringify(state));
   renameSync(`${file}.tmp`, file);
 }

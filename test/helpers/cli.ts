@@ -14,11 +14,12 @@ export interface CliResult {
 /** Runs the built CLI as a user would, with colours off unless the env says otherwise. */
 export function runCli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string | Buffer } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string | Buffer; uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env },
     });
     const out: Buffer[] = [];

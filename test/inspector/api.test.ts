@@ -33,7 +33,7 @@ beforeAll(async () => {
   dir = path.join(path.dirname(tempDir()), `hooktape-inspector-${process.pid}-${Date.now()}`);
   db = path.join(dir, "store.db");
   handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
-  listen = await startListenUi([handler.url + "/hooks", "--no-tunnel", "--db", db, "--secret", `stripe=${STRIPE_SECRET}`]);
+  listen = await startListenUi([handler.url + "/hooks", "--no-tunnel", "--db", db, "--secret", `stripe=${STRIPE_SECRET}`, "--max-body", "25mb"]);
   for (const [i, extra] of [{}, { amount: 3100 }, { note: "needle-in-the-body" }].entries()) {
     const response = await sendStripe(listen.ready.url, `/stripe/${i}`, stripeBody(`evt_${i}`, extra));
     expect(response.status).toBe(200);

@@ -71,7 +71,8 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
   it("verifies what it signs, and detects it", () => {
     const result = provider.verify(signed, [creds.verifyWith], { now: NOW });
     expect(result).toMatchObject({ valid: true, provider: provider.id });
-    if (provider.id !== "clerk" && provider.id !== "resend") expect(detectProvider(signed.headers)?.id ?? "mailgun").toBe(provider.id === "mailgun" ? "mailgun" : provider.id);
+    // Clerk and Resend send Svix's headers, so they are detected as svix; every other provider as itself.
+    if (provider.id !== "clerk" && provider.id !== "resend") expect(detectProvider(signed.headers)?.id).toBe(provider.id);
   });
 
   it("rejects the wrong secret, accepts it next to the right one (rotation)", () => {

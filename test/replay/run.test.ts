@@ -211,3 +211,28 @@ describe("order", () => {
     expect(server.received.slice(16).map((r) => r.body.toString())).toEqual(events.map((e) => e.body.toString()).reverse());
   });
 });
+
+describe("a run that is stopped (Ctrl-C)", () => {
+  it("sends nothing new, cuts what is still in flight after the grace period, and records every attempt", async () => {
+    // The first request hangs; the others would be answered.
+    const { db, server } = await setup((_, index) => (index === 0 ? new Promise(() => undefined) : { status: 200 }));
+    const events = [1, 2, 3].map((n) =>
+      recordEvent(db.store, { provider: null, headers: [["Content-Type", "application/json"]], body: `{"n":${n}}`, receivedAt: Date.now() + n, target: server.url }),
+    );
+    const plan = planReplay(events, replayOptions(STRIPE_SECRET, { timeoutMs: 60_000 }), { now: Date.now() });
+    const agent = createDeliveryAgent(1);
+    cleanups.push(() => agent.close());
+    const stop = new AbortController();
+    const running = runReplay(plan, { store: db.store, dispatcher: agent, concurrency: 1, speed: 1, signal: stop.signal, inFlightGraceMs: 100 });
+    await expect.poll(() => server.received.length).toBe(1);
+    stop.abort();
+    const started = performance.now();
+    const result = await running;
+    expect(performance.now() - started).toBeLessThan(2_000); // the grace, not the 60 s timeout
+    expect(server.received).toHaveLength(1);
+    expect(result.interrupted).toBe(true);
+    expect(result.unfinished).toEqual({ notSent: 2, awaitingRetry: 0, cutShort: 1 });
+    expect(db.store.listAttempts(events[0]!.id).map((a) => [a.status, a.error])).toEqual([[null, "interrupted"]]);
+    expect(db.store.listAttempts(events[1]!.id)).toHaveLength(0);
+  });
+});

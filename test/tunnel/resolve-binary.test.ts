@@ -54,6 +54,23 @@ describe("resolveCloudflaredBinary", () => {
     expect(resolveCloudflaredBinary({ env: { PATH: join(root.dir, "empty") }, cacheDir: join(root.dir, "empty-cache") })).toBeNull();
   });
 
+  it("never takes cloudflared from a relative PATH entry (PATH=.:...) or from node_modules/.bin (finding 8)", () => {
+    const planted = join(root.dir, "project");
+    mkdirSync(join(planted, "node_modules", ".bin"), { recursive: true });
+    executable(join(planted, "cloudflared"));
+    executable(join(planted, "node_modules", ".bin", "cloudflared"));
+    const cwd = process.cwd();
+    process.chdir(planted);
+    try {
+      const env = { PATH: [".", "", "node_modules/.bin", join(planted, "node_modules", ".bin"), paths.pathDir].join(":") };
+      expect(resolveCloudflaredBinary({ env, cacheDir: paths.cacheDir })).toEqual({ path: paths.onPath, source: "path" });
+      const nothingElse = { PATH: [".", join(planted, "node_modules", ".bin")].join(":") };
+      expect(resolveCloudflaredBinary({ env: nothingElse, cacheDir: join(root.dir, "empty-cache") })).toBeNull();
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("skips a PATH entry that is not executable and keeps searching", () => {
     const first = join(root.dir, "first");
     mkdirSync(first);

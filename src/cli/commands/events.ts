@@ -1,10 +1,12 @@
-import { writeFileSync } from "node:fs";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
 import { findHeader } from "../../core/headers.js";
-import { parseDuration } from "../../core/units.js";
+import { formatBytes, parseDuration } from "../../core/units.js";
+import { redactHeaders } from "../../fixtures/index.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
+import { writeOutputFile } from "../output-file.js";
 import { parseProviderFlag } from "../provider-flag.js";
+import { isPrintableText } from "../views/printable.js";
 import {
   detailJson,
   formatBody,
@@ -26,7 +28,7 @@ export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
     const listed = store.listEvents(filter);
     // Counted only when the list may be cut short by the limit.
     return { events: listed, total: filter.limit > 0 && listed.length === filter.limit ? store.countEvents(filter) : listed.length };
-  });
+  }, { readonly: true });
   if (output.json) {
     output.document(events.map(summaryJson));
     return;
@@ -43,14 +45,21 @@ export function runEventsList(flags: GlobalFlags & EventFilterFlags): void {
   if (total > events.length) output.info(output.color.dim(`${events.length} of ${total} — --limit 0 for all`));
 }
 
-export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean }): void {
+export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean; force?: boolean }): void {
   const output = outputFor(flags);
   const { event, attempts } = withStore(flags, (store) => {
     const found = store.getEvent(id);
     return { event: found, attempts: store.listAttempts(found.id) };
-  });
+  }, { readonly: true });
   if (flags.body) {
-    output.bytes(event.rejected ? Buffer.alloc(0) : event.body);
+    const body = event.rejected ? Buffer.alloc(0) : event.body;
+    // Raw bytes on a terminal are obeyed, not shown: escape sequences in a stranger's body would drive it.
+    if (output.terminal && !flags.force && !isPrintableText(body)) {
+      throw badInput(
+        `The body of ${event.id} is binary or holds terminal control characters; pipe it (hooktape show ${event.id} --body | xxd) or pass --force`,
+      );
+    }
+    output.bytes(body);
     return;
   }
   if (output.json) {
@@ -101,27 +110,44 @@ export function runEventsPrune(flags: GlobalFlags & { olderThan: string }): void
   const output = outputFor(flags);
   const olderThanMs = parseDuration(flags.olderThan, "--older-than");
   const before = Date.now() - olderThanMs;
-  const deleted = withStore(flags, (store) => store.pruneBefore(before));
-  if (output.json) output.document({ deleted, before: new Date(before).toISOString() });
-  else output.line(`Deleted ${deleted} event${deleted === 1 ? "" : "s"} received before ${localDateTime(before)}.`);
+  const result = withStore(flags, (store) => store.pruneBefore(before));
+  const freed = Math.max(0, result.bytesBefore - result.bytesAfter);
+  if (output.json) {
+    output.document({ deleted: result.deleted, before: new Date(before).toISOString(), bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter, freedBytes: freed, compacted: result.compacted });
+    return;
+  }
+  output.line(
+    `Deleted ${result.deleted} event${result.deleted === 1 ? "" : "s"} received before ${localDateTime(before)}; ` +
+      `the store went from ${formatBytes(result.bytesBefore)} to ${formatBytes(result.bytesAfter)} (${formatBytes(freed)} freed).`,
+  );
+  if (!result.compacted) output.warn("another process is using the store: the deleted data is overwritten, but the file was not compacted; prune again later to shrink it");
 }
 
-export function runEventsExport(flags: GlobalFlags & EventFilterFlags & { out?: string }): void {
+/**
+ * NDJSON of whole events. Credential headers (Authorization, Cookie, API keys) are redacted as in fixtures unless
+ * --include-credentials; the file is created 0600 since it holds customers' payloads.
+ */
+export function runEventsExport(
+  flags: GlobalFlags & EventFilterFlags & { out?: string; force?: boolean; includeCredentials?: boolean },
+): void {
   const filter = parseEventFilter(flags, Date.now(), 0);
-  withStore(flags, (store) => {
-    const events = store.listCapturedEvents(filter).reverse();
-    const lines = events.map((event) => JSON.stringify(detailJson(event, store.listAttempts(event.id))));
-    const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
-    if (flags.out) {
-      try {
-        writeFileSync(flags.out, text, { flag: "wx" });
-      } catch (error) {
-        const exists = (error as { code?: string }).code === "EEXIST";
-        throw badInput(exists ? `${flags.out} exists; choose another --out` : `Cannot write ${flags.out}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
-    } else {
-      outputFor(flags).bytes(Buffer.from(text));
-    }
-  });
+  const lines = withStore(
+    flags,
+    (store) =>
+      store
+        .listCapturedEvents(filter)
+        .reverse()
+        .map((event) => {
+          const shown = flags.includeCredentials ? event : { ...event, headers: redactHeaders(event.headers) };
+          return JSON.stringify(detailJson(shown, store.listAttempts(event.id)));
+        }),
+    { readonly: true },
+  );
+  const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
+  if (flags.out) {
+    writeOutputFile(flags.out, text, { force: flags.force, mode: 0o600, flag: "--out" });
+    outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
+  } else {
+    outputFor(flags).bytes(Buffer.from(text));
+  }
 }

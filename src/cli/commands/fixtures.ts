@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { badInput, HooktapeError } from "../../core/errors.js";
 import { newEventId } from "../../core/ids.js";
@@ -7,8 +7,10 @@ import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
 import { secretHeadersOf, verifyWith } from "../../providers/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
-import { isProviderId } from "../../providers/index.js";
+import { TOKEN_HEADERS } from "../../providers/index.js";
+import { parseProviderFlag } from "../provider-flag.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
+import { writeOutputFile } from "../output-file.js";
 import { formatVerification } from "../views/event-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -28,7 +30,7 @@ export function runFixturesExport(ids: readonly string[], flags: GlobalFlags & {
       list.push({ id: event.id, fixture: fixtureFromEvent(event) });
     }
     return list;
-  });
+  }, { readonly: true });
   const dir = resolve(flags.dir);
   // Event ids are ULIDs (Crockford base32): checked again here so that no id can ever name a path outside --dir.
   const files = fixtures.map(({ id }) => {
@@ -45,13 +47,7 @@ export function runFixturesExport(ids: readonly string[], flags: GlobalFlags & {
     throw badInput(`Cannot create --dir ${flags.dir}: ${(error as { code?: string }).code ?? String(error)}`);
   }
   fixtures.forEach(({ fixture }, index) => {
-    const file = files[index] ?? "";
-    try {
-      writeFileSync(file, serializeFixture(fixture), { flag: flags.force ? "w" : "wx" });
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw badInput(code === "EEXIST" ? `${file} already exists; pass --force to overwrite` : `Cannot write ${file}: ${code ?? String(error)}`);
-    }
+    writeOutputFile(files[index] ?? "", serializeFixture(fixture), { force: flags.force, flag: "--dir" });
   });
   if (output.json) {
     output.document({ files });
@@ -68,9 +64,7 @@ export function runFixturesExport(ids: readonly string[], flags: GlobalFlags & {
  */
 export function runFixturesImport(files: readonly string[], flags: GlobalFlags & HmacFlags & { provider?: string; secret: string[] }): void {
   const output = outputFor(flags);
-  if (flags.provider !== undefined && !isProviderId(flags.provider)) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
+  parseProviderFlag(flags.provider);
   const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
   const now = Date.now();
   const imported = withStore(flags, (store) =>
@@ -117,7 +111,7 @@ function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: stri
   return {
     ...request,
     // A token scheme's header is the secret itself: it never goes into the database.
-    headers: redactNamed(request.headers, secretHeadersOf(provider)),
+    headers: redactNamed(request.headers, [...TOKEN_HEADERS, ...secretHeadersOf(provider)]),
     receivedAt,
     id: newEventId(receivedAt),
     remoteAddress: null,

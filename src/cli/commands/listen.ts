@@ -23,6 +23,7 @@ export interface ListenFlags extends GlobalFlags, HmacFlags {
   ack?: string;
   timeout: string;
   maxBody: string;
+  maxStore: string;
   ui?: boolean;
   uiPort?: string;
   uiHost?: string;
@@ -40,6 +41,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
+  const maxStoreBytes = parseSize(flags.maxStore, "--max-store");
   if (flags.provider !== undefined && !isProviderId(flags.provider)) {
     throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
   }
@@ -68,6 +70,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       ack,
       timeoutMs,
       maxBodyBytes,
+      maxStoreBytes,
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
@@ -92,7 +95,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.url, flags, output, interrupts.signal);
+    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal);
   }
   if (!interrupts.signal.aborted) {
     announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
@@ -124,7 +127,8 @@ async function startUi(flags: ListenFlags, output: Output) {
   return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port" }, output);
 }
 
-async function openTunnel(originUrl: string, flags: ListenFlags, output: Output, signal: AbortSignal): Promise<TunnelLike | null> {
+/** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
+async function openTunnel(originUrl: string, localUrl: string, flags: ListenFlags, output: Output, signal: AbortSignal): Promise<TunnelLike | null> {
   const { startTunnel } = await import("../../tunnel/start-tunnel.js");
   const spinner = output.spinner(flags.tunnelToken ? "Starting the named Cloudflare tunnel…" : "Opening a Cloudflare quick tunnel…");
   let installing: ReturnType<Output["spinner"]> | null = null;
@@ -147,14 +151,14 @@ async function openTunnel(originUrl: string, flags: ListenFlags, output: Output,
     });
     spinner.succeed(`Tunnel connected (${handle.connection.location})`);
     // A warning record under --json too: a script reading the stream must learn that the public URL is gone.
-    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${originUrl}` }));
+    handle.onDown((reason) => render(output, { type: "warning", message: `the tunnel went down (${reason}); still capturing on ${localUrl}` }));
     return handle;
   } catch (error) {
     spinner.stop();
     if (signal.aborted) return null; // Ctrl-C while it opened: not a failure to report
     // TunnelError: one line, then a short tail of cloudflared's own output ("  > ...") that explains it.
     const [summary, ...tail] = (error instanceof Error ? error.message : String(error)).split("\n");
-    output.warn(`no public tunnel: ${summary}; capturing on ${originUrl} only`);
+    output.warn(`no public tunnel: ${summary}; capturing on ${localUrl} only`);
     for (const line of tail) output.info(output.color.dim(line));
     return null;
   }

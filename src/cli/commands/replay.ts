@@ -221,9 +221,10 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
       for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
     }
     if (result.interrupted) {
-      const { notSent, awaitingRetry } = result.unfinished;
+      const { notSent, awaitingRetry, cutShort } = result.unfinished;
       throw interrupted(
-        `${result.finals.length} of ${plan.deliveries.length} deliveries finished` +
+        `${result.finals.length - cutShort} of ${plan.deliveries.length} deliveries finished` +
+          (cutShort > 0 ? `, ${cutShort} cut short without an answer` : "") +
           (notSent > 0 ? `, ${notSent} not sent` : "") +
           (awaitingRetry > 0 ? `, ${awaitingRetry} waiting for a retry dropped` : "") +
           "; every attempt made is recorded",

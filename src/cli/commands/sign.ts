@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { writeFileSync } from "node:fs";
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { joinPublicUrl } from "../../core/headers.js";
@@ -17,6 +16,7 @@ import {
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { parseHeaderFlag } from "../edit-flags.js";
+import { writeOutputFile } from "../output-file.js";
 import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -34,6 +34,7 @@ export interface SignFlags extends GlobalFlags, HmacFlags {
   header: string[];
   format: "headers" | "fixture" | "curl";
   out?: string;
+  force?: boolean;
 }
 
 /** What is being signed: the body and the request around it. */
@@ -89,11 +90,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
       output.bytes(Buffer.from(text));
       return;
     }
-    try {
-      writeFileSync(flags.out, text);
-    } catch (error) {
-      throw badInput(`Cannot write --out ${flags.out}: ${(error as { code?: string }).code ?? String(error)}`);
-    }
+    writeOutputFile(flags.out, text, { force: flags.force, flag: "--out" });
     output.info(`Wrote ${flags.out}`);
     return;
   }
@@ -146,7 +143,7 @@ async function draftFrom(flags: SignFlags): Promise<Draft> {
 
   if (flags.event !== undefined) {
     const id = flags.event;
-    const event = withStore(flags, (store) => store.getEvent(id));
+    const event = withStore(flags, (store) => store.getEvent(id), { readonly: true });
     if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded`);
     const calledUrl = event.publicUrl ? joinPublicUrl(event.publicUrl, event.url) : undefined;
     return {

@@ -100,7 +100,7 @@ function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>)
 
 /** A captured event is checked at the time it was received, against the URL it arrived on. */
 function eventSubject(id: string, flags: GlobalFlags, hmac: ReturnType<typeof hmacSettingsFrom>): Subject {
-  const event = withStore(flags, (store) => store.getEvent(id));
+  const event = withStore(flags, (store) => store.getEvent(id), { readonly: true });
   if (event.rejected !== null) throw badInput(`Event ${event.id} was rejected as too large; its body was not recorded, so it cannot be verified`);
   const provider = event.provider === null ? undefined : getProvider(event.provider, event.provider === "hmac" ? { hmac } : undefined);
   return {

@@ -1,9 +1,12 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Ora } from "ora";
+import { printable } from "./printable.js";
 
 /** Where a command writes: data on stdout, messages on stderr; colour and spinners only for a terminal. */
 export interface Output {
   readonly json: boolean;
+  /** stdout is a terminal (`events show --body` refuses to print binary to one). */
+  readonly terminal: boolean;
   readonly color: ChalkInstance;
   /** A line of data (human view or one NDJSON record). */
   line(text: string): void;
@@ -53,6 +56,10 @@ export function createOutput(options: OutputOptions): Output {
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
   const spinnersAllowed = spinnerAllowed(stderr, env);
+  // Human text on a terminal goes through printable(): captured bytes may hold escape sequences (finding 5). Data
+  // for programs (--json, a pipe) is written exactly.
+  const forStdout = stdout.isTTY === true && !options.json ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
+  const forStderr = stderr.isTTY === true ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
   // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
   let corked = false;
   const writeLine = (text: string) => {
@@ -64,22 +71,23 @@ export function createOutput(options: OutputOptions): Output {
         stdout.uncork();
       });
     }
-    stdout.write(text + "\n");
+    stdout.write(forStdout(text) + "\n");
   };
 
   return {
     json: options.json,
+    terminal: stdout.isTTY === true,
     color,
     line: writeLine,
     bytes: (data) => void stdout.write(data),
     document: (value) => void stdout.write(JSON.stringify(value, null, 2) + "\n"),
-    info: (text) => void stderr.write(text + "\n"),
-    warn: (text) => void stderr.write(errColor.yellow("warning: ") + text + "\n"),
+    info: (text) => void stderr.write(forStderr(text) + "\n"),
+    warn: (text) => void stderr.write(errColor.yellow("warning: ") + forStderr(text) + "\n"),
     spinner(text) {
       if (!spinnersAllowed) {
         return {
-          succeed: (done) => void stderr.write(done + "\n"),
-          fail: (failed) => void stderr.write(failed + "\n"),
+          succeed: (done) => void stderr.write(forStderr(done) + "\n"),
+          fail: (failed) => void stderr.write(forStderr(failed) + "\n"),
           stop: () => undefined,
         };
       }
@@ -89,15 +97,15 @@ export function createOutput(options: OutputOptions): Output {
       let ended = false;
       void import("ora").then(({ default: ora }) => {
         // discardStdin: false — ora's default puts the terminal in raw mode, and Ctrl-C then never arrives.
-        if (!ended) spin = ora({ text, stream: stderr, discardStdin: false }).start();
+        if (!ended) spin = ora({ text: forStderr(text), stream: stderr, discardStdin: false }).start();
       });
       const end = (how: "succeed" | "fail" | "stop", final = "") => {
         ended = true;
         if (spin !== null) {
           if (how === "stop") spin.stop();
-          else spin[how](final);
+          else spin[how](forStderr(final));
         } else if (how !== "stop") {
-          stderr.write(`${how === "succeed" ? errColor.green("✔") : errColor.red("✖")} ${final}\n`);
+          stderr.write(`${how === "succeed" ? errColor.green("✔") : errColor.red("✖")} ${forStderr(final)}\n`);
         }
       };
       return {

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
 import { staleSignature } from "../../providers/index.js";
+import { renderTable } from "./table.js";
 import { deliveryErrorInWords, firstLineOf } from "./words.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
 import { sortAttempts } from "../../documents/replay-json.js";
@@ -59,7 +60,7 @@ export function formatReplaySummary(
       detailOf(row, ok(row)),
     ]);
   }
-  const lines = renderTable(header, table, color);
+  const lines = renderTable(header, table, { color });
   if (shown.length < rows.length) {
     lines.push(color.dim(`(${rows.length - shown.length} more attempts that ended in the expected answer; --json lists every one)`));
   }
@@ -91,8 +92,14 @@ function totalsLine(plan: ReplayPlan, result: ReplayResult, color: ChalkInstance
     `${finished}${plan.deliveries.length} deliver${plan.deliveries.length === 1 ? "y" : "ies"} of ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
     ` in ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}: ${answers || "none finished"}; median ${Math.round(p50)} ms`;
   if (result.interrupted) {
-    const { notSent, awaitingRetry } = result.unfinished;
-    const left = [notSent > 0 ? `${notSent} not sent` : "", awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : ""].filter(Boolean).join(", ");
+    const { notSent, awaitingRetry, cutShort } = result.unfinished;
+    const left = [
+      cutShort > 0 ? `${cutShort} cut short` : "",
+      notSent > 0 ? `${notSent} not sent` : "",
+      awaitingRetry > 0 ? `${awaitingRetry} waiting for a retry` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     return color.yellow(`■ Stopped: ${text}${left ? ` — ${left}` : ""}${failed > 0 ? `; ${failed} did not end as expected` : ""}`);
   }
   return failed === 0 ? color.green(`✓ ${text}`) : color.red(`✗ ${text} — ${failed} did not end as expected`);
@@ -116,15 +123,6 @@ function formatSeconds(ms: number): string {
   return sec < 10 ? `${sec.toFixed(2)}s` : sec < 600 ? `${sec.toFixed(1)}s` : `${Math.round(sec)}s`;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-export function renderTable(header: readonly string[], rows: readonly string[][], color: ChalkInstance): string[] {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").replace(ANSI, "").length)));
-  const pad = (cell: string, i: number) => cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - cell.replace(ANSI, "").length));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, i))).join("  ").trimEnd();
-  return [color.dim(line(header)), ...rows.map(line)];
-}
 
 /**
  * For deliveries sent with their captured signature that did not end as expected: the fix when that signature is

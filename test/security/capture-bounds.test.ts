@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../src/capture/index.js";
+import { createDeliveryAgent } from "../../src/forward/index.js";
+import { EventStore } from "../../src/store/index.js";
+import { runCli, startListen } from "../helpers/cli.js";
+import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer } = {}) {
+  const store = new EventStore(path.join(tempDir(), "h.db"));
+  const agent = createDeliveryAgent();
+  const notices: CaptureNotice[] = [];
+  const server: CaptureServer = await startCaptureServer({
+    store,
+    host: "127.0.0.1",
+    port: 0,
+    target: options.target ? new URL(options.target.url) : null,
+    ack: null,
+    timeoutMs: 2_000,
+    maxBodyBytes: 1024 * 1024,
+    headersTimeoutMs: options.headersTimeoutMs,
+    maxConnections: options.maxConnections,
+    dispatcher: agent,
+    publicUrl: () => null,
+    verify: () => ({ provider: null, verification: { status: "unverified", reason: "unknown_provider" } }),
+    onNotice: (notice) => notices.push(notice),
+  });
+  cleanups.push(async () => {
+    await server.close(500);
+    await agent.close();
+    store.close();
+  });
+  return { server, store, notices };
+}
+
+/** A raw connection that records whether the server closed it and what it answered. */
+function connect(port: number, send?: string): Promise<{ socket: net.Socket; closed: () => boolean; answer: () => string }> {
+  return new Promise((resolve, reject) => {
+    let closed = false;
+    let answer = "";
+    const socket = net.connect(port, "127.0.0.1", () => {
+      if (send !== undefined) socket.write(send);
+      resolve({ socket, closed: () => closed, answer: () => answer });
+    });
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    socket.on("error", () => (closed = true));
+    socket.once("error", reject);
+    cleanups.push(() => void socket.destroy());
+  });
+}
+
+describe("a stranger cannot hold the capture server open (finding 6)", () => {
+  it("a connection that never finishes its headers is closed after the headers timeout", async () => {
+    const { server } = await capture({ headersTimeoutMs: 1_000 });
+    const slow = await connect(server.port, "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Dribble: ");
+    await vi.waitFor(() => expect(slow.closed()).toBe(true), { timeout: 5_000, interval: 100 });
+  });
+
+  it("past maxConnections new connections are dropped, and service comes back once the idle ones time out", async () => {
+    const { server } = await capture({ headersTimeoutMs: 1_000, maxConnections: 4 });
+    const idle = await Promise.all(Array.from({ length: 4 }, () => connect(server.port, "POST / HTTP/1.1\r\n")));
+    const extra = await connect(server.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    await vi.waitFor(() => expect(extra.closed()).toBe(true), { timeout: 2_000, interval: 20 });
+    expect(extra.answer()).toBe("");
+    await vi.waitFor(() => expect(idle.every((c) => c.closed())).toBe(true), { timeout: 5_000, interval: 100 });
+    const answer = await fetch(`${server.url}/after`, { method: "POST", body: "{}" });
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe("request targets and forwarded headers (findings 9 and 10)", () => {
+  it.each([
+    ["absolute-form", "POST http://evil.example/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"],
+    ["asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"],
+    ["a duplicate Host", "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nContent-Length: 2\r\n\r\n{}"],
+  ])("%s: 400, nothing recorded, nothing forwarded", async (_kind, request) => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const raw = await connect(server.port, request);
+    await vi.waitFor(() => expect(raw.answer()).toMatch(/^HTTP\/1\.1 400 /), { timeout: 3_000, interval: 20 });
+    expect(store.listEvents({ limit: 0 })).toEqual([]);
+    expect(target.received).toEqual([]);
+  });
+
+  it("X-Forwarded-* come from hooktape, not the client; CF-* claims and Connection-named headers are dropped on a local connection", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const answer = await send(`${server.url}/hook`, {
+      headers: [
+        ["X-Forwarded-Host", "evil.example"],
+        ["X-Forwarded-Proto", "https"],
+        ["X-Forwarded-For", "10.9.9.9"],
+        ["CF-Ray", "8f00000000000000-AMS"],
+        ["CF-Connecting-IP", "203.0.113.7"],
+        ["Connection", "keep-alive, X-Hop-Secret"],
+        ["X-Hop-Secret", "for the next hop only"],
+        ["Content-Type", "application/json"],
+      ],
+      body: '{"ok":true}',
+    });
+    expect(answer.status).toBe(200);
+    const received = target.received[0];
+    const header = (name: string) => received?.headers.filter(([key]) => key.toLowerCase() === name).map(([, value]) => value);
+    expect(header("x-forwarded-host")).toEqual([new URL(server.url).host]);
+    expect(header("x-forwarded-proto")).toEqual(["http"]);
+    expect(header("x-forwarded-for")).toEqual(["127.0.0.1"]);
+    expect(header("cf-ray")).toEqual([]);
+    expect(header("cf-connecting-ip")).toEqual([]);
+    expect(header("x-hop-secret")).toEqual([]);
+    expect(header("content-type")).toEqual(["application/json"]);
+    // A CF-Ray header does not make a local request "via tunnel".
+    expect(store.listEvents({ limit: 0 })[0]?.via).toBe("local");
+  });
+  it("on the tunnel's own listener, Cloudflare's view is trusted: via tunnel, https, the visitor's address", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    expect(server.tunnelOriginUrl).not.toBe(server.url);
+    const answer = await send(`${server.tunnelOriginUrl}/hook`, {
+      headers: [
+        ["CF-Ray", "8f00000000000000-AMS"],
+        ["CF-Connecting-IP", "203.0.113.7"],
+        ["X-Forwarded-For", "203.0.113.7"],
+        ["X-Forwarded-Proto", "https"],
+      ],
+      body: "{}",
+    });
+    expect(answer.status).toBe(200);
+    const headers = target.received[0]?.headers ?? [];
+    const header = (name: string) => headers.filter(([key]) => key.toLowerCase() === name).map(([, value]) => value);
+    expect(header("x-forwarded-for")).toEqual(["203.0.113.7"]);
+    expect(header("x-forwarded-proto")).toEqual(["https"]);
+    expect(header("cf-ray")).toEqual(["8f00000000000000-AMS"]);
+    expect(store.listEvents({ limit: 0 })[0]?.via).toBe("tunnel");
+  });
+});
+
+describe("disk and memory (finding 7)", () => {
+  it("--max-store: past the cap requests get 507 with one clear line, and the store stops growing", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "h.db");
+    const listen = await startListen(["--no-tunnel", "--max-store", "256kb"], { HOOKTAPE_DB: db });
+    const statuses: number[] = [];
+    try {
+      const body = JSON.stringify({ data: "é".repeat(10_000) }, null, 2); // ~20 KB, as pretty-printed JSON
+      for (let i = 0; i < 30; i++) {
+        const answer = await fetch(`${listen.ready.url}/hook/${i}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        statuses.push(answer.status);
+      }
+    } finally {
+      await listen.stop();
+    }
+    const accepted = statuses.filter((status) => status === 200).length;
+    expect(accepted).toBeGreaterThan(3);
+    expect(statuses.slice(accepted).every((status) => status === 507)).toBe(true);
+    expect(statuses.length - accepted).toBeGreaterThan(10);
+    const warnings = listen.records.filter((record) => record.type === "warning");
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.message)).toMatch(/^the store is full \(.* of --max-store 256\.0 KiB\): answering 507/);
+    expect(statSync(db).size).toBeLessThan(400 * 1024);
+    const listed = await runCli(["--db", db, "--json", "events", "list", "--limit", "0"]);
+    expect(JSON.parse(listed.stdout)).toHaveLength(accepted);
+  });
+
+  it("a large body read into one buffer arrives and is stored byte for byte", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const body = randomBytes(900 * 1024);
+    const answer = await send(`${server.url}/large`, { headers: [["Content-Type", "application/octet-stream"]], body });
+    expect(answer.status).toBe(200);
+    expect(target.received[0]?.body.equals(body)).toBe(true);
+    const [summary] = store.listEvents({ limit: 0 });
+    expect(store.getEvent(summary?.id ?? "").body.equals(body)).toBe(true);
+  });
+
+  it("the default --max-body is 5 MiB: a 6 MB body gets 413 and is recorded without its bytes", async () => {
+    const dir = tempDir();
+    const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
+    try {
+      const small = await fetch(`${listen.ready.url}/ok`, { method: "POST", body: Buffer.alloc(4 * 1024 * 1024, 0x61) });
+      expect(small.status).toBe(200);
+      const large = await fetch(`${listen.ready.url}/big`, { method: "POST", body: Buffer.alloc(6 * 1024 * 1024, 0x61) });
+      expect(large.status).toBe(413);
+      await listen.waitForEvents(2);
+    } finally {
+      await listen.stop();
+    }
+    const events = listen.records.filter((record) => record.type === "event") as Array<{ rejected: string | null; url: string }>;
+    expect(events.map((event) => [event.url, event.rejected])).toEqual([
+      ["/ok", null],
+      ["/big", "too_large"],
+    ]);
+  });
+});

@@ -1,0 +1,88 @@
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { fixtureFile } from "../fixtures/shipped-secrets.js";
+
+const SECRET = "whsec_files_test_only";
+
+/** A store with one event, recorded through `fixtures import` (the store's real insert path). */
+async function storeWithOneEvent(): Promise<{ db: string; id: string }> {
+  const db = path.join(tempDir(), "h.db");
+  const imported = await runCli(["--db", db, "--json", "fixtures", "import", fixtureFile("stripe")]);
+  expect(imported.code).toBe(0);
+  const [record] = JSON.parse(imported.stdout) as Array<{ id: string }>;
+  return { db, id: record?.id ?? "" };
+}
+
+describe("files the user names: never overwritten without --force, never written through a symlink (finding 12)", () => {
+  it("fixtures export --force does not follow a symlink planted at the destination", async () => {
+    const { db, id } = await storeWithOneEvent();
+    const dir = tempDir();
+    const victim = path.join(tempDir(), "bashrc");
+    writeFileSync(victim, "export PATH=/usr/bin\n");
+    symlinkSync(victim, path.join(dir, `${id}.json`));
+    const result = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/is a symbolic link; refusing to write through it/);
+    expect(readFileSync(victim, "utf8")).toBe("export PATH=/usr/bin\n");
+    expect(lstatSync(path.join(dir, `${id}.json`)).isSymbolicLink()).toBe(true);
+  });
+
+  it("sign --out refuses an existing file without --force, replaces it with --force", async () => {
+    const out = path.join(tempDir(), "signed.json");
+    writeFileSync(out, "keep me\n");
+    const args = ["sign", "--provider", "stripe", "--secret", SECRET, "--body", '{"id":"evt_1"}', "--format", "fixture", "--out", out];
+    const refused = await runCli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(`hooktape: ${out} already exists; pass --force to overwrite`);
+    expect(readFileSync(out, "utf8")).toBe("keep me\n");
+    const forced = await runCli([...args, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).provider).toBe("stripe");
+  });
+
+  it("sign --out never writes through a symlink, even with --force", async () => {
+    const dir = tempDir();
+    const victim = path.join(dir, "victim.txt");
+    writeFileSync(victim, "original\n");
+    const link = path.join(dir, "link.json");
+    symlinkSync(victim, link);
+    for (const extra of [[], ["--force"]]) {
+      const result = await runCli(["sign", "--provider", "stripe", "--secret", SECRET, "--body", "{}", "--format", "fixture", "--out", link, ...extra]);
+      expect(result.code).toBe(2);
+      expect(readFileSync(victim, "utf8")).toBe("original\n");
+    }
+  });
+
+  describe("check --junit", () => {
+    let server: http.Server | null = null;
+    afterEach(async () => {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server = null;
+    });
+
+    it("refuses to replace an existing report before running, unless --force", async () => {
+      // Any handler will do: the run must not even start.
+      let requests = 0;
+      server = http.createServer((req, res) => {
+        requests++;
+        req.resume();
+        res.end();
+      });
+      await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+      const port = (server.address() as AddressInfo).port;
+      const report = path.join(tempDir(), "report.xml");
+      writeFileSync(report, "<previous/>");
+      const result = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`hooktape: ${report} already exists; pass --force to overwrite`);
+      expect(readFileSync(report, "utf8")).toBe("<previous/>");
+      expect(requests).toBe(0);
+      expect(existsSync(report)).toBe(true);
+    });
+  });
+});
