@@ -13,8 +13,9 @@ describe("the install story (finding 13)", () => {
     const { stdout } = await run("npm", ["install-scripts", "ls"], { cwd: ROOT });
     expect(stdout.trim()).toBe("No packages with unreviewed install scripts.");
     const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { allowScripts: Record<string, boolean> };
-    // better-sqlite3 must build; cloudflared's postinstall would download an unverified binary.
-    expect(manifest.allowScripts).toEqual({ "better-sqlite3": true, cloudflared: false });
+    // better-sqlite3 must build; cloudflared's postinstall would download an unverified binary; esbuild (dev only,
+    // the inspector's page bundler) takes its binary from @esbuild/<platform>, its postinstall only re-checks it.
+    expect(manifest.allowScripts).toEqual({ "better-sqlite3": true, cloudflared: false, esbuild: false });
   });
 
   it("require('hooktape') works from CommonJS (a default export condition)", async () => {
