@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HooktapeError } from "../../src/core/errors.js";
+import { thrown } from "../helpers/thrown.js";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { orderItems, parseRetrySpec, planReplay, retryPlanOf, type ReplayOptions } from "../../src/replay/index.js";
 import { replayOptions } from "./helpers.js";
@@ -32,15 +32,6 @@ function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
   return replayOptions(SECRET, overrides);
 }
 
-function thrown(fn: () => unknown): HooktapeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HooktapeError) return error;
-    throw error;
-  }
-  throw new Error("did not throw");
-}
 
 describe("ordering", () => {
   const items = Array.from({ length: 20 }, (_, i) => i);
