@@ -65,12 +65,12 @@ export function buildProgram(): Command {
   addFilterOptions(events.command("list").alias("ls").description("list captured events, newest first"), "20").action(
     async (_options: unknown, command: Command) => {
       const { runEventsList } = await import("./commands/events.js");
-      runEventsList(command.optsWithGlobals());
+      await runEventsList(command.optsWithGlobals());
     },
   );
   addFilterOptions(program.command("ls").description("alias of `events list`"), "20").action(async (_options: unknown, command: Command) => {
     const { runEventsList } = await import("./commands/events.js");
-    runEventsList(command.optsWithGlobals());
+    await runEventsList(command.optsWithGlobals());
   });
   for (const parent of [events, program]) {
     parent
@@ -98,7 +98,7 @@ export function buildProgram(): Command {
     .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
     .action(async (_options: unknown, command: Command) => {
       const { runEventsExport } = await import("./commands/events.js");
-      runEventsExport(command.optsWithGlobals());
+      await runEventsExport(command.optsWithGlobals());
     });
 
   const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
