@@ -88,26 +88,55 @@ function App() {
     source.addEventListener("open", () => setConnection("live"));
     source.addEventListener("ready", () => setConnection("live"));
     source.addEventListener("error", () => setConnection(source.readyState === EventSource.CLOSED ? "offline" : "connecting"));
+    // Under a burst (thousands of events a second) the list is merged and sorted once per flush, not once per
+    // event: a copy and a sort of the whole list per event made the page, on the same cores as the capture, the
+    // slowest part of `listen --ui`.
+    let pending = new Map<string, { event: EventSummary; replays: number }>();
+    let arrived = 0;
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const applyPending = () => {
+      flush = undefined;
+      const batch = pending;
+      const count = arrived;
+      pending = new Map();
+      arrived = 0;
+      setChanges((n) => n + count);
+      setReplays((old) => {
+        const next = { ...old };
+        for (const [id, item] of batch) next[id] = item.replays;
+        return next;
+      });
+      setEvents((old) => {
+        const seen = new Set<string>();
+        const updated = old.map((event) => {
+          const changed = batch.get(event.id);
+          if (changed === undefined) return event;
+          seen.add(event.id);
+          return changed.event;
+        });
+        const added = [...batch.values()].filter((item) => !seen.has(item.event.id)).map((item) => item.event);
+        if (added.length === 0) return updated;
+        const merged = [...added, ...updated];
+        merged.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
+        return merged;
+      });
+    };
     source.addEventListener("event", (message) => {
       const data = JSON.parse((message as MessageEvent<string>).data) as { event: EventSummary; replays: number };
-      setChanges((n) => n + 1);
       const filtered = Object.values(filtersRef.current).some((value) => value.trim() !== "");
       if (filtered) {
+        setChanges((n) => n + 1);
         clearTimeout(reload);
         reload = setTimeout(() => void load(filtersRef.current, null), 300);
         return;
       }
-      setReplays((old) => ({ ...old, [data.event.id]: data.replays }));
-      setEvents((old) => {
-        const at = old.findIndex((event) => event.id === data.event.id);
-        if (at >= 0) return old.map((event, i) => (i === at ? data.event : event));
-        const merged = [data.event, ...old];
-        merged.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
-        return merged;
-      });
+      pending.set(data.event.id, data);
+      arrived += 1;
+      flush ??= setTimeout(applyPending, 100);
     });
     return () => {
       clearTimeout(reload);
+      clearTimeout(flush);
       source.close();
     };
   }, [load]);
