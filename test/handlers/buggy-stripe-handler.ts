@@ -3,8 +3,8 @@
 // it verifies the raw body with stripe-node, deduplicates by event id atomically, and answers at once.
 // GET /state reports what it processed, for `check --probe`.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { serveOnLoopback } from "./serve.js";
 
 export interface StripeBugs {
   /** Verifies `JSON.stringify(JSON.parse(body))` (what `express.json()` + `JSON.stringify(req.body)` gives), not the raw bytes. */
@@ -88,16 +88,9 @@ export async function startBuggyStripeHandler(secret: string, bugs: StripeBugs =
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...(await serveOnLoopback(server)),
     processed,
     answers,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

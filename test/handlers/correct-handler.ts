@@ -3,12 +3,12 @@
 // that does not verify with 400, deduplicates by the event id (answering 200 to every copy, processing one),
 // and answers at once. GET /state reports what it processed, for `check --probe`.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { verify as verifyGithub } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { Webhook as SvixWebhook } from "svix";
 import { headerRecord, pairs } from "./recording-server.js";
+import { serveOnLoopback } from "./serve.js";
 
 export type HandledProvider = "stripe" | "standard-webhooks" | "svix" | "github";
 
@@ -76,17 +76,9 @@ export async function startCorrectHandler(provider: HandledProvider, secret: str
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...(await serveOnLoopback(server)),
     processed,
     answers,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,7 +1,7 @@
 // A handler stand-in that records exactly what reached it (raw header pairs in order, body bytes, arrival time)
 // and answers whatever the test says. Listens on 127.0.0.1 port 0.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { serveOnLoopback } from "./serve.js";
 
 export interface Received {
   method: string;
@@ -47,17 +47,9 @@ export async function startRecordingServer(respond: Responder = () => ({ status:
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...(await serveOnLoopback(server)),
     received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

@@ -2,7 +2,7 @@
 // "charges" once per delivery (no deduplication), and does its slow work before answering.
 // GET /state reports the charges, for `check --probe`.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { serveOnLoopback } from "./serve.js";
 
 export interface SloppyHandler {
   url: string;
@@ -33,18 +33,10 @@ export async function startSloppyHandler(options: { delayMs: number }): Promise<
       setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), options.delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...(await serveOnLoopback(server)),
     get charges() {
       return handler.charges;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
