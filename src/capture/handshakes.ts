@@ -143,8 +143,8 @@ function recogniseGet(input: HandshakeInput, credentials: HandshakeCredentials):
   // &hub.challenge=C&hub.verify_token=V`. Meta wants C as the body
   // (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests); Strava wants
   // {"hub.challenge": C} (https://developers.strava.com/docs/webhooks/). The request looks the same, so the verify
-  // token tells them apart: one configured as strava= answers as Strava, anything else as Meta. With tokens
-  // configured, V must match one of them, as both providers' docs ask the endpoint to check.
+  // token tells them apart: one configured as strava= answers as Strava, anything else as Meta. With Meta tokens
+  // configured, V must match one of them, as Meta's docs ask the endpoint to check; without, it is not checked.
   if (only("hub.mode", "hub.challenge", "hub.verify_token") && value("hub.mode") === "subscribe" && (provider === null || META_APPS.includes(provider))) {
     const challenge = value("hub.challenge");
     const offered = value("hub.verify_token");
@@ -154,7 +154,7 @@ function recogniseGet(input: HandshakeInput, credentials: HandshakeCredentials):
       return answered("strava", "Strava hub.challenge", jsonAnswer({ "hub.challenge": challenge }));
     }
     const metaName = `${provider === null || provider === "meta" ? "Meta" : nameOf(provider)} hub.challenge`;
-    if (meta.includes(offered) || (meta.length === 0 && strava.length === 0)) {
+    if (meta.length === 0 || meta.includes(offered)) {
       return answered(provider ?? "meta", metaName, textAnswer(challenge));
     }
     return unanswered(
