@@ -11,6 +11,7 @@ import { getProvider } from "../../src/providers/index.js";
 import { CLI, mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { call, startUi } from "../inspector/helpers.js";
 
 const ZOOM_SECRET = "zoom-secret-token-e2e-not-real";
 const X_SECRET = "x-consumer-secret-e2e-not-real";
@@ -164,7 +165,7 @@ describe("listen answers handshakes itself (default), the handler down", () => {
     for (const secret of [ZOOM_SECRET, X_SECRET, EBAY_TOKEN]) expect(file.includes(secret)).toBe(false);
   });
 
-  it("a handshake event replays to a handler like any other", async () => {
+  it("the inspector's API serves a handshake event as `events show --json` does, and it replays like any other", async () => {
     const db = path.join(tempDir(), "replay.db");
     const proc = await listen(["--no-tunnel", "--db", db]);
     await send(`${proc.ready.url}/dropbox?challenge=abc123`, { method: "GET" });
@@ -174,6 +175,18 @@ describe("listen answers handshakes itself (default), the handler down", () => {
     expect(replay.code).toBe(0);
     expect(handler.received[0]).toMatchObject({ method: "GET", url: "/dropbox?challenge=abc123" });
     expect(JSON.parse(replay.stdout)).toMatchObject({ attempts: [{ status: 200, error: null }] });
+
+    const id = String(eventRecords(proc)[0]?.id);
+    await proc.stop();
+    const ui = await startUi(["--db", db, "--port", "0"]);
+    try {
+      const api = await call(ui.origin, `/api/events/${id}`, { token: ui.token });
+      const show = JSON.parse((await runCli(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string }> };
+      expect(api.json()).toEqual(show);
+      expect(show.deliveries.map((attempt) => attempt.kind)).toEqual(["handshake", "replay"]);
+    } finally {
+      await ui.stop();
+    }
   });
 
   it("prints the line a person reads: what was answered", async () => {
