@@ -149,6 +149,10 @@ describe("Meta / WhatsApp / Instagram / Messenger and Strava: hub.challenge", ()
     expect(answerOf(handshake)).toMatchObject({ contentType: "application/json", body: '{"hub.challenge":"15f7d1a91c1f40f8a748fd134752feb3"}' });
   });
 
+  it("a Strava token alone does not make Meta's check strict: Meta's request is still answered, unchecked", () => {
+    expect(answerOf(recognise(request("GET", metaUrl), credentials({}, ["strava=STRAVA"]))).body).toBe("1158201444");
+  });
+
   it("names the Meta app --provider gives, and needs hub.mode=subscribe and exactly the three parameters", () => {
     expect(recognise(request("GET", metaUrl), NO_CREDENTIALS, { provider: "whatsapp" })?.name).toBe("WhatsApp Business hub.challenge");
     expect(recognise(request("GET", metaUrl.replace("subscribe", "unsubscribe")))).toBeNull();
