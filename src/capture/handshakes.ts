@@ -169,6 +169,9 @@ function recogniseGet(input: HandshakeInput, credentials: HandshakeCredentials):
 function recognisePost(input: HandshakeInput, credentials: HandshakeCredentials): Handshake | null {
   const { request, provider } = input;
   if (request.body.length === 0 || request.body.length > MAX_HANDSHAKE_BODY) return null;
+  // Every POST passes here: a byte search first, so that ordinary events are not parsed a second time.
+  const marker = provider === "slack" ? "url_verification" : provider === "zoom" ? "endpoint.url_validation" : provider === null || provider === "monday" ? '"challenge"' : null;
+  if (marker === null || !request.body.includes(marker)) return null;
   const json = parseObject(request.body);
   if (json === null) return null;
 
