@@ -4,7 +4,7 @@ import type { DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
 import type { RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
-import { forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
+import { bodyForgery, forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
 import { previewState, probeValue, sameState, stateChange, timesProcessed, type ProbeReading } from "./probe.js";
 import type { CheckSubject } from "./sample-event.js";
 import { COPIES_AT_ONCE, HandlerUnreachable, is2xx, SubjectRun, type Deadline } from "./subject-run.js";
@@ -275,6 +275,9 @@ function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
       case "wrong-secret":
         recipe = { ...event, secret: wrongSecretLike(s.options.secret, provider) };
         break;
+    }
+    if (id === "tampered-signature" || id === "tampered-body" || id === "missing-signature") {
+      recipe = bodyForgery(provider, event, id, s.options.now()) ?? recipe;
     }
     const undetected = forgeryUndetectedBy(provider, s.options.secret, recipe, s.options.now());
     if (undetected !== null) return skip(undetected);

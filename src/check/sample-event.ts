@@ -96,6 +96,9 @@ export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
   pagerduty: COMPACT,
   asana: COMPACT,
   trello: COMPACT,
+  // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen sends
+  // it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for realism.
+  adyen: { indent: 2, escapeSlash: true },
 };
 
 export function jsonShapeOf(provider: Provider): JsonShape {
@@ -194,6 +197,30 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
         recipient: "zoë@example.com",
         message: { headers: { "message-id": `${ids.token()}@mg.example.com`, subject: "Café / order confirmation" } },
       },
+    },
+  }),
+  // https://docs.adyen.com/api-explorer/Webhooks/latest/post/AUTHORISATION — a standard webhook is a batch of
+  // notification items; `sign` writes each item's additionalData.hmacSignature in.
+  adyen: (ids, nowMs) => ({
+    value: {
+      live: "false",
+      notificationItems: [
+        {
+          NotificationRequestItem: {
+            additionalData: { authCode: "123456", cardSummary: "1111", expiryDate: "03/2030", shopperName: "Zoë Müller" },
+            amount: { currency: "EUR", value: 2000 },
+            eventCode: "AUTHORISATION",
+            eventDate: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+            merchantAccountCode: "HooktapeECOM",
+            merchantReference: `Café-order-${ids.token()}`,
+            operations: ["CANCEL", "CAPTURE", "REFUND"],
+            paymentMethod: "visa",
+            pspReference: ids.token(8).toUpperCase(),
+            reason: "123456:1111:03/2030",
+            success: "true",
+          },
+        },
+      ],
     },
   }),
   // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
