@@ -12,7 +12,8 @@ import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 // URL and signs the URL alone. Like twilio-node, the URL is also tried with / without the default port.
 const DOCS = "https://www.twilio.com/docs/usage/security#validating-requests";
 
-function isForm(headers: HeaderPairs, body: Buffer): boolean {
+/** True for a form post: by its content type, else by a body that does not start like JSON. */
+export function isForm(headers: HeaderPairs, body: Buffer): boolean {
   const type = findHeader(headers, "content-type");
   if (type !== undefined) return type.toLowerCase().startsWith("application/x-www-form-urlencoded");
   const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
