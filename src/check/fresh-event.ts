@@ -9,8 +9,8 @@ import type { RequestRecipe } from "../replay/build-request.js";
  * `event_id`, Linear's `webhookId`, Paddle's `event_id`, ...
  */
 const ID_MEMBERS = ["id", "event_id", "eventId", "webhookId", "webhook_id", "uuid", "notification_id", "delivery_id", "message_id"];
-/** Form fields that name an event (Twilio's MessageSid, CallSid, ...); the account is not the event. */
-const ID_FIELD = /^(?!Account)[A-Za-z]*Sid$|^id$/;
+/** Form fields that name an event (Twilio's MessageSid, CallSid, Plivo's CallUUID, ...); the account is not the event. */
+const ID_FIELD = /^(?!Account)[A-Za-z]*(?:Sid|UUID)$|^id$/;
 /** Headers that carry a delivery or event id (X-GitHub-Delivery, webhook-id, svix-id, X-Shopify-Webhook-Id, ...). */
 const ID_HEADER = /(^|-)(id|delivery|delivery-id|event-id|webhook-id|message-id|idempotency-token)$/i;
 

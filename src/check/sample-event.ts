@@ -284,6 +284,18 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
       ),
     };
   }
+  if (provider.id === "plivo") {
+    // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
+    return {
+      name,
+      method: "POST",
+      path: "/",
+      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+      body: Buffer.from(
+        `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
+      ),
+    };
+  }
   const sample = SAMPLES[provider.id]?.(ids, nowMs) ?? genericSample(ids, nowMs);
   return {
     name,
