@@ -218,7 +218,9 @@ export const replicate = createStandardWebhooksProvider({
 });
 
 // https://developer.brex.com/docs/webhooks/ — webhook-* headers; the key is the base64-decoded secret that Brex's
-// API returns (research notes, third-party summaries; Brex publishes no verifier).
+// API returns (GET /v1/webhooks/secrets, no `whsec_` prefix, which the key parsing makes optional). Partly confirmed
+// (issue 8): trigger.dev's Brex example verifies exactly so (Webhook-Id, -Timestamp, -Signature `v1,<base64>`); Brex's
+// own page was not readable here and Brex publishes no verifier or vector.
 export const brex = createStandardWebhooksProvider({
   id: "brex",
   name: "Brex",
