@@ -1,9 +1,10 @@
-import { createHmac } from "node:crypto";
+import { createHmac, type KeyObject } from "node:crypto";
 import { setJsonPath, unsetJsonPath } from "../core/mutate.js";
 import { assertSecrets, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { KeyFormatError, type Provider, type VerifyRequest, type VerifyResult } from "./types.js";
+import { createKeyCache } from "./hmac-key.js";
 
 // https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures — two forms, one key
 // format (the hex HMAC key the Customer Area shows, hex-decoded), and one provider id, so that a user with an Adyen
@@ -22,10 +23,8 @@ const DOCS = "https://docs.adyen.com/development-resources/webhooks/secure-webho
 const HEX_KEY_RE = /^(?:[0-9a-fA-F]{2})+$/;
 const ITEM_PATH = (index: number) => `notificationItems[${index}].NotificationRequestItem`;
 
-/** The key bytes: Adyen's HMAC keys are hex; anything else is not a key Adyen issues. */
-function keyOf(secret: string): Buffer | null {
-  return HEX_KEY_RE.test(secret) ? Buffer.from(secret, "hex") : null;
-}
+/** The key: Adyen's HMAC keys are hex (hex-decoded, as a KeyObject made once per key); anything else is not one. */
+const keyOf = createKeyCache((secret) => (HEX_KEY_RE.test(secret) ? Buffer.from(secret, "hex") : null));
 
 interface NotificationItem {
   index: number;
@@ -74,7 +73,7 @@ function readItems(body: Buffer): NotificationItem[] | null {
   });
 }
 
-function digest(key: Buffer, content: string | Buffer): string {
+function digest(key: KeyObject, content: string | Buffer): string {
   return createHmac("sha256", key).update(content).digest("base64");
 }
 
@@ -149,7 +148,7 @@ export const adyen: Provider = {
       return invalid("missing_header", `${itemLabel(unsigned, items.length)} has no additionalData.hmacSignature — is HMAC signing enabled for this webhook?`);
     }
     if (secrets.length === 0) return { valid: false, provider: "adyen", reason: "no_secret" };
-    const keys = secrets.map(keyOf).filter((key): key is Buffer => key !== null);
+    const keys = secrets.map(keyOf).filter((key): key is KeyObject => key !== null);
     if (keys.length === 0) return invalid("malformed_key", "the secret is not an Adyen HMAC key (hex, as the Customer Area shows it)");
 
     if (header !== undefined) {

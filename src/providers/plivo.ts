@@ -6,6 +6,7 @@ import { defineHmacScheme, signedUrlOf } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { isForm } from "./twilio.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.plivo.com/docs/voice/concepts/signature-validation — Plivo sends two signatures, keyed with the auth
 // token, and `plivo` checks whichever a delivery carries, V3 first (a user with a Plivo account needs to know nothing
@@ -110,8 +111,11 @@ function v3Base(method: string, url: string, post: Params): string | null {
   return `${base}?${queryText}${queryText === "" ? "" : "."}${sortedParams(post)}`;
 }
 
+/** The auth token as a KeyObject, made once per token (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
 function v3Signature(token: string, base: string, nonce: string): string {
-  return createHmac("sha256", token).update(`${base}.${nonce}`).digest("base64");
+  return createHmac("sha256", keyOf(token)).update(`${base}.${nonce}`).digest("base64");
 }
 
 export const plivo: Provider = {

@@ -5,6 +5,7 @@ import { findHeader } from "./headers.js";
 import { signedUrlOf, sortedFormFields } from "./hmac-scheme.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.twilio.com/docs/usage/security#validating-requests — `X-Twilio-Signature`: base64 HMAC-SHA1,
 // keyed with the auth token, over the full URL followed, for form posts, by every field name and value
@@ -25,8 +26,11 @@ function formContent(url: string, body: Buffer): string {
   return url + sortedFormFields(body);
 }
 
+/** The auth token as a KeyObject, made once per token (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
 function digest(secret: string, content: string): string {
-  return createHmac("sha1", secret).update(content, "utf8").digest("base64");
+  return createHmac("sha1", keyOf(secret)).update(content, "utf8").digest("base64");
 }
 
 /** The URL with its default port added, or removed, whichever it lacks (twilio-node `addPort` / `removePort`). */
