@@ -194,6 +194,10 @@ describe("runCheck", () => {
     // Each forgery reached the handler and was refused: not skipped as undetectable, not an error.
     for (const id of ["tampered-signature", "tampered-body", "missing-signature", "wrong-secret"]) expect(outcome[id]).toEqual(["pass", [400]]);
     expect(report.results.find((r) => r.test === "stale-timestamp")).toMatchObject({ outcome: "skip", reason: "Adyen signs no timestamp, so a stale request cannot be told apart" });
+    expect(report.results.find((r) => r.test === "raw-bytes")).toMatchObject({
+      outcome: "skip",
+      reason: "Adyen signs fields of the body, not its bytes, so a handler that re-serialises the JSON still verifies it",
+    });
     expect(report.passed).toBe(true);
     // The burst and the retry are new events (a fresh pspReference), each processed once beside the first.
     expect(new Set(handler.processed).size).toBe(3);
