@@ -57,10 +57,11 @@ export function registerSigningCommands(program: Command): void {
       .addOption(secretFileOption())
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
-      .option("--url <url>", "the URL the sender called, for schemes that sign it"),
+      .option("--url <url>", "the URL the sender called, for schemes that sign it")
+      .option("--fetch-certs", "paypal, sns: fetch the certificate a delivery names, from the provider's own hosts only"),
   ).action(async (_options: unknown, command: Command) => {
     const { runVerify } = await import("./commands/verify.js");
-    runVerify(command.optsWithGlobals());
+    await runVerify(command.optsWithGlobals());
   });
 
   addHmacOptions(

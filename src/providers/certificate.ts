@@ -176,9 +176,13 @@ export function keyNamesOf(publicKey: KeyObject): KeyNames {
   return { keyId, fingerprint: hash.slice(0, 32) };
 }
 
-/** PayPal's secret: `<webhook id>:<certificate or key>`; the others: the key alone. */
+const WEBHOOK_ID_RE = /^[A-Za-z0-9-]+$/;
+
+/** PayPal's secret: `<webhook id>:<certificate or key>` (or the webhook id alone, with --fetch-certs); the others: the key alone. */
 function splitSecret(secret: string, spec: CertificateSchemeSpec): { webhookId: string; key: string } | null {
   if (spec.webhookId !== true) return { webhookId: "", key: secret };
+  // The webhook id alone: the certificate comes from --fetch-certs.
+  if (WEBHOOK_ID_RE.test(secret.trim())) return { webhookId: secret.trim(), key: "" };
   const colon = secret.indexOf(":");
   const begin = secret.indexOf("-----BEGIN");
   if (colon <= 0 || (begin >= 0 && begin < colon)) return null;
@@ -238,6 +242,10 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
           keyError = webhookIdForm;
           continue;
         }
+        if (split.key === "") {
+          keyError = `the secret holds only the webhook id: add --fetch-certs, or give "<webhook id>:<certificate>"`;
+          continue;
+        }
         let key: KeyObject;
         try {
           key = verificationKey(split.key, spec.keyType);
@@ -279,6 +287,21 @@ export interface CertificateScheme {
 
 export function isCertificateScheme(provider: Provider): provider is Provider & CertificateScheme {
   return typeof (provider as Partial<CertificateScheme>).keyReferenceOf === "function";
+}
+
+/**
+ * The secrets to try with a certificate fetched by --fetch-certs: the certificate itself, or for PayPal the
+ * certificate under each webhook id the configured secrets name (PayPal signs the receiver's webhook id, which no
+ * certificate carries). Empty when PayPal has no webhook id to go with it.
+ */
+export function secretsWithCertificate(provider: Provider, configured: readonly string[], certificate: string): string[] {
+  if (provider.id !== "paypal") return [certificate];
+  const ids = new Set<string>();
+  for (const secret of configured) {
+    const split = splitSecret(secret, paypalSpec);
+    if (split !== null && split.webhookId !== "") ids.add(split.webhookId);
+  }
+  return [...ids].map((id) => `${id}:${certificate}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -323,7 +346,7 @@ function headerRequired(request: VerifyRequest, name: string): string | Failure 
 // `transmissionId|transmissionTime|webhookId|crc32(body)` (CRC-32 as an unsigned decimal), RSA PKCS#1 v1.5 with
 // SHA-256 (PAYPAL-AUTH-ALGO SHA256withRSA), the key from the certificate at PAYPAL-CERT-URL. paypal-rest-sdk
 // (Notification.js) and the Java SDK (Event.validateReceivedEvent) do the same and check no age.
-export const paypal = defineCertificateScheme({
+const paypalSpec: CertificateSchemeSpec = {
   id: "paypal",
   name: "PayPal",
   docs: "https://developer.paypal.com/api/rest/webhooks/rest/",
@@ -367,7 +390,6 @@ export const paypal = defineCertificateScheme({
         ["PAYPAL-TRANSMISSION-SIG", signature.toString("base64")],
         ["PAYPAL-CERT-URL", `https://api.sandbox.paypal.com/v1/notifications/certs/CERT-hooktape-${names.fingerprint}`],
         ["PAYPAL-AUTH-ALGO", "SHA256withRSA"],
-        ["PAYPAL-AUTH-VERSION", "v2"],
       ],
     };
   },
@@ -380,7 +402,8 @@ export const paypal = defineCertificateScheme({
   },
   // Not published; PayPal counts a non-2xx or no answer as a failure. hooktape assumes 30 s.
   deadlineMs: 30_000,
-});
+};
+export const paypal = defineCertificateScheme(paypalSpec);
 
 // Amazon SNS: https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html — the signature is in the
 // JSON body: `key\nvalue\n` for a fixed list of keys per Type, in that order, present ones only; SignatureVersion 1 is

@@ -3,7 +3,10 @@ import { createVerifier, secretHeadersOf, type VerificationSettings } from "../.
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { isProviderId } from "../../providers/index.js";
+import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
+import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
+import { isProviderId, resolveSecrets } from "../../providers/index.js";
+import { toVerification } from "../../providers/verification.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { watchInterrupts } from "../interrupt.js";
@@ -30,6 +33,8 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   ui?: boolean;
   uiPort?: string;
   uiHost?: string;
+  /** Certificate schemes: fetch the certificate a delivery names, from the provider's own hosts only. */
+  fetchCerts?: boolean;
 }
 
 interface TunnelLike {
@@ -67,6 +72,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
+  const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
@@ -84,12 +90,22 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
-        const outcome = verifyRequest(request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
-        return {
+        const nowSec = Math.floor(request.receivedAt / 1000);
+        const outcome = verifyRequest(request, { nowSec, url: context.url });
+        const decision = {
           provider: outcome.provider?.id ?? null,
           verification: outcome.verification,
           secretHeaders: secretHeadersOf(outcome.provider),
         };
+        // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
+        // the certificate it names (fetched once per run, from the provider's own hosts only).
+        const provider = outcome.provider;
+        if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
+        const secrets = resolveSecrets(provider.id, flags.secret, process.env);
+        return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
+          ...decision,
+          verification: toVerification(result),
+        }));
       },
       onNotice: (notice) => render(output, notice),
     });
