@@ -1,0 +1,146 @@
+// `--fetch-certs` against a loopback double of the providers' certificate hosts (HOOKTAPE_TEST_CERT_ORIGIN): the
+// built CLI's real fetcher, allow-list and verifier, with only the network replaced. The double records every
+// request, so a refused URL is proven never to be fetched.
+import http from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCertificateFetcher, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
+import { generateCertificateKey, paypal, sns, snsJson, circle } from "../../src/providers/certificate.js";
+import { runCli } from "../helpers/cli.js";
+import { tempFixture } from "../commands/command-helpers.js";
+import { serveOnLoopback, type Served } from "../handlers/serve.js";
+
+const SNS_KEY = generateCertificateKey(sns);
+const PAYPAL_KEY = generateCertificateKey(paypal);
+const WEBHOOK_ID = "WH-1AB23456CD789012E-3FG45678HI901234J";
+
+interface Seen {
+  host: string;
+  path: string;
+}
+const seen: Seen[] = [];
+/** What the double answers, by path: a certificate, or a status and body for the failure cases. */
+const routes = new Map<string, { status: number; body: string | Buffer }>();
+let double: Served;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  double = await serveOnLoopback(
+    http.createServer((req, res) => {
+      seen.push({ host: req.headers.host ?? "", path: req.url ?? "" });
+      const route = routes.get(req.url ?? "") ?? { status: 404, body: "" };
+      res.writeHead(route.status).end(route.body);
+    }),
+  );
+  env = { [TEST_ORIGIN_ENV]: `127.0.0.1:${double.port}`, HOOKTAPE_SECRET_SNS: "", HOOKTAPE_SECRET_PAYPAL: "" };
+});
+afterAll(async () => {
+  await double.close();
+});
+beforeEach(() => {
+  seen.length = 0;
+  routes.clear();
+});
+
+function snsFixture(overrides: Record<string, string> = {}): { file: string; certUrl: string } {
+  const body = snsJson({
+    Type: "Notification",
+    MessageId: "da41e39f-ea4d-435a-b922-c6aae3915ebe",
+    TopicArn: "arn:aws:sns:eu-west-1:123456789012:orders",
+    Message: '{"order":7,"note":"café"}',
+    Timestamp: "2026-11-27T11:00:00.000Z",
+  });
+  const signed = sns.sign({ body: Buffer.from(body), secret: SNS_KEY.privateKey, timestamp: 0, id: "m", method: "POST", headers: [] });
+  const message = { ...(JSON.parse((signed.body as Buffer).toString()) as Record<string, string>), ...overrides };
+  const fixture = { hooktape: 1, provider: "sns", request: { method: "POST", url: "/sns", headers: signed.headers, body: snsJson(message) } };
+  return { file: tempFixture(JSON.stringify(fixture)), certUrl: message.SigningCertURL as string };
+}
+
+describe("verify --fetch-certs", () => {
+  it("fetches the SNS certificate the message names, from its host, and verifies with it", async () => {
+    const { file, certUrl } = snsFixture();
+    const url = new URL(certUrl);
+    routes.set(url.pathname, { status: 200, body: SNS_KEY.certificate as string });
+    const result = await runCli(["verify", "--fixture", file, "--fetch-certs"], { env });
+    expect(result.stdout).toBe("valid\n");
+    expect(result.code).toBe(0);
+    expect(seen).toEqual([{ host: "sns.eu-west-1.amazonaws.com", path: url.pathname }]);
+    // Without --fetch-certs nothing is fetched, and the message says what to do.
+    const offline = await runCli(["verify", "--fixture", file], { env });
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toBe(`hooktape: no key for sns: this delivery was signed with the certificate at ${certUrl}; pass its certificate with --secret, or add --fetch-certs\n`);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("refuses a certificate URL off the provider's hosts, with and without --fetch-certs, and never fetches it", async () => {
+    for (const certUrl of ["https://evil.example.com/SimpleNotificationService-1.pem", "https://sns.eu-west-1.amazonaws.com.evil.example/x.pem", "http://sns.eu-west-1.amazonaws.com/x.pem"]) {
+      const { file } = snsFixture({ SigningCertURL: certUrl });
+      routes.set(new URL(certUrl).pathname, { status: 200, body: SNS_KEY.certificate as string });
+      for (const extra of [["--fetch-certs"], ["--secret", SNS_KEY.certificate as string]]) {
+        const result = await runCli(["--json", "verify", "--fixture", file, ...extra], { env });
+        expect(result.code).toBe(1);
+        const verdict = JSON.parse(result.stdout) as { valid: boolean; reason: string; hint: string };
+        expect(verdict).toMatchObject({ valid: false, provider: "sns", reason: "malformed_header" });
+        expect(verdict.hint).toMatch(/^SigningCertURL refused: /);
+      }
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it("says why a fetch failed: not found, not a certificate, too large", async () => {
+    const { file, certUrl } = snsFixture();
+    const path = new URL(certUrl).pathname;
+    for (const [route, hint] of [
+      [{ status: 404, body: "" }, `${certUrl} answered 404`],
+      [{ status: 200, body: "<html>hello</html>" }, `${certUrl} did not return a PEM certificate`],
+      [{ status: 200, body: Buffer.alloc(70 * 1024, 0x41) }, `${certUrl} is larger than 65536 bytes: not a certificate`],
+    ] as const) {
+      routes.set(path, route);
+      const result = await runCli(["--json", "verify", "--fixture", file, "--fetch-certs"], { env });
+      expect(result.code).toBe(1);
+      expect((JSON.parse(result.stdout) as { hint: string }).hint).toContain(hint);
+    }
+  });
+
+  it("PayPal: the webhook id from --secret, the certificate from PAYPAL-CERT-URL", async () => {
+    const body = Buffer.from('{"id":"WH-58D329510W468432D","event_type":"PAYMENT.CAPTURE.COMPLETED","summary":"€ 7.47 — Zoë"}');
+    const signed = paypal.sign({ body, secret: `${WEBHOOK_ID}:${PAYPAL_KEY.privateKey}`, timestamp: 1_795_777_200, id: "69cd13f0-d67a-11e5-baa3-778b53f4ae55", method: "POST", headers: [] });
+    const file = tempFixture(JSON.stringify({ hooktape: 1, provider: "paypal", request: { method: "POST", url: "/paypal", headers: signed.headers, body: body.toString() } }));
+    const certUrl = new URL(signed.headers.find(([n]) => n === "PAYPAL-CERT-URL")?.[1] ?? "");
+    routes.set(certUrl.pathname, { status: 200, body: PAYPAL_KEY.certificate as string });
+    const ok = await runCli(["verify", "--fixture", file, "--fetch-certs", "--secret", WEBHOOK_ID], { env });
+    expect(ok.stdout).toBe("valid\n");
+    expect(seen).toEqual([{ host: "api.sandbox.paypal.com", path: certUrl.pathname }]);
+    const otherWebhook = await runCli(["verify", "--fixture", file, "--fetch-certs", "--secret", "WH-SOMEONE-ELSE"], { env });
+    expect(otherWebhook.code).toBe(1);
+    // The webhook id alone, without --fetch-certs: exit 2, saying how to give the certificate.
+    const noFetch = await runCli(["verify", "--fixture", file, "--secret", WEBHOOK_ID], { env });
+    expect(noFetch.code).toBe(2);
+    expect(noFetch.stderr).toBe('hooktape: the secret holds only the webhook id: add --fetch-certs, or give "<webhook id>:<certificate>"\n');
+  });
+});
+
+describe("the fetcher", () => {
+  const reference = (url: string) => ({ kind: "certificate" as const, value: url, fetchUrl: url });
+
+  it("fetches a URL once per run, and refuses key ids and non-loopback test origins", async () => {
+    const url = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-once.pem";
+    routes.set("/SimpleNotificationService-once.pem", { status: 200, body: SNS_KEY.certificate as string });
+    const fetcher = createCertificateFetcher(env);
+    const [a, b] = await Promise.all([fetcher.fetch("sns", reference(url)), fetcher.fetch("sns", reference(url))]);
+    expect(a).toEqual({ ok: true, certificate: SNS_KEY.certificate });
+    expect(b).toEqual(a);
+    expect(await fetcher.fetch("sns", reference(url))).toEqual(a);
+    expect(seen).toHaveLength(1);
+
+    const keyed = circle.keyReferenceOf({ method: "POST", url: "/", headers: [["X-Circle-Signature", "MEUCIQ=="], ["X-Circle-Key-Id", "abc"]], body: Buffer.from("{}") });
+    expect(keyed).toEqual({ kind: "key id", value: "abc", fetchUrl: null });
+    expect(await fetcher.fetch("circle", keyed as NonNullable<typeof keyed>)).toMatchObject({ ok: false, reason: expect.stringMatching(/key id abc is looked up with your account's API credentials/) });
+    // The test origin can point at loopback only; the allow-list is checked on the real URL first either way.
+    expect(await createCertificateFetcher({ [TEST_ORIGIN_ENV]: "10.0.0.1:80" }).fetch("sns", reference(url))).toEqual({
+      ok: false,
+      reason: `${TEST_ORIGIN_ENV} must be a loopback address and port (127.0.0.1:<port>), not 10.0.0.1:80`,
+    });
+    expect(await fetcher.fetch("paypal", reference("https://paypal.com.evil.example/cert"))).toEqual({ ok: false, reason: "--fetch-certs refused https://paypal.com.evil.example/cert is not on paypal.com" });
+    expect(seen).toHaveLength(1);
+  });
+});
