@@ -4,9 +4,11 @@
 // medians of ops/s and of the paired ratios. Goal: HMAC providers >= 0.9x the bare HMAC (the scheme logic must not cost more than the hash).
 //
 //   npm run build && node bench/verify.bench.mjs [--json] [--rounds 15] [--sample-ms 20] [--only stripe,github]
-import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, verify as cryptoVerify, X509Certificate } from "node:crypto";
 import { parseArgs } from "node:util";
+import { crc32 } from "node:zlib";
 import { generateKeyPair, providers } from "../dist/providers/index.js";
+import { generateCertificateKey, snsJson } from "../dist/providers/certificate.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +45,12 @@ const secretFor = (p) => {
   if (["chargebee", "postmark", "pipedrive"].includes(p.id)) return { sign: `bench:${randomBytes(8).toString("hex")}` };
   // Both key the HMAC with the base64-decoded secret their dashboards show.
   if (p.id === "airtable" || p.id === "teams") return { sign: randomBytes(32).toString("base64") };
+  if (p.kind === "certificate") {
+    // A test key (and certificate) as `keygen` makes it; PayPal's secret carries the webhook id it signs.
+    const key = generateCertificateKey(p);
+    const prefix = p.id === "paypal" ? "WH-BENCH0WEBHOOK0ID:" : "";
+    return { sign: prefix + key.privateKey, verify: prefix + (key.certificate ?? key.publicKey), key };
+  }
   if (p.kind === "ed25519" || p.kind === "ecdsa") {
     const pair = generateKeyPair(p.kind === "ed25519" ? "discord" : "sendgrid");
     return { sign: pair.privateKey, verify: pair.publicKey };
@@ -56,16 +64,55 @@ const bareKey = `bench_secret_${randomBytes(8).toString("hex")}`;
 // The floor every HMAC provider must pay: one keyed hash over the body, digested.
 entries.push({ id: "bare-hmac-sha256", kind: "baseline", run: () => createHmac("sha256", bareKey).update(body).digest() });
 
+// Amazon SNS signs inside its JSON message: the same 2 KB text as its Message.
+const snsBody = Buffer.from(
+  snsJson({ Type: "Notification", MessageId: "msg_bench", TopicArn: "arn:aws:sns:us-east-1:123456789012:bench", Message: body.toString(), Timestamp: new Date(NOW * 1000).toISOString() }),
+);
+const header = (headers, name) => headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? "";
+
+/**
+ * The ceiling of a certificate scheme: Node's own crypto.verify on the same key (parsed once) over the same signed
+ * bytes, without the scheme's parsing of the request, the key forms and the host checks.
+ */
+function ceilingFor(provider, request, keys) {
+  const publicKey = keys.key.certificate ? new X509Certificate(keys.key.certificate).publicKey : createPublicKey({ key: Buffer.from(keys.key.publicKey, "base64"), format: "der", type: "spki" });
+  const ec = { key: publicKey, dsaEncoding: "der" };
+  if (provider.id === "paypal") {
+    const message = Buffer.from(`${header(request.headers, "paypal-transmission-id")}|${header(request.headers, "paypal-transmission-time")}|WH-BENCH0WEBHOOK0ID|${crc32(request.body) >>> 0}`);
+    const signature = Buffer.from(header(request.headers, "paypal-transmission-sig"), "base64");
+    return () => cryptoVerify("sha256", message, publicKey, signature);
+  }
+  if (provider.id === "sns") {
+    const m = JSON.parse(request.body.toString());
+    const message = Buffer.from(["Message", "MessageId", "Timestamp", "TopicArn", "Type"].map((k) => `${k}\n${m[k]}\n`).join(""));
+    const signature = Buffer.from(m.Signature, "base64");
+    return () => cryptoVerify("sha256", message, publicKey, signature);
+  }
+  if (provider.id === "circle") {
+    const signature = Buffer.from(header(request.headers, "x-circle-signature"), "base64");
+    return () => cryptoVerify("sha256", request.body, ec, signature);
+  }
+  const signature = Buffer.from(JSON.parse(Buffer.from(header(request.headers, "x-ebay-signature"), "base64").toString()).signature, "base64");
+  const message = Buffer.from(JSON.stringify(JSON.parse(request.body.toString())));
+  return () => cryptoVerify("sha1", message, ec, signature);
+}
+
 for (const provider of providers) {
   if (only && !only.has(provider.id)) continue;
   const keys = secretFor(provider);
-  const out = provider.sign({ body, secret: keys.sign, timestamp: NOW, id: "msg_bench", url: URL_, method: "POST", headers: [["content-type", "application/json"]] });
-  const request = { method: "POST", url: out.url ?? URL_, headers: [["content-type", "application/json"], ["user-agent", "bench"], ...out.headers], body: out.body ?? body };
+  const signedBody = provider.id === "sns" ? snsBody : body;
+  const out = provider.sign({ body: signedBody, secret: keys.sign, timestamp: NOW, id: "msg_bench", url: URL_, method: "POST", headers: [["content-type", "application/json"]] });
+  const request = { method: "POST", url: out.url ?? URL_, headers: [["content-type", "application/json"], ["user-agent", "bench"], ...out.headers], body: out.body ?? signedBody };
   const secrets = [keys.verify ?? keys.sign];
   const options = { now: NOW, url: out.url ?? URL_ };
   const check = provider.verify(request, secrets, options);
   if (!check.valid) throw new Error(`${provider.id}: the benchmark request does not verify (${check.reason})`);
   entries.push({ id: provider.id, kind: provider.kind, run: () => provider.verify(request, secrets, options) });
+  if (provider.kind === "certificate") {
+    const ceiling = ceilingFor(provider, request, keys);
+    if (!ceiling()) throw new Error(`${provider.id}: the ceiling does not verify`);
+    entries.push({ id: `${provider.id} ceiling`, kind: "ceiling", ceilingOf: provider.id, run: ceiling });
+  }
 }
 
 /**
@@ -120,6 +167,12 @@ const rows = entries.map((e) => ({
   ratio: e === baseline ? 1 : Number(median(ratios.get(e.id)).toFixed(3)),
 }));
 const hmacRows = rows.filter((r) => r.kind === "hmac");
+// Certificate schemes against their ceiling (Node's crypto.verify, same key, same bytes, same run).
+const ceilings = entries.filter((e) => e.kind === "ceiling").map((e) => {
+  const scheme = rows.find((r) => r.id === e.ceilingOf);
+  const ceiling = rows.find((r) => r.id === e.id);
+  return { id: e.ceilingOf, ofCeiling: Number((scheme.opsPerSec / ceiling.opsPerSec).toFixed(3)) };
+});
 const summary = {
   bodyBytes: body.length,
   rounds: ROUNDS,
@@ -129,6 +182,7 @@ const summary = {
   hmacMedianRatio: Number(median(hmacRows.map((r) => r.ratio)).toFixed(3)),
   hmacMinRatio: Math.min(...hmacRows.map((r) => r.ratio)),
   hmacBelowGoal: hmacRows.filter((r) => r.ratio < 0.9).map((r) => r.id),
+  certificateOfCeiling: ceilings,
   rows,
 };
 
@@ -142,4 +196,5 @@ if (flags.json) {
   for (const r of rows) console.log(`${pad(r.id, 20)}${pad(r.kind, 10)}${lpad(r.opsPerSec.toLocaleString("en-US"), 12)}${lpad(r.ratio.toFixed(2), 9)}`);
   console.log(`HMAC providers: median ${summary.hmacMedianRatio}x, min ${summary.hmacMinRatio}x of bare HMAC-SHA256 (goal >= 0.9x)` +
     (summary.hmacBelowGoal.length ? `; below goal: ${summary.hmacBelowGoal.join(", ")}` : ""));
+  if (ceilings.length) console.log(`Certificate schemes, x Node's crypto.verify on the same key: ${ceilings.map((c) => `${c.id} ${c.ofCeiling}x`).join(", ")}`);
 }
