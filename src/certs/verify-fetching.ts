@@ -22,7 +22,7 @@ export async function verifyFetchingCertificates(
   if (reference === null) return first;
   const fetched = await fetcher.fetch(provider.id, reference);
   if (!fetched.ok) return { ...first, hint: first.hint === undefined ? fetched.reason : `${first.hint}; ${fetched.reason}` };
-  const extra = secretsWithCertificate(provider, secrets, fetched.certificate);
+  const extra = secretsWithCertificate(provider, secrets, fetched.key);
   if (extra.length === 0) {
     return { valid: false, provider: provider.id, reason: "no_secret", hint: `fetched ${reference.value}, but ${provider.name} also signs your webhook id: give it with --secret <webhook id>` };
   }

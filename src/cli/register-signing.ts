@@ -58,7 +58,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
       .option("--url <url>", "the URL the sender called, for schemes that sign it")
-      .option("--fetch-certs", "paypal, sns: fetch the certificate a delivery names, from the provider's own hosts only"),
+      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
   ).action(async (_options: unknown, command: Command) => {
     const { runVerify } = await import("./commands/verify.js");
     await runVerify(command.optsWithGlobals());

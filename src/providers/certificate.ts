@@ -308,6 +308,21 @@ export function secretsWithCertificate(provider: Provider, configured: readonly 
 // Where a certificate may come from. Enforced for SNS on every verification, offline too (a forged message can name
 // any URL, and AWS tells receivers to check it), and by the fetcher for every provider before any connection.
 
+/**
+ * Where Circle and eBay hand out a public key by its id (production hosts; sandbox hosts too, for keys fetched by
+ * URL). Circle: GET https://api.circle.com/v2/notifications/publicKey/{id} → {"data":{"publicKey": base64 DER}}
+ * (https://developers.circle.com/api-reference/w3s/common/get-notification-signature); eBay: GET
+ * https://api.ebay.com/commerce/notification/v1/public_key/{id} → {"key": one-line PEM}, with an application token
+ * (https://developer.ebay.com/api-docs/commerce/notification/resources/public_key/methods/getPublicKey).
+ */
+export const KEY_APIS: Readonly<Record<string, { hosts: readonly string[]; path: string }>> = {
+  circle: { hosts: ["api.circle.com", "api-sandbox.circle.com"], path: "/v2/notifications/publicKey/" },
+  ebay: { hosts: ["api.ebay.com", "api.sandbox.ebay.com"], path: "/commerce/notification/v1/public_key/" },
+};
+
+/** A key id that may become a URL path segment: a UUID's characters only (a forged id cannot walk the path). */
+const KEY_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+
 /** AWS's own pattern (aws-js-sns-message-validator index.js; docs "Verifying the signatures of Amazon SNS messages"). */
 const SNS_HOST_RE = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
 const PAYPAL_HOST_RE = /^(?:[a-z0-9-]+\.)*paypal\.com$/;
@@ -329,6 +344,12 @@ export function certificateUrlRefusal(providerId: string, url: string): string |
     return null;
   }
   if (providerId === "paypal") return PAYPAL_HOST_RE.test(host) ? null : `${url} is not on paypal.com`;
+  // The key-by-id APIs (below): their own hosts and paths only.
+  const api = KEY_APIS[providerId];
+  if (api !== undefined) {
+    if (!api.hosts.includes(host)) return `${url} is not on ${api.hosts.join(" or ")}`;
+    return parsed.pathname.startsWith(api.path) && parsed.search === "" ? null : `${url} is not ${api.path}<key id>`;
+  }
   return `${providerId} hands out no certificate URL`;
 }
 
@@ -554,7 +575,11 @@ function keyIdScheme(options: {
         signature: found.signature,
         digest: options.digest,
         message: () => signed,
-        reference: { kind: "key id", value: found.keyId, fetchUrl: null },
+        reference: {
+          kind: "key id",
+          value: found.keyId,
+          fetchUrl: KEY_ID_RE.test(found.keyId) ? `https://${KEY_APIS[options.id]?.hosts[0] ?? ""}${KEY_APIS[options.id]?.path ?? ""}${found.keyId}` : null,
+        },
       };
     },
     write(input, signWith, names) {
@@ -593,7 +618,7 @@ export const circle = keyIdScheme({
   ],
   signedBytes: (body) => body,
   missingKeyAdvice:
-    "pass its public key with --secret (Circle's API returns it: GET https://api.circle.com/v2/notifications/publicKey/<key id> with your API key)",
+    "pass its public key with --secret (Circle's API returns it: GET https://api.circle.com/v2/notifications/publicKey/<key id>), or add --fetch-certs",
   retry: {
     // Not published as a schedule: Circle retries failed notifications with backoff. Assumed exponential, 5 tries.
     delaysSec: [60, 300, 1800, 7200, 21_600],
@@ -644,7 +669,7 @@ export const ebay = keyIdScheme({
     }
   },
   missingKeyAdvice:
-    "pass its public key with --secret (eBay's Notification API returns it: GET https://api.ebay.com/commerce/notification/v1/public_key/<key id> with an application token)",
+    "pass its public key with --secret (eBay's Notification API returns it: GET https://api.ebay.com/commerce/notification/v1/public_key/<key id>), or add --fetch-certs with HOOKTAPE_EBAY_TOKEN set",
   retry: {
     // https://developer.ebay.com/api-docs/commerce/notification/overview.html — unacknowledged notifications are
     // retried; the schedule is not published. Assumed: hourly for a day.

@@ -3,8 +3,8 @@
 // request, so a refused URL is proven never to be fetched.
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCertificateFetcher, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
-import { generateCertificateKey, paypal, sns, snsJson, circle } from "../../src/providers/certificate.js";
+import { CIRCLE_API_KEY_ENV, createCertificateFetcher, EBAY_TOKEN_ENV, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
+import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
 import { runCli } from "../helpers/cli.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
@@ -16,6 +16,7 @@ const WEBHOOK_ID = "WH-1AB23456CD789012E-3FG45678HI901234J";
 interface Seen {
   host: string;
   path: string;
+  authorization?: string;
 }
 const seen: Seen[] = [];
 /** What the double answers, by path: a certificate, or a status and body for the failure cases. */
@@ -26,7 +27,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   double = await serveOnLoopback(
     http.createServer((req, res) => {
-      seen.push({ host: req.headers.host ?? "", path: req.url ?? "" });
+      seen.push({ host: req.headers.host ?? "", path: req.url ?? "", ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       const route = routes.get(req.url ?? "") ?? { status: 404, body: "" };
       res.writeHead(route.status).end(route.body);
     }),
@@ -122,25 +123,60 @@ describe("verify --fetch-certs", () => {
 describe("the fetcher", () => {
   const reference = (url: string) => ({ kind: "certificate" as const, value: url, fetchUrl: url });
 
-  it("fetches a URL once per run, and refuses key ids and non-loopback test origins", async () => {
+  it("fetches a URL once per run, and refuses non-loopback test origins and off-host URLs", async () => {
     const url = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-once.pem";
     routes.set("/SimpleNotificationService-once.pem", { status: 200, body: SNS_KEY.certificate as string });
     const fetcher = createCertificateFetcher(env);
     const [a, b] = await Promise.all([fetcher.fetch("sns", reference(url)), fetcher.fetch("sns", reference(url))]);
-    expect(a).toEqual({ ok: true, certificate: SNS_KEY.certificate });
+    expect(a).toEqual({ ok: true, key: SNS_KEY.certificate });
     expect(b).toEqual(a);
     expect(await fetcher.fetch("sns", reference(url))).toEqual(a);
     expect(seen).toHaveLength(1);
-
-    const keyed = circle.keyReferenceOf({ method: "POST", url: "/", headers: [["X-Circle-Signature", "MEUCIQ=="], ["X-Circle-Key-Id", "abc"]], body: Buffer.from("{}") });
-    expect(keyed).toEqual({ kind: "key id", value: "abc", fetchUrl: null });
-    expect(await fetcher.fetch("circle", keyed as NonNullable<typeof keyed>)).toMatchObject({ ok: false, reason: expect.stringMatching(/key id abc is looked up with your account's API credentials/) });
     // The test origin can point at loopback only; the allow-list is checked on the real URL first either way.
     expect(await createCertificateFetcher({ [TEST_ORIGIN_ENV]: "10.0.0.1:80" }).fetch("sns", reference(url))).toEqual({
       ok: false,
       reason: `${TEST_ORIGIN_ENV} must be a loopback address and port (127.0.0.1:<port>), not 10.0.0.1:80`,
     });
     expect(await fetcher.fetch("paypal", reference("https://paypal.com.evil.example/cert"))).toEqual({ ok: false, reason: "--fetch-certs refused https://paypal.com.evil.example/cert is not on paypal.com" });
+    expect(await fetcher.fetch("circle", reference("https://api.circle.com/v1/other"))).toEqual({
+      ok: false,
+      reason: "--fetch-certs refused https://api.circle.com/v1/other is not /v2/notifications/publicKey/<key id>",
+    });
     expect(seen).toHaveLength(1);
+  });
+
+  it("looks Circle's key up by id on api.circle.com, with the API key when one is set", async () => {
+    const key = generateCertificateKey(circle);
+    const request = circle.sign({ body: Buffer.from('{"notificationType":"webhooks.test"}'), secret: key.privateKey, timestamp: 0, id: "x", method: "POST", headers: [] });
+    const delivery = { method: "POST", url: "/", headers: request.headers, body: Buffer.from('{"notificationType":"webhooks.test"}') };
+    const ref = circle.keyReferenceOf(delivery);
+    expect(ref).toEqual({ kind: "key id", value: key.keyId, fetchUrl: `https://api.circle.com/v2/notifications/publicKey/${key.keyId}` });
+    routes.set(`/v2/notifications/publicKey/${key.keyId}`, { status: 200, body: JSON.stringify({ data: { id: key.keyId, algorithm: "ECDSA_SHA_256", publicKey: key.publicKey, createDate: "2026-11-27T11:00:00Z" } }) });
+    const fetched = await createCertificateFetcher({ ...env, [CIRCLE_API_KEY_ENV]: "TEST_API_KEY:abc:def" }).fetch("circle", ref as NonNullable<typeof ref>);
+    expect(fetched).toEqual({ ok: true, key: key.publicKey });
+    expect(seen).toEqual([{ host: "api.circle.com", path: `/v2/notifications/publicKey/${key.keyId}`, authorization: "Bearer TEST_API_KEY:abc:def" }]);
+    expect(circle.verify(delivery, [key.publicKey], { now: 0 }).valid).toBe(true);
+    // A key id that is not a UUID's characters never becomes a URL.
+    expect(circle.keyReferenceOf({ ...delivery, headers: [...request.headers.filter(([n]) => n !== "X-Circle-Key-Id"), ["X-Circle-Key-Id", "../../v1/x"]] })).toMatchObject({ fetchUrl: null });
+  });
+
+  it("looks eBay's key up with an application token, and says so when there is none", async () => {
+    const key = generateCertificateKey(ebay);
+    const body = Buffer.from('{\n  "metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"},\n  "notification": {"data": {"username": "zoë"}}\n}');
+    const signed = ebay.sign({ body, secret: key.privateKey, timestamp: 0, id: "x", method: "POST", headers: [] });
+    const file = tempFixture(JSON.stringify({ hooktape: 1, provider: "ebay", request: { method: "POST", url: "/ebay", headers: signed.headers, body: body.toString() } }));
+    routes.set(`/commerce/notification/v1/public_key/${key.keyId}`, {
+      status: 200,
+      body: JSON.stringify({ key: `-----BEGIN PUBLIC KEY-----${key.publicKey}-----END PUBLIC KEY-----`, algorithm: "ECDSA", digest: "SHA1" }),
+    });
+    const noToken = await runCli(["--json", "verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "" } });
+    expect(noToken.code).toBe(1);
+    expect((JSON.parse(noToken.stdout) as { hint: string }).hint).toContain(`eBay's key API needs an application token: set ${EBAY_TOKEN_ENV}`);
+    expect(seen).toEqual([]);
+    const ok = await runCli(["verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "v^1.1#i^1#test-token" } });
+    expect(ok.stdout).toBe("valid\n");
+    expect(seen).toEqual([{ host: "api.ebay.com", path: `/commerce/notification/v1/public_key/${key.keyId}`, authorization: "Bearer v^1.1#i^1#test-token" }]);
+    // The token never reaches the output.
+    expect(ok.stdout + ok.stderr + noToken.stdout + noToken.stderr).not.toContain("test-token");
   });
 });
