@@ -180,3 +180,11 @@ describe("the fetcher", () => {
     expect(ok.stdout + ok.stderr + noToken.stdout + noToken.stderr).not.toContain("test-token");
   });
 });
+
+describe("the key APIs' credentials", () => {
+  it("are kept from child processes (--on-url commands, cloudflared), like HOOKTAPE_SECRET_*", async () => {
+    const { withoutSecrets } = await import("../../src/core/child-env.js");
+    const clean = withoutSecrets({ PATH: "/usr/bin", [CIRCLE_API_KEY_ENV]: "TEST_API_KEY:a:b", [EBAY_TOKEN_ENV]: "v^1.1#token", HOOKTAPE_SECRET_SNS: "x" });
+    expect(clean).toEqual({ PATH: "/usr/bin" });
+  });
+});
