@@ -82,14 +82,21 @@ function strictBase64(value: string): Buffer | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Keys: certificates, public keys and private keys in the forms the providers hand them out.
 
-const keyCache = new Map<string, KeyObject>();
+// One map per use and key type, keyed by the secret's text itself: the same string on every call, whose hash V8
+// keeps (a `${use}:${text}` key would be a new 1-2 KB string to hash on every verification).
+const keyCaches = new Map<string, Map<string, KeyObject>>();
 
-function cachedKey(cacheKey: string, parse: () => KeyObject): KeyObject {
-  const hit = keyCache.get(cacheKey);
+function cachedKey(use: string, text: string, parse: () => KeyObject): KeyObject {
+  let cache = keyCaches.get(use);
+  if (cache === undefined) {
+    cache = new Map();
+    keyCaches.set(use, cache);
+  }
+  const hit = cache.get(text);
   if (hit) return hit;
   const key = parse();
-  if (keyCache.size >= 64) keyCache.clear();
-  keyCache.set(cacheKey, key);
+  if (cache.size >= 64) cache.clear();
+  cache.set(text, key);
   return key;
 }
 
@@ -115,7 +122,7 @@ function checkKeyType(key: KeyObject, type: CertificateKeyType, forms: string): 
 
 /** The public key that verifies: from a certificate, a public key, or a private key's public half. */
 export function verificationKey(text: string, type: CertificateKeyType): KeyObject {
-  return cachedKey(`verify:${type}:${text}`, () => {
+  return cachedKey(`verify:${type}`, text, () => {
     const forms = keyForms(type);
     const trimmed = text.trim();
     try {
@@ -150,7 +157,7 @@ export function verificationKey(text: string, type: CertificateKeyType): KeyObje
 /** The private key that signs: PKCS#8 PEM or base64 DER (and, for P-256, the 64-hex scalar keys.ts reads). */
 export function signingKey(text: string, type: CertificateKeyType): KeyObject {
   if (type === "p256") return parsePrivateKey(text, "p256");
-  return cachedKey(`sign:rsa:${text}`, () => {
+  return cachedKey("sign:rsa", text, () => {
     const forms = "the RSA private key as PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or base64 DER (MIIE...); `hooktape keygen --provider <id>` prints a test one";
     const trimmed = text.trim();
     if (trimmed.includes("-----BEGIN") && !trimmed.includes("PRIVATE KEY")) {

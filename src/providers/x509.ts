@@ -45,11 +45,21 @@ const SIGNATURE_ALGORITHMS = {
   ec: sequence(oid("1.2.840.10045.4.3.2")),
 } as const;
 
-/** A self-signed certificate (PEM) for this key pair, valid from a day before `now` for ten years. */
-export function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject, commonName: string, now: Date = new Date()): string {
+/**
+ * A self-signed certificate (PEM) for this key pair, valid from a day before `now` for ten years. `serialBytes`
+ * (16 random bytes by default) is made a positive, minimally encoded DER INTEGER: a first byte of 0x00 followed by a
+ * byte below 0x80 is "illegal padding" to OpenSSL, and a first byte of 0x80 or more would make it negative.
+ */
+export function selfSignedCertificate(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  commonName: string,
+  now: Date = new Date(),
+  serialBytes: Buffer = randomBytes(16),
+): string {
   const type = publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec";
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f; // a positive INTEGER
+  const serial = Buffer.from(serialBytes);
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x40;
   const name = sequence(set(sequence(oid("2.5.4.3"), tlv(0x0c, Buffer.from(commonName, "utf8")))));
   const notBefore = new Date(now.getTime() - 86_400_000);
   const notAfter = new Date(now.getTime() + 10 * 365 * 86_400_000);

@@ -32,6 +32,16 @@ describe("CRC-32 as PayPal signs it (zlib.crc32, unsigned decimal)", () => {
 });
 
 describe("the self-signed certificate keygen makes", () => {
+  it("has a valid serial whatever the random bytes (a leading 0x00 once made 1 keygen in 128 fail)", () => {
+    const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    for (const first of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+      const serial = Buffer.alloc(16, 0x00);
+      serial[0] = first;
+      const cert = new X509Certificate(selfSignedCertificate(pair.privateKey, pair.publicKey, "serial", new Date("2026-12-01T00:00:00Z"), serial));
+      expect(cert.serialNumber).toMatch(/^[4-7][0-9A-F]0{30}$/);
+    }
+  });
+
   it("parses with X509Certificate, verifies with its own key and names it", () => {
     for (const type of ["rsa", "ec"] as const) {
       const pair = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
