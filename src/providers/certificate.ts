@@ -538,15 +538,14 @@ export const sns = defineCertificateScheme({
   },
   missingKeyAdvice: SIGNATURE_ADVICE,
   retry: {
-    // https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html — the default HTTP/S delivery
-    // policy: 3 retries 20 s apart (no delay phase, linear backoff between 20 s minimum and maximum).
+    // https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.retry.html — "by default, if the initial delivery
+    // of the message fails, Amazon SNS attempts up to three retries with a delay between failed attempts set at 20
+    // seconds" (a topic's delivery policy can change it).
     delaysSec: [20, 20, 20],
-    docs: "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html",
+    docs: "https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.retry.html",
   },
-  // https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html — an HTTP/S endpoint must answer
-  // within 15 seconds.
+  // Not published (the delivery-retries pages give no HTTP timeout); hooktape assumes 15 s.
   deadlineMs: 15_000,
-  deadlinePublished: true,
 });
 
 function keyIdScheme(options: {
