@@ -294,3 +294,19 @@ describe("key names", () => {
     expect(keyNamesOf(createPublicKey(generateCertificateKey(circle).privateKey)).keyId).not.toBe(names.keyId);
   });
 });
+
+describe("catalogue entries", () => {
+  it("carry their docs, retry schedules and deadlines, none of them checking a delivery's age", () => {
+    expect(sns.retry.delaysSec).toEqual([20, 20, 20]);
+    expect(sns.retry.docs).toBe("https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.retry.html");
+    // 25 attempts in all (https://developer.paypal.com/api/rest/webhooks/: "up to 25 times over the course of 3 days").
+    expect(paypal.retry.delaysSec).toHaveLength(24);
+    for (const provider of [paypal, sns, circle, ebay]) {
+      expect(provider.kind).toBe("certificate");
+      expect(provider.toleranceSec).toBeNull();
+      // No deadline is published by any of the four: `check` says it is an assumption.
+      expect(provider.deadlinePublished).toBeUndefined();
+      expect(provider.docs).toMatch(/^https:\/\//);
+    }
+  });
+});
