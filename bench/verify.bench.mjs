@@ -1,17 +1,20 @@
 // The verification benchmark (issues 3 and 8, "Performance"): verifications per second of every provider over the
 // same 2 KB JSON body, each next to its ceiling in the same run: a bare `crypto.createHmac("sha256")` over those
 // bytes for the HMAC and token schemes; `crypto.verify` over the body with the provider's own key for Ed25519 and
-// ECDSA; jose's `jwtVerify` of the provider's own token with its key for the JWT schemes. Adyen's standard webhooks
+// ECDSA, and with the certificate's key over the same signed bytes for the certificate schemes (PayPal, SNS, Circle,
+// eBay); jose's `jwtVerify` of the provider's own token with its key for the JWT schemes. Adyen's standard webhooks
 // (signatures inside the body, over fields) get their own row: they must parse the body, as Adyen's SDK does.
 // Interleaved rounds, each provider sample next to a sample of its ceiling, each timed for about --sample-ms;
 // medians of ops/s and of the paired ratios. Goal: HMAC providers >= 0.9x the bare HMAC (the scheme logic must not
 // cost more than the hash).
 //
 //   npm run build && node bench/verify.bench.mjs [--json] [--rounds 15] [--sample-ms 20] [--only stripe,github]
-import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign as signBytes, verify as verifyBytes } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign as signBytes, verify as verifyBytes, X509Certificate } from "node:crypto";
 import { parseArgs } from "node:util";
+import { crc32 } from "node:zlib";
 import { jwtVerify } from "jose";
 import { generateKeyPair, providers } from "../dist/providers/index.js";
+import { generateCertificateKey, snsJson } from "../dist/providers/certificate.js";
 import { parsePrivateKey, parsePublicKey } from "../dist/providers/keys.js";
 
 const { values: flags } = parseArgs({
@@ -51,6 +54,12 @@ const secretFor = (p) => {
   if (p.id === "airtable" || p.id === "teams") return { sign: randomBytes(32).toString("base64") };
   // Adyen's HMAC keys are hex.
   if (p.id === "adyen") return { sign: randomBytes(32).toString("hex").toUpperCase() };
+  if (p.kind === "certificate") {
+    // A test key (and certificate) as `keygen` makes it; PayPal's secret carries the webhook id it signs.
+    const key = generateCertificateKey(p);
+    const prefix = p.id === "paypal" ? "WH-BENCH0WEBHOOK0ID:" : "";
+    return { sign: prefix + key.privateKey, verify: prefix + (key.certificate ?? key.publicKey), key };
+  }
   if (p.kind === "ed25519" || p.kind === "ecdsa") {
     const pair = generateKeyPair(p.kind === "ed25519" ? "discord" : "sendgrid");
     return { sign: pair.privateKey, verify: pair.publicKey };
@@ -64,6 +73,43 @@ const bareKey = `bench_secret_${randomBytes(8).toString("hex")}`;
 // The floor every HMAC provider must pay: one keyed hash over the body, digested.
 const bareHmac = { id: "bare-hmac-sha256", kind: "ceiling", run: () => createHmac("sha256", bareKey).update(body).digest() };
 entries.push(bareHmac);
+
+// Amazon SNS signs inside its JSON message: the same 2 KB text as its Message.
+const snsBody = Buffer.from(
+  snsJson({ Type: "Notification", MessageId: "msg_bench", TopicArn: "arn:aws:sns:us-east-1:123456789012:bench", Message: body.toString(), Timestamp: new Date(NOW * 1000).toISOString() }),
+);
+const header = (headers, name) => headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? "";
+
+/**
+ * The ceiling of a certificate scheme: Node's own crypto.verify on the same key (parsed once) over the same signed
+ * bytes, without the scheme's parsing of the request, the key forms and the host checks.
+ */
+function certificateCeiling(provider, request, keys) {
+  return { id: `crypto.verify (${provider.id}'s key)`, kind: "ceiling", run: certificateCeilingRun(provider, request, keys) };
+}
+
+function certificateCeilingRun(provider, request, keys) {
+  const publicKey = keys.key.certificate ? new X509Certificate(keys.key.certificate).publicKey : createPublicKey({ key: Buffer.from(keys.key.publicKey, "base64"), format: "der", type: "spki" });
+  const ec = { key: publicKey, dsaEncoding: "der" };
+  if (provider.id === "paypal") {
+    const message = Buffer.from(`${header(request.headers, "paypal-transmission-id")}|${header(request.headers, "paypal-transmission-time")}|WH-BENCH0WEBHOOK0ID|${crc32(request.body) >>> 0}`);
+    const signature = Buffer.from(header(request.headers, "paypal-transmission-sig"), "base64");
+    return () => verifyBytes("sha256", message, publicKey, signature);
+  }
+  if (provider.id === "sns") {
+    const m = JSON.parse(request.body.toString());
+    const message = Buffer.from(["Message", "MessageId", "Timestamp", "TopicArn", "Type"].map((k) => `${k}\n${m[k]}\n`).join(""));
+    const signature = Buffer.from(m.Signature, "base64");
+    return () => verifyBytes("sha256", message, publicKey, signature);
+  }
+  if (provider.id === "circle") {
+    const signature = Buffer.from(header(request.headers, "x-circle-signature"), "base64");
+    return () => verifyBytes("sha256", request.body, ec, signature);
+  }
+  const signature = Buffer.from(JSON.parse(Buffer.from(header(request.headers, "x-ebay-signature"), "base64").toString()).signature, "base64");
+  const message = Buffer.from(JSON.stringify(JSON.parse(request.body.toString())));
+  return () => verifyBytes("sha1", message, ec, signature);
+}
 
 /** The ceiling of an Ed25519 / ECDSA provider: one crypto.verify over the body with the provider's own key. */
 function verifyCeiling(provider, keys) {
@@ -92,7 +138,14 @@ function addProvider(provider, id, requestBody) {
   const check = provider.verify(request, secrets, options);
   if (!check.valid) throw new Error(`${id}: the benchmark request does not verify (${check.reason})`);
   const against =
-    provider.kind === "ed25519" || provider.kind === "ecdsa" ? verifyCeiling(provider, keys) : provider.kind === "jwt" ? joseCeiling(provider, request, keys) : bareHmac;
+    provider.kind === "ed25519" || provider.kind === "ecdsa"
+      ? verifyCeiling(provider, keys)
+      : provider.kind === "jwt"
+        ? joseCeiling(provider, request, keys)
+        : provider.kind === "certificate"
+          ? certificateCeiling(provider, request, keys)
+          : bareHmac;
+  if (against.kind === "ceiling" && against.async !== true && !against.run()) throw new Error(`${id}: the ceiling does not verify`);
   if (against !== bareHmac) entries.push(against);
   entries.push({ id, kind: id === provider.id ? provider.kind : "hmac-fields", against, run: () => provider.verify(request, secrets, options) });
 }
@@ -120,7 +173,7 @@ function adyenNotification() {
 
 for (const provider of providers) {
   if (only && !only.has(provider.id)) continue;
-  addProvider(provider, provider.id, body);
+  addProvider(provider, provider.id, provider.id === "sns" ? snsBody : body);
   if (provider.id === "adyen") addProvider(provider, "adyen (notification items)", adyenNotification());
 }
 
@@ -188,7 +241,7 @@ const summary = {
   hmacMedianRatio: Number(median(hmacRows.map((r) => r.ratio)).toFixed(3)),
   hmacMinRatio: Math.min(...hmacRows.map((r) => r.ratio)),
   hmacBelowGoal: hmacRows.filter((r) => r.ratio < 0.9).map((r) => r.id),
-  asymmetric: rows.filter((r) => r.kind === "ed25519" || r.kind === "ecdsa" || r.kind === "jwt").map((r) => ({ id: r.id, ratio: r.ratio, against: r.against })),
+  asymmetric: rows.filter((r) => r.kind === "ed25519" || r.kind === "ecdsa" || r.kind === "jwt" || r.kind === "certificate").map((r) => ({ id: r.id, ratio: r.ratio, against: r.against })),
   rows,
 };
 

@@ -2,7 +2,7 @@
 // Regenerates fixtures/: one signed example fixture per provider of the registry, signed by the built CLI
 // (`npm run build` first), and fixtures/README.md with the TEST-ONLY secrets they were signed with.
 // Run: node scripts/make-fixtures.mjs   (deterministic: fixed secrets, timestamp and message ids; only the
-// ECDSA (SendGrid) signature changes between runs, since ECDSA signs with a random nonce)
+// ECDSA (SendGrid, Circle, eBay) signatures change between runs, since ECDSA signs with a random nonce)
 import { spawnSync } from "node:child_process";
 import { createPublicKey } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -43,6 +43,18 @@ function secretsFor(provider) {
   if (provider.kind === "jwt" && provider.id === "wix") {
     const publicKey = createPublicKey({ key: Buffer.from(RSA_PKCS8_DER, "base64"), format: "der", type: "pkcs8" }).export({ format: "der", type: "spki" });
     return { sign: RSA_PKCS8_DER, verify: publicKey.toString("base64") };
+  }
+  if (provider.kind === "certificate") {
+    // Certificates and key ids: PayPal and SNS sign with the RSA test key above, Circle and eBay with the P-256 one;
+    // verified with the public key as base64 DER (one line; a certificate works too). PayPal's secret carries the
+    // webhook id it signs.
+    const rsa = provider.id === "paypal" || provider.id === "sns";
+    const privateKey = rsa ? RSA_PKCS8_DER : P256_SCALAR;
+    const der = rsa
+      ? createPublicKey({ key: Buffer.from(RSA_PKCS8_DER, "base64"), format: "der", type: "pkcs8" }).export({ format: "der", type: "spki" })
+      : createPublicKey(parsePrivateKey(P256_SCALAR, "p256")).export({ format: "der", type: "spki" });
+    const prefix = provider.id === "paypal" ? "WH-HOOKTAPE0TEST0ONLY-0WEBHOOK0ID:" : "";
+    return { sign: prefix + privateKey, verify: prefix + der.toString("base64") };
   }
   if (["chargebee", "postmark", "pipedrive"].includes(provider.id)) {
     // HTTP Basic credentials, as user:password.

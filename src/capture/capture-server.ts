@@ -37,11 +37,8 @@ export interface CaptureOptions {
   /** Defaults 20 s and 1024: see SERVER_LIMITS. Tests lower them. */
   headersTimeoutMs?: number;
   maxConnections?: number;
-  /** Decides provider and verification for a request that just arrived. */
-  verify: (
-    request: RawRequest,
-    context: { url: string },
-  ) => { provider: string | null; verification: Verification; secretHeaders?: readonly string[] };
+  /** Decides provider and verification for a request that just arrived (a promise while `--fetch-certs` fetches). */
+  verify: (request: RawRequest, context: { url: string }) => VerifyDecision | Promise<VerifyDecision>;
   /** The public URL while a tunnel is up, else null. */
   publicUrl: () => string | null;
   dispatcher: Dispatcher;
@@ -49,6 +46,12 @@ export interface CaptureOptions {
   now?: () => number;
   /** Providers' URL-verification handshakes (handshakes.ts); absent or "off": forwarded like any other request. */
   handshakes?: { mode: HandshakeMode; credentials: HandshakeCredentials };
+}
+
+export interface VerifyDecision {
+  provider: string | null;
+  verification: Verification;
+  secretHeaders?: readonly string[];
 }
 
 export interface CaptureServer {
@@ -153,10 +156,13 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
     const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : localUrlOf(headers, url);
-    const { provider, verification, secretHeaders = [] } =
+    let decision: VerifyDecision | Promise<VerifyDecision> =
       body.kind === "too_large"
         ? { provider: null, verification: { status: "unverified" as const, reason: "too_large" } }
         : options.verify(raw, { url: calledUrl });
+    // Awaited only when the verifier is fetching (--fetch-certs): otherwise nothing changes in the request's path.
+    if (decision instanceof Promise) decision = await decision;
+    const { provider, verification, secretHeaders = [] } = decision;
     const event: CapturedEvent = {
       ...raw,
       // A header that carries the secret itself is forwarded as it came but stored redacted: every token scheme's

@@ -27,7 +27,8 @@ export function bodyForgery(provider: Provider, recipe: RequestRecipe, kind: Bod
 /**
  * Why a forgery cannot be held against the handler, or null when it can: hooktape's own verifier must reject the
  * forged request first (a token scheme signs no body, so a tampered body is not a forgery there). Asymmetric
- * schemes are not self-checked: the secret is the private key, the verifier wants the public one.
+ * schemes are not self-checked: the secret is the private key, the verifier wants the public one (the certificate
+ * schemes verify with the private key's public half, so they are).
  */
 export function forgeryUndetectedBy(provider: Provider, secret: string, recipe: RequestRecipe, nowMs: number): string | null {
   if (provider.kind === "ed25519" || provider.kind === "ecdsa") return null;

@@ -29,10 +29,14 @@ export interface JsonShape {
   escapeHtml?: true;
   /** Bytes after the JSON (SendGrid ends its batch with CRLF). */
   trailer?: string;
+  /** `"key" : value`, a space on both sides of the colon (Amazon SNS; only with indent 2). */
+  spacedColon?: true;
 }
 
 export function serialiseJson(value: unknown, shape: JsonShape): string {
   let text = shape.indent === 2 ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  // With indent 2 every member starts its own line, so a key is exactly a line's first string.
+  if (shape.spacedColon && shape.indent === 2) text = text.replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, "$1 : ");
   // Inside JSON text these characters only occur within strings, so replacing them everywhere is exact.
   if (shape.escapeHtml) text = text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   if (shape.escapeSlash) text = text.replace(/\//g, "\\/");
@@ -99,6 +103,10 @@ export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
   // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen sends
   // it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for realism.
   adyen: { indent: 2, escapeSlash: true },
+  // Certificates and key ids. SNS: the docs' examples and real deliveries, two-space indent with " : ". PayPal's
+  // deliveries are compact. (eBay's SDK verifies the re-serialised JSON, so its shape does not matter to a handler.)
+  sns: { indent: 2, spacedColon: true },
+  paypal: COMPACT,
 };
 
 export function jsonShapeOf(provider: Provider): JsonShape {
@@ -263,6 +271,73 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
       },
     ],
   }),
+  // Certificates and key ids.
+  // https://developer.paypal.com/api/rest/webhooks/event-names/#link-payments — PAYMENT.CAPTURE.COMPLETED.
+  paypal: (ids, nowMs) => ({
+    value: {
+      id: `WH-${ids.token(8).toUpperCase()}`,
+      event_version: "1.0",
+      create_time: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      resource_type: "capture",
+      resource_version: "2.0",
+      event_type: "PAYMENT.CAPTURE.COMPLETED",
+      summary: "Payment completed for EUR 7.47 EUR",
+      resource: {
+        id: ids.token(8).toUpperCase(),
+        amount: { currency_code: "EUR", value: "7.47" },
+        final_capture: true,
+        status: "COMPLETED",
+        payee: { email_address: "zoë@example.com", merchant_id: "HOOKTAPE0MERCH" },
+        create_time: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      },
+      links: [{ href: "https://api.sandbox.paypal.com/v1/notifications/webhooks-events/WH-hooktape", rel: "self", method: "GET" }],
+    },
+  }),
+  // https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html — the signature fields are written in by
+  // `sign`, after Timestamp, as SNS orders them.
+  sns: (ids, nowMs) => ({
+    value: {
+      Type: "Notification",
+      MessageId: `${ids.token(4)}-fdea-4c2c-8f9d-${ids.token(6)}`,
+      TopicArn: "arn:aws:sns:eu-west-1:123456789012:hooktape-orders",
+      Subject: "Commande reçue — Zoë",
+      Message: JSON.stringify({ order: ids.token(), note: "café crème", url: "https://example.com/orders/1" }),
+      Timestamp: new Date(nowMs).toISOString(),
+      UnsubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:123456789012:hooktape-orders:hooktape",
+    },
+    headers: [["Content-Type", "text/plain; charset=UTF-8"]],
+  }),
+  // https://developers.circle.com/w3s/web3-services-notifications-quickstart — a transactions.inbound notification.
+  circle: (ids, nowMs) => ({
+    value: {
+      subscriptionId: `${ids.token(4)}-0000-4000-8000-${ids.token(6)}`,
+      notificationId: `${ids.token(4)}-0000-4000-8000-${ids.token(6)}`,
+      notificationType: "transactions.inbound",
+      notification: {
+        id: ids.token(),
+        blockchain: "ETH-SEPOLIA",
+        state: "COMPLETE",
+        amounts: ["7.47"],
+        refId: "Café / order 7 — Zoë",
+        createDate: new Date(nowMs).toISOString(),
+      },
+      timestamp: new Date(nowMs).toISOString(),
+      version: 2,
+    },
+  }),
+  // eBay/event-notification-nodejs-sdk test/test.json: MARKETPLACE_ACCOUNT_DELETION.
+  ebay: (ids, nowMs) => ({
+    value: {
+      metadata: { topic: "MARKETPLACE_ACCOUNT_DELETION", schemaVersion: "1.0", deprecated: false },
+      notification: {
+        notificationId: `${ids.token()}_${ids.token()}`,
+        eventDate: new Date(nowMs).toISOString(),
+        publishDate: new Date(nowMs).toISOString(),
+        publishAttemptCount: 1,
+        data: { username: "zoë_hooktape", userId: ids.token(6), eiasToken: "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+gAZGEpwmdj6x9nY+seQ==" },
+      },
+    },
+  }),
 };
 
 /**
@@ -301,7 +376,8 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
     name,
     method: "POST",
     path: "/",
-    headers: [["Content-Type", "application/json"], ...(sample.headers ?? [])],
+    // JSON unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
+    headers: [...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type") ? [] : [["Content-Type", "application/json"] as [string, string]]), ...(sample.headers ?? [])],
     body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),
   };
 }

@@ -8,6 +8,13 @@ import type { Provider } from "../providers/types.js";
  */
 export function wrongSecretLike(secret: string, provider: Provider): string {
   if (provider.kind === "ed25519") return generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  if (provider.kind === "certificate") {
+    // Another key of the same type, keeping PayPal's `<webhook id>:` so that only the key is wrong.
+    const colon = provider.id === "paypal" ? secret.indexOf(":") : -1;
+    const rsa = provider.id === "paypal" || provider.id === "sns";
+    const other = (rsa ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "P-256" })).privateKey;
+    return (colon > 0 ? secret.slice(0, colon + 1) : "") + other.export({ format: "pem", type: "pkcs8" }).toString();
+  }
   if (provider.kind === "ecdsa") {
     return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
   }

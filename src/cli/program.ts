@@ -41,6 +41,7 @@ export function buildProgram(): Command {
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
+      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only")
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
       .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")

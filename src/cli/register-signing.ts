@@ -15,8 +15,8 @@ export function registerSigningCommands(program: Command): void {
 
   program
     .command("keygen")
-    .description("print a test key pair for an asymmetric scheme (discord, sendgrid)")
-    .requiredOption("--provider <id>", "discord or sendgrid")
+    .description("print a test key pair for an asymmetric scheme (discord, sendgrid, telnyx; paypal, sns, circle, ebay with a certificate or key id)")
+    .requiredOption("--provider <id>", "discord, sendgrid, telnyx, paypal, sns, circle or ebay")
     .action(async (_options: unknown, command: Command) => {
       const { runKeygen } = await import("./commands/keygen.js");
       runKeygen(command.optsWithGlobals());
@@ -27,7 +27,7 @@ export function registerSigningCommands(program: Command): void {
       .command("sign")
       .description("print the headers a real delivery of a provider carries for a body, signed with your secret")
       .requiredOption("--provider <id>", "the provider whose scheme signs (see `hooktape providers`)")
-      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the private key", collect, [])
+      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid/paypal/sns/circle/ebay the private key", collect, [])
       .addOption(secretFileOption())
       .option("--body <text>", "the body, exactly as it will be sent")
       .option("--body-file <path>", "read the body from a file (bytes as they are)")
@@ -53,14 +53,15 @@ export function registerSigningCommands(program: Command): void {
       .option("--fixture <file>", "a fixture file")
       .option("--event <id>", "a captured event (checked at the time it was received)")
       .option("--provider <id>", "verify as this provider (default: the fixture's, else detected from the headers)")
-      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the public key", collect, [])
+      .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the public key, for paypal/sns the certificate (paypal: <webhook id>:<certificate>)", collect, [])
       .addOption(secretFileOption())
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
-      .option("--url <url>", "the URL the sender called, for schemes that sign it"),
+      .option("--url <url>", "the URL the sender called, for schemes that sign it")
+      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
   ).action(async (_options: unknown, command: Command) => {
     const { runVerify } = await import("./commands/verify.js");
-    runVerify(command.optsWithGlobals());
+    await runVerify(command.optsWithGlobals());
   });
 
   addHmacOptions(

@@ -1,7 +1,9 @@
 /**
  * The environment a child process (cloudflared, an --on-url command) gets: the parent's, without hooktape's
  * secrets. `HOOKTAPE_SECRET_<PROVIDER>` and `HOOKTAPE_TUNNEL_TOKEN` are for hooktape alone (SPEC: secrets are never
- * passed to a child process), and a stray `TUNNEL_TOKEN` would turn a quick tunnel into someone's named one.
+ * passed to a child process), and a stray `TUNNEL_TOKEN` would turn a quick tunnel into someone's named one. The
+ * credentials `--fetch-certs` sends to Circle's and eBay's key APIs (`HOOKTAPE_CIRCLE_API_KEY`, `HOOKTAPE_EBAY_TOKEN`)
+ * are secrets too.
  */
 export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
@@ -14,5 +16,11 @@ export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export function isSecretVariable(name: string): boolean {
   const upper = name.toUpperCase();
-  return upper.startsWith("HOOKTAPE_SECRET_") || upper === "HOOKTAPE_TUNNEL_TOKEN" || upper === "TUNNEL_TOKEN";
+  return (
+    upper.startsWith("HOOKTAPE_SECRET_") ||
+    upper === "HOOKTAPE_TUNNEL_TOKEN" ||
+    upper === "TUNNEL_TOKEN" ||
+    upper === "HOOKTAPE_CIRCLE_API_KEY" ||
+    upper === "HOOKTAPE_EBAY_TOKEN"
+  );
 }

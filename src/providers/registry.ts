@@ -81,6 +81,8 @@ import { webflow } from "./webflow.js";
 import { woocommerce } from "./woocommerce.js";
 // Signature in the body (Adyen), and its header variant.
 import { adyen } from "./adyen.js";
+// Certificates and key ids (issue 8): the sender's own key pair, named by a certificate URL or a key id.
+import { circle, ebay, paypal, sns } from "./certificate.js";
 import type { Provider } from "./types.js";
 
 const genericHmac = createGenericHmacProvider();
@@ -180,6 +182,11 @@ export const providers: readonly Provider[] = [
   vonage,
   wix,
   monday,
+  // Certificates and key ids, each told apart by its own headers (SNS by x-amz-sns-message-type).
+  paypal,
+  sns,
+  circle,
+  ebay,
   // Shared secrets in Authorization, never auto-detected (every Basic-auth sender looks the same).
   chargebee,
   postmark,

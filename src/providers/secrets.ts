@@ -8,6 +8,12 @@ export function secretExample(provider: Pick<Provider, "id" | "kind" | "name">, 
       ? `<private key PEM> (a test pair: hooktape keygen --provider ${provider.id})`
       : `<public key as the ${provider.name} dashboard shows it>`;
   }
+  if (provider.kind === "certificate") {
+    const webhookId = provider.id === "paypal" ? "<webhook id>:" : "";
+    return purpose === "sign"
+      ? `"${webhookId}$(cat private.pem)" (a test key and certificate: hooktape keygen --provider ${provider.id})`
+      : `"${webhookId}<the ${provider.name} certificate or public key, PEM or base64 DER>" (or add --fetch-certs)`;
+  }
   if (["stripe", "standard-webhooks", "svix", "clerk", "resend"].includes(provider.id)) return "whsec_...";
   if (provider.kind === "token") return "<token>";
   return "<secret>";

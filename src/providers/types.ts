@@ -2,9 +2,10 @@ import type { HeaderPairs } from "../core/types.js";
 
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
- * Token (HS256 with the shared secret, or RS256 with the sender's key pair).
+ * Token (HS256 with the shared secret, or RS256 with the sender's key pair), or the sender's own key named by a
+ * certificate URL or key id (PayPal, Amazon SNS, Circle, eBay: src/providers/certificate.ts).
  */
-export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token" | "jwt";
+export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token" | "jwt" | "certificate";
 
 export interface SignInput {
   /** The exact bytes to send; `sign` never rewrites them. */

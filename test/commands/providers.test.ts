@@ -52,6 +52,43 @@ describe("hooktape keygen", () => {
     expect(wrong.stdout).toMatch(/^invalid: /);
   });
 
+  it.each([
+    ["paypal", "WH-1AB23456CD789012E:"],
+    ["sns", ""],
+    ["circle", ""],
+    ["ebay", ""],
+  ])("prints a %s test key (and certificate) that signs what its certificate or public key verifies", async (provider, webhookId) => {
+    const keygen = await runCli(["keygen", "--provider", provider, "--json"]);
+    expect(keygen.code).toBe(0);
+    const key = JSON.parse(keygen.stdout) as { privateKey: string; publicKey: string; certificate: string | null; keyId: string };
+    expect(Object.keys(key)).toEqual(["privateKey", "publicKey", "certificate", "keyId"]);
+    expect(key.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(key.keyId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    const rsa = provider === "paypal" || provider === "sns";
+    if (rsa) expect(key.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
+    else expect(key.certificate).toBeNull();
+    const body =
+      provider === "sns"
+        ? JSON.stringify({ Type: "Notification", MessageId: "m-1", TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: "héllo", Timestamp: "2026-11-27T11:00:00.000Z" }, null, 2)
+        : '{"type":"zoë"}';
+    const signed = await runCli(["sign", "--provider", provider, "--secret", webhookId + key.privateKey, "--body", body, "--format", "fixture"]);
+    expect(signed.stderr).toBe("");
+    expect(signed.code).toBe(0);
+    const file = tempFixture(signed.stdout);
+    const shown = webhookId + (key.certificate ?? key.publicKey);
+    const verified = await runCli(["verify", "--fixture", file, "--secret", shown]);
+    expect(verified.stdout).toBe("valid\n");
+    expect(verified.code).toBe(0);
+    // Without a key: exit 2, naming the certificate or key id the delivery names and --fetch-certs.
+    const none = await runCli(["verify", "--fixture", file], { env: { [`HOOKTAPE_SECRET_${provider.toUpperCase()}`]: "" } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(rsa ? /signed with the certificate at https:\/\/.*--fetch-certs/ : new RegExp(`signed with key id ${key.keyId}`));
+    const other = JSON.parse((await runCli(["keygen", "--provider", provider, "--json"])).stdout) as { publicKey: string; certificate: string | null };
+    const wrong = await runCli(["verify", "--fixture", file, "--secret", webhookId + (other.certificate ?? other.publicKey)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/^invalid: /);
+  });
+
   it("prints both keys with labels for people", async () => {
     const result = await runCli(["keygen", "--provider", "discord"]);
     expect(result.code).toBe(0);
@@ -59,8 +96,8 @@ describe("hooktape keygen", () => {
   });
 
   it.each([
-    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid, telnyx\n"],
-    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid, telnyx\n'],
+    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid, telnyx, paypal, sns, circle, ebay\n"],
+    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid, telnyx, paypal, sns, circle, ebay\n'],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

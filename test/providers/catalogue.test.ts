@@ -2,14 +2,14 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { detectProvider, getProvider, providers } from "../../src/providers/registry.js";
 import type { Provider, VerifyRequest } from "../../src/providers/types.js";
-import { credentialsFor, TEST_URL } from "./keys-for-tests.js";
+import { bodyFor, credentialsFor, TEST_URL } from "./keys-for-tests.js";
 import { flipByte, headerOf, signedRequest, withoutHeader } from "./helpers.js";
 
 const NOW = 1_795_777_200;
 const BODY = JSON.stringify({ id: "evt_1", type: "test", webhookTimestamp: NOW * 1000, data: { amount: 500 } });
 
 function sign(provider: Provider, timestamp = NOW, secret = credentialsFor(provider).signWith): VerifyRequest {
-  return signedRequest(provider, { body: BODY, secret, timestamp, id: "msg_catalogue", url: TEST_URL });
+  return signedRequest(provider, { body: bodyFor(provider, BODY), secret, timestamp, id: "msg_catalogue", url: TEST_URL });
 }
 
 // Senders whose headers are anyone's (Authorization) or who sign in the body (Wix): named with --provider only.
@@ -87,7 +87,9 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
   });
 
   it("answers no_secret without secrets and throws a TypeError for an empty one", () => {
-    expect(provider.verify(signed, [], { now: NOW })).toEqual({ valid: false, provider: provider.id, reason: "no_secret" });
+    // The certificate schemes say which certificate or key id the delivery names, and how to get it.
+    const hint = provider.kind === "certificate" ? { hint: expect.stringMatching(/^this delivery was signed with (the certificate at https:|key id )/) } : {};
+    expect(provider.verify(signed, [], { now: NOW })).toEqual({ valid: false, provider: provider.id, reason: "no_secret", ...hint });
     expect(() => provider.verify(signed, [""], { now: NOW })).toThrow(TypeError);
   });
 
@@ -99,11 +101,16 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
     });
   }
   if (!(provider.id === "mailgun" || provider.kind === "token" || provider.coversBody === false)) it("rejects a flipped body byte", () => {
-    // Wix's body is the JWT itself: byte 8 is in its protected header, which then no longer parses.
+    // Wix's body is the JWT itself: byte 8 is in its protected header, which then no longer parses. SNS's body is
+    // its signed message: byte 8 is in the key "Type", which then is missing.
     expect(provider.verify({ ...signed, body: flipByte(signed.body, 8) }, [creds.verifyWith], { now: NOW })).toMatchObject({
       valid: false,
-      reason: provider.id === "wix" ? "malformed_header" : "no_matching_signature",
+      reason: provider.id === "wix" || provider.id === "sns" ? "malformed_header" : "no_matching_signature",
     });
+    if (provider.id === "sns") {
+      const messageByte = signed.body.indexOf('"Message" : "') + 16;
+      expect(provider.verify({ ...signed, body: flipByte(signed.body, messageByte) }, [creds.verifyWith], { now: NOW })).toMatchObject({ reason: "no_matching_signature" });
+    }
     if (provider.id === "wix") {
       const payloadByte = signed.body.indexOf(".") + 12;
       expect(provider.verify({ ...signed, body: flipByte(signed.body, payloadByte) }, [creds.verifyWith], { now: NOW })).toMatchObject({ valid: false });
@@ -112,7 +119,8 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
 
   // Registered only where it applies.
 
-  if (!(provider.headers.length === 0 || provider.id === "mailgun")) it("reports a dropped signature header as missing_header", () => {
+  // Mailgun and SNS carry the signature in the body (their own tests drop it there).
+  if (!(provider.headers.length === 0 || provider.id === "mailgun" || provider.id === "sns")) it("reports a dropped signature header as missing_header", () => {
     // GitHub falls back to its legacy X-Hub-Signature, and Plivo to its V2 signature, so both must go.
     const names =
       provider.id === "github" ? ["x-hub-signature-256", "x-hub-signature"] : provider.id === "plivo" ? ["x-plivo-signature-v3", "x-plivo-signature-v2"] : [provider.headers[0] as string];

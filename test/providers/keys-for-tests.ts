@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
 import type { Provider } from "../../src/providers/types.js";
 
@@ -13,8 +14,41 @@ const otherRsa = rsaPem();
 const sendgridPair = generateKeyPair("sendgrid");
 const telnyxPair = generateKeyPair("discord");
 
+// The certificate schemes sign with a test private key and verify with its certificate (PayPal, SNS) or public key
+// (Circle, eBay); PayPal's secret carries the webhook id it signs.
+const certificateKeys = {
+  paypal: [generateCertificateKey(paypal), generateCertificateKey(paypal)],
+  sns: [generateCertificateKey(sns), generateCertificateKey(sns)],
+  circle: [generateCertificateKey(circle), generateCertificateKey(circle)],
+  ebay: [generateCertificateKey(ebay), generateCertificateKey(ebay)],
+} as const;
+export const PAYPAL_WEBHOOK_ID = "WH-1AB23456CD789012E-3FG45678HI901234J";
+
+/**
+ * A body the provider can sign where it needs one of a certain shape: SNS signs inside its JSON message (the
+ * `value` becomes the Message), eBay signs JSON. Other providers take `value` as it is.
+ */
+export function bodyFor(provider: Provider, value: string): string {
+  if (provider.id === "sns") {
+    return snsJson({
+      Type: "Notification",
+      MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+      TopicArn: "arn:aws:sns:eu-west-1:123456789012:hooktape",
+      Message: value,
+      Timestamp: "2026-11-27T11:00:00.000Z",
+    });
+  }
+  return value;
+}
+
 /** Test-only credentials per provider: what signs, and what verifies (the same for shared secrets). */
 export function credentialsFor(provider: Provider): { signWith: string; verifyWith: string; other: string } {
+  if (provider.id === "paypal" || provider.id === "sns" || provider.id === "circle" || provider.id === "ebay") {
+    const [mine, other] = certificateKeys[provider.id];
+    const prefix = provider.id === "paypal" ? `${PAYPAL_WEBHOOK_ID}:` : "";
+    const shown = (key: typeof mine) => prefix + (key.certificate ?? key.publicKey);
+    return { signWith: prefix + mine.privateKey, verifyWith: shown(mine), other: shown(other) };
+  }
   if (provider.id === "wix") return { signWith: wixPair.privateKey, verifyWith: wixPair.publicKey, other: otherRsa.publicKey };
   if (provider.id === "telnyx") return { signWith: telnyxPair.privateKey, verifyWith: telnyxPair.publicKey, other: generateKeyPair("discord").publicKey };
   if (provider.id === "discord") return { signWith: discordPair.privateKey, verifyWith: discordPair.publicKey, other: generateKeyPair("discord").publicKey };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { providers } from "../../src/providers/registry.js";
 import type { Provider, VerifyRequest } from "../../src/providers/types.js";
-import { credentialsFor, TEST_URL } from "./keys-for-tests.js";
+import { bodyFor, credentialsFor, TEST_URL } from "./keys-for-tests.js";
 import { signedRequest } from "./helpers.js";
 
 const NOW = 1_795_777_200;
@@ -14,6 +14,9 @@ function bodies(provider: Provider): fc.Arbitrary<Buffer> {
   }
   // Hygraph signs the body as UTF-8 text (its SDK receives a string): bodies are text, as Hygraph sends JSON.
   if (provider.id === "hygraph") return fc.string({ unit: "grapheme", maxLength: 300 }).filter((t) => !t.includes("\uFFFD")).map((t) => Buffer.from(t));
+  // SNS signs inside its JSON message (any text as the Message); eBay signs JSON, re-serialised.
+  if (provider.id === "sns") return fc.string({ unit: "grapheme", maxLength: 300 }).map((text) => Buffer.from(bodyFor(provider, text)));
+  if (provider.id === "ebay") return fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value, null, 2)));
   if (provider.id === "mailgun") return fc.dictionary(fc.string(), fc.jsonValue()).map((o) => Buffer.from(JSON.stringify({ "event-data": o })));
   return fc.uint8Array({ maxLength: 600 }).map((bytes) => Buffer.from(bytes));
 }
@@ -42,7 +45,10 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
   // Mandrill signs the decoded form fields, not the bytes: `+` and a space, or two invalid UTF-8 bytes, decode alike
   // (its own property below changes a field instead). Plivo V3 signs the parameters too (its property below).
   // Registered only where it applies.
-  if (!(provider.id === "mailgun" || provider.id === "mandrill" || provider.id === "plivo" || provider.kind === "token" || provider.coversBody === false)) it("rejects any single-byte change of the body", () => {
+  // SNS signs its message's fields and eBay the re-serialised JSON (as eBay's SDK verifies): whitespace between JSON
+  // tokens is not signed there (their own properties below change a value instead).
+  const signsParsedJson = provider.id === "sns" || provider.id === "ebay";
+  if (!(provider.id === "mailgun" || provider.id === "mandrill" || provider.id === "plivo" || signsParsedJson || provider.kind === "token" || provider.coversBody === false)) it("rejects any single-byte change of the body", () => {
     fc.assert(
       fc.property(bodies(provider).filter((b) => b.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (body, at, delta) => {
         const signed = sign(provider, body);
@@ -58,7 +64,9 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
   // Mailgun's signature lives in the body (covered by its own test).
   // Registered only where it applies.
   // Wix's signature is the body itself (a JWT), changed by the property above.
-  if (!(provider.id === "mailgun" || provider.id === "wix")) it("rejects any single-character change of the signature itself", () => {
+  // SNS's signature is in the body, and eBay's header also names the key id, which a fixed key does not check (their
+  // own properties below change the signature itself).
+  if (!(provider.id === "mailgun" || provider.id === "wix" || provider.id === "sns" || provider.id === "ebay")) it("rejects any single-character change of the signature itself", () => {
     const signatureHeader = provider.headers[0] as string;
     fc.assert(
       fc.property(bodies(provider), fc.nat(), fc.constantFrom(..."0159aAfFzZ+/=,.;: -_v"), (body, at, replacement) => {
@@ -138,6 +146,48 @@ describe("verify never throws for a bad request", () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe("sns and ebay: a change to what is signed", () => {
+  const sns = providers.find((p) => p.id === "sns") as Provider;
+  const ebay = providers.find((p) => p.id === "ebay") as Provider;
+  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+  it("sns rejects any change to the Message or to the Signature", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 5 }), fc.nat(), fc.constantFrom(...B64), (text, extra, at, replacement) => {
+        const signed = sign(sns, Buffer.from(bodyFor(sns, text)));
+        const message = JSON.parse(signed.body.toString("utf8")) as Record<string, string>;
+        const changed = { ...message, Message: text + extra };
+        expect(verify(sns, { ...signed, body: Buffer.from(JSON.stringify(changed)) }).valid).toBe(false);
+        const signature = message.Signature as string;
+        const index = at % signature.replace(/=+$/, "").length;
+        fc.pre(signature[index] !== replacement);
+        const forged = { ...message, Signature: signature.slice(0, index) + replacement + signature.slice(index + 1) };
+        expect(verify(sns, { ...signed, body: Buffer.from(JSON.stringify(forged)) }).valid).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it("ebay rejects any change to a JSON value, and any change to the signature in its header", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }), fc.nat(), fc.constantFrom(...B64), (object, at, replacement) => {
+        const signed = sign(ebay, Buffer.from(JSON.stringify(object, null, 2)));
+        const key = Object.keys(object)[at % Object.keys(object).length] as string;
+        const changed = { ...object, [key]: [object[key], "changed"] };
+        expect(verify(ebay, { ...signed, body: Buffer.from(JSON.stringify(changed)) }).valid).toBe(false);
+        const header = JSON.parse(Buffer.from(signed.headers.find(([n]) => n === "X-EBAY-SIGNATURE")?.[1] ?? "", "base64").toString()) as Record<string, string>;
+        const signature = header.signature as string;
+        const index = at % signature.replace(/=+$/, "").length;
+        fc.pre(signature[index] !== replacement);
+        const forged = Buffer.from(JSON.stringify({ ...header, signature: signature.slice(0, index) + replacement + signature.slice(index + 1) })).toString("base64");
+        const headers = signed.headers.map(([n, v]): [string, string] => [n, n === "X-EBAY-SIGNATURE" ? forged : v]);
+        expect(verify(ebay, { ...signed, headers }).valid).toBe(false);
+      }),
+      RUNS,
     );
   });
 });

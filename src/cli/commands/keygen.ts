@@ -1,14 +1,43 @@
 import { badInput } from "../../core/errors.js";
 import { getProvider, providers } from "../../providers/index.js";
+import { generateCertificateKey, isCertificateScheme } from "../../providers/certificate.js";
 import { generateKeyPair } from "../../providers/keys.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 
-/** A test key pair, since nobody holds Discord's or SendGrid's private key (SPEC "Global behaviour"). */
+/**
+ * A test key pair, since nobody holds Discord's or SendGrid's private key (SPEC "Global behaviour"); for the
+ * certificate schemes (PayPal, Amazon SNS, Circle, eBay) also the self-signed certificate and the key id `sign`
+ * writes into deliveries.
+ */
 export function runKeygen(flags: GlobalFlags & { provider: string }): void {
   const output = outputFor(flags);
-  const asymmetric = providers.filter((p) => p.kind === "ed25519" || p.kind === "ecdsa").map((p) => p.id);
+  const asymmetric = providers.filter((p) => p.kind === "ed25519" || p.kind === "ecdsa" || p.kind === "certificate").map((p) => p.id);
   const provider = getProvider(flags.provider);
   if (!provider) throw badInput(`Unknown --provider "${flags.provider}"; keygen is for ${asymmetric.join(", ")}`);
+  const c = output.color;
+  if (isCertificateScheme(provider)) {
+    const key = generateCertificateKey(provider);
+    const webhookId = provider.id === "paypal" ? "<webhook id>:" : "";
+    if (output.json) {
+      output.document({ privateKey: key.privateKey, publicKey: key.publicKey, certificate: key.certificate, keyId: key.keyId });
+      return;
+    }
+    output.line(c.bold("Private key") + c.dim(` (sign: hooktape sign --provider ${provider.id} --secret "${webhookId}$(cat private.pem)"; listen and verify accept it too)`));
+    output.line(key.privateKey.trimEnd());
+    output.line("");
+    if (key.certificate !== null) {
+      output.line(c.bold("Certificate") + c.dim(` (verify: --secret "${webhookId}$(cat cert.pem)"; what your handler fetches from the certificate URL)`));
+      output.line(key.certificate.trimEnd());
+    } else {
+      output.line(c.bold("Public key") + c.dim(` (verify: --secret <this>, the base64 DER form ${provider.name}'s API returns)`));
+      output.line(key.publicKey);
+    }
+    output.line("");
+    output.line(c.bold("Key id") + c.dim(" (written into each delivery sign makes)"));
+    output.line(key.keyId);
+    output.info("A test key: for fixtures and local handlers only; the real sender's private key is never available.");
+    return;
+  }
   if (provider.kind !== "ed25519" && provider.kind !== "ecdsa") {
     throw badInput(`${provider.id} signs with a shared secret (${provider.kind}), not a key pair; keygen is for ${asymmetric.join(", ")}`);
   }
@@ -18,7 +47,6 @@ export function runKeygen(flags: GlobalFlags & { provider: string }): void {
     output.document({ privateKey: pair.privateKey, publicKey: pair.publicKey });
     return;
   }
-  const c = output.color;
   output.line(c.bold(`Private key`) + c.dim(` (sign: hooktape sign --provider ${provider.id} --secret "$(cat private.pem)")`));
   output.line(pair.privateKey.trimEnd());
   output.line("");

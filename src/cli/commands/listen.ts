@@ -3,7 +3,10 @@ import { createVerifier, secretHeadersOf, type VerificationSettings } from "../.
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
+import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
 import { isProviderId, resolveSecrets } from "../../providers/index.js";
+import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
@@ -34,6 +37,8 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   /** `--handshakes <mode>` (a string), `--no-handshakes` (false), or absent (answer). */
   handshakes?: string | false;
   verifyToken?: string[];
+  /** Certificate schemes: fetch the certificate or key a delivery names, from the provider's own hosts only. */
+  fetchCerts?: boolean;
 }
 
 interface TunnelLike {
@@ -72,6 +77,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   };
   const verifyRequest = createVerifier(settings);
   const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
+  const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
@@ -89,12 +95,22 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
       verify: (request, context) => {
-        const outcome = verifyRequest(request, { nowSec: Math.floor(request.receivedAt / 1000), url: context.url });
-        return {
+        const nowSec = Math.floor(request.receivedAt / 1000);
+        const outcome = verifyRequest(request, { nowSec, url: context.url });
+        const decision = {
           provider: outcome.provider?.id ?? null,
           verification: outcome.verification,
           secretHeaders: secretHeadersOf(outcome.provider),
         };
+        // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
+        // the certificate it names (fetched once per run, from the provider's own hosts only).
+        const provider = outcome.provider;
+        if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
+        const secrets = resolveSecrets(provider.id, flags.secret, process.env);
+        return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
+          ...decision,
+          verification: toVerification(result),
+        }));
       },
       onNotice: (notice) => render(output, notice),
       handshakes,

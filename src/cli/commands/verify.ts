@@ -1,8 +1,10 @@
 import { badInput } from "../../core/errors.js";
 import { joinPublicUrl, localUrlOf } from "../../core/headers.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
+import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
+import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
-import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
+import { detectProvider, getProvider, resolveSecrets, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { reasonInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
@@ -16,6 +18,8 @@ export interface VerifyFlags extends GlobalFlags, HmacFlags {
   tolerance?: string;
   now?: string;
   url?: string;
+  /** Certificate schemes: fetch the certificate a delivery names, from the provider's own hosts only. */
+  fetchCerts?: boolean;
 }
 
 /** What is being verified, wherever it came from. */
@@ -32,7 +36,7 @@ interface Subject {
 }
 
 /** Prints `valid` or `invalid: <reason>` (a hint for people on stderr); exit 0 valid, 1 invalid. */
-export function runVerify(flags: VerifyFlags): void {
+export async function runVerify(flags: VerifyFlags): Promise<void> {
   const output = outputFor(flags);
   if ((flags.fixture === undefined) === (flags.event === undefined)) {
     throw badInput("Give one thing to verify: --fixture <file> or --event <id>");
@@ -53,12 +57,20 @@ export function runVerify(flags: VerifyFlags): void {
   if (!provider) {
     throw badInput("Cannot tell the provider from the headers; pass --provider <id> (see `hooktape providers`)");
   }
-  const secrets = requireSecrets(provider, flags.secret, process.env, "verify");
-  const result = provider.verify(subject.request, secrets, {
-    now: nowFlag ?? subject.at,
-    toleranceSec,
-    url: flags.url ?? subject.url,
-  });
+  const options = { now: nowFlag ?? subject.at, toleranceSec, url: flags.url ?? subject.url };
+  let secrets: string[];
+  if (provider.kind === "certificate") {
+    // No key is a usage error here too, but the message says which certificate or key id the delivery names.
+    secrets = resolveSecrets(provider.id, flags.secret, process.env);
+    if (secrets.length === 0 && flags.fetchCerts !== true) {
+      const unkeyed = provider.verify(subject.request, [], options);
+      if (!unkeyed.valid && unkeyed.reason === "no_secret") throw badInput(`no key for ${provider.id}: ${unkeyed.hint ?? "pass --secret"}`);
+    }
+  } else {
+    secrets = requireSecrets(provider, flags.secret, process.env, "verify");
+  }
+  const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
+  const result = await verifyFetchingCertificates(provider, subject.request, secrets, options, fetcher);
   // A key in no accepted form is bad input (exit 2), not a negative result: say which forms are expected.
   if (!result.valid && result.reason === "malformed_key") {
     throw badInput(result.hint ?? `--secret is not a usable ${provider.name} key`);
