@@ -67,7 +67,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
-  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
+  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
@@ -134,6 +134,14 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
+}
+
+/**
+ * Where capture commits: on the writer thread (default) or on this thread. `HOOKTAPE_WRITER=inline|thread` is a
+ * hidden switch for the capture benchmark, which compares both in one run.
+ */
+function usesWriterThread(env: NodeJS.ProcessEnv): boolean {
+  return env.HOOKTAPE_WRITER !== "inline";
 }
 
 /** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
