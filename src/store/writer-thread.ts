@@ -20,6 +20,8 @@ interface Pending {
   resolve: () => void;
   reject: (error: Error) => void;
   deadline: number | null;
+  /** Sent to the writer (not still in the outbox). */
+  posted: boolean;
   /** Where its body is held in the arena until it is acknowledged. */
   batch: ArenaBatch | null;
 }
@@ -40,6 +42,8 @@ export class WriterThread {
   private readonly closedFlag = new Int32Array(new SharedArrayBuffer(4));
   private readonly arena = new BodyArena(ARENA_BYTES);
   private watchdog: NodeJS.Timeout | null = null;
+  /** Posted writes the writer has not acknowledged yet. */
+  private unacknowledged = 0;
 
   /** `script`: the thread's entry (tests wrap the real one to inject a crash); the writer beside this file by default. */
   constructor(
@@ -55,12 +59,14 @@ export class WriterThread {
     const seq = this.nextSeq++;
     const deadline = this.options.commitTimeoutMs === null ? null : Date.now() + this.options.commitTimeoutMs;
     return new Promise<void>((resolve, reject) => {
-      if (this.outbox.length === 0) setImmediate(() => this.post());
+      // While the writer works on a batch, what arrives waits here and goes as the next batch when it acknowledges:
+      // one message per commit at saturation, not one per event-loop turn.
+      if (this.outbox.length === 0 && this.unacknowledged === 0) setImmediate(() => this.post());
       if (this.pending.size === 0) {
         this.worker?.ref();
         this.watchUnanswered();
       }
-      this.pending.set(seq, { resolve, reject, deadline, batch: null });
+      this.pending.set(seq, { resolve, reject, deadline, posted: false, batch: null });
       this.outbox.push({ seq, deadline, write });
     });
   }
@@ -107,6 +113,7 @@ export class WriterThread {
   /** Everything not acknowledged fails: posted or not, it is not known to be committed. */
   private failAll(error: Error): void {
     this.outbox = [];
+    this.unacknowledged = 0;
     const waiting = [...this.pending.values()];
     this.pending.clear();
     this.arena.reset();
@@ -127,12 +134,15 @@ export class WriterThread {
     let offsets: number[];
     let bytes: Uint8Array<ArrayBuffer> | null = null;
     const placed = this.arena.place(bodies);
+    for (const { seq } of outbox) {
+      const pending = this.pending.get(seq);
+      if (pending === undefined) continue;
+      pending.posted = true;
+      pending.batch = placed?.batch ?? null;
+      this.unacknowledged++;
+    }
     if (placed !== null) {
       offsets = placed.offsets;
-      for (const { seq } of outbox) {
-        const pending = this.pending.get(seq);
-        if (pending) pending.batch = placed.batch;
-      }
     } else {
       // Too large for the ring's free space now: one buffer of its own, transferred.
       bytes = new Uint8Array(bodies.reduce((total, body) => total + body.length, 0));
@@ -166,6 +176,7 @@ export class WriterThread {
     for (const seq of acks.committed) this.take(seq)?.resolve();
     for (const { seq, error } of acks.failed) this.take(seq)?.reject(revivedError(error));
     if (this.pending.size === 0) this.worker?.unref();
+    this.post();
   }
 
   /** While writes are pending: once a second, fail those past their deadline plus the grace (oldest come first). */
@@ -178,6 +189,7 @@ export class WriterThread {
         this.take(seq);
         write.reject(new HooktapeError("environment", `the store's writer thread did not answer within ${this.options.commitTimeoutMs} ms; the write may not be recorded`));
       }
+      if (this.unacknowledged === 0) this.post();
       if (this.pending.size === 0 && this.watchdog !== null) {
         clearInterval(this.watchdog);
         this.watchdog = null;
@@ -191,6 +203,7 @@ export class WriterThread {
     const write = this.pending.get(seq);
     if (write === undefined) return undefined;
     this.pending.delete(seq);
+    if (write.posted) this.unacknowledged--;
     write.batch?.release();
     return write;
   }
