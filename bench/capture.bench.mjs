@@ -2,10 +2,10 @@
 //   direct   - the handler reached directly,
 //   proxy    - a plain http-proxy forwarder that records nothing,
 //   hooktape - the built CLI, `hooktape listen <handler> --no-tunnel`, recording every request and verifying its
-//              signature, committing on its writer thread (the default),
-//   inline   - the same, committing on the capture thread (HOOKTAPE_WRITER=inline, the design before the writer
-//              thread), so that both designs are compared in one run,
-// interleaved (direct, proxy, hooktape, inline, direct, ...) for several rounds, with autocannon (and wrk when it is on
+//              signature, committing on the capture thread (the default),
+//   thread   - the same, committing on a writer thread (HOOKTAPE_WRITER=thread), so that both designs are
+//              compared in one run,
+// interleaved (direct, proxy, hooktape, thread, direct, ...) for several rounds, with autocannon (and wrk when it is on
 // PATH) as separate load-generator processes. 2 KB signed JSON bodies, 32 connections, medians per setup.
 //
 //   node bench/capture.bench.mjs [--quick] [--json] [--rounds 5] [--duration 5] [--warmup 3] [--connections 32]
@@ -26,9 +26,9 @@ import { spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
 import { fixed, formatTable, median, ratio } from "./lib/stats.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SETUPS = ["direct", "proxy", "hooktape", "inline"];
+const SETUPS = ["direct", "proxy", "hooktape", "thread"];
 /** The hooktape setups: where each commits (HOOKTAPE_WRITER). */
-const WRITERS = { hooktape: "thread", inline: "inline" };
+const WRITERS = { hooktape: "inline", thread: "thread" };
 
 const { values: flags } = parseArgs({
   options: {
@@ -79,7 +79,7 @@ function pickGenerators(choice) {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hooktape-bench-"));
-  const dbFiles = { hooktape: path.join(dir, "thread.db"), inline: path.join(dir, "inline.db") };
+  const dbFiles = { hooktape: path.join(dir, "inline.db"), thread: path.join(dir, "thread.db") };
   const profileDir = path.join(dir, "cpu-profile");
   const body = makeBody();
   const signature = signBody(body, String(flags.signature));
@@ -130,7 +130,7 @@ async function main() {
       direct: `http://127.0.0.1:${handlerPort}/webhooks/bench`,
       proxy: `http://127.0.0.1:${proxy.ready.port}/webhooks/bench`,
       hooktape: `${hooktapes.hooktape.ready.url}/webhooks/bench`,
-      inline: `${hooktapes.inline.ready.url}/webhooks/bench`,
+      thread: `${hooktapes.thread.ready.url}/webhooks/bench`,
     };
     log(
       `capture bench: ${rounds} rounds x ${durationSec} s per setup and generator (${generators.join(", ")}), ` +
@@ -139,7 +139,7 @@ async function main() {
     );
 
     // Everything each hooktape answered, warm-up included, must be in its database afterwards.
-    const answered = { hooktape: 0, inline: 0 };
+    const answered = { hooktape: 0, thread: 0 };
     const count = (setup, result) => {
       if (setup in answered) answered[setup] += result.completed;
     };
@@ -170,13 +170,27 @@ async function main() {
     // proxy and hooktape take the same fixed offered load (default: half of hooktape's median maximum).
     const saturated = median(results[generators[0]].hooktape.map((r) => r.rps));
     const rate = flags.rate ? positive(String(flags.rate), "--rate") : Math.max(500, Math.floor((saturated * 0.5) / 500) * 500);
-    const sameLoad = { rate, proxy: [], hooktape: [], inline: [] };
+    const sameLoad = { rate, proxy: [], hooktape: [], thread: [] };
     for (let round = 1; round <= rounds; round++) {
-      for (const setup of ["proxy", "hooktape", "inline"]) {
+      for (const setup of ["proxy", "hooktape", "thread"]) {
+        const pid = hooktapes[setup]?.child.pid;
+        const cpuBefore = pid === undefined ? null : cpuTimes(pid);
         const result = await run("autocannon", urls[setup], { connections, durationSec, rate });
+        const cpuAfter = pid === undefined ? null : cpuTimes(pid);
+        if (cpuBefore && cpuAfter) {
+          // CPU time, not wall time: what each request costs the capture thread and the whole process, whatever
+          // else the machine is doing (a loaded machine stretches latencies, not CPU time).
+          result.captureThreadCpuUsPerRequest = ((cpuAfter.mainMs - cpuBefore.mainMs) * 1000) / result.completed;
+          result.processCpuUsPerRequest = ((cpuAfter.processMs - cpuBefore.processMs) * 1000) / result.completed;
+        }
         count(setup, result);
         sameLoad[setup].push(result);
-        log(`  same load ${rate} req/s  round ${round}  ${setup.padEnd(8)} p50 ${fixed(result.p50Ms, 2)} ms  p99 ${fixed(result.p99Ms, 2)} ms`);
+        log(
+          `  same load ${rate} req/s  round ${round}  ${setup.padEnd(8)} p50 ${fixed(result.p50Ms, 2)} ms  p99 ${fixed(result.p99Ms, 2)} ms` +
+            (result.captureThreadCpuUsPerRequest === undefined
+              ? ""
+              : `  CPU per request: capture thread ${fixed(result.captureThreadCpuUsPerRequest)} µs, process ${fixed(result.processCpuUsPerRequest)} µs`),
+        );
       }
     }
 
@@ -250,6 +264,23 @@ function mainThreadProfile(dir) {
   return name ? path.join(dir, name) : null;
 }
 
+/** CPU time so far (ms) of a process's main thread and of the whole process, from Linux's /proc; null elsewhere. */
+function cpuTimes(pid) {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const read = (file) => {
+    try {
+      // Fields after the command name (which may hold spaces, in parentheses): utime and stime are the 12th and 13th.
+      const fields = readFileSync(file, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    } catch {
+      return null;
+    }
+  };
+  const mainMs = read(`/proc/${pid}/task/${pid}/stat`);
+  const processMs = read(`/proc/${pid}/stat`);
+  return mainMs === null || processMs === null ? null : { mainMs, processMs };
+}
+
 function countRecorded(dbFile) {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
@@ -281,10 +312,10 @@ function summarize(results) {
       rpsHooktapeVsDirect: ratio(m.hooktape.rps, m.direct.rps),
       rpsProxyVsDirect: ratio(m.proxy.rps, m.direct.rps),
       p99HooktapeVsProxy: ratio(m.hooktape.p99Ms, m.proxy.p99Ms),
-      rpsInlineVsProxy: ratio(m.inline.rps, m.proxy.rps),
-      p99InlineVsProxy: ratio(m.inline.p99Ms, m.proxy.p99Ms),
-      rpsWriterThreadVsInline: ratio(m.hooktape.rps, m.inline.rps),
-      p99WriterThreadVsInline: ratio(m.hooktape.p99Ms, m.inline.p99Ms),
+      rpsThreadVsProxy: ratio(m.thread.rps, m.proxy.rps),
+      p99ThreadVsProxy: ratio(m.thread.p99Ms, m.proxy.p99Ms),
+      rpsThreadVsInline: ratio(m.thread.rps, m.hooktape.rps),
+      p99ThreadVsInline: ratio(m.thread.p99Ms, m.hooktape.p99Ms),
       // The issue's goal: throughput >= 1.0x the plain proxy and p99 no worse than the proxy's.
       goalMet: m.hooktape.rps >= m.proxy.rps && m.hooktape.p99Ms <= m.proxy.p99Ms,
     };
@@ -294,6 +325,8 @@ function summarize(results) {
 
 function summarizeSameLoad(sameLoad) {
   const of = (runs) => ({
+    captureThreadCpuUsPerRequest: median(runs.map((r) => r.captureThreadCpuUsPerRequest ?? NaN)),
+    processCpuUsPerRequest: median(runs.map((r) => r.processCpuUsPerRequest ?? NaN)),
     rps: median(runs.map((r) => r.rps)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
@@ -302,14 +335,14 @@ function summarizeSameLoad(sameLoad) {
   });
   const proxy = of(sameLoad.proxy);
   const hooktape = of(sameLoad.hooktape);
-  const inline = of(sameLoad.inline);
+  const thread = of(sameLoad.thread);
   return {
     rate: sameLoad.rate,
     proxy,
     hooktape,
-    inline,
+    thread,
     p99HooktapeVsProxy: ratio(hooktape.p99Ms, proxy.p99Ms),
-    p99InlineVsProxy: ratio(inline.p99Ms, proxy.p99Ms),
+    p99ThreadVsProxy: ratio(thread.p99Ms, proxy.p99Ms),
     p99NoWorse: hooktape.p99Ms <= proxy.p99Ms,
   };
 }
@@ -342,8 +375,8 @@ function printHuman(report) {
     console.log(
       `${generator}: hooktape/proxy ${fixed(r.rpsHooktapeVsProxy, 2)}x req/s, hooktape/direct ${fixed(r.rpsHooktapeVsDirect, 2)}x, ` +
         `p99 hooktape/proxy ${fixed(r.p99HooktapeVsProxy, 2)}x -> goal (>= 1.0x req/s, p99 no worse) ${r.goalMet ? "MET" : "NOT met"}\n` +
-        `${generator}: writer thread vs inline commit: ${fixed(r.rpsWriterThreadVsInline, 2)}x req/s, p99 ${fixed(r.p99WriterThreadVsInline, 2)}x ` +
-        `(inline/proxy ${fixed(r.rpsInlineVsProxy, 2)}x req/s, p99 ${fixed(r.p99InlineVsProxy, 2)}x)`,
+        `${generator}: writer thread vs inline commit: ${fixed(r.rpsThreadVsInline, 2)}x req/s, p99 ${fixed(r.p99ThreadVsInline, 2)}x ` +
+        `(thread/proxy ${fixed(r.rpsThreadVsProxy, 2)}x req/s, p99 ${fixed(r.p99ThreadVsProxy, 2)}x)`,
     );
   }
   const same = report.sameLoad;
@@ -352,7 +385,12 @@ function printHuman(report) {
       `proxy p50 ${fixed(same.proxy.p50Ms, 2)} ms p99 ${fixed(same.proxy.p99Ms, 2)} ms; ` +
       `hooktape p50 ${fixed(same.hooktape.p50Ms, 2)} ms p99 ${fixed(same.hooktape.p99Ms, 2)} ms ` +
       `(${fixed(same.hooktape.rps)} req/s served) -> p99 ${same.p99NoWorse ? "no worse" : `${fixed(same.p99HooktapeVsProxy, 2)}x the proxy's`}; ` +
-      `inline p50 ${fixed(same.inline.p50Ms, 2)} ms p99 ${fixed(same.inline.p99Ms, 2)} ms (${fixed(same.p99InlineVsProxy, 2)}x the proxy's)`,
+      `writer thread p50 ${fixed(same.thread.p50Ms, 2)} ms p99 ${fixed(same.thread.p99Ms, 2)} ms (${fixed(same.p99ThreadVsProxy, 2)}x the proxy's)`,
+  );
+  console.log(
+    `CPU per request at that load (medians): capture thread ${fixed(same.hooktape.captureThreadCpuUsPerRequest)} µs inline ` +
+      `vs ${fixed(same.thread.captureThreadCpuUsPerRequest)} µs with the writer thread; whole process ${fixed(same.hooktape.processCpuUsPerRequest)} vs ` +
+      `${fixed(same.thread.processCpuUsPerRequest)} µs`,
   );
   for (const [setup, d] of Object.entries(report.database)) {
     console.log(

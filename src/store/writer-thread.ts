@@ -121,10 +121,10 @@ export class WriterThread {
   }
 
   /**
-   * Posts this turn's writes in one message: their fields as one JSON text, their bodies copied once, side by side,
-   * into the shared arena (or, when it has no room, into one buffer that is transferred). A body Buffer is often a view of a larger shared block (Node's pool, a socket
-   * read): cloning it would copy the whole block, transferring it would take the block from its other users, and the
-   * capture thread still forwards the body it has.
+   * Posts the waiting writes in one message: their fields as one JSON text, their bodies copied once, side by side,
+   * into the shared arena (or, when it has no room, into one buffer that is transferred). A body Buffer is often a
+   * view of a larger shared block (Node's pool, a socket read): cloning it would copy the whole block, transferring
+   * it would take the block from its other users, and the capture thread still forwards the body it has.
    */
   private post(): void {
     const outbox = this.outbox;

@@ -41,8 +41,13 @@ describe("npm pack", () => {
     const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
 
-    // `hooktape listen` from the installed package records through its writer thread before it answers.
-    const listen = spawn("npx", ["--no-install", "hooktape", "--json", "listen", "--no-tunnel", "--port", "0"], { cwd: project, detached: true });
+    // `hooktape listen` from the installed package records before it answers, on its writer thread when asked to
+    // (the thread's script is found beside the code that starts it).
+    const listen = spawn("npx", ["--no-install", "hooktape", "--json", "listen", "--no-tunnel", "--port", "0"], {
+      cwd: project,
+      detached: true,
+      env: { ...process.env, HOOKTAPE_WRITER: "thread" },
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("hooktape listen did not print its URL")), 30_000);
