@@ -13,7 +13,7 @@
 //   - POSTs during the lock: how many were answered 503 (+ Retry-After) and the slowest answer (≈ --timeout).
 //   - lost: requests answered with anything but 503 whose event is not in the file afterwards. Must be 0.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -104,7 +104,6 @@ async function main() {
 
 /** One hooktape, one lock: 2 s of capture, the lock for `lockMs`, 2 s after. */
 async function runOnce({ dir, writer, handlerPort, body, signature }) {
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
   const db = path.join(dir, "locked.db");
   const hooktape = await spawnToFile(
