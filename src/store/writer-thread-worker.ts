@@ -16,11 +16,14 @@ if (commitTimeoutMs !== null) db.pragma(`busy_timeout = ${CAPTURE_BUSY_TIMEOUT_M
 if (backgroundCheckpoints) db.pragma("wal_autocheckpoint = 16384");
 const writer = new EventWriter(db, file, commitTimeoutMs);
 
-/** Acknowledgements of one turn go back in one message. */
+/**
+ * Acknowledgements of one commit go back in one message. A commit settles its writes one after another and their
+ * reactions are queued as it does, so a microtask queued by the first reaction runs after the last one.
+ */
 let committed: number[] = [];
 let failed: Array<{ seq: number; error: PostedError }> = [];
 function acknowledge(seq: number, error: unknown): void {
-  if (committed.length === 0 && failed.length === 0) setImmediate(sendAcks);
+  if (committed.length === 0 && failed.length === 0) queueMicrotask(sendAcks);
   if (error === null) committed.push(seq);
   else failed.push({ seq, error: postedError(error) });
 }
