@@ -13,6 +13,7 @@ import { send, startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const CRASHING_WRITER = new URL("../helpers/crashing-writer-thread.mjs", import.meta.url);
+const STUCK_WRITER = new URL("../helpers/stuck-writer-thread.mjs", import.meta.url);
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -192,5 +193,20 @@ describe("the writer thread", () => {
     expect(after.status).toBe(200);
     // Every request answered 200 is in the file; the one answered 503 is not.
     expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/after", "/before"]);
+  });
+
+  it("a write the writer never answers fails a little after its deadline instead of waiting for ever", async () => {
+    const store = openStore(path.join(tempDir(), "hooktape.db"), { commitTimeoutMs: 300, writerThreadScript: STUCK_WRITER });
+    await store.recordEvent(eventWith(Buffer.from('{"n":1}'), "/first"));
+    const startedAt = performance.now();
+    // The second batch never reaches the real writer: no acknowledgement will ever come for it.
+    await expect(store.recordEvent(eventWith(Buffer.from('{"n":2}'), "/dropped"))).rejects.toThrow(
+      /the store's writer thread did not answer within 300 ms/,
+    );
+    // The deadline (300 ms) plus the grace (2 s), checked once a second.
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    // The writer itself is still there: the next write is committed.
+    await store.recordEvent(eventWith(Buffer.from('{"n":3}'), "/third"));
+    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/first", "/third"]);
   });
 });
