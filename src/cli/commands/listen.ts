@@ -138,9 +138,9 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
 /**
  * Where capture commits: on this thread (the default) or on a writer thread. `HOOKTAPE_WRITER=thread|inline` is a
- * hidden switch for the capture benchmark, which compares both in one run. The writer thread takes ~15% of the
- * capture thread's CPU per request away but costs the process ~17% more in all (waking a thread twice per commit),
- * and on 2 cores it served 0.90x the requests per second (bench/capture.bench.mjs, README "Benchmarks").
+ * hidden switch for the capture benchmark, which compares both in one run. On 2 cores the writer thread served a
+ * median 0.81x the requests per second at saturation, for a median 0.90x the p99 at the same offered load
+ * (bench/capture.bench.mjs, README "Benchmarks"): throughput, the issue's first goal, decides.
  */
 function usesWriterThread(env: NodeJS.ProcessEnv): boolean {
   return env.HOOKTAPE_WRITER === "thread";
