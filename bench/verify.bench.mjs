@@ -1,12 +1,18 @@
-// The verification benchmark (issue 3, "Performance"): verifications per second of every provider over the
-// same 2 KB JSON body, next to a bare `crypto.createHmac("sha256")` over those bytes in the same run.
-// Interleaved rounds, each provider sample next to a bare-HMAC sample, each timed for about --sample-ms;
-// medians of ops/s and of the paired ratios. Goal: HMAC providers >= 0.9x the bare HMAC (the scheme logic must not cost more than the hash).
+// The verification benchmark (issues 3 and 8, "Performance"): verifications per second of every provider over the
+// same 2 KB JSON body, each next to its ceiling in the same run: a bare `crypto.createHmac("sha256")` over those
+// bytes for the HMAC and token schemes; `crypto.verify` over the body with the provider's own key for Ed25519 and
+// ECDSA; jose's `jwtVerify` of the provider's own token with its key for the JWT schemes. Adyen's standard webhooks
+// (signatures inside the body, over fields) get their own row: they must parse the body, as Adyen's SDK does.
+// Interleaved rounds, each provider sample next to a sample of its ceiling, each timed for about --sample-ms;
+// medians of ops/s and of the paired ratios. Goal: HMAC providers >= 0.9x the bare HMAC (the scheme logic must not
+// cost more than the hash).
 //
 //   npm run build && node bench/verify.bench.mjs [--json] [--rounds 15] [--sample-ms 20] [--only stripe,github]
-import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { jwtVerify } from "jose";
 import { generateKeyPair, providers } from "../dist/providers/index.js";
+import { parsePrivateKey, parsePublicKey } from "../dist/providers/keys.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +49,8 @@ const secretFor = (p) => {
   if (["chargebee", "postmark", "pipedrive"].includes(p.id)) return { sign: `bench:${randomBytes(8).toString("hex")}` };
   // Both key the HMAC with the base64-decoded secret their dashboards show.
   if (p.id === "airtable" || p.id === "teams") return { sign: randomBytes(32).toString("base64") };
+  // Adyen's HMAC keys are hex.
+  if (p.id === "adyen") return { sign: randomBytes(32).toString("hex").toUpperCase() };
   if (p.kind === "ed25519" || p.kind === "ecdsa") {
     const pair = generateKeyPair(p.kind === "ed25519" ? "discord" : "sendgrid");
     return { sign: pair.privateKey, verify: pair.publicKey };
@@ -54,31 +62,81 @@ const only = flags.only ? new Set(flags.only.split(",")) : null;
 const entries = [];
 const bareKey = `bench_secret_${randomBytes(8).toString("hex")}`;
 // The floor every HMAC provider must pay: one keyed hash over the body, digested.
-entries.push({ id: "bare-hmac-sha256", kind: "baseline", run: () => createHmac("sha256", bareKey).update(body).digest() });
+const bareHmac = { id: "bare-hmac-sha256", kind: "ceiling", run: () => createHmac("sha256", bareKey).update(body).digest() };
+entries.push(bareHmac);
 
-for (const provider of providers) {
-  if (only && !only.has(provider.id)) continue;
+/** The ceiling of an Ed25519 / ECDSA provider: one crypto.verify over the body with the provider's own key. */
+function verifyCeiling(provider, keys) {
+  const algorithm = provider.kind === "ed25519" ? "ed25519" : "p256";
+  const digest = provider.kind === "ed25519" ? null : "sha256";
+  const publicKey = parsePublicKey(keys.verify, algorithm);
+  const signature = signBytes(digest, body, parsePrivateKey(keys.sign, algorithm));
+  return { id: `crypto.verify (${provider.id}'s key)`, kind: "ceiling", run: () => verifyBytes(digest, body, publicKey, signature) };
+}
+
+/** The ceiling of a JWT provider: jose's jwtVerify of the very token it verifies, with the same key. */
+function joseCeiling(provider, request, keys) {
+  const bearer = request.headers.find(([name]) => /^(authorization|x-fusionauth-signature-jwt)$/i.test(name))?.[1];
+  const token = provider.id === "wix" ? request.body.toString("utf8") : (bearer ?? "").replace(/^Bearer\s+/i, "");
+  const key = provider.id === "wix" ? createPublicKey(keys.verify) : new TextEncoder().encode(keys.sign);
+  const options = { currentDate: new Date(NOW * 1000) };
+  return { id: `jose.jwtVerify (${provider.id}'s key)`, kind: "ceiling", async: true, run: () => jwtVerify(token, key, options) };
+}
+
+function addProvider(provider, id, requestBody) {
   const keys = secretFor(provider);
-  const out = provider.sign({ body, secret: keys.sign, timestamp: NOW, id: "msg_bench", url: URL_, method: "POST", headers: [["content-type", "application/json"]] });
-  const request = { method: "POST", url: out.url ?? URL_, headers: [["content-type", "application/json"], ["user-agent", "bench"], ...out.headers], body: out.body ?? body };
+  const out = provider.sign({ body: requestBody, secret: keys.sign, timestamp: NOW, id: "msg_bench", url: URL_, method: "POST", headers: [["content-type", "application/json"]] });
+  const request = { method: "POST", url: out.url ?? URL_, headers: [["content-type", "application/json"], ["user-agent", "bench"], ...out.headers], body: out.body ?? requestBody };
   const secrets = [keys.verify ?? keys.sign];
   const options = { now: NOW, url: out.url ?? URL_ };
   const check = provider.verify(request, secrets, options);
-  if (!check.valid) throw new Error(`${provider.id}: the benchmark request does not verify (${check.reason})`);
-  entries.push({ id: provider.id, kind: provider.kind, run: () => provider.verify(request, secrets, options) });
+  if (!check.valid) throw new Error(`${id}: the benchmark request does not verify (${check.reason})`);
+  const against =
+    provider.kind === "ed25519" || provider.kind === "ecdsa" ? verifyCeiling(provider, keys) : provider.kind === "jwt" ? joseCeiling(provider, request, keys) : bareHmac;
+  if (against !== bareHmac) entries.push(against);
+  entries.push({ id, kind: id === provider.id ? provider.kind : "hmac-fields", against, run: () => provider.verify(request, secrets, options) });
+}
+
+/** An Adyen standard webhook of about the same size: notification items, each signed over its fields. */
+function adyenNotification() {
+  const items = [];
+  for (let i = 0; JSON.stringify({ live: "false", notificationItems: items }).length < 2048 - 500; i++) {
+    items.push({
+      NotificationRequestItem: {
+        additionalData: { authCode: "123456", cardSummary: "1111", expiryDate: "03/2030" },
+        amount: { currency: "EUR", value: 1000 + i },
+        eventCode: "AUTHORISATION",
+        eventDate: "2026-12-01T10:00:00+01:00",
+        merchantAccountCode: "BenchECOM",
+        merchantReference: `order-${i}`,
+        paymentMethod: "visa",
+        pspReference: `88150000000${String(i).padStart(5, "0")}`,
+        success: "true",
+      },
+    });
+  }
+  return Buffer.from(JSON.stringify({ live: "false", notificationItems: items }, null, 2).replace(/\//g, "\\/"));
+}
+
+for (const provider of providers) {
+  if (only && !only.has(provider.id)) continue;
+  addProvider(provider, provider.id, body);
+  if (provider.id === "adyen") addProvider(provider, "adyen (notification items)", adyenNotification());
 }
 
 /**
  * Operations per second of one sample: as many calls as fit in SAMPLE_NS of this process's CPU time.
  * CPU time (process.cpuUsage), not wall time: the machine is shared, and time spent descheduled while
- * other processes run says nothing about the cost of a verification.
+ * other processes run says nothing about the cost of a verification. jose's jwtVerify is async: awaited in turn.
  */
-function sample(run) {
+async function sample(entry) {
+  const run = entry.run;
   let n = 0;
   const start = process.cpuUsage();
   let elapsedUs = 0;
   do {
-    for (let i = 0; i < 64; i++) run();
+    if (entry.async) for (let i = 0; i < 64; i++) await run();
+    else for (let i = 0; i < 64; i++) run();
     n += 64;
     const used = process.cpuUsage(start);
     elapsedUs = used.user + used.system;
@@ -93,31 +151,32 @@ const median = (xs) => {
 };
 
 // Warm-up: let V8 optimise every path before measuring.
-for (const e of entries) sample(e.run);
-// Each provider sample is paired with a bare-HMAC sample taken right next to it (order alternating by round),
+for (const e of entries) await sample(e);
+// Each provider sample is paired with a sample of its ceiling taken right next to it (order alternating by round),
 // and the ratio is taken per pair: on a shared, loaded machine the throughput drifts between seconds, and a
 // ratio of neighbours cancels most of that drift. Medians over rounds.
-const baseline = entries[0];
+const measured = entries.filter((e) => e.against !== undefined);
 const samples = new Map(entries.map((e) => [e.id, []]));
 const ratios = new Map(entries.map((e) => [e.id, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const e of entries.slice(1)) {
-    const [first, second] = round % 2 === 0 ? [baseline, e] : [e, baseline];
-    const a = sample(first.run);
-    const b = sample(second.run);
-    const [bareOps, ops] = round % 2 === 0 ? [a, b] : [b, a];
-    samples.get(baseline.id).push(bareOps);
+  for (const e of measured) {
+    const [first, second] = round % 2 === 0 ? [e.against, e] : [e, e.against];
+    const a = await sample(first);
+    const b = await sample(second);
+    const [baseOps, ops] = round % 2 === 0 ? [a, b] : [b, a];
+    samples.get(e.against.id).push(baseOps);
     samples.get(e.id).push(ops);
-    ratios.get(e.id).push(ops / bareOps);
+    ratios.get(e.id).push(ops / baseOps);
   }
 }
 
-const bare = median(samples.get(baseline.id));
+const bare = median(samples.get(bareHmac.id));
 const rows = entries.map((e) => ({
   id: e.id,
   kind: e.kind,
+  against: e.against?.id ?? null,
   opsPerSec: Math.round(median(samples.get(e.id))),
-  ratio: e === baseline ? 1 : Number(median(ratios.get(e.id)).toFixed(3)),
+  ratio: e.against === undefined ? 1 : Number(median(ratios.get(e.id)).toFixed(3)),
 }));
 const hmacRows = rows.filter((r) => r.kind === "hmac");
 const summary = {
@@ -129,6 +188,7 @@ const summary = {
   hmacMedianRatio: Number(median(hmacRows.map((r) => r.ratio)).toFixed(3)),
   hmacMinRatio: Math.min(...hmacRows.map((r) => r.ratio)),
   hmacBelowGoal: hmacRows.filter((r) => r.ratio < 0.9).map((r) => r.id),
+  asymmetric: rows.filter((r) => r.kind === "ed25519" || r.kind === "ecdsa" || r.kind === "jwt").map((r) => ({ id: r.id, ratio: r.ratio, against: r.against })),
   rows,
 };
 
@@ -138,8 +198,11 @@ if (flags.json) {
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);
   console.log(`verify benchmark: ${body.length}-byte body, ${ROUNDS} interleaved rounds, medians, ${process.version}`);
-  console.log(`${pad("provider", 20)}${pad("kind", 10)}${lpad("verify/s", 12)}${lpad("x bare", 9)}`);
-  for (const r of rows) console.log(`${pad(r.id, 20)}${pad(r.kind, 10)}${lpad(r.opsPerSec.toLocaleString("en-US"), 12)}${lpad(r.ratio.toFixed(2), 9)}`);
+  console.log(`${pad("provider", 34)}${pad("kind", 12)}${lpad("verify/s", 12)}${lpad("x ceiling", 11)}  ceiling`);
+  for (const r of rows) {
+    const ratio = r.against === null ? "" : r.ratio.toFixed(2);
+    console.log(`${pad(r.id, 34)}${pad(r.kind, 12)}${lpad(r.opsPerSec.toLocaleString("en-US"), 12)}${lpad(ratio, 11)}  ${r.against ?? ""}`);
+  }
   console.log(`HMAC providers: median ${summary.hmacMedianRatio}x, min ${summary.hmacMinRatio}x of bare HMAC-SHA256 (goal >= 0.9x)` +
     (summary.hmacBelowGoal.length ? `; below goal: ${summary.hmacBelowGoal.join(", ")}` : ""));
 }

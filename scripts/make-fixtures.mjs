@@ -54,6 +54,11 @@ function secretsFor(provider) {
     const secret = Buffer.from(`hooktape-test-only-${provider.id}-secret`).toString("base64");
     return { sign: secret, verify: secret };
   }
+  if (provider.id === "adyen") {
+    // Adyen's HMAC keys are hex, 64 characters as the Customer Area shows them.
+    const secret = Buffer.from("hooktape-test-only-adyen-hmac-key").toString("hex").slice(0, 64).toUpperCase();
+    return { sign: secret, verify: secret };
+  }
   const secret = provider.id === "stripe" ? "whsec_hooktape_test_only_not_a_real_secret" : `hooktape-test-only-${provider.id}-secret`;
   return { sign: secret, verify: secret };
 }

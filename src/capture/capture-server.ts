@@ -10,10 +10,12 @@ import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verificat
 import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
+import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
+import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
 export type CaptureNotice =
-  | { type: "event"; event: CapturedEventNotice }
+  | { type: "event"; event: CapturedEventNotice; handshake?: HandshakeNotice }
   | { type: "warning"; message: string };
 
 /** An event as `events list` shows it, with the forwarding attempt that just ended (if any). */
@@ -45,6 +47,8 @@ export interface CaptureOptions {
   dispatcher: Dispatcher;
   onNotice: (notice: CaptureNotice) => void;
   now?: () => number;
+  /** Providers' URL-verification handshakes (handshakes.ts); absent or "off": forwarded like any other request. */
+  handshakes?: { mode: HandshakeMode; credentials: HandshakeCredentials };
 }
 
 export interface CaptureServer {
@@ -191,6 +195,25 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       options.onNotice({ type: "event", event: toNotice(event, null) });
       return;
     }
+    const handshakes = options.handshakes;
+    if (handshakes !== undefined && handshakes.mode !== "off") {
+      const handshake = recogniseHandshake({ request: raw, provider, verification, calledUrl }, handshakes.credentials);
+      const handled =
+        handshake !== null &&
+        (await runHandshake(handshake, {
+          mode: handshakes.mode,
+          event,
+          ack: options.ack,
+          now,
+          forward: (target) => forward(event, target, headers, false),
+          reply: (answer) => respondWith(res, answer.status, answer.headers, answer.body),
+          replyWithHandler: (result) => answerWithHandlerResponse(res, result),
+          record: (attempt) => recordAttempt(attempt),
+          announce: (delivery, about) => options.onNotice({ type: "event", event: toNotice(event, delivery), handshake: about }),
+          warn: (message) => options.onNotice({ type: "warning", message }),
+        }));
+      if (handled) return;
+    }
     if (!event.target) {
       respond(res, 200, "");
       options.onNotice({ type: "event", event: toNotice(event, null) });
@@ -205,7 +228,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     answerWithHandlerResponse(res, result);
   }
 
-  async function forward(event: CapturedEvent, target: string, arrivedHeaders: HeaderPairs): Promise<DeliveryResult> {
+  async function forward(event: CapturedEvent, target: string, arrivedHeaders: HeaderPairs, announce = true): Promise<DeliveryResult> {
     const result = await deliver(
       { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body },
       { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now },
@@ -225,16 +248,21 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       responseBody: result.responseBody,
       responseSize: result.responseSize,
     };
-    try {
-      await options.store.recordAttempt(attempt);
-    } catch (error) {
-      options.onNotice({ type: "warning", message: `could not record the delivery of ${event.id}: ${describeError(error)}` });
-    }
+    await recordAttempt(attempt);
+    if (!announce) return result;
     options.onNotice({
       type: "event",
       event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }),
     });
     return result;
+  }
+
+  async function recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    try {
+      await options.store.recordAttempt(attempt);
+    } catch (error) {
+      options.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${describeError(error)}` });
+    }
   }
 
   /**
@@ -410,6 +438,12 @@ function answerWithHandlerResponse(res: http.ServerResponse, result: DeliveryRes
   flat.push("content-length", String(result.responseBody.length));
   res.writeHead(result.status, flat);
   res.end(result.responseBody);
+}
+
+function respondWith(res: http.ServerResponse, status: number, headers: HeaderPairs, body: Buffer): void {
+  if (res.headersSent) return;
+  res.writeHead(status, [...headers.flat(), "content-length", String(body.length)]);
+  res.end(body);
 }
 
 function respond(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

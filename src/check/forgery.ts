@@ -6,6 +6,24 @@ export function signatureHeaderNames(provider: Provider): string[] {
   return provider.headers.filter((name, i) => i === 0 || name.includes("signature") || name.includes("token"));
 }
 
+export type BodyForgeryKind = "tampered-signature" | "tampered-body" | "missing-signature";
+
+/**
+ * A forgery made inside the signed body, for schemes that carry their signature there (Adyen): the request is signed
+ * now, then the signature in the body is changed or removed, or a value it covers is changed — a tamper of a field
+ * it does not cover would be accepted by a correct handler, and that would be a false fail. Null when the provider
+ * or this body carries no signature in the body (the header forgeries apply). The recipe is not signed again.
+ */
+export function bodyForgery(provider: Provider, recipe: RequestRecipe, kind: BodyForgeryKind, nowMs: number): RequestRecipe | null {
+  const forgeries = provider.bodySignature;
+  if (forgeries === undefined) return null;
+  const signed = buildRequest({ ...recipe, tamper: null }, nowMs);
+  const body =
+    kind === "tampered-signature" ? forgeries.tamper(signed.body) : kind === "missing-signature" ? forgeries.drop(signed.body) : forgeries.tamperSigned(signed.body);
+  if (body === null) return null;
+  return { ...recipe, url: signed.url, headers: signed.headers, body, secret: null, tamper: null, headerSets: [], headerDrops: [] };
+}
+
 /**
  * Why a forgery cannot be held against the handler, or null when it can: hooktape's own verifier must reject the
  * forged request first (a token scheme signs no body, so a tampered body is not a forgery there). Asymmetric

@@ -9,8 +9,8 @@ import type { RequestRecipe } from "../replay/build-request.js";
  * `event_id`, Linear's `webhookId`, Paddle's `event_id`, ...
  */
 const ID_MEMBERS = ["id", "event_id", "eventId", "webhookId", "webhook_id", "uuid", "notification_id", "delivery_id", "message_id"];
-/** Form fields that name an event (Twilio's MessageSid, CallSid, ...); the account is not the event. */
-const ID_FIELD = /^(?!Account)[A-Za-z]*Sid$|^id$/;
+/** Form fields that name an event (Twilio's MessageSid, CallSid, Plivo's CallUUID, ...); the account is not the event. */
+const ID_FIELD = /^(?!Account)[A-Za-z]*(?:Sid|UUID)$|^id$/;
 /** Headers that carry a delivery or event id (X-GitHub-Delivery, webhook-id, svix-id, X-Shopify-Webhook-Id, ...). */
 const ID_HEADER = /(^|-)(id|delivery|delivery-id|event-id|webhook-id|message-id|idempotency-token)$/i;
 
@@ -40,13 +40,28 @@ function freshBody(body: Buffer): Buffer {
   }
   const top = Array.isArray(parsed) ? parsed[0] : parsed;
   if (top === null || typeof top !== "object" || Array.isArray(top)) return body;
-  let out = body;
+  let out = freshNotificationItems(body, (top as Record<string, unknown>).notificationItems);
   const prefix = Array.isArray(parsed) ? "[0]." : "";
   for (const key of ID_MEMBERS) {
     const value = (top as Record<string, unknown>)[key];
     if (typeof value === "string" && value !== "") out = setJsonPath(out, `${prefix}${key}`, JSON.stringify(sameShape(value)));
     else if (typeof value === "number" && Number.isInteger(value) && value > 0 && value < 1e21) out = setJsonPath(out, `${prefix}${key}`, sameDigits(String(value)));
   }
+  return out;
+}
+
+/**
+ * Adyen's standard webhooks name each event by the pspReference inside each notification item (a handler
+ * deduplicates on it with the eventCode); the batch itself has no id.
+ */
+function freshNotificationItems(body: Buffer, items: unknown): Buffer {
+  if (!Array.isArray(items)) return body;
+  let out = body;
+  items.forEach((wrapper: unknown, index) => {
+    const item = (wrapper as { NotificationRequestItem?: { pspReference?: unknown } } | null)?.NotificationRequestItem;
+    const psp = item?.pspReference;
+    if (typeof psp === "string" && psp !== "") out = setJsonPath(out, `notificationItems[${index}].NotificationRequestItem.pspReference`, JSON.stringify(sameShape(psp)));
+  });
   return out;
 }
 

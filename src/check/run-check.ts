@@ -4,7 +4,7 @@ import type { DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
 import type { RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
-import { forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
+import { bodyForgery, forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
 import { previewState, probeValue, sameState, stateChange, timesProcessed, type ProbeReading } from "./probe.js";
 import type { CheckSubject } from "./sample-event.js";
 import { COPIES_AT_ONCE, HandlerUnreachable, is2xx, SubjectRun, type Deadline } from "./subject-run.js";
@@ -146,6 +146,9 @@ async function checkValid(s: SubjectRun): Promise<Verdict> {
 async function checkRawBytes(s: SubjectRun): Promise<Verdict> {
   const compact = compactForm(s.base.body);
   if (compact === undefined) return skip("the body is not JSON");
+  if (s.options.provider.bodySignature?.drop(s.base.body) != null) {
+    return skip(`${s.options.provider.name} signs fields of the body, not its bytes, so a handler that re-serialises the JSON still verifies it`);
+  }
   if (compact === null) {
     return skip(`this body is byte for byte what JSON.stringify writes (${s.options.provider.name} sends compact JSON), so re-serialising it changes nothing and the bug cannot show here`);
   }
@@ -275,6 +278,9 @@ function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
       case "wrong-secret":
         recipe = { ...event, secret: wrongSecretLike(s.options.secret, provider) };
         break;
+    }
+    if (id === "tampered-signature" || id === "tampered-body" || id === "missing-signature") {
+      recipe = bodyForgery(provider, event, id, s.options.now()) ?? recipe;
     }
     const undetected = forgeryUndetectedBy(provider, s.options.secret, recipe, s.options.now());
     if (undetected !== null) return skip(undetected);

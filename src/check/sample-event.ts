@@ -96,6 +96,9 @@ export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
   pagerduty: COMPACT,
   asana: COMPACT,
   trello: COMPACT,
+  // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen sends
+  // it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for realism.
+  adyen: { indent: 2, escapeSlash: true },
 };
 
 export function jsonShapeOf(provider: Provider): JsonShape {
@@ -196,6 +199,30 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
       },
     },
   }),
+  // https://docs.adyen.com/api-explorer/Webhooks/latest/post/AUTHORISATION — a standard webhook is a batch of
+  // notification items; `sign` writes each item's additionalData.hmacSignature in.
+  adyen: (ids, nowMs) => ({
+    value: {
+      live: "false",
+      notificationItems: [
+        {
+          NotificationRequestItem: {
+            additionalData: { authCode: "123456", cardSummary: "1111", expiryDate: "03/2030", shopperName: "Zoë Müller" },
+            amount: { currency: "EUR", value: 2000 },
+            eventCode: "AUTHORISATION",
+            eventDate: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+            merchantAccountCode: "HooktapeECOM",
+            merchantReference: `Café-order-${ids.token()}`,
+            operations: ["CANCEL", "CAPTURE", "REFUND"],
+            paymentMethod: "visa",
+            pspReference: ids.token(8).toUpperCase(),
+            reason: "123456:1111:03/2030",
+            success: "true",
+          },
+        },
+      ],
+    },
+  }),
   // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
   discord: (ids) => ({ value: { id: ids.token(), application_id: "000000000000000000", type: 1, version: 1, token: ids.token() } }),
   // https://shopify.dev/docs/api/webhooks?reference=toml#list-orders/create
@@ -254,6 +281,18 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
       headers: [["Content-Type", "application/x-www-form-urlencoded"]],
       body: Buffer.from(
         `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
+      ),
+    };
+  }
+  if (provider.id === "plivo") {
+    // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
+    return {
+      name,
+      method: "POST",
+      path: "/",
+      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+      body: Buffer.from(
+        `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
       ),
     };
   }

@@ -51,6 +51,9 @@ export function buildProgram(): Command {
       .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
       .option("--on-url <command>", "run this shell command once the public URL is up ($HOOKTAPE_PUBLIC_URL)")
       .option("--on-exit <command>", "run this shell command when listen stops ($HOOKTAPE_PUBLIC_URL)")
+      .option("--handshakes <mode>", "providers' URL-verification handshakes: answer (default: hooktape answers them) or forward-first (the handler first)")
+      .option("--no-handshakes", "forward handshakes to the handler like any request")
+      .option("--verify-token <token>", "the verify token a handshake checks or hashes, repeatable: meta=, strava= or ebay= (also HOOKTAPE_VERIFY_TOKEN_<META|STRAVA|EBAY>)", collect, [])
       .option("--ui", "also serve the local web inspector (default port 4040)")
       .option("--ui-port <n>", "the inspector's port (implies --ui)")
       .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),

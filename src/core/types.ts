@@ -25,7 +25,8 @@ export interface Verification {
 
 export type Via = "tunnel" | "local";
 export type Rejection = "too_large";
-export type DeliveryKind = "forward" | "replay" | "check" | "send";
+/** `handshake`: an answer hooktape gave itself to a provider's URL-verification handshake (target `hooktape`). */
+export type DeliveryKind = "forward" | "replay" | "check" | "send" | "handshake";
 
 export interface CapturedEvent extends RawRequest {
   id: string;

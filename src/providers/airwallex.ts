@@ -3,8 +3,10 @@ import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
 // https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events — `x-signature: <hex HMAC-SHA256
-// over x-timestamp followed by the body>` keyed with the webhook's secret; x-timestamp in milliseconds. Told apart
-// from other X-Signature senders by the x-timestamp beside it. No maximum age is published: none by default.
+// over x-timestamp followed by the body>` keyed with the webhook's secret. Confirmed (issue 8) in Airwallex's own code
+// example for that page (`valueToDigest = x-timestamp + payload; HmacUtils(HMAC_SHA_256, secret).hmacHex(...)`); the
+// unit of x-timestamp (milliseconds) is from third-party guides (Hookdeck), not that page. Told apart from other
+// X-Signature senders by the x-timestamp beside it. No maximum age is published: none by default.
 export const airwallex = defineHmacScheme({
   id: "airwallex",
   name: "Airwallex",

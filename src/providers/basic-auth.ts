@@ -67,7 +67,7 @@ export const pipedrive = defineTokenScheme({
 
 // https://developer.okta.com/docs/concepts/event-hooks/ — event hooks send the configured secret as it is in the
 // Authorization header (or another header the admin names). Okta's one-time GET verification
-// (X-Okta-Verification-Challenge) is answered by the handler.
+// (X-Okta-Verification-Challenge) is answered by `listen` itself (src/capture/handshakes.ts).
 export const okta = defineTokenScheme({
   id: "okta",
   name: "Okta (event hooks)",

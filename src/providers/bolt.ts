@@ -1,12 +1,14 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
-// https://help.bolt.com/developers/webhooks/ — `X-Bolt-Hmac-Sha256: <base64 HMAC-SHA256 of the body>` keyed with
-// the signing secret (third-party summaries, webhooks.fyi; Bolt publishes no Node verifier).
+// https://help.bolt.com/developers/webhooks/hook-verification — `X-Bolt-Hmac-Sha256: <base64 HMAC-SHA256 of the raw
+// body>` keyed with the signing secret (Merchant Dashboard > Administration > API). Confirmed (issue 8) on Bolt's own
+// page and its gaming guide (help.bolt.com/gaming/guide/bolt-webhooks/validate-authenticity, a Node example); no
+// published vector, no Node verifier (Bolt also offers /v1/merchant/verify_signature, which needs its API).
 export const bolt = defineHmacScheme({
   id: "bolt",
   name: "Bolt",
-  docs: "https://help.bolt.com/developers/webhooks/",
+  docs: "https://help.bolt.com/developers/webhooks/hook-verification",
   headers: ["x-bolt-hmac-sha256"],
   signatureHeader: "X-Bolt-Hmac-Sha256",
   algorithm: "sha256",
@@ -15,7 +17,7 @@ export const bolt = defineHmacScheme({
   retry: {
     // Same page: failed deliveries are retried; the waits are ours.
     delaysSec: backoff(60, 2, 3600, 6),
-    docs: "https://help.bolt.com/developers/webhooks/",
+    docs: "https://help.bolt.com/developers/webhooks/hook-verification",
   },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,

@@ -1,8 +1,10 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
 
-// https://docs.castle.io/docs/webhooks — `X-Castle-Signature: <base64 HMAC-SHA256 of the body>` keyed with the API
-// secret (third-party summaries, webhooks.fyi).
+// https://docs.castle.io/docs/webhooks — `X-Castle-Signature: <base64 HMAC-SHA256 of the raw body>` keyed with the
+// API secret. Confirmed (issue 8) in Castle's official SDKs: castle-rb `Castle::Webhooks::Verify` computes
+// `Base64.encode64(OpenSSL::HMAC.digest(sha256, api_secret, body)).strip`, castle-python `WebhooksVerify` the same;
+// no published vector.
 export const castle = defineHmacScheme({
   id: "castle",
   name: "Castle",

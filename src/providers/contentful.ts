@@ -5,6 +5,7 @@ import { safeEqual } from "./compare.js";
 import { findHeader, keepOrDefault } from "./headers.js";
 import { backoff } from "./retry.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.contentful.com/developers/docs/extensibility/app-framework/request-verification/ and
 // contentful/node-apps-toolkit `src/requests/sign-request.ts` / `verify-request.ts`: `x-contentful-signature` is the
@@ -65,9 +66,12 @@ function signedHeaderPairs(headers: HeaderPairs, names: readonly string[], times
   return pairs;
 }
 
+/** The app signing secret as a KeyObject, made once per secret (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
 function digest(secret: string, method: string, path: string, pairs: ReadonlyArray<[string, string]>, body: Buffer): string {
   const head = `${method.toUpperCase()}\n${path}\n${pairs.map(([k, v]) => `${k}:${v}`).join(";")}\n`;
-  return createHmac("sha256", secret).update(head).update(body).digest("hex");
+  return createHmac("sha256", keyOf(secret)).update(head).update(body).digest("hex");
 }
 
 function fail(reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult {

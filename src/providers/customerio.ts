@@ -1,13 +1,14 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
-// https://docs.customer.io/journeys/webhooks-action/#securely-verify-requests — `X-CIO-Signature: <hex HMAC-SHA256
-// over "v0:<X-CIO-Timestamp>:<body>">` keyed with the webhook signing key (third-party summaries; Customer.io
-// publishes no Node verifier). No maximum age is published: none by default (--tolerance adds one).
+// https://docs.customer.io/api/webhooks/ (Reporting Webhooks, "Securely verify requests") — `X-CIO-Signature: <hex
+// HMAC-SHA256 over "v0:<X-CIO-Timestamp>:<body>">` keyed with the webhook signing key, X-CIO-Timestamp in unix
+// seconds. Confirmed (issue 8) on that page, which also publishes the 4 s timeout and the 7-day retry window; no
+// Node verifier, no vector. No maximum age is published: none by default (--tolerance adds one).
 export const customerio = defineHmacScheme({
   id: "customerio",
   name: "Customer.io",
-  docs: "https://docs.customer.io/journeys/webhooks-action/#securely-verify-requests",
+  docs: "https://docs.customer.io/api/webhooks/",
   headers: ["x-cio-signature", "x-cio-timestamp"],
   signatureHeader: "X-CIO-Signature",
   algorithm: "sha256",
@@ -16,10 +17,12 @@ export const customerio = defineHmacScheme({
   toleranceSec: null,
   signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   retry: {
-    // Not documented as a schedule; the waits are ours.
-    delaysSec: backoff(60, 2, 3600, 5),
-    docs: "https://docs.customer.io/journeys/webhooks-action/",
+    // Same page: "we retry the webhook over a period of seven days with an exponential backoff" (an hour first for
+    // a 4xx/5xx answer). The waits are ours: doubling from 1 min, capped at a day, 15 of them (about 6.4 days).
+    delaysSec: backoff(60, 2, 86_400, 15),
+    docs: "https://docs.customer.io/api/webhooks/",
   },
-  // Not published; assumed 10 s.
-  deadlineMs: 10_000,
+  // Same page: "We have a 4 second timeout for calls to your webhook endpoint."
+  deadlineMs: 4_000,
+  deadlinePublished: true,
 });

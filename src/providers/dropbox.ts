@@ -2,7 +2,7 @@ import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
 // https://www.dropbox.com/developers/reference/webhooks#notifications — `X-Dropbox-Signature: <hex HMAC-SHA256 of
-// the body>` keyed with the app secret. (The `GET ?challenge=` echo is answered by the handler.)
+// the body>` keyed with the app secret. (`listen` answers the `GET ?challenge=` echo itself: src/capture/handshakes.ts.)
 export const dropbox = defineHmacScheme({
   id: "dropbox",
   name: "Dropbox",

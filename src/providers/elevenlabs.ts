@@ -2,8 +2,9 @@ import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
 
 // https://elevenlabs.io/docs/product-guides/administration/webhooks — `ElevenLabs-Signature: t=<unix s>,v0=<hex
-// HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Timestamps older than 30 minutes are refused, in
-// the past only, as third-party summaries of the SDK's `webhooks.constructEvent` report (unconfirmed here).
+// HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Confirmed (issue 8) in the official SDK,
+// elevenlabs/elevenlabs-js `src/wrapper/webhooks.ts` `constructEvent`: `t` in seconds, refused when older than
+// 30 minutes (`t * 1000 < Date.now() - 30 * 60 * 1000`), never for being in the future; no published vector.
 export const elevenlabs = defineHmacScheme({
   id: "elevenlabs",
   name: "ElevenLabs",

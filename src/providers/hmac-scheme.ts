@@ -1,8 +1,9 @@
-import { createHmac } from "node:crypto";
+import { createHmac, type KeyObject } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
 import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
+import { createKeyCache } from "./hmac-key.js";
 import {
   KeyFormatError,
   type Provider,
@@ -141,9 +142,12 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
   const parse =
     spec.parse ??
     ((value: string): ParsedSignature | null =>
-      value.startsWith(prefix) && value.length > prefix.length ? { signatures: [value.slice(prefix.length)] } : null);
+      // Always the same shape as parsePairs' result, so that the shared verify below sees one object shape.
+      value.startsWith(prefix) && value.length > prefix.length ? { signatures: [value.slice(prefix.length)], timestamp: undefined } : null);
   const format = spec.format ?? ((signature: string) => prefix + signature);
   const keyOf = spec.key ?? ((secret: string) => secret);
+  // The key as a KeyObject, made once per secret (hmac-key.ts).
+  const hmacKeyOf = createKeyCache(keyOf);
   const ts = spec.timestamp;
   const tsHeader = ts?.in === "header" ? ts.header.toLowerCase() : undefined;
   const idName = spec.idHeader?.toLowerCase();
@@ -155,7 +159,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
   // A scheme that signs neither the body nor its form fields (Plivo V2: the URL and a nonce) proves nothing about them.
   const coversBody = parts.includes("body") || parts.includes("form");
   const urlOf = spec.signedUrl ?? ((url: string) => url);
-  const digest = (key: Buffer | string, message: SignedMessage): string => {
+  const digest = (key: KeyObject, message: SignedMessage): string => {
     const mac = createHmac(spec.algorithm, key);
     // Text parts are joined and fed in one update before each body, which keeps native calls few.
     let text = "";
@@ -200,7 +204,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
 
     sign(input: SignInput): SignOutput {
       assertSecrets([input.secret]);
-      const key = keyOf(input.secret);
+      const key = hmacKeyOf(input.secret);
       if (key === null) throw new KeyFormatError(`${spec.name}: the secret is not in the form this provider issues`);
       if (spec.signsUrl && !input.url) {
         throw new TypeError(`${spec.name} signs the URL the sender calls: pass the full URL (--url https://...)`);
@@ -259,7 +263,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
       let usableKeys = 0;
       let matched = false;
       for (const secret of secrets) {
-        const key = keyOf(secret);
+        const key = hmacKeyOf(secret);
         if (key === null) continue;
         usableKeys++;
         const expected = digest(key, message);

@@ -4,6 +4,7 @@ import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { backoff } from "./retry.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
 // https://hygraph.com/docs/api-reference/basics/webhooks#signed-webhooks and GraphCMS/graphcms-utils `index.js`
 // (@hygraph/utils): `gcms-signature: sign=<base64>, env=<environment>, t=<unix ms>`, the base64 HMAC-SHA256, keyed with
@@ -28,9 +29,12 @@ function parse(value: string): ParsedHygraph | null {
   return { sign: sign.slice(5), env: env.slice(4), timestamp };
 }
 
+/** The secret as a KeyObject, made once per secret (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
 function digest(secret: string, body: Buffer, env: string, timestamp: string): string {
   const payload = JSON.stringify({ Body: body.toString("utf8"), EnvironmentName: env, TimeStamp: Number(timestamp) });
-  return createHmac("sha256", secret).update(payload).digest("base64");
+  return createHmac("sha256", keyOf(secret)).update(payload).digest("base64");
 }
 
 function fail(reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult {

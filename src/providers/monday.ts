@@ -4,7 +4,7 @@ import { defineJwtScheme } from "./jwt.js";
 // the app's Signing Secret; lifecycle webhooks use the Client Secret) with accountId, userId, aud, exp, iat and a
 // shortLivedToken. The token does NOT cover the body: a valid token says the request came from monday.com, not what it
 // holds (the hints say so). Its `exp` is checked; `aud` (the endpoint URL) is left to the handler. Board webhooks'
-// `{"challenge"}` handshake is answered by the handler.
+// `{"challenge"}` handshake is answered by `listen` itself (src/capture/handshakes.ts).
 export const monday = defineJwtScheme({
   id: "monday",
   name: "monday.com",

@@ -2,7 +2,7 @@ import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 
 // https://developer.nylas.com/docs/v3/notifications/webhooks/#verify-webhook-signatures — `X-Nylas-Signature: <hex
-// HMAC-SHA256 of the body>` keyed with the webhook secret. (The `GET ?challenge=` echo is answered by the handler.)
+// HMAC-SHA256 of the body>` keyed with the webhook secret. (`listen` answers the `GET ?challenge=` echo itself: src/capture/handshakes.ts.)
 export const nylas = defineHmacScheme({
   id: "nylas",
   name: "Nylas (v3)",

@@ -1,19 +1,42 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { createHmac } from "node:crypto";
+import { assertSecrets, mismatchHint } from "./checks.js";
+import { safeEqual } from "./compare.js";
+import { findHeader } from "./headers.js";
+import { defineHmacScheme, signedUrlOf } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { isForm } from "./twilio.js";
+import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
-// https://www.plivo.com/docs/voice/concepts/signature-validation — V2: `X-Plivo-Signature-V2: <base64 HMAC-SHA256
-// of the URL without its query, followed by X-Plivo-Signature-V2-Nonce>` keyed with the auth token (plivo-node
-// `validateSignature`). V2 does not sign the body: a valid signature says who called, not what was posted. (Plivo
-// also sends V3, which signs the POST parameters with rules of its own; hooktape checks V2.)
+// https://www.plivo.com/docs/voice/concepts/signature-validation — Plivo sends two signatures, keyed with the auth
+// token, and `plivo` checks whichever a delivery carries, V3 first (a user with a Plivo account needs to know nothing
+// about versions); `sign` writes both, as Plivo does.
+// - V3 (plivo-node `validateV3Signature`, lib/utils/v3Security.js): `X-Plivo-Signature-V3` = base64 HMAC-SHA256 of
+//   `<url>.<X-Plivo-Signature-V3-Nonce>`, where <url> is scheme://host[:port]path, then for a GET `?` and the query
+//   parameters decoded and sorted as `k=v&k=v`; for a POST with parameters `?`, the sorted query (then `.` when there
+//   is one), and the POST parameters sorted as `kvkv` (each name's values sorted too). The header may hold several
+//   signatures, comma-separated (Plivo signs with each active token during a rotation). V3 covers the parameters.
+//   The POST parameters are the form fields; for a JSON body, its top-level members as an SDK user passes
+//   `req.body` (values as `String()` writes them).
+// - V2 (`validateSignature`): `X-Plivo-Signature-V2` = base64 HMAC-SHA256 of the URL without its query followed by
+//   `X-Plivo-Signature-V2-Nonce`. V2 does not sign the body: a valid V2 signature says who called, not what was posted.
+const DOCS = "https://www.plivo.com/docs/voice/concepts/signature-validation";
+const RETRY = {
+  // Not documented as a schedule for callbacks; the waits are ours.
+  delaysSec: backoff(30, 2, 600, 3),
+  docs: DOCS,
+};
+
 function withoutQuery(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }
 
-export const plivo = defineHmacScheme({
+/** Signature V2 alone, declaratively: checked when a delivery carries no V3 signature. */
+const plivoV2 = defineHmacScheme({
   id: "plivo",
-  name: "Plivo (signature V2)",
-  docs: "https://www.plivo.com/docs/voice/concepts/signature-validation",
+  name: "Plivo",
+  docs: DOCS,
   headers: ["x-plivo-signature-v2", "x-plivo-signature-v2-nonce"],
   signatureHeader: "X-Plivo-Signature-V2",
   algorithm: "sha256",
@@ -22,11 +45,125 @@ export const plivo = defineHmacScheme({
   signsUrl: true,
   signedUrl: withoutQuery,
   signs: ["url", "id"],
-  retry: {
-    // Not documented as a schedule for callbacks; the waits are ours.
-    delaysSec: backoff(30, 2, 600, 3),
-    docs: "https://www.plivo.com/docs/voice/concepts/signature-validation",
-  },
+  retry: RETRY,
   // Not published; assumed 5 s.
   deadlineMs: 5_000,
 });
+
+type Params = Map<string, string[]>;
+
+function addParam(params: Params, name: string, value: string): void {
+  const values = params.get(name);
+  if (values === undefined) params.set(name, [value]);
+  else values.push(value);
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `k=v&k=v`, names sorted, each name's values sorted (plivo-node `get_sorted_query_string`). */
+function sortedQuery(params: Params): string {
+  const out: string[] = [];
+  for (const name of [...params.keys()].sort(byCodeUnit)) for (const value of [...(params.get(name) as string[])].sort(byCodeUnit)) out.push(`${name}=${value}`);
+  return out.join("&");
+}
+
+/** `kvkv`, names sorted, each name's values sorted (plivo-node `get_sorted_params_string`). */
+function sortedParams(params: Params): string {
+  let out = "";
+  for (const name of [...params.keys()].sort(byCodeUnit)) for (const value of [...(params.get(name) as string[])].sort(byCodeUnit)) out += name + value;
+  return out;
+}
+
+/** The POST parameters: form fields, or a JSON object's top-level members as `String()` writes them. */
+function postParams(request: { headers: VerifyRequest["headers"]; body: Buffer }): Params {
+  const params: Params = new Map();
+  if (request.body.length === 0) return params;
+  if (isForm(request.headers, request.body)) {
+    for (const [name, value] of new URLSearchParams(request.body.toString("utf8"))) addParam(params, name, value);
+    return params;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(request.body.toString("utf8"));
+  } catch {
+    return params;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return params;
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    for (const item of Array.isArray(value) ? value : [value]) addParam(params, name, String(item));
+  }
+  return params;
+}
+
+const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(?:\?([^#]*))?/;
+
+/** What V3 signs before the nonce, or null when the URL is not absolute. */
+function v3Base(method: string, url: string, post: Params): string | null {
+  const match = URL_RE.exec(url);
+  if (match === null) return null;
+  const [, scheme, host, path, query] = match as unknown as [string, string, string, string, string | undefined];
+  const params: Params = new Map();
+  if (query !== undefined) for (const [name, value] of new URLSearchParams(query)) addParam(params, name, value);
+  const base = `${scheme}://${host}${path}`;
+  const isPost = method.toUpperCase() === "POST";
+  const queryText = sortedQuery(params);
+  if (!isPost || post.size === 0) return queryText === "" ? base : `${base}?${queryText}`;
+  return `${base}?${queryText}${queryText === "" ? "" : "."}${sortedParams(post)}`;
+}
+
+/** The auth token as a KeyObject, made once per token (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
+function v3Signature(token: string, base: string, nonce: string): string {
+  return createHmac("sha256", keyOf(token)).update(`${base}.${nonce}`).digest("base64");
+}
+
+export const plivo: Provider = {
+  id: "plivo",
+  name: "Plivo",
+  kind: "hmac",
+  // V3 first: it is the one `check` tampers with and the one that covers the parameters.
+  headers: ["x-plivo-signature-v3", "x-plivo-signature-v3-nonce", "x-plivo-signature-v2", "x-plivo-signature-v2-nonce"],
+  toleranceSec: null,
+  rejectsFuture: false,
+  deadlineMs: plivoV2.deadlineMs,
+  retry: RETRY,
+  docs: DOCS,
+  detect: (headers) => findHeader(headers, "x-plivo-signature-v3") !== undefined || findHeader(headers, "x-plivo-signature-v2") !== undefined,
+
+  sign(input) {
+    const v2 = plivoV2.sign(input);
+    const base = v3Base(input.method, input.url as string, input.method.toUpperCase() === "POST" ? postParams(input) : new Map());
+    if (base === null) throw new TypeError("Plivo signs the URL it calls: pass the full URL (--url https://...)");
+    return { headers: [...v2.headers, ["X-Plivo-Signature-V3", v3Signature(input.secret, base, input.id)], ["X-Plivo-Signature-V3-Nonce", input.id]] };
+  },
+
+  verify(request, secrets, options): VerifyResult {
+    assertSecrets(secrets);
+    const header = findHeader(request.headers, "x-plivo-signature-v3");
+    if (header === undefined) {
+      const v2 = plivoV2.verify(request, secrets, options);
+      return !v2.valid && v2.reason === "missing_header" && v2.hint === "no X-Plivo-Signature-V2 header"
+        ? { ...v2, hint: "no X-Plivo-Signature-V3 or X-Plivo-Signature-V2 header" }
+        : v2;
+    }
+    const nonce = findHeader(request.headers, "x-plivo-signature-v3-nonce");
+    if (nonce === undefined) return { valid: false, provider: "plivo", reason: "missing_header", hint: "no X-Plivo-Signature-V3-Nonce header" };
+    const url = signedUrlOf(request, options);
+    if (url === undefined) return { valid: false, provider: "plivo", reason: "missing_url", hint: "Plivo signs the full URL it called: pass it (--url)" };
+    if (secrets.length === 0) return { valid: false, provider: "plivo", reason: "no_secret" };
+    const base = v3Base(request.method, url, request.method.toUpperCase() === "POST" ? postParams(request) : new Map());
+    if (base === null) return { valid: false, provider: "plivo", reason: "missing_url", hint: `"${url}" is not a full URL: pass the one Plivo called (--url https://...)` };
+    const candidates = header.split(",").map((s) => s.trim());
+    for (const secret of secrets) {
+      const expected = v3Signature(secret, base, nonce);
+      if (candidates.some((candidate) => safeEqual(expected, candidate))) return { valid: true, provider: "plivo" };
+    }
+    return {
+      valid: false,
+      provider: "plivo",
+      reason: "no_matching_signature",
+      hint: `${mismatchHint(secrets)}; Plivo V3 signs the exact URL it called and the POST parameters`,
+    };
+  },
+};

@@ -79,6 +79,8 @@ import { tiktok } from "./tiktok.js";
 import { twitter } from "./twitter.js";
 import { webflow } from "./webflow.js";
 import { woocommerce } from "./woocommerce.js";
+// Signature in the body (Adyen), and its header variant.
+import { adyen } from "./adyen.js";
 import type { Provider } from "./types.js";
 
 const genericHmac = createGenericHmacProvider();
@@ -171,6 +173,8 @@ export const providers: readonly Provider[] = [
   contentful,
   plivo,
   hygraph,
+  // Adyen: per-item signatures in the body, or the HmacSignature header (which alone identifies a delivery).
+  adyen,
   // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
   fusionauth,
   vonage,

@@ -1,7 +1,8 @@
-import { createHmac } from "node:crypto";
+import { createHmac, type KeyObject } from "node:crypto";
 import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
+import { createKeyCache } from "./hmac-key.js";
 import { backoff } from "./retry.js";
 import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyResult } from "./types.js";
 
@@ -42,7 +43,7 @@ export function standardWebhooksKey(secret: string): Buffer | null {
   return key;
 }
 
-function sign(key: Buffer, id: string, timestamp: string, body: Buffer): string {
+function sign(key: KeyObject, id: string, timestamp: string, body: Buffer): string {
   return createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");
 }
 
@@ -74,6 +75,8 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
   const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
     hint === undefined ? { valid: false, provider: variant.id, reason } : { valid: false, provider: variant.id, reason, hint };
   const keyForm = variant.key ?? "base64";
+  // The HMAC key as a KeyObject, made once per secret (hmac-key.ts).
+  const keyFor = createKeyCache((secret) => keyOfSecret(secret, keyForm));
   const formText = variant.keyForm ?? "whsec_<base64>";
 
   return {
@@ -95,7 +98,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
 
     sign(input) {
       assertSecrets([input.secret]);
-      const key = keyOfSecret(input.secret, keyForm);
+      const key = keyFor(input.secret);
       if (key === null) throw new KeyFormatError(`${variant.name}: expected a secret of the form ${formText}`);
       const timestamp = String(input.timestamp);
       return {
@@ -125,7 +128,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
       let usable = 0;
       let matched = false;
       for (const secret of secrets) {
-        const key = keyOfSecret(secret, keyForm);
+        const key = keyFor(secret);
         if (key === null) continue;
         usable++;
         const expected = sign(key, id, timestamp, request.body);
@@ -218,7 +221,9 @@ export const replicate = createStandardWebhooksProvider({
 });
 
 // https://developer.brex.com/docs/webhooks/ — webhook-* headers; the key is the base64-decoded secret that Brex's
-// API returns (research notes, third-party summaries; Brex publishes no verifier).
+// API returns (GET /v1/webhooks/secrets, no `whsec_` prefix, which the key parsing makes optional). Partly confirmed
+// (issue 8): trigger.dev's Brex example verifies exactly so (Webhook-Id, -Timestamp, -Signature `v1,<base64>`); Brex's
+// own page was not readable here and Brex publishes no verifier or vector.
 export const brex = createStandardWebhooksProvider({
   id: "brex",
   name: "Brex",

@@ -5,6 +5,7 @@ import { findHeader } from "./headers.js";
 import { signedUrlOf, sortedFormFields } from "./hmac-scheme.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.twilio.com/docs/usage/security#validating-requests — `X-Twilio-Signature`: base64 HMAC-SHA1,
 // keyed with the auth token, over the full URL followed, for form posts, by every field name and value
@@ -12,7 +13,8 @@ import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 // URL and signs the URL alone. Like twilio-node, the URL is also tried with / without the default port.
 const DOCS = "https://www.twilio.com/docs/usage/security#validating-requests";
 
-function isForm(headers: HeaderPairs, body: Buffer): boolean {
+/** True for a form post: by its content type, else by a body that does not start like JSON. */
+export function isForm(headers: HeaderPairs, body: Buffer): boolean {
   const type = findHeader(headers, "content-type");
   if (type !== undefined) return type.toLowerCase().startsWith("application/x-www-form-urlencoded");
   const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
@@ -24,8 +26,11 @@ function formContent(url: string, body: Buffer): string {
   return url + sortedFormFields(body);
 }
 
+/** The auth token as a KeyObject, made once per token (hmac-key.ts). */
+const keyOf = createTextKeyCache();
+
 function digest(secret: string, content: string): string {
-  return createHmac("sha1", secret).update(content, "utf8").digest("base64");
+  return createHmac("sha1", keyOf(secret)).update(content, "utf8").digest("base64");
 }
 
 /** The URL with its default port added, or removed, whichever it lacks (twilio-node `addPort` / `removePort`). */

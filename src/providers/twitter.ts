@@ -2,7 +2,7 @@ import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
 
 // https://docs.x.com/x-api/webhooks/introduction — `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256 of the
-// body>` keyed with the app's consumer secret. (The CRC `GET ?crc_token=` is answered by the handler.)
+// body>` keyed with the app's consumer secret. (`listen` answers the CRC `GET ?crc_token=` itself: src/capture/handshakes.ts.)
 export const twitter = defineHmacScheme({
   id: "twitter",
   name: "X (Twitter) Account Activity",

@@ -116,6 +116,20 @@ export interface Provider {
   verify(request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult;
   /** The unix-seconds timestamp a request claims, for schemes that sign one; null otherwise. */
   timestampOf?(request: VerifyRequest): number | null;
+  /**
+   * For schemes that carry their signature inside the body (Adyen's per-item hmacSignature), where no header can be
+   * broken or dropped: the forgeries `check` makes there. Each returns null when this body carries no such signature.
+   */
+  readonly bodySignature?: BodySignatureForgeries;
+}
+
+export interface BodySignatureForgeries {
+  /** The body with one character of each signature in it changed. */
+  tamper(body: Buffer): Buffer | null;
+  /** The body with its signatures removed. */
+  drop(body: Buffer): Buffer | null;
+  /** The body with a value the signature covers changed (Adyen signs some fields, not the bytes). */
+  tamperSigned(body: Buffer): Buffer | null;
 }
 
 /** A key that is not in any accepted format; the message says which formats are expected. */

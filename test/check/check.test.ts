@@ -185,6 +185,24 @@ describe("runCheck", () => {
     expect(report.passed).toBe(true);
   });
 
+  it("adyen: the forgeries are made inside the body, where its signatures are, and a correct handler rejects each", async () => {
+    const secret = Buffer.from("hooktape adyen check key").toString("hex").toUpperCase();
+    const handler = await startCorrectHandler("adyen", secret);
+    cleanups.push(() => handler.close());
+    const report = await check("adyen", secret, handler.url);
+    const outcome = Object.fromEntries(report.results.map((r) => [r.test, [r.outcome, r.statuses]]));
+    // Each forgery reached the handler and was refused: not skipped as undetectable, not an error.
+    for (const id of ["tampered-signature", "tampered-body", "missing-signature", "wrong-secret"]) expect(outcome[id]).toEqual(["pass", [400]]);
+    expect(report.results.find((r) => r.test === "stale-timestamp")).toMatchObject({ outcome: "skip", reason: "Adyen signs no timestamp, so a stale request cannot be told apart" });
+    expect(report.results.find((r) => r.test === "raw-bytes")).toMatchObject({
+      outcome: "skip",
+      reason: "Adyen signs fields of the body, not its bytes, so a handler that re-serialises the JSON still verifies it",
+    });
+    expect(report.passed).toBe(true);
+    // The burst and the retry are new events (a fresh pspReference), each processed once beside the first.
+    expect(new Set(handler.processed).size).toBe(3);
+  });
+
   it("passes a correct handler on the shipped fixture (pretty-printed as Stripe sends it), sent to the fixture's own path", async () => {
     const secret = "whsec_hooktape_test_only_not_a_real_secret";
     const handler = await startCorrectHandler("stripe", secret);

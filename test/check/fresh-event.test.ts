@@ -52,6 +52,21 @@ describe("freshEvent", () => {
     expect(form.get("Body")).toBe("héllo from hooktape / check");
   });
 
+  it("renews Plivo's CallUUID and each Adyen item's pspReference, every other byte kept", () => {
+    const plivo = recipeOf("plivo");
+    const form = new URLSearchParams(freshEvent(plivo).body.toString());
+    const was = new URLSearchParams(plivo.body.toString());
+    expect(form.get("CallUUID")).not.toBe(was.get("CallUUID"));
+    expect(form.get("From")).toBe(was.get("From"));
+
+    const adyen = recipeOf("adyen");
+    const before = adyen.body.toString("utf8");
+    const after = freshEvent(adyen).body.toString("utf8");
+    const psp = /"pspReference": "([^"]+)"/.exec(after)?.[1];
+    expect(psp).toMatch(/^HOOKTAPE_\d{8}$/);
+    expect(after.replace(psp!, "HOOKTAPE_2")).toBe(before);
+  });
+
   it("never hands out the same id twice in a run, even from a one-digit original", () => {
     const ids = new Set(Array.from({ length: 500 }, () => sameShape("evt_1")));
     expect(ids.size).toBe(500);

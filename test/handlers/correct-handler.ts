@@ -1,8 +1,9 @@
 // A webhook handler written the way providers ask: it verifies the signature over the raw body with the
-// provider's official SDK (stripe-node, standardwebhooks, svix, @octokit/webhooks-methods), rejects anything
+// provider's official SDK (stripe-node, standardwebhooks, svix, @octokit/webhooks-methods, @adyen/api-library), rejects anything
 // that does not verify with 400, deduplicates by the event id (answering 200 to every copy, processing one),
 // and answers at once. GET /state reports what it processed, for `check --probe`.
 import http from "node:http";
+import { hmacValidator as AdyenHmacValidator } from "@adyen/api-library";
 import { verify as verifyGithub } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
@@ -10,7 +11,7 @@ import { Webhook as SvixWebhook } from "svix";
 import { headerRecord, pairs } from "./recording-server.js";
 import { serveOnLoopback } from "./serve.js";
 
-export type HandledProvider = "stripe" | "standard-webhooks" | "svix" | "github";
+export type HandledProvider = "stripe" | "standard-webhooks" | "svix" | "github" | "adyen";
 
 export interface Handler {
   url: string;
@@ -42,6 +43,16 @@ async function verifyAndIdentify(provider: HandledProvider, secret: string, body
       const signature = headers["x-hub-signature-256"];
       if (!signature || !(await verifyGithub(secret, text, signature))) throw new Error("bad signature");
       return headers["x-github-delivery"] ?? "";
+    }
+    case "adyen": {
+      // Adyen's integration guide: validate every item's hmacSignature, deduplicate by pspReference + eventCode.
+      const notification = JSON.parse(text) as { notificationItems: Array<{ NotificationRequestItem: Parameters<AdyenHmacValidator["validateHMAC"]>[0] }> };
+      const validator = new AdyenHmacValidator();
+      const ids = notification.notificationItems.map(({ NotificationRequestItem: item }) => {
+        if (!validator.validateHMAC(item, secret)) throw new Error("bad signature");
+        return `${item.pspReference}:${item.eventCode}`;
+      });
+      return ids.join(",");
     }
   }
 }

@@ -113,8 +113,9 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s: one change at a tim
   // Registered only where it applies.
 
   if (!(provider.headers.length === 0 || provider.id === "mailgun")) it("reports a dropped signature header as missing_header", () => {
-    // GitHub falls back to its legacy X-Hub-Signature, so both must go.
-    const names = provider.id === "github" ? ["x-hub-signature-256", "x-hub-signature"] : [provider.headers[0] as string];
+    // GitHub falls back to its legacy X-Hub-Signature, and Plivo to its V2 signature, so both must go.
+    const names =
+      provider.id === "github" ? ["x-hub-signature-256", "x-hub-signature"] : provider.id === "plivo" ? ["x-plivo-signature-v3", "x-plivo-signature-v2"] : [provider.headers[0] as string];
     const dropped = names.reduce((req, name) => withoutHeader(req, name), signed);
     expect(provider.verify(dropped, [creds.verifyWith], { now: NOW })).toMatchObject({ valid: false, reason: "missing_header" });
   });

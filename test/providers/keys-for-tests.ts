@@ -27,6 +27,10 @@ export function credentialsFor(provider: Provider): { signWith: string; verifyWi
     // Both key the HMAC with the base64-decoded secret their dashboards show.
     return { signWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), verifyWith: Buffer.from(`test-key-for-${provider.id}`).toString("base64"), other: Buffer.from("another key").toString("base64") };
   }
+  if (provider.id === "adyen") {
+    // Adyen's HMAC keys are hex (64 characters in the Customer Area).
+    return { signWith: Buffer.from("test-key-for-adyen").toString("hex"), verifyWith: Buffer.from("test-key-for-adyen").toString("hex"), other: "ab".repeat(32) };
+  }
   if (["chargebee", "postmark", "pipedrive"].includes(provider.id)) {
     // HTTP Basic credentials, as user:password.
     return { signWith: `hooktape:test-password-${provider.id}`, verifyWith: `hooktape:test-password-${provider.id}`, other: "hooktape:another-password" };

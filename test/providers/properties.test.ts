@@ -40,9 +40,9 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
 
   // Mailgun signs timestamp + token only, and GitLab's token signs nothing: the body is not protected there.
   // Mandrill signs the decoded form fields, not the bytes: `+` and a space, or two invalid UTF-8 bytes, decode alike
-  // (its own property below changes a field instead).
+  // (its own property below changes a field instead). Plivo V3 signs the parameters too (its property below).
   // Registered only where it applies.
-  if (!(provider.id === "mailgun" || provider.id === "mandrill" || provider.kind === "token" || provider.coversBody === false)) it("rejects any single-byte change of the body", () => {
+  if (!(provider.id === "mailgun" || provider.id === "mandrill" || provider.id === "plivo" || provider.kind === "token" || provider.coversBody === false)) it("rejects any single-byte change of the body", () => {
     fc.assert(
       fc.property(bodies(provider).filter((b) => b.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (body, at, delta) => {
         const signed = sign(provider, body);
@@ -73,6 +73,28 @@ describe.each(providers.map((p) => [p.id, p] as const))("%s properties", (_id, p
         fc.pre(value[index] !== replacement);
         const headers = signed.headers.map(([n, v], i): [string, string] => [n, i === position ? v.slice(0, index) + replacement + v.slice(index + 1) : v]);
         expect(verify(provider, { ...signed, headers }).valid).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("plivo V3: POST parameters as signed", () => {
+  const plivo = providers.find((p) => p.id === "plivo") as Provider;
+  const field = fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 });
+  const form: Array<[string, string]> = [["content-type", "application/x-www-form-urlencoded"]];
+  const signForm = (body: Buffer) => signedRequest(plivo, { body, secret: "plivo-token", timestamp: NOW, id: "nonce_prop", url: TEST_URL, headers: form });
+  it("rejects a change to any parameter's name or value, and accepts the parameters in another order", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(field, field), { minLength: 1, maxLength: 5, selector: ([name]) => name }), fc.nat(), field, (pairs, at, replacement) => {
+        const signed = signForm(Buffer.from(new URLSearchParams(pairs).toString()));
+        const check = (body: string) => plivo.verify({ ...signed, body: Buffer.from(body) }, ["plivo-token"], { now: NOW, url: TEST_URL }).valid;
+        expect(check(new URLSearchParams([...pairs].reverse()).toString())).toBe(true);
+        const index = at % pairs.length;
+        const [name, value] = pairs[index] as [string, string];
+        fc.pre(replacement !== value && replacement !== name);
+        expect(check(new URLSearchParams(pairs.map((pair, i): [string, string] => (i === index ? [name, replacement] : pair))).toString())).toBe(false);
+        expect(check(new URLSearchParams(pairs.map((pair, i): [string, string] => (i === index ? [replacement, value] : pair))).toString())).toBe(false);
       }),
       RUNS,
     );

@@ -3,11 +3,12 @@ import { createVerifier, secretHeadersOf, type VerificationSettings } from "../.
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { isProviderId } from "../../providers/index.js";
+import { isProviderId, resolveSecrets } from "../../providers/index.js";
+import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { watchInterrupts } from "../interrupt.js";
-import { formatEventLine, summaryJson } from "../views/event-view.js";
+import { formatEventLine, formatHandshake, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
@@ -30,6 +31,9 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
   ui?: boolean;
   uiPort?: string;
   uiHost?: string;
+  /** `--handshakes <mode>` (a string), `--no-handshakes` (false), or absent (answer). */
+  handshakes?: string | false;
+  verifyToken?: string[];
 }
 
 interface TunnelLike {
@@ -67,6 +71,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
+  const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
@@ -92,6 +97,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
         };
       },
       onNotice: (notice) => render(output, notice),
+      handshakes,
     });
   } catch (error) {
     store.close();
@@ -134,6 +140,26 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
   store.close();
+}
+
+function handshakeModeOf(flag: string | false | undefined): HandshakeMode {
+  if (flag === false) return "off";
+  if (flag === undefined || flag === "answer") return "answer";
+  if (flag === "forward-first") return "forward-first";
+  throw badInput(`Unknown --handshakes "${flag}": expected answer or forward-first (or --no-handshakes)`);
+}
+
+/**
+ * What answering a handshake may need: a provider's signing secrets, read as verification reads them (flags, secret
+ * files, environment, and what `--register` learnt), and the verify tokens of `--verify-token` or the environment.
+ * Looked up when a handshake arrives; nothing here is printed or stored.
+ */
+function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, readonly string[]>): HandshakeCredentials {
+  const verifyTokensOf = verifyTokensFrom(flags.verifyToken ?? [], process.env);
+  return {
+    secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(learned.get(providerId) ?? [])],
+    verifyTokensOf,
+  };
 }
 
 /**
@@ -234,8 +260,9 @@ function render(output: Output, notice: CaptureNotice): void {
   }
   const event = notice.event;
   if (output.json) {
-    output.line(JSON.stringify({ type: "event", ...summaryJson(event) }));
+    output.line(JSON.stringify({ type: "event", ...summaryJson(event), ...(notice.handshake ? { handshake: notice.handshake } : {}) }));
     return;
   }
-  output.line(formatEventLine(event, output.color));
+  const line = formatEventLine(event, output.color);
+  output.line(notice.handshake ? `${line}  ${formatHandshake(notice.handshake, output.color)}` : line);
 }

@@ -67,6 +67,25 @@ export function formatEventLine(
     .join("  ");
 }
 
+/**
+ * What the listen line says about a provider's URL-verification handshake: "handshake: answered Zoom
+ * endpoint.url_validation", "handshake: the handler answered …", or hooktape's answer after the handler's failed one.
+ */
+export function formatHandshake(
+  handshake: { name: string; answeredBy: "hooktape" | "handler"; handler: { status: number | null; error: string | null } | null },
+  color: ChalkInstance,
+): string {
+  if (handshake.answeredBy === "handler") return color.cyan(`handshake: the handler answered ${handshake.name}`);
+  const handler = handshake.handler;
+  const after =
+    handler === null
+      ? ""
+      : handler.status === null
+        ? ` (the handler gave no answer: ${handler.error === "timeout" ? "timeout" : deliveryErrorInWords(handler.error)})`
+        : ` (the handler's ${handler.status} was not a correct answer)`;
+  return color.cyan(`handshake: answered ${handshake.name}${after}`);
+}
+
 export function formatHeaders(headers: HeaderPairs, color: ChalkInstance, indent = "  "): string[] {
   return headers.map(([name, value]) => `${indent}${color.cyan(name)}: ${value}`);
 }
