@@ -2,15 +2,17 @@
 //   direct   - the handler reached directly,
 //   proxy    - a plain http-proxy forwarder that records nothing,
 //   hooktape - the built CLI, `hooktape listen <handler> --no-tunnel`, recording every request and verifying its
-//              signature,
-// interleaved (direct, proxy, hooktape, direct, ...) for several rounds, with autocannon (and wrk when it is on
+//              signature, committing on the capture thread (the default),
+//   thread   - the same, committing on a writer thread (HOOKTAPE_WRITER=thread), so that both designs are
+//              compared in one run,
+// interleaved (direct, proxy, hooktape, thread, direct, ...) for several rounds, with autocannon (and wrk when it is on
 // PATH) as separate load-generator processes. 2 KB signed JSON bodies, 32 connections, medians per setup.
 //
 //   node bench/capture.bench.mjs [--quick] [--json] [--rounds 5] [--duration 5] [--warmup 3] [--connections 32]
 //                                [--signature hmac|stripe] [--generator autocannon|wrk|all] [--profile] [--keep]
 //                                [--rate <req/s>]   (the fixed load of the "same load" latency phase)
 //
-// `--profile` runs hooktape under `node --cpu-prof` and prints where its CPU time went.
+// `--profile` runs both hooktapes under `node --cpu-prof` and prints where their capture (main) thread's CPU time went.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,7 +26,9 @@ import { spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
 import { fixed, formatTable, median, ratio } from "./lib/stats.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SETUPS = ["direct", "proxy", "hooktape"];
+const SETUPS = ["direct", "proxy", "hooktape", "thread"];
+/** The hooktape setups: where each commits (HOOKTAPE_WRITER). */
+const WRITERS = { hooktape: "inline", thread: "thread" };
 
 const { values: flags } = parseArgs({
   options: {
@@ -75,7 +79,7 @@ function pickGenerators(choice) {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hooktape-bench-"));
-  const dbFile = path.join(dir, "bench.db");
+  const dbFiles = { hooktape: path.join(dir, "inline.db"), thread: path.join(dir, "thread.db") };
   const profileDir = path.join(dir, "cpu-profile");
   const body = makeBody();
   const signature = signBody(body, String(flags.signature));
@@ -90,39 +94,43 @@ async function main() {
     const proxy = await spawnService(path.join(root, "bench/lib/plain-proxy.mjs"), [String(handlerPort)]);
     children.push(proxy.child);
 
-    const nodeFlags = flags.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
-    const hooktape = await spawnToFile(
-      process.execPath,
-      [
-        ...nodeFlags,
-        path.join(root, "bin/hooktape.js"),
-        "listen",
-        String(handlerPort),
-        "--no-tunnel",
-        "--port",
-        "0",
-        "--db",
-        dbFile,
-        ...signature.listenFlags,
-        "--json",
-      ],
-      {
-        stdoutFile: path.join(dir, "hooktape.out"),
-        stderrFile: path.join(dir, "hooktape.err"),
-        env: { ...process.env, NO_COLOR: "1", CI: "1" },
-        isReady: (line) => {
-          if (!line.startsWith("{")) return null;
-          const record = JSON.parse(line);
-          return record.type === "ready" ? record : null;
+    const hooktapes = {};
+    for (const [setup, writer] of Object.entries(WRITERS)) {
+      const nodeFlags = flags.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(profileDir, setup)] : [];
+      hooktapes[setup] = await spawnToFile(
+        process.execPath,
+        [
+          ...nodeFlags,
+          path.join(root, "bin/hooktape.js"),
+          "listen",
+          String(handlerPort),
+          "--no-tunnel",
+          "--port",
+          "0",
+          "--db",
+          dbFiles[setup],
+          ...signature.listenFlags,
+          "--json",
+        ],
+        {
+          stdoutFile: path.join(dir, `${setup}.out`),
+          stderrFile: path.join(dir, `${setup}.err`),
+          env: { ...process.env, NO_COLOR: "1", CI: "1", HOOKTAPE_WRITER: writer },
+          isReady: (line) => {
+            if (!line.startsWith("{")) return null;
+            const record = JSON.parse(line);
+            return record.type === "ready" ? record : null;
+          },
         },
-      },
-    );
-    children.push(hooktape.child);
+      );
+      children.push(hooktapes[setup].child);
+    }
 
     const urls = {
       direct: `http://127.0.0.1:${handlerPort}/webhooks/bench`,
       proxy: `http://127.0.0.1:${proxy.ready.port}/webhooks/bench`,
-      hooktape: `${hooktape.ready.url}/webhooks/bench`,
+      hooktape: `${hooktapes.hooktape.ready.url}/webhooks/bench`,
+      thread: `${hooktapes.thread.ready.url}/webhooks/bench`,
     };
     log(
       `capture bench: ${rounds} rounds x ${durationSec} s per setup and generator (${generators.join(", ")}), ` +
@@ -130,10 +138,10 @@ async function main() {
         `${os.cpus().length} CPUs, Node ${process.version}`,
     );
 
-    // Everything hooktape answered, warm-up included, must be in its database afterwards.
-    let hooktapeAnswered = 0;
+    // Everything each hooktape answered, warm-up included, must be in its database afterwards.
+    const answered = { hooktape: 0, thread: 0 };
     const count = (setup, result) => {
-      if (setup === "hooktape") hooktapeAnswered += result.completed;
+      if (setup in answered) answered[setup] += result.completed;
     };
 
     for (const setup of SETUPS) {
@@ -162,21 +170,47 @@ async function main() {
     // proxy and hooktape take the same fixed offered load (default: half of hooktape's median maximum).
     const saturated = median(results[generators[0]].hooktape.map((r) => r.rps));
     const rate = flags.rate ? positive(String(flags.rate), "--rate") : Math.max(500, Math.floor((saturated * 0.5) / 500) * 500);
-    const sameLoad = { rate, proxy: [], hooktape: [] };
+    const sameLoad = { rate, proxy: [], hooktape: [], thread: [] };
     for (let round = 1; round <= rounds; round++) {
-      for (const setup of ["proxy", "hooktape"]) {
+      for (const setup of ["proxy", "hooktape", "thread"]) {
+        const pid = hooktapes[setup]?.child.pid;
+        const cpuBefore = pid === undefined ? null : cpuTimes(pid);
         const result = await run("autocannon", urls[setup], { connections, durationSec, rate });
+        const cpuAfter = pid === undefined ? null : cpuTimes(pid);
+        if (cpuBefore && cpuAfter) {
+          // CPU time, not wall time: what each request costs the capture thread and the whole process, whatever
+          // else the machine is doing (a loaded machine stretches latencies, not CPU time).
+          result.captureThreadCpuUsPerRequest = ((cpuAfter.mainMs - cpuBefore.mainMs) * 1000) / result.completed;
+          result.processCpuUsPerRequest = ((cpuAfter.processMs - cpuBefore.processMs) * 1000) / result.completed;
+        }
         count(setup, result);
         sameLoad[setup].push(result);
-        log(`  same load ${rate} req/s  round ${round}  ${setup.padEnd(8)} p50 ${fixed(result.p50Ms, 2)} ms  p99 ${fixed(result.p99Ms, 2)} ms`);
+        log(
+          `  same load ${rate} req/s  round ${round}  ${setup.padEnd(8)} p50 ${fixed(result.p50Ms, 2)} ms  p99 ${fixed(result.p99Ms, 2)} ms` +
+            (result.captureThreadCpuUsPerRequest === undefined
+              ? ""
+              : `  CPU per request: capture thread ${fixed(result.captureThreadCpuUsPerRequest)} µs, process ${fixed(result.processCpuUsPerRequest)} µs`),
+        );
       }
     }
 
-    const exit = await stopProcess(hooktape.child, { signal: "SIGTERM" });
-    const recorded = countRecorded(dbFile);
-    const warnings = readFileSync(path.join(dir, "hooktape.out"), "utf8")
-      .split("\n")
-      .filter((line) => line.includes('"type":"warning"'));
+    const exits = {};
+    const database = {};
+    let warnings = 0;
+    for (const setup of Object.keys(WRITERS)) {
+      exits[setup] = await stopProcess(hooktapes[setup].child, { signal: "SIGTERM" });
+      const recorded = countRecorded(dbFiles[setup]);
+      database[setup] = {
+        answered: answered[setup],
+        events: recorded.events,
+        valid: recorded.valid,
+        deliveries: recorded.deliveries,
+        everyAnsweredRequestRecorded: recorded.events >= answered[setup],
+      };
+      warnings += readFileSync(path.join(dir, `${setup}.out`), "utf8")
+        .split("\n")
+        .filter((line) => line.includes('"type":"warning"')).length;
+    }
 
     const summary = summarize(results);
     const report = {
@@ -196,31 +230,55 @@ async function main() {
       ratios: summary.ratios,
       sameLoad: summarizeSameLoad(sameLoad),
       rounds: results,
-      database: {
-        hooktapeAnswered,
-        events: recorded.events,
-        valid: recorded.valid,
-        deliveries: recorded.deliveries,
-        everyAnsweredRequestRecorded: recorded.events >= hooktapeAnswered,
-      },
-      hooktapeExit: exit,
-      hooktapeWarnings: warnings.length,
+      database,
+      hooktapeExit: exits,
+      hooktapeWarnings: warnings,
       elapsedSec: Math.round((Date.now() - started) / 1000),
     };
 
     if (flags.profile) {
-      const file = readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
-      report.profile = file ? summarizeCpuProfile(path.join(profileDir, file)) : null;
+      report.profile = {};
+      for (const setup of Object.keys(WRITERS)) {
+        const file = mainThreadProfile(path.join(profileDir, setup));
+        report.profile[setup] = file ? summarizeCpuProfile(file) : null;
+      }
     }
 
     if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     else printHuman(report);
-    if (!report.database.everyAnsweredRequestRecorded || exit !== 0) process.exitCode = 1;
+    const failed = Object.keys(WRITERS).some((setup) => !database[setup].everyAnsweredRequestRecorded || exits[setup] !== 0);
+    if (failed) process.exitCode = 1;
   } finally {
     await Promise.all(children.map((child) => stopProcess(child, { graceMs: 5_000 })));
     if (flags.keep || flags.profile) log(`capture bench: files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `--cpu-prof` writes one profile per thread (CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile): the capture
+ * thread is thread 0; the writer and checkpoint threads have their own.
+ */
+function mainThreadProfile(dir) {
+  const name = readdirSync(dir).find((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  return name ? path.join(dir, name) : null;
+}
+
+/** CPU time so far (ms) of a process's main thread and of the whole process, from Linux's /proc; null elsewhere. */
+function cpuTimes(pid) {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const read = (file) => {
+    try {
+      // Fields after the command name (which may hold spaces, in parentheses): utime and stime are the 12th and 13th.
+      const fields = readFileSync(file, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    } catch {
+      return null;
+    }
+  };
+  const mainMs = read(`/proc/${pid}/task/${pid}/stat`);
+  const processMs = read(`/proc/${pid}/stat`);
+  return mainMs === null || processMs === null ? null : { mainMs, processMs };
 }
 
 function countRecorded(dbFile) {
@@ -254,6 +312,10 @@ function summarize(results) {
       rpsHooktapeVsDirect: ratio(m.hooktape.rps, m.direct.rps),
       rpsProxyVsDirect: ratio(m.proxy.rps, m.direct.rps),
       p99HooktapeVsProxy: ratio(m.hooktape.p99Ms, m.proxy.p99Ms),
+      rpsThreadVsProxy: ratio(m.thread.rps, m.proxy.rps),
+      p99ThreadVsProxy: ratio(m.thread.p99Ms, m.proxy.p99Ms),
+      rpsThreadVsInline: ratio(m.thread.rps, m.hooktape.rps),
+      p99ThreadVsInline: ratio(m.thread.p99Ms, m.hooktape.p99Ms),
       // The issue's goal: throughput >= 1.0x the plain proxy and p99 no worse than the proxy's.
       goalMet: m.hooktape.rps >= m.proxy.rps && m.hooktape.p99Ms <= m.proxy.p99Ms,
     };
@@ -263,6 +325,8 @@ function summarize(results) {
 
 function summarizeSameLoad(sameLoad) {
   const of = (runs) => ({
+    captureThreadCpuUsPerRequest: median(runs.map((r) => r.captureThreadCpuUsPerRequest ?? NaN)),
+    processCpuUsPerRequest: median(runs.map((r) => r.processCpuUsPerRequest ?? NaN)),
     rps: median(runs.map((r) => r.rps)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
@@ -271,7 +335,16 @@ function summarizeSameLoad(sameLoad) {
   });
   const proxy = of(sameLoad.proxy);
   const hooktape = of(sameLoad.hooktape);
-  return { rate: sameLoad.rate, proxy, hooktape, p99HooktapeVsProxy: ratio(hooktape.p99Ms, proxy.p99Ms), p99NoWorse: hooktape.p99Ms <= proxy.p99Ms };
+  const thread = of(sameLoad.thread);
+  return {
+    rate: sameLoad.rate,
+    proxy,
+    hooktape,
+    thread,
+    p99HooktapeVsProxy: ratio(hooktape.p99Ms, proxy.p99Ms),
+    p99ThreadVsProxy: ratio(thread.p99Ms, proxy.p99Ms),
+    p99NoWorse: hooktape.p99Ms <= proxy.p99Ms,
+  };
 }
 
 function printHuman(report) {
@@ -301,7 +374,9 @@ function printHuman(report) {
   for (const [generator, r] of Object.entries(report.ratios)) {
     console.log(
       `${generator}: hooktape/proxy ${fixed(r.rpsHooktapeVsProxy, 2)}x req/s, hooktape/direct ${fixed(r.rpsHooktapeVsDirect, 2)}x, ` +
-        `p99 hooktape/proxy ${fixed(r.p99HooktapeVsProxy, 2)}x -> goal (>= 1.0x req/s, p99 no worse) ${r.goalMet ? "MET" : "NOT met"}`,
+        `p99 hooktape/proxy ${fixed(r.p99HooktapeVsProxy, 2)}x -> goal (>= 1.0x req/s, p99 no worse) ${r.goalMet ? "MET" : "NOT met"}\n` +
+        `${generator}: writer thread vs inline commit: ${fixed(r.rpsThreadVsInline, 2)}x req/s, p99 ${fixed(r.p99ThreadVsInline, 2)}x ` +
+        `(thread/proxy ${fixed(r.rpsThreadVsProxy, 2)}x req/s, p99 ${fixed(r.p99ThreadVsProxy, 2)}x)`,
     );
   }
   const same = report.sameLoad;
@@ -309,15 +384,24 @@ function printHuman(report) {
     `\nsame offered load, ${same.rate} req/s (autocannon -R), medians of ${c.rounds} rounds: ` +
       `proxy p50 ${fixed(same.proxy.p50Ms, 2)} ms p99 ${fixed(same.proxy.p99Ms, 2)} ms; ` +
       `hooktape p50 ${fixed(same.hooktape.p50Ms, 2)} ms p99 ${fixed(same.hooktape.p99Ms, 2)} ms ` +
-      `(${fixed(same.hooktape.rps)} req/s served) -> p99 ${same.p99NoWorse ? "no worse" : `${fixed(same.p99HooktapeVsProxy, 2)}x the proxy's`}`,
+      `(${fixed(same.hooktape.rps)} req/s served) -> p99 ${same.p99NoWorse ? "no worse" : `${fixed(same.p99HooktapeVsProxy, 2)}x the proxy's`}; ` +
+      `writer thread p50 ${fixed(same.thread.p50Ms, 2)} ms p99 ${fixed(same.thread.p99Ms, 2)} ms (${fixed(same.p99ThreadVsProxy, 2)}x the proxy's)`,
   );
-  const d = report.database;
   console.log(
-    `database: ${d.events} events (${d.valid} with a valid signature), ${d.deliveries} deliveries; hooktape answered ` +
-      `${d.hooktapeAnswered} -> ${d.everyAnsweredRequestRecorded ? "every answered request is recorded" : `MISSING ${d.hooktapeAnswered - d.events}`}`,
+    `CPU per request at that load (medians): capture thread ${fixed(same.hooktape.captureThreadCpuUsPerRequest)} µs inline ` +
+      `vs ${fixed(same.thread.captureThreadCpuUsPerRequest)} µs with the writer thread; whole process ${fixed(same.hooktape.processCpuUsPerRequest)} vs ` +
+      `${fixed(same.thread.processCpuUsPerRequest)} µs`,
   );
-  console.log(`hooktape exit on SIGTERM: ${report.hooktapeExit}; warnings printed: ${report.hooktapeWarnings}; run took ${report.elapsedSec} s`);
-  if (report.profile) console.log("\n" + formatCpuSummary(report.profile));
+  for (const [setup, d] of Object.entries(report.database)) {
+    console.log(
+      `database (${setup}): ${d.events} events (${d.valid} with a valid signature), ${d.deliveries} deliveries; answered ` +
+        `${d.answered} -> ${d.everyAnsweredRequestRecorded ? "every answered request is recorded" : `MISSING ${d.answered - d.events}`}`,
+    );
+  }
+  console.log(`hooktape exit on SIGTERM: ${JSON.stringify(report.hooktapeExit)}; warnings printed: ${report.hooktapeWarnings}; run took ${report.elapsedSec} s`);
+  for (const [setup, profile] of Object.entries(report.profile ?? {})) {
+    if (profile) console.log(`\n${setup}, capture thread: ` + formatCpuSummary(profile));
+  }
 }
 
 main().catch((error) => {

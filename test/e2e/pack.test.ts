@@ -24,6 +24,8 @@ describe("npm pack", () => {
     const files = (await run("tar", ["-tzf", path.join(dir, tarball ?? "")], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n");
     for (const file of ["index.html", "app.js", "app.css"]) expect(files).toContain(`package/dist/inspector/page/${file}`);
     expect(files.filter((file) => file.endsWith(".tsx"))).toEqual([]);
+    // The store's threads are loaded by file name at run time: they must ship beside the code that starts them.
+    for (const file of ["writer-thread-worker.js", "checkpoint-worker.js"]) expect(files).toContain(`package/dist/store/${file}`);
 
     const project = path.join(dir, "project");
     await run("mkdir", ["-p", project]);
@@ -38,6 +40,32 @@ describe("npm pack", () => {
     await run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project });
     const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
+
+    // `hooktape listen` from the installed package records before it answers, on its writer thread when asked to
+    // (the thread's script is found beside the code that starts it).
+    const listen = spawn("npx", ["--no-install", "hooktape", "--json", "listen", "--no-tunnel", "--port", "0"], {
+      cwd: project,
+      detached: true,
+      env: { ...process.env, HOOKTAPE_WRITER: "thread" },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("hooktape listen did not print its URL")), 30_000);
+        createInterface({ input: listen.stdout }).on("line", (line) => {
+          const record = JSON.parse(line) as { type: string; url: string };
+          if (record.type === "ready") {
+            clearTimeout(timer);
+            resolve(record.url);
+          }
+        });
+      });
+      expect((await post(`${url}/from-the-package`, '{"packed":"✓"}')).status).toBe(200);
+    } finally {
+      if (listen.pid !== undefined) process.kill(-listen.pid, "SIGTERM");
+    }
+    await new Promise((resolve) => listen.once("close", resolve));
+    const recorded = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
+    expect((JSON.parse(recorded.stdout) as Array<{ url: string }>).map((event) => event.url)).toEqual(["/from-the-package"]);
 
     // `hooktape ui` from the installed package serves the shipped page.
     const ui = spawn("npx", ["--no-install", "hooktape", "--json", "ui", "--port", "0"], { cwd: project, detached: true });
@@ -77,5 +105,16 @@ function get(url: string, cookie: string): Promise<{ status: number; body: strin
         response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
       })
       .on("error", reject);
+  });
+}
+
+function post(url: string, body: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", agent: false }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    request.on("error", reject);
+    request.end(body);
   });
 }

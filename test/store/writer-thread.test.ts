@@ -1,0 +1,212 @@
+// The store's writes on a writer thread (src/store/writer-thread.ts): the built dist/ is under test, because the
+// thread's script is the compiled writer-thread-worker.js. Real SQLite files, real sockets, the real capture server.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { startCaptureServer, type CaptureNotice } from "../../dist/capture/index.js";
+import { createDeliveryAgent } from "../../dist/forward/index.js";
+import { EventStore, type StoreOptions } from "../../dist/store/index.js";
+import type { CapturedEvent } from "../../src/core/types.js";
+import { newEventId } from "../../src/core/ids.js";
+import { send, startTargetServer } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const CRASHING_WRITER = new URL("../helpers/crashing-writer-thread.mjs", import.meta.url);
+const STUCK_WRITER = new URL("../helpers/stuck-writer-thread.mjs", import.meta.url);
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function openStore(file: string, options: StoreOptions = {}): EventStore {
+  const store = new EventStore(file, { writerThread: true, commitTimeoutMs: 5_000, ...options });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+/** An event as the capture server builds it, for the store-level tests. */
+function eventWith(body: Buffer, url = "/hooks", id = newEventId(Date.now())): CapturedEvent {
+  return {
+    id,
+    method: "POST",
+    url,
+    headers: [["Content-Type", "application/json"], ["X-Émoji", "🪝"]],
+    body,
+    receivedAt: Date.now(),
+    remoteAddress: "127.0.0.1",
+    via: "local",
+    provider: null,
+    verification: { status: "unverified", reason: "no_secret" },
+    rejected: null,
+    bodySize: body.length,
+    bodySha256: createHash("sha256").update(body).digest("hex"),
+    publicUrl: null,
+    target: null,
+  };
+}
+
+async function captureWith(store: EventStore, options: { target?: string } = {}) {
+  const agent = createDeliveryAgent();
+  const notices: CaptureNotice[] = [];
+  const capture = await startCaptureServer({
+    store,
+    host: "127.0.0.1",
+    port: 0,
+    target: options.target ? new URL(options.target) : null,
+    ack: null,
+    timeoutMs: 5_000,
+    maxBodyBytes: 32 * 1024 * 1024,
+    dispatcher: agent,
+    publicUrl: () => null,
+    verify: () => ({ provider: null, verification: { status: "unverified", reason: "no_secret" } }),
+    onNotice: (notice) => notices.push(notice),
+  });
+  cleanups.push(async () => {
+    await capture.close(1_000);
+    await agent.close();
+  });
+  return { capture, notices };
+}
+
+describe("the writer thread", () => {
+  it("records what the capture server receives byte for byte, with the forwarding attempts, before answering", async () => {
+    const response = Buffer.alloc(100 * 1024, "r");
+    const target = await startTargetServer({ kind: "answer", status: 202, body: response.toString() });
+    cleanups.push(() => target.close());
+    const store = openStore(path.join(tempDir(), "hooktape.db"));
+    const { capture } = await captureWith(store, { target: target.url });
+
+    // Pretty-printed, non-ASCII JSON as providers send it, and bytes that are not UTF-8, 32 at once.
+    const bodies = Array.from({ length: 32 }, (_, n) =>
+      n % 4 === 3
+        ? Buffer.from([0x00, 0xff, 0xfe, n, 0xc3, 0x28])
+        : Buffer.from(JSON.stringify({ id: `evt_${n}`, customer: { name: "Zoë Ångström", note: "支払い済み ✓" }, amount: n * 100 }, null, 2)),
+    );
+    const answers = await Promise.all(bodies.map((body, n) => send(`${capture.url}/hooks/${n}`, { body })));
+    expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 202));
+
+    const events = store.listEvents({ limit: 0 });
+    expect(events).toHaveLength(32);
+    for (const [n, body] of bodies.entries()) {
+      const summary = events.find((event) => event.url === `/hooks/${n}`);
+      const event = store.getEvent(summary?.id ?? "missing");
+      expect(event.body.equals(body)).toBe(true);
+      const [attempt] = store.listAttempts(event.id);
+      // The response is kept up to 64 KiB, with its true size beside it.
+      expect(attempt?.status).toBe(202);
+      expect(attempt?.responseBody.equals(response.subarray(0, 64 * 1024))).toBe(true);
+      expect(attempt?.responseSize).toBe(response.length);
+    }
+  });
+
+  it("records a body larger than the shared ring (sent in a buffer of its own) and keeps going past the ring's end", async () => {
+    const file = path.join(tempDir(), "hooktape.db");
+    const store = openStore(file);
+    const large = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < large.length; i++) large[i] = (i * 7) & 0xff;
+    const big = eventWith(large, "/large");
+    // 6 MiB in 2 KiB bodies: more than the 4 MiB ring holds, so its space must come back as writes are acknowledged.
+    const small = Array.from({ length: 3_000 }, (_, n) => eventWith(Buffer.alloc(2048, n & 0xff), `/small/${n}`));
+    await Promise.all([store.recordEvent(big), ...small.map((event) => store.recordEvent(event))]);
+
+    expect(store.getEvent(big.id).body.equals(large)).toBe(true);
+    expect(store.countEvents({ limit: 0 })).toBe(3_001);
+    for (const event of [small[0], small[1_500], small[2_999]]) {
+      expect(store.getEvent(event?.id ?? "missing").body.equals(event?.body ?? Buffer.alloc(0))).toBe(true);
+    }
+  });
+
+  it("fails only the write that breaks a constraint; its neighbours in the batch are committed", async () => {
+    const store = openStore(path.join(tempDir(), "hooktape.db"));
+    const first = eventWith(Buffer.from('{"n":1}'), "/first");
+    const duplicate = { ...eventWith(Buffer.from('{"n":2}'), "/duplicate"), id: first.id };
+    const third = eventWith(Buffer.from('{"n":3}'), "/third");
+    const outcomes = await Promise.allSettled([store.recordEvent(first), store.recordEvent(duplicate), store.recordEvent(third)]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed: events\.id/);
+    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/first", "/third"]);
+  });
+
+  it("gives up on a locked database at the deadline without blocking this thread, and commits again once it is free", async () => {
+    const file = path.join(tempDir(), "hooktape.db");
+    const store = openStore(file, { commitTimeoutMs: 300 });
+    const locker = new Database(file);
+    cleanups.push(() => {
+      locker.close();
+    });
+    locker.exec("BEGIN IMMEDIATE");
+
+    const waiting = store.recordEvent(eventWith(Buffer.from("{}"), "/while-locked"));
+    // While the writer waits for the lock, this thread's timers run on time.
+    const ticks: number[] = [];
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        ticks.push(performance.now() - start);
+        if (ticks.length === 10) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 10);
+    });
+    await expect(waiting).rejects.toThrow(/locked by another connection; gave up after 300 ms/);
+    const gaps = ticks.map((at, i) => at - (ticks[i - 1] ?? 0));
+    expect(Math.max(...gaps)).toBeLessThan(250);
+
+    locker.exec("COMMIT");
+    await store.recordEvent(eventWith(Buffer.from("{}"), "/after"));
+    expect(store.listEvents({ limit: 0 }).map((event) => event.url)).toEqual(["/after"]);
+  });
+
+  it("close() commits what was queued before it returns", async () => {
+    const file = path.join(tempDir(), "hooktape.db");
+    const store = new EventStore(file, { writerThread: true, commitTimeoutMs: 5_000 });
+    const events = Array.from({ length: 200 }, (_, n) => eventWith(Buffer.from(`{"n":${n}}`), `/queued/${n}`));
+    const recorded = events.map((event) => store.recordEvent(event));
+    store.close();
+    await Promise.all(recorded);
+
+    const reopened = new EventStore(file, { readonly: true });
+    cleanups.push(() => reopened.close());
+    expect(reopened.countEvents({ limit: 0 })).toBe(200);
+  });
+
+  it("a crash of the writer thread is a 503 and one warning line for the request it held; capture goes on with a new writer", async () => {
+    const file = path.join(tempDir(), "hooktape.db");
+    const store = openStore(file, { writerThreadScript: CRASHING_WRITER });
+    const { capture, notices } = await captureWith(store);
+
+    const before = await send(`${capture.url}/before`, { body: '{"n":1}' });
+    expect(before.status).toBe(200);
+    // The writer thread dies on the second batch it is sent: this request's event is not committed.
+    const during = await send(`${capture.url}/during`, { body: '{"n":2}' });
+    expect(during.status).toBe(503);
+    expect(during.headers["retry-after"]).toBe("5");
+    const warnings = notices.filter((notice) => notice.type === "warning");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ message: expect.stringMatching(/^could not record POST \/during: the store's writer thread stopped \(injected crash\)/) });
+    expect((warnings[0] as { message: string }).message).not.toContain("\n");
+
+    const after = await send(`${capture.url}/after`, { body: '{"n":3}' });
+    expect(after.status).toBe(200);
+    // Every request answered 200 is in the file; the one answered 503 is not.
+    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/after", "/before"]);
+  });
+
+  it("a write the writer never answers fails a little after its deadline instead of waiting for ever", async () => {
+    const store = openStore(path.join(tempDir(), "hooktape.db"), { commitTimeoutMs: 300, writerThreadScript: STUCK_WRITER });
+    await store.recordEvent(eventWith(Buffer.from('{"n":1}'), "/first"));
+    const startedAt = performance.now();
+    // The second batch never reaches the real writer: no acknowledgement will ever come for it.
+    await expect(store.recordEvent(eventWith(Buffer.from('{"n":2}'), "/dropped"))).rejects.toThrow(
+      /the store's writer thread did not answer within 300 ms/,
+    );
+    // The deadline (300 ms) plus the grace (2 s), checked once a second.
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    // The writer itself is still there: the next write is committed.
+    await store.recordEvent(eventWith(Buffer.from('{"n":3}'), "/third"));
+    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/first", "/third"]);
+  });
+});
