@@ -85,3 +85,46 @@ export function formatCpuSummary(summary) {
   for (const f of summary.hooktapeInclusiveTop) lines.push(`    ${f.pctOfBusy.toFixed(1).padStart(5)}%  ${f.fn}`);
   return lines.join("\n");
 }
+
+/**
+ * Where a whole process's time went, by phase: each sample goes to the first rule (in order) that one of its
+ * frames matches, or to "other"; idle is the time the process waited (on sockets, timers). `rules`: an array of
+ * `[name, (callFrame) => boolean]`.
+ */
+export function summarizePhases(file, rules) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const phaseOf = new Map();
+  const classify = (id) => {
+    if (phaseOf.has(id)) return phaseOf.get(id);
+    const frames = [];
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) frames.push(byId.get(cur).callFrame);
+    const leaf = frames[0];
+    let phase = leaf.functionName === "(idle)" ? "idle" : leaf.functionName === "(garbage collector)" ? "GC" : null;
+    if (phase === null) {
+      for (const [name, test] of rules) {
+        if (frames.some(test)) {
+          phase = name;
+          break;
+        }
+      }
+    }
+    phase ??= "other";
+    phaseOf.set(id, phase);
+    return phase;
+  };
+  const totals = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    total += us;
+    const phase = classify(id);
+    totals.set(phase, (totals.get(phase) ?? 0) + us);
+  });
+  return {
+    wallMs: total / 1000,
+    phases: [...totals].sort((a, b) => b[1] - a[1]).map(([phase, us]) => ({ phase, ms: us / 1000, pct: total > 0 ? (100 * us) / total : 0 })),
+  };
+}

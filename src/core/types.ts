@@ -66,3 +66,6 @@ export interface DeliveryAttempt {
   /** Unix milliseconds when the schedule meant to send it (retries). */
   plannedAt?: number | null;
 }
+
+/** What a replay reads of a recorded event: the request as captured, where it went, and who signed it. */
+export type ReplayableEvent = Pick<CapturedEvent, "id" | "receivedAt" | "method" | "url" | "headers" | "body" | "provider" | "target" | "rejected">;

@@ -1,4 +1,5 @@
-import { Agent, getGlobalDispatcher, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Agent as UndiciAgent, Dispatcher } from "undici";
 import { pairsFromRaw, pairsFromRecord } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
 
@@ -59,11 +60,19 @@ export function isForwardedHeader(name: string): boolean {
   return !NOT_FORWARDED.has(name.toLowerCase());
 }
 
+// undici's index loads all of undici (fetch, WebSocket, EventSource, the cache, the mocks): ~80 ms of a replay's
+// start-up on the benchmark machine, for a pool that needs the Agent alone (~30 ms). undici has no `exports` map, so
+// its files can be required by path (the same module its index re-exports, so the same class); an undici release
+// that moved the file fails every delivery test. The global dispatcher is loaded only by a call that brings no agent.
+const require = createRequire(import.meta.url);
+const Agent = require("undici/lib/dispatcher/agent.js") as typeof UndiciAgent;
+const getGlobalDispatcher = (): Dispatcher => (require("undici/lib/global.js") as { getGlobalDispatcher(): Dispatcher }).getGlobalDispatcher();
+
 /**
  * A keep-alive pool shared by forwarding and replays; redirects are never followed (undici's request does not).
  * `connectTimeoutMs` bounds connecting, which the per-request timeouts do not cover.
  */
-export function createDeliveryAgent(connections = 64, connectTimeoutMs = 10_000): Agent {
+export function createDeliveryAgent(connections = 64, connectTimeoutMs = 10_000): UndiciAgent {
   return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1, connect: { timeout: connectTimeoutMs } });
 }
 

@@ -2,7 +2,7 @@ import { HooktapeError, badInput } from "../core/errors.js";
 import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
 import { REDACTED } from "../core/redact.js";
-import type { CapturedEvent, HeaderPairs } from "../core/types.js";
+import type { HeaderPairs, ReplayableEvent } from "../core/types.js";
 import { joinTarget, type OutboundRequest } from "../forward/index.js";
 import { secretExample } from "../providers/index.js";
 import type { Provider, RetryCause } from "../providers/types.js";
@@ -10,13 +10,13 @@ import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./bu
 import { orderItems, type ReplayOrder } from "./order.js";
 import { retryPlanOf, type RetryPlan, type RetrySpec } from "./schedule.js";
 
-export interface ReplayOptions {
+export interface ReplayOptions<E extends ReplayableEvent = ReplayableEvent> {
   /** `--to`; null: each event's first forwarding target. */
   target: URL | null;
   /** `--resign`. Body edits and `--stale` imply it (a mutation always re-signs). */
   resign: boolean;
   /** The provider an event is signed with (its recorded one, or `--provider`); null when unknown. */
-  providerOf: (event: CapturedEvent) => Provider | null;
+  providerOf: (event: E) => Provider | null;
   /** The secrets for a provider id (`--secret` values, then HOOKTAPE_SECRET_<ID>). */
   secretsOf: (providerId: string) => string[];
   /** The env var that supplies a provider's secret, for the error message. */
@@ -70,22 +70,36 @@ export interface PlanClock {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The retry plan of a run without --retry, shared by every delivery (read only: nothing changes a plan). */
+const NO_RETRY: RetryPlan = { delaysMs: [], source: "none" };
 
 /**
  * Turns selected events and the replay flags into an ordered list of deliveries. Pure apart
  * from the injected clock and id generators: no I/O, nothing sent.
  */
-export function planReplay(events: readonly CapturedEvent[], options: ReplayOptions, clock: PlanClock): ReplayPlan {
+export function planReplay<E extends ReplayableEvent>(events: readonly E[], options: ReplayOptions<E>, clock: PlanClock): ReplayPlan {
   if (events.length === 0) throw new HooktapeError("no_match", "no events match");
   const resign = options.resign || options.bodyEdits.length > 0 || options.staleMs > 0;
   const nextDeliveryId = clock.newDeliveryId ?? deliveryIdSequence();
 
   // Capture order (oldest first) is the base every --order starts from, whatever order the caller passed.
   const captured = [...events].sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Worked out once per run, not once per event: a replay plans thousands of events, most of them alike.
+  const headerEdits = [
+    ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
+    ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
+  ];
+  const joinedUrls = new Map<string, string>();
+  const signatureHeaders = new Map<Provider, ReadonlySet<string>>();
   const perEvent = captured.map((event) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
-    const url = deliveryUrlOf(event, options.target);
+    let url: string;
+    if (options.target === null) url = deliveryUrlOf(event, null);
+    else {
+      url = joinedUrls.get(event.url) ?? deliveryUrlOf(event, options.target);
+      joinedUrls.set(event.url, url);
+    }
     let secret: string | null = null;
     if (resign) {
       if (provider === null) {
@@ -101,14 +115,15 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
       }
       secret = first;
     }
-    if (secret === null) refuseRedactedSignature(event, provider);
+    if (secret === null && provider !== null) {
+      let names = signatureHeaders.get(provider);
+      if (names === undefined) signatureHeaders.set(provider, (names = new Set(provider.headers)));
+      refuseRedactedSignature(event, provider, names);
+    }
     const recipe: RequestRecipe = {
       method: event.method,
       url,
-      headers: applyHeaderEdits(event.headers, [
-        ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
-        ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
-      ]),
+      headers: applyHeaderEdits(event.headers, headerEdits),
       body: applyBodyEdits(event.body, options.bodyEdits),
       provider,
       secret,
@@ -122,7 +137,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
     if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
     // Signed once: every duplicate carries exactly these bytes and headers (same timestamp, same id).
     const first = buildRequest(recipe, clock.now);
-    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : { delaysMs: [], source: "none" };
+    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : NO_RETRY;
     const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
     return { event, recipe, first, retry, timeoutMs, provider };
   });
@@ -155,9 +170,7 @@ export function planReplay(events: readonly CapturedEvent[], options: ReplayOpti
  * A token scheme's header is the secret itself, so it was stored `[redacted]`: sent as it is, the handler gets the
  * literal `[redacted]` and the "replay" proves nothing. Only a re-signed replay (with the token) can be sent.
  */
-function refuseRedactedSignature(event: CapturedEvent, provider: Provider | null): void {
-  if (provider === null) return;
-  const signatureHeaders = new Set(provider.headers);
+function refuseRedactedSignature(event: ReplayableEvent, provider: Provider, signatureHeaders: ReadonlySet<string>): void {
   const redacted = event.headers.find(([name, value]) => value === REDACTED && signatureHeaders.has(name.toLowerCase()));
   if (redacted === undefined) return;
   throw badInput(
@@ -171,7 +184,7 @@ function refuseRedactedSignature(event: CapturedEvent, provider: Provider | null
  * its target. Without `--to`, the event's recorded target is already the full URL `listen` forwarded it to
  * (target prefix + inbound path + query), so it is used as it is: joining the path again would double it.
  */
-export function deliveryUrlOf(event: CapturedEvent, target: URL | null): string {
+export function deliveryUrlOf(event: ReplayableEvent, target: URL | null): string {
   if (target !== null) return joinTarget(target, event.url);
   if (event.target === null) {
     throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);

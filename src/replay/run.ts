@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Dispatcher } from "undici";
 import type { DeliveryAttempt } from "../core/types.js";
 import { deliver, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
@@ -140,6 +141,8 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   // Stopping: no new attempt, no waiting retry; in-flight attempts get a grace period, then are cut short.
   let stopped = false;
   const cutInFlight = new AbortController();
+  // Every attempt in flight listens on it: up to --concurrency listeners, not a leak (Node warns past 10).
+  setMaxListeners(0, cutInFlight.signal);
   let graceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     stopped = true;

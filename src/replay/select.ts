@@ -1,6 +1,6 @@
 import { HooktapeError, badInput } from "../core/errors.js";
 import type { EventFilter } from "../core/event-filter.js";
-import type { CapturedEvent } from "../core/types.js";
+import type { ReplayableEvent } from "../core/types.js";
 import type { EventStore } from "../store/index.js";
 
 /** Which events a replay takes: explicit ids, or the list filters (with `--last n` as the limit). */
@@ -8,7 +8,7 @@ export type ReplaySelector = { kind: "ids"; ids: readonly string[] } | { kind: "
 
 export interface Selection {
   /** In capture order (oldest first). */
-  events: CapturedEvent[];
+  events: ReplayableEvent[];
   /** Events the filters matched but that cannot be replayed (rejected as too large: no body was kept). */
   skipped: string[];
 }
@@ -17,7 +17,7 @@ export interface Selection {
 export function selectEvents(store: EventStore, selector: ReplaySelector): Selection {
   if (selector.kind === "ids") {
     const seen = new Set<string>();
-    const events: CapturedEvent[] = [];
+    const events: ReplayableEvent[] = [];
     for (const id of selector.ids) {
       const event = store.getEvent(id);
       if (seen.has(event.id)) continue;
@@ -27,9 +27,12 @@ export function selectEvents(store: EventStore, selector: ReplaySelector): Selec
     }
     return { events: sortCaptured(events), skipped: [] };
   }
-  const matched = store.listCapturedEvents(selector.filter);
-  const skipped = matched.filter((event) => event.rejected !== null).map((event) => event.id);
-  const events = matched.filter((event) => event.rejected === null);
+  const events: ReplayableEvent[] = [];
+  const skipped: string[] = [];
+  for (const event of store.replayableEvents(selector.filter)) {
+    if (event.rejected === null) events.push(event);
+    else skipped.push(event.id);
+  }
   if (events.length === 0) {
     throw new HooktapeError(
       "no_match",
@@ -41,6 +44,6 @@ export function selectEvents(store: EventStore, selector: ReplaySelector): Selec
   return { events: sortCaptured(events), skipped };
 }
 
-function sortCaptured(events: CapturedEvent[]): CapturedEvent[] {
+function sortCaptured(events: ReplayableEvent[]): ReplayableEvent[] {
   return events.sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -147,4 +147,30 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     expect(resigned.code).toBe(0);
     expect(seen).toEqual([token, token]);
   });
+
+  it("skips an event listen rejected as too large (it has no body) with a warning, and exits 2 when nothing else matches", async () => {
+    const handler = await startHandler(false);
+    cleanups.push(() => handler.close());
+    const db = path.join(tempDir(), "hooktape.db");
+    const listen = await startListen([`${handler.url}/webhooks`, "--no-tunnel", "--db", db, "--max-body", "1kb"]);
+    cleanups.push(() => listen.stop("SIGKILL"));
+    expect((await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"]], body: BODY })).status).toBe(200);
+    const large = JSON.stringify({ id: "evt_large", object: "event", data: { note: "é".repeat(1024) } }, null, 2);
+    expect((await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"]], body: large })).status).toBe(413);
+    await listen.waitForEvents(2);
+    expect(await listen.stop("SIGTERM")).toBe(0);
+    expect(handler.received).toEqual(["/webhooks/stripe"]);
+
+    const both = await runCli(["replay", "--last", "2", "--db", db]);
+    expect(both.code).toBe(0);
+    expect(both.stderr).toContain("warning: 1 matching event(s) were rejected as too large when captured and have no body; skipped");
+    expect(handler.received).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
+
+    const onlyRejected = await runCli(["replay", "--last", "1", "--db", db]);
+    expect(onlyRejected.code).toBe(2);
+    expect(onlyRejected.stderr).toBe(
+      "hooktape: no events match that can be replayed (1 matched but were rejected as too large, without a body)\n",
+    );
+    expect(handler.received).toHaveLength(2);
+  });
 });

@@ -110,4 +110,13 @@ describe("hooktape replay (the built CLI)", () => {
     expect(run.stdout).toMatch(/\b2\s+200\s+\d+ ms\s+\+\d\.\d\ds\s+\+\d\.\d\ds/); // 0.1 s after the first attempt ended (its duration varies with load)
     expect(run.stderr).toMatch(/: 503; attempt 2 in 0\.1\ds/); // the status, not "http error"
   });
+
+  it("replays at --concurrency 32 with nothing on stderr but its own lines (no Node warning about abort listeners)", async () => {
+    const { server, args } = await setup(() => ({ status: 200 }));
+    const run = await runCli([...args, "replay", "--last", "--times", "64", "--concurrency", "32", "--to", server.url]);
+    expect(run.code).toBe(0);
+    expect(server.received).toHaveLength(64);
+    expect(run.stderr).not.toMatch(/Warning/);
+    expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^Replaying 1 event × 64 to .*, 32 at a time$/)]);
+  });
 });

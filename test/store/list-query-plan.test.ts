@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { EventFilter } from "../../src/core/event-filter.js";
 import { EventStore } from "../../src/store/index.js";
-import { listQuery } from "../../src/store/event-store.js";
+import { listQuery, replayableQuery } from "../../src/store/event-store.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "hooktape-plan-"));
 const file = path.join(dir, "plan.db");
@@ -21,8 +21,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function plan(filter: EventFilter): string {
-  const { sql, params } = listQuery(filter);
+function plan(filter: EventFilter, query = listQuery): string {
+  const { sql, params } = query(filter);
   return db
     .prepare<[Record<string, string | number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
     .all(params)
@@ -44,6 +44,20 @@ describe("events list query plans", () => {
   ])("%s uses an index and no sort of its own", (_name, filter, expected) => {
     const text = plan(filter);
     expect(text).toMatch(expected);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+    expect(text).not.toMatch(/^SCAN events$/m);
+  });
+});
+
+describe("replay's read query plans", () => {
+  it.each<[string, EventFilter, RegExp]>([
+    ["--last 5000", { limit: 5000 }, /SCAN events USING INDEX events_received/],
+    ["--provider", { limit: 0, provider: "stripe" }, /SEARCH events USING INDEX events_provider \(provider=\?\)/],
+    ["--status 5xx --since", { limit: 0, status: { kind: "class", hundreds: 5 }, since: 1_700_000_000_000 }, /SEARCH events USING INDEX events_status_class/],
+  ])("%s walks an index and finds each body by its key, with no sort of its own", (_name, filter, expected) => {
+    const text = plan(filter, replayableQuery);
+    expect(text).toMatch(expected);
+    expect(text).toMatch(/SEARCH event_bodies USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(text).not.toMatch(/TEMP B-TREE/);
     expect(text).not.toMatch(/^SCAN events$/m);
   });

@@ -6,7 +6,7 @@ import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { getProvider, resolveSecrets, secretEnvName } from "../../providers/index.js";
+import { getProvider, resolveSecrets, secretEnvName, type Provider } from "../../providers/index.js";
 import {
   parseRetrySpec,
   planReplay,
@@ -146,6 +146,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const agent = createDeliveryAgent(concurrency);
   try {
     const selection = selectEvents(store, selector);
+    const providers = new Map<string, Provider | null>();
     if (selection.skipped.length > 0) {
       output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
     }
@@ -156,7 +157,11 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
         resign: flags.resign === true,
         providerOf: (event) => {
           const id = event.provider ?? flags.provider?.toLowerCase();
-          return id === undefined ? null : (getProvider(id, { hmac }) ?? null);
+          if (id === undefined) return null;
+          // One provider object per id for the run (the generic `hmac` one is built from the flags on each call).
+          let provider = providers.get(id);
+          if (provider === undefined) providers.set(id, (provider = getProvider(id, { hmac }) ?? null));
+          return provider;
         },
         secretsOf: (providerId) => resolveSecrets(providerId, flags.secret ?? [], process.env),
         secretEnvOf: secretEnvName,

@@ -1,4 +1,4 @@
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 import { spinnerAllowed } from "./output.js";
 
 /** A progress line for long runs: an ora spinner on stderr, only on a terminal, only once a run lasts a moment. */
@@ -13,11 +13,15 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; env?: Nod
   if (!spinnerAllowed(stream, env)) return { update: () => undefined, stop: () => undefined };
   let text = "";
   let spinner: Ora | null = null;
-  // A run that ends within a moment shows no spinner at all: it would only flicker.
+  let stopped = false;
+  // A run that ends within a moment shows no spinner at all: it would only flicker. ora is loaded then, not at
+  // start-up (its dependencies cost a replay ~60 ms before the first request otherwise).
   const timer = setTimeout(() => {
-    // discardStdin: false — ora's stdin discarder puts the terminal in raw mode, where Ctrl-C is a plain byte and
-    // no SIGINT ever arrives.
-    spinner = ora({ text, stream, discardStdin: false }).start();
+    void import("ora").then(({ default: ora }) => {
+      // discardStdin: false — ora's stdin discarder puts the terminal in raw mode, where Ctrl-C is a plain byte and
+      // no SIGINT ever arrives.
+      if (!stopped) spinner = ora({ text, stream, discardStdin: false }).start();
+    });
   }, options.delayMs ?? 300);
   timer.unref();
   return {
@@ -26,6 +30,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; env?: Nod
       if (spinner) spinner.text = next;
     },
     stop() {
+      stopped = true;
       clearTimeout(timer);
       spinner?.stop();
       spinner = null;

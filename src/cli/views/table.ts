@@ -1,5 +1,17 @@
+import { createRequire } from "node:module";
 import type { ChalkInstance } from "chalk";
-import stringWidth from "string-width";
+
+const require = createRequire(import.meta.url);
+let stringWidthOnce: ((text: string) => number) | null = null;
+
+/**
+ * string-width, loaded on the first table (Node >= 20.19 requires an ES module synchronously): loading it builds an
+ * Intl.Segmenter and its Unicode-property patterns, tens of ms that a `--json` run, which prints no table, never needs.
+ */
+function stringWidth(text: string): number {
+  stringWidthOnce ??= (require("string-width") as typeof import("string-width")).default;
+  return stringWidthOnce(text);
+}
 
 /**
  * The one table renderer: columns padded to the widest cell as a terminal shows it (string-width: colour codes take
