@@ -1,5 +1,9 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign as signBytes, verify as verifyBytes, type KeyObject } from "node:crypto";
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
+// The two decoders alone (jose/jwt/decode, jose/decode/protected_header): jose's index loads 46 modules (its JWE, JWKS,
+// WebCrypto key import...), ~45 ms that every command loading the catalogue paid for two functions.
+import type { JWTPayload } from "jose";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
