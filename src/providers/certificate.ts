@@ -9,10 +9,11 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { crc32 } from "node:zlib";
+import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../core/mutate.js";
 import { assertSecrets } from "./checks.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey } from "./keys.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyResult } from "./types.js";
+import { type BodySignatureForgeries, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyResult } from "./types.js";
 import { selfSignedCertificate } from "./x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
@@ -62,6 +63,8 @@ export interface CertificateSchemeSpec {
   retry: RetryPolicy;
   deadlineMs: number;
   deadlinePublished?: boolean;
+  /** For a scheme that signs inside the body (SNS): how `check` and `replay --tamper` forge it. */
+  bodySignature?: BodySignatureForgeries;
 }
 
 /** The names a hooktape test key signs under: a key id and a certificate file name, both from its public key. */
@@ -219,6 +222,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     docs: spec.docs,
     detect: spec.detect,
     certificateKeyType: spec.keyType,
+    ...(spec.bodySignature === undefined ? {} : { bodySignature: spec.bodySignature }),
 
     keyReferenceOf(request) {
       const parts = spec.read(request);
@@ -537,6 +541,19 @@ export const sns = defineCertificateScheme({
     return { headers, body: Buffer.from(snsJson(out), "utf8") };
   },
   missingKeyAdvice: SIGNATURE_ADVICE,
+  // The signature and what it covers are fields of the JSON message; a change to the last string of the body (the
+  // generic forgery) would change UnsubscribeURL, which SNS does not sign. Each edit keeps every other byte.
+  bodySignature: {
+    tamper: (body) => {
+      const signature = parseSns(body)?.Signature;
+      return typeof signature === "string" ? setJsonPath(body, "Signature", JSON.stringify(tamperSignatureValue(signature))) : null;
+    },
+    drop: (body) => (typeof parseSns(body)?.Signature === "string" ? unsetJsonPath(body, "Signature") : null),
+    tamperSigned: (body) => {
+      const message = parseSns(body)?.Message;
+      return typeof message === "string" ? setJsonPath(body, "Message", JSON.stringify(`${message} `)) : null;
+    },
+  },
   retry: {
     // https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.retry.html — "by default, if the initial delivery
     // of the message fails, Amazon SNS attempts up to three retries with a delay between failed attempts set at 20

@@ -4,7 +4,7 @@ import { newMessageId } from "../core/ids.js";
 import { tamperBody, tamperSignatureValue } from "../core/mutate.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { OutboundRequest } from "../forward/index.js";
-import type { Provider } from "../providers/types.js";
+import type { BodySignatureForgeries, Provider } from "../providers/types.js";
 
 export type Tamper = "signature" | "body" | "timestamp";
 
@@ -59,11 +59,33 @@ export function buildRequest(recipe: RequestRecipe, nowMs: number, extraHeaders:
   }
   for (const [name, value] of recipe.headerSets) headers = setHeader(headers, name, value);
   for (const name of recipe.headerDrops) headers = dropHeader(headers, name);
-  if (recipe.tamper === "signature") headers = tamperSignature(headers, recipe.provider);
-  else if (recipe.tamper === "body") body = tamperBody(body);
+  const inBody = signedInBody(headers, recipe.provider);
+  if (recipe.tamper === "signature") {
+    if (inBody === null) headers = tamperSignature(headers, recipe.provider);
+    else body = inBody.tamper(body) ?? refuse(`--tamper signature: the body carries no ${recipe.provider?.name ?? ""} signature to tamper with; add --resign`);
+  } else if (recipe.tamper === "body") {
+    // Where the signature covers fields, not bytes (Adyen's items, SNS), the change must be to a signed field, or a
+    // correct handler would accept it and the forgery prove nothing.
+    body = (inBody === null ? null : inBody.tamperSigned(body)) ?? tamperBody(body);
+  }
   else if (recipe.tamper === "timestamp") headers = tamperTimestamp(headers, body, recipe);
   if (extraHeaders.length > 0) headers = mergeHeaders(headers, extraHeaders);
   return { method: recipe.method, url, headers, body };
+}
+
+/**
+ * The forgeries of a provider that signs inside the body (Adyen's notification items, SNS), when this request is
+ * signed that way: Adyen's header variant (HmacSignature, over the bytes) is forged in its header like any other.
+ */
+function signedInBody(headers: HeaderPairs, provider: Provider | null): BodySignatureForgeries | null {
+  if (provider?.bodySignature === undefined) return null;
+  // (SNS names its deliveries with headers, but its signature is always in the body: a certificate scheme.)
+  if (provider.kind === "hmac" && signatureHeaderOf(headers, provider) !== null) return null;
+  return provider.bodySignature;
+}
+
+function refuse(message: string): never {
+  throw badInput(message);
 }
 
 /** The name of the header that carries a provider's signature, as present on the request. */

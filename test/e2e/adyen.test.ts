@@ -64,6 +64,11 @@ describe("adyen: listen -> replay --set (re-signed in the body) -> @adyen/api-li
     const forged = await runCli(["replay", record.id, "--db", db, "--tamper", "body", "--expect", "4xx"]);
     expect(forged.code).toBe(0);
     expect(handler.answers).toEqual([200, 200, 400]);
+    // The signature is in the body: --tamper signature changes it there (it used to ask for a header and exit 2).
+    const badSignature = await runCli(["replay", record.id, "--db", db, "--tamper", "signature", "--expect", "4xx"]);
+    expect(badSignature.stderr).not.toMatch(/error|tamper|add --resign/i);
+    expect(badSignature.code).toBe(0);
+    expect(handler.answers).toEqual([200, 200, 400, 400]);
 
     // Verifying the stored event again, offline, with the key: still valid; with another key: exit 1.
     expect((await runCli(["verify", "--event", record.id, "--db", db, "--provider", "adyen", "--secret", KEY])).code).toBe(0);

@@ -192,6 +192,15 @@ describe.each([
     const forged = await runCli(["replay", record.id, "--resign", "--secret", `${provider}=${stranger.privateKey}`, "--db", db, "--expect", "403"]);
     expect(forged.code).toBe(0);
     expect(verdicts.at(-1)).toEqual({ provider, status: 403 });
+
+    // The README's forgeries, without re-signing: a changed signature and a changed signed value are refused (SNS
+    // signs fields of its body: a change to its last string, UnsubscribeURL, would prove nothing).
+    for (const tamper of ["signature", "body"]) {
+      const tampered = await runCli(["replay", record.id, "--db", db, "--tamper", tamper, "--expect", "4xx"]);
+      expect(tampered.stderr, `--tamper ${tamper}`).not.toMatch(/error|tamper|add --resign/i);
+      expect(tampered.code, `--tamper ${tamper}`).toBe(0);
+      expect(verdicts.at(-1), `--tamper ${tamper}`).toEqual({ provider, status: 403 });
+    }
   });
 });
 

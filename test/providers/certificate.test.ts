@@ -197,6 +197,25 @@ describe("sns (canonical string per Type, SignatureVersion 1 and 2)", () => {
     expect(sns.verify(withSnsField(signed, "UnsubscribeURL", "https://sns.eu-west-1.amazonaws.com/?x"), [certificate], { now: NOW }).valid).toBe(true);
   });
 
+  it("forges inside the body for check and replay --tamper: each forgery refused, every other byte kept", () => {
+    const forgeries = sns.bodySignature!;
+    const text = signed.body.toString("utf8");
+    const tampered = forgeries.tamper(signed.body) as Buffer;
+    expect(sns.verify({ ...signed, body: tampered }, [certificate], { now: NOW })).toMatchObject({ reason: "no_matching_signature" });
+    expect(tampered.toString("utf8").replace(/"Signature" : "[^"]*"/, "")).toBe(text.replace(/"Signature" : "[^"]*"/, ""));
+    const dropped = forgeries.drop(signed.body) as Buffer;
+    expect(snsField({ ...signed, body: dropped }, "Signature")).toBeUndefined();
+    expect(sns.verify({ ...signed, body: dropped }, [certificate], { now: NOW })).toMatchObject({ reason: "missing_header" });
+    // A signed field changes (the generic forgery would change the last string, UnsubscribeURL, which is not signed).
+    const changed = forgeries.tamperSigned(signed.body) as Buffer;
+    expect(snsField({ ...signed, body: changed }, "Message")).toBe(`${String(snsField(signed, "Message"))} `);
+    expect(sns.verify({ ...signed, body: changed }, [certificate], { now: NOW })).toMatchObject({ reason: "no_matching_signature" });
+    expect(changed.toString("utf8")).toMatch(/^\{\n {2}"Type" : "Notification",\n/);
+    // A body that is not a signed SNS message has nothing to forge.
+    expect(forgeries.tamper(NOTIFICATION)).toBeNull();
+    expect(forgeries.drop(Buffer.from("not json"))).toBeNull();
+  });
+
   it("enforces the certificate host check offline, whatever key is given", () => {
     const refused = [
       "https://evil.example.com/SimpleNotificationService-1.pem",
