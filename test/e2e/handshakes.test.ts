@@ -5,11 +5,12 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { getProvider } from "../../src/providers/index.js";
-import { CLI, mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
-import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
+import { CLI, mask, runCli, type ListenProcess } from "../helpers/cli.js";
+import { send } from "../helpers/target-server.js";
+import { listenSession } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { call, startUi } from "../inspector/helpers.js";
 
@@ -17,24 +18,7 @@ const ZOOM_SECRET = "zoom-secret-token-e2e-not-real";
 const X_SECRET = "x-consumer-secret-e2e-not-real";
 const EBAY_TOKEN = "ebay-verification-token-e2e-0123456789abcdef";
 
-const running: ListenProcess[] = [];
-const targets: TargetServer[] = [];
-afterEach(async () => {
-  for (const listen of running.splice(0)) await listen.stop("SIGKILL");
-  for (const target of targets.splice(0)) await target.close();
-});
-
-async function target(behaviour?: Parameters<typeof startTargetServer>[0]): Promise<TargetServer> {
-  const server = await startTargetServer(behaviour);
-  targets.push(server);
-  return server;
-}
-
-async function listen(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ListenProcess> {
-  const process = await startListen(args, env);
-  running.push(process);
-  return process;
-}
+const { listen, target } = listenSession();
 
 /** A loopback URL nothing listens on: the handler is down. */
 async function downHandlerUrl(): Promise<string> {

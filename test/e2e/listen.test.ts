@@ -3,32 +3,16 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { EventStore } from "../../src/store/index.js";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
-import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
+import { describe, expect, it, vi } from "vitest";
+import { mask, runCli } from "../helpers/cli.js";
+import { send } from "../helpers/target-server.js";
+import { listenSession } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const SECRET = "e2e-secret-not-real";
 const FAKE_CLOUDFLARED = path.resolve(import.meta.dirname, "../fake-cloudflared/cloudflared.mjs");
 
-const running: ListenProcess[] = [];
-const targets: TargetServer[] = [];
-afterEach(async () => {
-  for (const listen of running.splice(0)) await listen.stop("SIGKILL");
-  for (const target of targets.splice(0)) await target.close();
-});
-
-async function target(behaviour?: Parameters<typeof startTargetServer>[0]): Promise<TargetServer> {
-  const server = await startTargetServer(behaviour);
-  targets.push(server);
-  return server;
-}
-
-async function listen(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ListenProcess> {
-  const process = await startListen(args, env);
-  running.push(process);
-  return process;
-}
+const { listen, target } = listenSession();
 
 function signature(body: string): string {
   return "sha256=" + createHmac("sha256", SECRET).update(body).digest("hex");
