@@ -4,7 +4,7 @@ import { parseJsonPath, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { parseDuration, parseInteger } from "../core/units.js";
 import { resolveTarget } from "../forward/index.js";
-import type { Provider } from "../providers/index.js";
+import { getProvider, type Provider } from "../providers/index.js";
 import { parseRetrySpec, planReplay, type ReplayPlan, type RetrySpec, type Tamper } from "../replay/index.js";
 
 /** What hooktape was started with to sign: the page never sees a secret, only whether one exists. */
@@ -161,6 +161,7 @@ export function planFromRequest(
       order: "as-captured",
       seed: 0,
       retry: request.retry,
+      retryProvider: request.retry?.kind === "provider" ? getProvider(request.retry.providerId) : undefined,
       timeoutMs: request.timeoutMs,
     },
     { now },

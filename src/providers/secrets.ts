@@ -1,4 +1,4 @@
-import { isProviderId } from "./registry.js";
+import { isKnownProviderId } from "./provider-modules.js";
 import type { Provider } from "./types.js";
 
 /** What a secret looks like for this provider, for the messages that ask for one (`--secret whsec_...`). */
@@ -35,7 +35,7 @@ export function resolveSecrets(providerId: string, flagValues: readonly string[]
   for (const value of flagValues) {
     const eq = value.indexOf("=");
     const prefix = eq > 0 ? value.slice(0, eq) : "";
-    if (prefix !== "" && isProviderId(prefix)) {
+    if (prefix !== "" && isKnownProviderId(prefix)) {
       if (prefix === providerId && eq + 1 < value.length) secrets.push(value.slice(eq + 1));
     } else if (value.length > 0) {
       secrets.push(value);

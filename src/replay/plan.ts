@@ -4,7 +4,7 @@ import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.
 import { REDACTED } from "../core/redact.js";
 import type { HeaderPairs, ReplayableEvent } from "../core/types.js";
 import { joinTarget, type OutboundRequest } from "../forward/index.js";
-import { secretExample } from "../providers/index.js";
+import { secretExample } from "../providers/secrets.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
 import { orderItems, type ReplayOrder } from "./order.js";
@@ -33,6 +33,8 @@ export interface ReplayOptions<E extends ReplayableEvent = ReplayableEvent> {
   /** Used for `--order shuffle`; printed so that a run can be repeated. */
   seed: number;
   retry: RetrySpec | null;
+  /** The provider `retry` names when it names one (`--retry stripe`), loaded by the caller. */
+  retryProvider?: Provider | undefined;
   /** `--timeout`; null: the provider's own deadline (GitHub 10 s, Stripe 20 s, ...), else 30 s. */
   timeoutMs: number | null;
 }
@@ -137,7 +139,7 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
     if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
     // Signed once: every duplicate carries exactly these bytes and headers (same timestamp, same id).
     const first = buildRequest(recipe, clock.now);
-    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider) : NO_RETRY;
+    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider, options.retryProvider) : NO_RETRY;
     const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
     return { event, recipe, first, retry, timeoutMs, provider };
   });

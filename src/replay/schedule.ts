@@ -1,6 +1,6 @@
 import { badInput } from "../core/errors.js";
 import { parseDuration } from "../core/units.js";
-import { getProvider, isProviderId } from "../providers/index.js";
+import { isKnownProviderId } from "../providers/provider-modules.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import type { HeaderPairs } from "../core/types.js";
 
@@ -34,7 +34,7 @@ export function parseRetrySpec(text: string): RetrySpec {
     }
     return { kind: "exp", firstMs, factor, attempts };
   }
-  if (!isProviderId(value)) throw badInput(`Invalid --retry "${text}": not a provider id nor exp:...; ${EXAMPLE} (see \`hooktape providers\`)`);
+  if (!isKnownProviderId(value)) throw badInput(`Invalid --retry "${text}": not a provider id nor exp:...; ${EXAMPLE} (see \`hooktape providers\`)`);
   return { kind: "provider", providerId: value };
 }
 
@@ -42,11 +42,12 @@ export function parseRetrySpec(text: string): RetrySpec {
  * The retry plan of a spec. A provider's schedule and retry headers come from its own table (each cites its
  * docs: Stripe's three days of back-off, Svix's 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, Slack's three retries
  * with X-Slack-Retry-Num, GitHub's none). With `exp:`, the event's provider still adds its retry headers.
+ * `retryProvider` is the provider `--retry <provider>` names, loaded by the caller (planning loads nothing).
  */
-export function retryPlanOf(spec: RetrySpec, eventProvider: Provider | null): RetryPlan {
+export function retryPlanOf(spec: RetrySpec, eventProvider: Provider | null, retryProvider?: Provider): RetryPlan {
   if (spec.kind === "provider") {
-    const provider = getProvider(spec.providerId);
-    if (provider === undefined) throw badInput(`Unknown --retry provider "${spec.providerId}"`);
+    const provider = retryProvider;
+    if (provider?.id !== spec.providerId) throw badInput(`Unknown --retry provider "${spec.providerId}"`);
     return {
       delaysMs: provider.retry.delaysSec.map((sec) => sec * 1000),
       source: provider.retry.docs,

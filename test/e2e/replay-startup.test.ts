@@ -1,7 +1,8 @@
 // What a replay loads before its first request: a `--json` run prints no spinner and no table, so it loads neither
-// ora nor string-width, and of undici only the Agent it sends through (not fetch, WebSocket, the cache...). Counted
-// with a module loader hook on the built CLI (ES modules as they load, CommonJS ones from require.cache at exit);
-// the time it saves is measured in bench/replay.bench.mjs, not here.
+// ora nor string-width, of undici only the Agent it sends through (not fetch, WebSocket, the cache...), and of the
+// hundred providers only the module of its events' one (not the registry). Counted with a module loader hook on the
+// built CLI (ES modules as they load, CommonJS ones from require.cache at exit); the time it saves is measured in
+// bench/replay.bench.mjs, not here.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -33,7 +34,7 @@ function moduleListHook(list: string): string {
 }
 
 describe("replay start-up", () => {
-  it("loads no spinner library, no text-width tables and only undici's Agent for a --json run; the human summary loads its table", async () => {
+  it("loads no spinner library, no text-width tables and only undici's Agent and the events' provider module for a --json run; the human summary loads its table", async () => {
     const db = tempStore();
     const server = await startRecordingServer(() => ({ status: 200 }));
     cleanups.push(() => db.remove(), () => server.close());
@@ -55,6 +56,12 @@ describe("replay start-up", () => {
     expect(json).not.toMatch(/node_modules\/undici\/index\.js/);
     expect(json).not.toMatch(/node_modules\/ora\//);
     expect(json).not.toMatch(/node_modules\/string-width\//);
+    // Of the provider catalogue, only the module of the events' provider: not the other schemes, nor jose.
+    expect(json).toMatch(/dist\/providers\/stripe\.js/);
+    expect(json).not.toMatch(/dist\/providers\/registry\.js/);
+    expect(json).not.toMatch(/dist\/providers\/certificate\.js/);
+    expect(json).not.toMatch(/dist\/providers\/adyen\.js/);
+    expect(json).not.toMatch(/node_modules\/jose\//);
 
     const human = await loaded([]);
     expect(human).toMatch(/node_modules\/string-width\/index\.js/); // it prints a table

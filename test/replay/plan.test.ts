@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { thrown } from "../helpers/thrown.js";
 import type { CapturedEvent } from "../../src/core/types.js";
+import { getProvider } from "../../src/providers/index.js";
 import { orderItems, parseRetrySpec, planReplay, retryPlanOf, type ReplayOptions } from "../../src/replay/index.js";
 import { replayOptions } from "./helpers.js";
 
@@ -106,11 +107,11 @@ describe("retry schedules", () => {
   });
 
   it("takes a provider's published schedule with its documentation", () => {
-    const svix = retryPlanOf(parseRetrySpec("svix"), null);
+    const svix = retryPlanOf(parseRetrySpec("svix"), null, getProvider("svix"));
     expect(svix.delaysMs).toEqual([5, 300, 1800, 7200, 18_000, 36_000, 36_000].map((s) => s * 1000));
     expect(svix.source).toMatch(/^https:\/\//);
-    expect(retryPlanOf(parseRetrySpec("github"), null).delaysMs).toEqual([]);
-    const slack = retryPlanOf(parseRetrySpec("slack"), null);
+    expect(retryPlanOf(parseRetrySpec("github"), null, getProvider("github")).delaysMs).toEqual([]);
+    const slack = retryPlanOf(parseRetrySpec("slack"), null, getProvider("slack"));
     expect(slack.retryHeaders?.(2, "timeout")).toEqual([["X-Slack-Retry-Num", "1"], ["X-Slack-Retry-Reason", "http_timeout"]]);
   });
 

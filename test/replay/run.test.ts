@@ -177,7 +177,7 @@ describe("retries", () => {
     const { db, server } = await setup((_, index) => (index === 0 ? { status: 200, delayMs: 400 } : { status: 500 }));
     const body = '{"type":"event_callback","event_id":"Ev1"}';
     const event = recordEvent(db.store, { provider: "slack", headers: signed("slack", "slack_secret", body, 1_700_000_000), body, target: server.url });
-    const { result } = await replay(db, [event], { retry: parseRetrySpec("slack"), speed: 2000, timeoutMs: 100 });
+    const { result } = await replay(db, [event], { retry: parseRetrySpec("slack"), retryProvider: getProvider("slack"), speed: 2000, timeoutMs: 100 });
 
     expect(result.attempts.map((a) => a.status ?? a.error)).toEqual(["timeout", 500, 500, 500]);
     expect(result.finals[0]?.final).toBe(true);

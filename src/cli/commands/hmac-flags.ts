@@ -1,4 +1,4 @@
-import type { HmacSettings } from "../../providers/index.js";
+import type { HmacSettings } from "../../providers/generic-hmac.js";
 
 /** The generic `hmac` scheme's flags, as commander hands them over. */
 export interface HmacFlags {

@@ -6,7 +6,8 @@ import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
-import { getProvider, resolveSecrets, secretEnvName, type Provider } from "../../providers/index.js";
+import { loadProvider } from "../../providers/provider-modules.js";
+import { resolveSecrets, secretEnvName } from "../../providers/secrets.js";
 import {
   parseRetrySpec,
   planReplay,
@@ -146,7 +147,15 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const agent = createDeliveryAgent(concurrency);
   try {
     const selection = selectEvents(store, selector);
-    const providers = new Map<string, Provider | null>();
+    // Load the providers this run signs with (each event's, else --provider) and the --retry one, and only those:
+    // the catalogue is a hundred modules. One provider object per id for the run; planning stays synchronous.
+    const providerIdOf = (event: (typeof selection.events)[number]) => event.provider ?? flags.provider?.toLowerCase();
+    const providerIds = [...new Set(selection.events.map(providerIdOf))].filter((id) => id !== undefined);
+    const [retryProvider, ...loaded] = await Promise.all([
+      retry?.kind === "provider" ? loadProvider(retry.providerId) : undefined,
+      ...providerIds.map((id) => loadProvider(id, { hmac })),
+    ]);
+    const providers = new Map(providerIds.map((id, i) => [id, loaded[i] ?? null]));
     if (selection.skipped.length > 0) {
       output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
     }
@@ -156,12 +165,8 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
         target,
         resign: flags.resign === true,
         providerOf: (event) => {
-          const id = event.provider ?? flags.provider?.toLowerCase();
-          if (id === undefined) return null;
-          // One provider object per id for the run (the generic `hmac` one is built from the flags on each call).
-          let provider = providers.get(id);
-          if (provider === undefined) providers.set(id, (provider = getProvider(id, { hmac }) ?? null));
-          return provider;
+          const id = providerIdOf(event);
+          return id === undefined ? null : (providers.get(id) ?? null);
         },
         secretsOf: (providerId) => resolveSecrets(providerId, flags.secret ?? [], process.env),
         secretEnvOf: secretEnvName,
@@ -174,6 +179,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
         order: flags.order,
         seed,
         retry,
+        retryProvider,
         timeoutMs,
       },
       { now: Date.now() },

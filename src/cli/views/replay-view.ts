@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
-import { staleSignature } from "../../providers/index.js";
+import { staleSignature } from "../../providers/signature-age.js";
 import { renderTable } from "./table.js";
 import { deliveryErrorInWords, firstLineOf } from "./words.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
