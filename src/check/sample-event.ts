@@ -340,6 +340,11 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
   }),
 };
 
+/** A sample posted as form fields, as Twilio and Plivo post their callbacks. */
+function formPost(name: string, fields: string): CheckSubject {
+  return { name, method: "POST", path: "/", headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields) };
+}
+
 /**
  * A plausible event of each provider with fresh ids on every run, so that a handler that keeps state between
  * runs sees a new event (its duplicates are then the ones `check` sends on purpose), serialised the way the
@@ -349,27 +354,17 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
   const name = `${provider.id} sample event`;
   if (provider.id === "twilio") {
     // Twilio posts form fields (https://www.twilio.com/docs/messaging/guides/webhook-request).
-    return {
+    return formPost(
       name,
-      method: "POST",
-      path: "/",
-      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
-      body: Buffer.from(
-        `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
-      ),
-    };
+      `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
+    );
   }
   if (provider.id === "plivo") {
     // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
-    return {
+    return formPost(
       name,
-      method: "POST",
-      path: "/",
-      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
-      body: Buffer.from(
-        `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
-      ),
-    };
+      `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
+    );
   }
   const sample = SAMPLES[provider.id]?.(ids, nowMs) ?? genericSample(ids, nowMs);
   return {
