@@ -1,6 +1,5 @@
 // The store's writes on a writer thread (src/store/writer-thread.ts): the built dist/ is under test, because the
 // thread's script is the compiled writer-thread-worker.js. Real SQLite files, real sockets, the real capture server.
-import { createHash } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { EventStore, type StoreOptions } from "../../dist/store/index.js";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { newEventId } from "../../src/core/ids.js";
 import { send, startTargetServer } from "../helpers/target-server.js";
+import { capturedEvent } from "../helpers/captured-event.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const CRASHING_WRITER = new URL("../helpers/crashing-writer-thread.mjs", import.meta.url);
@@ -27,23 +27,7 @@ function openStore(file: string, options: StoreOptions = {}): EventStore {
 
 /** An event as the capture server builds it, for the store-level tests. */
 function eventWith(body: Buffer, url = "/hooks", id = newEventId(Date.now())): CapturedEvent {
-  return {
-    id,
-    method: "POST",
-    url,
-    headers: [["Content-Type", "application/json"], ["X-Émoji", "🪝"]],
-    body,
-    receivedAt: Date.now(),
-    remoteAddress: "127.0.0.1",
-    via: "local",
-    provider: null,
-    verification: { status: "unverified", reason: "no_secret" },
-    rejected: null,
-    bodySize: body.length,
-    bodySha256: createHash("sha256").update(body).digest("hex"),
-    publicUrl: null,
-    target: null,
-  };
+  return capturedEvent({ id, url, headers: [["Content-Type", "application/json"], ["X-Émoji", "🪝"]], body });
 }
 
 async function captureWith(store: EventStore, options: { target?: string } = {}) {
