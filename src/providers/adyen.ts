@@ -1,9 +1,9 @@
 import { createHmac, type KeyObject } from "node:crypto";
 import { setJsonPath, unsetJsonPath } from "../core/mutate.js";
-import { assertSecrets, mismatchHint } from "./checks.js";
+import { assertSecrets, invalid, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { KeyFormatError, type Provider, type VerifyRequest, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 import { createKeyCache } from "./hmac-key.js";
 
 // https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures — two forms, one key
@@ -82,8 +82,8 @@ function itemLabel(item: NotificationItem, count: number): string {
   return `notification item ${item.index + 1} of ${count}${psp}`;
 }
 
-function invalid(reason: "missing_header" | "malformed_header" | "no_matching_signature" | "malformed_key", hint: string): VerifyResult {
-  return { valid: false, provider: "adyen", reason, hint };
+function fail(reason: VerifyReason, hint: string): VerifyResult {
+  return invalid("adyen", reason, hint);
 }
 
 /** Writes a value into every item's additionalData.hmacSignature, keeping every other byte of the body. */
@@ -137,24 +137,24 @@ export const adyen: Provider = {
     const header = findHeader(request.headers, "hmacsignature");
     const items = header === undefined ? readItems(request.body) : null;
     if (header === undefined && (items === null || items.length === 0)) {
-      return invalid("missing_header", "no HmacSignature header, and no notificationItems[].NotificationRequestItem.additionalData.hmacSignature in the body");
+      return fail("missing_header", "no HmacSignature header, and no notificationItems[].NotificationRequestItem.additionalData.hmacSignature in the body");
     }
     if (header !== undefined) {
       const protocol = findHeader(request.headers, "protocol");
-      if (protocol !== undefined && protocol.trim() !== "HmacSHA256") return invalid("malformed_header", `Protocol "${protocol}" is not HmacSHA256, the only one Adyen uses`);
+      if (protocol !== undefined && protocol.trim() !== "HmacSHA256") return fail("malformed_header", `Protocol "${protocol}" is not HmacSHA256, the only one Adyen uses`);
     }
     const unsigned = items?.find((item) => item.signature === undefined);
     if (items !== null && unsigned !== undefined) {
-      return invalid("missing_header", `${itemLabel(unsigned, items.length)} has no additionalData.hmacSignature — is HMAC signing enabled for this webhook?`);
+      return fail("missing_header", `${itemLabel(unsigned, items.length)} has no additionalData.hmacSignature — is HMAC signing enabled for this webhook?`);
     }
     if (secrets.length === 0) return { valid: false, provider: "adyen", reason: "no_secret" };
     const keys = secrets.map(keyOf).filter((key): key is KeyObject => key !== null);
-    if (keys.length === 0) return invalid("malformed_key", "the secret is not an Adyen HMAC key (hex, as the Customer Area shows it)");
+    if (keys.length === 0) return fail("malformed_key", "the secret is not an Adyen HMAC key (hex, as the Customer Area shows it)");
 
     if (header !== undefined) {
       const received = header.trim();
       if (keys.some((key) => safeEqual(digest(key, request.body), received))) return { valid: true, provider: "adyen" };
-      return invalid("no_matching_signature", mismatchHint(secrets));
+      return fail("no_matching_signature", mismatchHint(secrets));
     }
     const list = items as NotificationItem[];
     // Each item on its own: during a key change Adyen may still sign with the previous key for a while.
@@ -162,7 +162,7 @@ export const adyen: Provider = {
       const received = (item.signature as string).trim();
       if (keys.some((key) => safeEqual(digest(key, item.signed), received))) continue;
       const whitespace = secrets.some((s) => s.trim() !== s);
-      return invalid(
+      return fail(
         "no_matching_signature",
         `${itemLabel(item, list.length)} does not match: ${whitespace ? mismatchHint(secrets) : "a signed field (pspReference, originalReference, merchantAccountCode, merchantReference, amount, eventCode, success) differs from what was signed, or the HMAC key is not this webhook's"}`,
       );

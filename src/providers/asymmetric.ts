@@ -1,8 +1,8 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
-import { assertSecrets, checkTimestamp, DIGITS_RE, timestampHint } from "./checks.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "./checks.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 
 /** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
 export interface AsymmetricSchemeSpec {
@@ -41,8 +41,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
   const digest = spec.algorithm === "ed25519" ? null : "sha256";
   const separator = spec.separator ?? "";
   const keyOptions = spec.algorithm === "p256" ? ({ dsaEncoding: "der" } as const) : {};
-  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
-    hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
+  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
 
   return {
     id: spec.id,

@@ -10,10 +10,10 @@ import {
 } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../core/mutate.js";
-import { assertSecrets } from "./checks.js";
+import { assertSecrets, invalid } from "./checks.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey } from "./keys.js";
-import { type BodySignatureForgeries, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyResult } from "./types.js";
+import { type BodySignatureForgeries, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 import { selfSignedCertificate } from "./x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
@@ -204,8 +204,7 @@ function describe(reference: KeyReference): string {
 }
 
 export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider & CertificateScheme {
-  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
-    hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
+  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
   const webhookIdForm = `${spec.name} signs your webhook id: give --secret as "<webhook id>:<certificate>", e.g. --secret "WH-1AB23456CD789012E:$(cat paypal-cert.pem)"`;
 
   return {

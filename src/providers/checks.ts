@@ -1,5 +1,10 @@
 import { describeDuration } from "../core/units.js";
-import type { VerifyReason } from "./types.js";
+import type { VerifyReason, VerifyResult } from "./types.js";
+
+/** A failed verification of `provider`; the hint, when there is one, says what to do about it. */
+export function invalid(provider: string, reason: VerifyReason, hint?: string): VerifyResult {
+  return hint === undefined ? { valid: false, provider, reason } : { valid: false, provider, reason, hint };
+}
 
 /**
  * Whether `timestamp` (unix seconds) is acceptable at `now` within `toleranceSec`. Most senders'

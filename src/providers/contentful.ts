@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
-import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader, keepOrDefault } from "./headers.js";
 import { backoff } from "./retry.js";
-import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.contentful.com/developers/docs/extensibility/app-framework/request-verification/ and
@@ -74,8 +74,8 @@ function digest(secret: string, method: string, path: string, pairs: ReadonlyArr
   return createHmac("sha256", keyOf(secret)).update(head).update(body).digest("hex");
 }
 
-function fail(reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult {
-  return hint === undefined ? { valid: false, provider: "contentful", reason } : { valid: false, provider: "contentful", reason, hint };
+function fail(reason: VerifyReason, hint?: string): VerifyResult {
+  return invalid("contentful", reason, hint);
 }
 
 export const contentful: Provider = {

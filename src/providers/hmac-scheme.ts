@@ -1,6 +1,6 @@
 import { createHmac, type KeyObject } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
-import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { createKeyCache } from "./hmac-key.js";
@@ -11,7 +11,6 @@ import {
   type SignInput,
   type SignOutput,
   type VerifyOptions,
-  type VerifyReason,
   type VerifyRequest,
   type VerifyResult,
 } from "./types.js";
@@ -130,10 +129,6 @@ export function parseTimestamp(raw: string, unit: TimestampUnit): number {
 export function signedUrlOf(request: VerifyRequest, options: VerifyOptions): string | undefined {
   if (options.url) return options.url;
   return /^https?:\/\//i.test(request.url) ? request.url : undefined;
-}
-
-function invalid(provider: string, reason: VerifyReason, hint?: string): VerifyResult {
-  return hint === undefined ? { valid: false, provider, reason } : { valid: false, provider, reason, hint };
 }
 
 export function defineHmacScheme(spec: HmacSchemeSpec): Provider {

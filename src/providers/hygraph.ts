@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
-import { assertSecrets, DIGITS_RE, mismatchHint } from "./checks.js";
+import { assertSecrets, invalid, DIGITS_RE, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { backoff } from "./retry.js";
-import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
 
 // https://hygraph.com/docs/api-reference/basics/webhooks#signed-webhooks and GraphCMS/graphcms-utils `index.js`
@@ -37,8 +37,8 @@ function digest(secret: string, body: Buffer, env: string, timestamp: string): s
   return createHmac("sha256", keyOf(secret)).update(payload).digest("base64");
 }
 
-function fail(reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult {
-  return hint === undefined ? { valid: false, provider: "hygraph", reason } : { valid: false, provider: "hygraph", reason, hint };
+function fail(reason: VerifyReason, hint?: string): VerifyResult {
+  return invalid("hygraph", reason, hint);
 }
 
 export const hygraph: Provider = {

@@ -4,10 +4,10 @@ import { createHash, createHmac, createPrivateKey, createPublicKey, sign as sign
 import type { JWTPayload } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
-import { assertSecrets, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
+import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -101,8 +101,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
   const headerName = carrier.in === "header" ? carrier.header.toLowerCase() : "";
   const coversBody = carrier.in === "body" || spec.bodyHash !== undefined;
   const where = carrier.in === "header" ? carrier.header : "the body";
-  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
-    hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
+  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
 
   const tokenOf = (request: VerifyRequest): string | undefined => {
     if (carrier.in === "body") return request.body.toString("utf8").trim();

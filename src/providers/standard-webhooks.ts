@@ -1,10 +1,10 @@
 import { createHmac, type KeyObject } from "node:crypto";
-import { assertSecrets, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { createKeyCache } from "./hmac-key.js";
 import { backoff } from "./retry.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;
@@ -72,8 +72,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
   const idName = `${variant.headerPrefix}-id`;
   const tsName = `${variant.headerPrefix}-timestamp`;
   const sigName = `${variant.headerPrefix}-signature`;
-  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
-    hint === undefined ? { valid: false, provider: variant.id, reason } : { valid: false, provider: variant.id, reason, hint };
+  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(variant.id, reason, hint);
   const keyForm = variant.key ?? "base64";
   // The HMAC key as a KeyObject, made once per secret (hmac-key.ts).
   const keyFor = createKeyCache((secret) => keyOfSecret(secret, keyForm));

@@ -1,8 +1,8 @@
-import { assertSecrets, mismatchHint } from "./checks.js";
+import { assertSecrets, invalid, mismatchHint } from "./checks.js";
 import { tokensEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import type { HeaderPairs } from "../core/types.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
@@ -51,8 +51,7 @@ function basicCredentials(value: string): string | null {
 export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
   const name = spec.tokenHeader.toLowerCase();
   const form = spec.form ?? "raw";
-  const fail = (reason: Extract<VerifyResult, { valid: false }>["reason"], hint?: string): VerifyResult =>
-    hint === undefined ? { valid: false, provider: spec.id, reason } : { valid: false, provider: spec.id, reason, hint };
+  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
   return {
     id: spec.id,
     name: spec.name,
