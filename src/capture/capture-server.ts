@@ -7,7 +7,7 @@ import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/hea
 import { redactNamed } from "../core/redact.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
-import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { deliver, hasDotSegment, joinTarget, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
@@ -138,7 +138,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     const receivedAt = now();
     const headers = pairsFromRaw(req.rawHeaders);
     const url = req.url ?? "/";
-    const refusal = refuseMalformed(url, headers);
+    const refusal = refuseMalformed(url, headers) ?? (options.target !== null && hasDotSegment(url) ? DOT_SEGMENT_REFUSAL : null);
     if (refusal !== null) {
       req.resume();
       respond(res, 400, `hooktape: ${refusal}\n`, { connection: "close" });
@@ -341,6 +341,9 @@ function listenOn(server: net.Server, port: number, host: string): Promise<void>
  * absolute-form (`POST http://evil.example/x`) or `*` target would otherwise be glued onto the handler's URL. A
  * second Host header makes the request's authority ambiguous (RFC 9112 §3.2: answer 400).
  */
+/** Joined onto the target's prefix, `..` (or `%2e%2e`) would be resolved by the URL parser and leave the prefix. */
+const DOT_SEGMENT_REFUSAL = "a path with . or .. segments is not forwarded (it could leave the target's path)";
+
 function refuseMalformed(url: string, headers: HeaderPairs): string | null {
   if (!url.startsWith("/")) return "only origin-form request targets (/path) are accepted";
   let hosts = 0;

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
 import { REDACTED } from "../core/redact.js";
 import type { HeaderPairs, ReplayableEvent } from "../core/types.js";
-import { joinTarget, type OutboundRequest } from "../forward/index.js";
+import { sendUrlFor, type OutboundRequest } from "../forward/index.js";
 import { secretExample } from "../providers/secrets.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
@@ -182,12 +182,12 @@ function refuseRedactedSignature(event: ReplayableEvent, provider: Provider, sig
 }
 
 /**
- * Where a replay of `event` goes. `--to` is a base URL, joined with the event's path and query as `listen` joins
- * its target. Without `--to`, the event's recorded target is already the full URL `listen` forwarded it to
- * (target prefix + inbound path + query), so it is used as it is: joining the path again would double it.
+ * Where a replay of `event` goes. `--to` follows the one rule of every sending command (sendUrlFor): a port or an
+ * origin keeps the event's own path and query, a URL with a path is the exact URL. Without `--to`, the event's
+ * recorded target is the full URL `listen` forwarded it to, used as it is.
  */
 export function deliveryUrlOf(event: ReplayableEvent, target: URL | null): string {
-  if (target !== null) return joinTarget(target, event.url);
+  if (target !== null) return sendUrlFor(target, event.url);
   if (event.target === null) {
     throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
   }

@@ -107,9 +107,9 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     expect(handler.received.at(-1)).toBe("/webhooks/stripe");
 
     const wrong = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
-    expect(handler.received.at(-1)).toBe("/hooks/stripe");
+    expect(handler.received.at(-1)).toBe("/hooks");
     expect(wrong.code).toBe(1);
-    expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks/stripe: nothing handles this route — the route is wrong, not a rejection");
+    expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks: nothing handles this route — the route is wrong, not a rejection");
     expect(wrong.stderr).toContain("the route is wrong, not a rejection");
   });
 

@@ -208,7 +208,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
     });
     expect(preview.status).toBe(200);
     const planned = preview.json<{ body: string; headers: Array<[string, string]>; resigned: boolean; url: string }>();
-    expect(planned).toMatchObject({ body: edited, resigned: true, url: `${handler.url}/hooks/stripe/1` });
+    expect(planned).toMatchObject({ body: edited, resigned: true, url: `${handler.url}/hooks` });
     expect(planned.headers).toContainEqual(["X-Debug", "1"]);
     expect(preview.text).not.toContain(STRIPE_SECRET);
 

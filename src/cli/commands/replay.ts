@@ -5,7 +5,7 @@ import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter
 import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
-import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { resolveSecrets, secretEnvName } from "../../providers/secrets.js";
 import {
@@ -228,7 +228,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
     else {
-      for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+      for (const line of formatReplaySummary(plan, result, c, passes, target === null ? "recorded" : targetKeepsOwnPath(target) ? "own-path" : "exact")) output.line(line);
       for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
     }
     if (result.interrupted) {

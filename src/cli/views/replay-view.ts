@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
+import { isWrongRoute, wrongRouteHint, type UrlOrigin } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
 import { staleSignature } from "../../providers/signature-age.js";
 import { renderTable } from "./table.js";
@@ -34,6 +34,7 @@ export function formatReplaySummary(
   result: ReplayResult,
   color: ChalkInstance,
   ok: (attempt: ReplayAttempt) => boolean,
+  urlOrigin: UrlOrigin,
 ): string[] {
   const rows = sortAttempts(plan, result.attempts);
   const suspicious = new Set(inconsistentDuplicates(result).map((d) => d.eventId));
@@ -70,7 +71,7 @@ export function formatReplaySummary(
   for (const final of result.finals) {
     if (final.status !== null && isWrongRoute(final.status) && !ok(final)) wrongRoutes.set(final.target, final.status);
   }
-  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url)}`));
+  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url, urlOrigin)}`));
   for (const { eventId, answers } of inconsistentDuplicates(result)) {
     const listed = [...answers].map(([answer, count]) => `${answer} ×${count}`).join(", ");
     lines.push(
