@@ -112,7 +112,8 @@ function causeOf(result: DeliveryResult): RetryCause {
 interface Task {
   delivery: PlannedDelivery;
   attempt: number;
-  request: OutboundRequest;
+  /** null: the first attempt, built when a worker takes it (a re-signed one is signed at its send time). */
+  request: OutboundRequest | null;
   plannedAt: number | null;
 }
 
@@ -131,7 +132,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   const total = plan.deliveries.length;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
 
-  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: delivery.first, plannedAt: null }));
+  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: null, plannedAt: null }));
   let head = 0;
   const retryTimers = new Set<NodeJS.Timeout>();
   const idle: Array<() => void> = [];
@@ -155,7 +156,8 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   else options.signal?.addEventListener("abort", stop, { once: true });
 
   const attemptOnce = async (task: Task): Promise<void> => {
-    const { delivery, attempt, request, plannedAt } = task;
+    const { delivery, attempt, plannedAt } = task;
+    const request = task.request ?? delivery.firstRequestAt(now());
     started.add(delivery.deliveryId);
     const result = await deliver(request, {
       timeoutMs: delivery.timeoutMs,
@@ -179,6 +181,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       responseHeaders: result.responseHeaders,
       responseBody: result.responseBody,
       responseSize: result.responseSize,
+      request: delivery.sentRequest(request),
     });
     const waitMs = delivery.retry.delaysMs[attempt - 1];
     const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
