@@ -22,6 +22,7 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
       eventId: a.eventId,
       delivery: a.deliveryId,
       attempt: a.attempt,
+      number: a.number,
       status: a.status,
       durationMs: round(a.durationMs),
       error: a.error,

@@ -12,6 +12,8 @@ export interface ReplayAttempt {
   deliveryId: string;
   duplicate: number;
   attempt: number;
+  /** Among its event's replay attempts, across runs (`replay #3`), in the order they are recorded. */
+  number: number;
   target: string;
   status: number | null;
   error: string | null;
@@ -131,6 +133,8 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   const finals = new Map<string, ReplayAttempt>();
   const total = plan.deliveries.length;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+  // Attempts are recorded in the order they end: numbered the same way, after the replays earlier runs recorded.
+  const replaysSoFar = options.store.countAttempts(plan.deliveries.map((d) => d.eventId), "replay");
 
   const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: null, plannedAt: null }));
   let head = 0;
@@ -185,11 +189,14 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
     });
     const waitMs = delivery.retry.delaysMs[attempt - 1];
     const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
+    const number = (replaysSoFar.get(delivery.eventId) ?? 0) + 1;
+    replaysSoFar.set(delivery.eventId, number);
     const reported: ReplayAttempt = {
       eventId: delivery.eventId,
       deliveryId: delivery.deliveryId,
       duplicate: delivery.duplicate,
       attempt,
+      number,
       target: request.url,
       status: result.status,
       error: result.error,

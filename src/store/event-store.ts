@@ -380,6 +380,17 @@ export class EventStore {
     return this.db.pragma("data_version", { simple: true }) as number;
   }
 
+  /** How many attempts of `kind` each of these events has had (events without any are left out). */
+  countAttempts(eventIds: readonly string[], kind: DeliveryKind): Map<string, number> {
+    const counts = new Map<string, number>();
+    const statement = this.db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE event_id = ? AND kind = ?`);
+    for (const id of new Set(eventIds)) {
+      const n = statement.get(id, kind)?.n ?? 0;
+      if (n > 0) counts.set(id, n);
+    }
+    return counts;
+  }
+
   /**
    * An event's attempts, oldest first, each numbered among its event's attempts of the same kind (the third replay
    * of an event is `replay #3`, whichever run sent it), with the request it sent.

@@ -139,9 +139,11 @@ describe("replays record what they sent, numbered across runs", () => {
 
   it("an edited, re-signed replay records its own body and signature, and is replay #2 on the second run", async () => {
     const { server, db, id, body } = await capturedWithWrongSecret();
-    for (const amount of [111, 222]) {
+    for (const [n, amount] of [111, 222].entries()) {
       const run = await runCli(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
       expect(run.code, run.stderr).toBe(0);
+      // The replay's own table numbers it after the earlier runs' replays of the event.
+      expect(run.stdout).toContain(`${id}  ↻ #${n + 1}`);
     }
     const event = await show(db, id);
     expect(event.deliveries.map((d) => [d.kind, d.number])).toEqual([["forward", 1], ["replay", 1], ["replay", 2]]);
