@@ -15,8 +15,10 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
     seed: plan.seed,
     events: plan.eventCount,
     deliveries: plan.deliveries.length,
-    passed: !result.interrupted && result.finals.every(ok),
+    passed: !result.interrupted && result.finals.every(ok) && plan.skipped.length === 0,
     interrupted: result.interrupted,
+    /** Selected events that were not sent, and why. */
+    skipped: plan.skipped,
     unfinished: result.unfinished,
     attempts: sortAttempts(plan, result.attempts).map((a) => ({
       eventId: a.eventId,

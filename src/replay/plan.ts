@@ -68,7 +68,10 @@ export interface PlannedDelivery {
 
 export interface ReplayPlan {
   deliveries: PlannedDelivery[];
+  /** Events planned (the skipped ones not counted). */
   eventCount: number;
+  /** Selected events that cannot be sent as asked (no provider or secret to re-sign, a redacted token), and why. */
+  skipped: Array<{ eventId: string; reason: string }>;
   order: ReplayOrder;
   /** The seed of a shuffle, null for the other orders. */
   seed: number | null;
@@ -102,7 +105,9 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
   ];
   const joinedUrls = new Map<string, string>();
   const signatureHeaders = new Map<Provider, ReadonlySet<string>>();
-  const perEvent = captured.map((event) => {
+  const skipped: ReplayPlan["skipped"] = [];
+  let firstRefusal: HooktapeError | null = null;
+  const planEvent = (event: E) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
     let url: string;
@@ -155,7 +160,20 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
     const secrets = secret === null ? [] : [secret];
     const sentRequest = (request: OutboundRequest) => sentRequestOf(request, event.body, secretNames, secrets);
     return { event, recipe, first, retry, timeoutMs, provider, sentRequest };
+  };
+  // One event that cannot be sent as asked does not stop the others: they are sent, it is reported with the reason.
+  // When none can be, the first reason is the error.
+  const perEvent = captured.flatMap((event) => {
+    try {
+      return [planEvent(event)];
+    } catch (error) {
+      if (!(error instanceof HooktapeError)) throw error;
+      firstRefusal ??= error;
+      skipped.push({ eventId: event.id, reason: error.message });
+      return [];
+    }
   });
+  if (perEvent.length === 0 && firstRefusal !== null) throw firstRefusal;
 
   const slots: Array<{ index: number; duplicate: number }> = [];
   perEvent.forEach((_, index) => {
@@ -180,7 +198,7 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
       sentRequest: entry.sentRequest,
     };
   });
-  return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+  return { deliveries, eventCount: perEvent.length, skipped, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
 }
 
 /**

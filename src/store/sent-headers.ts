@@ -8,18 +8,27 @@ import type { HeaderPairs } from "../core/types.js";
  */
 export function encodeSentHeaders(sent: HeaderPairs, eventHeaders: HeaderPairs | null): string {
   if (eventHeaders === null || eventHeaders.length === 0) return JSON.stringify(sent);
-  const unused = new Map<string, number[]>();
-  eventHeaders.forEach(([name, value], index) => {
-    const key = `${name}\n${value}`;
-    const list = unused.get(key);
-    if (list === undefined) unused.set(key, [index]);
-    else list.push(index);
-  });
-  const items: Array<number | [string, string]> = sent.map(([name, value]) => {
-    const index = unused.get(`${name}\n${value}`)?.shift();
-    return index === undefined ? [name, value] : index;
-  });
-  return JSON.stringify(items);
+  const used = new Uint8Array(eventHeaders.length);
+  let text = "[";
+  // A sent request keeps its event's order: the next unused pair is tried first, the others only when it differs.
+  let next = 0;
+  for (let i = 0; i < sent.length; i++) {
+    const [name, value] = sent[i] as [string, string];
+    let found = -1;
+    for (let k = next; k < eventHeaders.length + next && found === -1; k++) {
+      const at = k % eventHeaders.length;
+      const pair = eventHeaders[at] as [string, string];
+      if (used[at] === 0 && pair[0] === name && pair[1] === value) found = at;
+    }
+    if (i > 0) text += ",";
+    if (found === -1) text += JSON.stringify([name, value]);
+    else {
+      used[found] = 1;
+      next = found + 1;
+      text += String(found);
+    }
+  }
+  return text + "]";
 }
 
 /** The headers encodeSentHeaders stored, given the same event headers. */

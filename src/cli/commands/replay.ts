@@ -186,6 +186,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     );
 
     const c = output.color;
+    for (const { reason } of plan.skipped) output.warn(`not sent: ${reason}`);
     output.info(
       `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
         (times > 1 ? ` × ${times}` : "") +
@@ -242,10 +243,14 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
       );
     }
     const failed = result.finals.filter((final) => !passes(final)).length;
+    const notSent = plan.skipped.length > 0 ? `; ${plan.skipped.length} selected event${plan.skipped.length === 1 ? " was" : "s were"} not sent (see above)` : "";
+    if (failed === 0 && notSent !== "") {
+      throw new HooktapeError("negative", `${plan.deliveries.length} deliveries sent as expected${notSent}`);
+    }
     if (failed > 0) {
       const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
       const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
-      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}`);
+      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}${notSent}`);
     }
   } finally {
     await agent.close();

@@ -8,6 +8,7 @@ import {
   FIXTURE_VERSION,
   mergeHeaders,
   redactHeaders,
+  signatureHeadersOf,
   requireSecrets,
   serializeFixture,
   signRequest,
@@ -78,7 +79,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
         method: draft.method,
         url: url ?? draft.path,
         // A captured event's own headers may hold credentials; a fixture never does.
-        headers: redactHeaders(mergeHeaders(signed.headers, overrides)),
+        headers: redactHeaders(mergeHeaders(signed.headers, overrides), signatureHeadersOf(provider)),
         ...encodeBody(signed.body),
       },
       signedAt: signed.timestamp,
