@@ -62,8 +62,7 @@ export function formatEventLine(
     : provider + formatVerification(event.verification, color);
   // The verdict is the captured request's; an answer to a replay (re-signed, maybe edited) says so, lest a 200 to a
   // re-signed replay read as the handler accepting the captured request's bad signature.
-  const kind = event.delivery?.kind ?? "forward";
-  const answered = kind === "forward" ? "→" : kind === "replay" ? `${REPLAY_MARK} replay →` : `${kind} →`;
+  const answered = event.delivery?.kind === "replay" ? `${REPLAY_MARK} replay →` : "→";
   const delivery = event.delivery
     ? `${answered} ${formatStatus(event.delivery, color)}  ${Math.round(event.delivery.durationMs)} ms`
     : event.rejected
