@@ -54,7 +54,7 @@ describe("the commands follow the rule", () => {
     expect(server.received.map((r) => r.url)).toEqual(["/webhooks/stripe"]);
   });
 
-  it("check --to 3000 with no fixture and send --to 3000 reach the same route; check --to <url> … fixture posts to that URL", async () => {
+  it("check --to 3000 with no fixture and send --to 3000 reach the same route", { timeout: 90_000 }, async () => {
     const server = await handler();
     const port = String(server.port);
     const sent = await runCli(["send", fixtureFile("stripe"), "--to", port]);
@@ -63,14 +63,16 @@ describe("the commands follow the rule", () => {
     await runCli(["check", "--to", port, "--provider", "stripe", "--secret", secret, "--json"]);
     const paths = new Set(server.received.map((r) => r.url));
     expect(paths).toEqual(new Set(["/webhooks/stripe"]));
+  });
 
+  it("check --to <url with a path> … fixture posts every check to that URL", { timeout: 90_000 }, async () => {
     const github = await handler();
     await runCli(["check", "--to", `${github.url}/hooks`, "--provider", "github", "--secret", shippedSecret("github").sign, "--json", fixtureFile("github")]);
     expect(github.received.length).toBeGreaterThan(5);
     expect(new Set(github.received.map((r) => r.url))).toEqual(new Set(["/hooks"]));
   });
 
-  it("replay --to <url with a path> sends there exactly; --to <port> keeps the event's own path", async () => {
+  it("replay --to <url with a path> sends there exactly; --to <port> keeps the event's own path", { timeout: 90_000 }, async () => {
     const server = await handler();
     const db = path.join(tempDir(), "hooktape.db");
     const listen = await startListen(["--no-tunnel", "--db", db]);
@@ -86,7 +88,7 @@ describe("the commands follow the rule", () => {
     expect(server.received.map((r) => r.url)).toEqual(["/api/hooks", "/webhooks/github?delivery=7"]);
   });
 
-  it("the 404 hint never tells the user to pass the --to they passed", async () => {
+  it("the 404 hint never tells the user to pass the --to they passed", { timeout: 90_000 }, async () => {
     const server = await handler({ kind: "answer", status: 404, body: "Not Found" });
     const exact = await runCli(["send", fixtureFile("stripe"), "--to", `${server.url}/hooks`]);
     expect(exact.code).toBe(1);

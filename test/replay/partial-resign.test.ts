@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe("replay --resign over a selection some of whose events cannot be re-signed", () => {
-  it("sends the events it can, reports the others with why, and exits 1", async () => {
+  it("sends the events it can, reports the others with why, and exits 1", { timeout: 90_000 }, async () => {
     const handler = await startTargetServer();
     cleanups.push(() => handler.close());
     const db = path.join(tempDir(), "hooktape.db");

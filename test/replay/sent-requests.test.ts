@@ -70,7 +70,7 @@ function sha256(bytes: Buffer): string {
 
 describe("a forward records the request it sent", () => {
   for (const writer of ["inline", "thread"]) {
-    it(`records method, URL, headers in order and the body as the handler received them (${writer} writer)`, async () => {
+    it(`records method, URL, headers in order and the body as the handler received them (${writer} writer)`, { timeout: 90_000 }, async () => {
       const server = await handler();
       const db = path.join(tempDir(), "hooktape.db");
       const capture = await listen([`${server.url}/hooks`, "--db", db, "--secret", `stripe=${STRIPE_SECRET}`], { HOOKTAPE_WRITER: writer });
@@ -95,7 +95,7 @@ describe("a forward records the request it sent", () => {
     });
   }
 
-  it("never stores a token scheme's token, in the event nor in the forward's or a re-signed replay's record", async () => {
+  it("never stores a token scheme's token, in the event nor in the forward's or a re-signed replay's record", { timeout: 90_000 }, async () => {
     const token = "glpat-sent-request-token-1f3a9";
     const server = await handler();
     const db = path.join(tempDir(), "hooktape.db");
@@ -137,7 +137,7 @@ describe("replays record what they sent, numbered across runs", () => {
     return { server, db, id: await onlyEventId(db), body };
   }
 
-  it("an edited, re-signed replay records its own body and signature, and is replay #2 on the second run", async () => {
+  it("an edited, re-signed replay records its own body and signature, and is replay #2 on the second run", { timeout: 90_000 }, async () => {
     const { server, db, id, body } = await capturedWithWrongSecret();
     for (const [n, amount] of [111, 222].entries()) {
       const run = await runCli(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
@@ -177,7 +177,7 @@ describe("replays record what they sent, numbered across runs", () => {
     expect(listed[0]?.delivery).toMatchObject({ kind: "replay", status: 200 });
   });
 
-  it("the inspector serves each attempt's sent body: the edited one, and the captured one for an unchanged send", async () => {
+  it("the inspector serves each attempt's sent body: the edited one, and the captured one for an unchanged send", { timeout: 90_000 }, async () => {
     const { server, db, id, body } = await capturedWithWrongSecret();
     expect((await runCli(["replay", id, "--db", db, "--set", "data.object.amount=333", "--secret", `stripe=${STRIPE_SECRET}`])).code).toBe(0);
     const ui = await startUi(["--db", db, "--port", "0"]);
@@ -194,7 +194,7 @@ describe("replays record what they sent, numbered across runs", () => {
     expect(detail.deliveries[1]?.request?.bodyChanged).toBe(true);
   });
 
-  it("replay --resign --times 3 signs each sequential duplicate when it is sent, as real senders do", async () => {
+  it("replay --resign --times 3 signs each sequential duplicate when it is sent, as real senders do", { timeout: 90_000 }, async () => {
     const { server, db, id } = await capturedWithWrongSecret();
     // The handler takes a second per answer, so that each duplicate is sent in a later second than the one before.
     server.setBehaviour({ kind: "answer", status: 200, delayMs: 1_000 });
