@@ -11,6 +11,8 @@
 //   node bench/capture.bench.mjs [--quick] [--json] [--rounds 5] [--duration 5] [--warmup 3] [--connections 32]
 //                                [--signature hmac|stripe] [--generator autocannon|wrk|all] [--profile] [--keep]
 //                                [--rate <req/s>]   (the fixed load of the "same load" latency phase)
+//                                [--baseline <dir>] (another build of hooktape, e.g. main's, as two more setups —
+//                                                    base-inline and base-thread — interleaved with these: an A/B in one run)
 //
 // `--profile` runs both hooktapes under `node --cpu-prof` and prints where their capture (main) thread's CPU time went.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -26,9 +28,6 @@ import { spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
 import { fixed, formatTable, median, ratio } from "./lib/stats.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SETUPS = ["direct", "proxy", "hooktape", "thread"];
-/** The hooktape setups: where each commits (HOOKTAPE_WRITER). */
-const WRITERS = { hooktape: "inline", thread: "thread" };
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +42,7 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean", default: false },
     rate: { type: "string" },
     keep: { type: "boolean", default: false },
+    baseline: { type: "string" },
   },
   // run.mjs passes every argument to every benchmark: ignore the ones meant for others.
   strict: false,
@@ -54,6 +54,14 @@ const warmupSec = positive(flags.warmup ?? (flags.quick ? "1" : "3"), "--warmup"
 const connections = positive(flags.connections, "--connections");
 const generators = pickGenerators(String(flags.generator));
 const log = (text) => process.stderr.write(text + "\n");
+const baselineRoot = flags.baseline === undefined ? null : path.resolve(String(flags.baseline));
+/** The hooktape setups: which build runs and where it commits (HOOKTAPE_WRITER). */
+const WRITERS = {
+  hooktape: { writer: "inline", root },
+  thread: { writer: "thread", root },
+  ...(baselineRoot === null ? {} : { "base-inline": { writer: "inline", root: baselineRoot }, "base-thread": { writer: "thread", root: baselineRoot } }),
+};
+const SETUPS = ["direct", "proxy", ...Object.keys(WRITERS)];
 
 function positive(text, name) {
   const n = Number(text);
@@ -79,7 +87,7 @@ function pickGenerators(choice) {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hooktape-bench-"));
-  const dbFiles = { hooktape: path.join(dir, "inline.db"), thread: path.join(dir, "thread.db") };
+  const dbFiles = Object.fromEntries(Object.keys(WRITERS).map((setup) => [setup, path.join(dir, `${setup}.db`)]));
   const profileDir = path.join(dir, "cpu-profile");
   const body = makeBody();
   const signature = signBody(body, String(flags.signature));
@@ -95,13 +103,13 @@ async function main() {
     children.push(proxy.child);
 
     const hooktapes = {};
-    for (const [setup, writer] of Object.entries(WRITERS)) {
+    for (const [setup, { writer, root: build }] of Object.entries(WRITERS)) {
       const nodeFlags = flags.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(profileDir, setup)] : [];
       hooktapes[setup] = await spawnToFile(
         process.execPath,
         [
           ...nodeFlags,
-          path.join(root, "bin/hooktape.js"),
+          path.join(build, "bin/hooktape.js"),
           "listen",
           String(handlerPort),
           "--no-tunnel",
@@ -129,8 +137,7 @@ async function main() {
     const urls = {
       direct: `http://127.0.0.1:${handlerPort}/webhooks/bench`,
       proxy: `http://127.0.0.1:${proxy.ready.port}/webhooks/bench`,
-      hooktape: `${hooktapes.hooktape.ready.url}/webhooks/bench`,
-      thread: `${hooktapes.thread.ready.url}/webhooks/bench`,
+      ...Object.fromEntries(Object.keys(WRITERS).map((setup) => [setup, `${hooktapes[setup].ready.url}/webhooks/bench`])),
     };
     log(
       `capture bench: ${rounds} rounds x ${durationSec} s per setup and generator (${generators.join(", ")}), ` +
@@ -139,7 +146,7 @@ async function main() {
     );
 
     // Everything each hooktape answered, warm-up included, must be in its database afterwards.
-    const answered = { hooktape: 0, thread: 0 };
+    const answered = Object.fromEntries(Object.keys(WRITERS).map((setup) => [setup, 0]));
     const count = (setup, result) => {
       if (setup in answered) answered[setup] += result.completed;
     };
@@ -170,9 +177,9 @@ async function main() {
     // proxy and hooktape take the same fixed offered load (default: half of hooktape's median maximum).
     const saturated = median(results[generators[0]].hooktape.map((r) => r.rps));
     const rate = flags.rate ? positive(String(flags.rate), "--rate") : Math.max(500, Math.floor((saturated * 0.5) / 500) * 500);
-    const sameLoad = { rate, proxy: [], hooktape: [], thread: [] };
+    const sameLoad = { rate, proxy: [], ...Object.fromEntries(Object.keys(WRITERS).map((setup) => [setup, []])) };
     for (let round = 1; round <= rounds; round++) {
-      for (const setup of ["proxy", "hooktape", "thread"]) {
+      for (const setup of ["proxy", ...Object.keys(WRITERS)]) {
         const pid = hooktapes[setup]?.child.pid;
         const cpuBefore = pid === undefined ? null : cpuTimes(pid);
         const result = await run("autocannon", urls[setup], { connections, durationSec, rate });
@@ -205,6 +212,7 @@ async function main() {
         events: recorded.events,
         valid: recorded.valid,
         deliveries: recorded.deliveries,
+        bytesPerEvent: recorded.events === 0 ? null : Math.round(recorded.bytes / recorded.events),
         everyAnsweredRequestRecorded: recorded.events >= answered[setup],
       };
       warnings += readFileSync(path.join(dir, `${setup}.out`), "utf8")
@@ -286,7 +294,9 @@ function countRecorded(dbFile) {
   try {
     const events = db.prepare("SELECT count(*) AS n, coalesce(sum(verification_status = 'valid'), 0) AS valid FROM events").get();
     const deliveries = db.prepare("SELECT count(*) AS n FROM deliveries").get();
-    return { events: events.n, valid: events.valid, deliveries: deliveries.n };
+    // The file as SQLite lays it out (the WAL folded in at exit): what each captured request costs on disk.
+    const bytes = db.pragma("page_count", { simple: true }) * db.pragma("page_size", { simple: true });
+    return { events: events.n, valid: events.valid, deliveries: deliveries.n, bytes };
   } finally {
     db.close();
   }
@@ -316,6 +326,14 @@ function summarize(results) {
       p99ThreadVsProxy: ratio(m.thread.p99Ms, m.proxy.p99Ms),
       rpsThreadVsInline: ratio(m.thread.rps, m.hooktape.rps),
       p99ThreadVsInline: ratio(m.thread.p99Ms, m.hooktape.p99Ms),
+      ...(m["base-inline"] === undefined
+        ? {}
+        : {
+            rpsInlineVsBaseline: ratio(m.hooktape.rps, m["base-inline"].rps),
+            p99InlineVsBaseline: ratio(m.hooktape.p99Ms, m["base-inline"].p99Ms),
+            rpsThreadVsBaseline: ratio(m.thread.rps, m["base-thread"].rps),
+            p99ThreadVsBaseline: ratio(m.thread.p99Ms, m["base-thread"].p99Ms),
+          }),
       // The issue's goal: throughput >= 1.0x the plain proxy and p99 no worse than the proxy's.
       goalMet: m.hooktape.rps >= m.proxy.rps && m.hooktape.p99Ms <= m.proxy.p99Ms,
     };
@@ -336,11 +354,13 @@ function summarizeSameLoad(sameLoad) {
   const proxy = of(sameLoad.proxy);
   const hooktape = of(sameLoad.hooktape);
   const thread = of(sameLoad.thread);
+  const baseline = sameLoad["base-inline"] === undefined ? {} : { "base-inline": of(sameLoad["base-inline"]), "base-thread": of(sameLoad["base-thread"]) };
   return {
     rate: sameLoad.rate,
     proxy,
     hooktape,
     thread,
+    ...baseline,
     p99HooktapeVsProxy: ratio(hooktape.p99Ms, proxy.p99Ms),
     p99ThreadVsProxy: ratio(thread.p99Ms, proxy.p99Ms),
     p99NoWorse: hooktape.p99Ms <= proxy.p99Ms,
@@ -392,9 +412,22 @@ function printHuman(report) {
       `vs ${fixed(same.thread.captureThreadCpuUsPerRequest)} µs with the writer thread; whole process ${fixed(same.hooktape.processCpuUsPerRequest)} vs ` +
       `${fixed(same.thread.processCpuUsPerRequest)} µs`,
   );
+  if (same["base-inline"] !== undefined) {
+    const cpu = (setup) => `${fixed(same[setup].captureThreadCpuUsPerRequest)} µs capture thread, ${fixed(same[setup].processCpuUsPerRequest)} µs process`;
+    console.log(
+      `A/B against --baseline at that load: inline ${cpu("hooktape")} vs ${cpu("base-inline")}; ` +
+        `writer thread ${cpu("thread")} vs ${cpu("base-thread")}`,
+    );
+    for (const [generator, r] of Object.entries(report.ratios)) {
+      console.log(
+        `${generator}: this build / baseline: inline ${fixed(r.rpsInlineVsBaseline, 3)}x req/s, p99 ${fixed(r.p99InlineVsBaseline, 2)}x; ` +
+          `writer thread ${fixed(r.rpsThreadVsBaseline, 3)}x req/s, p99 ${fixed(r.p99ThreadVsBaseline, 2)}x`,
+      );
+    }
+  }
   for (const [setup, d] of Object.entries(report.database)) {
     console.log(
-      `database (${setup}): ${d.events} events (${d.valid} with a valid signature), ${d.deliveries} deliveries; answered ` +
+      `database (${setup}): ${d.events} events (${d.valid} with a valid signature), ${d.deliveries} deliveries, ${d.bytesPerEvent} bytes per event; answered ` +
         `${d.answered} -> ${d.everyAnsweredRequestRecorded ? "every answered request is recorded" : `MISSING ${d.answered - d.events}`}`,
     );
   }

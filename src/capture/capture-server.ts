@@ -7,7 +7,7 @@ import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/hea
 import { redactNamed } from "../core/redact.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
-import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { deliver, hasDotSegment, joinTarget, sentRequestOf, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
@@ -138,7 +138,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     const receivedAt = now();
     const headers = pairsFromRaw(req.rawHeaders);
     const url = req.url ?? "/";
-    const refusal = refuseMalformed(url, headers);
+    const refusal = refuseMalformed(url, headers) ?? (options.target !== null && hasDotSegment(url) ? DOT_SEGMENT_REFUSAL : null);
     if (refusal !== null) {
       req.resume();
       respond(res, 400, `hooktape: ${refusal}\n`, { connection: "close" });
@@ -163,11 +163,13 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     // Awaited only when the verifier is fetching (--fetch-certs): otherwise nothing changes in the request's path.
     if (decision instanceof Promise) decision = await decision;
     const { provider, verification, secretHeaders = [] } = decision;
+    // A header that carries the secret itself is forwarded as it came but stored redacted (in the event and in the
+    // forward's record): every token scheme's header whatever was detected (and on the 413 path, where nothing is),
+    // plus any the verifier names.
+    const secretNames = secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders];
     const event: CapturedEvent = {
       ...raw,
-      // A header that carries the secret itself is forwarded as it came but stored redacted: every token scheme's
-      // header whatever was detected (and on the 413 path, where nothing is), plus any the verifier names.
-      headers: redactNamed(headers, secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders]),
+      headers: redactNamed(headers, secretNames),
       id: newEventId(receivedAt),
       // Through the tunnel the socket is cloudflared on this machine; Cloudflare names the real sender.
       remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
@@ -211,7 +213,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
           event,
           ack: options.ack,
           now,
-          forward: (target) => forward(event, target, headers, false),
+          forward: (target) => forward(event, target, headers, secretNames, false),
           reply: (answer) => respondWith(res, answer.status, answer.headers, answer.body),
           replyWithHandler: (result) => answerWithHandlerResponse(res, result),
           record: (attempt) => recordAttempt(attempt),
@@ -227,18 +229,22 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     }
     if (options.ack !== null) {
       respond(res, options.ack, "");
-      await forward(event, event.target, headers);
+      await forward(event, event.target, headers, secretNames);
       return;
     }
-    const result = await forward(event, event.target, headers);
+    const result = await forward(event, event.target, headers, secretNames);
     answerWithHandlerResponse(res, result);
   }
 
-  async function forward(event: CapturedEvent, target: string, arrivedHeaders: HeaderPairs, announce = true): Promise<DeliveryResult> {
-    const result = await deliver(
-      { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body },
-      { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now },
-    );
+  async function forward(
+    event: CapturedEvent,
+    target: string,
+    arrivedHeaders: HeaderPairs,
+    secretNames: readonly string[],
+    announce = true,
+  ): Promise<DeliveryResult> {
+    const outbound = { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body };
+    const result = await deliver(outbound, { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now });
     const attempt: DeliveryAttempt = {
       eventId: event.id,
       kind: "forward",
@@ -253,6 +259,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       responseHeaders: result.responseHeaders,
       responseBody: result.responseBody,
       responseSize: result.responseSize,
+      request: sentRequestOf(outbound, event.body, secretNames),
     };
     await recordAttempt(attempt);
     if (!announce) return result;
@@ -341,6 +348,9 @@ function listenOn(server: net.Server, port: number, host: string): Promise<void>
  * absolute-form (`POST http://evil.example/x`) or `*` target would otherwise be glued onto the handler's URL. A
  * second Host header makes the request's authority ambiguous (RFC 9112 §3.2: answer 400).
  */
+/** Joined onto the target's prefix, `..` (or `%2e%2e`) would be resolved by the URL parser and leave the prefix. */
+const DOT_SEGMENT_REFUSAL = "a path with . or .. segments is not forwarded (it could leave the target's path)";
+
 function refuseMalformed(url: string, headers: HeaderPairs): string | null {
   if (!url.startsWith("/")) return "only origin-form request targets (/path) are accepted";
   let hosts = 0;

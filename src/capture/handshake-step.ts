@@ -100,6 +100,8 @@ async function answerItself(answer: HandshakeAnswer, context: HandshakeContext):
     responseHeaders: answer.headers,
     responseBody: answer.body,
     responseSize: answer.body.length,
+    // Nothing went out: hooktape answered the sender itself.
+    request: null,
   };
   await context.record(attempt);
   return attempt;

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { describeDuration } from "../core/units.js";
-import type { DeliveryResult } from "../forward/index.js";
+import { targetKeepsOwnPath, type DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
 import type { RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
@@ -138,7 +138,7 @@ async function checkValid(s: SubjectRun): Promise<Verdict> {
     (result.status !== null && result.status >= 500
       ? `answered ${describe(result)} to a valid delivery — the handler failed on a genuine event`
       : isRouteMissing(result.status)
-        ? `answered ${describe(result)}: nothing handles ${s.url} — is the path right? (give it in --to, e.g. --to http://localhost:3000/webhooks)`
+        ? `answered ${describe(result)}: nothing handles ${s.url} — ${targetKeepsOwnPath(s.options.target) ? `if the handler serves another path, give its whole URL in --to (e.g. --to ${s.options.target.origin}/webhooks)` : "is that the path the handler serves?"}`
         : `refused a valid, freshly signed delivery with ${describe(result)} — ${(await reserialises(s)) ? "it verifies re-serialised JSON, not the raw bytes (see below)" : "is it verifying with this same secret?"}`);
   return fail(why, [result.status], result.durationMs);
 }

@@ -7,7 +7,7 @@ export interface CheckSubject {
   /** Shown in the table and the JUnit report (`stripe sample`, `fixtures/stripe.json`). */
   name: string;
   method: string;
-  /** Path and query, joined onto `--to`. */
+  /** Path and query: where the request goes when `--to` is a port or an origin. */
   path: string;
   headers: HeaderPairs;
   body: Buffer;
@@ -341,8 +341,8 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
 };
 
 /** A sample posted as form fields, as Twilio and Plivo post their callbacks. */
-function formPost(name: string, fields: string): CheckSubject {
-  return { name, method: "POST", path: "/", headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields) };
+function formPost(name: string, path: string, fields: string): CheckSubject {
+  return { name, method: "POST", path, headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields) };
 }
 
 /**
@@ -352,10 +352,13 @@ function formPost(name: string, fields: string): CheckSubject {
  */
 export function sampleSubject(provider: Provider, nowMs: number = Date.now(), ids: SampleIds = randomIds): CheckSubject {
   const name = `${provider.id} sample event`;
+  // Where the provider's shipped fixture goes, so that `check --to 3000` and `send fixtures/<id>.json --to 3000` agree.
+  const path = `/webhooks/${provider.id}`;
   if (provider.id === "twilio") {
     // Twilio posts form fields (https://www.twilio.com/docs/messaging/guides/webhook-request).
     return formPost(
       name,
+      path,
       `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
     );
   }
@@ -363,6 +366,7 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
     // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
     return formPost(
       name,
+      path,
       `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
     );
   }
@@ -370,7 +374,7 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
   return {
     name,
     method: "POST",
-    path: "/",
+    path,
     // JSON unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
     headers: [...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type") ? [] : [["Content-Type", "application/json"] as [string, string]]), ...(sample.headers ?? [])],
     body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { HeaderPairs } from "../core/types.js";
-import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { deliver, sendUrlFor, type DeliveryResult } from "../forward/index.js";
 import type { Provider } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
@@ -73,7 +73,7 @@ export class SubjectRun {
     readonly options: SubjectRunOptions,
     readonly subject: CheckSubject,
   ) {
-    this.url = joinTarget(options.target, subject.path);
+    this.url = sendUrlFor(options.target, subject.path);
     this.base = {
       method: subject.method,
       url: this.url,

@@ -1,9 +1,12 @@
-import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { badInput } from "../core/errors.js";
 
 export interface OutputFileOptions {
   /** `--force`: replace an existing regular file. */
   force?: boolean | undefined;
+  /** A report a run rewrites each time (`--junit`): an existing regular file is replaced without `--force`. */
+  report?: boolean;
   /** The mode of a new file (before the umask); 0o600 for anything that may hold captured data. */
   mode?: number;
   /** The flag that named the file, for messages (`--out`, `--junit`). */
@@ -11,13 +14,20 @@ export interface OutputFileOptions {
 }
 
 /**
- * The one way a command writes a file the user named: a new file, or with `--force` a replaced regular file,
- * and never through a symlink at the destination (O_NOFOLLOW, so another local user's link to ~/.bashrc cannot
- * redirect the write). Errors are one line, exit 2.
+ * The one way a command writes a file the user named: a new file, or with `--force` (or for a report) a replaced
+ * regular file, and never through a symlink at the destination (O_NOFOLLOW, so another local user's link to
+ * ~/.bashrc cannot redirect the write). A missing folder is created (0700 when the file holds captured data), so a
+ * run's result is not lost to `--junit reports/check.xml`. Errors are one line, exit 2.
  */
 export function writeOutputFile(file: string, data: string | Buffer, options: OutputFileOptions): void {
   const mode = options.mode ?? 0o644;
-  if (options.force) {
+  const replace = options.force === true || options.report === true;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: mode & 0o044 ? 0o755 : 0o700 });
+  } catch (error) {
+    throw badInput(`Cannot create the folder of ${options.flag} ${file}: ${(error as { code?: string }).code ?? String(error)}`);
+  }
+  if (replace) {
     let isLink = false;
     try {
       isLink = lstatSync(file).isSymbolicLink();
@@ -27,7 +37,7 @@ export function writeOutputFile(file: string, data: string | Buffer, options: Ou
     if (isLink) throw badInput(`${file} is a symbolic link; refusing to write through it (${options.flag})`);
   }
   const flags =
-    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (options.force ? constants.O_TRUNC : constants.O_EXCL);
+    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (replace ? constants.O_TRUNC : constants.O_EXCL);
   let fd: number;
   try {
     fd = openSync(file, flags, mode);
@@ -46,4 +56,15 @@ export function writeOutputFile(file: string, data: string | Buffer, options: Ou
   } finally {
     closeSync(fd);
   }
+}
+
+/** Checked before a long run, so that its result is not lost at the end: the destination must not be a symlink. */
+export function refuseSymlinkDestination(file: string, flag: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(file).isSymbolicLink();
+  } catch {
+    // Nothing there yet.
+  }
+  if (isLink) throw badInput(`${file} is a symbolic link; refusing to write through it (${flag})`);
 }

@@ -96,7 +96,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
       .option("--probe <url>", "GET returning JSON, read before and after the duplicates to prove they changed state once")
       .option("--junit <file>", "write a JUnit XML report")
-      .option("--force", "with --junit: overwrite an existing file")
+      .option("--force", "no longer needed: --junit rewrites its report on every run")
       .addHelpText("after", CHECK_HELP),
   ).action(async (fixtures: string[], _options: unknown, command: Command) => {
     const { runCheckCommand } = await import("./commands/check.js");

@@ -49,9 +49,13 @@ export function registerSigningCommands(program: Command): void {
   addHmacOptions(
     program
       .command("verify")
-      .description("check the signature of a fixture or a captured event; exit 0 valid, 1 invalid")
+      .description("check the signature of a fixture, a captured event, or a raw request; exit 0 valid, 1 invalid")
       .option("--fixture <file>", "a fixture file")
       .option("--event <id>", "a captured event (checked at the time it was received)")
+      .option("--header <header>", 'a raw request\'s header, "Name: value" (repeatable), with --body, --body-file or the body on stdin', collect, [])
+      .option("--body <text>", "the raw request's body")
+      .option("--body-file <path>", "the raw request's body, byte for byte")
+      .option("--method <method>", "the raw request's method (default POST)")
       .option("--provider <id>", "verify as this provider (default: the fixture's, else detected from the headers)")
       .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid the public key, for paypal/sns the certificate (paypal: <webhook id>:<certificate>)", collect, [])
       .addOption(secretFileOption())

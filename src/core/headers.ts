@@ -96,3 +96,24 @@ export function joinPublicUrl(publicUrl: string, path: string): string {
 export function localUrlOf(headers: HeaderPairs, path: string): string {
   return `http://${findHeader(headers, "host") ?? "localhost"}${path}`;
 }
+
+// RFC 9110 §7.6.1: connection-specific headers are not forwarded; Host and Content-Length are set anew for the target.
+const NOT_FORWARDED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+]);
+
+/** Whether a captured header is sent on to a target (the inspector's curl command drops the same ones). */
+export function isForwardedHeader(name: string): boolean {
+  return !NOT_FORWARDED.has(name.toLowerCase());
+}

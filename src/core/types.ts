@@ -43,6 +43,17 @@ export interface CapturedEvent extends RawRequest {
   target: string | null;
 }
 
+/**
+ * A request as hooktape handed it to the HTTP client: the headers in order after the hop-by-hop ones are dropped
+ * (the client adds Host and Content-Length), with a secret's value written `[redacted]`, and the body when it is not
+ * the event's own. The method and URL are the attempt's.
+ */
+export interface SentRequest {
+  headers: HeaderPairs;
+  /** null: the event's body, byte for byte (stored once, with the event). */
+  body: Buffer | null;
+}
+
 export interface DeliveryAttempt {
   eventId: string;
   kind: DeliveryKind;
@@ -65,6 +76,13 @@ export interface DeliveryAttempt {
   responseSize: number;
   /** Unix milliseconds when the schedule meant to send it (retries). */
   plannedAt?: number | null;
+  /** What was sent; null when nothing went out (hooktape answered a handshake itself) or it was not recorded. */
+  request: SentRequest | null;
+}
+
+/** An attempt as the store gives it back: `number` counts its event's attempts of its kind, across runs (`replay #3`). */
+export interface RecordedAttempt extends DeliveryAttempt {
+  number: number;
 }
 
 /** What a replay reads of a recorded event: the request as captured, where it went, and who signed it. */

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { encodeBody } from "../core/body.js";
-import type { CapturedEvent, DeliveryAttempt } from "../core/types.js";
+import type { CapturedEvent, RecordedAttempt } from "../core/types.js";
 import type { EventSummary } from "../store/index.js";
 
 // The JSON documents of events: what `events list --json`, `events show --json` and listen's NDJSON print, and
@@ -19,18 +20,23 @@ export function summaryJson(event: EventSummary) {
     via: event.via,
     rejected: event.rejected,
     delivery: event.delivery
-      ? { status: event.delivery.status, error: event.delivery.error, durationMs: round(event.delivery.durationMs) }
+      ? {
+          status: event.delivery.status,
+          error: event.delivery.error,
+          durationMs: round(event.delivery.durationMs),
+          kind: event.delivery.kind ?? "forward",
+        }
       : null,
   };
 }
 
 /** `events show --json`: the summary plus headers, body and every delivery attempt. */
-export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAttempt[]) {
+export function detailJson(event: CapturedEvent, attempts: readonly RecordedAttempt[]) {
   const latest = attempts.at(-1);
   return {
     ...summaryJson({
       ...event,
-      delivery: latest ? { status: latest.status, error: latest.error, durationMs: latest.durationMs } : null,
+      delivery: latest ? { status: latest.status, error: latest.error, durationMs: latest.durationMs, kind: latest.kind } : null,
     }),
     publicUrl: event.publicUrl,
     remoteAddress: event.remoteAddress,
@@ -39,9 +45,13 @@ export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAtte
     ...bodyJson(event.rejected ? null : event.body),
     deliveries: attempts.map((attempt) => ({
       kind: attempt.kind,
+      /** Among the event's attempts of this kind, across runs: `replay #3`. */
+      number: attempt.number,
       deliveryId: attempt.deliveryId,
+      /** Within its delivery: 1, then 2 for its first retry, ... */
       attempt: attempt.attempt,
       target: attempt.target,
+      request: requestJson(event, attempt),
       startedAt: new Date(attempt.startedAt).toISOString(),
       status: attempt.status,
       error: attempt.error,
@@ -50,6 +60,22 @@ export function detailJson(event: CapturedEvent, attempts: readonly DeliveryAtte
       responseSize: attempt.responseSize,
       ...prefixKeys("response", bodyJson(attempt.responseBody)),
     })),
+  };
+}
+
+/**
+ * What an attempt sent: method, URL, headers in order, and its body's SHA-256 with whether it differs from the
+ * event's (the bytes are at the inspector's /api/events/<id>/deliveries/<n>/body). null when nothing went out.
+ */
+function requestJson(event: CapturedEvent, attempt: RecordedAttempt) {
+  const request = attempt.request;
+  if (request === null) return null;
+  return {
+    method: attempt.method,
+    url: attempt.target,
+    headers: request.headers,
+    bodySha256: request.body !== null ? createHash("sha256").update(request.body).digest("hex") : event.bodySha256,
+    bodyChanged: request.body !== null,
   };
 }
 

@@ -15,13 +15,16 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
     seed: plan.seed,
     events: plan.eventCount,
     deliveries: plan.deliveries.length,
-    passed: !result.interrupted && result.finals.every(ok),
+    passed: !result.interrupted && result.finals.every(ok) && plan.skipped.length === 0,
     interrupted: result.interrupted,
+    /** Selected events that were not sent, and why. */
+    skipped: plan.skipped,
     unfinished: result.unfinished,
     attempts: sortAttempts(plan, result.attempts).map((a) => ({
       eventId: a.eventId,
       delivery: a.deliveryId,
       attempt: a.attempt,
+      number: a.number,
       status: a.status,
       durationMs: round(a.durationMs),
       error: a.error,

@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import type { Agent as UndiciAgent, Dispatcher } from "undici";
-import { pairsFromRaw, pairsFromRecord } from "../core/headers.js";
+import { isForwardedHeader, pairsFromRaw, pairsFromRecord } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
+
+export { isForwardedHeader };
 
 export interface OutboundRequest {
   method: string;
@@ -37,27 +39,6 @@ export interface DeliverOptions {
   now?: () => number;
   /** Cuts the attempt short (the run was stopped and its grace is over): the result's error is `interrupted`. */
   signal?: AbortSignal;
-}
-
-// RFC 9110 §7.6.1: connection-specific headers are not forwarded; Host and Content-Length are set anew for the target.
-const NOT_FORWARDED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "content-length",
-  "expect",
-]);
-
-/** Whether a captured header is sent on to a target (the inspector's curl command drops the same ones). */
-export function isForwardedHeader(name: string): boolean {
-  return !NOT_FORWARDED.has(name.toLowerCase());
 }
 
 // undici's index loads all of undici (fetch, WebSocket, EventSource, the cache, the mocks): ~80 ms of a replay's

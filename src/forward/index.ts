@@ -1,2 +1,3 @@
 export { deliver, createDeliveryAgent, isForwardedHeader, type OutboundRequest, type DeliveryResult, type DeliverOptions } from "./deliver.js";
-export { resolveTarget, joinTarget } from "./target.js";
+export { resolveTarget, joinTarget, sendUrlFor, targetKeepsOwnPath, hasDotSegment } from "./target.js";
+export { sentRequestOf } from "./sent-request.js";

@@ -7,6 +7,7 @@ import { parseEventFilter } from "../core/event-filter.js";
 import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/index.js";
 import { createDeliveryAgent, isForwardedHeader, resolveTarget } from "../forward/index.js";
 import { providers } from "../providers/index.js";
+import type { CapturedEvent, RecordedAttempt } from "../core/types.js";
 import type { EventStore, PageCursor } from "../store/index.js";
 import { ChangeFeed } from "./change-feed.js";
 import { Searcher } from "./searcher.js";
@@ -162,6 +163,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         response.end(event.rejected ? Buffer.alloc(0) : event.body);
         return;
       }
+      if (action === "deliveries" && parts.length === 5 && parts[4] === "body") {
+        const sent = sentBodyOf(event, store.listAttempts(event.id), parts[3] ?? "");
+        response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.${parts[3]}.body"` });
+        response.end(sent);
+        return;
+      }
       if (action === "fixture" && parts.length === 3) {
         const { fixtureFromEvent, serializeFixture } = await fixtureModule();
         const text = serializeFixture(fixtureFromEvent(event));
@@ -286,6 +293,14 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The body attempt `n` sent (1-based, in the order of the event's `deliveries`): its own, or the event's when unchanged. */
+function sentBodyOf(event: CapturedEvent, attempts: readonly RecordedAttempt[], n: string): Buffer {
+  const attempt = /^[1-9]\d{0,8}$/.test(n) ? attempts[Number(n) - 1] : undefined;
+  if (attempt === undefined) throw new HooktapeError("not_found", `Event ${event.id} has no delivery ${n}; it has ${attempts.length} (numbered from 1)`);
+  if (attempt.request === null) throw new HooktapeError("not_found", `Delivery ${n} of ${event.id} sent nothing (or was recorded before requests were)`);
+  return attempt.request.body ?? event.body;
 }
 
 function parsePageCursor(text: string | undefined): PageCursor | undefined {

@@ -122,6 +122,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     id: spec.id,
     name: spec.name,
     kind: "jwt",
+    ...(spec.algorithm === "RS256" ? { secretForm: "rsa-key-pair" as const } : {}),
     ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
     toleranceSec: spec.toleranceSec,

@@ -136,7 +136,12 @@ export function parsePrivateKey(text: string, algorithm: KeyAlgorithm): KeyObjec
  * A fresh test key pair, since nobody holds Discord's or SendGrid's private key: the private key as
  * PKCS#8 PEM, the public key in the form the provider's dashboard shows.
  */
-export function generateKeyPair(providerId: "discord" | "sendgrid"): { privateKey: string; publicKey: string } {
+export function generateKeyPair(providerId: "discord" | "sendgrid" | "rsa"): { privateKey: string; publicKey: string } {
+  if (providerId === "rsa") {
+    // RS256 senders (Wix) hand the app its public key as base64 DER (SPKI); 2048 bits, as they use.
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    return { privateKey: privateKey.export({ format: "pem", type: "pkcs8" }).toString(), publicKey: publicKey.export({ format: "der", type: "spki" }).toString("base64") };
+  }
   if (providerId === "discord") {
     const { privateKey, publicKey } = generateKeyPairSync("ed25519");
     const raw = publicKey.export({ format: "der", type: "spki" }).subarray(ED25519_SPKI_PREFIX.length);

@@ -116,6 +116,12 @@ const loaders: Readonly<Record<string, ProviderLoader>> = {
   hmac: (options) => import("./generic-hmac.js").then((m) => m.createGenericHmacProvider(options?.hmac)),
 };
 
+/**
+ * The headers whose value is a shared secret (registry.ts's TOKEN_HEADERS: a token scheme's token, Basic auth's
+ * Authorization), known without loading the catalogue; provider-modules.test.ts keeps both in step.
+ */
+export const SECRET_HEADER_NAMES: readonly string[] = ["x-gitlab-token", "authorization"];
+
 /** True when `id` names a provider of the catalogue; loads nothing. */
 export function isKnownProviderId(id: string): boolean {
   return Object.hasOwn(loaders, id);

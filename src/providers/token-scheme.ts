@@ -56,6 +56,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     id: spec.id,
     name: spec.name,
     kind: "token",
+    ...(form === "basic" ? { secretForm: "basic" as const } : {}),
     headers: spec.headers,
     toleranceSec: null,
     rejectsFuture: false,

@@ -96,6 +96,12 @@ export interface Provider {
    * the failure hints say so, and a changed body still verifies. Absent: the body is covered.
    */
   readonly coversBody?: false;
+  /**
+   * What `--secret` takes when the kind does not say it: Basic credentials (`user:password`) for a token scheme that
+   * sends them as `Authorization: Basic`, an RSA key pair for a JWT scheme signed with RS256 (Wix). secrets.ts's
+   * secretFormOf says it for every provider.
+   */
+  readonly secretForm?: "basic" | "rsa-key-pair";
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   readonly headers: readonly string[];
   /** How old a signed timestamp may be, in seconds; null when the scheme signs no timestamp. */

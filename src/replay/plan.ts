@@ -2,8 +2,9 @@ import { HooktapeError, badInput } from "../core/errors.js";
 import { randomBytes } from "node:crypto";
 import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
 import { REDACTED } from "../core/redact.js";
-import type { HeaderPairs, ReplayableEvent } from "../core/types.js";
-import { joinTarget, type OutboundRequest } from "../forward/index.js";
+import type { HeaderPairs, ReplayableEvent, SentRequest } from "../core/types.js";
+import { sendUrlFor, sentRequestOf, type OutboundRequest } from "../forward/index.js";
+import { SECRET_HEADER_NAMES } from "../providers/provider-modules.js";
 import { secretExample } from "../providers/secrets.js";
 import type { Provider, RetryCause } from "../providers/types.js";
 import { buildRequest, messageIdOf, type RequestRecipe, type Tamper } from "./build-request.js";
@@ -39,7 +40,11 @@ export interface ReplayOptions<E extends ReplayableEvent = ReplayableEvent> {
   timeoutMs: number | null;
 }
 
-/** One delivery of one event: its first request (identical for every duplicate) and how to build its retries. */
+/**
+ * One delivery of one event: its first request as planned, and how to build each attempt when it is sent. A re-signed
+ * delivery is signed at its own send time, as real senders sign every attempt: sequential duplicates and retries of a
+ * timestamped scheme carry later timestamps (different signature bytes) and the same message id.
+ */
 export interface PlannedDelivery {
   eventId: string;
   deliveryId: string;
@@ -53,13 +58,20 @@ export interface PlannedDelivery {
   /** The scheme it is signed with (null: unknown), and whether it was re-signed for this run. */
   provider: Provider | null;
   resigned: boolean;
+  /** The first attempt's request at the moment it is sent: `first`, or, re-signed, signed anew at `nowMs`. */
+  firstRequestAt(nowMs: number): OutboundRequest;
   /** The request of a retry (attempt >= 2), built at the moment it is sent: re-signed then, same message id. */
   retryRequest(attempt: number, cause: RetryCause, nowMs: number): OutboundRequest;
+  /** What an attempt records of a request it sent: secrets redacted, the body only when it is not the event's. */
+  sentRequest(request: OutboundRequest): SentRequest;
 }
 
 export interface ReplayPlan {
   deliveries: PlannedDelivery[];
+  /** Events planned (the skipped ones not counted). */
   eventCount: number;
+  /** Selected events that cannot be sent as asked (no provider or secret to re-sign, a redacted token), and why. */
+  skipped: Array<{ eventId: string; reason: string }>;
   order: ReplayOrder;
   /** The seed of a shuffle, null for the other orders. */
   seed: number | null;
@@ -93,7 +105,9 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
   ];
   const joinedUrls = new Map<string, string>();
   const signatureHeaders = new Map<Provider, ReadonlySet<string>>();
-  const perEvent = captured.map((event) => {
+  const skipped: ReplayPlan["skipped"] = [];
+  let firstRefusal: HooktapeError | null = null;
+  const planEvent = (event: E) => {
     if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
     const provider = options.providerOf(event);
     let url: string;
@@ -137,12 +151,29 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
     };
     // Only a re-signed request needs a message id (a scheme may sign one); the captured headers carry their own.
     if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
-    // Signed once: every duplicate carries exactly these bytes and headers (same timestamp, same id).
+    // Built now to check the edits and show what will be sent; a re-signed delivery is signed again when sent.
     const first = buildRequest(recipe, clock.now);
     const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider, options.retryProvider) : NO_RETRY;
     const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
-    return { event, recipe, first, retry, timeoutMs, provider };
+    // Never recorded: a token scheme's token, Basic auth's credentials, and the signing secret wherever it appears.
+    const secretNames = provider?.kind === "token" && provider.headers[0] !== undefined ? [...SECRET_HEADER_NAMES, provider.headers[0]] : SECRET_HEADER_NAMES;
+    const secrets = secret === null ? [] : [secret];
+    const sentRequest = (request: OutboundRequest) => sentRequestOf(request, event.body, secretNames, secrets);
+    return { event, recipe, first, retry, timeoutMs, provider, sentRequest };
+  };
+  // One event that cannot be sent as asked does not stop the others: they are sent, it is reported with the reason.
+  // When none can be, the first reason is the error.
+  const perEvent = captured.flatMap((event) => {
+    try {
+      return [planEvent(event)];
+    } catch (error) {
+      if (!(error instanceof HooktapeError)) throw error;
+      firstRefusal ??= error;
+      skipped.push({ eventId: event.id, reason: error.message });
+      return [];
+    }
   });
+  if (perEvent.length === 0 && firstRefusal !== null) throw firstRefusal;
 
   const slots: Array<{ index: number; duplicate: number }> = [];
   perEvent.forEach((_, index) => {
@@ -162,10 +193,12 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
       timeoutMs: entry.timeoutMs,
       provider: entry.provider,
       resigned: entry.recipe.secret !== null,
+      firstRequestAt: (nowMs) => (entry.recipe.secret === null ? entry.first : buildRequest(entry.recipe, nowMs)),
       retryRequest: (attempt, cause, nowMs) => buildRequest(entry.recipe, nowMs, entry.retry.retryHeaders?.(attempt, cause) ?? []),
+      sentRequest: entry.sentRequest,
     };
   });
-  return { deliveries, eventCount: events.length, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+  return { deliveries, eventCount: perEvent.length, skipped, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
 }
 
 /**
@@ -182,12 +215,12 @@ function refuseRedactedSignature(event: ReplayableEvent, provider: Provider, sig
 }
 
 /**
- * Where a replay of `event` goes. `--to` is a base URL, joined with the event's path and query as `listen` joins
- * its target. Without `--to`, the event's recorded target is already the full URL `listen` forwarded it to
- * (target prefix + inbound path + query), so it is used as it is: joining the path again would double it.
+ * Where a replay of `event` goes. `--to` follows the one rule of every sending command (sendUrlFor): a port or an
+ * origin keeps the event's own path and query, a URL with a path is the exact URL. Without `--to`, the event's
+ * recorded target is the full URL `listen` forwarded it to, used as it is.
  */
 export function deliveryUrlOf(event: ReplayableEvent, target: URL | null): string {
-  if (target !== null) return joinTarget(target, event.url);
+  if (target !== null) return sendUrlFor(target, event.url);
   if (event.target === null) {
     throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
   }

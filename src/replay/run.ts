@@ -12,6 +12,8 @@ export interface ReplayAttempt {
   deliveryId: string;
   duplicate: number;
   attempt: number;
+  /** Among its event's replay attempts, across runs (`replay #3`), in the order they are recorded. */
+  number: number;
   target: string;
   status: number | null;
   error: string | null;
@@ -112,7 +114,8 @@ function causeOf(result: DeliveryResult): RetryCause {
 interface Task {
   delivery: PlannedDelivery;
   attempt: number;
-  request: OutboundRequest;
+  /** null: the first attempt, built when a worker takes it (a re-signed one is signed at its send time). */
+  request: OutboundRequest | null;
   plannedAt: number | null;
 }
 
@@ -130,8 +133,10 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   const finals = new Map<string, ReplayAttempt>();
   const total = plan.deliveries.length;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+  // Attempts are recorded in the order they end: numbered the same way, after the replays earlier runs recorded.
+  const replaysSoFar = options.store.countAttempts(plan.deliveries.map((d) => d.eventId), "replay");
 
-  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: delivery.first, plannedAt: null }));
+  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: null, plannedAt: null }));
   let head = 0;
   const retryTimers = new Set<NodeJS.Timeout>();
   const idle: Array<() => void> = [];
@@ -155,7 +160,8 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   else options.signal?.addEventListener("abort", stop, { once: true });
 
   const attemptOnce = async (task: Task): Promise<void> => {
-    const { delivery, attempt, request, plannedAt } = task;
+    const { delivery, attempt, plannedAt } = task;
+    const request = task.request ?? delivery.firstRequestAt(now());
     started.add(delivery.deliveryId);
     const result = await deliver(request, {
       timeoutMs: delivery.timeoutMs,
@@ -179,14 +185,18 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       responseHeaders: result.responseHeaders,
       responseBody: result.responseBody,
       responseSize: result.responseSize,
+      request: delivery.sentRequest(request),
     });
     const waitMs = delivery.retry.delaysMs[attempt - 1];
     const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
+    const number = (replaysSoFar.get(delivery.eventId) ?? 0) + 1;
+    replaysSoFar.set(delivery.eventId, number);
     const reported: ReplayAttempt = {
       eventId: delivery.eventId,
       deliveryId: delivery.deliveryId,
       duplicate: delivery.duplicate,
       attempt,
+      number,
       target: request.url,
       status: result.status,
       error: result.error,

@@ -7,6 +7,7 @@ import type {
   DeliveryAttempt,
   DeliveryKind,
   HeaderPairs,
+  RecordedAttempt,
   Rejection,
   ReplayableEvent,
   Verification,
@@ -16,6 +17,7 @@ import type {
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 import { CAPTURE_BUSY_TIMEOUT_MS, EventWriter, type WriteRequest } from "./event-writer.js";
 import { openDatabase, type SqliteDatabase } from "./open-database.js";
+import { decodeSentHeaders } from "./sent-headers.js";
 import { WriterThread } from "./writer-thread.js";
 
 /** What `events list` shows of an event: everything but the headers and the body. */
@@ -31,7 +33,8 @@ export interface EventSummary {
   via: Via;
   rejected: Rejection | null;
   target: string | null;
-  delivery: { status: number | null; error: string | null; durationMs: number } | null;
+  /** The latest attempt; `kind` absent: a forward (the capture's own notice, or a row from before kinds were kept). */
+  delivery: { status: number | null; error: string | null; durationMs: number; kind?: DeliveryKind } | null;
 }
 
 interface EventRow {
@@ -57,6 +60,7 @@ interface EventRow {
   last_error: string | null;
   last_duration_ms: number | null;
   last_attempt_at: number | null;
+  last_kind?: string | null;
 }
 
 type ReplayableRow = Pick<EventRow, "id" | "received_at" | "method" | "url" | "headers" | "body" | "provider" | "target" | "rejected">;
@@ -76,6 +80,8 @@ interface DeliveryRow {
   response_headers: string;
   response_body: Buffer;
   response_size: number;
+  request_headers: string | null;
+  request_body: Buffer | null;
 }
 
 /** What `events prune` did: rows deleted, and the file's size (database + WAL) before and after. */
@@ -125,7 +131,7 @@ const FULL_SOURCE = "events LEFT JOIN event_bodies ON event_bodies.event_seq = e
 const REPLAYABLE_COLUMNS = "id, received_at, method, url, headers, provider, target, rejected, event_bodies.body";
 
 const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, verification_status,
-  verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at`;
+  verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at, last_kind`;
 
 /** Events and their delivery attempts in one SQLite file. Prepared statements only. */
 export class EventStore {
@@ -134,6 +140,7 @@ export class EventStore {
   private readonly getEventStatement: Statement<[string], EventRow>;
   private readonly findByPrefixStatement: Statement<[string, string], { id: string }>;
   private readonly attemptsStatement: Statement<[string], DeliveryRow>;
+  private readonly eventHeadersStatement: Statement<[string], string>;
   private readonly pruneStatement: Statement<[number]>;
   private readonly pageCountStatement: Statement<[], number>;
   /** This connection's writes. */
@@ -184,6 +191,7 @@ export class EventStore {
     this.getEventStatement = this.db.prepare(`SELECT ${FULL_COLUMNS} FROM ${FULL_SOURCE} WHERE id = ?`);
     this.findByPrefixStatement = this.db.prepare(`SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`);
     this.attemptsStatement = this.db.prepare(`SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq`);
+    this.eventHeadersStatement = this.db.prepare<[string], string>(`SELECT headers FROM events WHERE id = ?`).pluck();
     this.pruneStatement = this.db.prepare(`DELETE FROM events WHERE received_at < ?`);
     this.pageCountStatement = this.db.prepare<[], number>(`PRAGMA page_count`).pluck();
     this.pageSize = Number(this.db.pragma("page_size", { simple: true }));
@@ -372,8 +380,33 @@ export class EventStore {
     return this.db.pragma("data_version", { simple: true }) as number;
   }
 
-  listAttempts(eventId: string): DeliveryAttempt[] {
-    return this.attemptsStatement.all(eventId).map(toAttempt);
+  /** How many attempts of `kind` each of these events has had (events without any are left out). */
+  countAttempts(eventIds: readonly string[], kind: DeliveryKind): Map<string, number> {
+    const counts = new Map<string, number>();
+    const statement = this.db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE event_id = ? AND kind = ?`);
+    for (const id of new Set(eventIds)) {
+      const n = statement.get(id, kind)?.n ?? 0;
+      if (n > 0) counts.set(id, n);
+    }
+    return counts;
+  }
+
+  /**
+   * An event's attempts, oldest first, each numbered among its event's attempts of the same kind (the third replay
+   * of an event is `replay #3`, whichever run sent it), with the request it sent.
+   */
+  listAttempts(eventId: string): RecordedAttempt[] {
+    const rows = this.attemptsStatement.all(eventId);
+    if (rows.length === 0) return [];
+    const eventHeaders = rows.some((row) => row.request_headers !== null)
+      ? (JSON.parse(this.eventHeadersStatement.get(eventId) ?? "[]") as HeaderPairs)
+      : [];
+    const counts = new Map<string, number>();
+    return rows.map((row) => {
+      const number = (counts.get(row.kind) ?? 0) + 1;
+      counts.set(row.kind, number);
+      return { ...toAttempt(row, eventHeaders), number };
+    });
   }
 
   /**
@@ -513,7 +546,7 @@ function toSummary(row: EventRow): EventSummary {
     delivery:
       row.last_attempt_at === null
         ? null
-        : { status: row.last_status, error: row.last_error, durationMs: row.last_duration_ms ?? 0 },
+        : { status: row.last_status, error: row.last_error, durationMs: row.last_duration_ms ?? 0, kind: (row.last_kind ?? "forward") as DeliveryKind },
   };
 }
 
@@ -541,7 +574,7 @@ function toEvent(row: EventRow): CapturedEvent {
   };
 }
 
-function toAttempt(row: DeliveryRow): DeliveryAttempt {
+function toAttempt(row: DeliveryRow, eventHeaders: HeaderPairs): DeliveryAttempt {
   return {
     eventId: row.event_id,
     kind: row.kind as DeliveryKind,
@@ -557,6 +590,7 @@ function toAttempt(row: DeliveryRow): DeliveryAttempt {
     responseHeaders: JSON.parse(row.response_headers) as HeaderPairs,
     responseBody: row.response_body,
     responseSize: row.response_size,
+    request: row.request_headers === null ? null : { headers: decodeSentHeaders(row.request_headers, eventHeaders), body: row.request_body },
   };
 }
 

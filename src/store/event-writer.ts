@@ -1,10 +1,14 @@
 import type { Statement, Transaction } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
-import type { CapturedEvent, DeliveryAttempt } from "../core/types.js";
+import type { CapturedEvent, DeliveryAttempt, HeaderPairs } from "../core/types.js";
 import type { SqliteDatabase } from "./open-database.js";
+import { encodeSentHeaders } from "./sent-headers.js";
 
 /** How much of a handler's response body is kept per attempt. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
+
+/** Events whose headers are kept at hand to encode their attempts' requests against (a forward follows its event). */
+const HEADERS_KEPT = 2048;
 
 /** How long one commit attempt may wait for another connection's lock, synchronously, in capture mode. */
 export const CAPTURE_BUSY_TIMEOUT_MS = 10;
@@ -22,6 +26,9 @@ export class EventWriter {
   private readonly insertBodyStatement: Statement<[number | bigint, Buffer]>;
   private readonly insertAttemptStatement: Statement;
   private readonly updateLatestStatement: Statement;
+  private readonly eventHeadersStatement: Statement<[string], string>;
+  /** The headers of recently written (or read) events, oldest first: what their attempts' requests are encoded against. */
+  private readonly recentHeaders = new Map<string, HeaderPairs | null>();
   private readonly writeEvent: (event: CapturedEvent) => void;
   private readonly writeAttempts: (attempts: readonly DeliveryAttempt[]) => void;
   private readonly writeQueued: Transaction<(writes: readonly QueuedWrite[]) => void>;
@@ -48,12 +55,13 @@ export class EventWriter {
     this.insertBodyStatement = db.prepare(`INSERT INTO event_bodies (event_seq, body) VALUES (?, ?)`);
     this.insertAttemptStatement = db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
-        started_at, planned_at, response_headers, response_body, response_size)
+        started_at, planned_at, response_headers, response_body, response_size, request_headers, request_body)
       VALUES (@eventId, @kind, @deliveryId, @attempt, @target, @method, @status, @error, @durationMs,
-        @startedAt, @plannedAt, @responseHeaders, @responseBody, @responseSize)`);
+        @startedAt, @plannedAt, @responseHeaders, @responseBody, @responseSize, @requestHeaders, @requestBody)`);
+    this.eventHeadersStatement = db.prepare<[string], string>(`SELECT headers FROM events WHERE id = ?`).pluck();
     this.updateLatestStatement = db.prepare(`
       UPDATE events SET last_status = @status, last_error = @error, last_duration_ms = @durationMs,
-        last_attempt_at = @startedAt
+        last_attempt_at = @startedAt, last_kind = @kind
       WHERE id = @eventId AND (last_attempt_at IS NULL OR last_attempt_at <= @startedAt)`);
     // Transaction wrappers are built once: better-sqlite3 makes a new function per db.transaction() call.
     this.writeEvent = db.transaction((event: CapturedEvent) => this.insertEventRows(event));
@@ -177,6 +185,22 @@ export class EventWriter {
       target: event.target,
     });
     if (!event.rejected) this.insertBodyStatement.run(lastInsertRowid, event.body);
+    this.keepHeaders(event.id, event.headers);
+  }
+
+  private keepHeaders(eventId: string, headers: HeaderPairs | null): void {
+    this.recentHeaders.set(eventId, headers);
+    if (this.recentHeaders.size > HEADERS_KEPT) this.recentHeaders.delete(this.recentHeaders.keys().next().value as string);
+  }
+
+  /** The event's stored headers, to encode an attempt's request against; null when the event is not in the store. */
+  private eventHeaders(eventId: string): HeaderPairs | null {
+    const kept = this.recentHeaders.get(eventId);
+    if (kept !== undefined) return kept;
+    const text = this.eventHeadersStatement.get(eventId);
+    const headers = text === undefined ? null : (JSON.parse(text) as HeaderPairs);
+    this.keepHeaders(eventId, headers);
+    return headers;
   }
 
   private insertAttemptRows(attempt: DeliveryAttempt): void {
@@ -196,9 +220,12 @@ export class EventWriter {
       // Responses are kept for reading, not archiving: the first 64 KiB, with the true size beside them.
       responseBody: attempt.responseBody.length > RESPONSE_BODY_CAP ? attempt.responseBody.subarray(0, RESPONSE_BODY_CAP) : attempt.responseBody,
       responseSize: attempt.responseSize,
+      requestHeaders: attempt.request === null ? null : encodeSentHeaders(attempt.request.headers, this.eventHeaders(attempt.eventId)),
+      requestBody: attempt.request?.body ?? null,
     });
     this.updateLatestStatement.run({
       eventId: attempt.eventId,
+      kind: attempt.kind === "forward" ? null : attempt.kind,
       status: attempt.status,
       error: attempt.error,
       durationMs: attempt.durationMs,

@@ -72,4 +72,13 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_status;
   CREATE INDEX events_status_class ON events (last_status / 100, received_at);
   `,
+  // Every attempt records what it sent (method and URL are the row's): the headers, mostly as references to the
+  // event's own (sent-headers.ts), and the body only when it is not the event's. NULL headers: nothing was sent
+  // (hooktape answered a handshake itself), or the attempt was recorded before requests were. The event keeps its
+  // latest attempt's kind beside its status, so that a list shows a replay's answer as a replay's (NULL: a forward).
+  `
+  ALTER TABLE deliveries ADD COLUMN request_headers TEXT;
+  ALTER TABLE deliveries ADD COLUMN request_body BLOB;
+  ALTER TABLE events ADD COLUMN last_kind TEXT;
+  `,
 ];

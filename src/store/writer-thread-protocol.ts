@@ -1,4 +1,4 @@
-import type { CapturedEvent, DeliveryAttempt } from "../core/types.js";
+import type { CapturedEvent, DeliveryAttempt, HeaderPairs } from "../core/types.js";
 
 /** What the writer thread is started with. */
 export interface WriterThreadData {
@@ -20,7 +20,11 @@ export interface WriterThreadData {
  */
 export type PostedWrite = { seq: number; deadline: number | null; bytesAt: number; bytesLength: number } & (
   | { kind: "event"; event: Omit<CapturedEvent, "body"> }
-  | { kind: "attempt"; attempt: Omit<DeliveryAttempt, "responseBody"> }
+  | {
+      kind: "attempt";
+      /** The request's body, when it is not the event's, follows the response body: `requestBodyLength` bytes. */
+      attempt: Omit<DeliveryAttempt, "responseBody" | "request"> & { request: { headers: HeaderPairs; requestBodyLength: number | null } | null };
+    }
 );
 
 /**

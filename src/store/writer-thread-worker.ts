@@ -63,7 +63,13 @@ port.on("message", (message: ToWriter) => {
 function revive(posted: PostedWrite, bytes: ArrayBuffer | SharedArrayBuffer): WriteRequest {
   const body = Buffer.from(bytes, posted.bytesAt, posted.bytesLength);
   if (posted.kind === "event") return { kind: "event", event: { ...posted.event, body } };
-  return { kind: "attempt", attempt: { ...posted.attempt, responseBody: body } };
+  const { request, ...attempt } = posted.attempt;
+  const sentBody =
+    request?.requestBodyLength == null ? null : Buffer.from(bytes, posted.bytesAt + posted.bytesLength, request.requestBodyLength);
+  return {
+    kind: "attempt",
+    attempt: { ...attempt, responseBody: body, request: request === null ? null : { headers: request.headers, body: sentBody } },
+  };
 }
 
 function postedError(error: unknown): PostedError {

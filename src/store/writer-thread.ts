@@ -130,7 +130,13 @@ export class WriterThread {
     const outbox = this.outbox;
     if (outbox.length === 0) return;
     this.outbox = [];
-    const bodies = outbox.map(({ write }) => (write.kind === "event" ? write.event.body : cappedResponse(write.attempt.responseBody)));
+    const bodies = outbox.map(({ write }) => {
+      if (write.kind === "event") return write.event.body;
+      const sentBody = write.attempt.request?.body;
+      const response = cappedResponse(write.attempt.responseBody);
+      // A changed request body (never on a forward) travels right after the response body.
+      return sentBody == null ? response : Buffer.concat([response, sentBody]);
+    });
     let offsets: number[];
     let bytes: Uint8Array<ArrayBuffer> | null = null;
     const placed = this.arena.place(bodies);
@@ -161,8 +167,10 @@ export class WriterThread {
         const { body: _bytes, ...event } = write.event;
         return { seq, deadline, bytesAt, bytesLength, kind: "event", event };
       }
-      const { responseBody: _bytes, ...attempt } = write.attempt;
-      return { seq, deadline, bytesAt, bytesLength, kind: "attempt", attempt };
+      const { responseBody: _bytes, request, ...fields } = write.attempt;
+      const requestBodyLength = request?.body?.length ?? null;
+      const attempt = { ...fields, request: request === null ? null : { headers: request.headers, requestBodyLength } };
+      return { seq, deadline, bytesAt, bytesLength: bytesLength - (requestBodyLength ?? 0), kind: "attempt", attempt };
     });
     const message: ToWriter = { type: "writes", writes: JSON.stringify(writes), bytes: bytes?.buffer ?? null };
     this.worker?.postMessage(message, bytes === null ? [] : [bytes.buffer]);

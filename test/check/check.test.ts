@@ -108,11 +108,11 @@ describe("hooktape check (the built CLI)", () => {
     await closed.close();
     const run = await runCli(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`hooktape: nothing is listening on ${url}/ (connection refused) — is the handler running?\n`);
+    expect(run.stderr).toBe(`hooktape: nothing is listening on ${url}/webhooks/stripe (connection refused) — is the handler running?\n`);
     expect(run.stdout).not.toContain("✗");
     const json = await runCli(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--json"]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ passed: false, unreachable: `nothing is listening on ${url}/ (connection refused) — is the handler running?`, results: [] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ passed: false, unreachable: `nothing is listening on ${url}/webhooks/stripe (connection refused) — is the handler running?`, results: [] });
   });
 
   it("with the wrong secret: the valid delivery fails with the handler's own words, the rest is inconclusive, exit 1", async () => {

@@ -15,7 +15,7 @@ const cases: Array<[string[], RegExp]> = [
   [["sign", "--provider", "stripe", "--secret", "x", "--body", "{}", "--format", "yaml"], /^hooktape: option '--format <format>' argument 'yaml' is invalid/],
   [["sign", "--provider", "stripe", "--secret", "x", "--body", "{}", "--out", "f.json"], /^hooktape: --out writes a fixture: use it with --format fixture$/],
   [["sign", "--provider", "standard-webhooks", "--secret", "not-whsec", "--body", "{}"], /^hooktape: Standard Webhooks: expected a secret of the form whsec_<base64>$/],
-  [["verify", "--secret", "x"], /^hooktape: Give one thing to verify: --fixture <file> or --event <id>$/],
+  [["verify", "--secret", "x"], /^hooktape: Give one thing to verify: --fixture <file>, --event <id>, or a raw request: --header "Name: value" \(repeatable\) with --body, --body-file or the body on stdin$/],
   [["verify", "--fixture", "/no/such.json", "--secret", "x"], /^hooktape: \/no\/such\.json: no such file$/],
   [["verify", "--fixture", fixtureFile("stripe"), "--secret", "x", "--tolerance", "soon"], /^hooktape: Invalid --tolerance "soon": expected a duration/],
   [["verify", "--fixture", fixtureFile("stripe"), "--secret", "x", "--provider", "nope"], /^hooktape: Unknown --provider "nope"/],

@@ -8,15 +8,39 @@ describe("hooktape providers", () => {
     expect(result.code).toBe(0);
     const list = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(list.length).toBeGreaterThanOrEqual(30);
-    for (const entry of list) expect(Object.keys(entry)).toEqual(["id", "name", "headers", "kind", "toleranceSec"]);
+    for (const entry of list) expect(Object.keys(entry)).toEqual(["id", "name", "headers", "kind", "toleranceSec", "secretForm"]);
     const ids = list.map((entry) => entry.id);
     for (const id of ["stripe", "github", "standard-webhooks", "svix", "shopify", "slack", "twilio", "square", "paddle", "linear", "discord", "sendgrid", "hmac"]) {
       expect(ids).toContain(id);
     }
-    expect(list.find((entry) => entry.id === "stripe")).toEqual({ id: "stripe", name: "Stripe", headers: ["stripe-signature"], kind: "hmac", toleranceSec: 300 });
+    expect(list.find((entry) => entry.id === "stripe")).toMatchObject({ id: "stripe", name: "Stripe", headers: ["stripe-signature"], kind: "hmac", toleranceSec: 300 });
     expect(list.find((entry) => entry.id === "discord")).toMatchObject({ kind: "ed25519" });
     expect(list.find((entry) => entry.id === "sendgrid")).toMatchObject({ kind: "ecdsa" });
     expect(list.find((entry) => entry.id === "linear")).toMatchObject({ toleranceSec: 60 });
+  });
+
+  it("--json says what --secret takes for every provider, with an example of that form", async () => {
+    const list = JSON.parse((await runCli(["providers", "--json"])).stdout) as Array<{ id: string; secretForm: { form: string; sign: string; verify: string; example: string } }>;
+    for (const entry of list) {
+      expect(entry.secretForm.sign.length, entry.id).toBeGreaterThan(5);
+      expect(entry.secretForm.verify.length, entry.id).toBeGreaterThan(5);
+      expect(entry.secretForm.example.length, entry.id).toBeGreaterThan(5);
+    }
+    const form = (id: string) => list.find((entry) => entry.id === id)?.secretForm;
+    expect(form("postmark")).toMatchObject({ form: "basic-credentials", example: expect.stringMatching(/^[^:\s]+:[^:\s]+$/) });
+    expect(form("gitlab")).toMatchObject({ form: "token" });
+    expect(form("stripe")).toMatchObject({ form: "shared-secret", example: expect.stringMatching(/^whsec_/) });
+    expect(form("discord")).toMatchObject({ form: "ed25519-key-pair", example: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(form("sendgrid")).toMatchObject({ form: "ecdsa-key-pair" });
+    expect(form("wix")).toMatchObject({ form: "rsa-key-pair", sign: expect.stringContaining("hooktape keygen --provider wix") });
+    expect(form("paypal")).toMatchObject({ form: "certificate", example: expect.stringMatching(/^<webhook id>:/) });
+
+    // The example is a value `--secret` really takes: a Basic-auth example signs a request the same example verifies.
+    const example = form("postmark")?.example as string;
+    const signed = await runCli(["sign", "--provider", "postmark", "--secret", example, "--body", "{}", "--json"]);
+    expect(signed.code, signed.stderr).toBe(0);
+    const headers = (JSON.parse(signed.stdout) as { headers: Record<string, string> }).headers;
+    expect(headers.Authorization).toBe(`Basic ${Buffer.from(example).toString("base64")}`);
   });
 
   it("prints a table for people, one provider per line", async () => {
@@ -32,6 +56,7 @@ describe("hooktape keygen", () => {
   it.each([
     ["discord", /^[0-9a-f]{64}$/],
     ["sendgrid", /^MFkw[A-Za-z0-9+/]+=*$/],
+    ["wix", /^MIIBIjAN[A-Za-z0-9+/]+=*$/],
   ])("prints a %s test pair whose private key signs what the public key verifies", async (provider, publicForm) => {
     const keygen = await runCli(["keygen", "--provider", provider, "--json"]);
     expect(keygen.code).toBe(0);
@@ -96,8 +121,8 @@ describe("hooktape keygen", () => {
   });
 
   it.each([
-    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid, telnyx, paypal, sns, circle, ebay\n"],
-    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid, telnyx, paypal, sns, circle, ebay\n'],
+    [["keygen", "--provider", "stripe"], "hooktape: stripe signs with a shared secret (hmac), not a key pair; keygen is for discord, sendgrid, telnyx, wix, paypal, sns, circle, ebay\n"],
+    [["keygen", "--provider", "nope"], 'hooktape: Unknown --provider "nope"; keygen is for discord, sendgrid, telnyx, wix, paypal, sns, circle, ebay\n'],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

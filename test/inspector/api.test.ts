@@ -208,7 +208,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
     });
     expect(preview.status).toBe(200);
     const planned = preview.json<{ body: string; headers: Array<[string, string]>; resigned: boolean; url: string }>();
-    expect(planned).toMatchObject({ body: edited, resigned: true, url: `${handler.url}/hooks/stripe/1` });
+    expect(planned).toMatchObject({ body: edited, resigned: true, url: `${handler.url}/hooks` });
     expect(planned.headers).toContainEqual(["X-Debug", "1"]);
     expect(preview.text).not.toContain(STRIPE_SECRET);
 
@@ -268,8 +268,10 @@ describe("the JSON API serves the CLI's --json documents", () => {
     const fromApi = api.json<Doc>();
     const shape = (doc: Doc) => ({ keys: Object.keys(doc).sort(), attemptKeys: Object.keys(doc.attempts[0] ?? {}).sort() });
     expect(shape(fromApi)).toEqual(shape(fromCli));
-    const stable = (doc: Doc) => ({ ...doc, attempts: doc.attempts.map(({ delivery, durationMs, startedAt, ...rest }) => rest) });
+    const stable = (doc: Doc) => ({ ...doc, attempts: doc.attempts.map(({ delivery, durationMs, startedAt, number, ...rest }) => rest) });
     expect(stable(fromApi)).toEqual(stable(fromCli));
+    // The API's replay is the event's next one after the CLI's.
+    expect(fromApi.attempts[0]?.number).toBe((fromCli.attempts[0]?.number as number) + 1);
   });
 
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {

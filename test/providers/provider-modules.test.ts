@@ -1,10 +1,14 @@
 // The lazy table of the catalogue (what `replay` loads instead of the registry) must name exactly the registry's
 // providers and hand back the very same objects, so that a provider added to one and not the other fails here.
 import { describe, expect, it } from "vitest";
-import { getProvider, providers } from "../../src/providers/index.js";
-import { isKnownProviderId, knownProviderIds, loadProvider } from "../../src/providers/provider-modules.js";
+import { getProvider, providers, TOKEN_HEADERS } from "../../src/providers/index.js";
+import { isKnownProviderId, knownProviderIds, loadProvider, SECRET_HEADER_NAMES } from "../../src/providers/provider-modules.js";
 
 describe("the lazy provider table", () => {
+  it("names the same secret-carrying headers as the registry, without loading it", () => {
+    expect(new Set(SECRET_HEADER_NAMES)).toEqual(new Set(TOKEN_HEADERS));
+  });
+
   it("has exactly the registry's ids", () => {
     expect([...knownProviderIds()].sort()).toEqual(providers.map((p) => p.id).sort());
     for (const { id } of providers) expect(isKnownProviderId(id), id).toBe(true);

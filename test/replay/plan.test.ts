@@ -65,11 +65,13 @@ describe("planning", () => {
     expect(a?.first.headers.find(([n]) => n === "Stripe-Signature")?.[1]).toMatch(/^t=1700000100,v1=[0-9a-f]{64}$/);
   });
 
-  it("sends to the recorded target as it is (listen stored it joined with the path), and joins --to with the path", () => {
+  it("sends to the recorded target as it is (listen stored it joined with the path); --to is an origin or the exact URL", () => {
     const recorded = event(1, { url: "/webhooks/stripe?live=1", target: "http://127.0.0.1:9/hooks/webhooks/stripe?live=1" });
     expect(planReplay([recorded], options(), { now: 0 }).deliveries[0]?.first.url).toBe("http://127.0.0.1:9/hooks/webhooks/stripe?live=1");
-    const to = planReplay([recorded], options({ target: new URL("http://127.0.0.1:7/base") }), { now: 0 });
-    expect(to.deliveries[0]?.first.url).toBe("http://127.0.0.1:7/base/webhooks/stripe?live=1");
+    const exact = planReplay([recorded], options({ target: new URL("http://127.0.0.1:7/base") }), { now: 0 });
+    expect(exact.deliveries[0]?.first.url).toBe("http://127.0.0.1:7/base");
+    const origin = planReplay([recorded], options({ target: new URL("http://127.0.0.1:7") }), { now: 0 });
+    expect(origin.deliveries[0]?.first.url).toBe("http://127.0.0.1:7/webhooks/stripe?live=1");
   });
 
   it("signs --stale with the old timestamp and keeps it on retries", () => {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -65,8 +65,7 @@ describe("files the user names: never overwritten without --force, never written
       server = null;
     });
 
-    it("refuses to replace an existing report before running, unless --force", async () => {
-      // Any handler will do: the run must not even start.
+    async function anyHandler(): Promise<{ port: number; requests: () => number }> {
       let requests = 0;
       server = http.createServer((req, res) => {
         requests++;
@@ -74,15 +73,34 @@ describe("files the user names: never overwritten without --force, never written
         res.end();
       });
       await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-      const port = (server.address() as AddressInfo).port;
-      const report = path.join(tempDir(), "report.xml");
+      return { port: (server.address() as AddressInfo).port, requests: () => requests };
+    }
+
+    it("writes the report into a folder that does not exist yet, and rewrites it on the next run", async () => {
+      const { port } = await anyHandler();
+      const report = path.join(tempDir(), "reports", "ci", "check.xml");
+      const first = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      expect(first.code).toBe(1);
+      expect(first.stderr).not.toMatch(/ENOENT/);
+      expect(readFileSync(report, "utf8")).toMatch(/^<\?xml[^]*<testsuites /);
       writeFileSync(report, "<previous/>");
-      const result = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      const second = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      expect(second.code).toBe(1);
+      expect(readFileSync(report, "utf8")).toMatch(/<testsuites /);
+    });
+
+    it("refuses a report path that is a symlink before running, and never writes through it", async () => {
+      const { port, requests } = await anyHandler();
+      const dir = tempDir();
+      const victim = path.join(dir, "victim.txt");
+      writeFileSync(victim, "original\n");
+      const link = path.join(dir, "report.xml");
+      symlinkSync(victim, link);
+      const result = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", link]);
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toBe(`hooktape: ${report} already exists; pass --force to overwrite`);
-      expect(readFileSync(report, "utf8")).toBe("<previous/>");
-      expect(requests).toBe(0);
-      expect(existsSync(report)).toBe(true);
+      expect(result.stderr.trim()).toBe(`hooktape: ${link} is a symbolic link; refusing to write through it (--junit)`);
+      expect(readFileSync(victim, "utf8")).toBe("original\n");
+      expect(requests()).toBe(0);
     });
   });
 });

@@ -84,6 +84,34 @@ describe("the writer thread", () => {
     }
   });
 
+  it("carries an attempt's own request body and headers across to the writer, beside its response body", async () => {
+    const store = openStore(path.join(tempDir(), "hooktape.db"));
+    const event = eventWith(Buffer.from(JSON.stringify({ id: "evt_1", name: "Zoë" }, null, 2)));
+    await store.recordEvent(event);
+    const sentBody = Buffer.from(JSON.stringify({ id: "evt_1", name: "Zoë Ångström" }, null, 2));
+    const headers: Array<[string, string]> = [["Content-Type", "application/json"], ["X-Émoji", "🪝"], ["X-Signature", "sha256=abc"]];
+    await store.recordAttempt({
+      eventId: event.id,
+      kind: "replay",
+      deliveryId: "dlv_1",
+      attempt: 1,
+      target: "http://127.0.0.1:1/hooks",
+      method: "POST",
+      status: 200,
+      error: null,
+      durationMs: 3,
+      startedAt: Date.now(),
+      responseHeaders: [["Content-Type", "text/plain"]],
+      responseBody: Buffer.from("ok"),
+      responseSize: 2,
+      request: { headers, body: sentBody },
+    });
+    const [attempt] = store.listAttempts(event.id);
+    expect(attempt?.responseBody.toString()).toBe("ok");
+    expect(attempt?.request?.headers).toEqual(headers);
+    expect(attempt?.request?.body?.equals(sentBody)).toBe(true);
+  });
+
   it("records a body larger than the shared ring (sent in a buffer of its own) and keeps going past the ring's end", async () => {
     const file = path.join(tempDir(), "hooktape.db");
     const store = openStore(file);

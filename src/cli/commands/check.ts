@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { parseInteger } from "../../core/units.js";
 import { runCheck, sampleSubject, toJunitXml, type CheckReport, type CheckSubject, type Deadline } from "../../check/index.js";
@@ -6,7 +5,7 @@ import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fix
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
-import { writeOutputFile } from "../output-file.js";
+import { refuseSymlinkDestination, writeOutputFile } from "../output-file.js";
 import { checkJson, formatCheckResult, formatCheckTotals } from "../views/check-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -34,8 +33,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       : { ms: parseInteger(flags.deadline, "--deadline", 1), origin: "flag" };
   const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadline.ms, 1000) : parseInteger(flags.timeout, "--timeout", 1);
   const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;
-  // Refuse before the run rather than after it.
-  if (flags.junit !== undefined && !flags.force && existsSync(flags.junit)) throw badInput(`${flags.junit} already exists; pass --force to overwrite`);
+  if (flags.junit !== undefined) refuseSymlinkDestination(flags.junit, "--junit");
 
   const subjects: CheckSubject[] = [];
   for (const file of fixtures) {
@@ -75,7 +73,8 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       throw new HooktapeError("negative", report.unreachable);
     }
     if (flags.junit !== undefined) {
-      writeOutputFile(flags.junit, toJunitXml(report), { force: flags.force, flag: "--junit" });
+      // A report: rewritten by every run, as CI reruns expect.
+      writeOutputFile(flags.junit, toJunitXml(report), { report: true, flag: "--junit" });
     }
     if (output.json) output.document(checkJson(report));
     else {

@@ -8,8 +8,10 @@ import { isPrintableText } from "../views/printable.js";
 import {
   detailJson,
   formatBody,
+  formatAttemptName,
   formatEventLine,
   formatHeaders,
+  formatSentRequest,
   formatStatus,
   formatVerification,
   localDate,
@@ -91,9 +93,10 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean;
   if (attempts.length === 0) output.line(c.dim("  none"));
   for (const attempt of attempts) {
     output.line(
-      `  ${localDateTime(attempt.startedAt)}  ${attempt.kind} #${attempt.attempt}  ${attempt.method} ${attempt.target}  → ` +
+      `  ${localDateTime(attempt.startedAt)}  ${formatAttemptName(attempt)}  ${attempt.method} ${attempt.target}  → ` +
         `${formatStatus(attempt, c)}  ${Math.round(attempt.durationMs)} ms`,
     );
+    for (const line of formatSentRequest(event, attempt, c, "      ")) output.line(line);
     for (const line of formatHeaders(attempt.responseHeaders, c, "      ")) output.line(line);
     if (attempt.responseSize > 0) {
       const responseType = findHeader(attempt.responseHeaders, "content-type");
@@ -139,8 +142,10 @@ export async function runEventsExport(
         .listCapturedEvents(filter)
         .reverse()
         .map((event) => {
-          const shown = flags.includeCredentials ? event : { ...event, headers: redactHeaders(event.headers) };
-          return JSON.stringify(detailJson(shown, store.listAttempts(event.id)));
+          const attempts = store.listAttempts(event.id);
+          if (flags.includeCredentials) return JSON.stringify(detailJson(event, attempts));
+          const sent = attempts.map((a) => (a.request === null ? a : { ...a, request: { ...a.request, headers: redactHeaders(a.request.headers) } }));
+          return JSON.stringify(detailJson({ ...event, headers: redactHeaders(event.headers) }, sent));
         }),
     { readonly: true },
   );

@@ -1,5 +1,5 @@
 import { badInput } from "../../core/errors.js";
-import { getProvider, providers } from "../../providers/index.js";
+import { getProvider, providers, type Provider } from "../../providers/index.js";
 import { generateCertificateKey, isCertificateScheme } from "../../providers/certificate.js";
 import { generateKeyPair } from "../../providers/keys.js";
 import { outputFor, type GlobalFlags } from "../context.js";
@@ -9,9 +9,14 @@ import { outputFor, type GlobalFlags } from "../context.js";
  * certificate schemes (PayPal, Amazon SNS, Circle, eBay) also the self-signed certificate and the key id `sign`
  * writes into deliveries.
  */
+/** A provider that signs with a private key and is verified with a public one (a certificate scheme included). */
+function hasKeyPair(provider: Provider): boolean {
+  return provider.kind === "ed25519" || provider.kind === "ecdsa" || provider.kind === "certificate" || provider.secretForm === "rsa-key-pair";
+}
+
 export function runKeygen(flags: GlobalFlags & { provider: string }): void {
   const output = outputFor(flags);
-  const asymmetric = providers.filter((p) => p.kind === "ed25519" || p.kind === "ecdsa" || p.kind === "certificate").map((p) => p.id);
+  const asymmetric = providers.filter(hasKeyPair).map((p) => p.id);
   const provider = getProvider(flags.provider);
   if (!provider) throw badInput(`Unknown --provider "${flags.provider}"; keygen is for ${asymmetric.join(", ")}`);
   const c = output.color;
@@ -38,11 +43,12 @@ export function runKeygen(flags: GlobalFlags & { provider: string }): void {
     output.info("A test key: for fixtures and local handlers only; the real sender's private key is never available.");
     return;
   }
-  if (provider.kind !== "ed25519" && provider.kind !== "ecdsa") {
+  if (!hasKeyPair(provider)) {
     throw badInput(`${provider.id} signs with a shared secret (${provider.kind}), not a key pair; keygen is for ${asymmetric.join(", ")}`);
   }
-  // The key forms follow the two asymmetric senders: Ed25519 as Discord shows it (hex), P-256 as SendGrid does (base64 DER).
-  const pair = generateKeyPair(provider.kind === "ed25519" ? "discord" : "sendgrid");
+  // The key forms follow the asymmetric senders: Ed25519 as Discord shows it (hex), P-256 as SendGrid does (base64
+  // DER), RSA as Wix gives it to the app (base64 DER).
+  const pair = generateKeyPair(provider.kind === "ed25519" ? "discord" : provider.kind === "ecdsa" ? "sendgrid" : "rsa");
   if (output.json) {
     output.document({ privateKey: pair.privateKey, publicKey: pair.publicKey });
     return;

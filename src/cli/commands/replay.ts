@@ -5,7 +5,7 @@ import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter
 import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
-import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
+import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { resolveSecrets, secretEnvName } from "../../providers/secrets.js";
 import {
@@ -186,6 +186,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     );
 
     const c = output.color;
+    for (const { reason } of plan.skipped) output.warn(`not sent: ${reason}`);
     output.info(
       `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
         (times > 1 ? ` × ${times}` : "") +
@@ -228,7 +229,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
     if (output.json) output.document(replayJson(plan, result, passes));
     else {
-      for (const line of formatReplaySummary(plan, result, c, passes)) output.line(line);
+      for (const line of formatReplaySummary(plan, result, c, passes, target === null ? "recorded" : targetKeepsOwnPath(target) ? "own-path" : "exact")) output.line(line);
       for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
     }
     if (result.interrupted) {
@@ -242,10 +243,14 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
       );
     }
     const failed = result.finals.filter((final) => !passes(final)).length;
+    const notSent = plan.skipped.length > 0 ? `; ${plan.skipped.length} selected event${plan.skipped.length === 1 ? " was" : "s were"} not sent (see above)` : "";
+    if (failed === 0 && notSent !== "") {
+      throw new HooktapeError("negative", `${plan.deliveries.length} deliveries sent as expected${notSent}`);
+    }
     if (failed > 0) {
       const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
       const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
-      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}`);
+      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}${notSent}`);
     }
   } finally {
     await agent.close();

@@ -9,7 +9,7 @@ import {
   signFixture,
   type Fixture,
 } from "../../fixtures/index.js";
-import { createDeliveryAgent, deliver, joinTarget, resolveTarget } from "../../forward/index.js";
+import { createDeliveryAgent, deliver, resolveTarget, sendUrlFor, targetKeepsOwnPath } from "../../forward/index.js";
 import { staleSignature } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
@@ -89,7 +89,7 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
         stale: stale && item.provider ? { ...stale, providerName: item.provider.name } : null,
       };
       results.push(result);
-      if (!output.json) for (const line of formatSendLines(result, output.color)) output.line(line);
+      if (!output.json) for (const line of formatSendLines(result, output.color, targetKeepsOwnPath(target) ? "own-path" : "exact")) output.line(line);
     }
   } finally {
     clearTimeout(graceTimer);
@@ -114,13 +114,13 @@ function prepare(
   flags: SendFlags,
   hmac: ReturnType<typeof hmacSettingsFrom>,
 ): { fixture: Fixture; url: string } {
-  const destination = joinTarget(target, fixturePath(fixture));
+  const destination = sendUrlFor(target, fixturePath(fixture));
   if (!flags.resign) return { fixture, url: destination };
   const provider = fixtureProvider(fixture, flags.provider, hmac);
   if (!provider) throw badInput(`${file}: the fixture names no provider; pass --provider <id> to re-sign it`);
   const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] ?? "";
   // URL-signing schemes sign the URL the handler is called on, unless the public URL is given (--url).
   const signed = signFixture(fixture, { secret, provider: provider.id, hmac, url: flags.url ?? destination });
-  const url = flags.url === undefined && /^https?:\/\//i.test(signed.request.url) ? signed.request.url : joinTarget(target, fixturePath(signed));
+  const url = flags.url === undefined && /^https?:\/\//i.test(signed.request.url) ? signed.request.url : sendUrlFor(target, fixturePath(signed));
   return { fixture: signed, url };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
 import { joinPublicUrl } from "../../core/headers.js";
@@ -8,6 +7,7 @@ import {
   FIXTURE_VERSION,
   mergeHeaders,
   redactHeaders,
+  signatureHeadersOf,
   requireSecrets,
   serializeFixture,
   signRequest,
@@ -16,6 +16,7 @@ import {
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { parseHeaderFlag } from "../edit-flags.js";
+import { readBodyFile, readStdin } from "../body-input.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatCurl } from "../views/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
@@ -78,7 +79,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
         method: draft.method,
         url: url ?? draft.path,
         // A captured event's own headers may hold credentials; a fixture never does.
-        headers: redactHeaders(mergeHeaders(signed.headers, overrides)),
+        headers: redactHeaders(mergeHeaders(signed.headers, overrides), signatureHeadersOf(provider)),
         ...encodeBody(signed.body),
       },
       signedAt: signed.timestamp,
@@ -106,12 +107,15 @@ export async function runSign(flags: SignFlags): Promise<void> {
   if (output.json) {
     const object: Record<string, string> = {};
     for (const [name, value] of headers) object[name] = object[name] === undefined ? value : `${object[name]}, ${value}`;
-    output.document({ provider: provider.id, headers: object, ...(signed.url !== undefined ? { url: signed.url } : {}) });
+    // A scheme that signs inside the body (Amazon SNS, Adyen, Mailgun, Wix) changes it: the body to send comes too.
+    const signsInBody = provider.bodySignature !== undefined || !signed.body.equals(draft.body);
+    const body = signsInBody ? encodeBody(signed.body) : {};
+    output.document({ provider: provider.id, headers: object, ...(signed.url !== undefined ? { url: signed.url } : {}), ...body });
     return;
   }
   for (const [name, value] of headers) output.line(`${name}: ${value}`);
   if (signed.url !== undefined) output.info(`The scheme changed the URL; send to: ${signed.url}`);
-  if (!signed.body.equals(draft.body)) output.info("This scheme carries its signature inside the body: use --format fixture or curl to get it.");
+  if (!signed.body.equals(draft.body)) output.info("This scheme carries its signature inside the body: use --json, --format fixture or curl to get it.");
 }
 
 /** The provider by id, with the generic scheme's flags; exit 2 naming the catalogue when unknown. */
@@ -161,24 +165,6 @@ async function draftFrom(flags: SignFlags): Promise<Draft> {
   else body = await readStdin();
   const contentType = guessContentType(body);
   return { body, method, path, url: flags.url, headers: [["Content-Type", contentType]] };
-}
-
-function readBodyFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw badInput(`Cannot read --body-file ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`);
-  }
-}
-
-async function readStdin(): Promise<Buffer> {
-  if (process.stdin.isTTY) {
-    throw badInput("No body: pass --body '<json>', --body-file <path> or --event <id>, or pipe the body on stdin");
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** JSON when it parses, a form when it looks like `a=1&b=2` (Twilio signs forms differently), else text. */

@@ -8,11 +8,18 @@ import { detectProvider, getProvider, resolveSecrets, type HmacSettings, type Pr
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { reasonInWords } from "../views/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { readBodyFile, readStdin } from "../body-input.js";
+import { parseHeaderFlag } from "../edit-flags.js";
 import { checkUrl } from "./sign.js";
 
 export interface VerifyFlags extends GlobalFlags, HmacFlags {
   fixture?: string;
   event?: string;
+  /** A raw request: its body (else --body-file, else stdin) with its headers and method. */
+  body?: string;
+  bodyFile?: string;
+  header?: string[];
+  method?: string;
   provider?: string;
   secret: string[];
   tolerance?: string;
@@ -38,15 +45,24 @@ interface Subject {
 /** Prints `valid` or `invalid: <reason>` (a hint for people on stderr); exit 0 valid, 1 invalid. */
 export async function runVerify(flags: VerifyFlags): Promise<void> {
   const output = outputFor(flags);
-  if ((flags.fixture === undefined) === (flags.event === undefined)) {
-    throw badInput("Give one thing to verify: --fixture <file> or --event <id>");
+  const raw = flags.body !== undefined || flags.bodyFile !== undefined || (flags.header ?? []).length > 0;
+  if ([flags.fixture !== undefined, flags.event !== undefined, raw].filter(Boolean).length !== 1) {
+    throw badInput(
+      'Give one thing to verify: --fixture <file>, --event <id>, or a raw request: --header "Name: value" (repeatable) with --body, --body-file or the body on stdin',
+    );
   }
+  if (flags.body !== undefined && flags.bodyFile !== undefined) throw badInput("Give the body once: --body or --body-file");
   const toleranceSec = flags.tolerance === undefined ? undefined : Math.round(parseDuration(flags.tolerance, "--tolerance") / 1000);
   const nowFlag = flags.now === undefined ? undefined : parseInteger(flags.now, "--now", 0);
   if (flags.url !== undefined) checkUrl(flags.url);
   const hmac = hmacSettingsFrom(flags);
 
-  const subject = flags.fixture !== undefined ? fixtureSubject(flags.fixture, hmac) : eventSubject(flags.event ?? "", flags, hmac);
+  const subject =
+    flags.fixture !== undefined
+      ? fixtureSubject(flags.fixture, hmac)
+      : flags.event !== undefined
+        ? eventSubject(flags.event, flags, hmac)
+        : await rawSubject(flags);
   let provider: Provider | undefined;
   if (flags.provider !== undefined) {
     provider = getProvider(flags.provider, flags.provider === "hmac" ? { hmac: { ...subject.scheme, ...hmac } } : undefined);
@@ -108,6 +124,23 @@ function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>)
     url: full ? fixture.request.url : undefined,
     scheme: fixture.scheme,
   };
+}
+
+/**
+ * A request as the handler saw it — the exact body bytes and the headers — checked now: how a failing signature is
+ * debugged (`--body-file body.bin --header "Stripe-Signature: t=…"`).
+ */
+async function rawSubject(flags: VerifyFlags): Promise<Subject> {
+  const headers = (flags.header ?? []).map(parseHeaderFlag);
+  // Without headers only a scheme that signs inside the body (Adyen, SNS) can be verified, and it must be named.
+  if (headers.length === 0 && flags.provider === undefined) {
+    throw badInput('A raw request needs its headers: --header "Stripe-Signature: t=...,v1=..." (repeatable), or --provider for a body-signed scheme');
+  }
+  const method = (flags.method ?? "POST").toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw badInput(`Invalid --method "${flags.method}": expected an HTTP method such as POST`);
+  const body = flags.body !== undefined ? Buffer.from(flags.body, "utf8") : flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : await readStdin();
+  const url = flags.url ?? "/";
+  return { request: { method, url, headers, body }, provider: undefined, at: Math.floor(Date.now() / 1000), url: flags.url };
 }
 
 /** A captured event is checked at the time it was received, against the URL it arrived on. */

@@ -1,10 +1,14 @@
 import type { ChalkInstance } from "chalk";
-import type { HeaderPairs, Verification } from "../../core/types.js";
+import { isForwardedHeader } from "../../core/headers.js";
+import type { CapturedEvent, DeliveryKind, HeaderPairs, RecordedAttempt, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
 import { deliveryErrorInWords, reasonInWords } from "./words.js";
 import { utf8TextOf } from "../../core/body.js";
 
 export { bodyJson, detailJson, summaryJson } from "../../documents/event-json.js";
+
+/** Marks an attempt hooktape made again from a recorded event (a replay), as opposed to the forward of a live one. */
+export const REPLAY_MARK = "↻";
 
 /** `✓ valid`, `✗ the signature does not match`, `✗ missing signature`, `· unverified` (--json keeps the codes). */
 export function formatVerification(verification: Verification, color: ChalkInstance): string {
@@ -47,7 +51,7 @@ export function localDateTime(ms: number): string {
 /** One line per captured event: time, method, path, provider and verification, handler status and duration, id. */
 export function formatEventLine(
   event: Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "verification" | "rejected" | "bodySize"> & {
-    delivery: { status: number | null; error: string | null; durationMs: number } | null;
+    delivery: { status: number | null; error: string | null; durationMs: number; kind?: DeliveryKind } | null;
   },
   color: ChalkInstance,
   options: { withDate?: boolean } = {},
@@ -56,8 +60,11 @@ export function formatEventLine(
   const verification = event.rejected
     ? color.red(`rejected: body too large (${event.bodySize} bytes) → 413`)
     : provider + formatVerification(event.verification, color);
+  // The verdict is the captured request's; an answer to a replay (re-signed, maybe edited) says so, lest a 200 to a
+  // re-signed replay read as the handler accepting the captured request's bad signature.
+  const answered = event.delivery?.kind === "replay" ? `${REPLAY_MARK} replay →` : "→";
   const delivery = event.delivery
-    ? `→ ${formatStatus(event.delivery, color)}  ${Math.round(event.delivery.durationMs)} ms`
+    ? `${answered} ${formatStatus(event.delivery, color)}  ${Math.round(event.delivery.durationMs)} ms`
     : event.rejected
       ? ""
       : color.dim("(captured)");
@@ -104,4 +111,30 @@ export function formatBody(body: Buffer, contentType: string | undefined, maxCha
     }
   }
   return shown.length > maxChars ? `${shown.slice(0, maxChars)}\n… (${shown.length - maxChars} more characters)` : shown;
+}
+
+/** `↻ replay #3`, `forward #1`, with `(attempt 2)` for a retry within its delivery. */
+export function formatAttemptName(attempt: Pick<RecordedAttempt, "kind" | "number" | "attempt">): string {
+  const name = `${attempt.kind === "replay" ? `${REPLAY_MARK} ` : ""}${attempt.kind} #${attempt.number}`;
+  return attempt.attempt > 1 ? `${name} (attempt ${attempt.attempt})` : name;
+}
+
+/**
+ * What an attempt sent, as far as it differs from the captured request: its body (when another one was sent), each
+ * header it sent that the event did not carry with that value (`+`: a re-signed signature, X-Forwarded-*), and each
+ * captured header it did not send (`-`; Host and Content-Length are the HTTP client's to set, so not listed).
+ */
+export function formatSentRequest(event: Pick<CapturedEvent, "headers">, attempt: RecordedAttempt, color: ChalkInstance, indent = "  "): string[] {
+  const request = attempt.request;
+  if (request === null) return attempt.kind === "handshake" ? [`${indent}${color.dim("sent nothing: hooktape answered the handshake itself")}`] : [];
+  const key = ([name, value]: [string, string]) => `${name.toLowerCase()}\n${value}`;
+  const captured = new Set(event.headers.map(key));
+  const sentNames = new Set(request.headers.map(([name]) => name.toLowerCase()));
+  const added = request.headers.filter((pair) => !captured.has(key(pair)));
+  const dropped = event.headers.filter(([name]) => isForwardedHeader(name) && !sentNames.has(name.toLowerCase()));
+  const body = request.body === null ? "the captured body" : color.yellow(`another body (${request.body.length} bytes)`);
+  const lines = [`${indent}${color.dim("sent")} ${body}${added.length + dropped.length === 0 ? " and headers" : ", the captured headers with:"}`];
+  for (const [name, value] of added) lines.push(`${indent}  + ${color.cyan(name)}: ${value}`);
+  for (const [name] of dropped) lines.push(`${indent}  - ${color.cyan(name)}`);
+  return lines;
 }

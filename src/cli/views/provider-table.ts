@@ -1,10 +1,18 @@
 import type { ChalkInstance } from "chalk";
 import type { Provider } from "../../providers/index.js";
+import { secretFormOf } from "../../providers/secrets.js";
 import { renderTable } from "./table.js";
 
-/** `providers --json`: exactly the SPEC shape. */
+/** `providers --json`: the SPEC shape, and what `--secret` takes (`secretForm`, with an example). */
 export function providerJson(provider: Provider) {
-  return { id: provider.id, name: provider.name, headers: [...provider.headers], kind: provider.kind, toleranceSec: provider.toleranceSec };
+  return {
+    id: provider.id,
+    name: provider.name,
+    headers: [...provider.headers],
+    kind: provider.kind,
+    toleranceSec: provider.toleranceSec,
+    secretForm: secretFormOf(provider),
+  };
 }
 
 /** One aligned row per provider: id, name, kind, tolerance, identifying headers. */

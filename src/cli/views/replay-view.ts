@@ -1,7 +1,8 @@
 import type { ChalkInstance } from "chalk";
-import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
+import { isWrongRoute, wrongRouteHint, type UrlOrigin } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
 import { staleSignature } from "../../providers/signature-age.js";
+import { REPLAY_MARK } from "./event-view.js";
 import { renderTable } from "./table.js";
 import { deliveryErrorInWords, firstLineOf } from "./words.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
@@ -34,6 +35,7 @@ export function formatReplaySummary(
   result: ReplayResult,
   color: ChalkInstance,
   ok: (attempt: ReplayAttempt) => boolean,
+  urlOrigin: UrlOrigin,
 ): string[] {
   const rows = sortAttempts(plan, result.attempts);
   const suspicious = new Set(inconsistentDuplicates(result).map((d) => d.eventId));
@@ -43,7 +45,7 @@ export function formatReplaySummary(
   const deliveryNumber = new Map<string, number>();
   const times = Math.max(...plan.deliveries.map((d) => d.duplicate));
 
-  const header = ["EVENT", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "DETAIL"];
+  const header = ["EVENT", "REPLAY", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "DETAIL"];
   const table: string[][] = [];
   const shown = rows.length > MAX_ROWS ? rows.filter((r) => !ok(r) || !r.final || suspicious.has(r.eventId)).slice(0, MAX_ROWS) : rows;
   for (const row of shown) {
@@ -52,6 +54,7 @@ export function formatReplaySummary(
     const status = row.status === null ? color.red(row.error === "timeout" ? "timeout" : row.error === "interrupted" ? "cut short" : "failed") : colorStatus(row.status, color, ok(row));
     table.push([
       suspicious.has(row.eventId) ? color.yellow(row.eventId) : row.eventId,
+      `${REPLAY_MARK} #${row.number}`,
       times > 1 ? `${row.duplicate}/${times}` : "1",
       ...(hasRetries ? [String(row.attempt)] : []),
       status,
@@ -70,7 +73,7 @@ export function formatReplaySummary(
   for (const final of result.finals) {
     if (final.status !== null && isWrongRoute(final.status) && !ok(final)) wrongRoutes.set(final.target, final.status);
   }
-  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url)}`));
+  for (const [url, status] of wrongRoutes) lines.push(color.red(`✗ ${wrongRouteHint(status, url, urlOrigin)}`));
   for (const { eventId, answers } of inconsistentDuplicates(result)) {
     const listed = [...answers].map(([answer, count]) => `${answer} ×${count}`).join(", ");
     lines.push(

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { isWrongRoute, wrongRouteHint } from "../../core/http-status.js";
+import { isWrongRoute, wrongRouteHint, type UrlOrigin } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
 import { deliveryErrorInWords } from "./words.js";
 
@@ -24,7 +24,7 @@ export interface SendResult {
  * `✓ 200  fixtures/stripe.json → POST http://localhost:3000/webhooks  12 ms`, or the error in place of the status;
  * under a refusal, the handler's own first line and, for a signature past its tolerance, the fix.
  */
-export function formatSendLines(result: SendResult, color: ChalkInstance): string[] {
+export function formatSendLines(result: SendResult, color: ChalkInstance, urlOrigin: UrlOrigin): string[] {
   const mark = result.ok ? color.green("✓") : color.red("✗");
   const status =
     result.status !== null
@@ -32,7 +32,7 @@ export function formatSendLines(result: SendResult, color: ChalkInstance): strin
       : color.red(`failed (${deliveryErrorInWords(result.error)})`);
   const lines = [`${mark} ${status}  ${result.fixture} → ${result.method} ${result.url}  ${color.dim(`${Math.round(result.durationMs)} ms`)}`];
   if (result.status !== null && !result.ok) {
-    if (isWrongRoute(result.status)) lines.push(`  ${color.red(wrongRouteHint(result.status, result.url))}`);
+    if (isWrongRoute(result.status)) lines.push(`  ${color.red(wrongRouteHint(result.status, result.url, urlOrigin))}`);
     else if (result.answer !== null) lines.push(`  ${color.dim("answered")} ${result.status} ${result.answer}`);
   }
   if (result.stale !== null) {

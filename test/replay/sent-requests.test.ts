@@ -1,0 +1,214 @@
+// Every attempt records what was sent: events captured by the built `listen`, forwarded and replayed (with edits,
+// re-signed) to a real handler; the record must equal what the handler received, byte for byte, and read truly.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { send, startTargetServer, type Behaviour, type ReceivedRequest, type TargetServer } from "../helpers/target-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { STRIPE_SECRET, call, sendStripe, startUi, stripeBody, stripeSdk } from "../inspector/helpers.js";
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface SentJson {
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  bodySha256: string;
+  bodyChanged: boolean;
+}
+interface DeliveryJson {
+  kind: string;
+  number: number;
+  attempt: number;
+  target: string;
+  status: number | null;
+  request: SentJson | null;
+}
+interface ShowJson {
+  id: string;
+  bodySha256: string;
+  deliveries: DeliveryJson[];
+}
+
+async function handler(behaviour?: Behaviour): Promise<TargetServer> {
+  const server = await startTargetServer(behaviour);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function listen(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ListenProcess> {
+  const process = await startListen(["--no-tunnel", ...args], env);
+  cleanups.push(() => process.stop());
+  return process;
+}
+
+/** The headers a handler got, less those the HTTP client sets on every request (Host, Content-Length, Connection). */
+function endToEnd(received: ReceivedRequest): Array<[string, string]> {
+  return received.headers.filter(([name]) => !["host", "content-length", "connection"].includes(name.toLowerCase()));
+}
+
+async function show(db: string, id: string): Promise<ShowJson> {
+  const run = await runCli(["show", id, "--json", "--db", db]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as ShowJson;
+}
+
+async function onlyEventId(db: string): Promise<string> {
+  const listed = JSON.parse((await runCli(["ls", "--json", "--db", db])).stdout) as Array<{ id: string }>;
+  expect(listed).toHaveLength(1);
+  return listed[0]?.id ?? "";
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+describe("a forward records the request it sent", () => {
+  for (const writer of ["inline", "thread"]) {
+    it(`records method, URL, headers in order and the body as the handler received them (${writer} writer)`, { timeout: 90_000 }, async () => {
+      const server = await handler();
+      const db = path.join(tempDir(), "hooktape.db");
+      const capture = await listen([`${server.url}/hooks`, "--db", db, "--secret", `stripe=${STRIPE_SECRET}`], { HOOKTAPE_WRITER: writer });
+      const body = stripeBody("evt_forward_1");
+      await sendStripe(capture.ready.url, "/stripe?attempt=1", body);
+      await capture.waitForEvents(1);
+      await capture.stop();
+
+      const event = await show(db, await onlyEventId(db));
+      expect(event.deliveries).toHaveLength(1);
+      const [forward] = event.deliveries;
+      const [received] = server.received;
+      expect(forward).toMatchObject({ kind: "forward", number: 1, attempt: 1, status: 200 });
+      expect(forward?.request).toEqual({
+        method: "POST",
+        url: `${server.url}/hooks/stripe?attempt=1`,
+        headers: endToEnd(received as ReceivedRequest),
+        bodySha256: sha256(Buffer.from(body)),
+        bodyChanged: false,
+      });
+      expect(forward?.request?.headers.map(([name]) => name)).toContain("X-Forwarded-For");
+    });
+  }
+
+  it("never stores a token scheme's token, in the event nor in the forward's or a re-signed replay's record", { timeout: 90_000 }, async () => {
+    const token = "glpat-sent-request-token-1f3a9";
+    const server = await handler();
+    const db = path.join(tempDir(), "hooktape.db");
+    const capture = await listen([server.url, "--db", db]);
+    const body = JSON.stringify({ object_kind: "push", project: { name: "Zoë's app" } }, null, 2);
+    await send(`${capture.ready.url}/gitlab`, { headers: [["Content-Type", "application/json"], ["X-Gitlab-Event", "Push Hook"], ["X-Gitlab-Token", token]], body });
+    await capture.waitForEvents(1);
+    await capture.stop();
+    const id = await onlyEventId(db);
+    const replay = await runCli(["replay", id, "--db", db, "--to", server.url, "--resign", "--secret", `gitlab=${token}`]);
+    expect(replay.code, replay.stderr).toBe(0);
+
+    // What the handler got carried the token; what the store holds does not, anywhere in its files.
+    expect(server.received.map((r) => r.headers.find(([n]) => n === "X-Gitlab-Token")?.[1])).toEqual([token, token]);
+    const event = await show(db, id);
+    for (const delivery of event.deliveries) expect(delivery.request?.headers).toContainEqual(["X-Gitlab-Token", "[redacted]"]);
+    for (const file of [db, `${db}-wal`]) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(token), file).toBe(false);
+    }
+  });
+});
+
+describe("replays record what they sent, numbered across runs", () => {
+  async function capturedWithWrongSecret(): Promise<{ server: TargetServer; db: string; id: string; body: string }> {
+    const server = await handler();
+    const db = path.join(tempDir(), "hooktape.db");
+    const capture = await listen([server.url, "--db", db, "--secret", `stripe=${STRIPE_SECRET}`]);
+    const body = stripeBody("evt_history_1");
+    // Signed with another secret: captured as "✗ the signature does not match".
+    await sendStripe(capture.ready.url, "/webhooks/stripe", body, "whsec_not_the_one_listen_has");
+    await capture.waitForEvents(1);
+    await capture.stop();
+    return { server, db, id: await onlyEventId(db), body };
+  }
+
+  it("an edited, re-signed replay records its own body and signature, and is replay #2 on the second run", { timeout: 90_000 }, async () => {
+    const { server, db, id, body } = await capturedWithWrongSecret();
+    for (const [n, amount] of [111, 222].entries()) {
+      const run = await runCli(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
+      expect(run.code, run.stderr).toBe(0);
+      // The replay's own table numbers it after the earlier runs' replays of the event.
+      expect(run.stdout).toContain(`${id}  ↻ #${n + 1}`);
+    }
+    const event = await show(db, id);
+    expect(event.deliveries.map((d) => [d.kind, d.number])).toEqual([["forward", 1], ["replay", 1], ["replay", 2]]);
+    const replays = event.deliveries.slice(1);
+    replays.forEach((delivery, i) => {
+      const received = server.received[i + 1] as ReceivedRequest;
+      expect(received.body.toString()).toContain(`"amount": ${i === 0 ? 111 : 222}`);
+      expect(delivery.request).toEqual({
+        method: "POST",
+        url: `${server.url}/webhooks/stripe`,
+        headers: endToEnd(received),
+        bodySha256: sha256(received.body),
+        bodyChanged: true,
+      });
+      // What was recorded is a genuine Stripe delivery of the edited body.
+      const signature = delivery.request?.headers.find(([name]) => name.toLowerCase() === "stripe-signature")?.[1] ?? "";
+      expect(() => stripeSdk.webhooks.constructEvent(received.body, signature, STRIPE_SECRET)).not.toThrow();
+    });
+    expect(event.deliveries[0]?.request?.bodySha256).toBe(sha256(Buffer.from(body)));
+
+    const human = await runCli(["show", id, "--db", db]);
+    expect(human.stdout).toMatch(/↻ replay #2 {2}POST /);
+    expect(human.stdout).toContain("sent another body");
+    expect(human.stdout).toMatch(/\+ Stripe-Signature: t=\d+,v1=/);
+
+    // The list does not read as "the handler accepted a bad signature": the 200 is marked as a replay's.
+    const ls = await runCli(["ls", "--db", db]);
+    expect(ls.stdout).toMatch(/stripe ✗ the signature does not match {2}↻ replay → 200/);
+    expect(ls.stdout).not.toMatch(/does not match {2}→ 200/);
+    const listed = JSON.parse((await runCli(["ls", "--json", "--db", db])).stdout) as Array<{ delivery: { kind: string; status: number } }>;
+    expect(listed[0]?.delivery).toMatchObject({ kind: "replay", status: 200 });
+  });
+
+  it("the inspector serves each attempt's sent body: the edited one, and the captured one for an unchanged send", { timeout: 90_000 }, async () => {
+    const { server, db, id, body } = await capturedWithWrongSecret();
+    expect((await runCli(["replay", id, "--db", db, "--set", "data.object.amount=333", "--secret", `stripe=${STRIPE_SECRET}`])).code).toBe(0);
+    const ui = await startUi(["--db", db, "--port", "0"]);
+    cleanups.push(() => ui.stop());
+    const forward = await call(ui.origin, `/api/events/${id}/deliveries/1/body`, { token: ui.token });
+    expect(forward.status).toBe(200);
+    expect(forward.text).toBe(body);
+    const replayed = await call(ui.origin, `/api/events/${id}/deliveries/2/body`, { token: ui.token });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.equals(server.received[1]?.body as Buffer)).toBe(true);
+    expect((await call(ui.origin, `/api/events/${id}/deliveries/3/body`, { token: ui.token })).status).toBe(404);
+    expect((await call(ui.origin, `/api/events/${id}/deliveries/2/body`)).status).toBe(401);
+    const detail = (await call(ui.origin, `/api/events/${id}`, { token: ui.token })).json<ShowJson>();
+    expect(detail.deliveries[1]?.request?.bodyChanged).toBe(true);
+  });
+
+  it("replay --resign --times 3 signs each sequential duplicate when it is sent, as real senders do", { timeout: 90_000 }, async () => {
+    const { server, db, id } = await capturedWithWrongSecret();
+    // The handler takes a second per answer, so that each duplicate is sent in a later second than the one before.
+    server.setBehaviour({ kind: "answer", status: 200, delayMs: 1_000 });
+    const run = await runCli(["replay", id, "--db", db, "--resign", "--times", "3", "--secret", `stripe=${STRIPE_SECRET}`]);
+    expect(run.code, run.stderr).toBe(0);
+    const signatures = server.received.slice(1).map((r) => r.headers.find(([n]) => n === "Stripe-Signature")?.[1] ?? "");
+    const timestamps = signatures.map((s) => Number(/t=(\d+)/.exec(s)?.[1]));
+    expect(new Set(signatures).size).toBe(3);
+    expect(timestamps[1]).toBeGreaterThan(timestamps[0] as number);
+    expect(timestamps[2]).toBeGreaterThan(timestamps[1] as number);
+    for (const [i, received] of server.received.slice(1).entries()) {
+      expect(() => stripeSdk.webhooks.constructEvent(received.body, signatures[i] as string, STRIPE_SECRET)).not.toThrow();
+    }
+    const event = await show(db, id);
+    expect(event.deliveries.slice(1).map((d) => d.request?.headers.find(([n]) => n === "Stripe-Signature")?.[1])).toEqual(signatures);
+  });
+});
