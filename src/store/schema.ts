@@ -72,4 +72,13 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_status;
   CREATE INDEX events_status_class ON events (last_status / 100, received_at);
   `,
+  // The consumer id this store follows each relay channel as (`listen --relay`): the relay keeps one cursor per
+  // consumer, so every store gets every event once, and a restarted listen resumes from what it acknowledged.
+  `
+  CREATE TABLE relay_consumers (
+    channel TEXT PRIMARY KEY,
+    consumer TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
