@@ -68,6 +68,8 @@ export interface EventFrameHeader {
   receivedAt?: number;
   method?: string;
   url?: string;
+  /** The URL the sender called: URL-signing schemes (Twilio) sign it. */
+  calledUrl?: string;
   headers?: HeaderPairs;
   bodySize?: number;
   remoteAddress?: string | null;

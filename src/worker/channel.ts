@@ -396,12 +396,13 @@ export class RelayChannel extends DurableObject<RelayEnv> {
           received_at: number;
           method: string;
           url: string;
+          called_url: string;
           headers: string;
           body_size: number;
           remote_address: string | null;
           handshake: string | null;
         }>(
-          "SELECT seq, body_id, received_at, method, url, headers, body_size, remote_address, handshake FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+          "SELECT seq, body_id, received_at, method, url, called_url, headers, body_size, remote_address, handshake FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
           state.sent,
           limit,
         )
@@ -421,6 +422,7 @@ export class RelayChannel extends DurableObject<RelayEnv> {
           receivedAt: row.received_at,
           method: row.method,
           url: row.url,
+          calledUrl: row.called_url,
           headers: JSON.parse(row.headers) as HeaderPairs,
           bodySize: row.body_size,
           remoteAddress: row.remote_address,
