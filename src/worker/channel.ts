@@ -226,8 +226,9 @@ export class RelayChannel extends DurableObject<RelayEnv> {
       this.pumpAll();
       return new Response(base64Bytes(handshake.bodyBase64), { status: handshake.status, headers: handshake.headers });
     }
-    const followers = this.ctx.getWebSockets();
-    if (settings.respond === "live" && followers.length > 0) {
+    // `--respond live`: the handler's own answer while a follower is connected; else 202, stored for later.
+    if (settings.respond === "live" && this.ctx.getWebSockets().length === 0) return new Response(null, { status: 202 });
+    if (settings.respond === "live") {
       const answer = new Promise<Response>((resolve) => {
         this.waiting.set(seq, resolve);
         setTimeout(() => resolve(new Response(null, { status: 202 })), LIVE_WAIT_MS);
