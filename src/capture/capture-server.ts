@@ -334,7 +334,7 @@ export function capturedEventOf(
 
 /** What forwarding an event needs: where attempts are recorded and notices go, and how to reach the handler. */
 export interface ForwardContext {
-  store: EventStore;
+  store: Pick<EventStore, "recordAttempt">;
   timeoutMs: number;
   dispatcher: Dispatcher;
   onNotice: (notice: CaptureNotice) => void;

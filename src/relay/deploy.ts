@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { FormData, fetch } from "undici";
 import { HooktapeError } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
-import { COMPATIBILITY_DATE, DURABLE_OBJECT_CLASSES, WORKER_SCRIPT } from "./serve-relay.js";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, DURABLE_OBJECT_CLASSES, WORKER_SCRIPT } from "./serve-relay.js";
 
 /** Cloudflare's REST API (`HOOKTAPE_CLOUDFLARE_API_BASE` points tests at a stand-in). */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
@@ -60,6 +60,7 @@ export async function deployRelay(options: DeployOptions): Promise<Deployed> {
   const metadata = {
     main_module: "relay-worker.js",
     compatibility_date: COMPATIBILITY_DATE,
+    compatibility_flags: [...COMPATIBILITY_FLAGS],
     bindings: [
       ...DURABLE_OBJECT_CLASSES.map((item) => ({ type: "durable_object_namespace", name: item.binding, class_name: item.className })),
       { type: "secret_text", name: "ADMIN_TOKEN_SHA256", text: createHash("sha256").update(adminToken).digest("hex") },

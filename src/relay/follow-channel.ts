@@ -80,8 +80,15 @@ export function followChannel(options: FollowOptions): Follower {
   const deadAfterMs = options.deadAfterMs ?? 30_000;
   const consumer = options.store.relayConsumer(options.channelUrl, () => `c_${randomBytes(16).toString("base64url")}`);
   if (!CONSUMER_ID_PATTERN.test(consumer)) throw new TypeError(`invalid consumer id ${consumer}`);
+  /** Forward attempts made since the last acknowledgement, committed together just before it. */
+  let attempts: DeliveryAttempt[] = [];
   const forwardContext: ForwardContext = {
-    store: options.store,
+    store: {
+      recordAttempt: (attempt) => {
+        attempts.push(attempt);
+        return Promise.resolve();
+      },
+    },
     timeoutMs: options.timeoutMs,
     dispatcher: options.dispatcher,
     onNotice: options.onNotice,
@@ -221,13 +228,14 @@ export function followChannel(options: FollowOptions): Follower {
         for (const item of recorded) {
           // Stopping: the event in hand is finished; the rest come again on the next run (they are recorded, and
           // are forwarded then since no attempt of them is).
-          if (stopped) return;
+          if (stopped) break;
           await deliverOne(item);
           lastDone = item.relayed.header.seq;
-          if (lastDone - lastAcked >= ACK_EVERY || queue.length === 0) acknowledge();
+          if (lastDone - lastAcked >= ACK_EVERY || queue.length === 0) await acknowledge();
         }
+        if (stopped) break;
       }
-      acknowledge();
+      await acknowledge();
       if (caughtUpAt !== null && lastDone >= caughtUpAt) {
         options.onNotice({ type: "relay", state: "caught-up", head: caughtUpAt });
         caughtUpAt = null;
@@ -237,10 +245,22 @@ export function followChannel(options: FollowOptions): Follower {
     }
   }
 
-  function acknowledge(): void {
-    if (lastDone <= lastAcked || socket === null || socket.readyState !== WebSocket.OPEN) return;
-    send({ t: "ack", seq: lastDone });
-    lastAcked = lastDone;
+  /**
+   * Commits the forward attempts made so far (in one transaction), then acknowledges everything done: an event is
+   * acknowledged only once it and its attempt are in the store.
+   */
+  async function acknowledge(): Promise<void> {
+    const done = lastDone;
+    const pending = attempts;
+    attempts = [];
+    await Promise.all(pending.map((attempt) => options.store.recordAttempt(attempt).catch((error: unknown) => warnUnrecorded(attempt, error))));
+    if (done <= lastAcked || socket === null || socket.readyState !== WebSocket.OPEN) return;
+    send({ t: "ack", seq: done });
+    lastAcked = done;
+  }
+
+  function warnUnrecorded(attempt: DeliveryAttempt, error: unknown): void {
+    options.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${error instanceof Error ? error.message : String(error)}` });
   }
 
   function send(message: FollowerMessage): void {
@@ -338,8 +358,8 @@ export function followChannel(options: FollowOptions): Follower {
       queue = [];
       await processing;
       const ws = socket;
+      await acknowledge();
       if (ws !== null) {
-        acknowledge();
         const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
         ws.close(1000, "listen stopped");
         await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);

@@ -14,6 +14,12 @@ export const WORKER_SCRIPT = fileURLToPath(new URL("../worker/relay-worker.js", 
 /** The date the worker is written against: the runtime behaves as it did then (Durable Object RPC needs 2024-04-03+). */
 export const COMPATIBILITY_DATE = "2025-09-01";
 
+/**
+ * No permessage-deflate on the followers' WebSockets: a follower drains thousands of events, and inflating them took
+ * a sixth of its time (bench/relay.bench.mjs, --cpu-prof); bodies go as they came.
+ */
+export const COMPATIBILITY_FLAGS = ["no_web_socket_compression"] as const;
+
 /** The Durable Object classes the worker exports, each with SQLite storage. */
 export const DURABLE_OBJECT_CLASSES = [
   { binding: "CHANNELS", className: "RelayChannel" },
@@ -146,6 +152,7 @@ const config :Workerd.Config = (
 const relayWorker :Workerd.Worker = (
   modules = [(name = "relay-worker.js", esModule = embed "relay-worker.js")],
   compatibilityDate = ${capnpText(COMPATIBILITY_DATE)},
+  compatibilityFlags = [${COMPATIBILITY_FLAGS.map(capnpText).join(", ")}],
   bindings = [
     ${bindings.join(",\n    ")},
   ],

@@ -18,6 +18,7 @@ interface Upload {
   metadata: {
     main_module: string;
     compatibility_date: string;
+    compatibility_flags: string[];
     bindings: Array<Record<string, string>>;
     migrations?: { new_tag: string; new_sqlite_classes: string[] };
   };
@@ -108,6 +109,7 @@ describe("relay deploy", () => {
     expect(upload.metadata.main_module).toBe("relay-worker.js");
     expect(upload.modules["relay-worker.js"]).toEqual({ type: "application/javascript+module", text: readFileSync(WORKER, "utf8") });
     expect(upload.metadata.compatibility_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(upload.metadata.compatibility_flags).toEqual(["no_web_socket_compression"]);
     expect(upload.metadata.bindings).toEqual(
       expect.arrayContaining([
         { type: "durable_object_namespace", name: "CHANNELS", class_name: "RelayChannel" },
