@@ -26,31 +26,56 @@ export function relaysFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), "relays.json");
 }
 
+/**
+ * An endpoint `relay channel create --register` made at a provider for a channel: kept until `relay channel delete`,
+ * with the signing secret `listen --relay` verifies that channel's events with (this file is 0600, like the tokens).
+ */
+export interface ChannelRegistration {
+  channel: string;
+  /** `stripe`, `github:<owner>/<repo>`, `github:org:<org>`. */
+  target: string;
+  endpoint: string;
+  url: string;
+  secret: { providerId: string; value: string };
+}
+
+interface RelaysFile {
+  relays: RelayEntry[];
+  registrations: ChannelRegistration[];
+}
+
 export function loadRelays(env: NodeJS.ProcessEnv = process.env): RelayEntry[] {
+  return loadFile(env).relays;
+}
+
+function loadFile(env: NodeJS.ProcessEnv): RelaysFile {
   const file = relaysFile(env);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { relays: [], registrations: [] };
     throw new HooktapeError("environment", `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   try {
-    const parsed = JSON.parse(text) as { relays?: unknown };
-    return Array.isArray(parsed.relays) ? (parsed.relays as RelayEntry[]) : [];
+    const parsed = JSON.parse(text) as { relays?: unknown; registrations?: unknown };
+    return {
+      relays: Array.isArray(parsed.relays) ? (parsed.relays as RelayEntry[]) : [],
+      registrations: Array.isArray(parsed.registrations) ? (parsed.registrations as ChannelRegistration[]) : [],
+    };
   } catch {
     throw new HooktapeError("environment", `${file} is not valid JSON; fix or remove it`);
   }
 }
 
-function saveRelays(relays: readonly RelayEntry[], env: NodeJS.ProcessEnv): void {
+function saveFile(contents: RelaysFile, env: NodeJS.ProcessEnv): void {
   const dir = configDir(env);
   const file = relaysFile(env);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify({ relays }, null, 2) + "\n", { mode: 0o600 });
+    writeFileSync(partial, JSON.stringify(contents, null, 2) + "\n", { mode: 0o600 });
     chmodSync(partial, 0o600);
     renameSync(partial, file);
   } catch (error) {
@@ -72,7 +97,8 @@ export function rememberRelay(
   url: string,
   env: NodeJS.ProcessEnv = process.env,
 ): RelayEntry {
-  const relays = loadRelays(env);
+  const contents = loadFile(env);
+  const relays = contents.relays;
   const matches = (entry: RelayEntry) =>
     "data" in key ? entry.data === resolve(key.data) : entry.worker?.account === key.worker.account && entry.worker?.name === key.worker.name;
   let entry = relays.find(matches);
@@ -81,7 +107,7 @@ export function rememberRelay(
     relays.push(entry);
   }
   entry.url = trimTrailingSlashes(url);
-  saveRelays(relays, env);
+  saveFile(contents, env);
   const override = env[ADMIN_TOKEN_ENV];
   return override ? { ...entry, adminToken: override } : entry;
 }
@@ -99,4 +125,21 @@ export function adminTokenFor(base: string, env: NodeJS.ProcessEnv = process.env
     );
   }
   return entry.adminToken;
+}
+
+export function saveRegistration(registration: ChannelRegistration, env: NodeJS.ProcessEnv = process.env): void {
+  const contents = loadFile(env);
+  contents.registrations.push(registration);
+  saveFile(contents, env);
+}
+
+export function registrationsOf(channel: string, env: NodeJS.ProcessEnv = process.env): ChannelRegistration[] {
+  return loadFile(env).registrations.filter((registration) => registration.channel === channel);
+}
+
+/** Forgets registrations of a channel (those whose endpoint is gone). */
+export function forgetRegistrations(channel: string, endpoints: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const contents = loadFile(env);
+  contents.registrations = contents.registrations.filter((registration) => registration.channel !== channel || !endpoints.includes(registration.endpoint));
+  saveFile(contents, env);
 }

@@ -41,6 +41,16 @@ export function planRelayFollow(flags: RelayFlags & { tunnelHostname?: string; t
   return { channelUrl: `${parsed.base}/c/${parsed.channel}`, ...parsed, token: relayTokenOf(flags, env) };
 }
 
+/** The signing secrets of the endpoints `relay channel create --register` made for this channel, by provider. */
+export async function channelSecrets(channel: string): Promise<Map<string, string[]>> {
+  const { registrationsOf } = await import("../../relay/relay-config.js");
+  const secrets = new Map<string, string[]>();
+  for (const registration of registrationsOf(channel)) {
+    secrets.set(registration.secret.providerId, [...(secrets.get(registration.secret.providerId) ?? []), registration.secret.value]);
+  }
+  return secrets;
+}
+
 export interface RelayFollowContext {
   store: EventStore;
   target: URL | null;

@@ -15,7 +15,7 @@ import { formatEventLine, formatHandshake, summaryJson } from "../views/event-vi
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
-import { planRelayFollow, startRelayFollow, type RelayFlags } from "./listen-relay.js";
+import { channelSecrets, planRelayFollow, startRelayFollow, type RelayFlags } from "./listen-relay.js";
 
 export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags, RelayFlags {
   port?: string;
@@ -70,6 +70,8 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const namedTunnel = flags.tunnelHostname === undefined ? undefined : await namedTunnelFor(flags.tunnelHostname);
   // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
   const runtimeSecrets = new Map<string, string[]>();
+  // --relay: the secrets of the endpoints `relay channel create --register` made for the channel.
+  if (relayPlan !== null) for (const [provider, secrets] of await channelSecrets(relayPlan.channel)) runtimeSecrets.set(provider, secrets);
 
   const settings: VerificationSettings = {
     providerId: flags.provider,
@@ -149,7 +151,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
           timeoutMs,
           dispatcher: agent,
           verify,
-          secretsOf: (providerId) => resolveSecrets(providerId, flags.secret, process.env),
+          secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(runtimeSecrets.get(providerId) ?? [])],
           output,
           render: (notice) => render(output, notice),
         });

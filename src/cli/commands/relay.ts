@@ -100,6 +100,10 @@ function stopLeftOverRuntime(dataDir: string, output: { info(text: string): void
 }
 
 export interface ChannelCreateFlags extends GlobalFlags {
+  register?: string;
+  events?: string;
+  path?: string;
+  allowLive?: boolean;
   relay: string;
   respond: string;
   retention: string;
@@ -122,15 +126,59 @@ export async function runChannelCreate(flags: ChannelCreateFlags): Promise<void>
     handshakeSecrets: await handshakeSecretsOf(flags),
     verifyTokens: await verifyTokensOf(flags.verifyToken ?? []),
   };
+  const registerTarget = await registerTargetOf(flags);
   const created = await createChannel(base, adminTokenFor(base), settings);
+  const registered = registerTarget === null ? null : await registerChannel(registerTarget, created, flags, output);
   if (output.json) {
-    output.document(created);
+    output.document({ ...created, ...(registerTarget === null ? {} : { registered }) });
     return;
   }
   output.line(output.color.bold("Channel created"));
   output.line(`  Sender URL  ${output.color.cyan(created.url)}   (paste it into the provider; any path below it is kept)`);
   output.line(`  Read token  ${created.token}`);
+  if (registered !== null) output.line(`  Registered  ${registered.provider} endpoint ${registered.endpoint} → ${registered.url} (until \`relay channel delete\`)`);
   output.line(output.color.dim(`Follow it: HOOKTAPE_RELAY_TOKEN=<read token> hooktape listen <port> --relay ${created.url}`));
+}
+
+async function registerTargetOf(flags: ChannelCreateFlags) {
+  if (flags.register === undefined) {
+    if (flags.events !== undefined || flags.path !== undefined || flags.allowLive) throw badInput("--events, --path and --allow-live go with --register");
+    return null;
+  }
+  const { parseRegisterTarget, parseEvents } = await import("../../register/register-endpoint.js");
+  const target = parseRegisterTarget(flags.register);
+  parseEvents(flags.events);
+  return target;
+}
+
+/**
+ * `--register`: the provider's endpoint for the channel's URL, kept until `relay channel delete`; its signing secret
+ * is kept in the user's config (0600) for `listen --relay`, never sent to the relay.
+ */
+async function registerChannel(
+  target: import("../../register/register-endpoint.js").RegisterTarget,
+  created: { channel: string; url: string },
+  flags: ChannelCreateFlags,
+  output: ReturnType<typeof outputFor>,
+): Promise<{ provider: string; endpoint: string; url: string } | null> {
+  const { registerEndpoint, registerLabel, parseEvents } = await import("../../register/register-endpoint.js");
+  const { saveRegistration } = await import("../../relay/relay-config.js");
+  const registration = await registerEndpoint(target, {
+    publicUrl: created.url,
+    path: flags.path,
+    events: parseEvents(flags.events),
+    env: process.env,
+    allowLive: flags.allowLive === true,
+    secretFlags: flags.secret ?? [],
+    persistent: true,
+    notify: (notice) => {
+      if (notice.type === "warning") output.warn(notice.message);
+      else if (notice.type === "info") output.info(notice.message);
+    },
+  });
+  if (registration === null) return null;
+  saveRegistration({ channel: created.channel, target: registerLabel(target), endpoint: registration.endpoint, url: registration.url, secret: registration.secret });
+  return { provider: registration.provider, endpoint: registration.endpoint, url: registration.url };
 }
 
 /** `--handshake-secret zoom|twitter`: that provider's secret, from HOOKTAPE_SECRET_<ID> or --secret-file, stored on the channel. */
@@ -168,9 +216,32 @@ export async function runChannelList(flags: GlobalFlags & { relay: string }): Pr
 export async function runChannelDelete(channelUrl: string, flags: GlobalFlags): Promise<void> {
   const output = outputFor(flags);
   const parsed = channelOf(channelUrl);
-  await deleteChannel(parsed.base, adminTokenFor(parsed.base), parsed.channel);
+  const adminToken = adminTokenFor(parsed.base);
+  await removeRegistrations(parsed.channel, output);
+  await deleteChannel(parsed.base, adminToken, parsed.channel);
   if (output.json) output.document({ deleted: parsed.channel });
   else output.line(`Deleted ${channelUrl} and everything it held`);
+}
+
+/** The endpoints `--register` made for the channel go first: a failure stops the delete, so that it can be run again. */
+async function removeRegistrations(channel: string, output: ReturnType<typeof outputFor>): Promise<void> {
+  const { registrationsOf, forgetRegistrations } = await import("../../relay/relay-config.js");
+  const registrations = registrationsOf(channel);
+  if (registrations.length === 0) return;
+  const { parseRegisterTarget, removeEndpoint } = await import("../../register/register-endpoint.js");
+  for (const registration of registrations) {
+    try {
+      await removeEndpoint(parseRegisterTarget(registration.target), registration.endpoint, process.env);
+    } catch (error) {
+      throw new HooktapeError(
+        "environment",
+        `Could not delete the ${registration.target} endpoint ${registration.endpoint} of this channel (${(error as Error).message}); the channel is kept — fix that and run the delete again`,
+      );
+    }
+    forgetRegistrations(channel, [registration.endpoint]);
+    if (output.json) output.line(JSON.stringify({ type: "unregistered", provider: registration.target, endpoint: registration.endpoint, url: registration.url }));
+    else output.info(`Deleted the ${registration.target} endpoint ${registration.endpoint} (${registration.url})`);
+  }
 }
 
 /** `relay status <channel url>`: with the channel's token (or the admin token when the config has it). */
