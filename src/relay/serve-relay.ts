@@ -101,8 +101,10 @@ export async function serveRelay(options: ServeRelayOptions): Promise<RelayServe
 
 function waitForPort(child: ChildProcess, exited: Promise<number | null>, tail: () => string): Promise<number> {
   return new Promise((resolvePort, reject) => {
-    const spawnError = (error: NodeJS.ErrnoException) =>
+    const spawnError = (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       reject(new HooktapeError("environment", `Cannot run workerd (${error.code ?? error.message}); pass --workerd <path> or HOOKTAPE_WORKERD`));
+    };
     child.once("error", spawnError);
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -13,6 +13,8 @@ export interface RelayProcess {
   records: Array<Record<string, unknown>>;
   /** Kills `relay serve` and its workerd at once, as a crash or a power cut would. */
   kill(): Promise<void>;
+  /** SIGKILL to `relay serve` alone: its workerd is left running, orphaned. */
+  killServeOnly(): Promise<void>;
   /** Ctrl-C (SIGINT): stops cleanly; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -58,6 +60,10 @@ export async function startRelay(env: NodeJS.ProcessEnv, data = tempDir("hooktap
       if (gone) return;
       gone = true;
       killGroup(child, "SIGKILL");
+      await exited;
+    },
+    async killServeOnly() {
+      child.kill("SIGKILL");
       await exited;
     },
     async stop() {

@@ -147,6 +147,20 @@ describe("relay: capture while nobody follows, then deliver", () => {
   });
 });
 
+describe("relay serve: a workerd left running", () => {
+  it("a relay serve killed alone leaves its workerd serving; the next serve on the same --data stops that one first", async () => {
+    const env = relayEnv();
+    const relay = await startRelay(env);
+    const orphan = Number(readFileSync(path.join(relay.data, "runtime", "workerd.pid"), "utf8"));
+    await relay.killServeOnly();
+    expect(isAlive(orphan)).toBe(true);
+    const again = await startRelay(env, relay.data);
+    await expect.poll(() => isAlive(orphan), { timeout: 10_000 }).toBe(false);
+    const channel = await createChannel(again, env);
+    expect((await post(`${channel.url}/x`, "{}")).status).toBe(200);
+  });
+});
+
 describe("relay: exactly once into the store", () => {
   it("listen killed (SIGKILL) after recording an event but before acknowledging it gets it again once: one row, forwarded once more", async () => {
     const env = relayEnv();
@@ -319,6 +333,15 @@ describe("relay: handshakes and live answers", () => {
     expect(handler.received.map((request) => request.url)).toEqual(["/early", "/live"]);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
 
 /** The status a WebSocket upgrade request gets (101 when accepted). */
 function upgradeStatus(url: string, token?: string): Promise<number> {
