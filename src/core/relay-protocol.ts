@@ -49,6 +49,21 @@ export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
   verifyTokens: {},
 };
 
+/** What `relay status` shows of a channel. */
+export interface ChannelStatus {
+  channel: string;
+  createdAt: number;
+  head: number;
+  events: number;
+  bytes: number;
+  maxBytes: number;
+  retentionDays: number;
+  respond: ChannelSettings["respond"];
+  oldestReceivedAt: number | null;
+  handshakeSecrets: string[];
+  consumers: Array<{ consumer: string; acked: number; backlog: number; connected: boolean; seenAt: number }>;
+}
+
 /** The answer the relay gave a handshake itself, kept with the event so that the follower records it. */
 export interface RelayHandshake {
   provider: string;

@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { HooktapeError } from "../core/errors.js";
-import type { ChannelSettings } from "../core/relay-protocol.js";
+import type { ChannelSettings, ChannelStatus } from "../core/relay-protocol.js";
 
 /** What `relay channel create` prints. */
 export interface CreatedChannel {
@@ -15,20 +15,8 @@ export interface ListedChannel {
   createdAt: number;
 }
 
-/** What `relay status` prints (the worker's ChannelStatus). */
-export interface ChannelStatusDocument {
-  channel: string;
-  createdAt: number;
-  head: number;
-  events: number;
-  bytes: number;
-  maxBytes: number;
-  retentionDays: number;
-  respond: "stored" | "live";
-  oldestReceivedAt: number | null;
-  handshakeSecrets: string[];
-  consumers: Array<{ consumer: string; acked: number; backlog: number; connected: boolean; seenAt: number }>;
-}
+/** What `relay status` prints. */
+export type ChannelStatusDocument = ChannelStatus;
 
 const TIMEOUT_MS = 15_000;
 

@@ -6,6 +6,7 @@ import {
   PONG,
   encodeFrame,
   type ChannelSettings,
+  type ChannelStatus,
   type EventFrameHeader,
   type FollowerMessage,
   type RelayHandshake,
@@ -13,7 +14,6 @@ import {
 } from "../core/relay-protocol.js";
 import type { HeaderPairs } from "../core/types.js";
 import { bearerOf, tokenMatches } from "./crypto.js";
-import type { RelayEnv } from "./env.js";
 import { answerHandshake } from "./relay-handshakes.js";
 
 /** What a follower's socket remembers across hibernation (serializeAttachment: at most 2 KB). */
@@ -35,21 +35,6 @@ export interface IngestOrigin {
   remoteAddress: string | null;
 }
 
-/** What `relay status` shows of a channel. */
-export interface ChannelStatus {
-  channel: string;
-  createdAt: number;
-  head: number;
-  events: number;
-  bytes: number;
-  maxBytes: number;
-  retentionDays: number;
-  respond: ChannelSettings["respond"];
-  oldestReceivedAt: number | null;
-  handshakeSecrets: string[];
-  consumers: Array<{ consumer: string; acked: number; backlog: number; connected: boolean; seenAt: number }>;
-}
-
 /** Events sent to a follower beyond what it acknowledged: enough to keep a drain busy, bounded in memory. */
 const WINDOW_EVENTS = 1024;
 const WINDOW_BYTES = 16 * 1024 * 1024;
@@ -57,8 +42,6 @@ const WINDOW_BYTES = 16 * 1024 * 1024;
 const SEND_BATCH = 256;
 /** `--respond live`: how long the sender waits for the handler's answer before getting 202. */
 const LIVE_WAIT_MS = 8_000;
-/** How often retention runs at most, on the ingest path. */
-const RETENTION_EVERY_MS = 60_000;
 /** A follower's consumers per channel: each is a cursor the relay keeps. */
 const MAX_CONSUMERS = 100;
 /** One event's body at most, whatever the channel's cap: the Durable Object holds one part in memory at a time, but a sender's body over Cloudflare's free-plan limit never arrives anyway. */
@@ -89,15 +72,15 @@ const SCHEMA = [
 /**
  * One channel: its events in its own SQLite storage, in sequence, and the cursor of every consumer that follows it.
  * Senders' requests are stored before they are answered (the Durable Object's output gate holds the answer until
- * the write is durable); followers read over hibernatable WebSockets from where they left off.
+ * the write is durable); followers read over hibernatable WebSockets from where they left off. It reads no binding:
+ * the worker (index.ts) routes and checks the admin token.
  */
-export class RelayChannel extends DurableObject<RelayEnv> {
+export class RelayChannel extends DurableObject<unknown> {
   private readonly sql: SqlStorage;
   /** `--respond live`: senders waiting for a follower's answer, by sequence. */
   private readonly waiting = new Map<number, (answer: Response) => void>();
-  private retentionRanAt = 0;
 
-  constructor(ctx: DurableObjectState, env: RelayEnv) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     // The followers' heartbeat is answered by the runtime without waking the object.
@@ -134,6 +117,7 @@ export class RelayChannel extends DurableObject<RelayEnv> {
     if (!this.exists()) return "unknown";
     if (!admin && !(await tokenMatches(token, this.meta("token_sha256")))) return "unauthorized";
     const settings = this.settings();
+    this.applyRetention(Date.now(), settings);
     const head = Number(this.meta("head"));
     const oldest = this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at;
     const connected = new Set(this.ctx.getWebSockets().map((socket) => (socket.deserializeAttachment() as FollowerState).consumer));
@@ -300,10 +284,11 @@ export class RelayChannel extends DurableObject<RelayEnv> {
     return { kind: "stored", size, small };
   }
 
-  /** Deletes events past the channel's retention, at most once a minute. */
+  /**
+   * Deletes events past the channel's retention: on every request that reads or writes the channel, so that nothing
+   * expired is ever sent or counted. Two range reads of the received-time index when there is nothing to delete.
+   */
   private applyRetention(now: number, settings: ChannelSettings): void {
-    if (now - this.retentionRanAt < RETENTION_EVERY_MS) return;
-    this.retentionRanAt = now;
     const cutoff = now - settings.retentionDays * 86_400_000;
     const old = this.sql.exec<{ n: number; bytes: number | null }>("SELECT count(*) AS n, sum(stored_bytes) AS bytes FROM events WHERE received_at < ?", cutoff).one();
     if (old.n === 0) return;
@@ -319,6 +304,7 @@ export class RelayChannel extends DurableObject<RelayEnv> {
     const consumer = url.searchParams.get("consumer") ?? "";
     if (!CONSUMER_ID_PATTERN.test(consumer)) return new Response("consumer: 8 to 64 of A-Z a-z 0-9 _ -\n", { status: 400 });
     const now = Date.now();
+    this.applyRetention(now, this.settings());
     let row = this.sql.exec<{ acked: number }>("SELECT acked FROM consumers WHERE id = ?", consumer).toArray()[0];
     if (row === undefined) {
       const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM consumers").one().n;

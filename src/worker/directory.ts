@@ -1,11 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { RelayEnv } from "./env.js";
 
 /** The relay's list of channels (a Durable Object cannot be enumerated): ids and creation times, nothing secret. */
-export class RelayDirectory extends DurableObject<RelayEnv> {
+export class RelayDirectory extends DurableObject<unknown> {
   private readonly sql: SqlStorage;
 
-  constructor(ctx: DurableObjectState, env: RelayEnv) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS channels (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)");

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** The environment every relay test runs in: its own config folder (admin tokens) and cache. */
-export function relayEnv(): NodeJS.ProcessEnv {
+export function relayEnv(): { XDG_CONFIG_HOME: string; XDG_CACHE_HOME: string } {
   const home = tempDir("hooktape-relay-home-");
   return { XDG_CONFIG_HOME: `${home}/config`, XDG_CACHE_HOME: `${home}/cache` };
 }

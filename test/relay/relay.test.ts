@@ -4,7 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import Stripe from "stripe";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -254,6 +254,22 @@ describe("relay: who may read, and what strangers learn", () => {
     // What was refused was not stored.
     const status = JSON.parse((await post(`${relay.url}/_hooktape/channels/${channel.channel}/status`, "", { authorization: `Bearer ${channel.token}` }, "GET")).body.toString("utf8"));
     expect(status.events).toBe(2);
+  });
+});
+
+describe("relay: retention", () => {
+  it("events older than the channel's retention are deleted: not counted, and logged", async () => {
+    const env = relayEnv();
+    const relay = await startRelay(env);
+    const channel = await createChannel(relay, env, ["--retention", "3s"]);
+    const firstAt = Date.now();
+    expect((await post(`${channel.url}/old`, '{"n":1}')).status).toBe(200);
+    await vi.waitFor(() => expect(Date.now() - firstAt).toBeGreaterThan(3_200), { timeout: 10_000, interval: 100 });
+    expect((await post(`${channel.url}/new`, '{"n":2}')).status).toBe(200);
+    const status = JSON.parse((await post(`${relay.url}/_hooktape/channels/${channel.channel}/status`, "", { authorization: `Bearer ${channel.token}` }, "GET")).body.toString("utf8"));
+    expect(status).toMatchObject({ events: 1, head: 2 });
+    expect(status.oldestReceivedAt).toBeGreaterThan(firstAt + 3_000);
+    await expect.poll(() => relay.records.some((record) => /retention \(.*\) deleted 1 events/.test(String(record.line))), { timeout: 10_000 }).toBe(true);
   });
 });
 
