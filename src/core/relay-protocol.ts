@@ -1,3 +1,4 @@
+import { trimTrailingSlashes } from "./text.js";
 import type { HeaderPairs } from "./types.js";
 
 // The relay's wire protocol, shared by the worker (src/worker, on Cloudflare or workerd) and the laptop's side
@@ -134,11 +135,11 @@ export function parseChannelUrl(text: string): { base: string; channel: string }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   const at = url.pathname.lastIndexOf(INGEST_PREFIX);
   if (at === -1) return null;
-  const channel = url.pathname.slice(at + INGEST_PREFIX.length).replace(/\/+$/, "");
+  const channel = trimTrailingSlashes(url.pathname.slice(at + INGEST_PREFIX.length));
   if (!CHANNEL_ID_PATTERN.test(channel)) return null;
   return { base: url.origin + url.pathname.slice(0, at), channel };
 }
 
 export function channelUrl(base: string, channel: string): string {
-  return `${base.replace(/\/+$/, "")}${INGEST_PREFIX}${channel}`;
+  return `${trimTrailingSlashes(base)}${INGEST_PREFIX}${channel}`;
 }

@@ -214,8 +214,20 @@ export function followChannel(options: FollowOptions): Follower {
     assembling = null;
     if (!draining) {
       draining = true;
-      processing = processing.then(drain);
+      processing = processing.then(drain).catch(giveUpOnConnection);
     }
+  }
+
+  /**
+   * Recording failed (the disk is full, the store locked past its timeout): nothing more is acknowledged; the
+   * connection is dropped and reopened, and the relay sends again everything after the last acknowledgement.
+   */
+  function giveUpOnConnection(error: unknown): void {
+    options.onNotice({ type: "warning", message: `could not record a relayed event (${error instanceof Error ? error.message : String(error)}); it will be fetched again` });
+    const ws = socket;
+    if (ws === null) return;
+    ws.close();
+    dropConnection(ws, "a relayed event could not be recorded");
   }
 
   /** Processes what is queued, in order: the new events recorded together, then each forwarded and acknowledged. */

@@ -20,9 +20,10 @@ export function randomBase32(bytes: number): string {
   return out;
 }
 
-/** 32 random bytes, base64url: a bearer token. */
+/** 32 random bytes, base64url without padding: a bearer token. */
 export function randomToken(prefix: string): string {
-  return prefix + toBase64(crypto.getRandomValues(new Uint8Array(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const base64 = toBase64(crypto.getRandomValues(new Uint8Array(32)));
+  return prefix + base64.slice(0, base64.indexOf("=") === -1 ? undefined : base64.indexOf("=")).replace(/\+/g, "-").replace(/\//g, "_");
 }
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

@@ -19,7 +19,7 @@ async function oneLine(args: string[], env: NodeJS.ProcessEnv, code: number, pat
   expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
 }
 
-describe("relay commands: bad input", () => {
+describe("relay commands: bad input", { timeout: 120_000 }, () => {
   it("listen --relay: not a channel URL, no token, a token file without --relay, --relay with a tunnel", async () => {
     const env = { ...relayEnv(), HOOKTAPE_RELAY_TOKEN: "" };
     const db = path.join(tempDir(), "x.db");

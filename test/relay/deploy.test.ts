@@ -95,7 +95,7 @@ async function startCloudflareStandIn(options: { accounts?: string[]; subdomain?
   return standIn;
 }
 
-describe("relay deploy", () => {
+describe("relay deploy", { timeout: 120_000 }, () => {
   it("uploads the worker module with both Durable Object bindings, a new_sqlite_classes migration and the admin token's hash, enables workers.dev, and keeps the admin token in the user's config (0600)", async () => {
     const api = await startCloudflareStandIn({ subdomain: "acme" });
     const env = { ...relayEnv(), HOOKTAPE_CLOUDFLARE_API_BASE: api.base, CLOUDFLARE_API_TOKEN: API_TOKEN };

@@ -28,7 +28,7 @@ afterEach(async () => {
   }
 });
 
-describe("listen --relay: events older than their provider's tolerance", () => {
+describe("listen --relay: events older than their provider's tolerance", { timeout: 120_000 }, () => {
   it("forwards a stale event as captured and says how to send it fresh; with --resign-stale the handler gets a signature Paddle's SDK accepts now", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -63,7 +63,7 @@ describe("listen --relay: events older than their provider's tolerance", () => {
   });
 });
 
-describe("listen --relay: a connection that dies silently", () => {
+describe("listen --relay: a connection that dies silently", { timeout: 120_000 }, () => {
   it("notices within its heartbeat timeout, reconnects with backoff, and gets what arrived meanwhile", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);

@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const api of apis.splice(0)) await api.close();
 });
 
-describe("relay channel create --register stripe", () => {
+describe("relay channel create --register stripe", { timeout: 120_000 }, () => {
   it("points a Stripe endpoint at the channel until `relay channel delete`; listen --relay verifies with its secret, which never reaches the relay", async () => {
     const api = await startStripeStandIn({ keys: [TEST_KEY] });
     apis.push(api);

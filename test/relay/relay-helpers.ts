@@ -41,7 +41,7 @@ export async function startRelay(env: NodeJS.ProcessEnv, data = tempDir("hooktap
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay serve did not get ready; stderr: ${stderr}`)), 25_000);
+    const timer = setTimeout(() => reject(new Error(`relay serve did not get ready; stderr: ${stderr}`)), 60_000);
     void exited.then((code) => reject(new Error(`relay serve exited with ${code}; stderr: ${stderr}`)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const record = JSON.parse(line) as Record<string, unknown>;
@@ -116,7 +116,7 @@ export async function follow(channel: Channel, target: string, db: string, env: 
 }
 
 /** Resolves once a record of this type (and state, for relay records) has been printed. */
-export async function waitForRecord(listen: ListenProcess, match: (record: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+export async function waitForRecord(listen: ListenProcess, match: (record: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = listen.records.find(match);

@@ -54,7 +54,7 @@ function forwardAttempts(db: string, id: string): number {
   }
 }
 
-describe("relay: capture while nobody follows, then deliver", () => {
+describe("relay: capture while nobody follows, then deliver", { timeout: 120_000 }, () => {
   it("events posted while no follower is connected reach the store and the handler in order, byte-exact, verified with the laptop's secret, via relay, with the relay's received time", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -147,7 +147,7 @@ describe("relay: capture while nobody follows, then deliver", () => {
   });
 });
 
-describe("relay serve: a workerd left running", () => {
+describe("relay serve: a workerd left running", { timeout: 120_000 }, () => {
   it("a relay serve killed alone leaves its workerd serving; the next serve on the same --data stops that one first", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -161,7 +161,7 @@ describe("relay serve: a workerd left running", () => {
   });
 });
 
-describe("relay: exactly once into the store", () => {
+describe("relay: exactly once into the store", { timeout: 120_000 }, () => {
   it("listen killed (SIGKILL) after recording an event but before acknowledging it gets it again once: one row, forwarded once more", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -198,7 +198,7 @@ describe("relay: exactly once into the store", () => {
   });
 });
 
-describe("relay: who may read, and what strangers learn", () => {
+describe("relay: who may read, and what strangers learn", { timeout: 120_000 }, () => {
   it("reading needs the channel's token (401 without it or with another), a deleted channel is 404 to everyone, and a sender learns nothing stored", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -257,7 +257,7 @@ describe("relay: who may read, and what strangers learn", () => {
   });
 });
 
-describe("relay: retention", () => {
+describe("relay: retention", { timeout: 120_000 }, () => {
   it("events older than the channel's retention are deleted: not counted, and logged", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);
@@ -273,7 +273,7 @@ describe("relay: retention", () => {
   });
 });
 
-describe("relay: handshakes and live answers", () => {
+describe("relay: handshakes and live answers", { timeout: 120_000 }, () => {
   it("answers the handshakes that need no secret at the relay, with no laptop connected, and keeps them for the follower", async () => {
     const env = relayEnv();
     const relay = await startRelay(env);

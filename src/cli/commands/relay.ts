@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { parseChannelUrl, type ChannelSettings } from "../../core/relay-protocol.js";
+import { trimTrailingSlashes } from "../../core/text.js";
 import { parseDuration, parseInteger, parseSize } from "../../core/units.js";
 import { channelStatus, createChannel, deleteChannel, listChannels } from "../../relay/relay-api.js";
 import { adminTokenFor, rememberRelay } from "../../relay/relay-config.js";
@@ -274,7 +275,7 @@ function relayBase(text: string): string {
     throw badInput(`Invalid --relay "${text}": expected the relay's URL, e.g. --relay https://hooktape-relay.you.workers.dev`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw badInput(`Invalid --relay "${text}": expected an http(s) URL`);
-  return (url.origin + url.pathname).replace(/\/+$/, "");
+  return trimTrailingSlashes(url.origin + url.pathname);
 }
 
 function channelOf(text: string): { base: string; channel: string } {
