@@ -149,9 +149,13 @@ describe("relay: capture while nobody follows, then deliver", { timeout: 120_000
 
 describe("relay serve: a workerd left running", { timeout: 120_000 }, () => {
   it("a relay serve killed alone leaves its workerd serving; the next serve on the same --data stops that one first", async () => {
-    const env = relayEnv();
+    const secrets = { HOOKTAPE_RELAY_ADMIN_TOKEN: "admin-token-not-for-children", CLOUDFLARE_API_TOKEN: "cf-token-not-for-children", HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET };
+    const env = { ...relayEnv(), ...secrets };
     const relay = await startRelay(env);
     const orphan = Number(readFileSync(path.join(relay.data, "runtime", "workerd.pid"), "utf8"));
+    // workerd gets none of hooktape's secrets in its environment.
+    const environ = readFileSync(`/proc/${orphan}/environ`, "utf8");
+    for (const value of Object.values(secrets)) expect(environ).not.toContain(value);
     await relay.killServeOnly();
     expect(isAlive(orphan)).toBe(true);
     const again = await startRelay(env, relay.data);
