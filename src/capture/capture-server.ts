@@ -162,26 +162,21 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
         : options.verify(raw, { url: calledUrl });
     // Awaited only when the verifier is fetching (--fetch-certs): otherwise nothing changes in the request's path.
     if (decision instanceof Promise) decision = await decision;
-    const { provider, verification, secretHeaders = [] } = decision;
-    // A header that carries the secret itself is forwarded as it came but stored redacted (in the event and in the
-    // forward's record): every token scheme's header whatever was detected (and on the 413 path, where nothing is),
-    // plus any the verifier names.
-    const secretNames = secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders];
-    const event: CapturedEvent = {
-      ...raw,
-      headers: redactNamed(headers, secretNames),
-      id: newEventId(receivedAt),
-      // Through the tunnel the socket is cloudflared on this machine; Cloudflare names the real sender.
-      remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
-      via,
-      provider,
-      verification,
-      rejected: body.kind === "too_large" ? "too_large" : null,
-      bodySize: body.size,
-      bodySha256: body.kind === "too_large" ? "" : createHash("sha256").update(body.bytes).digest("hex"),
-      publicUrl: via === "tunnel" ? publicUrl : null,
-      target: options.target && body.kind !== "too_large" ? joinTarget(options.target, url) : null,
-    };
+    const { provider, verification } = decision;
+    const secretNames = secretHeaderNames(decision);
+    const event = capturedEventOf(
+      raw,
+      decision,
+      {
+        id: newEventId(receivedAt),
+        via,
+        // Through the tunnel the socket is cloudflared on this machine; Cloudflare names the real sender.
+        remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
+        publicUrl: via === "tunnel" ? publicUrl : null,
+      },
+      body.kind === "too_large" ? { rejected: "too_large", size: body.size } : null,
+      options.target,
+    );
 
     if (body.kind === "complete" && storeIsFull(body.size)) {
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
@@ -236,46 +231,18 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     answerWithHandlerResponse(res, result);
   }
 
-  async function forward(
+  function forward(
     event: CapturedEvent,
     target: string,
     arrivedHeaders: HeaderPairs,
     secretNames: readonly string[],
     announce = true,
   ): Promise<DeliveryResult> {
-    const outbound = { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body };
-    const result = await deliver(outbound, { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now });
-    const attempt: DeliveryAttempt = {
-      eventId: event.id,
-      kind: "forward",
-      deliveryId: newDeliveryId(),
-      attempt: 1,
-      target,
-      method: event.method,
-      status: result.status,
-      error: result.error,
-      durationMs: result.durationMs,
-      startedAt: result.startedAt,
-      responseHeaders: result.responseHeaders,
-      responseBody: result.responseBody,
-      responseSize: result.responseSize,
-      request: sentRequestOf(outbound, event.body, secretNames),
-    };
-    await recordAttempt(attempt);
-    if (!announce) return result;
-    options.onNotice({
-      type: "event",
-      event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }),
-    });
-    return result;
+    return forwardEvent(event, target, arrivedHeaders, secretNames, { ...options, now }, announce);
   }
 
-  async function recordAttempt(attempt: DeliveryAttempt): Promise<void> {
-    try {
-      await options.store.recordAttempt(attempt);
-    } catch (error) {
-      options.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${describeError(error)}` });
-    }
+  function recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return recordAttemptOf(attempt, options);
   }
 
   /**
@@ -331,6 +298,109 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       await closed;
     },
   };
+}
+
+/** Where a request came from, as the event records it. */
+export interface EventOrigin {
+  id: string;
+  via: Via;
+  remoteAddress: string | null;
+  /** The public URL the request arrived on (the tunnel's or the relay's), else null. */
+  publicUrl: string | null;
+}
+
+/**
+ * The event to record for a request: its headers as stored (a header that carries the secret itself is forwarded as
+ * it came but stored redacted: every token scheme's header whatever was detected, and on the 413 path where nothing
+ * is, plus any the verifier names), the body's digest, and the handler's URL for its path. `rejected`: a body over
+ * --max-body, recorded without it. Used for requests arriving here and for those the relay hands over.
+ */
+export function capturedEventOf(
+  raw: RawRequest,
+  decision: VerifyDecision,
+  origin: EventOrigin,
+  rejected: { rejected: "too_large"; size: number } | null,
+  target: URL | null,
+): CapturedEvent {
+  return {
+    ...raw,
+    headers: redactNamed(raw.headers, secretHeaderNames(decision)),
+    id: origin.id,
+    remoteAddress: origin.remoteAddress,
+    via: origin.via,
+    provider: decision.provider,
+    verification: decision.verification,
+    rejected: rejected === null ? null : rejected.rejected,
+    bodySize: rejected === null ? raw.body.length : rejected.size,
+    bodySha256: rejected === null ? createHash("sha256").update(raw.body).digest("hex") : "",
+    publicUrl: origin.publicUrl,
+    // A path with a dot segment is never joined onto the target's prefix: such an event is recorded, not forwarded.
+    target: target && rejected === null && !hasDotSegment(raw.url) ? joinTarget(target, raw.url) : null,
+  };
+}
+
+/**
+ * The headers that carry a secret itself: forwarded as they came, stored redacted (in the event and in every
+ * attempt's record of what was sent) — every token scheme's header whatever was detected, plus any the verifier names.
+ */
+export function secretHeaderNames(decision: VerifyDecision): readonly string[] {
+  const secretHeaders = decision.secretHeaders ?? [];
+  return secretHeaders.length === 0 ? TOKEN_HEADERS : [...TOKEN_HEADERS, ...secretHeaders];
+}
+
+/** What forwarding an event needs: where attempts are recorded and notices go, and how to reach the handler. */
+export interface ForwardContext {
+  store: Pick<EventStore, "recordAttempt">;
+  timeoutMs: number;
+  dispatcher: Dispatcher;
+  onNotice: (notice: CaptureNotice) => void;
+  now: () => number;
+}
+
+/**
+ * Forwards a recorded event to `target` with the headers it arrived with (plus X-Forwarded-*), records the attempt
+ * and, when `announce`, tells the renderer. The handler's answer is returned, never thrown.
+ */
+export async function forwardEvent(
+  event: CapturedEvent,
+  target: string,
+  arrivedHeaders: HeaderPairs,
+  secretNames: readonly string[],
+  context: ForwardContext,
+  announce = true,
+): Promise<DeliveryResult> {
+  const outbound = { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body };
+  const result = await deliver(outbound, { timeoutMs: context.timeoutMs, dispatcher: context.dispatcher, now: context.now });
+  const attempt: DeliveryAttempt = {
+    eventId: event.id,
+    kind: "forward",
+    deliveryId: newDeliveryId(),
+    attempt: 1,
+    target,
+    method: event.method,
+    status: result.status,
+    error: result.error,
+    durationMs: result.durationMs,
+    startedAt: result.startedAt,
+    responseHeaders: result.responseHeaders,
+    responseBody: result.responseBody,
+    responseSize: result.responseSize,
+    request: sentRequestOf(outbound, event.body, secretNames),
+  };
+  await recordAttemptOf(attempt, context);
+  if (announce) {
+    context.onNotice({ type: "event", event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }) });
+  }
+  return result;
+}
+
+/** Records an attempt; a failure to record is a warning, never an exception on the request's path. */
+async function recordAttemptOf(attempt: DeliveryAttempt, context: Pick<ForwardContext, "store" | "onNotice">): Promise<void> {
+  try {
+    await context.store.recordAttempt(attempt);
+  } catch (error) {
+    context.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${describeError(error)}` });
+  }
 }
 
 function listenOn(server: net.Server, port: number, host: string): Promise<void> {
@@ -413,7 +483,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
  * headers are a client's claim and are dropped, and the client is the socket's peer. The body stays byte-exact.
  */
 function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): HeaderPairs {
-  const viaTunnel = event.via === "tunnel";
+  // The relay is Cloudflare's edge too (or a workerd of the user's): its CF-* headers are its own, like the tunnel's.
+  const viaTunnel = event.via !== "local";
   const host = findHeader(arrived, "host");
   const named = connectionNamed(arrived);
   const edgeClient = viaTunnel ? (findHeader(arrived, "cf-connecting-ip") ?? findHeader(arrived, "x-forwarded-for")) : undefined;
@@ -423,7 +494,7 @@ function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): Head
     return viaTunnel || !lower.startsWith("cf-");
   });
   forwarded.push(["X-Forwarded-For", edgeClient ?? event.remoteAddress ?? ""]);
-  forwarded.push(["X-Forwarded-Proto", viaTunnel ? "https" : "http"]);
+  forwarded.push(["X-Forwarded-Proto", (event.publicUrl ?? "").startsWith("http:") || !viaTunnel ? "http" : "https"]);
   if (host) forwarded.push(["X-Forwarded-Host", host]);
   return forwarded;
 }
@@ -468,7 +539,7 @@ function respond(res: http.ServerResponse, status: number, text: string, headers
   res.end(text);
 }
 
-function toNotice(event: CapturedEvent, delivery: CapturedEventNotice["delivery"]): CapturedEventNotice {
+export function toNotice(event: CapturedEvent, delivery: CapturedEventNotice["delivery"]): CapturedEventNotice {
   return {
     id: event.id,
     receivedAt: event.receivedAt,

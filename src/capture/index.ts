@@ -1,1 +1,14 @@
-export { startCaptureServer, type CaptureServer, type CaptureOptions, type CaptureNotice, type CapturedEventNotice } from "./capture-server.js";
+export {
+  startCaptureServer,
+  capturedEventOf,
+  forwardEvent,
+  secretHeaderNames,
+  toNotice,
+  type CaptureServer,
+  type CaptureOptions,
+  type CaptureNotice,
+  type CapturedEventNotice,
+  type EventOrigin,
+  type ForwardContext,
+  type VerifyDecision,
+} from "./capture-server.js";

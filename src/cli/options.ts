@@ -68,7 +68,8 @@ export async function resolveSecretOptions(command: Command, stderr: NodeJS.Writ
   }
 }
 
-function readSecretFile(file: string, flag: string): string {
+/** A file holding a secret (`--secret-file`, a token file): its text, or exit 2 saying why it cannot be read. */
+export function readSecretFile(file: string, flag: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "./commands/listen.js";
 import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
+import { registerRelayCommands } from "./register-relay.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
 
@@ -57,7 +58,10 @@ export function buildProgram(): Command {
       .option("--verify-token <token>", "the verify token a handshake checks or hashes, repeatable: meta=, strava= or ebay= (also HOOKTAPE_VERIFY_TOKEN_<META|STRAVA|EBAY>)", collect, [])
       .option("--ui", "also serve the local web inspector (default port 4040)")
       .option("--ui-port <n>", "the inspector's port (implies --ui)")
-      .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),
+      .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)")
+      .option("--relay <channel url>", "follow a relay channel instead of a tunnel: what arrived while away, then live (token: HOOKTAPE_RELAY_TOKEN or --relay-token-file)")
+      .option("--relay-token-file <path>", "with --relay: read the channel's token from this file")
+      .option("--resign-stale", "with --relay: re-sign events past their provider's tolerance with your secret before forwarding"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
     const { runListen } = await import("./commands/listen.js");
     // `--tunnel <hostname>` and `--no-tunnel` share one commander attribute: a string, false, or absent (on).
@@ -148,5 +152,6 @@ export function buildProgram(): Command {
 
   registerSigningCommands(program);
   registerReplayCommands(program);
+  registerRelayCommands(program);
   return program;
 }

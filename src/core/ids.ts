@@ -42,6 +42,28 @@ export function newEventId(now: number = Date.now()): string {
   return time + lastRandom.map((digit) => ALPHABET[digit]).join("");
 }
 
+/**
+ * An event id made from a digest instead of random bits: the same input always gives the same id, so that recording
+ * the same event twice (a relay's re-delivery after a crash) is recognised. The time part is `at`'s, as in any id,
+ * and the other 80 bits are the digest's first 10 bytes.
+ */
+export function derivedEventId(at: number, digest: Uint8Array): string {
+  if (digest.length < 10) throw new TypeError("derivedEventId needs at least 10 bytes of digest");
+  let time = "";
+  let rest = at;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[rest % 32] + time;
+    rest = Math.floor(rest / 32);
+  }
+  let tail = "";
+  for (let bit = 0; bit < 80; bit += 5) {
+    const byte = bit >> 3;
+    const word = ((digest[byte] ?? 0) << 8) | (digest[byte + 1] ?? 0);
+    tail += ALPHABET[(word >> (11 - (bit & 7))) & 31];
+  }
+  return time + tail;
+}
+
 function incrementRandom(digits: number[]): void {
   for (let i = digits.length - 1; i >= 0; i--) {
     const digit = digits[i] ?? 0;

@@ -23,7 +23,8 @@ export interface Verification {
   hint?: string | null;
 }
 
-export type Via = "tunnel" | "local";
+/** How a request reached the store: through the tunnel, on the local URL, or from a relay channel it was posted to. */
+export type Via = "tunnel" | "local" | "relay";
 export type Rejection = "too_large";
 /** `handshake`: an answer hooktape gave itself to a provider's URL-verification handshake (target `hooktape`). */
 export type DeliveryKind = "forward" | "replay" | "check" | "send" | "handshake";

@@ -93,6 +93,11 @@ export interface RegisterOptions {
   githubTokenFromCli?: () => Promise<string | null>;
   isAlive?: (pid: number) => boolean;
   userAgent?: string;
+  /**
+   * An endpoint kept beyond this run (a relay channel's, deleted by `relay channel delete`): no run marker on it, and
+   * no cleaning up of other endpoints, which may be other channels' on the same relay.
+   */
+  persistent?: boolean;
 }
 
 /**
@@ -169,9 +174,9 @@ async function registerStripe(options: RegisterOptions): Promise<Registration | 
   const api: StripeApiOptions = { apiKey, base: options.env.HOOKTAPE_STRIPE_API_BASE || undefined, userAgent: options.userAgent };
   const runId = options.runId ?? newRunId();
 
-  const leftovers = (await listStripeEndpoints(api)).filter((endpoint) =>
-    isLeftover(endpoint.url, endpoint.metadata?.[STRIPE_RUN_KEY], options.publicUrl, options),
-  );
+  const leftovers = options.persistent
+    ? []
+    : (await listStripeEndpoints(api)).filter((endpoint) => isLeftover(endpoint.url, endpoint.metadata?.[STRIPE_RUN_KEY], options.publicUrl, options));
   await cleanUp(
     leftovers.map((endpoint) => endpoint.id),
     (id) => deleteStripeEndpoint(api, id),
@@ -204,10 +209,12 @@ async function registerGithub(scope: GithubScope, options: RegisterOptions): Pro
   const api: GithubApiOptions = { token, base: options.env.HOOKTAPE_GITHUB_API_BASE || undefined, userAgent: options.userAgent };
   const runId = options.runId ?? newRunId();
 
-  const leftovers = (await listGithubHooks(api, scope)).filter((hook) => {
-    const url = hook.config?.url ?? "";
-    return isLeftover(url, markerOf(url), options.publicUrl, options);
-  });
+  const leftovers = options.persistent
+    ? []
+    : (await listGithubHooks(api, scope)).filter((hook) => {
+        const url = hook.config?.url ?? "";
+        return isLeftover(url, markerOf(url), options.publicUrl, options);
+      });
   await cleanUp(
     leftovers.map((hook) => hook.id),
     (id) => deleteGithubHook(api, scope, id),
@@ -218,7 +225,7 @@ async function registerGithub(scope: GithubScope, options: RegisterOptions): Pro
   // A secret the user already gave for GitHub (--secret github=…, HOOKTAPE_SECRET_GITHUB) is the one their handler
   // checks, so the hook is created with it; otherwise a fresh random one that lives only in this process.
   const secret = resolveSecrets("github", options.secretFlags ?? [], options.env)[0] ?? randomBytes(32).toString("hex");
-  const url = endpointUrl(options.publicUrl, options.path, { name: GITHUB_RUN_PARAM, value: runId.text });
+  const url = endpointUrl(options.publicUrl, options.path, options.persistent ? undefined : { name: GITHUB_RUN_PARAM, value: runId.text });
   const created = await createGithubHook(api, scope, { url, events: options.events, secret });
   const endpoint = String(created.id);
   options.notify({ type: "registered", provider: "github", endpoint, url });
@@ -291,4 +298,21 @@ function githubTokenFromCli(): Promise<string | null> {
       resolve(error || token === "" ? null : token);
     });
   });
+}
+
+/**
+ * Deletes an endpoint a persistent registration made (a relay channel's), with the credentials of the environment
+ * (STRIPE_API_KEY; GITHUB_TOKEN or `gh auth token`). Throws ApiRefusedError / ApiUnreachableError, or a bad-input
+ * error when there is no credential to delete with.
+ */
+export async function removeEndpoint(target: RegisterTarget, endpoint: string, env: NodeJS.ProcessEnv, githubToken: () => Promise<string | null> = githubTokenFromCli): Promise<void> {
+  if (target.provider === "stripe") {
+    const apiKey = env.STRIPE_API_KEY;
+    if (!apiKey) throw badInput(`STRIPE_API_KEY is not set: cannot delete Stripe webhook endpoint ${endpoint}`);
+    await deleteStripeEndpoint({ apiKey, base: env.HOOKTAPE_STRIPE_API_BASE || undefined }, endpoint);
+    return;
+  }
+  const token = env.GITHUB_TOKEN || (await githubToken());
+  if (!token) throw badInput(`no GitHub token (GITHUB_TOKEN or \`gh auth login\`): cannot delete webhook ${endpoint} on ${describeScope(target.scope)}`);
+  await deleteGithubHook({ token, base: env.HOOKTAPE_GITHUB_API_BASE || undefined }, target.scope, Number(endpoint));
 }

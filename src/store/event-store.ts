@@ -151,6 +151,7 @@ export class EventStore {
   /** sizeBytes() as read during this event-loop turn. */
   private sizeThisTurn: number | null = null;
   private readonly checkpointer: Checkpointer | null = null;
+  private recordedStateStatement: Statement<[string], { attempted: number }> | null = null;
 
   /**
    * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
@@ -449,6 +450,25 @@ export class EventStore {
    */
   giveUpWaiting(): void {
     this.groupCommit.giveUpWaiting();
+  }
+
+  /**
+   * The consumer id this store follows a relay channel as, made by `make` and kept on first use: the relay keeps one
+   * cursor per consumer, so each store is its own consumer.
+   */
+  relayConsumer(channel: string, make: () => string): string {
+    const row = this.db.prepare<[string], { consumer: string }>("SELECT consumer FROM relay_consumers WHERE channel = ?").get(channel);
+    if (row) return row.consumer;
+    const consumer = make();
+    this.db.prepare("INSERT INTO relay_consumers (channel, consumer, created_at) VALUES (?, ?, ?) ON CONFLICT (channel) DO NOTHING").run(channel, consumer, Date.now());
+    return this.db.prepare<[string], { consumer: string }>("SELECT consumer FROM relay_consumers WHERE channel = ?").get(channel)?.consumer ?? consumer;
+  }
+
+  /** Whether an event with this id is recorded, and whether a delivery attempt of it is: null when it is not there. */
+  recordedState(id: string): { attempted: boolean } | null {
+    this.recordedStateStatement ??= this.db.prepare<[string], { attempted: number }>("SELECT last_attempt_at IS NOT NULL AS attempted FROM events WHERE id = ?");
+    const row = this.recordedStateStatement.get(id);
+    return row ? { attempted: row.attempted === 1 } : null;
   }
 
   close(): void {

@@ -81,4 +81,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN request_body BLOB;
   ALTER TABLE events ADD COLUMN last_kind TEXT;
   `,
+  // The consumer id this store follows each relay channel as (`listen --relay`): the relay keeps one cursor per
+  // consumer, so every store gets every event once, and a restarted listen resumes from what it acknowledged.
+  `
+  CREATE TABLE relay_consumers (
+    channel TEXT PRIMARY KEY,
+    consumer TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

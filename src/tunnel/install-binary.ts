@@ -99,8 +99,11 @@ export async function installCloudflared(cacheDir: string, options: InstallOptio
 
 class ChecksumError extends Error {}
 
-/** Streams `url` into `file` and returns the hex SHA-256 of what arrived. https only, except for loopback. */
-function download(url: string, file: string, redirects = 0): Promise<string> {
+/**
+ * Streams `url` into `file` and returns the hex digest (SHA-256 unless told) of what arrived. https only, except for
+ * loopback. The relay's runtime (relay/workerd-runtime.ts) is fetched the same way.
+ */
+export function download(url: string, file: string, algorithm: "sha256" | "sha512" = "sha256", redirects = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     let parsed: URL;
     try {
@@ -128,7 +131,7 @@ function download(url: string, file: string, redirects = 0): Promise<string> {
           reject(new Error(`refusing a redirect to ${next.origin}`));
           return;
         }
-        download(next.href, file, redirects + 1).then(resolve, reject);
+        download(next.href, file, algorithm, redirects + 1).then(resolve, reject);
         return;
       }
       if (status !== 200) {
@@ -136,7 +139,7 @@ function download(url: string, file: string, redirects = 0): Promise<string> {
         reject(new Error(`HTTP ${status} from ${parsed.origin}`));
         return;
       }
-      const hash = createHash("sha256");
+      const hash = createHash(algorithm);
       const out = createWriteStream(file, { mode: 0o600 });
       let size = 0;
       response.on("data", (chunk: Buffer) => {

@@ -26,6 +26,8 @@ describe("npm pack", () => {
     expect(files.filter((file) => file.endsWith(".tsx"))).toEqual([]);
     // The store's threads are loaded by file name at run time: they must ship beside the code that starts them.
     for (const file of ["writer-thread-worker.js", "checkpoint-worker.js"]) expect(files).toContain(`package/dist/store/${file}`);
+    // `relay serve` and `relay deploy` read the worker's bundle beside the code.
+    expect(files).toContain("package/dist/worker/relay-worker.js");
 
     const project = path.join(dir, "project");
     await run("mkdir", ["-p", project]);

@@ -14,8 +14,9 @@ describe("the install story (finding 13)", () => {
     expect(stdout.trim()).toBe("No packages with unreviewed install scripts.");
     const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { allowScripts: Record<string, boolean> };
     // better-sqlite3 must build; cloudflared's postinstall would download an unverified binary; esbuild (the
-    // inspector page's bundler, dev only) runs from its platform package without its postinstall.
-    expect(manifest.allowScripts).toEqual({ "better-sqlite3": true, cloudflared: false, esbuild: false });
+    // inspector page's bundler, dev only) and workerd (the relay's runtime in tests, dev only) run from their platform
+    // packages without their postinstall.
+    expect(manifest.allowScripts).toEqual({ "better-sqlite3": true, cloudflared: false, esbuild: false, workerd: false });
   });
 
   it("require('hooktape') works from CommonJS (a default export condition)", async () => {

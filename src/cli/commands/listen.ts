@@ -1,7 +1,7 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
-import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../capture/index.js";
+import { startCaptureServer, type CaptureNotice, type CaptureOptions, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
@@ -15,8 +15,9 @@ import { formatEventLine, formatHandshake, summaryJson } from "../views/event-vi
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
+import { channelSecrets, planRelayFollow, startRelayFollow, type RelayFlags } from "./listen-relay.js";
 
-export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags {
+export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags, RelayFlags {
   port?: string;
   host: string;
   tunnel: boolean;
@@ -63,10 +64,14 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   }
   if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
   if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
+  // --relay: follow a relay channel instead of opening a tunnel.
+  const relayPlan = planRelayFollow(flags, process.env);
   const publicUrlPlan = await planPublicUrlHooks(flags);
   const namedTunnel = flags.tunnelHostname === undefined ? undefined : await namedTunnelFor(flags.tunnelHostname);
   // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
   const runtimeSecrets = new Map<string, string[]>();
+  // --relay: the secrets of the endpoints `relay channel create --register` made for the channel.
+  if (relayPlan !== null) for (const [provider, secrets] of await channelSecrets(relayPlan.channel)) runtimeSecrets.set(provider, secrets);
 
   const settings: VerificationSettings = {
     providerId: flags.provider,
@@ -78,6 +83,24 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const verifyRequest = createVerifier(settings);
   const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
   const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
+  const verify: CaptureOptions["verify"] = (request, context) => {
+    const nowSec = Math.floor(request.receivedAt / 1000);
+    const outcome = verifyRequest(request, { nowSec, url: context.url });
+    const decision = {
+      provider: outcome.provider?.id ?? null,
+      verification: outcome.verification,
+      secretHeaders: secretHeadersOf(outcome.provider),
+    };
+    // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
+    // the certificate it names (fetched once per run, from the provider's own hosts only).
+    const provider = outcome.provider;
+    if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
+    const secrets = resolveSecrets(provider.id, flags.secret, process.env);
+    return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
+      ...decision,
+      verification: toVerification(result),
+    }));
+  };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
@@ -94,24 +117,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       maxStoreBytes,
       dispatcher: agent,
       publicUrl: () => tunnel?.publicUrl ?? null,
-      verify: (request, context) => {
-        const nowSec = Math.floor(request.receivedAt / 1000);
-        const outcome = verifyRequest(request, { nowSec, url: context.url });
-        const decision = {
-          provider: outcome.provider?.id ?? null,
-          verification: outcome.verification,
-          secretHeaders: secretHeadersOf(outcome.provider),
-        };
-        // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
-        // the certificate it names (fetched once per run, from the provider's own hosts only).
-        const provider = outcome.provider;
-        if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
-        const secrets = resolveSecrets(provider.id, flags.secret, process.env);
-        return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
-          ...decision,
-          verification: toVerification(result),
-        }));
-      },
+      verify,
       onNotice: (notice) => render(output, notice),
       handshakes,
     });
@@ -126,16 +132,29 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
-  if (flags.tunnel) {
+  if (flags.tunnel && relayPlan === null) {
     tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal, namedTunnel);
   }
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
-    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store });
+    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store, relay: relayPlan?.channelUrl ?? null });
     urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
     const hooks = urlHooks;
     tunnel?.onDown(() => void hooks.tunnelDown());
   }
+  const follower =
+    relayPlan === null || interrupts.signal.aborted
+      ? null
+      : startRelayFollow(relayPlan, flags, {
+          store,
+          target,
+          timeoutMs,
+          dispatcher: agent,
+          verify,
+          secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(runtimeSecrets.get(providerId) ?? [])],
+          output,
+          render: (notice) => render(output, notice),
+        });
   const inspector = interrupts.signal.aborted
     ? null
     : await startUi(flags, output, runtimeSecrets).catch(async (error: unknown) => {
@@ -151,7 +170,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   store.giveUpWaiting();
   // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
   // answers would be reported as gone.
-  await Promise.all([urlHooks?.stop(), tunnel?.stop()]);
+  await Promise.all([urlHooks?.stop(), tunnel?.stop(), follower?.stop()]);
   await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
@@ -248,15 +267,18 @@ async function openTunnel(
 
 function announceReady(
   output: Output,
-  ready: { localUrl: string; publicUrl: string | null; target: string | null; store: EventStore },
+  ready: { localUrl: string; publicUrl: string | null; target: string | null; store: EventStore; relay: string | null },
 ): void {
   if (output.json) {
-    output.line(JSON.stringify({ type: "ready", url: ready.localUrl, publicUrl: ready.publicUrl, target: ready.target, db: ready.store.file }));
+    output.line(
+      JSON.stringify({ type: "ready", url: ready.localUrl, publicUrl: ready.publicUrl, target: ready.target, db: ready.store.file, ...(ready.relay ? { relay: ready.relay } : {}) }),
+    );
     return;
   }
   const c = output.color;
   output.line(c.bold("hooktape is listening"));
   if (ready.publicUrl) output.line(`  Public   ${c.cyan(ready.publicUrl)}`);
+  if (ready.relay) output.line(`  Relay    ${c.cyan(ready.relay)}`);
   output.line(`  Local    ${ready.localUrl}`);
   output.line(`  Forward  ${ready.target ?? c.dim("nowhere (capture only, answering 200)")}`);
   output.line(`  Store    ${ready.store.file}`);

@@ -16,7 +16,7 @@ export interface EventSummary {
   verification: { status: VerificationStatus; reason: string | null };
   bodySize: number;
   bodySha256: string;
-  via: "tunnel" | "local";
+  via: "tunnel" | "local" | "relay";
   rejected: string | null;
   delivery: Delivery | null;
 }
