@@ -68,6 +68,9 @@ export const linear = defineHmacScheme({
     delaysSec: [60, 3600, 21_600],
     docs: "https://linear.app/developers/webhooks",
   },
+  // Each attempt is sent with its own webhookTimestamp inside the signed body (the SDK refuses one older than 60 s),
+  // so a retry's bytes and signature differ; Linear-Delivery names the payload.
+  dedup: { keys: [{ header: "Linear-Delivery", example: "5a8c6b2e-3f4d-4e1a-9b7c-0d2e4f6a8b1c" }], attempts: "resigned" },
   // https://developers.linear.app/docs/graphql/webhooks — the provider waits 5 s for the answer, then counts the
   // attempt as failed.
   deadlineMs: 5_000,
