@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { parseInteger } from "../../core/units.js";
+import { parseDuration, parseInteger } from "../../core/units.js";
 import { runCheck, sampleSubject, toJunitXml, type CheckReport, type CheckSubject, type Deadline } from "../../check/index.js";
 import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixtures/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
@@ -17,6 +17,7 @@ export interface CheckFlags extends GlobalFlags, HmacFlags {
   deadline?: string;
   timeout?: string;
   probe?: string;
+  settle?: string;
   junit?: string;
   force?: boolean;
 }
@@ -34,6 +35,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       : { ms: parseInteger(flags.deadline, "--deadline", 1), origin: "flag" };
   const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadline.ms, 1000) : parseInteger(flags.timeout, "--timeout", 1);
   const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;
+  const settleMs = flags.settle === undefined ? undefined : parseDuration(flags.settle, "--settle", "a duration such as 300ms, 1s or 2s (0ms: read the probe once)");
   // Refuse before the run rather than after it.
   if (flags.junit !== undefined && !flags.force && existsSync(flags.junit)) throw badInput(`${flags.junit} already exists; pass --force to overwrite`);
 
@@ -60,6 +62,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       deadline,
       timeoutMs,
       probeUrl,
+      ...(settleMs === undefined ? {} : { settleMs }),
       dispatcher: agent,
       onResult: (result) => {
         if (output.json) return;
