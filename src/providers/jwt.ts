@@ -105,6 +105,18 @@ function tokenSegments(body: Buffer): [string, string, string] | null {
   return parts as [string, string, string];
 }
 
+/** The `data` claim of a token that is the whole body, when it is text; null otherwise. */
+function dataClaimOf(body: Buffer): string | null {
+  const parts = tokenSegments(body);
+  if (parts === null) return null;
+  try {
+    const data = (JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { data?: unknown }).data;
+    return typeof data === "string" ? data : null;
+  } catch {
+    return null;
+  }
+}
+
 const BODY_TOKEN_FORGERIES: BodySignatureForgeries = {
   // One character of the signature changed, in the middle (the last may carry only padding bits).
   tamper(body) {
@@ -176,8 +188,9 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
       const payload: Record<string, unknown> = { iat: input.timestamp, jti: input.id, ...(spec.claims?.(input) ?? {}) };
       if (spec.lifetimeSec !== undefined) payload.exp = input.timestamp + spec.lifetimeSec;
       if (spec.bodyHash) payload[spec.bodyHash.claim] = bodyDigest(input.body, spec.bodyHash.encoding);
-      // The body as the token's `data` claim when the token is the body (Wix).
-      if (carrier.in === "body") payload.data = input.body.toString("utf8");
+      // The body as the token's `data` claim when the token is the body (Wix). A body that is already such a token (a
+      // captured delivery signed again, a fixture) carries the event in its own data claim: that event is signed.
+      if (carrier.in === "body") payload.data = dataClaimOf(input.body) ?? input.body.toString("utf8");
       const signingInput = `${base64url(JSON.stringify({ alg: spec.algorithm, typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
       const signature =
         spec.algorithm === "HS256"
