@@ -44,8 +44,21 @@ function renewJson(body: Buffer, key: Extract<DedupKey, { json: string }>, renew
   if (within !== undefined && "form" in within) {
     return renewFormFields(body, (name) => name === within.form, (value) => renewJsonText(Buffer.from(value, "utf8"), key.json, renew).toString("utf8"));
   }
-  // A token body (a signed Wix fixture) cannot be renewed without its sender's key: only the unsigned document can.
-  if (dedupDocument(body, undefined) === undefined) return body;
+  if (within !== undefined && dedupDocument(body, undefined) === undefined) {
+    // A token body (a captured Wix delivery, a fixture): the event in its claim is renewed, and `sign` signs it anew.
+    const parts = body.toString("utf8").trim().split(".");
+    if (parts.length !== 3 || parts[1] === undefined) return body;
+    let claims: Record<string, unknown>;
+    try {
+      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+      return body;
+    }
+    const claim = claims[within.jwtClaim];
+    if (typeof claim !== "string") return body;
+    claims[within.jwtClaim] = renewJsonText(Buffer.from(claim, "utf8"), key.json, renew).toString("utf8");
+    return Buffer.from(`${parts[0]}.${Buffer.from(JSON.stringify(claims), "utf8").toString("base64url")}.${parts[2] ?? ""}`);
+  }
   return renewJsonText(body, key.json, renew);
 }
 

@@ -498,11 +498,16 @@ function placeMember(root: Record<string, unknown>, steps: ReadonlyArray<string>
   });
 }
 
-/** The headers a provider names its events by (X-GitHub-Delivery, I-Twilio-Idempotency-Token, ...), as its deliveries carry them. */
+/**
+ * The headers a provider names its events by and that its scheme does not write itself (Twilio's
+ * I-Twilio-Idempotency-Token, Shopify's X-Shopify-Event-Id, ...), as its deliveries carry them. The scheme's own
+ * headers (GitHub's X-GitHub-Delivery, webhook-id: the message id it signs; SNS's, copied from the body) are `sign`'s.
+ */
 function withDedupHeaders(headers: HeaderPairs, provider: Provider, ids: SampleIds, nowMs: number): HeaderPairs {
   const out: HeaderPairs = [...headers];
   for (const key of provider.dedup.keys) {
-    if ("header" in key && key.optional !== true && findHeader(out, key.header) === undefined) out.push([key.header, String(sampleValueLike(key.example, ids, nowMs))]);
+    if (!("header" in key) || key.optional === true || provider.headers.includes(key.header.toLowerCase()) || findHeader(out, key.header) !== undefined) continue;
+    out.push([key.header, String(sampleValueLike(key.example, ids, nowMs))]);
   }
   return out;
 }
