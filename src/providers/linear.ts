@@ -1,5 +1,7 @@
+import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import type { Provider } from "./types.js";
 
 // https://linear.app/developers/webhooks#securing-webhooks — `Linear-Signature`: hex HMAC-SHA256 of the
 // body; the body's `webhookTimestamp` (unix ms) must be within 60 s of now, in either direction, as
@@ -45,7 +47,7 @@ function readWebhookTimestamp(body: Buffer): string | undefined {
   }
 }
 
-export const linear = defineHmacScheme({
+const scheme = defineHmacScheme({
   id: "linear",
   name: "Linear",
   docs: "https://linear.app/developers/webhooks#securing-webhooks",
@@ -76,3 +78,15 @@ export const linear = defineHmacScheme({
   deadlineMs: 5_000,
   deadlinePublished: true,
 });
+
+/**
+ * Linear writes the time it sends an attempt into the body it signs, so signing (again) writes `webhookTimestamp`: a
+ * re-signed delivery carries its own send time, as each of Linear's attempts does, and passes the 60 s check.
+ */
+export const linear: Provider = {
+  ...scheme,
+  sign(input) {
+    const body = readWebhookTimestamp(input.body) === undefined ? input.body : setJsonPath(input.body, "webhookTimestamp", String(input.timestamp * 1000));
+    return { ...scheme.sign({ ...input, body }), ...(body === input.body ? {} : { body }) };
+  },
+};

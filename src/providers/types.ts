@@ -31,8 +31,8 @@ export interface SignOutput {
   /** Set only when the scheme changes the URL (Twilio adds `bodySHA256=` for JSON bodies). */
   url?: string;
   /**
-   * Set only by the rare schemes that carry the signature inside the body (Mailgun's `signature`
-   * object): the body with the signature fields written in. Every other scheme leaves the body alone.
+   * Set only by the rare schemes that carry the signature or the signed time inside the body (Mailgun's `signature`
+   * object, Linear's `webhookTimestamp`): the body with those fields written in. Every other scheme leaves it alone.
    */
   body?: Buffer;
 }
