@@ -111,7 +111,7 @@ const ISO_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|
 export function sameShape(value: string): string {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
     const uuid = randomUUID();
-    return value === value.toUpperCase() ? uuid.toUpperCase() : uuid;
+    return /[A-F]/.test(value) && !/[a-f]/.test(value) ? uuid.toUpperCase() : uuid;
   }
   const time = ISO_TIME_RE.exec(value);
   if (time !== null) {

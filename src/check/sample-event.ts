@@ -353,7 +353,7 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
   sns: (ids, nowMs) => ({
     value: {
       Type: "Notification",
-      MessageId: `${ids.token(4)}-fdea-4c2c-8f9d-${ids.token(6)}`,
+      MessageId: ids.uuid(),
       TopicArn: "arn:aws:sns:eu-west-1:123456789012:hooktape-orders",
       Subject: "Commande reçue — Zoë",
       Message: JSON.stringify({ order: ids.token(), note: "café crème", url: "https://example.com/orders/1" }),
