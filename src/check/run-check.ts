@@ -115,8 +115,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     results,
     unreachable,
   });
+  const wrongSecret = wrongSecretLike(options.secret, options.provider);
   for (const subject of options.subjects) {
-    const run = new SubjectRun({ ...options, settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, now }, subject);
+    const run = new SubjectRun({ ...options, wrongSecret, settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, now }, subject);
     for (const check of CHECKS as readonly CheckDefinition[]) {
       if (check.probe && options.probeUrl === null) continue;
       let verdict: Verdict;
@@ -209,6 +210,7 @@ async function checkSignatureDedup(s: SubjectRun): Promise<Verdict> {
   const provider = s.options.provider;
   const unnamed = noEventIdentity(s);
   if (unnamed) return skip(unnamed);
+  if (provider.kind === "token") return skip(`${provider.name} sends a credential, the same on every delivery, not a signature: there is no signature to key on`);
   if (provider.dedup.attempts === "same-bytes") {
     return skip(`${provider.name}'s retries and redeliveries repeat the first attempt's bytes, so a handler keyed on the signature still recognises them`);
   }
@@ -314,7 +316,7 @@ function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
         recipe = { ...event, headerDrops: signatureHeaderNames(provider) };
         break;
       case "wrong-secret":
-        recipe = { ...event, secret: wrongSecretLike(s.options.secret, provider) };
+        recipe = { ...event, secret: s.options.wrongSecret };
         break;
     }
     if (id === "tampered-signature" || id === "tampered-body" || id === "missing-signature") {

@@ -7,7 +7,6 @@ import { buildRequest, messageIdOf, type RequestRecipe } from "../replay/build-r
 import { freshEvent } from "./fresh-event.js";
 import { readProbe, sameState, type ProbeReading } from "./probe.js";
 import type { CheckSubject } from "./sample-event.js";
-import { wrongSecretLike } from "./wrong-secret.js";
 
 /** How long the sender waits for an answer, and where that figure comes from (for the wording of failures). */
 export interface Deadline {
@@ -20,6 +19,12 @@ export interface SubjectRunOptions {
   target: URL;
   provider: Provider;
   secret: string;
+  /**
+   * A secret of the same form as `secret` but not it (the wrong-secret forgery, the old secret of a rotation), made
+   * before the first request: making an RSA key blocks for a while, and a kept-alive connection that the handler
+   * closes meanwhile would fail the next request ("other side closed").
+   */
+  wrongSecret: string;
   deadline: Deadline;
   /** Per request; longer than the deadline so that a slow handler is measured, not cut off. */
   timeoutMs: number;
@@ -174,7 +179,7 @@ export class SubjectRun {
       const recipe = freshEvent(this.base);
       const nowMs = this.options.now();
       const current = buildRequest(recipe, nowMs);
-      const previous = buildRequest({ ...recipe, secret: wrongSecretLike(this.options.secret, provider) }, nowMs);
+      const previous = buildRequest({ ...recipe, secret: this.options.wrongSecret }, nowMs);
       const name = provider.headers[0] as string;
       const value = (request: OutboundRequest) => request.headers.find(([header]) => header.toLowerCase() === name)?.[1];
       const [old, valid] = [value(previous), value(current)];
