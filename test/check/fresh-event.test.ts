@@ -1,6 +1,7 @@
 // The pieces `check` builds its verdicts from: a fresh event that differs from the original in every place its
 // provider names events by (and in nothing else that a handler reads), and the probe arithmetic that counts how often
 // an event was processed.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixedIds, sampleSubject } from "../../src/check/sample-event.js";
 import { freshEvent, sameShape } from "../../src/check/fresh-event.js";
@@ -142,5 +143,15 @@ describe("the probe's arithmetic", () => {
       deeper = { next: deeper };
     }
     expect(stateChange(deep, deeper).size).toBe(1);
+  });
+});
+
+describe("docs/check.md", () => {
+  it("lists, for every provider, the places it names its events by and how its attempts are signed, as its module declares", () => {
+    const text = readFileSync(new URL("../../docs/check.md", import.meta.url), "utf8");
+    for (const provider of providers) {
+      const keys = provider.dedup.keys.length === 0 ? "— (names no event)" : provider.dedup.keys.map((k) => `\`${describeDedupKey(k)}\`${k.optional ? " (some events)" : ""}`).join(", ");
+      expect(text).toContain(`| \`${provider.id}\` | ${keys} | ${provider.dedup.attempts === "resigned" ? "signed again" : "same bytes"} |`);
+    }
   });
 });
