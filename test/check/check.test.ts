@@ -146,13 +146,16 @@ describe("hooktape check (the built CLI)", () => {
     expect(stripeRun.stdout).toMatch(/took up to 1\.\d s to answer; your --deadline is 1 s, after which a sender counts the delivery as failed/);
   });
 
-  it("exits 2 with one line for a missing secret, an unknown provider and a malformed fixture", async () => {
+  it("exits 2 with one line for a missing secret, an unknown provider, a --settle without a unit and a malformed fixture", async () => {
     const dir = tempDir();
     const noSecret = await runCli(["check", "--to", "3000", "--provider", "stripe"], { HOOKTAPE_SECRET_STRIPE: "" });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/no secret for stripe: pass --secret whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
     const unknown = await runCli(["check", "--to", "3000", "--provider", "nope", "--secret", "x"]);
     expect(unknown.code).toBe(2);
+    const settle = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", "--settle", "5"]);
+    expect(settle.code).toBe(2);
+    expect(settle.stderr).toBe('hooktape: Invalid --settle "5": a number needs a unit (5s? 5m? 5h?); expected a duration such as 300ms, 1s or 2s (0ms: read the probe once)\n');
     writeFileSync(join(dir, "bad.json"), '{"hooktape":1}');
     const bad = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", join(dir, "bad.json")]);
     expect(bad.code).toBe(2);

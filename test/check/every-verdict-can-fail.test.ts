@@ -214,7 +214,9 @@ describe("check: handlers with a bug of their own provider, and their correct tw
     for (const report of reports) {
       expect(reasons(report)).toBe("");
       expect(outcomes(report, "inconclusive")).toEqual([]);
-      expect(report.results.find((r) => r.test === "duplicate-state")?.outcome).toBe("pass");
+      // Judged, not skipped: the probe showed the work of each new event (read too early, it showed none, and the
+      // state checks could not count).
+      expect(outcomes(report, "skip")).toEqual(["forged-later-item"]);
     }
   }, 120_000);
 
