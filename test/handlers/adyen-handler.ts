@@ -5,9 +5,8 @@
 // - `onForgery`: what it does with a batch that does not verify. "reject" answers 401; "acknowledge" answers
 //   "[accepted]" and processes nothing — Adyen's documented pattern (acknowledge every notification, drop the bad
 //   ones), which is correct; "process" answers "[accepted]" and processes it anyway, the bug.
-import http from "node:http";
 import { hmacValidator as HmacValidator } from "@adyen/api-library";
-import { serveOnLoopback, type Served } from "./serve.js";
+import { handlerServer, serveOnLoopback, type Served } from "./serve.js";
 
 type Item = Parameters<HmacValidator["validateHMAC"]>[0] & { pspReference: string; eventCode: string };
 
@@ -25,17 +24,12 @@ export async function startAdyenHandler(hmacKey: string, options: AdyenHandlerOp
   const seen = new Set<string>();
   const validator = new HmacValidator();
   const onForgery = options.onForgery ?? "reject";
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.method === "GET" && req.url === "/state") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ processed: processed.length, ids: processed }));
-        return;
-      }
+  const server = handlerServer(
+    () => ({ processed: processed.length, ids: processed }),
+    (_req, body, res) => {
       let items: Item[];
       try {
-        items = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { notificationItems: Array<{ NotificationRequestItem: Item }> }).notificationItems.map(
+        items = (JSON.parse(body.toString("utf8")) as { notificationItems: Array<{ NotificationRequestItem: Item }> }).notificationItems.map(
           (wrapper) => wrapper.NotificationRequestItem,
         );
       } catch {
@@ -62,7 +56,7 @@ export async function startAdyenHandler(hmacKey: string, options: AdyenHandlerOp
         }
       }
       res.writeHead(200, { "content-type": "text/plain" }).end("[accepted]");
-    });
-  });
+    },
+  );
   return { ...(await serveOnLoopback(server)), processed };
 }

@@ -3,9 +3,8 @@
 // it verifies the raw body with stripe-node, deduplicates by event id atomically, and answers at once (or, with
 // `backgroundWorkMs`, acknowledges at once with 202 and does the work a moment later, as Stripe recommends).
 // GET /state reports what it processed, for `check --probe`.
-import http from "node:http";
 import Stripe from "stripe";
-import { serveOnLoopback } from "./serve.js";
+import { handlerServer, serveOnLoopback } from "./serve.js";
 
 export interface StripeBugs {
   /** Verifies `JSON.stringify(JSON.parse(body))` (what `express.json()` + `JSON.stringify(req.body)` gives), not the raw bytes. */
@@ -99,20 +98,15 @@ export async function startBuggyStripeHandler(secret: string, bugs: StripeBugs =
     return [200, '{"received":true}'];
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.method === "GET" && req.url === "/state") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ processed: processed.length, ids: processed }));
-        return;
-      }
-      void handle(Buffer.concat(chunks), req.headers["stripe-signature"] as string | undefined).then(([status, body]) => {
+  const server = handlerServer(
+    () => ({ processed: processed.length, ids: processed }),
+    (req, body, res) => {
+      void handle(body, req.headers["stripe-signature"] as string | undefined).then(([status, text]) => {
         answers.push(status);
-        if (!res.destroyed) res.writeHead(status, { "content-type": body.startsWith("{") ? "application/json" : "text/plain" }).end(body);
+        if (!res.destroyed) res.writeHead(status, { "content-type": text.startsWith("{") ? "application/json" : "text/plain" }).end(text);
       });
-    });
-  });
+    },
+  );
   return {
     ...(await serveOnLoopback(server)),
     processed,

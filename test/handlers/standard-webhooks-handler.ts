@@ -2,10 +2,9 @@
 // dedup key (recorded before the work), and it answers at once. With `firstSignatureOnly` it hands the library only
 // the first entry of webhook-signature (`header.split(" ")[0]`), a bug that refuses every delivery signed during a
 // key rotation, when the first entry is under the old key. GET /state reports what it processed, for `check --probe`.
-import http from "node:http";
 import { Webhook } from "standardwebhooks";
 import { headerRecord, pairs } from "./recording-server.js";
-import { serveOnLoopback, type Served } from "./serve.js";
+import { handlerServer, serveOnLoopback, type Served } from "./serve.js";
 
 export interface StandardWebhooksHandler extends Served {
   processed: string[];
@@ -15,18 +14,13 @@ export async function startStandardWebhooksHandler(secret: string, bugs: { first
   const processed: string[] = [];
   const seen = new Set<string>();
   const webhook = new Webhook(secret);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.method === "GET" && req.url === "/state") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ processed: processed.length, ids: processed }));
-        return;
-      }
+  const server = handlerServer(
+    () => ({ processed: processed.length, ids: processed }),
+    (req, body, res) => {
       const headers = headerRecord(pairs(req.rawHeaders));
       if (bugs.firstSignatureOnly) headers["webhook-signature"] = (headers["webhook-signature"] ?? "").split(" ")[0] ?? "";
       try {
-        webhook.verify(Buffer.concat(chunks).toString("utf8"), headers);
+        webhook.verify(body.toString("utf8"), headers);
       } catch (error) {
         res.writeHead(400, { "content-type": "text/plain" }).end((error as Error).message);
         return;
@@ -37,7 +31,7 @@ export async function startStandardWebhooksHandler(secret: string, bugs: { first
         processed.push(id);
       }
       res.writeHead(204).end();
-    });
-  });
+    },
+  );
   return { ...(await serveOnLoopback(server)), processed };
 }
