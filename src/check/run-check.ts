@@ -550,10 +550,17 @@ function noEventIdentity(s: SubjectRun): string | null {
     : null;
 }
 
-/** Where the provider names its events, for advice: ` (body id)`, ` (header svix-id)`. */
+/** Where the provider names its events, for advice: `body id`, `header svix-id`; "" when it names none. */
+function keysText(s: SubjectRun): string {
+  return s.options.provider.dedup.keys
+    .filter((key) => key.optional !== true)
+    .map(describeDedupKey)
+    .join(", ");
+}
+
 function idHint(s: SubjectRun): string {
-  const keys = s.options.provider.dedup.keys.filter((key) => key.optional !== true);
-  return keys.length === 0 ? "" : ` (${keys.map(describeDedupKey).join(", ")})`;
+  const keys = keysText(s);
+  return keys === "" ? "" : ` (${keys})`;
 }
 
 function signatureDedupAdvice(s: SubjectRun): string {
@@ -574,7 +581,8 @@ async function keysOnSignature(s: SubjectRun): Promise<boolean> {
 }
 
 function neverProcessed(s: SubjectRun): string {
-  return `the new event was never processed — did the handler take it for a duplicate? (each new event hooktape sends has its own${idHint(s)})`;
+  const keys = keysText(s);
+  return `the new event was never processed — did the handler take it for a duplicate?${keys === "" ? "" : ` (every new event hooktape sends carries a new ${keys})`}`;
 }
 
 function probeCannotCount(): string {

@@ -99,6 +99,13 @@ describe("check: every verdict can fail, and only for its own bug", () => {
       ["duplicate-state", "signature-dedup", "concurrent-state", "retry-state"],
       /^signature-dedup: it deduplicates on the signature header; senders re-sign every attempt — key on the event id \(body id\): an exact copy of the first delivery was skipped/m,
     ],
+    // A new event about the same payment is dropped as a duplicate: said so, not called a race.
+    [
+      "deduplicates on the object, not the event",
+      { dedupOnObjectId: true },
+      ["concurrent-state", "retry-state"],
+      /^concurrent-state: 5 simultaneous first deliveries of a new event left the probe unchanged \(probe .*\): the new event was never processed — did the handler take it for a duplicate\? \(every new event hooktape sends carries a new body id\)$/m,
+    ],
     [
       "verifies only the first v1= signature",
       { firstSignatureOnly: true },

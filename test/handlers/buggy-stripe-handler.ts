@@ -33,6 +33,8 @@ export interface StripeBugs {
   secret?: string;
   /** Deduplicates on the Stripe-Signature header instead of the event id (a retry is signed anew: another header). */
   dedupOnSignature?: boolean;
+  /** Deduplicates on the object the event is about (`data.object.id`), so a new event about the same object is dropped. */
+  dedupOnObjectId?: boolean;
   /** Verifies only the first `v1=` of Stripe-Signature (`header.split(",")` taking one), refusing deliveries signed during a secret roll. */
   firstSignatureOnly?: boolean;
   /**
@@ -86,7 +88,7 @@ export async function startBuggyStripeHandler(secret: string, bugs: StripeBugs =
     } catch (error) {
       return [bugs.rejectionStatus ?? 400, `Webhook Error: ${(error as Error).message.split("\n")[0]}`];
     }
-    const id = bugs.dedupOnSignature ? (signature ?? "") : event.id;
+    const id = bugs.dedupOnSignature ? (signature ?? "") : bugs.dedupOnObjectId ? (event.data.object as { id: string }).id : event.id;
     if (bugs.failsOnConcurrentCopy && inFlight.has(id)) return [500, "duplicate key value violates unique constraint"];
     if (!bugs.noDedup && seen.has(id)) return bugs.conflictOnDuplicate ? [409, "already processed"] : [200, '{"received":true,"duplicate":true}'];
     if (!bugs.noDedup && !bugs.racyDedup && !bugs.recordsIdAfterWork) seen.add(id);
