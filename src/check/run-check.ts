@@ -1,13 +1,14 @@
 import type { Dispatcher } from "undici";
 import { describeDuration } from "../core/units.js";
 import { targetKeepsOwnPath, type DeliveryResult } from "../forward/index.js";
+import { describeDedupKey } from "../providers/dedup.js";
 import type { Provider } from "../providers/types.js";
-import type { RequestRecipe } from "../replay/build-request.js";
+import { buildRequest, type RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
 import { bodyForgery, forgeryUndetectedBy, signatureHeaderNames } from "./forgery.js";
 import { previewState, probeValue, sameState, stateChange, timesProcessed, type ProbeReading } from "./probe.js";
 import type { CheckSubject } from "./sample-event.js";
-import { COPIES_AT_ONCE, HandlerUnreachable, is2xx, SubjectRun, type Deadline } from "./subject-run.js";
+import { COPIES_AT_ONCE, DEFAULT_SETTLE_MS, HandlerUnreachable, is2xx, SubjectRun, type Deadline } from "./subject-run.js";
 import { wrongSecretLike } from "./wrong-secret.js";
 
 export type { Deadline } from "./subject-run.js";
@@ -22,7 +23,7 @@ export interface CheckResult {
   /** The handler's answers (null: no answer). */
   statuses: Array<number | null>;
   durationMs: number;
-  /** Why it failed, was skipped or is inconclusive, in plain words. */
+  /** Why it failed, was skipped or is inconclusive, in plain words; on a pass, a note worth reading (or null). */
   reason: string | null;
 }
 
@@ -45,6 +46,8 @@ export interface CheckOptions {
   /** Per request; longer than the deadline so that a slow handler is measured, not cut off. */
   timeoutMs: number;
   probeUrl: string | null;
+  /** How long the probe must read the same before a delivery's effect counts as settled; default 300 ms. */
+  settleMs?: number;
   dispatcher: Dispatcher;
   onResult?: (result: CheckResult) => void;
   now?: () => number;
@@ -60,7 +63,7 @@ interface CheckDefinition {
   run(s: SubjectRun): Promise<Verdict>;
 }
 
-const pass = (statuses: Array<number | null> = [], durationMs = 0): Verdict => ({ outcome: "pass", statuses, durationMs, reason: null });
+const pass = (statuses: Array<number | null> = [], durationMs = 0, note: string | null = null): Verdict => ({ outcome: "pass", statuses, durationMs, reason: note });
 const fail = (reason: string, statuses: Array<number | null> = [], durationMs = 0): Verdict => ({ outcome: "fail", statuses, durationMs, reason });
 const skip = (reason: string): Verdict => ({ outcome: "skip", statuses: [], durationMs: 0, reason });
 
@@ -75,6 +78,7 @@ const CHECKS = [
   { id: "raw-bytes", title: "verifies the raw bytes, not re-serialised JSON", run: checkRawBytes },
   { id: "duplicate-sequential", title: "accepts the same event again", run: gated(checkRepeat) },
   { id: "duplicate-state", title: "a repeated event changes state once (probe)", probe: true, run: gated(checkRepeatState) },
+  { id: "signature-dedup", title: "deduplicates by the event, not by its signature (probe)", probe: true, run: gated(checkSignatureDedup) },
   { id: "duplicate-concurrent", title: `accepts ${COPIES_AT_ONCE} simultaneous first deliveries of a new event`, run: gated(checkBurst) },
   { id: "concurrent-state", title: `${COPIES_AT_ONCE} simultaneous copies change state once (probe)`, probe: true, run: gated(checkBurstState) },
   { id: "tampered-signature", title: "rejects a tampered signature", run: gated(forgery("tampered-signature")) },
@@ -82,6 +86,8 @@ const CHECKS = [
   { id: "stale-timestamp", title: "rejects a stale timestamp", run: gated(forgery("stale-timestamp")) },
   { id: "missing-signature", title: "rejects a missing signature", run: gated(forgery("missing-signature")) },
   { id: "wrong-secret", title: "rejects a wrong secret", run: gated(forgery("wrong-secret")) },
+  { id: "rotation", title: "accepts a delivery signed during a secret rotation", run: gated(checkRotation) },
+  { id: "forged-later-item", title: "rejects a batch whose later item is forged", run: gated(checkForgedLaterItem) },
   { id: "retry", title: "accepts a retry after the sender gave up", run: gated(checkRetry) },
   { id: "retry-state", title: "a timed-out attempt and its retry change state once (probe)", probe: true, run: gated(checkRetryState) },
   { id: "deadline", title: "answers within the deadline", run: checkDeadline },
@@ -109,8 +115,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     results,
     unreachable,
   });
+  const wrongSecret = wrongSecretLike(options.secret, options.provider);
   for (const subject of options.subjects) {
-    const run = new SubjectRun({ ...options, now }, subject);
+    const run = new SubjectRun({ ...options, wrongSecret, settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, now }, subject);
     for (const check of CHECKS as readonly CheckDefinition[]) {
       if (check.probe && options.probeUrl === null) continue;
       let verdict: Verdict;
@@ -184,14 +191,39 @@ async function checkRepeat(s: SubjectRun): Promise<Verdict> {
 }
 
 async function checkRepeatState(s: SubjectRun): Promise<Verdict> {
-  const { after: first } = await s.valid();
-  const { after: second } = await s.repeat();
-  const unread = unreadable(s, first, second);
+  const unnamed = noEventIdentity(s);
+  if (unnamed) return skip(unnamed);
+  const repeat = await s.repeat();
+  const unread = unreadable(s, repeat.before, repeat.after);
   if (unread) return fail(unread);
-  if (sameState(first!, second!)) return pass();
-  return fail(
-    `the probe changed after a second copy of an event already processed (${previewState(first!)} → ${previewState(second!)}) — duplicates are processed again; deduplicate by the event id`,
-  );
+  if (sameState(repeat.before!, repeat.after!)) return pass();
+  const change = `${previewState(repeat.before!)} → ${previewState(repeat.after!)}`;
+  if (await keysOnSignature(s)) return fail(`the probe changed after the sender's next attempt of an event already processed (${change}): ${signatureDedupAdvice(s)}`);
+  return fail(`the probe changed after a second copy of an event already processed (${change}) — duplicates are processed again; deduplicate by the event id${idHint(s)}`);
+}
+
+/**
+ * The signature-keyed dedup, named: an exact copy of the first delivery is skipped, but the same event signed again
+ * a second later (what the provider's next attempt is) is processed. Only where the sender signs every attempt.
+ */
+async function checkSignatureDedup(s: SubjectRun): Promise<Verdict> {
+  const provider = s.options.provider;
+  const unnamed = noEventIdentity(s);
+  if (unnamed) return skip(unnamed);
+  if (provider.kind === "token") return skip(`${provider.name} sends a credential, the same on every delivery, not a signature: there is no signature to key on`);
+  if (provider.dedup.attempts === "same-bytes") {
+    return skip(`${provider.name}'s retries and redeliveries repeat the first attempt's bytes, so a handler keyed on the signature still recognises them`);
+  }
+  const repeat = await s.repeat();
+  if (!repeat.resigned) return skip(`a ${provider.name} delivery signed again a second later has the same bytes (the scheme signs no time), so hooktape cannot send the attempt that tells this apart`);
+  const copy = await s.identicalCopy();
+  const unread = unreadable(s, repeat.before, repeat.after, copy.before, copy.after);
+  if (unread) return fail(unread);
+  const resignedProcessed = !sameState(repeat.before!, repeat.after!);
+  const copyProcessed = !sameState(copy.before!, copy.after!);
+  if (resignedProcessed && !copyProcessed) return fail(signatureDedupAdvice(s));
+  if (resignedProcessed) return skip('it processes every copy of an event, the same bytes too (see "a repeated event changes state once")');
+  return pass([repeat.result.status, copy.result.status]);
 }
 
 async function checkBurst(s: SubjectRun): Promise<Verdict> {
@@ -209,11 +241,19 @@ async function checkBurst(s: SubjectRun): Promise<Verdict> {
 }
 
 async function checkBurstState(s: SubjectRun): Promise<Verdict> {
+  const unnamed = noEventIdentity(s);
+  if (unnamed) return skip(unnamed);
   const burst = await s.burst();
-  return judgeOneEvent(s, burst, (times, change) =>
-    `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (${change}) — ` +
-    "the deduplication is racy: the id is checked, then recorded only after an await; record it atomically before the work (a unique key, INSERT … ON CONFLICT DO NOTHING, SET NX)",
-  );
+  return judgeOneEvent(s, burst, async (times, change) => {
+    if (times === 0) return `${COPIES_AT_ONCE} simultaneous first deliveries of a new event left the probe unchanged (${change}): ${neverProcessed(s)}`;
+    if (burst.resigned && (await keysOnSignature(s))) {
+      return `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (${change}), each copy signed when it was sent: ${signatureDedupAdvice(s)}`;
+    }
+    return (
+      `${COPIES_AT_ONCE} simultaneous first deliveries of a new event were processed ${timesText(times)} (${change}) — ` +
+      "the deduplication is racy: the id is checked, then recorded only after an await; record it atomically before the work (a unique key, INSERT … ON CONFLICT DO NOTHING, SET NX)"
+    );
+  });
 }
 
 /**
@@ -223,7 +263,7 @@ async function checkBurstState(s: SubjectRun): Promise<Verdict> {
 async function judgeOneEvent(
   s: SubjectRun,
   phase: { before: ProbeReading | null; after: ProbeReading | null },
-  explain: (times: number | null, change: string) => string,
+  explain: (times: number | null, change: string) => Promise<string>,
 ): Promise<Verdict> {
   const valid = await s.valid();
   const unread = unreadable(s, valid.before, valid.after, phase.before, phase.after);
@@ -231,7 +271,7 @@ async function judgeOneEvent(
   const unit = stateChange(probeValue(valid.before), probeValue(valid.after));
   if (unit.size === 0) return skip(probeCannotCount());
   const times = timesProcessed(stateChange(probeValue(phase.before), probeValue(phase.after)), unit);
-  return times === 1 ? pass() : fail(explain(times, `probe ${previewState(phase.before!)} → ${previewState(phase.after!)}`));
+  return times === 1 ? pass() : fail(await explain(times, `probe ${previewState(phase.before!)} → ${previewState(phase.after!)}`));
 }
 
 type ForgeryId = "tampered-signature" | "tampered-body" | "stale-timestamp" | "missing-signature" | "wrong-secret";
@@ -276,28 +316,86 @@ function forgery(id: ForgeryId): (s: SubjectRun) => Promise<Verdict> {
         recipe = { ...event, headerDrops: signatureHeaderNames(provider) };
         break;
       case "wrong-secret":
-        recipe = { ...event, secret: wrongSecretLike(s.options.secret, provider) };
+        recipe = { ...event, secret: s.options.wrongSecret };
         break;
     }
     if (id === "tampered-signature" || id === "tampered-body" || id === "missing-signature") {
       recipe = bodyForgery(provider, event, id, s.options.now()) ?? recipe;
     }
-    const undetected = forgeryUndetectedBy(provider, s.options.secret, recipe, s.options.now());
-    if (undetected !== null) return skip(undetected);
-    const result = await s.send(recipe, { genuine: false });
-    if (result.status !== null && result.status >= 400 && result.status < 500 && !isRouteMissing(result.status)) {
-      return pass([result.status], result.durationMs);
-    }
-    const staleMs = staleAgeMs(provider) ?? 0;
-    const why =
-      noAnswer(result, s.url) ??
-      (isRouteMissing(result.status)
-        ? `answered ${describe(result)} — that reads as "no such route", not as a rejection; reject a bad signature with 400 or 401`
-        : result.status !== null && result.status >= 500
-          ? `answered ${describe(result)} to a forged request — reject it with 400 or 401 instead of failing`
-          : `${FORGERY_ADVICE[id].replace("{age}", describeDuration(staleMs))} (answered ${describeShort(result)})`);
-    return fail(why, [result.status], result.durationMs);
+    return judgeForgery(s, recipe, FORGERY_ADVICE[id].replace("{age}", describeDuration(staleAgeMs(provider) ?? 0)));
   };
+}
+
+/**
+ * Sends a forged request that must not be processed. A 4xx (other than 404/405) passes. A 2xx passes with a note when
+ * `--probe` shows that nothing was processed (Adyen asks handlers to acknowledge every notification and drop the
+ * bad ones); without a probe, or when the state changed, it fails with `advice`.
+ */
+async function judgeForgery(s: SubjectRun, recipe: RequestRecipe, advice: string): Promise<Verdict> {
+  const undetected = forgeryUndetectedBy(s.options.provider, s.options.secret, recipe, s.options.now());
+  if (undetected !== null) return skip(undetected);
+  const before = await s.probeBefore();
+  const result = await s.send(recipe, { genuine: false });
+  if (result.status !== null && result.status >= 400 && result.status < 500 && !isRouteMissing(result.status)) {
+    return pass([result.status], result.durationMs);
+  }
+  if (is2xx(result.status) && before !== null) {
+    const after = await s.settle(before, "no-change");
+    if (after !== null && sameState(before, after)) {
+      return pass(
+        [result.status],
+        result.durationMs,
+        `answered ${result.status} but did not process it (the probe is unchanged); senders will not retry it — a 4xx tells you sooner when a secret is wrong`,
+      );
+    }
+    if (after !== null && !("error" in after)) {
+      return fail(`${advice} (answered ${describeShort(result)} and processed it: probe ${previewState(before)} → ${previewState(after)})`, [result.status], result.durationMs);
+    }
+  }
+  const why =
+    noAnswer(result, s.url) ??
+    (isRouteMissing(result.status)
+      ? `answered ${describe(result)} — that reads as "no such route", not as a rejection; reject a bad signature with 400 or 401`
+      : result.status !== null && result.status >= 500
+        ? `answered ${describe(result)} to a forged request — reject it with 400 or 401 instead of failing`
+        : `${advice} (answered ${describeShort(result)})`);
+  return fail(why, [result.status], result.durationMs);
+}
+
+/** A new event signed as senders sign during a secret rotation: a signature under an old secret first, the valid one after. */
+async function checkRotation(s: SubjectRun): Promise<Verdict> {
+  const provider = s.options.provider;
+  if (provider.rotation === undefined) return skip(`${provider.name} signs each delivery with one secret, so there is no rotation form to send`);
+  const rotated = await s.rotated();
+  if (rotated === null) return skip(`this ${provider.name} request carries no ${provider.headers[0] ?? "signature"} header to hold two signatures`);
+  const { result } = rotated;
+  if (is2xx(result.status)) return pass([result.status], result.durationMs);
+  const header = provider.headers[0] ?? "the signature header";
+  return fail(
+    noAnswer(result, s.url) ??
+      `refused (${describe(result)}) a delivery signed during a secret rotation: its ${header} holds a signature under the old secret first and one under yours after, as ${provider.name} sends while a secret is rolled (${provider.rotation.docs}) — accept the delivery when any of the signatures matches, not only the first`,
+    [result.status],
+    result.durationMs,
+  );
+}
+
+/** A batch of two items, signed, then a signed value of the second item changed: every item must be verified. */
+async function checkForgedLaterItem(s: SubjectRun): Promise<Verdict> {
+  const provider = s.options.provider;
+  const laterItem = provider.bodySignature?.laterItem;
+  if (laterItem === undefined) return skip(`${provider.name} signs each delivery as a whole, not item by item`);
+  const event = freshEvent(s.base);
+  const widened = laterItem.widen(event.body);
+  if (widened === null) return skip("this body is not a batch of signed items");
+  const signed = buildRequest({ ...event, body: widened }, s.options.now());
+  const forged = laterItem.tamper(signed.body);
+  if (forged === null) return skip("this body is not a batch of signed items");
+  const recipe: RequestRecipe = { ...event, url: signed.url, headers: signed.headers, body: forged, secret: null, tamper: null, headerSets: [], headerDrops: [] };
+  return judgeForgery(
+    s,
+    recipe,
+    "accepted a batch whose second item was changed after signing — is it verifying only the first item? Verify the signature of every item before processing any",
+  );
 }
 
 async function checkRetry(s: SubjectRun): Promise<Verdict> {
@@ -315,13 +413,19 @@ async function checkRetry(s: SubjectRun): Promise<Verdict> {
 }
 
 async function checkRetryState(s: SubjectRun): Promise<Verdict> {
+  const unnamed = noEventIdentity(s);
+  if (unnamed) return skip(unnamed);
   const phase = await s.retry();
-  return judgeOneEvent(s, phase, (times, change) =>
-    phase.abandoned
+  return judgeOneEvent(s, phase, async (times, change) => {
+    if (times === 0) return `an event and its retry left the probe unchanged (${change}): ${neverProcessed(s)}`;
+    if (phase.resigned && (await keysOnSignature(s))) {
+      return `an event and its retry were processed ${timesText(times)} (${change}), the retry signed when it was sent: ${signatureDedupAdvice(s)}`;
+    }
+    return phase.abandoned
       ? `an event was processed ${timesText(times)} across a timed-out attempt and its retry (${change}): the sender gave up on attempt 1 after ${deadlineSpan(s)} ` +
-        "and retried while it was still running — record the event id before the slow work, or answer 2xx first and do the work in the background"
-      : `an event and its retry were processed ${timesText(times)} (${change}) — deduplicate by the event id`,
-  );
+          "and retried while it was still running — record the event id before the slow work, or answer 2xx first and do the work in the background"
+      : `an event and its retry were processed ${timesText(times)} (${change}) — deduplicate by the event id${idHint(s)}`;
+  });
 }
 
 async function checkDeadline(s: SubjectRun): Promise<Verdict> {
@@ -436,6 +540,49 @@ function timesText(times: number | null): string {
   if (times === null) return "an uncountable number of times";
   if (times === 0) return "not at all";
   return times === 2 ? "twice" : `${times} times`;
+}
+
+/** Skipped state checks for a provider whose deliveries name no event (Dropbox's and Airtable's change pings). */
+function noEventIdentity(s: SubjectRun): string | null {
+  const provider = s.options.provider;
+  return provider.dedup.keys.length === 0
+    ? `${provider.name}'s deliveries name no event (they say that something changed), so there is nothing to deduplicate on: handling one twice must change nothing`
+    : null;
+}
+
+/** Where the provider names its events, for advice: `body id`, `header svix-id`; "" when it names none. */
+function keysText(s: SubjectRun): string {
+  return s.options.provider.dedup.keys
+    .filter((key) => key.optional !== true)
+    .map(describeDedupKey)
+    .join(", ");
+}
+
+function idHint(s: SubjectRun): string {
+  const keys = keysText(s);
+  return keys === "" ? "" : ` (${keys})`;
+}
+
+function signatureDedupAdvice(s: SubjectRun): string {
+  return (
+    `it deduplicates on the signature header; senders re-sign every attempt — key on the event id${idHint(s)}: ` +
+    `an exact copy of the first delivery was skipped, but the same event signed a second later, as ${s.options.provider.name}'s next attempt is, was processed again`
+  );
+}
+
+/** True when the handler skipped an exact copy of its first delivery but processed the same event signed again. */
+async function keysOnSignature(s: SubjectRun): Promise<boolean> {
+  if (s.options.provider.dedup.attempts === "same-bytes" || s.options.probeUrl === null) return false;
+  const repeat = await s.repeat();
+  if (!repeat.resigned) return false;
+  const copy = await s.identicalCopy();
+  if (unreadable(s, repeat.before, repeat.after, copy.before, copy.after) !== null) return false;
+  return !sameState(repeat.before!, repeat.after!) && sameState(copy.before!, copy.after!);
+}
+
+function neverProcessed(s: SubjectRun): string {
+  const keys = keysText(s);
+  return `the new event was never processed — did the handler take it for a duplicate?${keys === "" ? "" : ` (every new event hooktape sends carries a new ${keys})`}`;
 }
 
 function probeCannotCount(): string {

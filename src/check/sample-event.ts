@@ -1,5 +1,7 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { findHeader } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
+import { jsonKeySteps } from "../providers/dedup.js";
 import type { Provider } from "../providers/types.js";
 
 /** A request `check` sends: a fixture's, or a built-in sample event of the provider. */
@@ -119,17 +121,24 @@ export interface SampleIds {
   token(bytes?: number): string;
   /** A numeric id with this many digits. */
   number(digits: number): number;
+  /** A UUID. */
+  uuid(): string;
 }
 
 export const randomIds: SampleIds = {
   token: (bytes = 9) => randomBytes(bytes).toString("hex"),
   number: (digits) => randomInt(10 ** (digits - 1), 10 ** digits),
+  uuid: () => randomUUID(),
 };
 
-/** Reproducible ids (`hooktape_1`, `hooktape_2`, ...; 1000001, ...), for the shipped fixtures. */
+/** Reproducible ids (`hooktape_1`, `hooktape_2`, ...; 1000001, ...; 00000000-0000-4000-8000-000000000001), for the shipped fixtures. */
 export function fixedIds(): SampleIds {
   let n = 0;
-  return { token: () => `hooktape_${++n}`, number: (digits) => 10 ** (digits - 1) + ++n };
+  return {
+    token: () => `hooktape_${++n}`,
+    number: (digits) => 10 ** (digits - 1) + ++n,
+    uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
+  };
 }
 
 interface SampleBody {
@@ -271,6 +280,52 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
       },
     ],
   }),
+  // https://postmarkapp.com/developer/webhooks/delivery-webhook — a Delivery record, named by the message's MessageID.
+  postmark: (ids, nowMs) => ({
+    value: {
+      RecordType: "Delivery",
+      ServerID: 23,
+      MessageStream: "outbound",
+      MessageID: ids.uuid(),
+      Recipient: "zoë@example.com",
+      Tag: "welcome-email",
+      DeliveredAt: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      Details: "Test delivery webhook details — café / order",
+      Metadata: { a_key: "a_value" },
+    },
+  }),
+  // https://developer.vonage.com/en/messages/concepts/messages-api-webhooks — an inbound SMS on the Messages API,
+  // named by its message_uuid.
+  vonage: (ids, nowMs) => ({
+    value: {
+      channel: "sms",
+      message_uuid: ids.uuid(),
+      to: "447700900000",
+      from: "447700900001",
+      timestamp: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      text: "Héllo from hooktape — see https://example.com/a/b",
+      sms: { num_messages: "1", keyword: "HELLO" },
+      message_type: "text",
+    },
+  }),
+  // https://developers.hubspot.com/docs/api/webhooks#webhooks-payloads — a batch of events, each named by eventId.
+  hubspot: (ids, nowMs) => ({
+    value: [
+      {
+        eventId: ids.number(10),
+        subscriptionId: 2481234,
+        portalId: 62515,
+        appId: 1160452,
+        occurredAt: nowMs,
+        subscriptionType: "contact.propertyChange",
+        attemptNumber: 0,
+        objectId: ids.number(9),
+        propertyName: "firstname",
+        propertyValue: "Zoë",
+        changeSource: "CRM",
+      },
+    ],
+  }),
   // Certificates and key ids.
   // https://developer.paypal.com/api/rest/webhooks/event-names/#link-payments — PAYMENT.CAPTURE.COMPLETED.
   paypal: (ids, nowMs) => ({
@@ -298,7 +353,7 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
   sns: (ids, nowMs) => ({
     value: {
       Type: "Notification",
-      MessageId: `${ids.token(4)}-fdea-4c2c-8f9d-${ids.token(6)}`,
+      MessageId: ids.uuid(),
       TopicArn: "arn:aws:sns:eu-west-1:123456789012:hooktape-orders",
       Subject: "Commande reçue — Zoë",
       Message: JSON.stringify({ order: ids.token(), note: "café crème", url: "https://example.com/orders/1" }),
@@ -341,8 +396,14 @@ const SAMPLES: Partial<Record<string, (ids: SampleIds, nowMs: number) => SampleB
 };
 
 /** A sample posted as form fields, as Twilio and Plivo post their callbacks. */
-function formPost(name: string, path: string, fields: string): CheckSubject {
-  return { name, method: "POST", path, headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields) };
+function formPost(name: string, path: string, fields: string, provider: Provider, ids: SampleIds, nowMs: number): CheckSubject {
+  return {
+    name,
+    method: "POST",
+    path,
+    headers: withDedupHeaders([["Content-Type", "application/x-www-form-urlencoded"]], provider, ids, nowMs),
+    body: Buffer.from(fields),
+  };
 }
 
 /**
@@ -360,7 +421,18 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
       name,
       path,
       `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
+      provider,
+      ids,
+      nowMs,
     );
+  }
+  if (provider.id === "mandrill") {
+    // Mandrill posts its events as one form field, `mandrill_events`, a JSON array
+    // (https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/).
+    const events = [
+      { event: "send", _id: ids.token(16), ts: Math.floor(nowMs / 1000), msg: { email: "zoë@example.com", subject: "Café / order confirmation", state: "sent" } },
+    ];
+    return formPost(name, path, `mandrill_events=${encodeURIComponent(JSON.stringify(events))}`, provider, ids, nowMs);
   }
   if (provider.id === "plivo") {
     // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
@@ -368,26 +440,90 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
       name,
       path,
       `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
+      provider,
+      ids,
+      nowMs,
     );
   }
-  const sample = SAMPLES[provider.id]?.(ids, nowMs) ?? genericSample(ids, nowMs);
+  const sample = SAMPLES[provider.id]?.(ids, nowMs) ?? genericSample(provider, ids, nowMs);
+  const headers: HeaderPairs = [
+    // JSON unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
+    ...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type") ? [] : [["Content-Type", "application/json"] as [string, string]]),
+    ...(sample.headers ?? []),
+  ];
   return {
     name,
     method: "POST",
     path,
-    // JSON unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
-    headers: [...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type") ? [] : [["Content-Type", "application/json"] as [string, string]]), ...(sample.headers ?? [])],
+    headers: withDedupHeaders(headers, provider, ids, nowMs),
     body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),
   };
 }
 
-function genericSample(ids: SampleIds, nowMs: number): SampleBody {
-  return {
-    value: {
-      id: `evt_${ids.token()}`,
-      type: "hooktape.check",
-      created_at: new Date(nowMs).toISOString(),
-      data: { object: { id: `obj_${ids.token()}`, amount: 2000, currency: "eur", description: "Café crème — Zoë", url: "https://example.com/orders/1" } },
-    },
+/**
+ * A generic event for the providers without a sample of their own, carrying the members the provider names its
+ * events by (`event_id`, `data.id`, `events[*].id`, ...: its dedup keys) where a real delivery has them, so that a
+ * handler written for that provider finds its event's id.
+ */
+function genericSample(provider: Provider, ids: SampleIds, nowMs: number): SampleBody {
+  const value: Record<string, unknown> = {
+    id: `evt_${ids.token()}`,
+    type: "hooktape.check",
+    created_at: new Date(nowMs).toISOString(),
+    data: { object: { id: `obj_${ids.token()}`, amount: 2000, currency: "eur", description: "Café crème — Zoë", url: "https://example.com/orders/1" } },
   };
+  for (const key of provider.dedup.keys) {
+    if ("json" in key && key.within === undefined && key.optional !== true) placeMember(value, jsonKeySteps(key.json), sampleValueLike(key.example, ids, nowMs));
+  }
+  return { value };
+}
+
+/** Writes `leaf` at the path unless something is there already; `*` makes (or enters) a one-item array. */
+function placeMember(root: Record<string, unknown>, steps: ReadonlyArray<string>, leaf: unknown): void {
+  let node: unknown = root;
+  steps.forEach((step, i) => {
+    const last = i === steps.length - 1;
+    const nextIsArray = steps[i + 1] === "*";
+    if (step === "*") {
+      const list = node as unknown[];
+      if (list.length === 0) list.push(last ? leaf : nextIsArray ? [] : {});
+      node = list[0];
+      return;
+    }
+    const object = node as Record<string, unknown>;
+    if (!(step in object) || object[step] === null || typeof object[step] !== "object") {
+      if (last) {
+        if (!(step in object)) object[step] = leaf;
+        return;
+      }
+      object[step] = nextIsArray ? [] : {};
+    }
+    node = object[step];
+  });
+}
+
+/**
+ * The headers a provider names its events by and that its scheme does not write itself (Twilio's
+ * I-Twilio-Idempotency-Token, Shopify's X-Shopify-Event-Id, ...), as its deliveries carry them. The scheme's own
+ * headers (GitHub's X-GitHub-Delivery, webhook-id: the message id it signs; SNS's, copied from the body) are `sign`'s.
+ */
+function withDedupHeaders(headers: HeaderPairs, provider: Provider, ids: SampleIds, nowMs: number): HeaderPairs {
+  const out: HeaderPairs = [...headers];
+  for (const key of provider.dedup.keys) {
+    if (!("header" in key) || key.optional === true || provider.headers.includes(key.header.toLowerCase()) || findHeader(out, key.header) !== undefined) continue;
+    out.push([key.header, String(sampleValueLike(key.example, ids, nowMs))]);
+  }
+  return out;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
+
+/** A new id of the example's shape: a number of its digits, a UUID, a time (now), or its prefix and a token. */
+function sampleValueLike(example: string | number, ids: SampleIds, nowMs: number): string | number {
+  if (typeof example === "number") return String(example).length === String(nowMs).length ? nowMs : ids.number(String(example).length);
+  if (UUID_RE.test(example)) return ids.uuid();
+  if (ISO_RE.test(example)) return new Date(nowMs).toISOString();
+  const cut = Math.max(example.lastIndexOf("_"), example.lastIndexOf("-"), example.lastIndexOf("/"), example.lastIndexOf("."), example.lastIndexOf(":")) + 1;
+  return example.slice(0, cut) + ids.token();
 }

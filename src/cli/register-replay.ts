@@ -39,10 +39,16 @@ events match.`;
 const CHECK_HELP = `
 For each fixture (or a built-in sample event of the provider) hooktape checks that the handler:
   accepts a valid delivery (2xx) within the provider's deadline,
-  accepts the same event again, sequentially and 5 times at once, without a 5xx,
+  accepts the same event again, sequentially and 5 times at once, without a 5xx (each attempt signed when it is
+  sent, as the provider signs its retries),
   rejects (4xx) a tampered signature, a tampered body, a stale timestamp, a missing signature and a wrong secret,
+  accepts a delivery signed during a secret rotation (Stripe, Standard Webhooks, Svix),
+  rejects a batch whose later item is forged (Adyen),
   accepts the retry that follows a first attempt the sender gave up on.
---probe <url> is read (GET, JSON) before and after the duplicates: the state it shows must change once.
+--probe <url> is read (GET, JSON) before and after each delivery: a new event must change the state it shows once,
+a duplicate not at all. After each delivery it is read until it settles (two equal readings --settle apart, 300ms by
+default, bounded by the deadline), so a handler that answers first and works in the background is judged on its work.
+See docs/check.md.
 
 Examples:
   hooktape check --to 3000 --provider stripe --secret whsec_...
@@ -94,7 +100,8 @@ export function registerReplayCommands(program: Command): void {
       .addOption(secretFileOption())
       .option("--deadline <ms>", "how fast the handler must answer (default: the provider's deadline)")
       .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
-      .option("--probe <url>", "GET returning JSON, read before and after the duplicates to prove they changed state once")
+      .option("--probe <url>", "GET returning JSON, read before and after each delivery to prove each event changed state once")
+      .option("--settle <duration>", "how long the probe must read the same before a delivery counts as done (default 300ms)")
       .option("--junit <file>", "write a JUnit XML report")
       .option("--force", "no longer needed: --junit rewrites its report on every run")
       .addHelpText("after", CHECK_HELP),

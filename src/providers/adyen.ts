@@ -73,6 +73,17 @@ function readItems(body: Buffer): NotificationItem[] | null {
   });
 }
 
+/** The raw `notificationItems` array of a standard webhook body, or null. */
+function notificationItemsOf(body: Buffer): unknown[] | null {
+  if (body.indexOf("notificationItems") === -1) return null;
+  try {
+    const list = (JSON.parse(body.toString("utf8")) as { notificationItems?: unknown } | null)?.notificationItems;
+    return Array.isArray(list) ? list : null;
+  } catch {
+    return null;
+  }
+}
+
 function digest(key: KeyObject, content: string | Buffer): string {
   return createHmac("sha256", key).update(content).digest("base64");
 }
@@ -116,6 +127,12 @@ export const adyen: Provider = {
     // queue: 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h (then every 8 h for up to 30 days).
     delaysSec: [0, 0, 0, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800],
     docs: "https://docs.adyen.com/development-resources/webhooks/troubleshoot",
+  },
+  // Each item is named by its pspReference (with its eventCode); a retry repeats the batch and its signatures.
+  dedup: {
+    keys: [{ json: "notificationItems[*].NotificationRequestItem.pspReference", example: "ABCD1234EFGH5678" }],
+    attempts: "same-bytes",
+    docs: "https://docs.adyen.com/development-resources/webhooks/best-practices",
   },
   docs: DOCS,
   detect: (headers) => findHeader(headers, "hmacsignature") !== undefined,
@@ -192,6 +209,23 @@ export const adyen: Provider = {
       // amount.value is signed; so is pspReference, the fallback for an item without an amount.
       if (first.amountValue !== undefined) return setJsonPath(body, `${ITEM_PATH(0)}.amount.value`, String(first.amountValue + 1));
       return setJsonPath(body, `${ITEM_PATH(0)}.pspReference`, JSON.stringify(`${first.pspReference}0`));
+    },
+    laterItem: {
+      widen: (body) => {
+        const list = notificationItemsOf(body);
+        const first = list?.[0] as { NotificationRequestItem?: Record<string, unknown> } | undefined;
+        if (list === null || first?.NotificationRequestItem === undefined) return null;
+        // A second event of the same batch: the first item under another pspReference (Adyen batches items of
+        // different payments), its signature left for `sign` to write.
+        const item = { ...first.NotificationRequestItem, pspReference: `${text(first.NotificationRequestItem.pspReference)}2` };
+        return setJsonPath(body, `notificationItems[${list.length}]`, JSON.stringify({ NotificationRequestItem: item }), { create: true });
+      },
+      tamper: (body) => {
+        const second = readItems(body)?.[1];
+        if (second === undefined) return null;
+        if (second.amountValue !== undefined) return setJsonPath(body, `${ITEM_PATH(1)}.amount.value`, String(second.amountValue + 1));
+        return setJsonPath(body, `${ITEM_PATH(1)}.pspReference`, JSON.stringify(`${second.pspReference}0`));
+      },
     },
   },
 };

@@ -18,6 +18,8 @@ export const aftership = defineHmacScheme({
     delaysSec: backoff(120, 2, 28_800, 14),
     docs: "https://www.aftership.com/docs/tracking/webhook/overview",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "event_id", example: "5cf5c4f6-2c8a-4e2f-9f5d-2b9a1c7e3d4f" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -18,6 +18,9 @@ export const airtable = defineHmacScheme({
   signs: ["body"],
   // Same page: a notification only says "something changed" and is not retried; the client lists the payloads.
   retry: noRetries("https://airtable.com/developers/web/api/webhooks-overview"),
+  // A notification only says that a base changed: a handler fetches the payloads with its cursor, and handling the same
+  // notification twice changes nothing, so there is nothing to deduplicate on.
+  dedup: { keys: [], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -24,6 +24,8 @@ export const airwallex = defineHmacScheme({
     delaysSec: backoff(60, 2, 21_600, 12),
     docs: "https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events",
   },
+  // The event id stays; each attempt is signed with its own x-timestamp.
+  dedup: { keys: [{ json: "id", example: "evt_hkdmr6rwkg3ck4o4nfa_5tvuid" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

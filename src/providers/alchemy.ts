@@ -17,6 +17,8 @@ export const alchemy = defineHmacScheme({
     delaysSec: backoff(15, 2, 3600, 6),
     docs: "https://www.alchemy.com/docs/reference/notify-api-quickstart",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "id", example: "whevt_vq499kv7elmlbp2v" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

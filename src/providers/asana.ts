@@ -18,6 +18,12 @@ export const asana = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developers.asana.com/docs/webhooks-guide#error-handling-and-retry",
   },
+  // Asana's events carry no id: handlers key on the resource and the time. A retry repeats the first attempt's bytes:
+  // the signature covers the body and no time.
+  dedup: {
+    keys: [{ json: "events[*].resource.gid", example: "1201234567890123" }, { json: "events[*].created_at", example: "2026-01-01T00:00:00.000Z" }],
+    attempts: "same-bytes",
+  },
   // https://developers.asana.com/docs/webhooks-guide — the provider waits 10 s for the answer, then counts the
   // attempt as failed.
   deadlineMs: 10_000,

@@ -23,6 +23,12 @@ export const chargebee = defineTokenScheme({
     delaysSec: backoff(120, 3, 86_400, 7),
     docs: "https://www.chargebee.com/docs/2.0/events_and_webhooks.html",
   },
+  // The event id stays the same on every attempt; Basic credentials sign nothing, so a retry repeats the bytes.
+  dedup: {
+    keys: [{ json: "id", example: "ev_16BHbhF4s42tO2lK" }],
+    attempts: "same-bytes",
+    docs: "https://www.chargebee.com/docs/2.0/events_and_webhooks.html",
+  },
   // Not published as a single figure; assumed 20 s.
   deadlineMs: 20_000,
 });
@@ -42,6 +48,9 @@ export const postmark = defineTokenScheme({
     delaysSec: [60, 300, 600, 600, 600, 900, 1800, 3600, 7200, 21_600],
     docs: "https://postmarkapp.com/developer/webhooks/webhooks-overview",
   },
+  // A delivery, bounce, open or click is about one message: MessageID (with RecordType) names the event. Basic
+  // credentials sign nothing, so a retry repeats the bytes.
+  dedup: { keys: [{ json: "MessageID", example: "883953f4-6105-42a2-a16a-77a8eac79483" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });
@@ -61,6 +70,8 @@ export const pipedrive = defineTokenScheme({
     delaysSec: [3, 30, 150],
     docs: "https://pipedrive.readme.io/docs/guide-for-webhooks-v2",
   },
+  // meta.id names the event; Basic credentials sign nothing.
+  dedup: { keys: [{ json: "meta.id", example: "51f43b10-5e4f-4b1b-9f8a-3c2d1e0f9a8b" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });
@@ -80,6 +91,14 @@ export const okta = defineTokenScheme({
     // Same page: a delivery that times out or fails is retried once.
     delaysSec: [0],
     docs: "https://developer.okta.com/docs/concepts/event-hooks/",
+  },
+  // eventId names the hook's delivery and each of data.events its event (uuid); the token signs nothing.
+  dedup: {
+    keys: [
+      { json: "eventId", example: "b5a188b9-5ece-4636-b041-482ffda96311" },
+      { json: "data.events[*].uuid", example: "4c8e2f3a-1b5d-4e7f-9a0b-2c4d6e8f0a1b" },
+    ],
+    attempts: "same-bytes",
   },
   // Same page ("Timeout and retry"): Okta waits 3 s for the response, then retries once.
   deadlineMs: 3_000,

@@ -27,6 +27,8 @@ export const bitbucket = defineHmacScheme({
     delaysSec: [10, 60],
     docs: "https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ header: "X-Request-UUID", example: "0d6b4f8e-2c1a-4e3b-8f7d-9a5c3e1b7d2f" }], attempts: "same-bytes" },
   // https://support.atlassian.com/bitbucket-cloud/docs/troubleshoot-webhooks/ — the provider waits 10 s for the
   // answer, then counts the attempt as failed.
   deadlineMs: 10_000,

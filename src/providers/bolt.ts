@@ -19,6 +19,8 @@ export const bolt = defineHmacScheme({
     delaysSec: backoff(60, 2, 3600, 6),
     docs: "https://help.bolt.com/developers/webhooks/hook-verification",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "data.id", example: "TAeZY9hJj9uYL" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

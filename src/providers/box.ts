@@ -31,6 +31,14 @@ const spec: HmacSchemeSpec = {
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 7680, 14_400, 14_400],
     docs: "https://developer.box.com/guides/webhooks/v2/",
   },
+  // The event id and box-delivery-id stay; each attempt carries its own box-delivery-timestamp.
+  dedup: {
+    keys: [
+      { header: "box-delivery-id", example: "673a081b-bb2b-4e3b-a7ca-6f7b2b1f8e2e" },
+      { json: "id", example: "eb0c4e06-751f-442c-86f8-fd5bb404dbec" },
+    ],
+    attempts: "resigned",
+  },
   // https://developer.box.com/guides/webhooks/v2/ — the provider waits 30 s for the answer, then counts the attempt
   // as failed.
   deadlineMs: 30_000,

@@ -22,6 +22,8 @@ export const buildkite = defineHmacScheme({
   extraHeaders: (input) => [keepOrDefault(input.headers, "X-Buildkite-Event", "build.finished")],
   // Not documented as retried: treated as a single attempt.
   retry: noRetries("https://buildkite.com/docs/apis/webhooks"),
+  // build.id (with the event name) names the event; each attempt has its own timestamp=.
+  dedup: { keys: [{ json: "build.id", example: "f62a1b4d-10f9-4790-bc1c-e2c3a0c80983" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

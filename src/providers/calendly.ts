@@ -22,6 +22,11 @@ export const calendly = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.calendly.com/api-docs/ZG9jOjM2MzE2MDM4-webhook-subscriptions",
   },
+  // Calendly's events carry no id: handlers key on the invitee's URI; each attempt has its own t=.
+  dedup: {
+    keys: [{ json: "payload.uri", example: "https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/AEEF5L5ICBB4MGN2" }],
+    attempts: "resigned",
+  },
   // https://developer.calendly.com/api-docs/overview/webhooks/webhook-timeouts — the provider waits 15 s for the
   // answer, then counts the attempt as failed.
   deadlineMs: 15_000,

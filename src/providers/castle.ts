@@ -16,6 +16,8 @@ export const castle = defineHmacScheme({
   signs: ["body"],
   // Not documented as retried: treated as a single attempt.
   retry: noRetries("https://docs.castle.io/docs/webhooks"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "data.id", example: "5c2b1a0f9e8d7c6b5a4f3e2d" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

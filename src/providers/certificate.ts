@@ -13,7 +13,7 @@ import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../core/mutate
 import { assertSecrets, invalid } from "./checks.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey } from "./keys.js";
-import { type BodySignatureForgeries, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { type BodySignatureForgeries, type Deduplication, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 import { selfSignedCertificate } from "./x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
@@ -61,6 +61,8 @@ export interface CertificateSchemeSpec {
   /** What the failure hint suggests when the key is not at hand. */
   missingKeyAdvice: string;
   retry: RetryPolicy;
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
   deadlineMs: number;
   deadlinePublished?: boolean;
   /** For a scheme that signs inside the body (SNS): how `check` and `replay --tamper` forge it. */
@@ -218,6 +220,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
+    dedup: spec.dedup,
     docs: spec.docs,
     detect: spec.detect,
     certificateKeyType: spec.keyType,
@@ -431,6 +434,9 @@ const paypalSpec: CertificateSchemeSpec = {
     delaysSec: [60, 120, 240, 480, 960, 1920, 3600, 3600, 7200, 7200, 10_800, 10_800, 10_800, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400, 14_400],
     docs: "https://developer.paypal.com/api/rest/webhooks/",
   },
+  // The event id stays; each attempt is a new transmission (its own PAYPAL-TRANSMISSION-TIME, so other signature
+  // bytes).
+  dedup: { keys: [{ json: "id", example: "WH-2WR32451HC0233532-67976317FL4543714" }], attempts: "resigned" },
   // Not published; PayPal counts a non-2xx or no answer as a failure. hooktape assumes 30 s.
   deadlineMs: 30_000,
 };
@@ -560,6 +566,16 @@ export const sns = defineCertificateScheme({
     delaysSec: [20, 20, 20],
     docs: "https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.retry.html",
   },
+  // MessageId names the message, in the body (inside the signed string) and in x-amz-sns-message-id; SNS signs a
+  // message once, so a retry repeats its bytes, Timestamp and Signature included.
+  dedup: {
+    keys: [
+      { json: "MessageId", example: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324" },
+      { header: "x-amz-sns-message-id", example: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324" },
+    ],
+    attempts: "same-bytes",
+    docs: "https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html",
+  },
   // Not published (the delivery-retries pages give no HTTP timeout); hooktape assumes 15 s.
   deadlineMs: 15_000,
 });
@@ -577,6 +593,7 @@ function keyIdScheme(options: {
   signedBytes(body: Buffer): Buffer | null;
   missingKeyAdvice: string;
   retry: RetryPolicy;
+  dedup: Deduplication;
   deadlineMs: number;
   deadlinePublished?: boolean;
   extraHeaders: readonly string[];
@@ -611,6 +628,7 @@ function keyIdScheme(options: {
     },
     missingKeyAdvice: options.missingKeyAdvice,
     retry: options.retry,
+    dedup: options.dedup,
     deadlineMs: options.deadlineMs,
     ...(options.deadlinePublished === true ? { deadlinePublished: true as const } : {}),
   });
@@ -646,6 +664,8 @@ export const circle = keyIdScheme({
     delaysSec: [60, 300, 1800, 7200, 21_600],
     docs: "https://developers.circle.com/w3s/web3-services-notifications-quickstart",
   },
+  // notificationId names the notification; the signature covers the body and no time.
+  dedup: { keys: [{ json: "notificationId", example: "7a1f53b2-0000-4000-8000-0b2a6c8f1e47" }], attempts: "same-bytes" },
   // Not published; hooktape assumes 10 s.
   deadlineMs: 10_000,
 });
@@ -698,6 +718,8 @@ export const ebay = keyIdScheme({
     delaysSec: Array.from({ length: 24 }, () => 3600),
     docs: "https://developer.ebay.com/api-docs/commerce/notification/overview.html",
   },
+  // notification.notificationId names the notification; the signature covers the body and no time.
+  dedup: { keys: [{ json: "notification.notificationId", example: "49f5d8b7c3a2e1f0_a1b2c3d4e5f60718" }], attempts: "same-bytes" },
   // Not published; hooktape assumes 10 s.
   deadlineMs: 10_000,
 });

@@ -18,6 +18,8 @@ export const circleci = defineHmacScheme({
   extraHeaders: (input) => [keepOrDefault(input.headers, "circleci-event-type", "workflow-completed")],
   // Same page: "CircleCI will not retry" failed webhook deliveries (at-most-once).
   retry: noRetries("https://circleci.com/docs/webhooks/"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "id", example: "3888f21b-eaa7-38e3-8f3d-75a63bba8895" }], attempts: "same-bytes" },
   // Not published; assumed 5 s.
   deadlineMs: 5_000,
 });

@@ -18,6 +18,9 @@ export const coinbase = defineHmacScheme({
     delaysSec: backoff(60, 2, 43_200, 15),
     docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks",
   },
+  // event.id names the event (the top-level id is the delivery's). A retry repeats the first attempt's bytes: the
+  // signature covers the body and no time.
+  dedup: { keys: [{ json: "event.id", example: "24934862-d980-46cb-9402-43c81b0cdba6" }], attempts: "same-bytes" },
   // Not published (https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-overview gives no figure);
   // assumed 10 s: No read timeout published; 10 s is the common default for payment webhooks.
   deadlineMs: 10_000,

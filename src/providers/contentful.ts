@@ -91,6 +91,8 @@ export const contentful: Provider = {
     delaysSec: backoff(30, 2, 3600, 3),
     docs: "https://www.contentful.com/developers/docs/concepts/webhooks/",
   },
+  // An event is the entity and its revision; each request is signed with its own timestamp.
+  dedup: { keys: [{ json: "sys.id", example: "5KsDBWseXY6QegucYAoacS" }, { json: "sys.revision", example: 3 }], attempts: "resigned" },
   // Same page: a webhook call times out after 30 s.
   deadlineMs: 30_000,
   deadlinePublished: true,

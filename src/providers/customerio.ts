@@ -22,6 +22,8 @@ export const customerio = defineHmacScheme({
     delaysSec: backoff(60, 2, 86_400, 15),
     docs: "https://docs.customer.io/api/webhooks/",
   },
+  // The event id stays; each attempt is signed with its own X-CIO-Timestamp.
+  dedup: { keys: [{ json: "event_id", example: "01E4C4CT6YDC7Y5M7FE1GWWPQJ" }], attempts: "resigned" },
   // Same page: "We have a 4 second timeout for calls to your webhook endpoint."
   deadlineMs: 4_000,
   deadlinePublished: true,

@@ -15,6 +15,8 @@ export const discord = defineAsymmetricScheme({
   // Interactions are not retried: an unanswered interaction fails for the user
   // (https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction).
   retry: { delaysSec: [], docs: "https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction" },
+  // An interaction is named by its id; each request is signed when it is sent (X-Signature-Timestamp).
+  dedup: { keys: [{ json: "id", example: "1234567890123456789" }], attempts: "resigned" },
   // https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction — the
   // provider waits 3 s for the answer, then counts the attempt as failed.
   deadlineMs: 3_000,

@@ -19,6 +19,15 @@ export const docusign = defineHmacScheme({
     delaysSec: backoff(300, 3, 86_400, 6),
     docs: "https://developers.docusign.com/platform/webhooks/connect/architecture/",
   },
+  // An event is the envelope and the time it was generated; a retry carries a higher retryCount, so its bytes and
+  // signature differ.
+  dedup: {
+    keys: [
+      { json: "data.envelopeId", example: "93be49ab-7e3b-4c5e-9c9b-3f2e7a1d5b8c" },
+      { json: "generatedDateTime", example: "2026-01-01T00:00:00.0000000Z" },
+    ],
+    attempts: "resigned",
+  },
   // Not published; assumed 30 s.
   deadlineMs: 30_000,
 });

@@ -17,6 +17,9 @@ export const dropbox = defineHmacScheme({
     delaysSec: backoff(30, 2, 3600, 8),
     docs: "https://www.dropbox.com/developers/reference/webhooks#best-practices",
   },
+  // A notification names accounts that changed, no event: a handler fetches the changes with its cursor, and handling
+  // the same notification twice changes nothing, so there is nothing to deduplicate on.
+  dedup: { keys: [], attempts: "same-bytes" },
   // https://www.dropbox.com/developers/reference/webhooks#best-practices — the app must respond within 10 s.
   deadlineMs: 10_000,
   deadlinePublished: true,

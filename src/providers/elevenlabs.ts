@@ -20,6 +20,8 @@ export const elevenlabs = defineHmacScheme({
   signs: ["timestamp", { text: "." }, "body"],
   // Not documented as retried (webhooks are disabled after repeated failures): treated as a single attempt.
   retry: noRetries("https://elevenlabs.io/docs/product-guides/administration/webhooks"),
+  // Each attempt carries its own t=.
+  dedup: { keys: [{ json: "data.conversation_id", example: "conv_01jxk1wejhenk8x8tt9enzxw4a" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

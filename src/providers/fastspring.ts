@@ -17,6 +17,9 @@ export const fastspring = defineHmacScheme({
     delaysSec: backoff(60, 2, 3600, 8),
     docs: "https://developer.fastspring.com/reference/webhooks",
   },
+  // A batch of events, each named by its id. A retry repeats the first attempt's bytes: the signature covers the body
+  // and no time.
+  dedup: { keys: [{ json: "events[*].id", example: "5ltaFdDyQoa2jhT7iJePmQ" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -18,6 +18,8 @@ export const frameio = defineHmacScheme({
   signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   // Not documented as retried: treated as a single attempt.
   retry: noRetries("https://developer.frame.io/docs/automations-webhooks/webhooks-overview"),
+  // resource.id (with the event type) names the event; each attempt has its own X-Frameio-Request-Timestamp.
+  dedup: { keys: [{ json: "resource.id", example: "8c1e3b5d-7f9a-4b2c-8d4e-6f0a2c4e6b8d" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -21,6 +21,8 @@ export const fusionauth = defineJwtScheme({
     delaysSec: backoff(30, 2, 3600, 5),
     docs: "https://fusionauth.io/docs/extend/events-and-webhooks/",
   },
+  // event.id names the event; each request carries a new JWT (its own iat).
+  dedup: { keys: [{ json: "event.id", example: "6e2a8f7c-3b1d-4c5e-9a0f-8d7b6c5e4a3f" }], attempts: "resigned" },
   // Same page: the webhook's read timeout defaults to 2 s (configurable per webhook).
   deadlineMs: 2_000,
   deadlinePublished: true,

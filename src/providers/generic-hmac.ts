@@ -38,6 +38,8 @@ export function createGenericHmacProvider(settings: Partial<HmacSettings> = {}):
     signs: ["body"],
     // Unknown sender: no published schedule, so none is assumed (a replay with --retry exp:... can model one).
     retry: { delaysSec: [], docs: "https://github.com/hooktape/hooktape#generic-hmac" },
+    // Unknown sender: the common `id` member of the body.
+    dedup: { keys: [{ json: "id", example: "evt_1" }], attempts: "same-bytes" },
     // Unknown sender: 10 s is the most common webhook timeout (GitHub, GitLab, Bitbucket).
     deadlineMs: 10_000,
   });

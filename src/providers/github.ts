@@ -25,6 +25,12 @@ const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> =
   // https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries — GitHub does
   // not redeliver failed deliveries automatically; they can be redelivered by hand within 3 days.
   retry: { delaysSec: [], docs: "https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries" },
+  // X-GitHub-Delivery names the event on every delivery; a redelivery repeats the original's bytes.
+  dedup: {
+    keys: [{ header: "X-GitHub-Delivery", example: "72d3162e-cc78-11e3-81ab-4c9367dc0958" }],
+    attempts: "same-bytes",
+    docs: "https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks#use-the-x-github-delivery-header",
+  },
   // https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks — the provider waits 10 s
   // for the answer, then counts the attempt as failed.
   deadlineMs: 10_000,

@@ -17,6 +17,12 @@ export const gitlab = defineTokenScheme({
   // https://docs.gitlab.com/user/project/integrations/webhooks/#auto-disabled-webhooks — GitLab does not
   // retry; failing webhooks are disabled.
   retry: noRetries("https://docs.gitlab.com/user/project/integrations/webhooks/#auto-disabled-webhooks"),
+  // Idempotency-Key stays the same across retries of one event; the token signs nothing.
+  dedup: {
+    keys: [{ header: "Idempotency-Key", example: "f7c5e7d2-3a1b-4c8e-9d6f-0a2b4c6d8e1f" }],
+    attempts: "same-bytes",
+    docs: "https://docs.gitlab.com/user/project/integrations/webhooks/#delivery-headers",
+  },
   // https://docs.gitlab.com/ee/user/gitlab_com/index.html#other-limits — the provider waits 10 s for the answer,
   // then counts the attempt as failed.
   deadlineMs: 10_000,

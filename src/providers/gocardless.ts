@@ -22,6 +22,13 @@ export const gocardless = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 8),
     docs: "https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
   },
+  // A webhook batches events, each named by its id. A retry repeats the first attempt's bytes: the signature covers
+  // the body and no time.
+  dedup: {
+    keys: [{ json: "events[*].id", example: "EV0012ABCD3456" }],
+    attempts: "same-bytes",
+    docs: "https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
+  },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -19,6 +19,14 @@ export const heroku = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 22),
     docs: "https://devcenter.heroku.com/articles/app-webhooks",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: {
+    keys: [
+      { json: "id", example: "4d4fc35c-b8d5-4a8b-9a8c-8d4f3c2b1a0e" },
+      { header: "Heroku-Webhook-Id", example: "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b" },
+    ],
+    attempts: "same-bytes",
+  },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

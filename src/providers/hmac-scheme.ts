@@ -6,8 +6,10 @@ import { findHeader } from "./headers.js";
 import { createKeyCache } from "./hmac-key.js";
 import {
   KeyFormatError,
+  type Deduplication,
   type Provider,
   type RetryPolicy,
+  type SignatureRotation,
   type SignInput,
   type SignOutput,
   type VerifyOptions,
@@ -99,6 +101,10 @@ export interface HmacSchemeSpec {
   /** The hint for a signature that matches no secret, when the provider knows a likelier cause than the default. */
   mismatchHint?: (secrets: readonly string[]) => string;
   retry: RetryPolicy;
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
+  /** How two signatures share the header during a secret rotation (see Provider.rotation). */
+  rotation?: SignatureRotation;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -194,6 +200,8 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
+    dedup: spec.dedup,
+    ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,
     detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),
 

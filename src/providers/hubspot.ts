@@ -33,6 +33,8 @@ export const hubspot = defineHmacScheme({
     delaysSec: backoff(60, 2.4, 28_800, 10),
     docs: "https://developers.hubspot.com/docs/api/webhooks#retries",
   },
+  // A batch of events, each named by eventId; each request is signed with its own X-HubSpot-Request-Timestamp.
+  dedup: { keys: [{ json: "[*].eventId", example: 3216549870 }], attempts: "resigned" },
   // https://developers.hubspot.com/docs/api/webhooks — the provider waits 5 s for the answer, then counts the
   // attempt as failed.
   deadlineMs: 5_000,

@@ -54,6 +54,8 @@ export const hygraph: Provider = {
     delaysSec: backoff(60, 2, 3600, 5),
     docs: "https://hygraph.com/docs/api-reference/basics/webhooks",
   },
+  // Each attempt is signed with its own t=.
+  dedup: { keys: [{ json: "data.id", example: "ckyajsfvc3y7y0b66gm6mde1n" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
   docs: DOCS,

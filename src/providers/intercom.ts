@@ -23,6 +23,9 @@ export const intercom = defineHmacScheme({
     delaysSec: [60],
     docs: "https://developers.intercom.com/docs/webhooks/webhook-notifications",
   },
+  // A notification is named by its id. A retry repeats the first attempt's bytes: the signature covers the body and
+  // no time.
+  dedup: { keys: [{ json: "id", example: "notif_ccd8a4d0-f965-11e3-a367-c779cae3e1b3" }], attempts: "same-bytes" },
   // Not published (https://developers.intercom.com/docs/webhooks/webhook-notifications gives no figure); assumed 5
   // s: Third-party catalogues cite 'endpoint must respond within 5 seconds' for Intercom (matching older Intercom
   // docs I could not retrieve); 5 s is the conservative assumption. 500 ms is the published 'fast lane' threshold,

@@ -22,6 +22,13 @@ export const jira = defineHmacScheme({
     delaysSec: [600, 600, 600, 600, 600],
     docs: "https://developer.atlassian.com/cloud/jira/platform/webhooks/#retry-policy",
   },
+  // X-Atlassian-Webhook-Identifier stays the same across retries. A retry repeats the first attempt's bytes: the
+  // signature covers the body and no time.
+  dedup: {
+    keys: [{ header: "X-Atlassian-Webhook-Identifier", example: "1b5b09b9-ffc6-4c9c-ab4c-dff2f3c7b0a4" }],
+    attempts: "same-bytes",
+    docs: "https://developer.atlassian.com/cloud/jira/platform/webhooks/",
+  },
   // Not published as a figure (same page: "respond quickly"); assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -7,7 +7,7 @@ import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -40,6 +40,8 @@ export interface JwtSchemeSpec {
   /** Maximum age of `iat`, in the past only; null: only `exp` is checked. */
   toleranceSec: number | null;
   retry: RetryPolicy;
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
   deadlineMs: number;
   deadlinePublished?: boolean;
 }
@@ -96,6 +98,54 @@ function base64url(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
 
+/** The three segments of a compact token that is the whole body; null when the body is not one. */
+function tokenSegments(body: Buffer): [string, string, string] | null {
+  const parts = body.toString("utf8").trim().split(".");
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part)) || parts[0] === "" || parts[1] === "") return null;
+  return parts as [string, string, string];
+}
+
+/** The `data` claim of a token that is the whole body, when it is text; null otherwise. */
+function dataClaimOf(body: Buffer): string | null {
+  const parts = tokenSegments(body);
+  if (parts === null) return null;
+  try {
+    const data = (JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { data?: unknown }).data;
+    return typeof data === "string" ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+const BODY_TOKEN_FORGERIES: BodySignatureForgeries = {
+  // One character of the signature changed, in the middle (the last may carry only padding bits).
+  tamper(body) {
+    const parts = tokenSegments(body);
+    if (parts === null || parts[2] === "") return null;
+    const signature = parts[2];
+    const at = Math.floor(signature.length / 2);
+    return Buffer.from(`${parts[0]}.${parts[1]}.${signature.slice(0, at)}${signature[at] === "A" ? "B" : "A"}${signature.slice(at + 1)}`);
+  },
+  // The token without its signature: `header.payload.`.
+  drop(body) {
+    const parts = tokenSegments(body);
+    return parts === null ? null : Buffer.from(`${parts[0]}.${parts[1]}.`);
+  },
+  // A claim changed after signing: the event in `data` gains a space, the signature is kept.
+  tamperSigned(body) {
+    const parts = tokenSegments(body);
+    if (parts === null) return null;
+    let claims: Record<string, unknown>;
+    try {
+      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    claims.data = `${typeof claims.data === "string" ? claims.data : JSON.stringify(claims.data ?? null)} `;
+    return Buffer.from(`${parts[0]}.${base64url(JSON.stringify(claims))}.${parts[2]}`);
+  },
+};
+
 export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
   const carrier = spec.carrier;
   const headerName = carrier.in === "header" ? carrier.header.toLowerCase() : "";
@@ -130,6 +180,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
+    dedup: spec.dedup,
     docs: spec.docs,
     detect: spec.detect ?? (() => false),
 
@@ -138,8 +189,9 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
       const payload: Record<string, unknown> = { iat: input.timestamp, jti: input.id, ...(spec.claims?.(input) ?? {}) };
       if (spec.lifetimeSec !== undefined) payload.exp = input.timestamp + spec.lifetimeSec;
       if (spec.bodyHash) payload[spec.bodyHash.claim] = bodyDigest(input.body, spec.bodyHash.encoding);
-      // The body as the token's `data` claim when the token is the body (Wix).
-      if (carrier.in === "body") payload.data = input.body.toString("utf8");
+      // The body as the token's `data` claim when the token is the body (Wix). A body that is already such a token (a
+      // captured delivery signed again, a fixture) carries the event in its own data claim: that event is signed.
+      if (carrier.in === "body") payload.data = dataClaimOf(input.body) ?? input.body.toString("utf8");
       const signingInput = `${base64url(JSON.stringify({ alg: spec.algorithm, typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
       const signature =
         spec.algorithm === "HS256"
@@ -202,6 +254,10 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
       }
       return { valid: true, provider: spec.id, signedAt: issuedAt };
     },
+
+    // A token that is the whole body (Wix) has no header to break or drop: `check` and `replay --tamper` forge the
+    // token.
+    ...(carrier.in === "body" ? { bodySignature: BODY_TOKEN_FORGERIES } : {}),
 
     timestampOf(request) {
       const token = tokenOf(request);

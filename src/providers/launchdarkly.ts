@@ -14,6 +14,8 @@ export const launchdarkly = defineHmacScheme({
   signs: ["body"],
   // Not documented as retried: treated as a single attempt.
   retry: noRetries("https://launchdarkly.com/docs/home/infrastructure/webhooks"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "_id", example: "5e8f1f8f8f8f8f8f8f8f8f8f" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

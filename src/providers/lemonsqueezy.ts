@@ -21,6 +21,9 @@ export const lemonsqueezy = defineHmacScheme({
     delaysSec: [5, 25, 125],
     docs: "https://docs.lemonsqueezy.com/help/webhooks/webhook-requests",
   },
+  // data.id (with meta.event_name) names the event. A retry repeats the first attempt's bytes: the signature covers
+  // the body and no time.
+  dedup: { keys: [{ json: "data.id", example: "1234567" }], attempts: "same-bytes" },
   // Not published (https://docs.lemonsqueezy.com/help/webhooks/webhook-requests gives no figure); assumed 10 s: No
   // timeout published; 10 s is the common industry default for PHP/Laravel webhook senders.
   deadlineMs: 10_000,

@@ -15,6 +15,13 @@ export const line = defineHmacScheme({
   // https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery — redelivery is
   // off by default, and its schedule is not published when it is turned on.
   retry: noRetries("https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery"),
+  // Each event is named by webhookEventId; a redelivery sets deliveryContext.isRedelivery, so its bytes and signature
+  // differ.
+  dedup: {
+    keys: [{ json: "events[*].webhookEventId", example: "01FZ74A0TDDPYRVKNK77XKC3ZR" }],
+    attempts: "resigned",
+    docs: "https://developers.line.biz/en/reference/messaging-api/#webhook-event-objects",
+  },
   // https://developers.line.biz/en/docs/messaging-api/check-webhook-error-statistics/ — the provider waits 2 s for
   // the answer, then counts the attempt as failed.
   deadlineMs: 2_000,

@@ -1,5 +1,7 @@
+import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import type { Provider } from "./types.js";
 
 // https://linear.app/developers/webhooks#securing-webhooks — `Linear-Signature`: hex HMAC-SHA256 of the
 // body; the body's `webhookTimestamp` (unix ms) must be within 60 s of now, in either direction, as
@@ -45,7 +47,7 @@ function readWebhookTimestamp(body: Buffer): string | undefined {
   }
 }
 
-export const linear = defineHmacScheme({
+const scheme = defineHmacScheme({
   id: "linear",
   name: "Linear",
   docs: "https://linear.app/developers/webhooks#securing-webhooks",
@@ -68,8 +70,23 @@ export const linear = defineHmacScheme({
     delaysSec: [60, 3600, 21_600],
     docs: "https://linear.app/developers/webhooks",
   },
+  // Each attempt is sent with its own webhookTimestamp inside the signed body (the SDK refuses one older than 60 s),
+  // so a retry's bytes and signature differ; Linear-Delivery names the payload.
+  dedup: { keys: [{ header: "Linear-Delivery", example: "5a8c6b2e-3f4d-4e1a-9b7c-0d2e4f6a8b1c" }], attempts: "resigned" },
   // https://developers.linear.app/docs/graphql/webhooks — the provider waits 5 s for the answer, then counts the
   // attempt as failed.
   deadlineMs: 5_000,
   deadlinePublished: true,
 });
+
+/**
+ * Linear writes the time it sends an attempt into the body it signs, so signing (again) writes `webhookTimestamp`: a
+ * re-signed delivery carries its own send time, as each of Linear's attempts does, and passes the 60 s check.
+ */
+export const linear: Provider = {
+  ...scheme,
+  sign(input) {
+    const body = readWebhookTimestamp(input.body) === undefined ? input.body : setJsonPath(input.body, "webhookTimestamp", String(input.timestamp * 1000));
+    return { ...scheme.sign({ ...input, body }), ...(body === input.body ? {} : { body }) };
+  },
+};

@@ -61,6 +61,12 @@ export const mailgun: Provider = {
     delaysSec: [600, 600, 900, 1800, 3600, 7200, 14_400],
     docs: "https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhooks",
   },
+  // event-data.id names the event; each request carries its own signature timestamp and token.
+  dedup: {
+    keys: [{ json: "event-data.id", example: "CPgfbmQMTCKtHW6uIWtuVe" }],
+    attempts: "resigned",
+    docs: "https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks",
+  },
   docs: DOCS,
   detect: (headers) => /^mailgun/i.test(findHeader(headers, "user-agent") ?? ""),
 

@@ -21,6 +21,9 @@ export const mandrill = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 10),
     docs: "https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/",
   },
+  // mandrill_events is a JSON array of events, each named by _id. A retry repeats the first attempt's bytes: the
+  // signature covers the body and no time.
+  dedup: { keys: [{ json: "[*]._id", within: { form: "mandrill_events" }, example: "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" }], attempts: "same-bytes" },
   // Same page: the endpoint has 10 s to answer.
   deadlineMs: 10_000,
   deadlinePublished: true,

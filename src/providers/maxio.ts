@@ -22,6 +22,8 @@ export const maxio = defineHmacScheme({
     delaysSec: backoff(300, 3, 43_200, 5),
     docs: "https://docs.maxio.com/hc/en-us/articles/24266136649869-Webhooks-Reference",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ header: "X-Chargify-Webhook-Id", example: "123456789" }], attempts: "same-bytes" },
   // Not published; assumed 15 s.
   deadlineMs: 15_000,
 });

@@ -22,6 +22,15 @@ const META: HmacSchemeSpec = {
     delaysSec: backoff(15, 2, 14_400, 18),
     docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
   },
+  // Graph API change notifications carry no event id: handlers key on the object an entry is about and its time. A
+  // retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: {
+    keys: [
+      { json: "entry[*].id", example: "0123456789012345" },
+      { json: "entry[*].time", example: 1767225600 },
+    ],
+    attempts: "same-bytes",
+  },
   // https://developers.facebook.com/docs/messenger-platform/faq — the provider waits 20 s for the answer, then
   // counts the attempt as failed.
   deadlineMs: 20_000,
@@ -38,6 +47,11 @@ export const whatsapp = defineHmacScheme({
   name: "WhatsApp Business (Cloud API)",
   docs: "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/set-up-webhooks",
   aliasOf: "meta",
+  // A message is named by its wamid.
+  dedup: {
+    keys: [{ json: "entry[*].changes[*].value.messages[*].id", example: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA" }],
+    attempts: "same-bytes",
+  },
 });
 export const instagram = defineHmacScheme({
   ...META,
@@ -45,6 +59,11 @@ export const instagram = defineHmacScheme({
   name: "Instagram",
   docs: "https://developers.facebook.com/docs/instagram-platform/webhooks",
   aliasOf: "meta",
+  // A message is named by its mid.
+  dedup: {
+    keys: [{ json: "entry[*].messaging[*].message.mid", example: "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAxNDQ0NjEx" }],
+    attempts: "same-bytes",
+  },
 });
 export const messenger = defineHmacScheme({
   ...META,
@@ -52,4 +71,6 @@ export const messenger = defineHmacScheme({
   name: "Facebook Messenger",
   docs: "https://developers.facebook.com/docs/messenger-platform/webhooks",
   aliasOf: "meta",
+  // A message is named by its mid.
+  dedup: { keys: [{ json: "entry[*].messaging[*].message.mid", example: "m_1457764197618:41d102a3e1ae206a38" }], attempts: "same-bytes" },
 });

@@ -22,6 +22,9 @@ export const modernTreasury = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 10),
     docs: "https://docs.moderntreasury.com/platform/docs/webhooks",
   },
+  // data.id names the object an event is about. A retry repeats the first attempt's bytes: the signature covers the
+  // body and no time.
+  dedup: { keys: [{ json: "data.id", example: "fd4f1e6c-8a3b-4c2d-9e5f-6a7b8c9d0e1f" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

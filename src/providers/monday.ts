@@ -22,6 +22,8 @@ export const monday = defineJwtScheme({
     delaysSec: Array.from({ length: 30 }, () => 60),
     docs: "https://developer.monday.com/api-reference/docs/webhooks#retry-policy",
   },
+  // event.triggerUuid names the event; each request carries a new JWT (its own iat).
+  dedup: { keys: [{ json: "event.triggerUuid", example: "f8e1c2d3-4b5a-4698-8a7b-6c5d4e3f2a1b" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

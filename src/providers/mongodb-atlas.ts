@@ -25,6 +25,8 @@ export const mongodbAtlas = defineHmacScheme({
     delaysSec: backoff(60, 2, 3600, 5),
     docs: "https://www.mongodb.com/docs/atlas/tutorial/third-party-service-integrations/",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "id", example: "5e8f1f8f8f8f8f8f8f8f8f8f" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -22,6 +22,8 @@ export const mux = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://docs.mux.com/core/listen-for-webhooks#webhook-retries",
   },
+  // The event id stays; each attempt carries its own t= in Mux-Signature.
+  dedup: { keys: [{ json: "id", example: "3b5b1c1e-0d4d-4a4b-8d3e-2f1a0b9c8d7e" }], attempts: "resigned" },
   // https://docs.mux.com/docs/webhooks — the provider waits 5 s for the answer, then counts the attempt as failed.
   deadlineMs: 5_000,
   deadlinePublished: true,

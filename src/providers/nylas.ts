@@ -17,6 +17,8 @@ export const nylas = defineHmacScheme({
     delaysSec: backoff(20, 2, 3600, 6),
     docs: "https://developer.nylas.com/docs/v3/notifications/webhooks/",
   },
+  // The notification id stays; a retry carries a higher webhook_delivery_attempt, so its bytes and signature differ.
+  dedup: { keys: [{ json: "id", example: "4b6e0a1e-5c2f-4d8b-9e3a-1f7c5d9b2e6a" }], attempts: "resigned" },
   // Not published as a figure here; assumed 10 s.
   deadlineMs: 10_000,
 });

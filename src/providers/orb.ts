@@ -31,6 +31,8 @@ export const orb = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 8),
     docs: "https://docs.withorb.com/integrations-and-exports/webhooks",
   },
+  // The event id stays; each attempt is signed with its own X-Orb-Timestamp.
+  dedup: { keys: [{ json: "id", example: "nYtQNgKdAZsw9Qy8" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

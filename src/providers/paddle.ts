@@ -24,6 +24,12 @@ export const paddle = defineHmacScheme({
     delaysSec: backoff(60, 2, 4_750, 60),
     docs: "https://developer.paddle.com/webhooks/respond-to-webhooks",
   },
+  // Each attempt carries its own ts= in Paddle-Signature; event_id stays.
+  dedup: {
+    keys: [{ json: "event_id", example: "evt_01h8bzakzx3hm2fmen703n5q45" }],
+    attempts: "resigned",
+    docs: "https://developer.paddle.com/webhooks/respond-to-webhooks",
+  },
   // https://developer.paddle.com/webhooks/respond-to-webhooks — the provider waits 5 s for the answer, then counts
   // the attempt as failed.
   deadlineMs: 5_000,

@@ -20,6 +20,8 @@ export const pagerduty = defineHmacScheme({
     delaysSec: backoff(10, 3, 3600, 8),
     docs: "https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "event.id", example: "01BZ4V9C4RNG8WR7IHO3VCJ5E7" }], attempts: "same-bytes" },
   // https://github.com/PagerDuty/developer-docs/blob/main/docs/webhooks/02-Behavior.md — the provider waits 5 s for
   // the answer, then counts the attempt as failed.
   deadlineMs: 5_000,

@@ -36,6 +36,8 @@ export const persona = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 8),
     docs: "https://docs.withpersona.com/docs/webhooks",
   },
+  // The event id stays; each attempt carries its own t= in Persona-Signature.
+  dedup: { keys: [{ json: "data.id", example: "evt_fXGcVaK8tC4hZ3y2rNEEzVsr" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

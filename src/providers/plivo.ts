@@ -5,7 +5,7 @@ import { findHeader } from "./headers.js";
 import { defineHmacScheme, signedUrlOf } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { isForm } from "./twilio.js";
-import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import type { Deduplication, Provider, VerifyRequest, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
 
 // https://www.plivo.com/docs/voice/concepts/signature-validation — Plivo sends two signatures, keyed with the auth
@@ -27,6 +27,18 @@ const RETRY = {
   docs: DOCS,
 };
 
+/**
+ * A call is named by its CallUUID (a message by its MessageUUID). Every request carries a new nonce, which both
+ * signatures cover, so a retry's signature differs from the first attempt's.
+ */
+const DEDUP: Deduplication = {
+  keys: [
+    { form: "CallUUID", example: "e7a1f2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b", optional: true },
+    { form: "MessageUUID", example: "f8b2a3c4-d5e6-4f7a-9b8c-1d2e3f4a5b6c", optional: true },
+  ],
+  attempts: "resigned",
+};
+
 function withoutQuery(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
@@ -46,6 +58,7 @@ const plivoV2 = defineHmacScheme({
   signedUrl: withoutQuery,
   signs: ["url", "id"],
   retry: RETRY,
+  dedup: DEDUP,
   // Not published; assumed 5 s.
   deadlineMs: 5_000,
 });
@@ -128,6 +141,7 @@ export const plivo: Provider = {
   rejectsFuture: false,
   deadlineMs: plivoV2.deadlineMs,
   retry: RETRY,
+  dedup: DEDUP,
   docs: DOCS,
   detect: (headers) => findHeader(headers, "x-plivo-signature-v3") !== undefined || findHeader(headers, "x-plivo-signature-v2") !== undefined,
 

@@ -19,6 +19,9 @@ export const pusher = defineHmacScheme({
     delaysSec: [30, 60, 90, 120],
     docs: "https://pusher.com/docs/channels/server_api/webhooks/",
   },
+  // Pusher's batches carry no id: handlers key on time_ms. A retry repeats the first attempt's bytes: the signature
+  // covers the body and no time.
+  dedup: { keys: [{ json: "time_ms", example: 1327078148132 }], attempts: "same-bytes" },
   // Not published; assumed 3 s.
   deadlineMs: 3_000,
 });

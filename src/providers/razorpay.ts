@@ -20,6 +20,13 @@ export const razorpay = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://razorpay.com/docs/webhooks/",
   },
+  // X-Razorpay-Event-Id names the event on every attempt. A retry repeats the first attempt's bytes: the signature
+  // covers the body and no time.
+  dedup: {
+    keys: [{ header: "X-Razorpay-Event-Id", example: "KHxxHhW3ZADUI6" }],
+    attempts: "same-bytes",
+    docs: "https://razorpay.com/docs/webhooks/validate-test/",
+  },
   // https://razorpay.com/docs/webhooks/ — the provider waits 5 s for the answer, then counts the attempt as failed.
   deadlineMs: 5_000,
   deadlinePublished: true,

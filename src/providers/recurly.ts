@@ -32,6 +32,8 @@ export const recurly = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 10),
     docs: "https://docs.recurly.com/recurly-subscriptions/docs/webhooks",
   },
+  // The notification id stays; each attempt is signed with its own timestamp.
+  dedup: { keys: [{ json: "id", example: "pl5d6gvfqz68" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -24,6 +24,8 @@ export const sanity = defineHmacScheme({
     delaysSec: backoff(10, 2, 600, 6),
     docs: "https://www.sanity.io/docs/webhooks",
   },
+  // idempotency-key names the event; each attempt carries its own t= in the signature.
+  dedup: { keys: [{ header: "idempotency-key", example: "idem-6a8f5f28-54a1-4eb0-a98a-3111513fd4fc" }], attempts: "resigned" },
   // Not published; assumed 30 s.
   deadlineMs: 30_000,
 });

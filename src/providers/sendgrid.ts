@@ -18,6 +18,12 @@ export const sendgrid = defineAsymmetricScheme({
     delaysSec: [60, 120, 300, 600, 1800, 3600, 7200, 14_400, 28_800, 28_800],
     docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event#event-webhook-retry-logic",
   },
+  // A batch of events, each named by sg_event_id; each POST is signed with its own timestamp.
+  dedup: {
+    keys: [{ json: "[*].sg_event_id", example: "sZROwMGMagFgnOEmSdvhig" }],
+    attempts: "resigned",
+    docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event",
+  },
   // Not published (https://docs.sendgrid.com/for-developers/tracking-events/troubleshooting gives no figure);
   // assumed 10 s: No number published by SendGrid (third-party blogs claim 30 s without source); 10 s is a
   // conservative middle value for a batch POST that may carry many events.

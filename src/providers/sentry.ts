@@ -21,6 +21,8 @@ export const sentry = defineHmacScheme({
   ],
   // Not documented as retried; we assume none.
   retry: noRetries("https://docs.sentry.io/organization/integrations/integration-platform/webhooks/"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ header: "Request-ID", example: "d7e9b2c4-5a6f-4e1d-8c3b-2a9f7e5d1c0b" }], attempts: "same-bytes" },
   // https://sentry.io/changelog/2023-10-3-change-to-integration-platform-webhook-handling — the provider waits 1 s
   // for the answer, then counts the attempt as failed.
   deadlineMs: 1_000,

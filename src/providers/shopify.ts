@@ -30,6 +30,17 @@ const webhooks: HmacSchemeSpec = {
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 6780],
     docs: "https://shopify.dev/changelog/updates-to-webhook-retry-mechanism",
   },
+  // X-Shopify-Event-Id names the event (one event can reach several subscriptions, each with its own
+  // X-Shopify-Webhook-Id);
+  // a retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: {
+    keys: [
+      { header: "X-Shopify-Event-Id", example: "98880550-7158-44d4-b7cd-2c97c8a091b5" },
+      { header: "X-Shopify-Webhook-Id", example: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043" },
+    ],
+    attempts: "same-bytes",
+    docs: "https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates",
+  },
   // https://shopify.dev/docs/apps/build/webhooks/subscribe/https — the provider waits 5 s for the answer, then
   // counts the attempt as failed.
   deadlineMs: 5_000,

@@ -32,6 +32,8 @@ export const slack = defineHmacScheme({
       ["X-Slack-Retry-Reason", SLACK_REASON[cause]],
     ],
   },
+  // Retries carry the same event_id and a new X-Slack-Request-Timestamp (with X-Slack-Retry-Num).
+  dedup: { keys: [{ json: "event_id", example: "Ev0PV52K25" }], attempts: "resigned", docs: "https://api.slack.com/apis/events-api#retries" },
   // https://docs.slack.dev/apis/events-api/ — the provider waits 3 s for the answer, then counts the attempt as
   // failed.
   deadlineMs: 3_000,

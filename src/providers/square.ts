@@ -18,6 +18,9 @@ export const square = defineHmacScheme({
     delaysSec: [60, 120, 240, 480, 960, 1920, 3840, 7680, 14_400, 14_400, 14_400, 14_400, 14_400],
     docs: "https://developer.squareup.com/docs/webhooks/troubleshooting",
   },
+  // Each event is named by event_id. A retry repeats the first attempt's bytes: the signature covers the body and no
+  // time.
+  dedup: { keys: [{ json: "event_id", example: "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc" }], attempts: "same-bytes" },
   // https://developer.squareup.com/docs/webhooks/troubleshooting — the provider waits 10 s for the answer, then
   // counts the attempt as failed.
   deadlineMs: 10_000,

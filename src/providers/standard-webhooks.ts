@@ -91,6 +91,15 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     deadlineMs: variant.deadlineMs ?? 15_000,
     ...((variant.deadlineMs === undefined ? true : variant.deadlinePublished === true) ? { deadlinePublished: true } : {}),
     retry: variant.retry ?? SVIX_RETRY,
+    // The spec: webhook-id "will be the same when the same webhook is being resent", and webhook-timestamp is the time
+    // of the attempt, so every attempt is signed when it is sent (other signature bytes, the same id).
+    dedup: {
+      keys: [{ header: idName, example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }],
+      attempts: "resigned",
+      docs: `${SPEC_DOCS}#webhook-metadata`,
+    },
+    // During a key rotation the sender signs with each key: `v1,<old> v1,<new>`, space-separated.
+    rotation: { combine: (previous, current) => `${previous} ${current}`, docs: `${SPEC_DOCS}#signature-scheme` },
     docs: variant.docs,
     detect: (headers) =>
       variant.aliasOf === undefined && findHeader(headers, sigName) !== undefined && findHeader(headers, idName) !== undefined,

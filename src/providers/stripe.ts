@@ -31,6 +31,17 @@ export const stripe = defineHmacScheme({
     delaysSec: [60, 300, 1800, 3600, 7200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200],
     docs: "https://docs.stripe.com/webhooks#retries",
   },
+  // Stripe signs every attempt when it sends it (a new t=, so other signature bytes); the event id stays.
+  dedup: {
+    keys: [{ json: "id", example: "evt_1NG8Du2eZvKYlo2CUI79vXWy" }],
+    attempts: "resigned",
+    docs: "https://docs.stripe.com/webhooks#handle-duplicate-events",
+  },
+  // While an endpoint secret is rolled, Stripe signs with both: `t=<t>,v1=<old>,v1=<new>`.
+  rotation: {
+    combine: (previous, current) => previous + current.slice(current.indexOf(",")),
+    docs: "https://docs.stripe.com/webhooks#roll-endpoint-secrets",
+  },
   // Not published by Stripe (its docs only ask for a prompt 2xx); assumed 30 s, the forwarding timeout of
   // Stripe's own CLI (stripe-cli pkg/proxy/endpoint.go).
   deadlineMs: 30_000,

@@ -20,6 +20,9 @@ export const teams = defineHmacScheme({
   signs: ["body"],
   // A message to a bot is answered in the same request, not retried.
   retry: noRetries("https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook"),
+  // The activity id names the message. A retry repeats the first attempt's bytes: the signature covers the body and
+  // no time.
+  dedup: { keys: [{ json: "id", example: "1485983408511" }], attempts: "same-bytes" },
   // Same page: the service must answer within 10 s.
   deadlineMs: 10_000,
   deadlinePublished: true,

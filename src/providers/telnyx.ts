@@ -21,6 +21,8 @@ export const telnyx = defineAsymmetricScheme({
     delaysSec: backoff(10, 3, 3600, 3),
     docs: "https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks",
   },
+  // data.id names the event; each attempt is signed with its own telnyx-timestamp.
+  dedup: { keys: [{ json: "data.id", example: "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0" }], attempts: "resigned" },
   // Not published as one figure; assumed 10 s.
   deadlineMs: 10_000,
 });

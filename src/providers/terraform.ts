@@ -17,6 +17,9 @@ export const terraform = defineHmacScheme({
     delaysSec: backoff(30, 2, 600, 3),
     docs: "https://developer.hashicorp.com/terraform/cloud-docs/workspaces/settings/notifications",
   },
+  // run_id (with the notification's trigger) names the event. A retry repeats the first attempt's bytes: the
+  // signature covers the body and no time.
+  dedup: { keys: [{ json: "run_id", example: "run-CZcmD7eagjhyX0vN" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -23,6 +23,11 @@ export const tiktok = defineHmacScheme({
     delaysSec: backoff(60, 2, 21_600, 16),
     docs: "https://developers.tiktok.com/doc/webhooks-overview",
   },
+  // TikTok's events carry no id: handlers key on the user and create_time; each attempt has its own t=.
+  dedup: {
+    keys: [{ json: "user_openid", example: "act.example12345Example12345Example" }, { json: "create_time", example: 1615338610 }],
+    attempts: "resigned",
+  },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -2,7 +2,7 @@ import { assertSecrets, invalid, mismatchHint } from "./checks.js";
 import { tokensEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import type { HeaderPairs } from "../core/types.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
@@ -27,6 +27,8 @@ export interface TokenSchemeSpec {
   detect?: (headers: HeaderPairs) => boolean;
   extraHeaders?: (input: SignInput) => HeaderPairs;
   retry: RetryPolicy;
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -63,6 +65,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
+    dedup: spec.dedup,
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
     sign(input) {

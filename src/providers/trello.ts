@@ -19,6 +19,8 @@ export const trello = defineHmacScheme({
     delaysSec: [30, 60, 120],
     docs: "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-retries",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "action.id", example: "5e8a4f8f8f8f8f8f8f8f8f8f" }], attempts: "same-bytes" },
   // Not published (https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks gives no figure); assumed
   // 10 s: No published read timeout; 10 s is a conventional default.
   deadlineMs: 10_000,

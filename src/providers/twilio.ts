@@ -129,6 +129,18 @@ export const twilio: Provider = {
     delaysSec: [0],
     docs: "https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides",
   },
+  // I-Twilio-Idempotency-Token stays the same on Twilio's retry; the message's or call's Sid names what it is about.
+  // The
+  // signature covers the URL and the parameters, no time: a retry repeats the first attempt's bytes.
+  dedup: {
+    keys: [
+      { header: "I-Twilio-Idempotency-Token", example: "7a1f53b2-bd4e-4c59-9d3e-0b2a6c8f1e47" },
+      { form: "MessageSid", example: "SM1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
+      { form: "CallSid", example: "CA1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
+    ],
+    attempts: "same-bytes",
+    docs: "https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides",
+  },
   docs: DOCS,
   detect: (headers) => findHeader(headers, "x-twilio-signature") !== undefined,
 

@@ -30,6 +30,12 @@ export const twitch = defineHmacScheme({
     delaysSec: backoff(10, 3, 3600, 6),
     docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
   },
+  // A resent message keeps its Twitch-Eventsub-Message-Id and carries the time it was sent.
+  dedup: {
+    keys: [{ header: "Twitch-Eventsub-Message-Id", example: "befa7b53-d79d-478f-86b9-120f112b044e" }],
+    attempts: "resigned",
+    docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#processing-an-event",
+  },
   // Not published (https://dev.twitch.tv/docs/eventsub/handling-webhook-events gives no figure); assumed 3 s: Twitch
   // gives no number ('a few seconds'); 3 s is the conservative reading. Third-party reports say up to ~10 s, so 3 s
   // keeps handlers safe.

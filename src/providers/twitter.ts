@@ -15,6 +15,8 @@ export const twitter = defineHmacScheme({
   signs: ["body"],
   // Not documented as retried (the Account Activity API offers replay instead): treated as a single attempt.
   retry: noRetries("https://docs.x.com/x-api/webhooks/introduction"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "tweet_create_events[*].id_str", example: "1456789012345678901" }], attempts: "same-bytes" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -19,6 +19,8 @@ export const typeform = defineHmacScheme({
     delaysSec: backoff(120, 2, 7200, 9),
     docs: "https://www.typeform.com/developers/webhooks/",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "event_id", example: "LtWXD3crgy" }], attempts: "same-bytes" },
   // https://www.typeform.com/developers/webhooks/ — the provider waits 30 s for the answer, then counts the attempt
   // as failed.
   deadlineMs: 30_000,

@@ -31,8 +31,8 @@ export interface SignOutput {
   /** Set only when the scheme changes the URL (Twilio adds `bodySHA256=` for JSON bodies). */
   url?: string;
   /**
-   * Set only by the rare schemes that carry the signature inside the body (Mailgun's `signature`
-   * object): the body with the signature fields written in. Every other scheme leaves the body alone.
+   * Set only by the rare schemes that carry the signature or the signed time inside the body (Mailgun's `signature`
+   * object, Linear's `webhookTimestamp`): the body with those fields written in. Every other scheme leaves it alone.
    */
   body?: Buffer;
 }
@@ -81,6 +81,49 @@ export interface RetryPolicy {
   retryHeaders?: (attempt: number, cause: RetryCause) => HeaderPairs;
 }
 
+/**
+ * One place where a delivery names its event, as a handler reads it to deduplicate: a header, a member of a JSON body
+ * (`id`, `data.id`, `events[*].id` for every item of an array), or a field of a form body. A JSON member may sit
+ * `within` a form field that holds JSON (Mandrill's `mandrill_events`) or a claim of the JWT that is the body (Wix's
+ * `data`). `example` is a value of the shape the provider sends (a sample event carries one); `optional` keys are on
+ * some event types only (Twilio's CallSid is on voice callbacks, not on messages).
+ */
+export type DedupKey =
+  | { readonly header: string; readonly example: string; readonly optional?: true }
+  | { readonly json: string; readonly within?: DedupContainer; readonly example: string | number; readonly optional?: true }
+  | { readonly form: string; readonly example: string; readonly optional?: true };
+
+/** Where a JSON key's document is, when it is not the body itself. */
+export type DedupContainer = { readonly form: string } | { readonly jwtClaim: string };
+
+/**
+ * What the sender's repeated attempts of one event look like on the wire:
+ * - `resigned`: each attempt is signed when it is sent (a later timestamp or a new token), so a retry's signature
+ *   bytes differ from the first attempt's (Stripe, Svix and Standard Webhooks, Slack, every JWT sender);
+ * - `same-bytes`: retries and redeliveries repeat the first attempt's bytes (GitHub's redeliveries, Amazon SNS, and
+ *   every scheme that signs no time).
+ */
+export type AttemptSigning = "resigned" | "same-bytes";
+
+export interface Deduplication {
+  /** Where a delivery names its event; every key present on a delivery is renewed by a fresh event. */
+  readonly keys: readonly DedupKey[];
+  readonly attempts: AttemptSigning;
+  /** The documentation that says how to deduplicate, where the provider publishes it. */
+  readonly docs?: string;
+}
+
+/**
+ * A sender that, while a secret is being rolled, signs each delivery with the old secret and the new one and writes
+ * both signatures into its signature header (Stripe: several `v1=`; Standard Webhooks and Svix: several `v1,`
+ * entries). A handler must accept a delivery whose first signature is under a secret it no longer has.
+ */
+export interface SignatureRotation {
+  /** The signature header's value with both signatures: `previous`'s (the old secret) first, then `current`'s. */
+  combine(previous: string, current: string): string;
+  readonly docs: string;
+}
+
 export interface Provider {
   /** Lower-case id (`stripe`, `standard-webhooks`). */
   readonly id: string;
@@ -113,6 +156,10 @@ export interface Provider {
   /** True when the provider documents that deadline; otherwise it is hooktape's assumption (said so in `check`). */
   readonly deadlinePublished?: boolean;
   readonly retry: RetryPolicy;
+  /** How a handler tells this provider's events apart, and what the sender's repeated attempts look like. */
+  readonly dedup: Deduplication;
+  /** How the sender signs during a secret rotation, when it signs with the old and the new secret at once. */
+  readonly rotation?: SignatureRotation;
   /** The provider documentation this scheme follows. */
   readonly docs: string;
   /** True when these headers look like a delivery of this provider. */
@@ -137,6 +184,12 @@ export interface BodySignatureForgeries {
   drop(body: Buffer): Buffer | null;
   /** The body with a value the signature covers changed (Adyen signs some fields, not the bytes). */
   tamperSigned(body: Buffer): Buffer | null;
+  /**
+   * For a batch whose items are signed one by one (Adyen's notification items): a handler that checks only the
+   * first item accepts a forged second one. `widen` makes a batch of two before signing (the first item and a copy
+   * naming another event); `tamper` changes a signed value of the second item only, after signing.
+   */
+  readonly laterItem?: { widen(body: Buffer): Buffer | null; tamper(body: Buffer): Buffer | null };
 }
 
 /** A key that is not in any accepted format; the message says which formats are expected. */

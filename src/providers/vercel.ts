@@ -17,6 +17,8 @@ export const vercel = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 8),
     docs: "https://vercel.com/docs/webhooks",
   },
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ json: "id", example: "JlGAE0KoDhPNxFcGbKAUydMS" }], attempts: "same-bytes" },
   // Not published (https://vercel.com/docs/webhooks gives no figure); assumed 10 s: No published timeout found; 10 s
   // matches common practice and Vercel's own short-request culture.
   deadlineMs: 10_000,

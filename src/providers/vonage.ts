@@ -21,6 +21,12 @@ export const vonage = defineJwtScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.vonage.com/en/getting-started/concepts/webhooks",
   },
+  // message_uuid names the message; each request carries a new JWT (its own iat and jti).
+  dedup: {
+    keys: [{ json: "message_uuid", example: "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab" }],
+    attempts: "resigned",
+    docs: "https://developer.vonage.com/en/getting-started/concepts/webhooks",
+  },
   // Not published as one figure across APIs; assumed 5 s.
   deadlineMs: 5_000,
 });

@@ -14,6 +14,12 @@ export const webex = defineHmacScheme({
   signs: ["body"],
   // Not documented as retried; we assume none (Webex disables webhooks that keep failing).
   retry: noRetries("https://developer.webex.com/docs/webhooks"),
+  // data.id names the message or object (the top-level id is the webhook's). A retry repeats the first attempt's
+  // bytes: the signature covers the body and no time.
+  dedup: {
+    keys: [{ json: "data.id", example: "Y2lzY29zcGFyazovL3VzL01FU1NBR0UvOTJkYjNiZTAtNDNiZC0xMWU2LThhZTktZGQ1YjNkZmM1NjVk" }],
+    attempts: "same-bytes",
+  },
   // Not published (https://developer.webex.com/docs/api/guides/webhooks gives no figure); assumed 10 s: No published
   // timeout located in the corpus; 10 s is a safe conventional assumption.
   deadlineMs: 10_000,

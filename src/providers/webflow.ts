@@ -20,6 +20,8 @@ export const webflow = defineHmacScheme({
     delaysSec: [600, 600, 600],
     docs: "https://developers.webflow.com/data/docs/working-with-webhooks",
   },
+  // Each attempt is signed with its own x-webflow-timestamp.
+  dedup: { keys: [{ json: "payload.id", example: "6321ca84df3949bfc6752327" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

@@ -18,6 +18,8 @@ export const wix = defineJwtScheme({
     delaysSec: backoff(60, 2, 14_400, 8),
     docs: "https://dev.wix.com/docs/build-apps/develop-your-app/api-integrations/events-and-webhooks/handle-events-with-webhooks",
   },
+  // The event is the JSON in the token's data claim; each request is a new token.
+  dedup: { keys: [{ json: "id", within: { jwtClaim: "data" }, example: "e4a3b8b2-6c1d-4f5e-8a9b-0c1d2e3f4a5b" }], attempts: "resigned" },
   // Not published; assumed 10 s.
   deadlineMs: 10_000,
 });

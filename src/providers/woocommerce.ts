@@ -24,6 +24,8 @@ export const woocommerce = defineHmacScheme({
   ],
   // Same page: a delivery is not retried; after 5 consecutive failures the webhook is disabled.
   retry: noRetries("https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks"),
+  // A retry repeats the first attempt's bytes: the signature covers the body and no time.
+  dedup: { keys: [{ header: "X-WC-Webhook-Delivery-ID", example: "3f1e7a6b9c2d4e8f0a1b2c3d4e5f6a7b" }], attempts: "same-bytes" },
   // Not published in the docs; assumed 60 s (the timeout WC_Webhook::deliver passes to wp_safe_remote_request).
   deadlineMs: 60_000,
 });

@@ -22,6 +22,8 @@ export const workos = defineHmacScheme({
     delaysSec: backoff(300, 5, 86_400, 6),
     docs: "https://workos.com/docs/events/data-syncing/webhooks",
   },
+  // The event id stays; each attempt carries its own t= in WorkOS-Signature.
+  dedup: { keys: [{ json: "id", example: "event_01HKJ4QG0S3PEB2D1Y9RN2VN1Y" }], attempts: "resigned" },
   // Not published (https://workos.com/docs/webhooks gives no figure); assumed 10 s: No published timeout; 10 s is a
   // common middle value and stricter than the 15-30 s range the Standard Webhooks spec recommends.
   deadlineMs: 10_000,

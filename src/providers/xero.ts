@@ -18,6 +18,15 @@ export const xero = defineHmacScheme({
     delaysSec: backoff(60, 2, 14_400, 12),
     docs: "https://developer.xero.com/documentation/guides/webhooks/overview/",
   },
+  // Xero's events carry no id: handlers key on the resource and the event's time. A retry repeats the first attempt's
+  // bytes: the signature covers the body and no time.
+  dedup: {
+    keys: [
+      { json: "events[*].resourceId", example: "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc" },
+      { json: "events[*].eventDateUtc", example: "2026-01-01T00:00:00.000" },
+    ],
+    attempts: "same-bytes",
+  },
   // https://developer.xero.com/documentation/webhooks/configuring-your-server — the provider waits 5 s for the
   // answer, then counts the attempt as failed.
   deadlineMs: 5_000,

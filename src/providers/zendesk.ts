@@ -19,6 +19,8 @@ export const zendesk = defineHmacScheme({
     delaysSec: [5, 30, 60],
     docs: "https://developer.zendesk.com/documentation/webhooks/troubleshooting/",
   },
+  // The event id stays; each attempt is signed with its own timestamp.
+  dedup: { keys: [{ json: "id", example: "cbe4028c-7239-495d-b020-f22348516046" }], attempts: "resigned" },
   // Not published (https://developer.zendesk.com/api-reference/webhooks/introduction gives no figure); assumed 10 s:
   // Third-party sources consistently cite a 10 s limit; official text not located in the corpus.
   deadlineMs: 10_000,

@@ -19,6 +19,8 @@ export const zoom = defineHmacScheme({
     delaysSec: [300, 1800, 5400],
     docs: "https://developers.zoom.us/docs/api/webhooks/#notification-delivery",
   },
+  // Zoom's events carry no id: handlers key on event_ts (ms); each request has its own x-zm-request-timestamp.
+  dedup: { keys: [{ json: "event_ts", example: 1626230691572 }], attempts: "resigned" },
   // https://developers.zoom.us/blog/webhook-delays — the provider waits 3 s for the answer, then counts the attempt
   // as failed.
   deadlineMs: 3_000,

@@ -42,13 +42,17 @@ describe("hooktape check (the built CLI)", () => {
     const run = await runCli(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--junit", junit, "--json"]);
 
     const report = JSON.parse(run.stdout) as CheckJson;
-    expect(report.results.filter((r) => r.outcome !== "pass")).toEqual([]);
+    // Stripe signs a delivery as a whole: the batch forgery is Adyen's, and says why it does not apply.
+    expect(report.results.filter((r) => r.outcome !== "pass").map((r) => [r.test, r.outcome, r.reason])).toEqual([
+      ["forged-later-item", "skip", "Stripe signs each delivery as a whole, not item by item"],
+    ]);
     expect(run.code).toBe(0);
     expect(report.results.map((r) => r.test)).toEqual([
       "valid",
       "raw-bytes",
       "duplicate-sequential",
       "duplicate-state",
+      "signature-dedup",
       "duplicate-concurrent",
       "concurrent-state",
       "tampered-signature",
@@ -56,18 +60,20 @@ describe("hooktape check (the built CLI)", () => {
       "stale-timestamp",
       "missing-signature",
       "wrong-secret",
+      "rotation",
+      "forged-later-item",
       "retry",
       "retry-state",
       "deadline",
     ]);
-    // The sample event, the burst's and the retry's: each processed once, whatever the number of copies.
-    expect(handler.processed).toHaveLength(3);
+    // The sample event, the burst's, the rotation's and the retry's: each processed once, whatever the number of copies.
+    expect(handler.processed).toHaveLength(4);
     expect(handler.answers.filter((s) => s === 400)).toHaveLength(5);
 
     const xml = parseXml(readFileSync(junit, "utf8"));
     expect(xml.name).toBe("testsuites");
-    expect(xml.attributes).toMatchObject({ tests: "14", failures: "0", errors: "0" });
-    expect(findAll(xml, "testcase")).toHaveLength(14);
+    expect(xml.attributes).toMatchObject({ tests: "17", failures: "0", errors: "0" });
+    expect(findAll(xml, "testcase")).toHaveLength(17);
     expect(findAll(xml, "failure")).toHaveLength(0);
   });
 
@@ -83,7 +89,10 @@ describe("hooktape check (the built CLI)", () => {
     expect(run.stderr).toContain("the handler failed 9 checks");
     const out = run.stdout;
     expect(out).toMatch(/✓ accepts a valid delivery/);
-    expect(out).toMatch(/✗ rejects a tampered signature.*\n\s+accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200\)/);
+    // It answered 200 and --probe shows the forgery was processed: a forgery accepted, not acknowledged and dropped.
+    expect(out).toMatch(
+      /✗ rejects a tampered signature.*\n\s+accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200 and processed it: probe \{"charges":\d+\} → \{"charges":\d+\}\)/,
+    );
     expect(out).toMatch(/✗ rejects a tampered body.*\n\s+accepted a body that was changed after signing/);
     expect(out).toMatch(/✗ rejects a stale timestamp.*\n\s+accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/);
     expect(out).toMatch(/✗ rejects a missing signature/);
@@ -92,13 +101,15 @@ describe("hooktape check (the built CLI)", () => {
     expect(out).toMatch(/✗ a repeated event changes state once \(probe\).*\n\s+the probe changed after a second copy of an event already processed \(\{"charges":1\} → \{"charges":2\}\)/);
     expect(out).toMatch(/✗ 5 simultaneous copies change state once \(probe\).*\n\s+5 simultaneous first deliveries of a new event were processed 5 times/);
     expect(out).toMatch(/✗ a timed-out attempt and its retry change state once \(probe\).*\n\s+an event was processed twice across a timed-out attempt and its retry/);
-    expect(out).toMatch(/✗ 5 passed, 9 failed, 0 skipped \(stripe handler at http:\/\/127\.0\.0\.1:\d+\/\)/);
+    // It processes every copy, the very same bytes too: that is not the signature-keyed dedup, and the check says so.
+    expect(out).toMatch(/– deduplicates by the event, not by its signature \(probe\)\n\s+it processes every copy of an event, the same bytes too/);
+    expect(out).toMatch(/✗ 6 passed, 9 failed, 2 skipped \(stripe handler at http:\/\/127\.0\.0\.1:\d+\/\)/);
 
     const xml = parseXml(readFileSync(junit, "utf8"));
-    expect(xml.attributes).toMatchObject({ tests: "14", failures: "9" });
+    expect(xml.attributes).toMatchObject({ tests: "17", failures: "9" });
     const failures = findAll(xml, "failure").map((f) => f.attributes.message ?? "");
     expect(failures).toHaveLength(9);
-    expect(failures).toContain("accepted a request whose signature was tampered with — is the handler verifying signatures? (answered 200)");
+    expect(failures.some((f) => f.startsWith("accepted a request whose signature was tampered with — is the handler verifying signatures? (answered 200 and processed it"))).toBe(true);
     expect(findAll(xml, "failure")[0]?.text).toContain(`handler: ${handler.url}/`);
   });
 
@@ -123,8 +134,8 @@ describe("hooktape check (the built CLI)", () => {
     expect(run.stdout).toMatch(/✗ accepts a valid delivery  400.*\n\s+refused a valid, freshly signed delivery with 400 "Webhook Error: No signatures found matching the expected signature for payload/);
     expect(run.stdout).toMatch(/\? rejects a tampered signature\n\s+inconclusive: the valid delivery was not accepted \(400\), so this proves nothing/);
     expect(run.stdout).not.toMatch(/✓ rejects/);
-    expect(run.stdout).toMatch(/✗ 1 passed, 1 failed, 9 inconclusive, 0 skipped/);
-    expect(run.stderr).toBe("hooktape: the handler failed 1 check; 9 checks were inconclusive because the valid delivery was not accepted — fix that first\n");
+    expect(run.stdout).toMatch(/✗ 1 passed, 1 failed, 11 inconclusive, 0 skipped/);
+    expect(run.stderr).toBe("hooktape: the handler failed 1 check; 11 checks were inconclusive because the valid delivery was not accepted — fix that first\n");
   });
 
   it("says where the deadline comes from: the provider's published figure, or an assumption", async () => {
@@ -135,13 +146,16 @@ describe("hooktape check (the built CLI)", () => {
     expect(stripeRun.stdout).toMatch(/took up to 1\.\d s to answer; your --deadline is 1 s, after which a sender counts the delivery as failed/);
   });
 
-  it("exits 2 with one line for a missing secret, an unknown provider and a malformed fixture", async () => {
+  it("exits 2 with one line for a missing secret, an unknown provider, a --settle without a unit and a malformed fixture", async () => {
     const dir = tempDir();
     const noSecret = await runCli(["check", "--to", "3000", "--provider", "stripe"], { HOOKTAPE_SECRET_STRIPE: "" });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/no secret for stripe: pass --secret whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
     const unknown = await runCli(["check", "--to", "3000", "--provider", "nope", "--secret", "x"]);
     expect(unknown.code).toBe(2);
+    const settle = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", "--settle", "5"]);
+    expect(settle.code).toBe(2);
+    expect(settle.stderr).toBe('hooktape: Invalid --settle "5": a number needs a unit (5s? 5m? 5h?); expected a duration such as 300ms, 1s or 2s (0ms: read the probe once)\n');
     writeFileSync(join(dir, "bad.json"), '{"hooktape":1}');
     const bad = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", join(dir, "bad.json")]);
     expect(bad.code).toBe(2);
@@ -177,10 +191,13 @@ describe("runCheck", () => {
     const notPassed = report.results.filter((r) => r.outcome !== "pass");
     // These providers send compact JSON, which JSON.stringify reproduces: the raw-bytes check says it cannot
     // tell; GitHub signs no timestamp: the stale check is skipped, and says why.
+    // GitHub signs one signature per delivery: no rotation form. None of them signs item by item.
     const name = getProvider(provider)!.name;
     expect(notPassed.map((r) => [r.test, r.outcome, r.reason])).toEqual([
       ["raw-bytes", "skip", `this body is byte for byte what JSON.stringify writes (${name} sends compact JSON), so re-serialising it changes nothing and the bug cannot show here`],
       ...(provider === "github" ? [["stale-timestamp", "skip", "GitHub signs no timestamp, so a stale request cannot be told apart"]] : []),
+      ...(provider === "github" ? [["rotation", "skip", "GitHub signs each delivery with one secret, so there is no rotation form to send"]] : []),
+      ["forged-later-item", "skip", `${name} signs each delivery as a whole, not item by item`],
     ]);
     expect(report.passed).toBe(true);
   });
@@ -192,7 +209,7 @@ describe("runCheck", () => {
     const report = await check("adyen", secret, handler.url);
     const outcome = Object.fromEntries(report.results.map((r) => [r.test, [r.outcome, r.statuses]]));
     // Each forgery reached the handler and was refused: not skipped as undetectable, not an error.
-    for (const id of ["tampered-signature", "tampered-body", "missing-signature", "wrong-secret"]) expect(outcome[id]).toEqual(["pass", [400]]);
+    for (const id of ["tampered-signature", "tampered-body", "missing-signature", "wrong-secret", "forged-later-item"]) expect(outcome[id]).toEqual(["pass", [400]]);
     expect(report.results.find((r) => r.test === "stale-timestamp")).toMatchObject({ outcome: "skip", reason: "Adyen signs no timestamp, so a stale request cannot be told apart" });
     expect(report.results.find((r) => r.test === "raw-bytes")).toMatchObject({
       outcome: "skip",
@@ -211,10 +228,11 @@ describe("runCheck", () => {
     const report = await check("stripe", secret, handler.url, [
       { name: "fixtures/stripe.json", method: fixture.request.method, path: fixturePath(fixture), headers: fixture.request.headers, body: fixtureBody(fixture) },
     ]);
-    expect(report.results.filter((r) => r.outcome !== "pass")).toEqual([]);
-    // The fixture's own event first, then the burst's and the retry's fresh events: three, each once.
+    expect(report.results.filter((r) => r.outcome !== "pass").map((r) => r.test)).toEqual(["forged-later-item"]);
+    // The fixture's own event first, then the burst's, the rotation's and the retry's fresh events: four, each once.
     expect(handler.processed[0]).toBe("evt_hooktape_1");
-    expect(new Set(handler.processed).size).toBe(3);
+    expect(handler.processed).toHaveLength(4);
+    expect(new Set(handler.processed).size).toBe(4);
   });
 
   it("fails a handler that answers 409 to duplicates, on the duplicates and on the retry", async () => {

@@ -1,22 +1,30 @@
-// The pieces `check` builds its verdicts from: a fresh event that differs from the original only in its ids,
-// and the probe arithmetic that counts how often an event was processed.
+// The pieces `check` builds its verdicts from: a fresh event that differs from the original in every place its
+// provider names events by (and in nothing else that a handler reads), and the probe arithmetic that counts how often
+// an event was processed.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixedIds, sampleSubject } from "../../src/check/sample-event.js";
 import { freshEvent, sameShape } from "../../src/check/fresh-event.js";
 import { stateChange, timesProcessed } from "../../src/check/probe.js";
-import { getProvider } from "../../src/providers/index.js";
-import { messageIdOf, type RequestRecipe } from "../../src/replay/build-request.js";
+import { fixtureBody, fixturePath, loadFixtureSync } from "../../src/fixtures/index.js";
+import { getProvider, providers } from "../../src/providers/index.js";
+import { dedupValues, describeDedupKey } from "../../src/providers/dedup.js";
+import type { Provider } from "../../src/providers/types.js";
+import { buildRequest, messageIdOf, type RequestRecipe } from "../../src/replay/build-request.js";
+import { fixtureFile, shippedSecrets } from "../fixtures/shipped-secrets.js";
 
-function recipeOf(providerId: string): RequestRecipe {
-  const provider = getProvider(providerId)!;
-  const subject = sampleSubject(provider, Date.UTC(2026, 0, 1), fixedIds());
+const ORIGIN = "https://hooks.example.com";
+const NOW_MS = Date.UTC(2026, 0, 1, 12);
+const secrets = shippedSecrets();
+
+function recipeOf(provider: Provider, subject: { method: string; path: string; headers: Array<[string, string]>; body: Buffer }): RequestRecipe {
   return {
-    method: "POST",
-    url: "http://127.0.0.1:1/",
-    headers: providerId === "github" ? [...subject.headers, ["X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"]] : subject.headers,
+    method: subject.method,
+    url: ORIGIN + subject.path,
+    headers: subject.headers,
     body: subject.body,
     provider,
-    secret: "s",
+    secret: secrets.get(provider.id)!.sign,
     messageId: messageIdOf(subject.headers, provider),
     staleMs: 0,
     tamper: null,
@@ -25,51 +33,90 @@ function recipeOf(providerId: string): RequestRecipe {
   };
 }
 
-describe("freshEvent", () => {
+function fixtureSubject(provider: Provider) {
+  const fixture = loadFixtureSync(fixtureFile(provider.id));
+  return { method: fixture.request.method, path: fixturePath(fixture), headers: fixture.request.headers, body: fixtureBody(fixture) };
+}
+
+/**
+ * Signs the original and two fresh events as `check` sends them, and holds them to the provider's dedup keys: every
+ * key the original carries (every key that is not optional must be there) has new values in each fresh event, none
+ * shared with the original or with the other fresh event, and each fresh event still verifies.
+ */
+function expectFreshEverywhere(provider: Provider, recipe: RequestRecipe): void {
+  const original = buildRequest(recipe, NOW_MS);
+  const fresh = [freshEvent(recipe), freshEvent(recipe)].map((event) => buildRequest(event, NOW_MS));
+  const keys = provider.dedup.keys;
+  const present = keys.filter((key) => dedupValues(original, key).length > 0);
+  expect(keys.filter((key) => key.optional !== true && !present.includes(key)).map(describeDedupKey), "every key that is not optional is on the delivery").toEqual([]);
+  if (keys.length > 0) expect(present.length, "at least one key is on the delivery").toBeGreaterThan(0);
+  for (const key of present) {
+    const before = dedupValues(original, key);
+    const [a, b] = fresh.map((request) => dedupValues(request, key)) as [string[], string[]];
+    expect(a, describeDedupKey(key)).toHaveLength(before.length);
+    expect(b, describeDedupKey(key)).toHaveLength(before.length);
+    for (const value of [...a, ...b]) expect(before, `${describeDedupKey(key)} renewed`).not.toContain(value);
+    for (const value of a) expect(b, `${describeDedupKey(key)} differs between two fresh events`).not.toContain(value);
+  }
+  const verifySecret = secrets.get(provider.id)!.verify ?? secrets.get(provider.id)!.sign;
+  for (const request of [original, ...fresh]) {
+    const verdict = provider.verify(request, [verifySecret], { now: Math.floor(NOW_MS / 1000), url: request.url });
+    expect(verdict, `${request.url} verifies`).toMatchObject({ valid: true });
+  }
+}
+
+describe("freshEvent renews every place each provider names its events by, and the event still verifies", () => {
+  it.each(providers.map((provider) => [provider.id, provider] as const))("%s: its sample event", (_id, provider) => {
+    expectFreshEverywhere(provider, recipeOf(provider, sampleSubject(provider, NOW_MS)));
+  });
+
+  it.each(providers.map((provider) => [provider.id, provider] as const))("%s: its shipped fixture", (_id, provider) => {
+    expectFreshEverywhere(provider, recipeOf(provider, fixtureSubject(provider)));
+  });
+
+  it("SNS: MessageId in the body (inside the signed string) and x-amz-sns-message-id stay one id", () => {
+    const sns = getProvider("sns")!;
+    const request = buildRequest(freshEvent(recipeOf(sns, fixtureSubject(sns))), NOW_MS);
+    const [body] = dedupValues(request, { json: "MessageId", example: "" });
+    expect(body).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(dedupValues(request, { header: "x-amz-sns-message-id", example: "" })).toEqual([body]);
+  });
+
   it("gives the Stripe sample a new event id and keeps every other byte, pretty-printing included", () => {
-    const original = recipeOf("stripe");
+    const stripe = getProvider("stripe")!;
+    const original = recipeOf(stripe, sampleSubject(stripe, NOW_MS, fixedIds()));
     const fresh = freshEvent(original);
-    const before = original.body.toString("utf8");
-    const after = fresh.body.toString("utf8");
-    const id = /"id": "(evt_[^"]+)"/.exec(after)?.[1];
-    expect(id).toMatch(/^evt_hooktape_\d{8}$/);
-    expect(after.replace(id!, "evt_hooktape_1")).toBe(before);
+    const id = /"id": "(evt_[^"]+)"/.exec(fresh.body.toString("utf8"))?.[1];
+    expect(id).toMatch(/^evt_hooktape_\w{8}$/);
+    expect(fresh.body.toString("utf8").replace(id!, "evt_hooktape_1")).toBe(original.body.toString("utf8"));
     expect(fresh.messageId).not.toBe(original.messageId);
   });
 
-  it("renews GitHub's delivery header (a UUID stays a UUID) and Twilio's MessageSid, not the AccountSid", () => {
-    const github = freshEvent(recipeOf("github"));
-    const delivery = github.headers.find(([name]) => name === "X-GitHub-Delivery")?.[1];
-    expect(delivery).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(delivery).not.toBe("72d3162e-cc78-11e3-81ab-4c9367dc0958");
-
-    const twilio = recipeOf("twilio");
-    const form = new URLSearchParams(freshEvent(twilio).body.toString());
-    const was = new URLSearchParams(twilio.body.toString());
-    expect(form.get("AccountSid")).toBe(was.get("AccountSid"));
-    expect(form.get("MessageSid")).not.toBe(was.get("MessageSid"));
-    expect(form.get("MessageSid")).toMatch(/^SMhooktape_\w{8,}$/);
-    expect(form.get("Body")).toBe("héllo from hooktape / check");
+  it("renews Twilio's MessageSid (keeping its SM), not the AccountSid; the form's other fields stay as encoded", () => {
+    const twilio = getProvider("twilio")!;
+    const original = recipeOf(twilio, sampleSubject(twilio, NOW_MS));
+    const fresh = freshEvent(original);
+    const [was, now] = [new URLSearchParams(original.body.toString()), new URLSearchParams(fresh.body.toString())];
+    expect(now.get("AccountSid")).toBe(was.get("AccountSid"));
+    expect(now.get("MessageSid")).not.toBe(was.get("MessageSid"));
+    expect(now.get("MessageSid")).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(fresh.body.toString().replace(/MessageSid=SM[0-9a-f]+/, "")).toBe(original.body.toString().replace(/MessageSid=SM[0-9a-f]+/, ""));
   });
+});
 
-  it("renews Plivo's CallUUID and each Adyen item's pspReference, every other byte kept", () => {
-    const plivo = recipeOf("plivo");
-    const form = new URLSearchParams(freshEvent(plivo).body.toString());
-    const was = new URLSearchParams(plivo.body.toString());
-    expect(form.get("CallUUID")).not.toBe(was.get("CallUUID"));
-    expect(form.get("From")).toBe(was.get("From"));
-
-    const adyen = recipeOf("adyen");
-    const before = adyen.body.toString("utf8");
-    const after = freshEvent(adyen).body.toString("utf8");
-    const psp = /"pspReference": "([^"]+)"/.exec(after)?.[1];
-    expect(psp).toMatch(/^HOOKTAPE_\d{8}$/);
-    expect(after.replace(psp!, "HOOKTAPE_2")).toBe(before);
-  });
-
+describe("sameShape", () => {
   it("never hands out the same id twice in a run, even from a one-digit original", () => {
     const ids = new Set(Array.from({ length: 500 }, () => sameShape("evt_1")));
     expect(ids.size).toBe(500);
+  });
+
+  it("keeps a value's kind: a UUID, a time in its own format, a URL's path, a number's digits", () => {
+    expect(sameShape("72d3162e-cc78-11e3-81ab-4c9367dc0958")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(sameShape("2026-01-01T00:00:00.000Z")).toMatch(/^2026-01-01T\d{2}:\d{2}:\d{2}\.000Z$/);
+    expect(sameShape("https://api.calendly.com/scheduled_events/GBGBDC/invitees/AEEF5L5ICBB4MGN2")).toMatch(
+      /^https:\/\/api\.calendly\.com\/scheduled_events\/GBGBDC\/invitees\/\w{16}$/,
+    );
+    expect(sameShape("1626230691572")).toMatch(/^[1-9]\d{12}$/);
   });
 });
 
@@ -96,5 +143,15 @@ describe("the probe's arithmetic", () => {
       deeper = { next: deeper };
     }
     expect(stateChange(deep, deeper).size).toBe(1);
+  });
+});
+
+describe("docs/check.md", () => {
+  it("lists, for every provider, the places it names its events by and how its attempts are signed, as its module declares", () => {
+    const text = readFileSync(new URL("../../docs/check.md", import.meta.url), "utf8");
+    for (const provider of providers) {
+      const keys = provider.dedup.keys.length === 0 ? "— (names no event)" : provider.dedup.keys.map((k) => `\`${describeDedupKey(k)}\`${k.optional ? " (some events)" : ""}`).join(", ");
+      expect(text).toContain(`| \`${provider.id}\` | ${keys} | ${provider.dedup.attempts === "resigned" ? "signed again" : "same bytes"} |`);
+    }
   });
 });

@@ -1,5 +1,5 @@
-// The four handler stand-ins listen the same way: port 0 on 127.0.0.1, and a close that drops kept-alive sockets.
-import type http from "node:http";
+// The handler stand-ins listen the same way: port 0 on 127.0.0.1, and a close that drops kept-alive sockets.
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Served {
@@ -20,4 +20,22 @@ export async function serveOnLoopback(server: http.Server): Promise<Served> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A webhook handler's server: GET /state answers `state()` as JSON (what `check --probe` reads); every other request
+ * goes to `handle` with its whole body.
+ */
+export function handlerServer(state: () => unknown, handle: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void): http.Server {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.method === "GET" && req.url === "/state") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state()));
+        return;
+      }
+      handle(req, Buffer.concat(chunks), res);
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
-import { parseInteger } from "../../core/units.js";
+import { parseDuration, parseInteger } from "../../core/units.js";
 import { runCheck, sampleSubject, toJunitXml, type CheckReport, type CheckSubject, type Deadline } from "../../check/index.js";
 import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixtures/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
@@ -16,6 +16,7 @@ export interface CheckFlags extends GlobalFlags, HmacFlags {
   deadline?: string;
   timeout?: string;
   probe?: string;
+  settle?: string;
   junit?: string;
   force?: boolean;
 }
@@ -34,6 +35,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
   const timeoutMs = flags.timeout === undefined ? Math.max(2 * deadline.ms, 1000) : parseInteger(flags.timeout, "--timeout", 1);
   const probeUrl = flags.probe === undefined ? null : resolveTarget(flags.probe, "--probe").href;
   if (flags.junit !== undefined) refuseSymlinkDestination(flags.junit, "--junit");
+  const settleMs = flags.settle === undefined ? undefined : parseDuration(flags.settle, "--settle", "a duration such as 300ms, 1s or 2s (0ms: read the probe once)");
 
   const subjects: CheckSubject[] = [];
   for (const file of fixtures) {
@@ -58,6 +60,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
       deadline,
       timeoutMs,
       probeUrl,
+      ...(settleMs === undefined ? {} : { settleMs }),
       dispatcher: agent,
       onResult: (result) => {
         if (output.json) return;
