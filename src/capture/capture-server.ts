@@ -11,6 +11,8 @@ import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
+import { applyServerLimits, limitedServerOptions } from "./server-limits.js";
+import { createTunnelHop } from "./tunnel-hop.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
@@ -34,7 +36,7 @@ export interface CaptureOptions {
   maxBodyBytes: number;
   /** The store's cap in bytes (`--max-store`): past it, requests are answered 507 and not recorded. */
   maxStoreBytes?: number;
-  /** Defaults 20 s and 1024: see SERVER_LIMITS. Tests lower them. */
+  /** Defaults 20 s and 1024: see SERVER_LIMITS (server-limits.ts). Tests lower them. */
   headersTimeoutMs?: number;
   maxConnections?: number;
   /** Decides provider and verification for a request that just arrived (a promise while `--fetch-certs` fetches). */
@@ -60,9 +62,12 @@ export interface CaptureServer {
   port: number;
   /**
    * http://127.0.0.1:<port> of a second listener that only the tunnel's cloudflared is told about. Requests
-   * arriving on it are "via tunnel" and their Cloudflare headers are trusted; on the main listener they are not.
+   * arriving on it with `tunnelHostHeader` as their Host are "via tunnel" and their Cloudflare headers are trusted;
+   * any other request is local and they are not.
    */
   tunnelOriginUrl: string;
+  /** The Host cloudflared must send to `tunnelOriginUrl` (its `httpHostHeader`): a per-run secret, never printed. */
+  tunnelHostHeader: string;
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), then resolves. */
   close(graceMs?: number): Promise<void>;
 }
@@ -70,21 +75,8 @@ export interface CaptureServer {
 // Headers a hop must not pass on to the sender (RFC 9110 §7.6.1); the length is set anew.
 const NOT_RETURNED = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "content-length", "trailer"]);
 
-/**
- * What a stranger with the public URL may hold open. Node 20 turns the headers timeout off along with
- * `requestTimeout: 0`, so both are set: headers within 20 s (slowloris), the whole upload within 5 minutes
- * (25 MB at 100 kB/s is ~4 minutes); idle keep-alive connections close after 5 s, and a connection serves at most
- * 1000 requests. Past `maxConnections` new connections are dropped at once rather than queued.
- */
-const SERVER_LIMITS = {
-  headersTimeoutMs: 20_000,
-  uploadAllowanceMs: 5 * 60_000,
-  keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1_000,
-  maxConnections: 1_024,
-  /** How often Node looks for connections past their timeouts (its default is 30 s, longer than the timeouts). */
-  checkIntervalMs: 1_000,
-} as const;
+/** How long a whole upload may take after its headers, beyond the forwarding timeout: 25 MB at 100 kB/s is ~4 minutes. */
+const UPLOAD_ALLOWANCE_MS = 5 * 60_000;
 
 /** Bodies larger than this with a declared length are read into one preallocated buffer. */
 const LARGE_BODY_BYTES = 64 * 1024;
@@ -92,24 +84,47 @@ const LARGE_BODY_BYTES = 64 * 1024;
 /** How often the "store is full" line may repeat while requests keep being refused. */
 const STORE_FULL_NOTICE_MS = 10_000;
 
-// Headers a client must not be able to set for the handler: hooktape sets them from what it knows.
-const FORWARDED_BY_HOOKTAPE = /^x-forwarded-(for|proto|host)$/i;
+/**
+ * Headers in which a proxy tells the handler who the client is, which URL it called and how: frameworks believe them
+ * behind a proxy (Express's `trust proxy`, Rails' remote_ip, IIS/Symfony's X-Original-URL), so a client's own values
+ * would choose its address or the route the handler thinks was called. None is passed on as the client sent it;
+ * hooktape sets X-Forwarded-For, -Proto and -Host from what it knows. Every `X-Forwarded-*` counts.
+ */
+const CLIENT_CLAIMS = new Set([
+  "forwarded",
+  "x-real-ip",
+  "true-client-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "fastly-client-ip",
+  "x-original-forwarded-for",
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
+  "x-original-host",
+  "x-host",
+  "x-url-scheme",
+  "front-end-https",
+  "x-envoy-external-address",
+  "x-envoy-original-path",
+]);
+
+function isClientClaim(lowerName: string): boolean {
+  return lowerName.startsWith("x-forwarded-") || CLIENT_CLAIMS.has(lowerName);
+}
 
 export async function startCaptureServer(options: CaptureOptions): Promise<CaptureServer> {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
-  const headersTimeout = options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs;
-  /** Sockets accepted on the tunnel's own listener: only these are "via tunnel". */
+  /** Sockets accepted on the tunnel's own listener: only these may be "via tunnel", and only with the credential. */
   const tunnelSockets = new WeakSet<net.Socket>();
+  const tunnelHop = createTunnelHop();
   let storeFullNoticeAt = -Infinity;
 
   const server = http.createServer(
     {
       maxHeaderSize: 64 * 1024,
-      headersTimeout,
-      requestTimeout: headersTimeout + options.timeoutMs + SERVER_LIMITS.uploadAllowanceMs,
-      keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.min(SERVER_LIMITS.checkIntervalMs, headersTimeout),
+      ...limitedServerOptions({ headersTimeoutMs: options.headersTimeoutMs, requestAllowanceMs: options.timeoutMs + UPLOAD_ALLOWANCE_MS }),
     },
     (req, res) => {
     const work = handleRequest(req, res).catch((error: unknown) => {
@@ -121,22 +136,23 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     void work.finally(() => inFlight.delete(work));
   },
   );
-  server.maxRequestsPerSocket = SERVER_LIMITS.maxRequestsPerSocket;
-  server.maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
+  // Malformed HTTP and requests past their timeouts are answered by Node's parser (400, 431, 408), closed, and never
+  // recorded; the server keeps serving.
+  applyServerLimits(server, { maxConnections: options.maxConnections });
 
-  // Malformed HTTP is answered by Node's parser (400, 431 ...) and never recorded; the server keeps serving.
-  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === "ECONNRESET") {
-      socket.destroy();
-      return;
-    }
-    const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  });
+  /**
+   * Where a request came from: "tunnel" only when it arrived on the tunnel's listener carrying this run's credential
+   * (tunnel-hop.ts), with the visitor's own Host put back; anything else is a local request, whatever it claims.
+   */
+  function arrivalOf(req: http.IncomingMessage): { via: Via; headers: HeaderPairs } {
+    const arrived = pairsFromRaw(req.rawHeaders);
+    const fromTunnel = tunnelSockets.has(req.socket) ? tunnelHop.admit(arrived, options.publicUrl()) : null;
+    return fromTunnel === null ? { via: "local", headers: arrived } : { via: "tunnel", headers: fromTunnel };
+  }
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = now();
-    const headers = pairsFromRaw(req.rawHeaders);
+    const { via, headers } = arrivalOf(req);
     const url = req.url ?? "/";
     const refusal = refuseMalformed(url, headers);
     if (refusal !== null) {
@@ -153,7 +169,6 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
 
     const publicUrl = options.publicUrl();
-    const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
     const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : localUrlOf(headers, url);
     let decision: VerifyDecision | Promise<VerifyDecision> =
@@ -294,8 +309,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   }
 
   await listenOn(server, options.port, options.host);
-  // The tunnel's listener: loopback only, a port only cloudflared is given. Its sockets are handed to the same
-  // HTTP server, marked, so that the handler knows they came through Cloudflare's edge.
+  // The tunnel's listener: loopback only, the port cloudflared is given. Its sockets are handed to the same HTTP
+  // server, marked, so that a request on one that carries the tunnel's credential is known to come through
+  // Cloudflare's edge.
   const tunnelListener = net.createServer((socket) => {
     tunnelSockets.add(socket);
     server.emit("connection", socket);
@@ -309,6 +325,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     tunnelOriginUrl: `http://127.0.0.1:${(tunnelListener.address() as AddressInfo).port}`,
+    tunnelHostHeader: tunnelHop.hostHeader,
     async close(graceMs = 10_000) {
       tunnelListener.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -397,7 +414,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
 
 /**
  * The headers the handler gets: the original ones, minus those a client must not decide, plus X-Forwarded-* from
- * what hooktape knows. Dropped: any X-Forwarded-For/-Proto/-Host the client sent, and the headers its Connection
+ * what hooktape knows. Dropped: the client's forwarding claims (CLIENT_CLAIMS), and the headers its Connection
  * header names (hop-by-hop, RFC 9110 §7.6.1). Through the tunnel, the address Cloudflare saw is trusted (cloudflared
  * sets X-Forwarded-For and CF-Connecting-IP) and the protocol is https; on any other connection, Cloudflare's CF-*
  * headers are a client's claim and are dropped, and the client is the socket's peer. The body stays byte-exact.
@@ -409,7 +426,7 @@ function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): Head
   const edgeClient = viaTunnel ? (findHeader(arrived, "cf-connecting-ip") ?? findHeader(arrived, "x-forwarded-for")) : undefined;
   const forwarded = arrived.filter(([name]) => {
     const lower = name.toLowerCase();
-    if (FORWARDED_BY_HOOKTAPE.test(lower) || named.has(lower)) return false;
+    if (isClientClaim(lower) || named.has(lower)) return false;
     return viaTunnel || !lower.startsWith("cf-");
   });
   forwarded.push(["X-Forwarded-For", edgeClient ?? event.remoteAddress ?? ""]);

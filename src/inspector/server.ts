@@ -8,6 +8,7 @@ import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/in
 import { createDeliveryAgent, isForwardedHeader, resolveTarget } from "../forward/index.js";
 import { providers } from "../providers/index.js";
 import type { EventStore, PageCursor } from "../store/index.js";
+import { applyServerLimits, limitedServerOptions } from "../capture/server-limits.js";
 import { ChangeFeed } from "./change-feed.js";
 import { Searcher } from "./searcher.js";
 import type { SigningContext } from "./replay-request.js";
@@ -36,6 +37,8 @@ export interface InspectorOptions {
   /** Where the built page is (index.html, app.js, app.css); default dist/inspector/page of this package. */
   pageDir?: string;
   token?: string;
+  /** Default 20 s (SERVER_LIMITS); tests lower it. */
+  headersTimeoutMs?: number;
 }
 
 export interface Inspector {
@@ -51,6 +54,8 @@ export const DEFAULT_INSPECTOR_PORT = 4040;
 /** Largest JSON body a POST may carry (an edited webhook body included). */
 const MAX_POST_BYTES = 32 * 1024 * 1024;
 const PAGE_SIZE = 100;
+/** How long a POST's body may take after its headers: an edited body of MAX_POST_BYTES from a browser on this machine. */
+const POST_ALLOWANCE_MS = 60_000;
 
 interface PageAssets {
   "/": Buffer;
@@ -92,10 +97,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let hosts = new Set<string>();
   let port = 0;
 
-  const server = createServer((request, response) => {
+  // The capture server's limits: a page, an API call or the start of the event stream sends its headers at once.
+  const server = createServer(limitedServerOptions({ headersTimeoutMs: options.headersTimeoutMs, requestAllowanceMs: POST_ALLOWANCE_MS }), (request, response) => {
     setSecurityHeaders(response);
     handle(request, response).catch((error: unknown) => sendError(response, error));
   });
+  applyServerLimits(server, {});
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hosts.has((request.headers.host ?? "").toLowerCase())) {

@@ -123,13 +123,47 @@ describe("request targets and forwarded headers (findings 9 and 10)", () => {
     // A CF-Ray header does not make a local request "via tunnel".
     expect(store.listEvents({ limit: 0 })[0]?.via).toBe("local");
   });
-  it("on the tunnel's own listener, Cloudflare's view is trusted: via tunnel, https, the visitor's address", async () => {
+  it("a client's other forwarding claims (Forwarded, X-Real-IP, True-Client-IP, X-Original-URL, ...) never reach the handler", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const claims: Array<[string, string]> = [
+      ["Forwarded", "for=10.0.0.1;proto=https;host=admin.internal"],
+      ["X-Real-IP", "10.0.0.1"],
+      ["True-Client-IP", "10.0.0.1"],
+      ["X-Client-IP", "10.0.0.1"],
+      ["X-Cluster-Client-IP", "10.0.0.1"],
+      ["X-Original-URL", "/admin/delete"],
+      ["X-Rewrite-URL", "/admin/delete"],
+      ["X-Forwarded-Port", "443"],
+      ["X-Forwarded-Prefix", "/admin"],
+    ];
+    for (const url of [server.url, server.tunnelOriginUrl]) {
+      const tunnel: Array<[string, string]> = url === server.url ? [] : [["Host", server.tunnelHostHeader], ["X-Forwarded-Host", "abc.trycloudflare.com"]];
+      const answer = await send(`${url}/hook`, { headers: [...tunnel, ...claims, ["Content-Type", "application/json"]], body: '{"ok":true}' });
+      expect(answer.status).toBe(200);
+    }
+    expect(target.received).toHaveLength(2);
+    for (const received of target.received) {
+      const names = received.headers.map(([name]) => name.toLowerCase());
+      for (const [claim] of claims) expect(names).not.toContain(claim.toLowerCase());
+      expect(received.headers.filter(([name]) => name.toLowerCase() === "x-forwarded-for")).toHaveLength(1);
+      expect(names).toContain("content-type");
+    }
+    // The event keeps what the client sent, byte for byte: only the handler is spared the claims.
+    const [latest] = store.listEvents({ limit: 0 });
+    expect(store.getEvent(latest?.id ?? "").headers).toEqual(expect.arrayContaining([["X-Real-IP", "10.0.0.1"], ["X-Original-URL", "/admin/delete"]]));
+  });
+
+  it("on the tunnel's own listener, with the run's Host as cloudflared sends it, Cloudflare's view is trusted: via tunnel, https, the visitor's address", async () => {
     const target = await startTargetServer();
     cleanups.push(() => target.close());
     const { server, store } = await capture({ target });
     expect(server.tunnelOriginUrl).not.toBe(server.url);
     const answer = await send(`${server.tunnelOriginUrl}/hook`, {
       headers: [
+        ["Host", server.tunnelHostHeader],
+        ["X-Forwarded-Host", "abc.trycloudflare.com"],
         ["CF-Ray", "8f00000000000000-AMS"],
         ["CF-Connecting-IP", "203.0.113.7"],
         ["X-Forwarded-For", "203.0.113.7"],
@@ -143,7 +177,10 @@ describe("request targets and forwarded headers (findings 9 and 10)", () => {
     expect(header("x-forwarded-for")).toEqual(["203.0.113.7"]);
     expect(header("x-forwarded-proto")).toEqual(["https"]);
     expect(header("cf-ray")).toEqual(["8f00000000000000-AMS"]);
-    expect(store.listEvents({ limit: 0 })[0]?.via).toBe("tunnel");
+    expect(header("x-forwarded-host")).toEqual(["abc.trycloudflare.com"]);
+    const [summary] = store.listEvents({ limit: 0 });
+    expect(summary?.via).toBe("tunnel");
+    expect(store.getEvent(summary?.id ?? "").headers.filter(([name]) => name.toLowerCase() === "host")).toEqual([["Host", "abc.trycloudflare.com"]]);
   });
 });
 

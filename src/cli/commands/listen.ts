@@ -127,7 +127,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel) {
-    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal, namedTunnel);
+    tunnel = await openTunnel({ url: capture.tunnelOriginUrl, hostHeader: capture.tunnelHostHeader }, capture.url, flags, output, interrupts.signal, namedTunnel);
   }
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
@@ -201,9 +201,9 @@ async function namedTunnelFor(hostname: string): Promise<{ id: string; hostname:
   return requireNamedTunnel(hostname, process.env);
 }
 
-/** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
+/** `origin`: the capture server's listener for the tunnel and the Host that proves cloudflared; `localUrl`: the one people use. */
 async function openTunnel(
-  originUrl: string,
+  origin: { url: string; hostHeader: string },
   localUrl: string,
   flags: ListenFlags,
   output: Output,
@@ -215,7 +215,8 @@ async function openTunnel(
   let installing: ReturnType<Output["spinner"]> | null = null;
   try {
     const handle = await startTunnel({
-      originUrl,
+      originUrl: origin.url,
+      originHostHeader: origin.hostHeader,
       binary: flags.cloudflared,
       token: flags.tunnelToken,
       tunnelId: named?.id,
