@@ -1,10 +1,10 @@
-import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, lstatSync, openSync, writeSync } from "node:fs";
 import { badInput } from "../core/errors.js";
 
 export interface OutputFileOptions {
   /** `--force`: replace an existing regular file. */
   force?: boolean | undefined;
-  /** The mode of a new file (before the umask); 0o600 for anything that may hold captured data. */
+  /** The file's mode; default 0o600, since what hooktape writes holds captured payloads or what was sent. */
   mode?: number;
   /** The flag that named the file, for messages (`--out`, `--junit`). */
   flag: string;
@@ -13,10 +13,11 @@ export interface OutputFileOptions {
 /**
  * The one way a command writes a file the user named: a new file, or with `--force` a replaced regular file,
  * and never through a symlink at the destination (O_NOFOLLOW, so another local user's link to ~/.bashrc cannot
- * redirect the write). Errors are one line, exit 2.
+ * redirect the write). The file ends up with `mode` (0600 by default) whatever the umask, and a replaced file too:
+ * a fixture, an export or a report holds captured payloads. Errors are one line, exit 2.
  */
 export function writeOutputFile(file: string, data: string | Buffer, options: OutputFileOptions): void {
-  const mode = options.mode ?? 0o644;
+  const mode = options.mode ?? 0o600;
   if (options.force) {
     let isLink = false;
     try {
@@ -38,6 +39,8 @@ export function writeOutputFile(file: string, data: string | Buffer, options: Ou
     throw badInput(`Cannot write ${options.flag} ${file}: ${code ?? String(error)}`);
   }
   try {
+    // O_CREAT's mode is for a new file only (a replaced file keeps its old mode): set it outright.
+    fchmodSync(fd, mode);
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
