@@ -1,6 +1,7 @@
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
 import { findHeader } from "../../core/headers.js";
+import { jsonText } from "../../core/json-text.js";
 import { formatBytes, parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
@@ -140,13 +141,13 @@ export async function runEventsExport(
         .reverse()
         .map((event) => {
           const shown = flags.includeCredentials ? event : { ...event, headers: redactHeaders(event.headers) };
-          return JSON.stringify(detailJson(shown, store.listAttempts(event.id)));
+          return jsonText(detailJson(shown, store.listAttempts(event.id)));
         }),
     { readonly: true },
   );
   const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
   if (flags.out) {
-    writeOutputFile(flags.out, text, { force: flags.force, mode: 0o600, flag: "--out" });
+    writeOutputFile(flags.out, text, { force: flags.force, flag: "--out" });
     outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
   } else {
     outputFor(flags).bytes(Buffer.from(text));
