@@ -21,7 +21,10 @@ export type VerifyTokenFamily = "meta" | "strava" | "ebay";
 
 /** What answering may need, looked up only when a handshake that needs it arrives. */
 export interface HandshakeCredentials {
-  /** The signing secrets configured for a provider id (`--secret`, `--secret-file`, HOOKTAPE_SECRET_<ID>). */
+  /**
+   * The secrets given for a provider by name (`--secret <id>=…`, a `--secret-file` line, HOOKTAPE_SECRET_<ID>, an
+   * unnamed one only under `--provider <id>`): an answer keyed with a secret goes back to whoever sent the request.
+   */
   secretsOf(providerId: string): readonly string[];
   /** The verify tokens configured for a family (`--verify-token`, HOOKTAPE_VERIFY_TOKEN_<FAMILY>). */
   verifyTokensOf(family: VerifyTokenFamily): readonly string[];
@@ -133,7 +136,7 @@ function recogniseGet(input: HandshakeInput, credentials: HandshakeCredentials):
     if (!TOKEN_SHAPE.test(token)) return unanswered("twitter", name, "the crc_token is not a plain token (letters, digits, -_+/=.~; at most 256)");
     const secret = credentials.secretsOf("twitter")[0];
     if (secret === undefined) {
-      return unanswered("twitter", name, `no X consumer secret; pass --secret twitter=<consumer secret> or set ${secretEnvName("twitter")}`);
+      return unanswered("twitter", name, `no X consumer secret named for twitter (an unnamed --secret never answers a handshake); pass --secret twitter=<consumer secret> or set ${secretEnvName("twitter")}`);
     }
     const hmac = createHmac("sha256", secret).update(token).digest("base64");
     return answered("twitter", name, jsonAnswer({ response_token: `sha256=${hmac}` }));
@@ -192,7 +195,9 @@ function recognisePost(input: HandshakeInput, credentials: HandshakeCredentials)
     const plainToken = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>).plainToken : undefined;
     if (typeof plainToken !== "string" || !TOKEN_SHAPE.test(plainToken)) return unanswered("zoom", name, "payload.plainToken is not a plain token");
     const secrets = credentials.secretsOf("zoom");
-    if (secrets.length === 0) return unanswered("zoom", name, `no Zoom secret token; pass --secret zoom=<secret token> or set ${secretEnvName("zoom")}`);
+    if (secrets.length === 0) {
+      return unanswered("zoom", name, `no Zoom secret token named for zoom (an unnamed --secret never answers a handshake); pass --secret zoom=<secret token> or set ${secretEnvName("zoom")}`);
+    }
     const secret = secretThatSigned("zoom", request, secrets);
     if (secret === undefined) {
       return unanswered("zoom", name, `its signature does not verify with the configured Zoom secret token (${input.verification.reason ?? input.verification.status})`);

@@ -10,7 +10,8 @@ import { parseRetrySpec, planReplay, type ReplayPlan, type RetrySpec, type Tampe
 /** What hooktape was started with to sign: the page never sees a secret, only whether one exists. */
 export interface SigningContext {
   providerOf(event: CapturedEvent): Provider | null;
-  secretsOf(providerId: string): string[];
+  /** The secrets to sign as a provider with; for re-signing `event` (as captured), those that verify it count too. */
+  secretsOf(providerId: string, event?: CapturedEvent): string[];
   secretEnvOf(providerId: string): string;
 }
 
@@ -122,7 +123,7 @@ function expectOf(text: string | undefined): (status: number | null) => boolean 
 /** Whether hooktape holds a secret to re-sign this event with (the page says so before anything is sent). */
 export function canResign(event: CapturedEvent, signing: SigningContext): boolean {
   const provider = signing.providerOf(event);
-  return provider !== null && signing.secretsOf(provider.id).length > 0;
+  return provider !== null && signing.secretsOf(provider.id, event).length > 0;
 }
 
 /**
@@ -150,7 +151,8 @@ export function planFromRequest(
       target: request.to,
       resign,
       providerOf: signing.providerOf,
-      secretsOf: signing.secretsOf,
+      // Judged on the event as captured, not on a body the page replaced.
+      secretsOf: (providerId) => signing.secretsOf(providerId, event),
       secretEnvOf: signing.secretEnvOf,
       bodyEdits: request.bodyEdits,
       headerSets: request.headerSets,

@@ -5,7 +5,7 @@ import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../.
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
-import { isProviderId, resolveSecrets } from "../../providers/index.js";
+import { isProviderId, resolveSecrets, resolveSigningSecrets } from "../../providers/index.js";
 import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
@@ -166,14 +166,15 @@ function handshakeModeOf(flag: string | false | undefined): HandshakeMode {
 }
 
 /**
- * What answering a handshake may need: a provider's signing secrets, read as verification reads them (flags, secret
- * files, environment, and what `--register` learnt), and the verify tokens of `--verify-token` or the environment.
- * Looked up when a handshake arrives; nothing here is printed or stored.
+ * What answering a handshake may need: the secrets given for that provider by name (`--secret zoom=…`, a `zoom=` line
+ * of a secret file, HOOKTAPE_SECRET_ZOOM, an unnamed one with `--provider zoom`, what `--register` learnt) — never an
+ * unnamed secret meant for whatever provider, since the answer goes to whoever sent the request — and the verify
+ * tokens of `--verify-token` or the environment. Looked up when a handshake arrives; nothing here is printed or stored.
  */
 function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, readonly string[]>): HandshakeCredentials {
   const verifyTokensOf = verifyTokensFrom(flags.verifyToken ?? [], process.env);
   return {
-    secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(learned.get(providerId) ?? [])],
+    secretsOf: (providerId) => [...resolveSigningSecrets(providerId, flags.secret, process.env, { namedProvider: flags.provider }), ...(learned.get(providerId) ?? [])],
     verifyTokensOf,
   };
 }
