@@ -201,20 +201,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       }
     }
     if (method === "POST" && (action === "replay" || action === "preview") && parts.length === 3) {
-      const [{ parseReplayRequest, planFromRequest }, { runReplay }] = await replayModules();
+      const [{ parseReplayRequest, planFromRequest, previewOf }, { runReplay }] = await replayModules();
       const replayRequest = parseReplayRequest(await readJson(request));
       const event = store.getEvent(id);
       const { plan, resigned } = planFromRequest(event, replayRequest, options.signing, Date.now());
-      if (action === "preview") {
-        const first = plan.deliveries[0]?.first;
-        return sendJson(response, 200, {
-          method: first?.method,
-          url: first?.url,
-          headers: first?.headers ?? [],
-          ...bodyText(first?.body ?? Buffer.alloc(0)),
-          resigned,
-        });
-      }
+      // The preview never carries a secret; the replay below sends the real values from this process.
+      if (action === "preview") return sendJson(response, 200, previewOf(plan, replayRequest, resigned));
       const agent = createDeliveryAgent(replayRequest.concurrency);
       try {
         const result = await runReplay(plan, { store, dispatcher: agent, concurrency: replayRequest.concurrency, speed: 1 });
@@ -300,11 +292,6 @@ function parsePageCursor(text: string | undefined): PageCursor | undefined {
   const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text);
   if (!match) throw badInput(`Invalid cursor "${text}": pass the "next" value of the previous page`);
   return { receivedAt: Number(match[1]), seq: Number(match[2]) };
-}
-
-function bodyText(body: Buffer): { body: string } | { bodyBase64: string } {
-  const text = body.toString("utf8");
-  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
