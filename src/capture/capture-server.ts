@@ -13,6 +13,7 @@ import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
 import { applyServerLimits, limitedServerOptions } from "./server-limits.js";
 import { createTunnelHop } from "./tunnel-hop.js";
+import { createUploadBudget, type UploadHold } from "./upload-budget.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
@@ -36,6 +37,11 @@ export interface CaptureOptions {
   maxBodyBytes: number;
   /** The store's cap in bytes (`--max-store`): past it, requests are answered 507 and not recorded. */
   maxStoreBytes?: number;
+  /**
+   * Bytes of large bodies held in memory at once (upload-budget.ts); past it new large uploads get 503. Default
+   * UPLOADS_IN_MEMORY_BYTES, or `maxBodyBytes` when that is larger, so that one body of the largest size always fits.
+   */
+  uploadsInMemoryBytes?: number;
   /** Defaults 20 s and 1024: see SERVER_LIMITS (server-limits.ts). Tests lower them. */
   headersTimeoutMs?: number;
   maxConnections?: number;
@@ -78,8 +84,14 @@ const NOT_RETURNED = new Set(["connection", "keep-alive", "transfer-encoding", "
 /** How long a whole upload may take after its headers, beyond the forwarding timeout: 25 MB at 100 kB/s is ~4 minutes. */
 const UPLOAD_ALLOWANCE_MS = 5 * 60_000;
 
-/** Bodies larger than this with a declared length are read into one preallocated buffer. */
+/**
+ * Bodies larger than this are "large": with a declared length they are read into one preallocated buffer, and they
+ * count against the uploads' memory budget (smaller ones are always read).
+ */
 const LARGE_BODY_BYTES = 64 * 1024;
+
+/** The default memory budget of large uploads in progress: 12 bodies of the default --max-body at once. */
+const UPLOADS_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /** How often the "store is full" line may repeat while requests keep being refused. */
 const STORE_FULL_NOTICE_MS = 10_000;
@@ -120,6 +132,8 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   const tunnelSockets = new WeakSet<net.Socket>();
   const tunnelHop = createTunnelHop();
   let storeFullNoticeAt = -Infinity;
+  let uploadsFullNoticeAt = -Infinity;
+  const uploads = createUploadBudget(Math.max(options.uploadsInMemoryBytes ?? UPLOADS_IN_MEMORY_BYTES, options.maxBodyBytes), LARGE_BODY_BYTES);
 
   const server = http.createServer(
     {
@@ -127,13 +141,18 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       ...limitedServerOptions({ headersTimeoutMs: options.headersTimeoutMs, requestAllowanceMs: options.timeoutMs + UPLOAD_ALLOWANCE_MS }),
     },
     (req, res) => {
-    const work = handleRequest(req, res).catch((error: unknown) => {
+    // The request's share of the uploads' memory, given back once it is answered, recorded and forwarded.
+    const hold = uploads.hold();
+    const work = handleRequest(req, res, hold).catch((error: unknown) => {
       options.onNotice({ type: "warning", message: `request failed: ${error instanceof Error ? error.message : String(error)}` });
       if (!res.headersSent) respond(res, 500, "hooktape: internal error\n");
       else res.destroy();
     });
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    void work.finally(() => {
+      hold.release();
+      inFlight.delete(work);
+    });
   },
   );
   // Malformed HTTP and requests past their timeouts are answered by Node's parser (400, 431, 408), closed, and never
@@ -150,7 +169,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     return fromTunnel === null ? { via: "local", headers: arrived } : { via: "tunnel", headers: fromTunnel };
   }
 
-  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, hold: UploadHold): Promise<void> {
     const receivedAt = now();
     const { via, headers } = arrivalOf(req);
     const url = req.url ?? "/";
@@ -165,8 +184,12 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
       return;
     }
-    const body = await readBody(req, options.maxBodyBytes);
+    const body = await readBody(req, options.maxBodyBytes, hold);
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
+    if (body.kind === "refused") {
+      refuseUpload(res);
+      return;
+    }
 
     const publicUrl = options.publicUrl();
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
@@ -287,6 +310,25 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   }
 
   /**
+   * A large upload the memory budget cannot hold now: 503 with Retry-After (senders retry), nothing recorded (nothing
+   * complete arrived), and one warning line per STORE_FULL_NOTICE_MS. As for a 413, the rest of the upload is read and
+   * discarded (closing under a sender still uploading makes it see a reset instead of the answer), bounded by the
+   * request timeout. Small deliveries are still read and answered.
+   */
+  function refuseUpload(res: http.ServerResponse): void {
+    respond(res, 503, "hooktape: too many large uploads in progress; retry later\n", { "retry-after": "5" });
+    const at = now();
+    if (at - uploadsFullNoticeAt < STORE_FULL_NOTICE_MS) return;
+    uploadsFullNoticeAt = at;
+    options.onNotice({
+      type: "warning",
+      message:
+        `large uploads in progress hold ${formatBytes(uploads.inUse())} of the ${formatBytes(uploads.limitBytes)} hooktape keeps in memory: ` +
+        "answering 503 to new ones (small deliveries are still answered)",
+    });
+  }
+
+  /**
    * `--max-store`: true when recording `incoming` more bytes would take the store past its cap. Logged once per
    * STORE_FULL_NOTICE_MS, so that a flood of refused requests does not become a flood of lines.
    */
@@ -369,15 +411,21 @@ function refuseMalformed(url: string, headers: HeaderPairs): string | null {
 type BodyRead =
   | { kind: "complete"; bytes: Buffer; size: number }
   | { kind: "too_large"; bytes: Buffer; size: number }
+  | { kind: "refused" }
   | { kind: "aborted" };
 
-/** Reads the raw body; past `max` bytes it stops keeping them (and says so) but lets the upload drain. */
-function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
+/**
+ * Reads the raw body; past `max` bytes it stops keeping them (and says so) but lets the upload drain. A large body
+ * takes its memory from `hold` first — its declared length, or chunk by chunk past LARGE_BODY_BYTES when chunked —
+ * and is "refused" (nothing kept) when the budget has none left.
+ */
+function readBody(req: http.IncomingMessage, max: number, hold: UploadHold): Promise<BodyRead> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
     return Promise.resolve({ kind: "too_large", bytes: Buffer.alloc(0), size: declared });
   }
+  if (Number.isFinite(declared) && declared > LARGE_BODY_BYTES && !hold.take(declared)) return Promise.resolve({ kind: "refused" });
   // A large body of known length is copied into one buffer as it arrives, so that it is held once, not as chunks
   // plus their concatenation (two copies at the end). Small bodies keep the cheaper chunk list.
   const into = Number.isFinite(declared) && declared > LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : null;
@@ -385,7 +433,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
+    let refused = false;
     req.on("data", (chunk: Buffer) => {
+      if (refused) return;
       const at = size;
       size += chunk.length;
       if (size > max) {
@@ -397,12 +447,19 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
         }
         return;
       }
+      // A chunked body past the small size takes memory as it arrives.
+      if (into === null && size > LARGE_BODY_BYTES && !hold.take(chunk.length)) {
+        refused = true;
+        chunks.length = 0;
+        resolve({ kind: "refused" });
+        return;
+      }
       // Node's parser never delivers more than Content-Length; the check keeps a copy past the end impossible.
       if (into !== null && size <= into.length) chunk.copy(into, at);
       else chunks.push(chunk);
     });
     req.on("end", () => {
-      if (tooLarge) return;
+      if (tooLarge || refused) return;
       if (into !== null && chunks.length === 0) resolve({ kind: "complete", bytes: into.subarray(0, size), size });
       else if (into === null) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
       else resolve({ kind: "complete", bytes: Buffer.concat([into.subarray(0, size - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], size), size });

@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer } = {}) {
+async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer; uploadsInMemoryBytes?: number } = {}) {
   const store = new EventStore(path.join(tempDir(), "h.db"));
   const agent = createDeliveryAgent();
   const notices: CaptureNotice[] = [];
@@ -29,6 +29,7 @@ async function capture(options: { headersTimeoutMs?: number; maxConnections?: nu
     maxBodyBytes: 1024 * 1024,
     headersTimeoutMs: options.headersTimeoutMs,
     maxConnections: options.maxConnections,
+    uploadsInMemoryBytes: options.uploadsInMemoryBytes,
     dispatcher: agent,
     publicUrl: () => null,
     verify: () => ({ provider: null, verification: { status: "unverified", reason: "unknown_provider" } }),
@@ -240,5 +241,74 @@ describe("disk and memory (finding 7)", () => {
       ["/ok", null],
       ["/big", "too_large"],
     ]);
+  });
+});
+
+describe("what strangers can pin in memory with uploads they never finish", () => {
+  /** Starts an upload of `declared` bytes and sends all but the last `missing`; `finish()` sends the rest. */
+  async function heldUpload(port: number, declared: number, missing = 1024) {
+    const head = `POST /upload HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${declared}\r\n\r\n`;
+    const body = randomBytes(declared);
+    const conn = await connect(port, head);
+    conn.socket.write(body.subarray(0, declared - missing));
+    return { ...conn, body, finish: () => conn.socket.write(body.subarray(declared - missing)) };
+  }
+
+  it("past the budget a new large upload gets 503 + Retry-After at once; a small delivery is answered; the held one completes byte-exact", async () => {
+    const { server, store, notices } = await capture({ uploadsInMemoryBytes: 1024 * 1024 });
+    const first = await heldUpload(server.port, 600 * 1024);
+    // The first upload is being read (its share taken) before the second arrives.
+    await vi.waitFor(() => expect(first.socket.bytesWritten).toBeGreaterThan(500 * 1024));
+    const second = await heldUpload(server.port, 600 * 1024);
+    await vi.waitFor(() => expect(second.answer()).toMatch(/^HTTP\/1\.1 503 /), { timeout: 5_000 });
+    expect(second.answer()).toMatch(/\r\nretry-after: 5\r\n/i);
+
+    const small = await send(`${server.url}/small`, { headers: [["Content-Type", "application/json"]], body: JSON.stringify({ note: "Zoë's small delivery" }, null, 2) });
+    expect(small.status).toBe(200);
+    expect(first.answer()).toBe("");
+
+    first.finish();
+    await vi.waitFor(() => expect(first.answer()).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+    const events = store.listEvents({ limit: 0 });
+    expect(events.map((event) => event.url).sort()).toEqual(["/small", "/upload"]);
+    const upload = events.find((event) => event.url === "/upload");
+    expect(store.getEvent(upload?.id ?? "").body.equals(first.body)).toBe(true);
+    expect(notices.filter((notice) => notice.type === "warning").map((notice) => (notice as { message: string }).message)).toEqual([
+      expect.stringMatching(/^large uploads in progress hold 600\.0 KiB of the 1\.0 MiB hooktape keeps in memory: answering 503 to new ones/),
+    ]);
+
+    // Its share is given back: the next large upload is read.
+    const third = await heldUpload(server.port, 600 * 1024, 0);
+    await vi.waitFor(() => expect(third.answer()).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+  });
+
+  it("a chunked upload without a length is refused once it grows past the budget", async () => {
+    const { server, store } = await capture({ uploadsInMemoryBytes: 1024 * 1024 });
+    const held = await heldUpload(server.port, 600 * 1024);
+    await vi.waitFor(() => expect(held.socket.bytesWritten).toBeGreaterThan(500 * 1024));
+    const head = `POST /chunked HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const conn = await connect(server.port, head);
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 20 && conn.answer() === ""; i++) {
+      conn.socket.write(`${piece.length.toString(16)}\r\n`);
+      conn.socket.write(piece);
+      conn.socket.write("\r\n");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await vi.waitFor(() => expect(conn.answer()).toMatch(/^HTTP\/1\.1 503 /), { timeout: 5_000 });
+    expect(store.listEvents({ limit: 0 })).toEqual([]);
+  });
+
+  it("with the defaults, `listen` holds 12 uploads of 5 MiB and refuses the rest, still answering small deliveries", async () => {
+    const dir = tempDir();
+    const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
+    cleanups.push(async () => void (await listen.stop("SIGKILL")));
+    const port = Number(new URL(listen.ready.url).port);
+    const uploads = [];
+    for (let i = 0; i < 16; i++) uploads.push(await heldUpload(port, 5 * 1024 * 1024));
+    await vi.waitFor(() => expect(uploads.filter((upload) => /^HTTP\/1\.1 503 /.test(upload.answer()))).toHaveLength(4), { timeout: 15_000 });
+    const small = await fetch(`${listen.ready.url}/small`, { method: "POST", headers: { "content-type": "application/json" }, body: '{\n  "ok": true\n}' });
+    expect(small.status).toBe(200);
+    expect(uploads.filter((upload) => upload.answer() === "")).toHaveLength(12);
   });
 });
