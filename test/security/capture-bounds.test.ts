@@ -305,7 +305,7 @@ describe("what strangers can pin in memory with uploads they never finish", () =
     const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
     cleanups.push(async () => void (await listen.stop("SIGKILL")));
     const port = Number(new URL(listen.ready.url).port);
-    const uploads = [];
+    const uploads: Array<Awaited<ReturnType<typeof heldUpload>>> = [];
     for (let i = 0; i < 16; i++) uploads.push(await heldUpload(port, 5 * 1024 * 1024));
     await vi.waitFor(() => expect(uploads.filter((upload) => /^HTTP\/1\.1 503 /.test(upload.answer()))).toHaveLength(4), { timeout: 15_000 });
     const small = await fetch(`${listen.ready.url}/small`, { method: "POST", headers: { "content-type": "application/json" }, body: '{\n  "ok": true\n}' });

@@ -2,24 +2,16 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
+import { stripeVerifies } from "../helpers/stripe-verifies.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { call } from "../inspector/helpers.js";
 
 const SECRET = "whsec_curl_commands_test_only";
-const stripe = new Stripe("sk_test_curl_commands");
 const session = listenSession();
-
-/** stripe-node's own check of a Stripe-Signature header (300 s tolerance); throws when it refuses. */
-function stripeVerifies(body: string | Buffer, header: string, secret: string, toleranceSec = 300): void {
-  const signature = stripe.webhooks.signature;
-  if (signature === null) throw new Error("this stripe-node has no webhooks.signature");
-  signature.verifyHeader(body, header, secret, toleranceSec);
-}
 
 /** A local file the command must never send: what `--data-binary '@<path>'` would have curl read. */
 function localSecretFile(): string {

@@ -11,19 +11,13 @@ import { getProvider } from "../../src/providers/index.js";
 import { runCli } from "../helpers/cli.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
+import { stripeVerifies } from "../helpers/stripe-verifies.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const MAILGUN_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
 const STRIPE_SECRET = "whsec_unnamed_secret_test_only_5f2a";
 const stripe = new Stripe("sk_test_unnamed_secrets");
 const session = listenSession();
-
-/** stripe-node's own check of a Stripe-Signature header (300 s tolerance); throws when it refuses. */
-function stripeVerifies(body: string | Buffer, header: string, secret: string, toleranceSec = 300): void {
-  const signature = stripe.webhooks.signature;
-  if (signature === null) throw new Error("this stripe-node has no webhooks.signature");
-  signature.verifyHeader(body, header, secret, toleranceSec);
-}
 
 /** The stranger's move: ask for the X CRC answer to a token of their choosing; null when none came back. */
 async function crcAnswer(url: string, token: string): Promise<string | null> {
