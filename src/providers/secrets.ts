@@ -33,8 +33,7 @@ export function secretEnvName(providerId: string): string {
  * anything keyed with the secret; what signs or answers uses `resolveSigningSecrets`.
  */
 export function resolveSecrets(providerId: string, flagValues: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const { named, unnamed } = splitSecretFlags(providerId, flagValues);
-  const secrets = [...named, ...unnamed];
+  const secrets = secretFlagsFor(providerId, flagValues).map(({ value }) => value);
   return secrets.length > 0 ? secrets : secretFromEnv(providerId, env);
 }
 
@@ -65,9 +64,10 @@ export function resolveSigningSecrets(
   env: NodeJS.ProcessEnv,
   options: SigningSecretOptions = {},
 ): string[] {
-  const { named, unnamed } = splitSecretFlags(providerId, flagValues);
-  const own = namesProvider(options.namedProvider, providerId) ? unnamed : options.signedWith ? unnamed.filter(options.signedWith) : [];
-  const secrets = [...named, ...own];
+  const unnamedServes = namesProvider(options.namedProvider, providerId) ? () => true : (options.signedWith ?? (() => false));
+  const secrets = secretFlagsFor(providerId, flagValues)
+    .filter(({ named, value }) => named || unnamedServes(value))
+    .map(({ value }) => value);
   return secrets.length > 0 ? secrets : secretFromEnv(providerId, env);
 }
 
@@ -84,19 +84,19 @@ export function signingSecretFlag(provider: Pick<Provider, "id" | "kind" | "name
   return namesProvider(namedProvider, provider.id) ? `--secret ${example}` : `--secret ${provider.id}=${example}`;
 }
 
-function splitSecretFlags(providerId: string, flagValues: readonly string[]): { named: string[]; unnamed: string[] } {
-  const named: string[] = [];
-  const unnamed: string[] = [];
+/** The `--secret` values that may be `providerId`'s, in the order given (rotation), each marked named or not. */
+function secretFlagsFor(providerId: string, flagValues: readonly string[]): Array<{ value: string; named: boolean }> {
+  const found: Array<{ value: string; named: boolean }> = [];
   for (const value of flagValues) {
     const eq = value.indexOf("=");
     const prefix = eq > 0 ? value.slice(0, eq) : "";
     if (prefix !== "" && isKnownProviderId(prefix)) {
-      if (prefix === providerId && eq + 1 < value.length) named.push(value.slice(eq + 1));
+      if (prefix === providerId && eq + 1 < value.length) found.push({ value: value.slice(eq + 1), named: true });
     } else if (value.length > 0) {
-      unnamed.push(value);
+      found.push({ value, named: false });
     }
   }
-  return { named, unnamed };
+  return found;
 }
 
 function secretFromEnv(providerId: string, env: NodeJS.ProcessEnv): string[] {

@@ -8,7 +8,7 @@ import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
-import { eventSignedWith } from "../../providers/verification.js";
+import { eventSignedWith } from "../../providers/event-signature.js";
 import {
   parseRetrySpec,
   planReplay,

@@ -1,7 +1,7 @@
 import { parseInteger } from "../../core/units.js";
 import { startInspector, type Inspector, type SigningContext } from "../../inspector/index.js";
 import { getProvider, resolveSigningSecrets, secretEnvName } from "../../providers/index.js";
-import { eventSignedWith } from "../../providers/verification.js";
+import { eventSignedWith } from "../../providers/event-signature.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
