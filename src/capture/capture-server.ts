@@ -131,6 +131,8 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   /** Sockets accepted on the tunnel's own listener: only these may be "via tunnel", and only with the credential. */
   const tunnelSockets = new WeakSet<net.Socket>();
   const tunnelHop = createTunnelHop();
+  /** Said once per run: another local process, or a cloudflared that ignored its TUNNEL_HTTP_HOST_HEADER. */
+  let unprovenTunnelNoticed = false;
   let storeFullNoticeAt = -Infinity;
   let uploadsFullNoticeAt = -Infinity;
   const uploads = createUploadBudget(Math.max(options.uploadsInMemoryBytes ?? UPLOADS_IN_MEMORY_BYTES, options.maxBodyBytes), LARGE_BODY_BYTES);
@@ -165,8 +167,17 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
    */
   function arrivalOf(req: http.IncomingMessage): { via: Via; headers: HeaderPairs } {
     const arrived = pairsFromRaw(req.rawHeaders);
-    const fromTunnel = tunnelSockets.has(req.socket) ? tunnelHop.admit(arrived, options.publicUrl()) : null;
-    return fromTunnel === null ? { via: "local", headers: arrived } : { via: "tunnel", headers: fromTunnel };
+    if (!tunnelSockets.has(req.socket)) return { via: "local", headers: arrived };
+    const fromTunnel = tunnelHop.admit(arrived, options.publicUrl());
+    if (fromTunnel !== null) return { via: "tunnel", headers: fromTunnel };
+    if (!unprovenTunnelNoticed) {
+      unprovenTunnelNoticed = true;
+      options.onNotice({
+        type: "warning",
+        message: "a request on the tunnel's port did not come from hooktape's cloudflared (no per-run Host): recorded as local, its CF-* headers dropped",
+      });
+    }
+    return { via: "local", headers: arrived };
   }
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, hold: UploadHold): Promise<void> {

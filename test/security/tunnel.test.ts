@@ -65,6 +65,9 @@ describe("only hooktape's own cloudflared can deliver 'via tunnel'", () => {
     expect(values(forwarded, "cf-ray")).toEqual([]);
     expect(values(forwarded, "x-forwarded-for")).toEqual(["127.0.0.1"]);
     expect(values(forwarded, "x-forwarded-proto")).toEqual(["http"]);
+    expect(listen.records.filter((item) => item.type === "warning").map((item) => item.message)).toEqual([
+      "a request on the tunnel's port did not come from hooktape's cloudflared (no per-run Host): recorded as local, its CF-* headers dropped",
+    ]);
     const shown = await runCli(["--db", db, "show", String(record?.id)]);
     expect(shown.stdout).toContain("via local from 127.0.0.1");
     expect(shown.stdout).not.toContain("198.51.100.66 ");
