@@ -11,6 +11,9 @@ import { deliver, hasDotSegment, joinTarget, sentRequestOf, type DeliveryResult 
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
+import { applyServerLimits, limitedServerOptions } from "./server-limits.js";
+import { createTunnelHop } from "./tunnel-hop.js";
+import { createUploadBudget, type UploadHold } from "./upload-budget.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
@@ -34,7 +37,12 @@ export interface CaptureOptions {
   maxBodyBytes: number;
   /** The store's cap in bytes (`--max-store`): past it, requests are answered 507 and not recorded. */
   maxStoreBytes?: number;
-  /** Defaults 20 s and 1024: see SERVER_LIMITS. Tests lower them. */
+  /**
+   * Bytes of large bodies held in memory at once (upload-budget.ts); past it new large uploads get 503. Default
+   * UPLOADS_IN_MEMORY_BYTES, or `maxBodyBytes` when that is larger, so that one body of the largest size always fits.
+   */
+  uploadsInMemoryBytes?: number;
+  /** Defaults 20 s and 1024: see SERVER_LIMITS (server-limits.ts). Tests lower them. */
   headersTimeoutMs?: number;
   maxConnections?: number;
   /** Decides provider and verification for a request that just arrived (a promise while `--fetch-certs` fetches). */
@@ -60,9 +68,12 @@ export interface CaptureServer {
   port: number;
   /**
    * http://127.0.0.1:<port> of a second listener that only the tunnel's cloudflared is told about. Requests
-   * arriving on it are "via tunnel" and their Cloudflare headers are trusted; on the main listener they are not.
+   * arriving on it with `tunnelHostHeader` as their Host are "via tunnel" and their Cloudflare headers are trusted;
+   * any other request is local and they are not.
    */
   tunnelOriginUrl: string;
+  /** The Host cloudflared must send to `tunnelOriginUrl` (its `httpHostHeader`): a per-run secret, never printed. */
+  tunnelHostHeader: string;
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), then resolves. */
   close(graceMs?: number): Promise<void>;
 }
@@ -70,73 +81,108 @@ export interface CaptureServer {
 // Headers a hop must not pass on to the sender (RFC 9110 §7.6.1); the length is set anew.
 const NOT_RETURNED = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "content-length", "trailer"]);
 
-/**
- * What a stranger with the public URL may hold open. Node 20 turns the headers timeout off along with
- * `requestTimeout: 0`, so both are set: headers within 20 s (slowloris), the whole upload within 5 minutes
- * (25 MB at 100 kB/s is ~4 minutes); idle keep-alive connections close after 5 s, and a connection serves at most
- * 1000 requests. Past `maxConnections` new connections are dropped at once rather than queued.
- */
-const SERVER_LIMITS = {
-  headersTimeoutMs: 20_000,
-  uploadAllowanceMs: 5 * 60_000,
-  keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1_000,
-  maxConnections: 1_024,
-  /** How often Node looks for connections past their timeouts (its default is 30 s, longer than the timeouts). */
-  checkIntervalMs: 1_000,
-} as const;
+/** How long a whole upload may take after its headers, beyond the forwarding timeout: 25 MB at 100 kB/s is ~4 minutes. */
+const UPLOAD_ALLOWANCE_MS = 5 * 60_000;
 
-/** Bodies larger than this with a declared length are read into one preallocated buffer. */
+/**
+ * Bodies larger than this are "large": with a declared length they are read into one preallocated buffer, and they
+ * count against the uploads' memory budget (smaller ones are always read).
+ */
 const LARGE_BODY_BYTES = 64 * 1024;
+
+/** The default memory budget of large uploads in progress: 12 bodies of the default --max-body at once. */
+const UPLOADS_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /** How often the "store is full" line may repeat while requests keep being refused. */
 const STORE_FULL_NOTICE_MS = 10_000;
 
-// Headers a client must not be able to set for the handler: hooktape sets them from what it knows.
-const FORWARDED_BY_HOOKTAPE = /^x-forwarded-(for|proto|host)$/i;
+/**
+ * Headers in which a proxy tells the handler who the client is, which URL it called and how: frameworks believe them
+ * behind a proxy (Express's `trust proxy`, Rails' remote_ip, IIS/Symfony's X-Original-URL), so a client's own values
+ * would choose its address or the route the handler thinks was called. None is passed on as the client sent it;
+ * hooktape sets X-Forwarded-For, -Proto and -Host from what it knows. Every `X-Forwarded-*` counts.
+ */
+const CLIENT_CLAIMS = new Set([
+  "forwarded",
+  "x-real-ip",
+  "true-client-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "fastly-client-ip",
+  "x-original-forwarded-for",
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
+  "x-original-host",
+  "x-host",
+  "x-url-scheme",
+  "front-end-https",
+  "x-envoy-external-address",
+  "x-envoy-original-path",
+]);
+
+function isClientClaim(lowerName: string): boolean {
+  return lowerName.startsWith("x-forwarded-") || CLIENT_CLAIMS.has(lowerName);
+}
 
 export async function startCaptureServer(options: CaptureOptions): Promise<CaptureServer> {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
-  const headersTimeout = options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs;
-  /** Sockets accepted on the tunnel's own listener: only these are "via tunnel". */
+  /** Sockets accepted on the tunnel's own listener: only these may be "via tunnel", and only with the credential. */
   const tunnelSockets = new WeakSet<net.Socket>();
+  const tunnelHop = createTunnelHop();
+  /** Said once per run: another local process, or a cloudflared that ignored its TUNNEL_HTTP_HOST_HEADER. */
+  let unprovenTunnelNoticed = false;
   let storeFullNoticeAt = -Infinity;
+  let uploadsFullNoticeAt = -Infinity;
+  const uploads = createUploadBudget(Math.max(options.uploadsInMemoryBytes ?? UPLOADS_IN_MEMORY_BYTES, options.maxBodyBytes), LARGE_BODY_BYTES);
 
   const server = http.createServer(
     {
       maxHeaderSize: 64 * 1024,
-      headersTimeout,
-      requestTimeout: headersTimeout + options.timeoutMs + SERVER_LIMITS.uploadAllowanceMs,
-      keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.min(SERVER_LIMITS.checkIntervalMs, headersTimeout),
+      ...limitedServerOptions({ headersTimeoutMs: options.headersTimeoutMs, requestAllowanceMs: options.timeoutMs + UPLOAD_ALLOWANCE_MS }),
     },
     (req, res) => {
-    const work = handleRequest(req, res).catch((error: unknown) => {
+    // The request's share of the uploads' memory, given back once it is answered, recorded and forwarded.
+    const hold = uploads.hold();
+    const work = handleRequest(req, res, hold).catch((error: unknown) => {
       options.onNotice({ type: "warning", message: `request failed: ${error instanceof Error ? error.message : String(error)}` });
       if (!res.headersSent) respond(res, 500, "hooktape: internal error\n");
       else res.destroy();
     });
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    void work.finally(() => {
+      hold.release();
+      inFlight.delete(work);
+    });
   },
   );
-  server.maxRequestsPerSocket = SERVER_LIMITS.maxRequestsPerSocket;
-  server.maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
+  // Malformed HTTP and requests past their timeouts are answered by Node's parser (400, 431, 408), closed, and never
+  // recorded; the server keeps serving.
+  applyServerLimits(server, { maxConnections: options.maxConnections });
 
-  // Malformed HTTP is answered by Node's parser (400, 431 ...) and never recorded; the server keeps serving.
-  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === "ECONNRESET") {
-      socket.destroy();
-      return;
+  /**
+   * Where a request came from: "tunnel" only when it arrived on the tunnel's listener carrying this run's credential
+   * (tunnel-hop.ts), with the visitor's own Host put back; anything else is a local request, whatever it claims.
+   */
+  function arrivalOf(req: http.IncomingMessage): { via: Via; headers: HeaderPairs } {
+    const arrived = pairsFromRaw(req.rawHeaders);
+    if (!tunnelSockets.has(req.socket)) return { via: "local", headers: arrived };
+    const fromTunnel = tunnelHop.admit(arrived, options.publicUrl());
+    if (fromTunnel !== null) return { via: "tunnel", headers: fromTunnel };
+    if (!unprovenTunnelNoticed) {
+      unprovenTunnelNoticed = true;
+      options.onNotice({
+        type: "warning",
+        message: "a request on the tunnel's port did not come from hooktape's cloudflared (no per-run Host): recorded as local, its CF-* headers dropped",
+      });
     }
-    const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  });
+    return { via: "local", headers: arrived };
+  }
 
-  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, hold: UploadHold): Promise<void> {
     const receivedAt = now();
-    const headers = pairsFromRaw(req.rawHeaders);
+    const { via, headers } = arrivalOf(req);
     const url = req.url ?? "/";
     const refusal = refuseMalformed(url, headers) ?? (options.target !== null && hasDotSegment(url) ? DOT_SEGMENT_REFUSAL : null);
     if (refusal !== null) {
@@ -149,11 +195,14 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
       return;
     }
-    const body = await readBody(req, options.maxBodyBytes);
+    const body = await readBody(req, options.maxBodyBytes, hold);
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
+    if (body.kind === "refused") {
+      refuseUpload(res);
+      return;
+    }
 
     const publicUrl = options.publicUrl();
-    const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
     const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : localUrlOf(headers, url);
     let decision: VerifyDecision | Promise<VerifyDecision> =
@@ -246,6 +295,25 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   }
 
   /**
+   * A large upload the memory budget cannot hold now: 503 with Retry-After (senders retry), nothing recorded (nothing
+   * complete arrived), and one warning line per STORE_FULL_NOTICE_MS. As for a 413, the rest of the upload is read and
+   * discarded (closing under a sender still uploading makes it see a reset instead of the answer), bounded by the
+   * request timeout. Small deliveries are still read and answered.
+   */
+  function refuseUpload(res: http.ServerResponse): void {
+    respond(res, 503, "hooktape: too many large uploads in progress; retry later\n", { "retry-after": "5" });
+    const at = now();
+    if (at - uploadsFullNoticeAt < STORE_FULL_NOTICE_MS) return;
+    uploadsFullNoticeAt = at;
+    options.onNotice({
+      type: "warning",
+      message:
+        `large uploads in progress hold ${formatBytes(uploads.inUse())} of the ${formatBytes(uploads.limitBytes)} hooktape keeps in memory: ` +
+        "answering 503 to new ones (small deliveries are still answered)",
+    });
+  }
+
+  /**
    * `--max-store`: true when recording `incoming` more bytes would take the store past its cap. Logged once per
    * STORE_FULL_NOTICE_MS, so that a flood of refused requests does not become a flood of lines.
    */
@@ -268,8 +336,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   }
 
   await listenOn(server, options.port, options.host);
-  // The tunnel's listener: loopback only, a port only cloudflared is given. Its sockets are handed to the same
-  // HTTP server, marked, so that the handler knows they came through Cloudflare's edge.
+  // The tunnel's listener: loopback only, the port cloudflared is given. Its sockets are handed to the same HTTP
+  // server, marked, so that a request on one that carries the tunnel's credential is known to come through
+  // Cloudflare's edge.
   const tunnelListener = net.createServer((socket) => {
     tunnelSockets.add(socket);
     server.emit("connection", socket);
@@ -283,6 +352,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     tunnelOriginUrl: `http://127.0.0.1:${(tunnelListener.address() as AddressInfo).port}`,
+    tunnelHostHeader: tunnelHop.hostHeader,
     async close(graceMs = 10_000) {
       tunnelListener.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -432,15 +502,21 @@ function refuseMalformed(url: string, headers: HeaderPairs): string | null {
 type BodyRead =
   | { kind: "complete"; bytes: Buffer; size: number }
   | { kind: "too_large"; bytes: Buffer; size: number }
+  | { kind: "refused" }
   | { kind: "aborted" };
 
-/** Reads the raw body; past `max` bytes it stops keeping them (and says so) but lets the upload drain. */
-function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
+/**
+ * Reads the raw body; past `max` bytes it stops keeping them (and says so) but lets the upload drain. A large body
+ * takes its memory from `hold` first — its declared length, or chunk by chunk past LARGE_BODY_BYTES when chunked —
+ * and is "refused" (nothing kept) when the budget has none left.
+ */
+function readBody(req: http.IncomingMessage, max: number, hold: UploadHold): Promise<BodyRead> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
     return Promise.resolve({ kind: "too_large", bytes: Buffer.alloc(0), size: declared });
   }
+  if (Number.isFinite(declared) && declared > LARGE_BODY_BYTES && !hold.take(declared)) return Promise.resolve({ kind: "refused" });
   // A large body of known length is copied into one buffer as it arrives, so that it is held once, not as chunks
   // plus their concatenation (two copies at the end). Small bodies keep the cheaper chunk list.
   const into = Number.isFinite(declared) && declared > LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : null;
@@ -448,7 +524,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
+    let refused = false;
     req.on("data", (chunk: Buffer) => {
+      if (refused) return;
       const at = size;
       size += chunk.length;
       if (size > max) {
@@ -460,12 +538,19 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
         }
         return;
       }
+      // A chunked body past the small size takes memory as it arrives.
+      if (into === null && size > LARGE_BODY_BYTES && !hold.take(chunk.length)) {
+        refused = true;
+        chunks.length = 0;
+        resolve({ kind: "refused" });
+        return;
+      }
       // Node's parser never delivers more than Content-Length; the check keeps a copy past the end impossible.
       if (into !== null && size <= into.length) chunk.copy(into, at);
       else chunks.push(chunk);
     });
     req.on("end", () => {
-      if (tooLarge) return;
+      if (tooLarge || refused) return;
       if (into !== null && chunks.length === 0) resolve({ kind: "complete", bytes: into.subarray(0, size), size });
       else if (into === null) resolve({ kind: "complete", bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), size });
       else resolve({ kind: "complete", bytes: Buffer.concat([into.subarray(0, size - chunks.reduce((n, c) => n + c.length, 0)), ...chunks], size), size });
@@ -477,7 +562,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<BodyRead> {
 
 /**
  * The headers the handler gets: the original ones, minus those a client must not decide, plus X-Forwarded-* from
- * what hooktape knows. Dropped: any X-Forwarded-For/-Proto/-Host the client sent, and the headers its Connection
+ * what hooktape knows. Dropped: the client's forwarding claims (CLIENT_CLAIMS), and the headers its Connection
  * header names (hop-by-hop, RFC 9110 §7.6.1). Through the tunnel, the address Cloudflare saw is trusted (cloudflared
  * sets X-Forwarded-For and CF-Connecting-IP) and the protocol is https; on any other connection, Cloudflare's CF-*
  * headers are a client's claim and are dropped, and the client is the socket's peer. The body stays byte-exact.
@@ -490,7 +575,7 @@ function withForwardingHeaders(event: CapturedEvent, arrived: HeaderPairs): Head
   const edgeClient = viaTunnel ? (findHeader(arrived, "cf-connecting-ip") ?? findHeader(arrived, "x-forwarded-for")) : undefined;
   const forwarded = arrived.filter(([name]) => {
     const lower = name.toLowerCase();
-    if (FORWARDED_BY_HOOKTAPE.test(lower) || named.has(lower)) return false;
+    if (isClientClaim(lower) || named.has(lower)) return false;
     return viaTunnel || !lower.startsWith("cf-");
   });
   forwarded.push(["X-Forwarded-For", edgeClient ?? event.remoteAddress ?? ""]);

@@ -26,7 +26,10 @@ export type { VerifyTokenFamily } from "./handshake-recognition.js";
 
 /** What answering may need, looked up only when a handshake that needs it arrives. */
 export interface HandshakeCredentials {
-  /** The signing secrets configured for a provider id (`--secret`, `--secret-file`, HOOKTAPE_SECRET_<ID>). */
+  /**
+   * The secrets given for a provider by name (`--secret <id>=…`, a `--secret-file` line, HOOKTAPE_SECRET_<ID>, an
+   * unnamed one only under `--provider <id>`): an answer keyed with a secret goes back to whoever sent the request.
+   */
   secretsOf(providerId: string): readonly string[];
   /** The verify tokens configured for a family (`--verify-token`, HOOKTAPE_VERIFY_TOKEN_<FAMILY>). */
   verifyTokensOf(family: VerifyTokenFamily): readonly string[];
@@ -77,7 +80,12 @@ export function recogniseHandshake(input: HandshakeInput, credentials: Handshake
   if (made.kind !== "keyed") return null;
   const secrets = credentials.secretsOf(made.provider);
   if (secrets.length === 0) {
-    const what = made.provider === "zoom" ? "no Zoom secret token; pass --secret zoom=<secret token>" : "no X consumer secret; pass --secret twitter=<consumer secret>";
+    // Only a secret named for this provider answers: an unnamed one may be another provider's key, and the answer is
+    // an HMAC under it of a text the caller chose.
+    const what =
+      made.provider === "zoom"
+        ? "no Zoom secret token named for zoom (an unnamed --secret never answers a handshake); pass --secret zoom=<secret token>"
+        : "no X consumer secret named for twitter (an unnamed --secret never answers a handshake); pass --secret twitter=<consumer secret>";
     return unanswered(provider, name, `${what} or set ${secretEnvName(made.provider)}`);
   }
   const secret = made.signedRequest ? secretThatSigned(made.provider, request, secrets) : secrets[0];

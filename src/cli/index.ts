@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import { HooktapeError } from "../core/errors.js";
 import { KeyFormatError } from "../providers/types.js";
 import { buildProgram } from "./program.js";
+import { printable } from "./views/printable.js";
 
 /**
  * The one place that turns errors into a message and an exit code (SPEC: 0 ok, 1 negative result,
@@ -24,20 +25,20 @@ function reportError(error: unknown): number {
     return 2;
   }
   if (error instanceof HooktapeError) {
-    process.stderr.write(`hooktape: ${error.message}\n`);
+    process.stderr.write(`hooktape: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   if (error instanceof KeyFormatError) {
-    process.stderr.write(`hooktape: ${error.message}\n`);
+    process.stderr.write(`hooktape: ${printable(error.message)}\n`);
     return 2;
   }
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === "string" && code.startsWith("SQLITE_")) {
-    process.stderr.write(`hooktape: database error (${code}): ${message}\n`);
+    process.stderr.write(`hooktape: database error (${code}): ${printable(message)}\n`);
     return 3;
   }
-  process.stderr.write(`hooktape: unexpected error: ${message}${process.env.HOOKTAPE_DEBUG ? "" : " (set HOOKTAPE_DEBUG=1 for details)"}\n`);
+  process.stderr.write(`hooktape: unexpected error: ${printable(message)}${process.env.HOOKTAPE_DEBUG ? "" : " (set HOOKTAPE_DEBUG=1 for details)"}\n`);
   if (process.env.HOOKTAPE_DEBUG && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
   return 3;
 }

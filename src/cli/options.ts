@@ -62,6 +62,12 @@ export async function resolveSecretOptions(command: Command, stderr: NodeJS.Writ
     if (token === "") throw badInput(`--tunnel-token-file ${tokenFile} is empty`);
     command.setOptionValueWithSource("tunnelToken", token, "config");
   }
+  // An empty variable (`HOOKTAPE_TUNNEL_TOKEN=` in a shell or a CI file) is an unset one: a quick tunnel, not a named one.
+  const token = command.getOptionValue("tunnelToken") as string | undefined;
+  if (token !== undefined && token.trim() === "") {
+    if (command.getOptionValueSource("tunnelToken") === "cli") throw badInput("--tunnel-token is empty; pass the named tunnel's token, or leave the flag out for a quick tunnel");
+    command.setOptionValue("tunnelToken", undefined);
+  }
   // A token exported for other runs does not contradict `--no-tunnel`: it is simply not used.
   if (command.getOptionValue("tunnel") === false && command.getOptionValueSource("tunnelToken") === "env") {
     command.setOptionValue("tunnelToken", undefined);

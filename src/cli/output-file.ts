@@ -1,4 +1,4 @@
-import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { badInput } from "../core/errors.js";
 
@@ -7,7 +7,7 @@ export interface OutputFileOptions {
   force?: boolean | undefined;
   /** A report a run rewrites each time (`--junit`): an existing regular file is replaced without `--force`. */
   report?: boolean;
-  /** The mode of a new file (before the umask); 0o600 for anything that may hold captured data. */
+  /** The file's mode; default 0o600, since what hooktape writes holds captured payloads or what was sent. */
   mode?: number;
   /** The flag that named the file, for messages (`--out`, `--junit`). */
   flag: string;
@@ -16,11 +16,12 @@ export interface OutputFileOptions {
 /**
  * The one way a command writes a file the user named: a new file, or with `--force` (or for a report) a replaced
  * regular file, and never through a symlink at the destination (O_NOFOLLOW, so another local user's link to
- * ~/.bashrc cannot redirect the write). A missing folder is created (0700 when the file holds captured data), so a
- * run's result is not lost to `--junit reports/check.xml`. Errors are one line, exit 2.
+ * ~/.bashrc cannot redirect the write). The file ends up with `mode` (0600 by default) whatever the umask, and a
+ * replaced file too: a fixture, an export or a report holds captured payloads. A missing folder is created (0700
+ * when the file is private), so a run's result is not lost to `--junit reports/check.xml`. Errors are one line, exit 2.
  */
 export function writeOutputFile(file: string, data: string | Buffer, options: OutputFileOptions): void {
-  const mode = options.mode ?? 0o644;
+  const mode = options.mode ?? 0o600;
   const replace = options.force === true || options.report === true;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: mode & 0o044 ? 0o755 : 0o700 });
@@ -48,6 +49,8 @@ export function writeOutputFile(file: string, data: string | Buffer, options: Ou
     throw badInput(`Cannot write ${options.flag} ${file}: ${code ?? String(error)}`);
   }
   try {
+    // O_CREAT's mode is for a new file only (a replaced file keeps its old mode): set it outright.
+    fchmodSync(fd, mode);
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);

@@ -1,9 +1,7 @@
 /**
- * The environment a child process (cloudflared, an --on-url command) gets: the parent's, without hooktape's
- * secrets. `HOOKTAPE_SECRET_<PROVIDER>` and `HOOKTAPE_TUNNEL_TOKEN` are for hooktape alone (SPEC: secrets are never
- * passed to a child process), and a stray `TUNNEL_TOKEN` would turn a quick tunnel into someone's named one. The
- * credentials `--fetch-certs` sends to Circle's and eBay's key APIs (`HOOKTAPE_CIRCLE_API_KEY`, `HOOKTAPE_EBAY_TOKEN`)
- * are secrets too, and so are the relay's tokens.
+ * The environment a child process (cloudflared, an `--on-url`/`--on-exit` command, `gh auth token`) gets: the
+ * parent's, without any credential hooktape itself reads. Secrets are for hooktape alone: a child is another program,
+ * and `--on-url` runs whatever the user typed, where a logging or curl-ing script would spread them further.
  */
 export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
@@ -14,17 +12,18 @@ export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
+/**
+ * The credentials hooktape reads from the environment, by name: the API keys `listen --register` and the relay use
+ * (STRIPE_API_KEY, GITHUB_TOKEN, CLOUDFLARE_API_TOKEN), a named tunnel's token (TUNNEL_TOKEN would also turn a quick
+ * tunnel into someone's named one), and every `HOOKTAPE_*` variable that holds a secret, a token, a key or a password
+ * (`HOOKTAPE_SECRET_<PROVIDER>`, `HOOKTAPE_VERIFY_TOKEN_<FAMILY>`, `HOOKTAPE_TUNNEL_TOKEN`, `HOOKTAPE_CIRCLE_API_KEY`,
+ * `HOOKTAPE_EBAY_TOKEN`, the relay's tokens, and any added later under the same naming).
+ */
+const SECRET_VARIABLES = new Set(["STRIPE_API_KEY", "GITHUB_TOKEN", "CLOUDFLARE_API_TOKEN", "TUNNEL_TOKEN"]);
+const SECRET_WORDS = /(^|_)(SECRET|TOKEN|KEY|PASSWORD|CREDENTIALS?)(_|$)/;
+
 export function isSecretVariable(name: string): boolean {
   const upper = name.toUpperCase();
-  return (
-    upper.startsWith("HOOKTAPE_SECRET_") ||
-    upper === "HOOKTAPE_TUNNEL_TOKEN" ||
-    upper === "TUNNEL_TOKEN" ||
-    upper === "HOOKTAPE_CIRCLE_API_KEY" ||
-    upper === "HOOKTAPE_EBAY_TOKEN" ||
-    // The relay's: a channel's read token, the admin token, and the Cloudflare API token `relay deploy` uses.
-    upper === "HOOKTAPE_RELAY_TOKEN" ||
-    upper === "HOOKTAPE_RELAY_ADMIN_TOKEN" ||
-    upper === "CLOUDFLARE_API_TOKEN"
-  );
+  if (SECRET_VARIABLES.has(upper)) return true;
+  return upper.startsWith("HOOKTAPE_") && SECRET_WORDS.test(upper.slice("HOOKTAPE_".length));
 }

@@ -4,13 +4,17 @@ import { parseJsonPath, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { parseDuration, parseInteger } from "../core/units.js";
 import { resolveTarget } from "../forward/index.js";
-import { getProvider, type Provider } from "../providers/index.js";
+import { encodeBody } from "../core/body.js";
+import { REDACTED } from "../core/redact.js";
+import { getProvider, TOKEN_HEADERS, type Provider } from "../providers/index.js";
+import { secretHeadersOf } from "../providers/verification.js";
 import { parseRetrySpec, planReplay, type ReplayPlan, type RetrySpec, type Tamper } from "../replay/index.js";
 
 /** What hooktape was started with to sign: the page never sees a secret, only whether one exists. */
 export interface SigningContext {
   providerOf(event: CapturedEvent): Provider | null;
-  secretsOf(providerId: string): string[];
+  /** The secrets to sign as a provider with; for re-signing `event` (as captured), those that verify it count too. */
+  secretsOf(providerId: string, event?: CapturedEvent): string[];
   secretEnvOf(providerId: string): string;
 }
 
@@ -122,7 +126,7 @@ function expectOf(text: string | undefined): (status: number | null) => boolean 
 /** Whether hooktape holds a secret to re-sign this event with (the page says so before anything is sent). */
 export function canResign(event: CapturedEvent, signing: SigningContext): boolean {
   const provider = signing.providerOf(event);
-  return provider !== null && signing.secretsOf(provider.id).length > 0;
+  return provider !== null && signing.secretsOf(provider.id, event).length > 0;
 }
 
 /**
@@ -150,7 +154,8 @@ export function planFromRequest(
       target: request.to,
       resign,
       providerOf: signing.providerOf,
-      secretsOf: signing.secretsOf,
+      // Judged on the event as captured, not on a body the page replaced.
+      secretsOf: (providerId) => signing.secretsOf(providerId, event),
       secretEnvOf: signing.secretEnvOf,
       bodyEdits: request.bodyEdits,
       headerSets: request.headerSets,
@@ -167,4 +172,26 @@ export function planFromRequest(
     { now },
   );
   return { plan, resigned };
+}
+
+/** What the page shows instead of a header value that is a secret. */
+export const SET_BY_HOOKTAPE = "[set by hooktape]";
+
+/**
+ * The request a replay would send, as the page may see it (`POST /api/events/<id>/preview`). A header whose value is
+ * a secret — a token scheme's token (GitLab's X-Gitlab-Token, Okta's Authorization), Basic credentials, any
+ * Authorization re-signing put there — shows as `[set by hooktape]`: the page never holds a secret, and the real
+ * value is added in this process when the replay is sent. A value the page itself asked for, and the stored
+ * `[redacted]`, are shown as they are.
+ */
+export function previewOf(plan: ReplayPlan, request: ReplayRequest, resigned: boolean) {
+  const first = plan.deliveries[0];
+  const secretNames = new Set([...TOKEN_HEADERS, ...secretHeadersOf(first?.provider ?? null).map((name) => name.toLowerCase())]);
+  const asked = new Set(request.headerSets.map(([name, value]) => `${name.toLowerCase()}\n${value}`));
+  const headers: HeaderPairs = (first?.first.headers ?? []).map(([name, value]) => {
+    const lower = name.toLowerCase();
+    if (!secretNames.has(lower) || value === REDACTED || asked.has(`${lower}\n${value}`)) return [name, value];
+    return [name, SET_BY_HOOKTAPE];
+  });
+  return { method: first?.first.method, url: first?.first.url, headers, ...encodeBody(first?.first.body ?? Buffer.alloc(0)), resigned };
 }

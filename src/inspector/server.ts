@@ -9,6 +9,7 @@ import { createDeliveryAgent, isForwardedHeader, resolveTarget } from "../forwar
 import { providers } from "../providers/index.js";
 import type { CapturedEvent, RecordedAttempt } from "../core/types.js";
 import type { EventStore, PageCursor } from "../store/index.js";
+import { applyServerLimits, limitedServerOptions } from "../capture/server-limits.js";
 import { ChangeFeed } from "./change-feed.js";
 import { Searcher } from "./searcher.js";
 import type { SigningContext } from "./replay-request.js";
@@ -37,6 +38,8 @@ export interface InspectorOptions {
   /** Where the built page is (index.html, app.js, app.css); default dist/inspector/page of this package. */
   pageDir?: string;
   token?: string;
+  /** Default 20 s (SERVER_LIMITS); tests lower it. */
+  headersTimeoutMs?: number;
 }
 
 export interface Inspector {
@@ -52,6 +55,8 @@ export const DEFAULT_INSPECTOR_PORT = 4040;
 /** Largest JSON body a POST may carry (an edited webhook body included). */
 const MAX_POST_BYTES = 32 * 1024 * 1024;
 const PAGE_SIZE = 100;
+/** How long a POST's body may take after its headers: an edited body of MAX_POST_BYTES from a browser on this machine. */
+const POST_ALLOWANCE_MS = 60_000;
 
 interface PageAssets {
   "/": Buffer;
@@ -93,10 +98,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let hosts = new Set<string>();
   let port = 0;
 
-  const server = createServer((request, response) => {
+  // The capture server's limits: a page, an API call or the start of the event stream sends its headers at once.
+  const server = createServer(limitedServerOptions({ headersTimeoutMs: options.headersTimeoutMs, requestAllowanceMs: POST_ALLOWANCE_MS }), (request, response) => {
     setSecurityHeaders(response);
     handle(request, response).catch((error: unknown) => sendError(response, error));
   });
+  applyServerLimits(server, {});
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hosts.has((request.headers.host ?? "").toLowerCase())) {
@@ -201,20 +208,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       }
     }
     if (method === "POST" && (action === "replay" || action === "preview") && parts.length === 3) {
-      const [{ parseReplayRequest, planFromRequest }, { runReplay }] = await replayModules();
+      const [{ parseReplayRequest, planFromRequest, previewOf }, { runReplay }] = await replayModules();
       const replayRequest = parseReplayRequest(await readJson(request));
       const event = store.getEvent(id);
       const { plan, resigned } = planFromRequest(event, replayRequest, options.signing, Date.now());
-      if (action === "preview") {
-        const first = plan.deliveries[0]?.first;
-        return sendJson(response, 200, {
-          method: first?.method,
-          url: first?.url,
-          headers: first?.headers ?? [],
-          ...bodyText(first?.body ?? Buffer.alloc(0)),
-          resigned,
-        });
-      }
+      // The preview never carries a secret; the replay below sends the real values from this process.
+      if (action === "preview") return sendJson(response, 200, previewOf(plan, replayRequest, resigned));
       const agent = createDeliveryAgent(replayRequest.concurrency);
       try {
         const result = await runReplay(plan, { store, dispatcher: agent, concurrency: replayRequest.concurrency, speed: 1 });
@@ -308,11 +307,6 @@ function parsePageCursor(text: string | undefined): PageCursor | undefined {
   const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text);
   if (!match) throw badInput(`Invalid cursor "${text}": pass the "next" value of the previous page`);
   return { receivedAt: Number(match[1]), seq: Number(match[2]) };
-}
-
-function bodyText(body: Buffer): { body: string } | { bodyBase64: string } {
-  const text = body.toString("utf8");
-  return Buffer.from(text, "utf8").equals(body) ? { body: text } : { bodyBase64: body.toString("base64") };
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -1,7 +1,15 @@
 export * from "./types.js";
 export { providers, getProvider, detectProvider, isProviderId, TOKEN_HEADERS } from "./registry.js";
 export { createGenericHmacProvider, DEFAULT_HMAC_SETTINGS, type HmacSettings } from "./generic-hmac.js";
-export { parseSecretLines, resolveSecrets, secretEnvName, secretExample } from "./secrets.js";
+export {
+  parseSecretLines,
+  resolveSecrets,
+  resolveSigningSecrets,
+  secretEnvName,
+  secretExample,
+  signingSecretFlag,
+  type SigningSecretOptions,
+} from "./secrets.js";
 export { staleSignature, type SignatureAge } from "./signature-age.js";
 export { generateKeyPair, parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
 export {

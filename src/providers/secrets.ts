@@ -82,23 +82,81 @@ export function secretEnvName(providerId: string): string {
 }
 
 /**
- * The secrets for `providerId`, in order: every `--secret` value meant for it, else the env var.
- * A value applies to another provider only when the text before its FIRST `=` is a known provider id
- * (`--secret github=abc`); anything else is a raw secret of the provider in use, because real secrets
- * contain `=` (base64 padding, `whsec_...=`) and must never be split.
+ * The secrets to VERIFY a request of `providerId` with, in order: every `--secret` value meant for it, else the env
+ * var. A value applies to another provider only when the text before its FIRST `=` is a known provider id
+ * (`--secret github=abc`); anything else is an unnamed secret, because real secrets contain `=` (base64 padding,
+ * `whsec_...=`) and must never be split. An unnamed secret is tried on whatever provider a request's headers name:
+ * `listen --secret whsec_...` verifies without `--provider`. Verifying only yields a verdict for the user, never
+ * anything keyed with the secret; what signs or answers uses `resolveSigningSecrets`.
  */
 export function resolveSecrets(providerId: string, flagValues: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const secrets: string[] = [];
+  const secrets = secretFlagsFor(providerId, flagValues).map(({ value }) => value);
+  return secrets.length > 0 ? secrets : secretFromEnv(providerId, env);
+}
+
+export interface SigningSecretOptions {
+  /** `--provider`: the provider an unnamed `--secret` belongs to. */
+  namedProvider?: string | undefined;
+  /**
+   * When re-signing something that already carries a signature (a captured event, a fixture): whether a secret
+   * verifies that signature. An unnamed secret that does is the secret of whoever signed it.
+   */
+  signedWith?: ((secret: string) => boolean) | undefined;
+}
+
+/**
+ * The secrets to SIGN or ANSWER for `providerId` with (re-sign a replay, a send or a preview, answer a handshake,
+ * register a hook): those given for that provider by name — `--secret <id>=…`, an `<id>=` line of a `--secret-file`,
+ * `HOOKTAPE_SECRET_<ID>` — and an unnamed one only when `--provider` names this provider, or when it verifies the
+ * signature the event or fixture being re-signed already carries.
+ *
+ * A request's provider is whatever its headers claim, and anyone can send any headers: an unnamed secret handed to
+ * the provider a stranger picked would sign a message of their choosing in that provider's format (X's CRC answer is
+ * an HMAC of a token, which is a valid Mailgun signature of `timestamp+token`), or, for a token scheme (GitLab's
+ * X-Gitlab-Token), be sent as it is. A secret that verifies a delivery's own signature is that sender's already.
+ */
+export function resolveSigningSecrets(
+  providerId: string,
+  flagValues: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: SigningSecretOptions = {},
+): string[] {
+  const unnamedServes = namesProvider(options.namedProvider, providerId) ? () => true : (options.signedWith ?? (() => false));
+  const secrets = secretFlagsFor(providerId, flagValues)
+    .filter(({ named, value }) => named || unnamedServes(value))
+    .map(({ value }) => value);
+  return secrets.length > 0 ? secrets : secretFromEnv(providerId, env);
+}
+
+function namesProvider(namedProvider: string | undefined, providerId: string): boolean {
+  return namedProvider?.trim().toLowerCase() === providerId;
+}
+
+/**
+ * How to give `provider` a secret to sign with, for the message when there is none: `--secret <secret>` when
+ * `--provider` names it, else the named form, which an unnamed `--secret` must take.
+ */
+export function signingSecretFlag(provider: Pick<Provider, "id" | "kind" | "name">, namedProvider: string | undefined): string {
+  const example = secretExample(provider, "sign");
+  return namesProvider(namedProvider, provider.id) ? `--secret ${example}` : `--secret ${provider.id}=${example}`;
+}
+
+/** The `--secret` values that may be `providerId`'s, in the order given (rotation), each marked named or not. */
+function secretFlagsFor(providerId: string, flagValues: readonly string[]): Array<{ value: string; named: boolean }> {
+  const found: Array<{ value: string; named: boolean }> = [];
   for (const value of flagValues) {
     const eq = value.indexOf("=");
     const prefix = eq > 0 ? value.slice(0, eq) : "";
     if (prefix !== "" && isKnownProviderId(prefix)) {
-      if (prefix === providerId && eq + 1 < value.length) secrets.push(value.slice(eq + 1));
+      if (prefix === providerId && eq + 1 < value.length) found.push({ value: value.slice(eq + 1), named: true });
     } else if (value.length > 0) {
-      secrets.push(value);
+      found.push({ value, named: false });
     }
   }
-  if (secrets.length > 0) return secrets;
+  return found;
+}
+
+function secretFromEnv(providerId: string, env: NodeJS.ProcessEnv): string[] {
   const fromEnv = env[secretEnvName(providerId)];
   return fromEnv !== undefined && fromEnv.length > 0 ? [fromEnv] : [];
 }

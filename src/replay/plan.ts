@@ -18,8 +18,8 @@ export interface ReplayOptions<E extends ReplayableEvent = ReplayableEvent> {
   resign: boolean;
   /** The provider an event is signed with (its recorded one, or `--provider`); null when unknown. */
   providerOf: (event: E) => Provider | null;
-  /** The secrets for a provider id (`--secret` values, then HOOKTAPE_SECRET_<ID>). */
-  secretsOf: (providerId: string) => string[];
+  /** The secrets to re-sign an event as this provider with (`--secret` values, then HOOKTAPE_SECRET_<ID>). */
+  secretsOf: (providerId: string, event: E) => string[];
   /** The env var that supplies a provider's secret, for the error message. */
   secretEnvOf: (providerId: string) => string;
   bodyEdits: readonly BodyEdit[];
@@ -121,12 +121,12 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
       if (provider === null) {
         throw badInput(`Cannot re-sign event ${event.id}: its provider is unknown; pass --provider <id> (see \`hooktape providers\`)`);
       }
-      const secrets = options.secretsOf(provider.id);
+      const secrets = options.secretsOf(provider.id, event);
       const first = secrets[0];
       if (first === undefined) {
         const why = options.resign ? "--resign" : options.staleMs > 0 ? "--stale" : "--set/--unset (a mutated body is re-signed)";
         throw badInput(
-          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${secretExample(provider, "sign")} or set ${options.secretEnvOf(provider.id)}`,
+          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${provider.id}=${secretExample(provider, "sign")} or set ${options.secretEnvOf(provider.id)}`,
         );
       }
       secret = first;

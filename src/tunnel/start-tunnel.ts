@@ -18,6 +18,12 @@ export interface StartTunnelOptions {
    * its credentials file where it wrote it (~/.cloudflared/<id>.json). Needs `publicUrl`.
    */
   tunnelId?: string | undefined;
+  /**
+   * The Host cloudflared sends to the origin (its `httpHostHeader` setting, given in its environment as
+   * TUNNEL_HTTP_HOST_HEADER so that `ps` does not show it): the capture server's per-run proof that a request on
+   * its tunnel port came from this cloudflared. Masked in cloudflared's output, which logs its TUNNEL_ variables.
+   */
+  originHostHeader?: string | undefined;
   /** `--public-url`: used with a token; a quick tunnel gets its URL from cloudflared. */
   publicUrl?: string | undefined;
   /** Wait this long for the FIRST registered connection, not merely a printed URL. Default 45000. */
@@ -136,7 +142,7 @@ class CloudflaredProcess {
     env: NodeJS.ProcessEnv,
   ) {
     this.named = options.token !== undefined || options.tunnelId !== undefined;
-    this.output = new OutputTail(KEEP_LINES, options.token ? [options.token] : []);
+    this.output = new OutputTail(KEEP_LINES, [options.token, options.originHostHeader].filter((secret): secret is string => secret !== undefined && secret !== ""));
     // The package spawns the binary set with use() directly (no shell, no Node wrapper), in its constructor, with
     // process.env. The token goes in the environment (TUNNEL_TOKEN, which `cloudflared tunnel run` reads), never in
     // the arguments: every local user can read a process's arguments in /proc/<pid>/cmdline. hooktape's own
@@ -144,6 +150,7 @@ class CloudflaredProcess {
     use(binary);
     const childEnv = withoutSecrets(env);
     if (options.token !== undefined) childEnv.TUNNEL_TOKEN = options.token;
+    if (options.originHostHeader !== undefined) childEnv.TUNNEL_HTTP_HOST_HEADER = options.originHostHeader;
     this.tunnel = withProcessEnv(childEnv, () =>
       options.tunnelId !== undefined
         ? new Tunnel(["tunnel", "run", "--url", options.originUrl, "--no-autoupdate", options.tunnelId])

@@ -113,7 +113,7 @@ describe("X (Twitter) CRC: GET ?crc_token=", () => {
       provider: "twitter",
       name: "X (Twitter) CRC",
       answer: null,
-      unanswered: "no X consumer secret; pass --secret twitter=<consumer secret> or set HOOKTAPE_SECRET_TWITTER",
+      unanswered: "no X consumer secret named for twitter (an unnamed --secret never answers a handshake); pass --secret twitter=<consumer secret> or set HOOKTAPE_SECRET_TWITTER",
     });
   });
 
@@ -229,7 +229,7 @@ describe("Zoom: endpoint.url_validation", () => {
 
   it("without a secret token it says which flag or variable gives one", () => {
     expect(recognise(signed("zoom", ZOOM_SECRET, body))?.unanswered).toBe(
-      "no Zoom secret token; pass --secret zoom=<secret token> or set HOOKTAPE_SECRET_ZOOM",
+      "no Zoom secret token named for zoom (an unnamed --secret never answers a handshake); pass --secret zoom=<secret token> or set HOOKTAPE_SECRET_ZOOM",
     );
   });
 

@@ -121,7 +121,7 @@ describe("hooktape send", () => {
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe(`hooktape: ${broken}: "request" must be an object with method, url, headers and body\n`);
     const noSecret = await runCli(["send", fixtureFile("stripe"), "--to", handler.url, "--resign"], { env: { HOOKTAPE_SECRET_STRIPE: "" } });
-    expect(noSecret).toMatchObject({ code: 2, stderr: "hooktape: no secret for stripe: pass --secret whsec_... or set HOOKTAPE_SECRET_STRIPE\n" });
+    expect(noSecret).toMatchObject({ code: 2, stderr: "hooktape: no secret for stripe: pass --secret stripe=whsec_... or set HOOKTAPE_SECRET_STRIPE\n" });
     const missing = await runCli(["send", "no-such.json", "--to", handler.url]);
     expect(missing).toMatchObject({ code: 2, stderr: "hooktape: no-such.json: no such file\n" });
     expect(handler.received).toHaveLength(0);

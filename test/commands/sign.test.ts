@@ -123,7 +123,7 @@ describe("hooktape sign", () => {
     const body = `{"note":"it's \\"quoted\\" $HOME \`x\`"}`;
     const result = await runCli(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", body, "--url", `${target.url}/hook`, "--format", "curl"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^curl -sS -X POST '/);
+    expect(result.stdout).toMatch(/^curl -sS --globoff -X POST '/);
     // Async: the target server runs in this process and must keep answering while curl runs.
     await promisify(execFile)("sh", ["-c", result.stdout], { timeout: 10_000 });
     await target.waitFor(1);

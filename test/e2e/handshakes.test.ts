@@ -278,7 +278,7 @@ describe("listen without an answer from hooktape", () => {
       {
         type: "warning",
         message:
-          "Zoom endpoint.url_validation not answered: no Zoom secret token; pass --secret zoom=<secret token> or set HOOKTAPE_SECRET_ZOOM; forwarded to the handler",
+          "Zoom endpoint.url_validation not answered: no Zoom secret token named for zoom (an unnamed --secret never answers a handshake); pass --secret zoom=<secret token> or set HOOKTAPE_SECRET_ZOOM; forwarded to the handler",
       },
     ]);
   });

@@ -7,7 +7,9 @@
 //
 // Environment:
 //   FAKE_CLOUDFLARED_STATE    file to write {"publicUrl","edgePort","pid","argv","tokenSource",
-//                             "hooktapeVariables"} to (JSON, atomically)
+//                             "hooktapeVariables","variables"} to (JSON, atomically)
+//   TUNNEL_HTTP_HOST_HEADER   read as real cloudflared reads it (or --http-host-header): the Host header sent to the
+//                             origin, the original one moving to X-Forwarded-Host (ingress/origin_proxy.go)
 //   FAKE_CLOUDFLARED_MODE     ok (default) | exit-early | no-url | no-connection |
 //                             die-after:<ms> | ignore-sigint
 //   FAKE_CLOUDFLARED_DELAY_MS delay before "Registered tunnel connection" (default 150)
@@ -50,7 +52,7 @@ function fail(message) {
 
 function parseArgs(argv) {
   const booleans = new Set(["--no-autoupdate", "--hello-world", "-f", "--force"]);
-  const valued = new Set(["--url", "--token", "--protocol", "--loglevel", "--metrics", "--grace-period"]);
+  const valued = new Set(["--url", "--token", "--protocol", "--loglevel", "--metrics", "--grace-period", "--http-host-header"]);
   const positional = [];
   const flags = {};
   for (let i = 0; i < argv.length; i++) {
@@ -196,6 +198,8 @@ if (named && !flags.token && process.env.TUNNEL_TOKEN) flags.token = process.env
 const runById = named && !flags.token ? positional[2] : undefined;
 if (named && !flags.token && !runById) fail('"cloudflared tunnel run" requires the ID or name of the tunnel to run as the last command line argument or in the configuration file.');
 const originUrl = flags.url;
+// urfave/cli: the flag, else its environment variable (cmd/cloudflared/tunnel/cmd.go, "http-host-header").
+const originHostHeader = flags["http-host-header"] ?? process.env.TUNNEL_HTTP_HOST_HEADER ?? null;
 if (!originUrl && !isAccountCommand) fail("fake cloudflared: only --url origins are supported");
 
 const WORDS = [
@@ -284,6 +288,8 @@ function forward(req, res) {
     const value = req.rawHeaders[i + 1];
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower)) continue;
+    // With httpHostHeader set, cloudflared Set()s X-Forwarded-Host to the Host the visitor sent, replacing theirs.
+    if (originHostHeader !== null && lower === "x-forwarded-host") continue;
     if (lower === "x-forwarded-for") {
       forwardedFor = forwardedFor ? `${forwardedFor}, ${value}` : value;
       continue;
@@ -293,7 +299,8 @@ function forward(req, res) {
   }
   // Headers Cloudflare adds: https://developers.cloudflare.com/fundamentals/reference/http-headers/
   headers.push(
-    "host", hostname,
+    "host", originHostHeader ?? hostname,
+    ...(originHostHeader !== null ? ["x-forwarded-host", hostname] : []),
     "cf-ray", ray,
     "cf-connecting-ip", clientIp,
     "cf-ipcountry", "NL",
@@ -356,6 +363,7 @@ function writeState() {
     argv: process.argv.slice(2),
     tokenSource,
     hooktapeVariables: Object.keys(process.env).filter((name) => name.startsWith("HOOKTAPE_")),
+    variables: Object.keys(process.env),
   };
   writeFileSync(`${file}.tmp`, JSON.stringify(state));
   renameSync(`${file}.tmp`, file);
@@ -388,6 +396,12 @@ function printPreamble() {
     ? `map[no-autoupdate:true token:***** url:${originUrl}]`
     : `map[ha-connections:1 no-autoupdate:true protocol:quic url:${originUrl}]`;
   log("INF", `Settings: ${settings}`);
+  // Real cloudflared logs every TUNNEL_ variable of its environment, masking only the token and credentials
+  // (logClientOptions in cmd/cloudflared/tunnel/configuration.go).
+  const tunnelVariables = Object.entries(process.env)
+    .filter(([name]) => name.includes("TUNNEL_"))
+    .map(([name, value]) => `${name}:${name === "TUNNEL_TOKEN" || name === "TUNNEL_CRED_CONTENTS" ? "*****" : value}`);
+  if (tunnelVariables.length > 0) log("INF", `Environmental variables map[${tunnelVariables.join(" ")}]`);
   log("INF", `Generated Connector ID: ${randomUUID()}`);
   log("INF", "Initial protocol quic");
   log("INF", "ICMP proxy will use 192.168.1.20 as source for IPv4");

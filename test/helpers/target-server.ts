@@ -84,8 +84,10 @@ export function send(
   options: { method?: string; headers?: Array<[string, string]>; body?: Buffer | string } = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    // Raw header pairs keep order and duplicates; with them node adds no Host, so add it as a client would.
-    const flat: string[] = ["Host", new URL(url).host];
+    // Raw header pairs keep order and duplicates; with them node adds no Host, so add it as a client would (unless
+    // the test gives its own).
+    const ownHost = (options.headers ?? []).some(([name]) => name.toLowerCase() === "host");
+    const flat: string[] = ownHost ? [] : ["Host", new URL(url).host];
     for (const [name, value] of options.headers ?? []) flat.push(name, value);
     const req = http.request(url, { method: options.method ?? "POST", headers: flat, agent: false }, (res) => {
       const chunks: Buffer[] = [];

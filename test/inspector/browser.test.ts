@@ -173,10 +173,10 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Copied" }).count()).toBe(1);
     const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
     // To the event's target (as `replay` would send it), with the headers a replay sends.
-    expect(copied).toMatch(new RegExp(`^curl -sS -X POST '${handler.url}/`));
+    expect(copied).toMatch(new RegExp(`^curl -sS --globoff -X POST '${handler.url}/`));
     expect(copied).toContain("-H 'Stripe-Signature: t=");
     expect(copied).not.toMatch(/-H '(Host|Connection|Transfer-Encoding|Content-Length):/i);
-    expect(copied).toContain(`--data-binary '${stripeBody("evt_forged")}'`);
+    expect(copied).toContain(`--data-raw '${stripeBody("evt_forged")}'`);
     await page.keyboard.press("Escape");
   });
 

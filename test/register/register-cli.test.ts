@@ -325,6 +325,15 @@ describe("listen --register github (GitHub API stand-in)", () => {
     expect(api.hooks[0]?.config.secret).toBe("handler-secret-of-mine");
   });
 
+  it("an unnamed --secret (meant for the provider --provider names, or for verifying) is never handed to GitHub", async () => {
+    const api = await githubApi({ tokens: [GITHUB_TOKEN], scopes: ["acme/shop"] });
+    const run = await listen(["--register", "github:acme/shop", "--secret", "whsec_meant_for_stripe"], { GITHUB_TOKEN, HOOKTAPE_GITHUB_API_BASE: api.url });
+    await recordOf(run.proc, "registered");
+    const secret = api.hooks[0]?.config.secret ?? "";
+    expect(secret).not.toBe("whsec_meant_for_stripe");
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("cleans hooks a SIGKILLed run left (across pages), and says why GitHub refused in one line", async () => {
     const api = await githubApi({ tokens: [GITHUB_TOKEN], scopes: ["acme/shop"], pageSize: 1 });
     const env = { GITHUB_TOKEN, HOOKTAPE_GITHUB_API_BASE: api.url };
@@ -394,7 +403,7 @@ describe("--on-url and --on-exit", () => {
     const env = readFileSync(path.join(dir, "env.txt"), "utf8");
     expect(env).not.toContain("whsec_must_not_leak");
     expect(env).not.toMatch(/^HOOKTAPE_SECRET_/m);
-    expect(env).toContain(`STRIPE_API_KEY=${TEST_KEY}`); // the user's own API credentials stay for their script
+    expect(env).not.toContain(TEST_KEY); // nor the API key hooktape itself reads
     expect(existsSync(path.join(dir, "exit.txt"))).toBe(false);
     expect(await run.proc.stop("SIGTERM")).toBe(0);
     expect(readFileSync(path.join(dir, "exit.txt"), "utf8")).toBe(`bye ${publicUrl}\n`);

@@ -84,7 +84,7 @@ describe("planning", () => {
   it("asks for the secret by flag and env var when re-signing without one (exit 2)", () => {
     const error = thrown(() => planReplay([event(1)], options({ resign: true, secretsOf: () => [] }), { now: 0 }));
     expect(error.exitCode).toBe(2);
-    expect(error.message).toContain("--secret whsec_");
+    expect(error.message).toContain("--secret stripe=whsec_");
     expect(error.message).toContain("HOOKTAPE_SECRET_STRIPE");
     // A body edit re-signs, so it needs the secret too, and says why.
     const edit = thrown(() => planReplay([event(1)], options({ bodyEdits: [{ op: "unset", path: "id" }], secretsOf: () => [] }), { now: 0 }));

@@ -90,7 +90,7 @@ describe("hooktape replay (the built CLI)", () => {
 
     const noSecret = await runCli([...args, "replay", event.id, "--to", server.url, "--resign"], { HOOKTAPE_SECRET_STRIPE: "" });
     expect(noSecret.code).toBe(2);
-    expect(noSecret.stderr).toMatch(/no secret for stripe .*--secret whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
+    expect(noSecret.stderr).toMatch(/no secret for stripe .*--secret stripe=whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
 
     for (const bad of [["--set", "amount"], ["--retry", "sometimes"], ["--speed", "0"], ["--expect", "ok"], ["--times", "0"]]) {
       const run = await runCli([...args, "replay", event.id, "--to", server.url, ...bad]);

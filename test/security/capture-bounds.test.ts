@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer } = {}) {
+async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer; uploadsInMemoryBytes?: number } = {}) {
   const store = new EventStore(path.join(tempDir(), "h.db"));
   const agent = createDeliveryAgent();
   const notices: CaptureNotice[] = [];
@@ -29,6 +29,7 @@ async function capture(options: { headersTimeoutMs?: number; maxConnections?: nu
     maxBodyBytes: 1024 * 1024,
     headersTimeoutMs: options.headersTimeoutMs,
     maxConnections: options.maxConnections,
+    uploadsInMemoryBytes: options.uploadsInMemoryBytes,
     dispatcher: agent,
     publicUrl: () => null,
     verify: () => ({ provider: null, verification: { status: "unverified", reason: "unknown_provider" } }),
@@ -123,13 +124,48 @@ describe("request targets and forwarded headers (findings 9 and 10)", () => {
     // A CF-Ray header does not make a local request "via tunnel".
     expect(store.listEvents({ limit: 0 })[0]?.via).toBe("local");
   });
-  it("on the tunnel's own listener, Cloudflare's view is trusted: via tunnel, https, the visitor's address", async () => {
+  it("a client's other forwarding claims (Forwarded, X-Real-IP, True-Client-IP, X-Original-URL, ...) never reach the handler", async () => {
+    const target = await startTargetServer();
+    cleanups.push(() => target.close());
+    const { server, store } = await capture({ target });
+    const claims: Array<[string, string]> = [
+      ["Forwarded", "for=10.0.0.1;proto=https;host=admin.internal"],
+      ["X-Real-IP", "10.0.0.1"],
+      ["True-Client-IP", "10.0.0.1"],
+      ["X-Client-IP", "10.0.0.1"],
+      ["X-Cluster-Client-IP", "10.0.0.1"],
+      ["X-Original-URL", "/admin/delete"],
+      ["X-Rewrite-URL", "/admin/delete"],
+      ["X-Forwarded-Port", "443"],
+      ["X-Forwarded-Prefix", "/admin"],
+    ];
+    const forwardedWithout = async (url: string, extra: Array<[string, string]>) => {
+      const before = target.received.length;
+      const answer = await send(`${url}/hook`, { headers: [...extra, ...claims, ["Content-Type", "application/json"]], body: '{"ok":true}' });
+      expect(answer.status).toBe(200);
+      const received = target.received[before];
+      const names = (received?.headers ?? []).map(([name]) => name.toLowerCase());
+      for (const [claim] of claims) expect(names).not.toContain(claim.toLowerCase());
+      expect(names.filter((name) => name === "x-forwarded-for")).toHaveLength(1);
+      expect(names).toContain("content-type");
+    };
+    await forwardedWithout(server.url, []);
+    // Through the tunnel too: Cloudflare passes a client's headers on.
+    await forwardedWithout(server.tunnelOriginUrl, [["Host", server.tunnelHostHeader], ["X-Forwarded-Host", "abc.trycloudflare.com"]]);
+    // The event keeps what the client sent, byte for byte: only the handler is spared the claims.
+    const [latest] = store.listEvents({ limit: 0 });
+    expect(store.getEvent(latest?.id ?? "").headers).toEqual(expect.arrayContaining([["X-Real-IP", "10.0.0.1"], ["X-Original-URL", "/admin/delete"]]));
+  });
+
+  it("on the tunnel's own listener, with the run's Host as cloudflared sends it, Cloudflare's view is trusted: via tunnel, https, the visitor's address", async () => {
     const target = await startTargetServer();
     cleanups.push(() => target.close());
     const { server, store } = await capture({ target });
     expect(server.tunnelOriginUrl).not.toBe(server.url);
     const answer = await send(`${server.tunnelOriginUrl}/hook`, {
       headers: [
+        ["Host", server.tunnelHostHeader],
+        ["X-Forwarded-Host", "abc.trycloudflare.com"],
         ["CF-Ray", "8f00000000000000-AMS"],
         ["CF-Connecting-IP", "203.0.113.7"],
         ["X-Forwarded-For", "203.0.113.7"],
@@ -143,7 +179,10 @@ describe("request targets and forwarded headers (findings 9 and 10)", () => {
     expect(header("x-forwarded-for")).toEqual(["203.0.113.7"]);
     expect(header("x-forwarded-proto")).toEqual(["https"]);
     expect(header("cf-ray")).toEqual(["8f00000000000000-AMS"]);
-    expect(store.listEvents({ limit: 0 })[0]?.via).toBe("tunnel");
+    expect(header("x-forwarded-host")).toEqual(["abc.trycloudflare.com"]);
+    const [summary] = store.listEvents({ limit: 0 });
+    expect(summary?.via).toBe("tunnel");
+    expect(store.getEvent(summary?.id ?? "").headers.filter(([name]) => name.toLowerCase() === "host")).toEqual([["Host", "abc.trycloudflare.com"]]);
   });
 });
 
@@ -203,5 +242,74 @@ describe("disk and memory (finding 7)", () => {
       ["/ok", null],
       ["/big", "too_large"],
     ]);
+  });
+});
+
+describe("what strangers can pin in memory with uploads they never finish", () => {
+  /** Starts an upload of `declared` bytes and sends all but the last `missing`; `finish()` sends the rest. */
+  async function heldUpload(port: number, declared: number, missing = 1024) {
+    const head = `POST /upload HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${declared}\r\n\r\n`;
+    const body = randomBytes(declared);
+    const conn = await connect(port, head);
+    conn.socket.write(body.subarray(0, declared - missing));
+    return { ...conn, body, finish: () => conn.socket.write(body.subarray(declared - missing)) };
+  }
+
+  it("past the budget a new large upload gets 503 + Retry-After at once; a small delivery is answered; the held one completes byte-exact", async () => {
+    const { server, store, notices } = await capture({ uploadsInMemoryBytes: 1024 * 1024 });
+    const first = await heldUpload(server.port, 600 * 1024);
+    // The first upload is being read (its share taken) before the second arrives.
+    await vi.waitFor(() => expect(first.socket.bytesWritten).toBeGreaterThan(500 * 1024));
+    const second = await heldUpload(server.port, 600 * 1024);
+    await vi.waitFor(() => expect(second.answer()).toMatch(/^HTTP\/1\.1 503 /), { timeout: 5_000 });
+    expect(second.answer()).toMatch(/\r\nretry-after: 5\r\n/i);
+
+    const small = await send(`${server.url}/small`, { headers: [["Content-Type", "application/json"]], body: JSON.stringify({ note: "Zoë's small delivery" }, null, 2) });
+    expect(small.status).toBe(200);
+    expect(first.answer()).toBe("");
+
+    first.finish();
+    await vi.waitFor(() => expect(first.answer()).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+    const events = store.listEvents({ limit: 0 });
+    expect(events.map((event) => event.url).sort()).toEqual(["/small", "/upload"]);
+    const upload = events.find((event) => event.url === "/upload");
+    expect(store.getEvent(upload?.id ?? "").body.equals(first.body)).toBe(true);
+    expect(notices.filter((notice) => notice.type === "warning").map((notice) => (notice as { message: string }).message)).toEqual([
+      expect.stringMatching(/^large uploads in progress hold 600\.0 KiB of the 1\.0 MiB hooktape keeps in memory: answering 503 to new ones/),
+    ]);
+
+    // Its share is given back: the next large upload is read.
+    const third = await heldUpload(server.port, 600 * 1024, 0);
+    await vi.waitFor(() => expect(third.answer()).toMatch(/^HTTP\/1\.1 200 /), { timeout: 5_000 });
+  });
+
+  it("a chunked upload without a length is refused once it grows past the budget", async () => {
+    const { server, store } = await capture({ uploadsInMemoryBytes: 1024 * 1024 });
+    const held = await heldUpload(server.port, 600 * 1024);
+    await vi.waitFor(() => expect(held.socket.bytesWritten).toBeGreaterThan(500 * 1024));
+    const head = `POST /chunked HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const conn = await connect(server.port, head);
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 20 && conn.answer() === ""; i++) {
+      conn.socket.write(`${piece.length.toString(16)}\r\n`);
+      conn.socket.write(piece);
+      conn.socket.write("\r\n");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await vi.waitFor(() => expect(conn.answer()).toMatch(/^HTTP\/1\.1 503 /), { timeout: 5_000 });
+    expect(store.listEvents({ limit: 0 })).toEqual([]);
+  });
+
+  it("with the defaults, `listen` holds 12 uploads of 5 MiB and refuses the rest, still answering small deliveries", async () => {
+    const dir = tempDir();
+    const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
+    cleanups.push(async () => void (await listen.stop("SIGKILL")));
+    const port = Number(new URL(listen.ready.url).port);
+    const uploads: Array<Awaited<ReturnType<typeof heldUpload>>> = [];
+    for (let i = 0; i < 16; i++) uploads.push(await heldUpload(port, 5 * 1024 * 1024));
+    await vi.waitFor(() => expect(uploads.filter((upload) => /^HTTP\/1\.1 503 /.test(upload.answer()))).toHaveLength(4), { timeout: 15_000 });
+    const small = await fetch(`${listen.ready.url}/small`, { method: "POST", headers: { "content-type": "application/json" }, body: '{\n  "ok": true\n}' });
+    expect(small.status).toBe(200);
+    expect(uploads.filter((upload) => upload.answer() === "")).toHaveLength(12);
   });
 });

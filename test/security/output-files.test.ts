@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -102,5 +102,42 @@ describe("files the user names: never overwritten without --force, never written
       expect(readFileSync(victim, "utf8")).toBe("original\n");
       expect(requests()).toBe(0);
     });
+  });
+});
+
+describe("every file hooktape writes with captured payloads in it is 0600, whatever the umask", () => {
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+  it("fixtures export writes 0600 files (in a 0700 folder it creates), and --force makes a replaced file 0600", async () => {
+    const { db, id } = await storeWithOneEvent();
+    const dir = path.join(tempDir(), "fixtures");
+    const exported = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir]);
+    expect(exported.code).toBe(0);
+    const file = path.join(dir, `${id}.json`);
+    expect(JSON.parse(readFileSync(file, "utf8")).provider).toBe("stripe");
+    expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(dir)).toBe(0o700);
+
+    chmodSync(file, 0o644);
+    const replaced = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
+    expect(replaced.code).toBe(0);
+    expect(modeOf(file)).toBe(0o600);
+  });
+
+  it("events export --out --force and sign --event --format fixture --out: 0600", async () => {
+    const { db, id } = await storeWithOneEvent();
+    const dir = tempDir();
+    const exportFile = path.join(dir, "events.ndjson");
+    writeFileSync(exportFile, "old\n", { mode: 0o644 });
+    chmodSync(exportFile, 0o644);
+    const exported = await runCli(["--db", db, "events", "export", "--out", exportFile, "--force"]);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(exportFile, "utf8")).toContain(id);
+    expect(modeOf(exportFile)).toBe(0o600);
+
+    const signed = path.join(dir, "signed.json");
+    const result = await runCli(["--db", db, "sign", "--provider", "stripe", "--secret", SECRET, "--event", id, "--format", "fixture", "--out", signed]);
+    expect(result.code).toBe(0);
+    expect(modeOf(signed)).toBe(0o600);
   });
 });

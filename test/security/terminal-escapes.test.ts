@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ describe("captured bytes cannot drive the terminal (finding 5)", () => {
     expect(screen).toMatch(/\u001b\[1mPOST \/hook/); // hooktape's own bold survives
   });
 
-  it("--json and a pipe stay exact", async () => {
+  it("--json and show --body stay exact", async () => {
     const { db, id } = await captureHostileEvent();
     const json = await runCli(["--db", db, "--json", "events", "show", id]);
     const detail = JSON.parse(json.stdout) as { body: string; headers: Array<[string, string]> };
@@ -67,6 +67,37 @@ describe("captured bytes cannot drive the terminal (finding 5)", () => {
     expect(detail.headers).toContainEqual(["X-Evil", "a\u009b2Jb"]);
     const raw = await runCli(["--db", db, "events", "show", id, "--body"]);
     expect(raw.stdoutBytes.equals(Buffer.from(HOSTILE_BODY))).toBe(true);
+  });
+
+  it("a human view piped into another program (show | head, show > file) shows control characters as escapes too", async () => {
+    const { db, id } = await captureHostileEvent();
+    const piped = await runCli(["--db", db, "events", "show", id]);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(piped.stdout).toContain("hello \\x1b[2J\\x1b]52;c;SGVsbG8=\\x07 world");
+    expect(piped.stdout).toContain("a\\u009b2Jb");
+  });
+
+  it("--json on a terminal is JSON with C1 controls escaped (\\u009b), which parses back to the exact text", async () => {
+    const { db, id } = await captureHostileEvent();
+    const { screen, code } = await inTerminal(["--db", db, "--json", "events", "show", id]);
+    expect(code).toBe(0);
+    expect(screen).not.toMatch(/[\u0080-\u009f]/);
+    expect(screen).not.toContain("\u001b]52");
+    expect(screen).toContain('"a\\u009b2Jb"');
+    const piped = await runCli(["--db", db, "--json", "events", "show", id]);
+    expect(piped.stdout).not.toMatch(/[\u007f-\u009f]/);
+    expect((JSON.parse(piped.stdout) as { headers: Array<[string, string]> }).headers).toContainEqual(["X-Evil", "a\u009b2Jb"]);
+    // The JSON files and streams hooktape writes are escaped the same way: `cat` on a fixture or an export is safe.
+    const dir = tempDir();
+    expect((await runCli(["--db", db, "fixtures", "export", id, "--dir", dir])).code).toBe(0);
+    const fixture = readFileSync(path.join(dir, `${id}.json`), "utf8");
+    const exported = (await runCli(["--db", db, "events", "export"])).stdout;
+    for (const text of [fixture, exported]) {
+      expect(text).not.toMatch(/[\u007f-\u009f]/);
+      expect(text).toContain('"a\\u009b2Jb"');
+    }
+    expect((JSON.parse(fixture) as { request: { headers: Array<[string, string]> } }).request.headers).toContainEqual(["X-Evil", "a\u009b2Jb"]);
   });
 
   it("show --body refuses to write control characters to a terminal without --force", async () => {

@@ -27,7 +27,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
   const providerId = flags.provider.trim().toLowerCase();
   const provider = getProvider(providerId, { hmac: hmacSettingsFrom(flags) });
   if (provider === undefined) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  const secret = requireSecrets(provider, flags.secret ?? [], process.env, "sign")[0] as string;
+  const secret = requireSecrets(provider, flags.secret ?? [], process.env, "sign", { namedProvider: provider.id })[0] as string;
   const deadline: Deadline =
     flags.deadline === undefined
       ? { ms: provider.deadlineMs, origin: provider.deadlinePublished === true ? "published" : "assumed" }

@@ -1,6 +1,7 @@
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { badInput } from "../../core/errors.js";
 import { findHeader } from "../../core/headers.js";
+import { jsonText } from "../../core/json-text.js";
 import { formatBytes, parseDuration } from "../../core/units.js";
 import { withStore, outputFor, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
@@ -143,15 +144,15 @@ export async function runEventsExport(
         .reverse()
         .map((event) => {
           const attempts = store.listAttempts(event.id);
-          if (flags.includeCredentials) return JSON.stringify(detailJson(event, attempts));
+          if (flags.includeCredentials) return jsonText(detailJson(event, attempts));
           const sent = attempts.map((a) => (a.request === null ? a : { ...a, request: { ...a.request, headers: redactHeaders(a.request.headers) } }));
-          return JSON.stringify(detailJson({ ...event, headers: redactHeaders(event.headers) }, sent));
+          return jsonText(detailJson({ ...event, headers: redactHeaders(event.headers) }, sent));
         }),
     { readonly: true },
   );
   const text = lines.length > 0 ? lines.join("\n") + "\n" : "";
   if (flags.out) {
-    writeOutputFile(flags.out, text, { force: flags.force, mode: 0o600, flag: "--out" });
+    writeOutputFile(flags.out, text, { force: flags.force, flag: "--out" });
     outputFor(flags).info(`Exported ${lines.length} events to ${flags.out}`);
   } else {
     outputFor(flags).bytes(Buffer.from(text));

@@ -42,7 +42,8 @@ export function runFixturesExport(ids: readonly string[], flags: GlobalFlags & {
     if (existing.length > 0) throw badInput(`${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; pass --force to overwrite`);
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    // A folder hooktape creates for fixtures is private like the store's; an existing one keeps its mode.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw badInput(`Cannot create --dir ${flags.dir}: ${(error as { code?: string }).code ?? String(error)}`);
   }

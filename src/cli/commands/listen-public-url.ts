@@ -11,6 +11,7 @@ export interface PublicUrlFlags {
   onUrl?: string | undefined;
   onExit?: string | undefined;
   secret: string[];
+  provider?: string | undefined;
 }
 
 export interface PublicUrlPlan {
@@ -66,6 +67,7 @@ export async function startPublicUrlHooks(
         env: context.env,
         allowLive: plan.flags.allowLive === true,
         secretFlags: plan.flags.secret,
+        namedProvider: plan.flags.provider,
         notify,
       });
       if (registration !== null) {

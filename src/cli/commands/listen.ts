@@ -5,7 +5,7 @@ import { startCaptureServer, type CaptureNotice, type CaptureOptions, type Captu
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
-import { isProviderId, resolveSecrets } from "../../providers/index.js";
+import { isProviderId, resolveSecrets, resolveSigningSecrets } from "../../providers/index.js";
 import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
@@ -133,7 +133,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel && relayPlan === null) {
-    tunnel = await openTunnel(capture.tunnelOriginUrl, capture.url, flags, output, interrupts.signal, namedTunnel);
+    tunnel = await openTunnel({ url: capture.tunnelOriginUrl, hostHeader: capture.tunnelHostHeader }, capture.url, flags, output, interrupts.signal, namedTunnel);
   }
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
@@ -185,14 +185,15 @@ function handshakeModeOf(flag: string | false | undefined): HandshakeMode {
 }
 
 /**
- * What answering a handshake may need: a provider's signing secrets, read as verification reads them (flags, secret
- * files, environment, and what `--register` learnt), and the verify tokens of `--verify-token` or the environment.
- * Looked up when a handshake arrives; nothing here is printed or stored.
+ * What answering a handshake may need: the secrets given for that provider by name (`--secret zoom=…`, a `zoom=` line
+ * of a secret file, HOOKTAPE_SECRET_ZOOM, an unnamed one with `--provider zoom`, what `--register` learnt) — never an
+ * unnamed secret meant for whatever provider, since the answer goes to whoever sent the request — and the verify
+ * tokens of `--verify-token` or the environment. Looked up when a handshake arrives; nothing here is printed or stored.
  */
 function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, readonly string[]>): HandshakeCredentials {
   const verifyTokensOf = verifyTokensFrom(flags.verifyToken ?? [], process.env);
   return {
-    secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(learned.get(providerId) ?? [])],
+    secretsOf: (providerId) => [...resolveSigningSecrets(providerId, flags.secret, process.env, { namedProvider: flags.provider }), ...(learned.get(providerId) ?? [])],
     verifyTokensOf,
   };
 }
@@ -220,9 +221,9 @@ async function namedTunnelFor(hostname: string): Promise<{ id: string; hostname:
   return requireNamedTunnel(hostname, process.env);
 }
 
-/** `originUrl`: the capture server's listener for the tunnel alone; `localUrl`: the one people use. */
+/** `origin`: the capture server's listener for the tunnel and the Host that proves cloudflared; `localUrl`: the one people use. */
 async function openTunnel(
-  originUrl: string,
+  origin: { url: string; hostHeader: string },
   localUrl: string,
   flags: ListenFlags,
   output: Output,
@@ -234,7 +235,8 @@ async function openTunnel(
   let installing: ReturnType<Output["spinner"]> | null = null;
   try {
     const handle = await startTunnel({
-      originUrl,
+      originUrl: origin.url,
+      originHostHeader: origin.hostHeader,
       binary: flags.cloudflared,
       token: flags.tunnelToken,
       tunnelId: named?.id,

@@ -7,7 +7,8 @@ import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
-import { resolveSecrets, secretEnvName } from "../../providers/secrets.js";
+import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
+import { eventSignedWith } from "../../providers/event-signature.js";
 import {
   parseRetrySpec,
   planReplay,
@@ -168,7 +169,16 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
           const id = providerIdOf(event);
           return id === undefined ? null : (providers.get(id) ?? null);
         },
-        secretsOf: (providerId) => resolveSecrets(providerId, flags.secret ?? [], process.env),
+        // Each event is re-signed as the provider its headers claimed: an unnamed --secret serves that provider when
+        // --provider names it, or when it verifies the event's own signature.
+        secretsOf: (providerId, event) =>
+          resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
+            namedProvider: flags.provider,
+            signedWith: (secret) => {
+              const provider = providers.get(providerId);
+              return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
+            },
+          }),
         secretEnvOf: secretEnvName,
         bodyEdits,
         headerSets,

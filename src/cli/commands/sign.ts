@@ -56,7 +56,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
   if (flags.out !== undefined && flags.format !== "fixture") throw badInput("--out writes a fixture: use it with --format fixture");
   if (flags.json && flags.format === "curl") throw badInput("--json and --format curl contradict each other; choose one");
   if (flags.url !== undefined) checkUrl(flags.url);
-  const secret = requireSecrets(provider, flags.secret, process.env, "sign")[0] ?? "";
+  const secret = requireSecrets(provider, flags.secret, process.env, "sign", { namedProvider: provider.id })[0] ?? "";
   const draft = await draftFrom(flags);
 
   const signed = signRequest({

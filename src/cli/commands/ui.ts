@@ -1,6 +1,7 @@
 import { parseInteger } from "../../core/units.js";
 import { startInspector, type Inspector, type SigningContext } from "../../inspector/index.js";
-import { getProvider, resolveSecrets, secretEnvName } from "../../providers/index.js";
+import { getProvider, resolveSigningSecrets, secretEnvName } from "../../providers/index.js";
+import { eventSignedWith } from "../../providers/event-signature.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
@@ -27,7 +28,21 @@ export function signingFrom(
       const id = event.provider ?? flags.provider?.toLowerCase();
       return id === undefined ? null : (getProvider(id, { hmac }) ?? null);
     },
-    secretsOf: (providerId) => [...(learned.get(providerId) ?? []), ...resolveSecrets(providerId, flags.secret ?? [], process.env)],
+    // Re-signing signs as the provider an event's headers claim: an unnamed secret serves that provider when --provider
+    // names it, or when it verifies the event's own signature.
+    secretsOf: (providerId, event) => [
+      ...(learned.get(providerId) ?? []),
+      ...resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
+        namedProvider: flags.provider,
+        signedWith:
+          event === undefined
+            ? undefined
+            : (secret) => {
+                const provider = getProvider(providerId, { hmac });
+                return provider !== undefined && eventSignedWith(provider, event, secret);
+              },
+      }),
+    ],
     secretEnvOf: secretEnvName,
   };
 }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Ora } from "ora";
+import { escapeJsonControls, jsonText } from "../../core/json-text.js";
 import { printable } from "./printable.js";
 
 /** Where a command writes: data on stdout, messages on stderr; colour and spinners only for a terminal. */
@@ -56,10 +57,10 @@ export function createOutput(options: OutputOptions): Output {
   const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
   const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
   const spinnersAllowed = spinnerAllowed(stderr, env);
-  // Human text on a terminal goes through printable(): captured bytes may hold escape sequences (finding 5). Data
-  // for programs (--json, a pipe) is written exactly.
-  const forStdout = stdout.isTTY === true && !options.json ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
-  const forStderr = stderr.isTTY === true ? (text: string) => printable(text, { keepStyles: true }) : (text: string) => text;
+  // Human text goes through printable() wherever it goes: captured bytes may hold escape sequences, and a view piped
+  // into `head`, `less -R` or a log still ends up on a terminal. --json lines are JSON with every control escaped.
+  const forStdout = options.json ? escapeJsonControls : (text: string) => printable(text, { keepStyles: true });
+  const forStderr = (text: string) => printable(text, { keepStyles: true });
   // Lines printed in one event-loop turn leave in one write: under load `listen` prints thousands a second.
   let corked = false;
   const writeLine = (text: string) => {
@@ -80,7 +81,7 @@ export function createOutput(options: OutputOptions): Output {
     color,
     line: writeLine,
     bytes: (data) => void stdout.write(data),
-    document: (value) => void stdout.write(JSON.stringify(value, null, 2) + "\n"),
+    document: (value) => void stdout.write(jsonText(value, 2) + "\n"),
     info: (text) => void stderr.write(forStderr(text) + "\n"),
     warn: (text) => void stderr.write(errColor.yellow("warning: ") + forStderr(text) + "\n"),
     spinner(text) {
