@@ -7,11 +7,13 @@ import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/hea
 import { redactNamed } from "../core/redact.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
-import { deliver, joinTarget, type DeliveryResult } from "../forward/index.js";
+import { deliver, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
+import { createRouter, type Routing } from "./routing.js";
+import { takeTriggerMark, TRIGGERED_EVENT_HEADER } from "./trigger-mark.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
 export type CaptureNotice =
@@ -46,10 +48,16 @@ export interface CaptureOptions {
   now?: () => number;
   /** Providers' URL-verification handshakes (handshakes.ts); absent or "off": forwarded like any other request. */
   handshakes?: { mode: HandshakeMode; credentials: HandshakeCredentials };
+  /** `--route` and `--only` (routing.ts); absent: everything goes to `target`. */
+  routing?: Routing;
+  /** This run's token: a request that carries it was sent by `hooktape trigger` (trigger-mark.ts). */
+  triggerToken?: string;
 }
 
 export interface VerifyDecision {
   provider: string | null;
+  /** The event type the provider's rule reads from the request (null: none). */
+  eventType?: string | null;
   verification: Verification;
   secretHeaders?: readonly string[];
 }
@@ -102,6 +110,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   /** Sockets accepted on the tunnel's own listener: only these are "via tunnel". */
   const tunnelSockets = new WeakSet<net.Socket>();
   let storeFullNoticeAt = -Infinity;
+  const router = createRouter(options.routing ?? { routes: [], only: [] }, options.target);
 
   const server = http.createServer(
     {
@@ -136,7 +145,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = now();
-    const headers = pairsFromRaw(req.rawHeaders);
+    const arrived = pairsFromRaw(req.rawHeaders);
+    const unmarked = takeTriggerMark(arrived, options.triggerToken);
+    const headers = unmarked ?? arrived;
     const url = req.url ?? "/";
     const refusal = refuseMalformed(url, headers);
     if (refusal !== null) {
@@ -153,7 +164,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     if (body.kind === "aborted") return; // the sender went away mid-upload: nothing complete to record or answer
 
     const publicUrl = options.publicUrl();
-    const via: Via = tunnelSockets.has(req.socket) ? "tunnel" : "local";
+    const via: Via = unmarked !== null ? "trigger" : tunnelSockets.has(req.socket) ? "tunnel" : "local";
     const raw: RawRequest = { method: req.method ?? "GET", url, headers, body: body.bytes, receivedAt };
     const calledUrl = via === "tunnel" && publicUrl ? joinPublicUrl(publicUrl, url) : localUrlOf(headers, url);
     let decision: VerifyDecision | Promise<VerifyDecision> =
@@ -162,7 +173,8 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
         : options.verify(raw, { url: calledUrl });
     // Awaited only when the verifier is fetching (--fetch-certs): otherwise nothing changes in the request's path.
     if (decision instanceof Promise) decision = await decision;
-    const { provider, verification, secretHeaders = [] } = decision;
+    const { provider, verification, secretHeaders = [], eventType = null } = decision;
+    const route = body.kind === "too_large" ? { target: null, notForwarded: null } : router.choose({ url, eventType });
     const event: CapturedEvent = {
       ...raw,
       // A header that carries the secret itself is forwarded as it came but stored redacted: every token scheme's
@@ -173,13 +185,16 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       remoteAddress: (via === "tunnel" ? findHeader(headers, "cf-connecting-ip") : undefined) ?? req.socket.remoteAddress ?? null,
       via,
       provider,
+      eventType,
       verification,
       rejected: body.kind === "too_large" ? "too_large" : null,
+      notForwarded: route.notForwarded,
       bodySize: body.size,
       bodySha256: body.kind === "too_large" ? "" : createHash("sha256").update(body.bytes).digest("hex"),
       publicUrl: via === "tunnel" ? publicUrl : null,
-      target: options.target && body.kind !== "too_large" ? joinTarget(options.target, url) : null,
+      target: route.target,
     };
+    if (unmarked !== null) res.setHeader(TRIGGERED_EVENT_HEADER, event.id);
 
     if (body.kind === "complete" && storeIsFull(body.size)) {
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
@@ -465,12 +480,14 @@ function toNotice(event: CapturedEvent, delivery: CapturedEventNotice["delivery"
     method: event.method,
     url: event.url,
     provider: event.provider,
+    eventType: event.eventType,
     verification: event.verification,
     bodySize: event.bodySize,
     bodySha256: event.bodySha256,
     via: event.via,
     rejected: event.rejected,
     target: event.target,
+    notForwarded: event.notForwarded,
     delivery,
   };
 }

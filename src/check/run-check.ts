@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import { describeDuration } from "../core/units.js";
 import type { DeliveryResult } from "../forward/index.js";
+import { eventTypeOf } from "../providers/event-type.js";
 import type { Provider } from "../providers/types.js";
 import type { RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
@@ -16,6 +17,8 @@ export type CheckOutcome = "pass" | "fail" | "skip" | "inconclusive";
 
 export interface CheckResult {
   subject: string;
+  /** The subject's event type as its provider names it (null: none). */
+  eventType: string | null;
   test: CheckTestId;
   title: string;
   outcome: CheckOutcome;
@@ -50,7 +53,7 @@ export interface CheckOptions {
   now?: () => number;
 }
 
-type Verdict = Omit<CheckResult, "subject" | "test" | "title">;
+type Verdict = Omit<CheckResult, "subject" | "eventType" | "test" | "title">;
 
 interface CheckDefinition {
   id: string;
@@ -111,6 +114,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   });
   for (const subject of options.subjects) {
     const run = new SubjectRun({ ...options, now }, subject);
+    const eventType = eventTypeOf(options.provider, subject);
     for (const check of CHECKS as readonly CheckDefinition[]) {
       if (check.probe && options.probeUrl === null) continue;
       let verdict: Verdict;
@@ -120,7 +124,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         if (error instanceof HandlerUnreachable) return finish(error.message);
         throw error;
       }
-      const result: CheckResult = { subject: subject.name, test: check.id as CheckTestId, title: check.title, ...verdict };
+      const result: CheckResult = { subject: subject.name, eventType, test: check.id as CheckTestId, title: check.title, ...verdict };
       results.push(result);
       options.onResult?.(result);
     }

@@ -55,6 +55,8 @@ export function buildProgram(): Command {
       .option("--handshakes <mode>", "providers' URL-verification handshakes: answer (default: hooktape answers them) or forward-first (the handler first)")
       .option("--no-handshakes", "forward handshakes to the handler like any request")
       .option("--verify-token <token>", "the verify token a handshake checks or hashes, repeatable: meta=, strava= or ebay= (also HOOKTAPE_VERIFY_TOKEN_<META|STRAVA|EBAY>)", collect, [])
+      .option("--route <glob=target>", "send matching requests elsewhere, repeatable, first match wins: '/stripe/**=3001' or 'type:invoice.*=3002'", collect, [])
+      .option("--only <type-glob>", "forward only events whose type matches, repeatable ('invoice.*'); the others are recorded and answered 200", collect, [])
       .option("--ui", "also serve the local web inspector (default port 4040)")
       .option("--ui-port <n>", "the inspector's port (implies --ui)")
       .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)"),
