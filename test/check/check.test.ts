@@ -44,6 +44,8 @@ describe("hooktape check (the built CLI)", () => {
     const report = JSON.parse(run.stdout) as CheckJson;
     expect(report.results.filter((r) => r.outcome !== "pass")).toEqual([]);
     expect(run.code).toBe(0);
+    // The built-in Stripe sample is a payment_intent.succeeded, and every result says so.
+    expect(new Set(report.results.map((r) => (r as { eventType?: string }).eventType))).toEqual(new Set(["payment_intent.succeeded"]));
     expect(report.results.map((r) => r.test)).toEqual([
       "valid",
       "raw-bytes",
