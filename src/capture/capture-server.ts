@@ -13,7 +13,7 @@ import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
 import { createRouter, type Routing } from "./routing.js";
-import { takeTriggerMark, TRIGGERED_EVENT_HEADER } from "./trigger-mark.js";
+import { NOT_FORWARDED_HEADER, takeTriggerMark, TRIGGERED_EVENT_HEADER } from "./trigger-mark.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
 export type CaptureNotice =
@@ -194,7 +194,10 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       publicUrl: via === "tunnel" ? publicUrl : null,
       target: route.target,
     };
-    if (unmarked !== null) res.setHeader(TRIGGERED_EVENT_HEADER, event.id);
+    if (unmarked !== null) {
+      res.setHeader(TRIGGERED_EVENT_HEADER, event.id);
+      if (event.notForwarded !== null) res.setHeader(NOT_FORWARDED_HEADER, event.notForwarded);
+    }
 
     if (body.kind === "complete" && storeIsFull(body.size)) {
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });

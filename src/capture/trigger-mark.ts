@@ -9,8 +9,9 @@ import { tokensEqual } from "../providers/compare.js";
  */
 export const TRIGGER_HEADER = "X-Hooktape-Trigger";
 
-/** The answer's header that tells `trigger` which event listen recorded. */
+/** The answer's headers that tell `trigger` which event listen recorded, and why listen did not forward it. */
 export const TRIGGERED_EVENT_HEADER = "X-Hooktape-Event-Id";
+export const NOT_FORWARDED_HEADER = "X-Hooktape-Not-Forwarded";
 
 /** The headers without the mark when it carries this run's token; null when the request is not one `trigger` sent. */
 export function takeTriggerMark(headers: HeaderPairs, token: string | undefined): HeaderPairs | null {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
-import { TRIGGER_HEADER, TRIGGERED_EVENT_HEADER } from "../capture/trigger-mark.js";
+import { NOT_FORWARDED_HEADER, TRIGGER_HEADER, TRIGGERED_EVENT_HEADER } from "../capture/trigger-mark.js";
 import { findHeader } from "../core/headers.js";
 import { newDeliveryId, newEventId, newMessageId } from "../core/ids.js";
 import { applyBodyEdits, type BodyEdit } from "../core/mutate.js";
@@ -40,6 +40,8 @@ export interface TriggerOutcome {
   eventId: string | null;
   via: "direct" | "listen";
   url: string;
+  /** Through listen: why it recorded the event without forwarding it (`filtered` by --only); else null. */
+  notForwarded: string | null;
   status: number | null;
   error: string | null;
   errorMessage: string | null;
@@ -102,6 +104,7 @@ export async function sendTrigger(
       eventId: findHeader(result.responseHeaders, TRIGGERED_EVENT_HEADER) ?? null,
       via: "listen",
       url: request.url,
+      notForwarded: findHeader(result.responseHeaders, NOT_FORWARDED_HEADER) ?? null,
       status: result.status,
       error: result.error,
       errorMessage: result.errorMessage,
@@ -154,6 +157,7 @@ export async function sendTrigger(
     eventId: event.id,
     via: "direct",
     url: request.url,
+    notForwarded: null,
     status: result.status,
     error: result.error,
     errorMessage: result.errorMessage,

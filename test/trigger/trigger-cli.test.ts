@@ -186,6 +186,21 @@ describe("trigger through a running listen", () => {
   });
 });
 
+describe("trigger through a listen that filters", () => {
+  it("says that listen recorded the event and did not forward it", async () => {
+    const handler = await target();
+    const db = path.join(tempDir(), "store.db");
+    await listen([handler.url, "--no-tunnel", "--db", db, "--only", "invoice.*"]);
+    const env = { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET };
+    const json = await runCli(["--json", "trigger", "stripe", "charge.refunded", "--db", db], { env });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ via: "listen", eventType: "charge.refunded", status: 200, notForwarded: "filtered" });
+    const human = await runCli(["trigger", "stripe", "charge.refunded", "--db", db], { env });
+    expect(human.stdout).toMatch(/recorded, not forwarded: listen's --only leaves this type out/);
+    expect(handler.received).toEqual([]);
+  });
+});
+
 describe("trigger --format fixture", () => {
   it("writes a signed fixture that `verify` accepts, with no secret in it", async () => {
     const dir = tempDir();

@@ -196,5 +196,8 @@ function formatOutcome(outcome: TriggerOutcome, output: Output): string {
         : c.red(String(outcome.status));
   const through = outcome.via === "listen" ? c.dim(" through hooktape listen") : "";
   const event = outcome.eventId === null ? "" : `  ${c.dim(outcome.eventId)}`;
+  if (outcome.notForwarded === "filtered") {
+    return `${c.cyan("trigger")}  ${outcome.provider} ${c.magenta(outcome.eventType ?? "")}  POST ${outcome.url}${through}  ${c.yellow("recorded, not forwarded: listen's --only leaves this type out")}${event}`;
+  }
   return `${c.cyan("trigger")}  ${outcome.provider} ${c.magenta(outcome.eventType ?? "")}  POST ${outcome.url}${through}  → ${status}  ${Math.round(outcome.durationMs)} ms${event}`;
 }
