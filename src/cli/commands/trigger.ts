@@ -16,7 +16,6 @@ import { buildTriggerRequest, sendTrigger, type TriggerDestination, type Trigger
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { parseSetFlag } from "../edit-flags.js";
 import { writeOutputFile } from "../output-file.js";
-import { renderTable } from "../views/table.js";
 import type { Output } from "../views/output.js";
 import { deliveryErrorInWords } from "../views/words.js";
 
@@ -125,8 +124,8 @@ function printList(catalogue: TriggerCatalogue, output: Output): void {
     return;
   }
   const c = output.color;
-  const rows = entries.map((entry) => [entry.type, entry.deprecated ? c.dim("deprecated") : ""]);
-  for (const line of renderTable(["TYPE", ""], rows, { color: c })) output.line(line);
+  // One type per line, so that the list pipes into grep; the count and the source go to stderr.
+  for (const entry of entries) output.line(entry.deprecated ? `${entry.type}  ${c.dim("(deprecated)")}` : entry.type);
   const sources = [...new Map(entries.map((entry) => [entry.source.name, entry.source])).values()];
   for (const source of sources) {
     output.info(c.dim(`${entries.length} ${provider.name} event types — ${source.name}${source.licence ? ` (${source.licence})` : ""}: ${source.origin}`));
