@@ -53,7 +53,7 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     const events = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
     expect(Object.keys(events[0] ?? {}).sort()).toEqual(
-      ["bodySha256", "bodySize", "delivery", "id", "method", "provider", "receivedAt", "rejected", "url", "verification", "via"].sort(),
+      ["bodySha256", "bodySize", "delivery", "eventType", "forwarded", "id", "method", "notForwarded", "provider", "receivedAt", "rejected", "url", "verification", "via"].sort(),
     );
 
     const id = String(events[0]?.id);

@@ -169,16 +169,28 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
-  if (run !== null) store.stopRun(run, Date.now());
+  if (run !== null) endRun(store, run);
   store.close();
 }
 
-/** The run record `trigger` reads; a store another process holds locked only costs `trigger` its default. */
+/**
+ * The run record `trigger` reads. Best effort both ways: a store another process holds locked must neither stop
+ * listen from starting nor from exiting promptly; a record left open names a process that is gone, which `trigger`
+ * checks.
+ */
 function recordRun(store: EventStore, captureUrl: string, triggerToken: string): number | null {
   try {
     return store.startRun({ pid: process.pid, startedAt: Date.now(), captureUrl, triggerToken });
   } catch {
     return null;
+  }
+}
+
+function endRun(store: EventStore, run: number): void {
+  try {
+    store.stopRun(run, Date.now());
+  } catch {
+    // Locked by another process: the record stays open, and its pid is gone once listen exits.
   }
 }
 
