@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { brotliDecompressSync } from "node:zlib";
@@ -136,7 +136,7 @@ function stripeEvent(type: string, resources: Record<string, Record<string, unkn
     data: { object, ...(recipe.previous !== undefined ? { previous_attributes: structuredClone(recipe.previous) } : {}) },
     livemode: false,
     pending_webhooks: 1,
-    request: { id: `req_${token(14)}`, idempotency_key: crypto.randomUUID() },
+    request: { id: `req_${token(14)}`, idempotency_key: randomUUID() },
     type,
   };
 }
