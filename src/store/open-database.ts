@@ -70,7 +70,7 @@ function bringForward(file: string): void {
   try {
     db = new Database(file, { fileMustExist: true });
   } catch {
-    throw new HooktapeError("db_unavailable", `The database ${file} is older than this hooktape and cannot be upgraded here (not writable); run a command that writes (hooktape listen) where it is writable`);
+    throw notUpgradable(file);
   }
   try {
     db.pragma("busy_timeout = 5000");
@@ -80,7 +80,7 @@ function bringForward(file: string): void {
     migrate(db, Number(db.pragma("user_version", { simple: true })));
   } catch (error) {
     if ((error as { code?: string }).code === "SQLITE_READONLY") {
-      throw new HooktapeError("db_unavailable", `The database ${file} is older than this hooktape and cannot be upgraded here (not writable); run a command that writes (hooktape listen) where it is writable`);
+      throw notUpgradable(file);
     }
     throw error;
   } finally {
@@ -88,17 +88,25 @@ function bringForward(file: string): void {
   }
 }
 
+function notUpgradable(file: string): HooktapeError {
+  return new HooktapeError(
+    "db_unavailable",
+    `The database ${file} is older than this hooktape and cannot be upgraded here (not writable); run a command that writes (hooktape listen) where it is writable`,
+  );
+}
+
 const require = createRequire(import.meta.url);
+type StoredEventType = (provider: string, headers: string, body: Buffer | null) => string | null;
 
 /**
  * `hooktape_event_type(provider, headers, body)` for the migration that added event types: the provider's own rule
  * over a stored event. The catalogue is loaded on the first call only, so opening a current store costs nothing.
  */
 function registerEventTypeFunction(db: SqliteDatabase): void {
-  let storedEventType: ((provider: string, headers: string, body: Buffer | null) => string | null) | null = null;
+  let storedEventType: StoredEventType | null = null;
   db.function("hooktape_event_type", { deterministic: true }, (provider: unknown, headers: unknown, body: unknown) => {
     if (typeof provider !== "string" || typeof headers !== "string") return null;
-    storedEventType ??= (require("../providers/stored-event-type.js") as { storedEventType: typeof storedEventType & object }).storedEventType;
+    storedEventType ??= (require("../providers/stored-event-type.js") as { storedEventType: StoredEventType }).storedEventType;
     return storedEventType(provider, headers, Buffer.isBuffer(body) ? body : null);
   });
 }
