@@ -7,7 +7,7 @@ import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/hea
 import { redactNamed } from "../core/redact.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
-import { deliver, hasDotSegment, joinTarget, sentRequestOf, type DeliveryResult } from "../forward/index.js";
+import { deliver, hasDotSegment, sentRequestOf, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
 import { runHandshake, type HandshakeNotice } from "./handshake-step.js";
@@ -15,6 +15,8 @@ import { applyServerLimits, limitedServerOptions } from "./server-limits.js";
 import { createTunnelHop } from "./tunnel-hop.js";
 import { createUploadBudget, type UploadHold } from "./upload-budget.js";
 import { recogniseHandshake, type HandshakeCredentials, type HandshakeMode } from "./handshakes.js";
+import { createRouter, type RouteChoice, type Routing } from "./routing.js";
+import { NOT_FORWARDED_HEADER, takeTriggerMark, TRIGGERED_EVENT_HEADER } from "./trigger-mark.js";
 
 /** What the capture engine tells whoever renders it; it never prints. */
 export type CaptureNotice =
@@ -54,10 +56,16 @@ export interface CaptureOptions {
   now?: () => number;
   /** Providers' URL-verification handshakes (handshakes.ts); absent or "off": forwarded like any other request. */
   handshakes?: { mode: HandshakeMode; credentials: HandshakeCredentials };
+  /** `--route` and `--only` (routing.ts); absent: everything goes to `target`. */
+  routing?: Routing;
+  /** This run's token: a request that carries it was sent by `hooktape trigger` (trigger-mark.ts). */
+  triggerToken?: string;
 }
 
 export interface VerifyDecision {
   provider: string | null;
+  /** The event type the provider's rule reads from the request (null: none). */
+  eventType?: string | null;
   verification: Verification;
   secretHeaders?: readonly string[];
 }
@@ -136,6 +144,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
   let storeFullNoticeAt = -Infinity;
   let uploadsFullNoticeAt = -Infinity;
   const uploads = createUploadBudget(Math.max(options.uploadsInMemoryBytes ?? UPLOADS_IN_MEMORY_BYTES, options.maxBodyBytes), LARGE_BODY_BYTES);
+  const router = createRouter(options.routing ?? { routes: [], only: [] }, options.target);
 
   const server = http.createServer(
     {
@@ -182,7 +191,11 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, hold: UploadHold): Promise<void> {
     const receivedAt = now();
-    const { via, headers } = arrivalOf(req);
+    const arrival = arrivalOf(req);
+    const unmarked = takeTriggerMark(arrival.headers, options.triggerToken);
+    const headers = unmarked ?? arrival.headers;
+    // A request carrying the running trigger's mark was made and signed by `hooktape trigger`.
+    const via: Via = unmarked !== null ? "trigger" : arrival.via;
     const url = req.url ?? "/";
     const refusal = refuseMalformed(url, headers) ?? (options.target !== null && hasDotSegment(url) ? DOT_SEGMENT_REFUSAL : null);
     if (refusal !== null) {
@@ -211,8 +224,9 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
         : options.verify(raw, { url: calledUrl });
     // Awaited only when the verifier is fetching (--fetch-certs): otherwise nothing changes in the request's path.
     if (decision instanceof Promise) decision = await decision;
-    const { provider, verification } = decision;
+    const { provider, verification, eventType = null } = decision;
     const secretNames = secretHeaderNames(decision);
+    const route = body.kind === "too_large" ? { target: null, notForwarded: null } : router.choose({ url, eventType });
     const event = capturedEventOf(
       raw,
       decision,
@@ -224,8 +238,12 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
         publicUrl: via === "tunnel" ? publicUrl : null,
       },
       body.kind === "too_large" ? { rejected: "too_large", size: body.size } : null,
-      options.target,
+      route,
     );
+    if (unmarked !== null) {
+      res.setHeader(TRIGGERED_EVENT_HEADER, event.id);
+      if (event.notForwarded !== null) res.setHeader(NOT_FORWARDED_HEADER, event.notForwarded);
+    }
 
     if (body.kind === "complete" && storeIsFull(body.size)) {
       respond(res, 507, "hooktape: the capture store is full; try again later\n", { "retry-after": "60" });
@@ -383,14 +401,15 @@ export interface EventOrigin {
  * The event to record for a request: its headers as stored (a header that carries the secret itself is forwarded as
  * it came but stored redacted: every token scheme's header whatever was detected, and on the 413 path where nothing
  * is, plus any the verifier names), the body's digest, and the handler's URL for its path. `rejected`: a body over
- * --max-body, recorded without it. Used for requests arriving here and for those the relay hands over.
+ * --max-body, recorded without it. `route`: where listen's routing sends it (or why it does not). Used for requests
+ * arriving here and for those the relay hands over.
  */
 export function capturedEventOf(
   raw: RawRequest,
   decision: VerifyDecision,
   origin: EventOrigin,
   rejected: { rejected: "too_large"; size: number } | null,
-  target: URL | null,
+  route: RouteChoice,
 ): CapturedEvent {
   return {
     ...raw,
@@ -399,13 +418,14 @@ export function capturedEventOf(
     remoteAddress: origin.remoteAddress,
     via: origin.via,
     provider: decision.provider,
+    eventType: decision.eventType ?? null,
     verification: decision.verification,
     rejected: rejected === null ? null : rejected.rejected,
+    notForwarded: rejected === null ? route.notForwarded : null,
     bodySize: rejected === null ? raw.body.length : rejected.size,
     bodySha256: rejected === null ? createHash("sha256").update(raw.body).digest("hex") : "",
     publicUrl: origin.publicUrl,
-    // A path with a dot segment is never joined onto the target's prefix: such an event is recorded, not forwarded.
-    target: target && rejected === null && !hasDotSegment(raw.url) ? joinTarget(target, raw.url) : null,
+    target: rejected === null ? route.target : null,
   };
 }
 
@@ -631,12 +651,14 @@ export function toNotice(event: CapturedEvent, delivery: CapturedEventNotice["de
     method: event.method,
     url: event.url,
     provider: event.provider,
+    eventType: event.eventType,
     verification: event.verification,
     bodySize: event.bodySize,
     bodySha256: event.bodySha256,
     via: event.via,
     rejected: event.rejected,
     target: event.target,
+    notForwarded: event.notForwarded,
     delivery,
   };
 }

@@ -12,3 +12,4 @@ export {
   type ForwardContext,
   type VerifyDecision,
 } from "./capture-server.js";
+export { createRouter, type Route, type RouteChoice, type Routing } from "./routing.js";

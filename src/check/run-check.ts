@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { describeDuration } from "../core/units.js";
 import { targetKeepsOwnPath, type DeliveryResult } from "../forward/index.js";
 import { describeDedupKey } from "../providers/dedup.js";
+import { eventTypeOf } from "../providers/event-type.js";
 import type { Provider } from "../providers/types.js";
 import { buildRequest, type RequestRecipe } from "../replay/build-request.js";
 import { freshEvent } from "./fresh-event.js";
@@ -17,6 +18,8 @@ export type CheckOutcome = "pass" | "fail" | "skip" | "inconclusive";
 
 export interface CheckResult {
   subject: string;
+  /** The subject's event type as its provider names it (null: none). */
+  eventType: string | null;
   test: CheckTestId;
   title: string;
   outcome: CheckOutcome;
@@ -53,7 +56,7 @@ export interface CheckOptions {
   now?: () => number;
 }
 
-type Verdict = Omit<CheckResult, "subject" | "test" | "title">;
+type Verdict = Omit<CheckResult, "subject" | "eventType" | "test" | "title">;
 
 interface CheckDefinition {
   id: string;
@@ -118,6 +121,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const wrongSecret = wrongSecretLike(options.secret, options.provider);
   for (const subject of options.subjects) {
     const run = new SubjectRun({ ...options, wrongSecret, settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, now }, subject);
+    const eventType = eventTypeOf(options.provider, subject);
     for (const check of CHECKS as readonly CheckDefinition[]) {
       if (check.probe && options.probeUrl === null) continue;
       let verdict: Verdict;
@@ -127,7 +131,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         if (error instanceof HandlerUnreachable) return finish(error.message);
         throw error;
       }
-      const result: CheckResult = { subject: subject.name, test: check.id as CheckTestId, title: check.title, ...verdict };
+      const result: CheckResult = { subject: subject.name, eventType, test: check.id as CheckTestId, title: check.title, ...verdict };
       results.push(result);
       options.onResult?.(result);
     }

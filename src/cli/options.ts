@@ -22,6 +22,7 @@ export function addFilterOptions(command: Command, defaultLimit: string | undefi
     .option("--limit <n>", `how many events, newest first; 0 for all${defaultLimit ? ` (default ${defaultLimit})` : ""}`)
     .option("--provider <id>", "only this provider")
     .option("--path <glob>", "only paths matching the glob (* within a segment, ** across)")
+    .option("--type <glob>", "only event types matching the glob (invoice.paid, 'customer.subscription.*', 'orders/*')")
     .option("--verification <state>", "valid, invalid, missing or unverified")
     .option("--status <status>", "handler status: a code (404), a class (2xx, 4xx, 5xx) or failed")
     .option("--since <when>", "received since a duration ago (1h, 30m) or an ISO time");

@@ -56,6 +56,8 @@ export function buildProgram(): Command {
       .option("--handshakes <mode>", "providers' URL-verification handshakes: answer (default: hooktape answers them) or forward-first (the handler first)")
       .option("--no-handshakes", "forward handshakes to the handler like any request")
       .option("--verify-token <token>", "the verify token a handshake checks or hashes, repeatable: meta=, strava= or ebay= (also HOOKTAPE_VERIFY_TOKEN_<META|STRAVA|EBAY>)", collect, [])
+      .option("--route <glob=target>", "send matching requests elsewhere, repeatable, first match wins: '/stripe/**=3001' or 'type:invoice.*=3002'", collect, [])
+      .option("--only <type-glob>", "forward only events whose type matches, repeatable ('invoice.*'); the others are recorded and answered 200", collect, [])
       .option("--ui", "also serve the local web inspector (default port 4040)")
       .option("--ui-port <n>", "the inspector's port (implies --ui)")
       .option("--ui-host <addr>", "the inspector's address (implies --ui; default 127.0.0.1)")
@@ -149,6 +151,29 @@ export function buildProgram(): Command {
     const { runUi } = await import("./commands/ui.js");
     await runUi(command.optsWithGlobals());
   });
+
+  program
+    .command("trigger")
+    .description("send one realistic, signed delivery of a provider's event type to your handler (or through the running listen)")
+    .argument("<provider>", "the provider (see `hooktape providers`)")
+    .argument("[event-type]", "the event type, e.g. pull_request.opened, invoice.paid, orders/create (see --list)")
+    .option("--list", "list the event types hooktape can send for the provider")
+    .option("--to <url|port>", "the handler (default: the capture URL of the running `hooktape listen` on this store)")
+    .option("--path <path>", "the request path sent with a port or origin --to, and through listen (default /webhooks/<provider>)")
+    .option("--secret <secret>", "the signing secret (default $HOOKTAPE_SECRET_<PROVIDER>); provider=secret allowed", collect, [])
+    .addOption(secretFileOption())
+    .option("--set <path=json>", "set a JSON value in the payload before signing, e.g. data.object.amount=500", collect)
+    .option("--create", "let --set add a path that is not in the payload")
+    .option("--unset <path>", "remove a JSON value from the payload before signing", collect)
+    .option("--body-file <path>", "send this body instead of the example (signed as it is)")
+    .addOption(new Option("--format <format>", "send it, or print a signed fixture").choices(["send", "fixture"]).default("send"))
+    .option("--out <file>", "with --format fixture: write the fixture to this file")
+    .option("--force", "with --out: overwrite an existing file")
+    .option("--timeout <ms>", "how long to wait for the answer", "30000")
+    .action(async (provider: string, type: string | undefined, _options: unknown, command: Command) => {
+      const { runTrigger } = await import("./commands/trigger.js");
+      await runTrigger(provider, type, command.optsWithGlobals());
+    });
 
   registerSigningCommands(program);
   registerReplayCommands(program);

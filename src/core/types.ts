@@ -23,19 +23,28 @@ export interface Verification {
   hint?: string | null;
 }
 
-/** How a request reached the store: through the tunnel, on the local URL, or from a relay channel it was posted to. */
-export type Via = "tunnel" | "local" | "relay";
+/**
+ * How a request reached the store: through the tunnel, on the local URL, from a relay channel it was posted to, or
+ * made and signed by `hooktape trigger` (not received from the provider).
+ */
+export type Via = "tunnel" | "local" | "relay" | "trigger";
 export type Rejection = "too_large";
+/** Why a request that came with a target was not sent on: `--only` left its event type out. */
+export type NotForwarded = "filtered";
 /** `handshake`: an answer hooktape gave itself to a provider's URL-verification handshake (target `hooktape`). */
-export type DeliveryKind = "forward" | "replay" | "check" | "send" | "handshake";
+export type DeliveryKind = "forward" | "replay" | "check" | "send" | "handshake" | "trigger";
 
 export interface CapturedEvent extends RawRequest {
   id: string;
   remoteAddress: string | null;
   via: Via;
   provider: string | null;
+  /** The kind of event, where the provider names it (`invoice.paid`, `pull_request.opened`); else null. */
+  eventType: string | null;
   verification: Verification;
   rejected: Rejection | null;
+  /** Set when listen recorded the request but did not forward it (`--only`). */
+  notForwarded: NotForwarded | null;
   bodySize: number;
   bodySha256: string;
   /** The public URL the request arrived on, when it came through the tunnel (URL-signing schemes need it). */
@@ -87,4 +96,7 @@ export interface RecordedAttempt extends DeliveryAttempt {
 }
 
 /** What a replay reads of a recorded event: the request as captured, where it went, and who signed it. */
-export type ReplayableEvent = Pick<CapturedEvent, "id" | "receivedAt" | "method" | "url" | "headers" | "body" | "provider" | "target" | "rejected">;
+export type ReplayableEvent = Pick<
+  CapturedEvent,
+  "id" | "receivedAt" | "method" | "url" | "headers" | "body" | "provider" | "eventType" | "target" | "rejected" | "notForwarded"
+>;

@@ -14,11 +14,13 @@ export function summaryJson(event: EventSummary) {
     method: event.method,
     url: event.url,
     provider: event.provider,
+    eventType: event.eventType,
     verification: { status: event.verification.status, reason: event.verification.reason },
     bodySize: event.bodySize,
     bodySha256: event.bodySha256,
     via: event.via,
     rejected: event.rejected,
+    ...forwardingJson(event),
     delivery: event.delivery
       ? {
           status: event.delivery.status,
@@ -28,6 +30,15 @@ export function summaryJson(event: EventSummary) {
         }
       : null,
   };
+}
+
+/**
+ * Whether the request was sent on to a handler (its target), and if not why: `filtered` (`--only` left its type
+ * out), `too_large` (rejected), `no_target` (nowhere to send it: a capture-only listen, an imported fixture).
+ */
+function forwardingJson(event: Pick<EventSummary, "target" | "notForwarded" | "rejected">) {
+  if (event.target !== null) return { forwarded: true, notForwarded: null };
+  return { forwarded: false, notForwarded: event.notForwarded ?? event.rejected ?? "no_target" };
 }
 
 /** `events show --json`: the summary plus headers, body and every delivery attempt. */

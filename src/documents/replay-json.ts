@@ -10,6 +10,7 @@ export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[
 export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean) {
   const firstStart = new Map<string, number>();
   for (const attempt of result.attempts) if (attempt.attempt === 1) firstStart.set(attempt.deliveryId, attempt.startedAt);
+  const typeOf = new Map(plan.deliveries.map((d) => [d.deliveryId, d.eventType]));
   return {
     order: plan.order,
     seed: plan.seed,
@@ -22,6 +23,7 @@ export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt:
     unfinished: result.unfinished,
     attempts: sortAttempts(plan, result.attempts).map((a) => ({
       eventId: a.eventId,
+      eventType: typeOf.get(a.deliveryId) ?? null,
       delivery: a.deliveryId,
       attempt: a.attempt,
       number: a.number,

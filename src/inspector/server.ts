@@ -229,7 +229,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   async function listEvents(params: URLSearchParams) {
     const flag = (name: string) => params.get(name) ?? undefined;
     const filter = parseEventFilter(
-      { limit: flag("limit") ?? String(PAGE_SIZE), provider: flag("provider"), path: flag("path"), verification: flag("verification"), status: flag("status"), since: flag("since") },
+      { limit: flag("limit") ?? String(PAGE_SIZE), provider: flag("provider"), path: flag("path"), type: flag("type"), verification: flag("verification"), status: flag("status"), since: flag("since") },
       Date.now(),
       PAGE_SIZE,
     );

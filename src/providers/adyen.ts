@@ -5,6 +5,7 @@ import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { KeyFormatError, type Provider, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 import { createKeyCache } from "./hmac-key.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures — two forms, one key
 // format (the hex HMAC key the Customer Area shows, hex-decoded), and one provider id, so that a user with an Adyen
@@ -116,6 +117,8 @@ export const adyen: Provider = {
   name: "Adyen",
   kind: "hmac",
   headers: ["hmacsignature", "protocol"],
+  // https://docs.adyen.com/development-resources/webhooks/webhook-types/ — standard webhooks name each item's `eventCode` (`AUTHORISATION`); the newer ones a `type` (`balancePlatform.transfer.created`).
+  eventType: eventTypeFrom(json("notificationItems[0].NotificationRequestItem.eventCode"), json("type")),
   toleranceSec: null,
   rejectsFuture: false,
   // https://docs.adyen.com/development-resources/webhooks — "If we don't receive a response within 10 seconds, the

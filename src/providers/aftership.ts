@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.aftership.com/docs/tracking/webhook/webhook-signature — `aftership-hmac-sha256: <base64 HMAC-SHA256
 // of the body>` keyed with the webhook secret.
@@ -8,6 +9,8 @@ export const aftership = defineHmacScheme({
   name: "AfterShip",
   docs: "https://www.aftership.com/docs/tracking/webhook/webhook-signature",
   headers: ["aftership-hmac-sha256"],
+  // https://www.aftership.com/docs/tracking/webhook/webhook-overview — `event` (`tracking_update`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "aftership-hmac-sha256",
   algorithm: "sha256",
   encoding: "base64",

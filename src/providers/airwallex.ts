@@ -1,6 +1,7 @@
 import { findHeader } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events — `x-signature: <hex HMAC-SHA256
 // over x-timestamp followed by the body>` keyed with the webhook's secret. Confirmed (issue 8) in Airwallex's own code
@@ -12,6 +13,8 @@ export const airwallex = defineHmacScheme({
   name: "Airwallex",
   docs: "https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events",
   headers: ["x-signature", "x-timestamp"],
+  // https://www.airwallex.com/docs/developer-tools__listen-for-webhook-events — `name` (`payment_intent.succeeded`).
+  eventType: eventTypeFrom(json("name")),
   detect: (headers) => findHeader(headers, "x-signature") !== undefined && findHeader(headers, "x-timestamp") !== undefined,
   signatureHeader: "x-signature",
   algorithm: "sha256",

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.alchemy.com/docs/reference/notify-api-quickstart#validate-the-signature-received — `X-Alchemy-
 // Signature: <hex HMAC-SHA256 of the body>` keyed with the webhook's signing key.
@@ -8,6 +9,8 @@ export const alchemy = defineHmacScheme({
   name: "Alchemy Notify",
   docs: "https://www.alchemy.com/docs/reference/notify-api-quickstart",
   headers: ["x-alchemy-signature"],
+  // https://docs.alchemy.com/reference/webhook-types — `type` (`ADDRESS_ACTIVITY`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Alchemy-Signature",
   algorithm: "sha256",
   encoding: "hex",

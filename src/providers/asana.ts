@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.asana.com/docs/webhooks-guide#security — `X-Hook-Signature`: hex HMAC-SHA256 of the
 // body, keyed with the X-Hook-Secret Asana sent during the handshake.
@@ -8,6 +9,8 @@ export const asana = defineHmacScheme({
   name: "Asana",
   docs: "https://developers.asana.com/docs/webhooks-guide#security",
   headers: ["x-hook-signature"],
+  // https://developers.asana.com/docs/webhooks-guide — each event's resource type and `action`: `task.changed`.
+  eventType: eventTypeFrom(both(json("events[0].resource.resource_type"), json("events[0].action"))),
   signatureHeader: "X-Hook-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,5 +1,6 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "./checks.js";
+import type { EventTypeRule } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
 import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
@@ -12,6 +13,8 @@ export interface AsymmetricSchemeSpec {
   algorithm: KeyAlgorithm;
   signatureHeader: string;
   timestampHeader: string;
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule;
   /** How the signature is written: Discord hex, SendGrid base64 of the DER-encoded (r, s). */
   encoding: "hex" | "base64";
   toleranceSec: number | null;
@@ -50,6 +53,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     name: spec.name,
     kind: spec.algorithm === "ed25519" ? "ed25519" : "ecdsa",
     headers: [sigName, tsName],
+    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: spec.toleranceSec,
     rejectsFuture: spec.rejectsFuture ?? false,
     deadlineMs: spec.deadlineMs,

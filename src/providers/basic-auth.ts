@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { backoff } from "./retry.js";
 import { defineTokenScheme } from "./token-scheme.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // Senders that authenticate with a shared secret and sign nothing: HTTP Basic credentials configured on the
 // webhook (the secret is `user:password`), or Okta's Authorization value. None of them covers the body, so a changed
@@ -16,6 +17,8 @@ export const chargebee = defineTokenScheme({
   tokenHeader: "Authorization",
   form: "basic",
   headers: ["authorization"],
+  // https://apidocs.chargebee.com/docs/api/events — `event_type` (`subscription_created`).
+  eventType: eventTypeFrom(json("event_type")),
   detect: () => false,
   retry: {
     // https://www.chargebee.com/docs/2.0/events_and_webhooks.html — failed webhooks are retried up to 7 times over
@@ -42,6 +45,8 @@ export const postmark = defineTokenScheme({
   tokenHeader: "Authorization",
   form: "basic",
   headers: ["authorization"],
+  // https://postmarkapp.com/developer/webhooks/webhooks-overview — `RecordType` (`Delivery`, `Bounce`).
+  eventType: eventTypeFrom(json("RecordType")),
   detect: () => false,
   retry: {
     // Same page ("Webhook retries"): 1 min, 5 min, 10 min, 10 min, 10 min, 15 min, 30 min, 1 h, 2 h, 6 h.
@@ -64,6 +69,8 @@ export const pipedrive = defineTokenScheme({
   tokenHeader: "Authorization",
   form: "basic",
   headers: ["authorization"],
+  // https://pipedrive.readme.io/docs/guide-for-webhooks-v2 — v1 `event` (`updated.deal`); v2 `meta.entity` and `meta.action` (`deal.change`).
+  eventType: eventTypeFrom(json("event"), both(json("meta.entity"), json("meta.action"))),
   detect: () => false,
   retry: {
     // Same page: failed deliveries are retried; the count and the waits are ours.
@@ -85,6 +92,8 @@ export const okta = defineTokenScheme({
   docs: "https://developer.okta.com/docs/concepts/event-hooks/",
   tokenHeader: "Authorization",
   headers: ["authorization"],
+  // https://developer.okta.com/docs/concepts/event-hooks/ — `data.events[].eventType` (`user.session.start`).
+  eventType: eventTypeFrom(json("data.events[0].eventType")),
   detect: () => false,
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Okta Event Hooks")],
   retry: {

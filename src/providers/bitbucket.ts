@@ -1,5 +1,6 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks — Bitbucket Cloud
 // sends `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` with the webhook secret.
@@ -8,6 +9,8 @@ export const bitbucket = defineHmacScheme({
   name: "Bitbucket Cloud",
   docs: "https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks",
   headers: ["x-hub-signature", "x-event-key", "x-hook-uuid"],
+  // https://support.atlassian.com/bitbucket-cloud/docs/event-payloads/ — X-Event-Key (`repo:push`, `pullrequest:created`).
+  eventType: eventTypeFrom(header("x-event-key")),
   // X-Hub-Signature is shared with GitHub and Intercom; X-Event-Key is Bitbucket's own.
   detect: (headers) => findHeader(headers, "x-event-key") !== undefined && findHeader(headers, "x-hub-signature") !== undefined,
   signatureHeader: "X-Hub-Signature",

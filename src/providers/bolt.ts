@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://help.bolt.com/developers/webhooks/hook-verification — `X-Bolt-Hmac-Sha256: <base64 HMAC-SHA256 of the raw
 // body>` keyed with the signing secret (Merchant Dashboard > Administration > API). Confirmed (issue 8) on Bolt's own
@@ -10,6 +11,8 @@ export const bolt = defineHmacScheme({
   name: "Bolt",
   docs: "https://help.bolt.com/developers/webhooks/hook-verification",
   headers: ["x-bolt-hmac-sha256"],
+  // https://help.bolt.com/api-bolt/#tag/Webhooks — `type` (`payment`, `credit`, `capture`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Bolt-Hmac-Sha256",
   algorithm: "sha256",
   encoding: "base64",

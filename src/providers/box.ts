@@ -1,6 +1,7 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
 import type { Provider } from "./types.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.box.com/guides/webhooks/v2/signatures-v2/ — `box-signature-primary` and
 // `box-signature-secondary`: base64 HMAC-SHA256 of the body followed by `box-delivery-timestamp` (RFC 3339),
@@ -11,6 +12,8 @@ const spec: HmacSchemeSpec = {
   name: "Box",
   docs: "https://developer.box.com/guides/webhooks/v2/signatures-v2/",
   headers: ["box-signature-primary", "box-signature-secondary", "box-delivery-timestamp"],
+  // https://developer.box.com/guides/webhooks/v2/ — `trigger` (`FILE.UPLOADED`).
+  eventType: eventTypeFrom(json("trigger")),
   signatureHeader: "box-signature-primary",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, header, json } from "./event-type.js";
 
 // https://buildkite.com/docs/apis/webhooks#webhook-signature — `X-Buildkite-Signature: timestamp=<unix s>,
 // signature=<hex HMAC-SHA256 over "<timestamp>.<body>">` keyed with the webhook token. (A webhook can instead send
@@ -11,6 +12,8 @@ export const buildkite = defineHmacScheme({
   name: "Buildkite",
   docs: "https://buildkite.com/docs/apis/webhooks#webhook-signature",
   headers: ["x-buildkite-signature", "x-buildkite-event"],
+  // https://buildkite.com/docs/apis/webhooks — X-Buildkite-Event (`build.finished`).
+  eventType: eventTypeFrom(header("x-buildkite-event"), json("event")),
   signatureHeader: "X-Buildkite-Signature",
   algorithm: "sha256",
   encoding: "hex",

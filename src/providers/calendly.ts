@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures — `Calendly-Webhook-Signature:
 // t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the signing key; 3 minutes' tolerance is recommended.
@@ -8,6 +9,8 @@ export const calendly = defineHmacScheme({
   name: "Calendly",
   docs: "https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures",
   headers: ["calendly-webhook-signature"],
+  // https://developer.calendly.com/api-docs/webhook-payloads — `event` (`invitee.created`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "Calendly-Webhook-Signature",
   algorithm: "sha256",
   encoding: "hex",

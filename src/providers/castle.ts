@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.castle.io/docs/webhooks — `X-Castle-Signature: <base64 HMAC-SHA256 of the raw body>` keyed with the
 // API secret. Confirmed (issue 8) in Castle's official SDKs: castle-rb `Castle::Webhooks::Verify` computes
@@ -10,6 +11,8 @@ export const castle = defineHmacScheme({
   name: "Castle",
   docs: "https://docs.castle.io/docs/webhooks",
   headers: ["x-castle-signature"],
+  // https://docs.castle.io/docs/webhooks — `type` (`$incident.confirmed`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Castle-Signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -11,6 +11,7 @@ import {
 import { crc32 } from "node:zlib";
 import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../core/mutate.js";
 import { assertSecrets, invalid } from "./checks.js";
+import { eventTypeFrom, header, json, type EventTypeRule } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import { parsePrivateKey } from "./keys.js";
 import { type BodySignatureForgeries, type Deduplication, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
@@ -54,6 +55,8 @@ export interface CertificateSchemeSpec {
   /** True when the secret is `<webhook id>:<key>` (PayPal signs the receiver's webhook id). */
   webhookId?: true;
   headers: readonly string[];
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule;
   detect(headers: VerifyRequest["headers"]): boolean;
   read(request: VerifyRequest): SignedParts | Failure;
   /** Writes a signature made with `signWith` into a delivery. */
@@ -214,6 +217,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     name: spec.name,
     kind: "certificate",
     headers: spec.headers,
+    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     // None of the four SDKs checks the age of a delivery (PayPal's and SNS's signed times are informational).
     toleranceSec: null,
     rejectsFuture: false,
@@ -387,6 +391,8 @@ const paypalSpec: CertificateSchemeSpec = {
   keyType: "rsa",
   webhookId: true,
   headers: ["paypal-transmission-sig", "paypal-transmission-id", "paypal-transmission-time", "paypal-cert-url", "paypal-auth-algo"],
+  // https://developer.paypal.com/api/rest/webhooks/event-names/ — `event_type` (`PAYMENT.CAPTURE.COMPLETED`).
+  eventType: eventTypeFrom(json("event_type")),
   detect: (headers) => findHeader(headers, "paypal-transmission-sig") !== undefined && findHeader(headers, "paypal-transmission-id") !== undefined,
   read(request) {
     const values: string[] = [];
@@ -485,6 +491,8 @@ export const sns = defineCertificateScheme({
   keyType: "rsa",
   // The signature lives in the body; these headers name a delivery.
   headers: ["x-amz-sns-message-type", "x-amz-sns-message-id", "x-amz-sns-topic-arn"],
+  // https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html — `Type` (`Notification`, `SubscriptionConfirmation`).
+  eventType: eventTypeFrom(json("Type"), header("x-amz-sns-message-type")),
   detect: (headers) => findHeader(headers, "x-amz-sns-message-type") !== undefined,
   read(request) {
     const message = parseSns(request.body);
@@ -586,6 +594,7 @@ function keyIdScheme(options: {
   docs: string;
   digest: Digest;
   signatureHeader: string;
+  eventType: EventTypeRule;
   /** Reads the signature and key id from the request; writes them. */
   readSignature(request: VerifyRequest): { signature: Buffer; keyId: string } | Failure;
   writeSignature(signature: Buffer, keyId: string): SignOutput["headers"];
@@ -604,6 +613,7 @@ function keyIdScheme(options: {
     docs: options.docs,
     keyType: "p256",
     headers: [options.signatureHeader, ...options.extraHeaders],
+    eventType: options.eventType,
     detect: (headers) => findHeader(headers, options.signatureHeader) !== undefined && options.extraHeaders.every((h) => findHeader(headers, h) !== undefined),
     read(request) {
       const found = options.readSignature(request);
@@ -643,6 +653,8 @@ export const circle = keyIdScheme({
   docs: "https://developers.circle.com/w3s/verify-webhook-signatures",
   digest: "sha256",
   signatureHeader: "x-circle-signature",
+  // https://developers.circle.com/w3s/web3-services-notifications-quickstart — `notificationType` (`transactions.inbound`).
+  eventType: eventTypeFrom(json("notificationType")),
   extraHeaders: ["x-circle-key-id"],
   readSignature(request) {
     const sig = headerRequired(request, "X-Circle-Signature");
@@ -681,6 +693,8 @@ export const ebay = keyIdScheme({
   docs: "https://developer.ebay.com/api-docs/commerce/notification/overview.html",
   digest: "sha1",
   signatureHeader: "x-ebay-signature",
+  // https://developer.ebay.com/api-docs/commerce/notification/overview.html — `metadata.topic` (`MARKETPLACE_ACCOUNT_DELETION`).
+  eventType: eventTypeFrom(json("metadata.topic")),
   extraHeaders: [],
   readSignature(request) {
     const value = headerRequired(request, "X-EBAY-SIGNATURE");

@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, header, json } from "./event-type.js";
 
 // https://circleci.com/docs/webhooks/#validate-webhooks — `circleci-signature: v1=<hex HMAC-SHA256 of the body>`,
 // a comma-separated list so that other versions can be added; only v1 is checked.
@@ -9,6 +10,8 @@ export const circleci = defineHmacScheme({
   name: "CircleCI",
   docs: "https://circleci.com/docs/webhooks/#validate-webhooks",
   headers: ["circleci-signature", "circleci-event-type"],
+  // https://circleci.com/docs/webhooks-reference/ — `type` and Circleci-Event-Type (`workflow-completed`).
+  eventType: eventTypeFrom(json("type"), header("circleci-event-type")),
   signatureHeader: "circleci-signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.cdp.coinbase.com/commerce/docs/webhooks-security — Coinbase Commerce: `X-CC-Webhook-Signature`,
 // hex HMAC-SHA256 of the body with the shared secret.
@@ -8,6 +9,8 @@ export const coinbase = defineHmacScheme({
   name: "Coinbase Commerce",
   docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks-security",
   headers: ["x-cc-webhook-signature"],
+  // https://docs.cdp.coinbase.com/commerce-onchain/docs/webhooks — `event.type` (`charge:confirmed`).
+  eventType: eventTypeFrom(json("event.type")),
   signatureHeader: "X-CC-Webhook-Signature",
   algorithm: "sha256",
   encoding: "hex",

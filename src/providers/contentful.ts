@@ -6,6 +6,7 @@ import { findHeader, keepOrDefault } from "./headers.js";
 import { backoff } from "./retry.js";
 import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://www.contentful.com/developers/docs/extensibility/app-framework/request-verification/ and
 // contentful/node-apps-toolkit `src/requests/sign-request.ts` / `verify-request.ts`: `x-contentful-signature` is the
@@ -83,6 +84,8 @@ export const contentful: Provider = {
   name: "Contentful (App Framework)",
   kind: "hmac",
   headers: [SIGNATURE, SIGNED_HEADERS, TIMESTAMP],
+  // https://www.contentful.com/developers/docs/concepts/webhooks/ — X-Contentful-Topic (`ContentManagement.Entry.publish`).
+  eventType: eventTypeFrom(header("x-contentful-topic")),
   toleranceSec: TTL_SEC,
   rejectsFuture: false,
   retry: {

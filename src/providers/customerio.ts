@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.customer.io/api/webhooks/ (Reporting Webhooks, "Securely verify requests") — `X-CIO-Signature: <hex
 // HMAC-SHA256 over "v0:<X-CIO-Timestamp>:<body>">` keyed with the webhook signing key, X-CIO-Timestamp in unix
@@ -10,6 +11,8 @@ export const customerio = defineHmacScheme({
   name: "Customer.io",
   docs: "https://docs.customer.io/api/webhooks/",
   headers: ["x-cio-signature", "x-cio-timestamp"],
+  // https://docs.customer.io/api/webhooks/ — `object_type` and `metric`: `email.sent`.
+  eventType: eventTypeFrom(both(json("object_type"), json("metric"))),
   signatureHeader: "X-CIO-Signature",
   algorithm: "sha256",
   encoding: "hex",

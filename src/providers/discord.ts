@@ -1,8 +1,17 @@
 import { defineAsymmetricScheme } from "./asymmetric.js";
+import { eventTypeFrom, json, named } from "./event-type.js";
 
 // https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
 // Ed25519 over `X-Signature-Timestamp + body`, hex in `X-Signature-Ed25519`, checked with the application's
 // public key. discord-interactions checks no timestamp age, so neither do we by default.
+const DISCORD_INTERACTIONS = {
+  "1": "PING",
+  "2": "APPLICATION_COMMAND",
+  "3": "MESSAGE_COMPONENT",
+  "4": "APPLICATION_COMMAND_AUTOCOMPLETE",
+  "5": "MODAL_SUBMIT",
+} as const;
+
 export const discord = defineAsymmetricScheme({
   id: "discord",
   name: "Discord Interactions",
@@ -10,6 +19,9 @@ export const discord = defineAsymmetricScheme({
   algorithm: "ed25519",
   signatureHeader: "X-Signature-Ed25519",
   timestampHeader: "X-Signature-Timestamp",
+  // https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-type —
+  // numeric interaction types by name; webhook events carry `event.type` (`APPLICATION_AUTHORIZED`).
+  eventType: eventTypeFrom(json("event.type"), named(json("type"), DISCORD_INTERACTIONS)),
   encoding: "hex",
   toleranceSec: null,
   // Interactions are not retried: an unanswered interaction fails for the user

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.docusign.com/platform/webhooks/connect/hmac/ — `X-DocuSign-Signature-1: <base64 HMAC-SHA256 of
 // the body>`, and -2, -3, ... one per active Connect key (up to 100): any of them matching is enough.
@@ -8,6 +9,8 @@ export const docusign = defineHmacScheme({
   name: "DocuSign Connect",
   docs: "https://developers.docusign.com/platform/webhooks/connect/hmac/",
   headers: ["x-docusign-signature-1"],
+  // https://developers.docusign.com/platform/webhooks/connect/json-sim-event-model/ — `event` (`envelope-completed`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "X-DocuSign-Signature-1",
   moreSignatureHeaders: /^x-docusign-signature-\d+$/,
   algorithm: "sha256",

@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://elevenlabs.io/docs/product-guides/administration/webhooks — `ElevenLabs-Signature: t=<unix s>,v0=<hex
 // HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Confirmed (issue 8) in the official SDK,
@@ -10,6 +11,8 @@ export const elevenlabs = defineHmacScheme({
   name: "ElevenLabs",
   docs: "https://elevenlabs.io/docs/product-guides/administration/webhooks",
   headers: ["elevenlabs-signature"],
+  // https://elevenlabs.io/docs/product-guides/administration/webhooks — `type` (`post_call_transcription`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "ElevenLabs-Signature",
   algorithm: "sha256",
   encoding: "hex",

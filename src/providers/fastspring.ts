@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.fastspring.com/reference/message-security — `X-FS-Signature: <base64 HMAC-SHA256 of the
 // body>` keyed with the webhook's HMAC secret.
@@ -8,6 +9,8 @@ export const fastspring = defineHmacScheme({
   name: "FastSpring",
   docs: "https://developer.fastspring.com/reference/message-security",
   headers: ["x-fs-signature"],
+  // https://developer.fastspring.com/reference/webhooks — a batch of events, each with `type` (`order.completed`).
+  eventType: eventTypeFrom(json("events[0].type")),
   signatureHeader: "X-FS-Signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.frame.io/docs/automations-webhooks/webhooks-overview#security-and-verification — `X-Frameio-
 // Signature: v0=<hex HMAC-SHA256 over "v0:<X-Frameio-Request-Timestamp>:<body>">`; the docs ask to refuse a
@@ -9,6 +10,8 @@ export const frameio = defineHmacScheme({
   name: "Frame.io",
   docs: "https://developer.frame.io/docs/automations-webhooks/webhooks-overview",
   headers: ["x-frameio-signature", "x-frameio-request-timestamp"],
+  // https://developer.frame.io/docs/automations-webhooks/webhooks-overview — `type` (`asset.created`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Frameio-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { findHeader } from "./headers.js";
 import { defineJwtScheme } from "./jwt.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://fusionauth.io/docs/extend/events-and-webhooks/signing — `X-FusionAuth-Signature-JWT: <JWT>` signed with the
 // webhook's signing key; its `request_body_sha256` claim is the base64 SHA-256 of the body. FusionAuth lets the key
@@ -12,6 +13,8 @@ export const fusionauth = defineJwtScheme({
   algorithm: "HS256",
   carrier: { in: "header", header: "X-FusionAuth-Signature-JWT", bearer: false },
   headers: ["x-fusionauth-signature-jwt"],
+  // https://fusionauth.io/docs/extend/events-and-webhooks/events/ — `event.type` (`user.create`).
+  eventType: eventTypeFrom(json("event.type")),
   detect: (headers) => findHeader(headers, "x-fusionauth-signature-jwt") !== undefined,
   bodyHash: { claim: "request_body_sha256", encoding: "base64" },
   toleranceSec: null,

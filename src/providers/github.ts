@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
 import type { Provider } from "./types.js";
+import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries —
 // `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; the legacy `X-Hub-Signature: sha1=<hex>`
@@ -13,6 +14,8 @@ const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> =
   name: "GitHub",
   docs: DOCS,
   headers: ["x-hub-signature-256", "x-hub-signature", "x-github-event", "x-github-delivery"],
+  // https://docs.github.com/en/webhooks/webhook-events-and-payloads — X-GitHub-Event names the event, `action` the activity: `pull_request.opened`.
+  eventType: eventTypeFrom(joined(header("x-github-event"), json("action"))),
   // Meta and Bitbucket use the same signature headers; X-GitHub-Event is what tells GitHub apart.
   detect: (headers) => findHeader(headers, "x-github-event") !== undefined,
   encoding: "hex",

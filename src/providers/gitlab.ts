@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { noRetries } from "./retry.js";
 import { defineTokenScheme } from "./token-scheme.js";
+import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token —
 // GitLab sends the configured secret token as it is in `X-Gitlab-Token`; there is no MAC.
@@ -10,6 +11,8 @@ export const gitlab = defineTokenScheme({
   docs: "https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token",
   tokenHeader: "X-Gitlab-Token",
   headers: ["x-gitlab-token", "x-gitlab-event"],
+  // https://docs.gitlab.com/user/project/integrations/webhook_events/ — `object_kind` (`push`, `merge_request`) and, where there is one, `object_attributes.action` (`merge_request.open`).
+  eventType: eventTypeFrom(joined(json("object_kind"), json("object_attributes.action")), header("x-gitlab-event")),
   extraHeaders: (input) => [
     keepOrDefault(input.headers, "X-Gitlab-Event", "Push Hook"),
     keepOrDefault(input.headers, "X-Gitlab-Webhook-UUID", input.id),

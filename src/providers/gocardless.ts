@@ -1,6 +1,7 @@
 import { findHeader } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks — `Webhook-Signature: <hex
 // HMAC-SHA256 of the body>` keyed with the endpoint secret (gocardless-nodejs `src/webhooks.ts` `verifySignature`).
@@ -11,6 +12,8 @@ export const gocardless = defineHmacScheme({
   name: "GoCardless",
   docs: "https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
   headers: ["webhook-signature", "origin"],
+  // https://developer.gocardless.com/getting-started/api/staying-up-to-date-with-webhooks — a batch of events, each with `resource_type` and `action`: `payments.confirmed`.
+  eventType: eventTypeFrom(both(json("events[0].resource_type"), json("events[0].action"))),
   detect: (headers) => HEX64_RE.test(findHeader(headers, "webhook-signature") ?? "") && findHeader(headers, "webhook-id") === undefined,
   signatureHeader: "Webhook-Signature",
   algorithm: "sha256",

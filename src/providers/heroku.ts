@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://devcenter.heroku.com/articles/app-webhooks#securing-webhook-requests — `Heroku-Webhook-Hmac-SHA256:
 // <base64 HMAC-SHA256 of the body>` keyed with the webhook's secret.
@@ -9,6 +10,8 @@ export const heroku = defineHmacScheme({
   name: "Heroku (app webhooks)",
   docs: "https://devcenter.heroku.com/articles/app-webhooks#securing-webhook-requests",
   headers: ["heroku-webhook-hmac-sha256", "heroku-webhook-id"],
+  // https://devcenter.heroku.com/articles/app-webhooks — `resource` and `action`: `api:release.create`.
+  eventType: eventTypeFrom(both(json("resource"), json("action"))),
   signatureHeader: "Heroku-Webhook-Hmac-SHA256",
   algorithm: "sha256",
   encoding: "base64",

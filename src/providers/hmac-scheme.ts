@@ -3,6 +3,7 @@ import type { HeaderPairs } from "../core/types.js";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
+import type { EventTypeRule } from "./event-type.js";
 import { createKeyCache } from "./hmac-key.js";
 import {
   KeyFormatError,
@@ -61,6 +62,8 @@ export interface HmacSchemeSpec {
   docs: string;
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   headers: readonly string[];
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule;
   /** The scheme this one shares unchanged (see Provider.aliasOf); an alias is never auto-detected. */
   aliasOf?: string;
   /** Default: the signature header is present (never, for an alias). */
@@ -195,6 +198,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
     ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
+    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec,
     rejectsFuture,
     deadlineMs: spec.deadlineMs,

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature
 // `X-HubSpot-Signature-v3`: base64 HMAC-SHA256, keyed with the app's client secret, over
@@ -19,6 +20,8 @@ export const hubspot = defineHmacScheme({
   name: "HubSpot (v3 signature)",
   docs: "https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature",
   headers: ["x-hubspot-signature-v3", "x-hubspot-request-timestamp"],
+  // https://developers.hubspot.com/docs/api/webhooks — a batch of events, each with `subscriptionType` (`contact.creation`).
+  eventType: eventTypeFrom(json("[0].subscriptionType")),
   signatureHeader: "X-HubSpot-Signature-v3",
   algorithm: "sha256",
   encoding: "base64",

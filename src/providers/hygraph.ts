@@ -5,6 +5,7 @@ import { findHeader } from "./headers.js";
 import { backoff } from "./retry.js";
 import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
+import { eventTypeFrom, joined, json } from "./event-type.js";
 
 // https://hygraph.com/docs/api-reference/basics/webhooks#signed-webhooks and GraphCMS/graphcms-utils `index.js`
 // (@hygraph/utils): `gcms-signature: sign=<base64>, env=<environment>, t=<unix ms>`, the base64 HMAC-SHA256, keyed with
@@ -46,6 +47,8 @@ export const hygraph: Provider = {
   name: "Hygraph",
   kind: "hmac",
   headers: ["gcms-signature"],
+  // https://hygraph.com/docs/api-reference/basics/webhooks — the model's `data.__typename` and the `operation`: `Post.publish`.
+  eventType: eventTypeFrom(joined(json("data.__typename"), json("operation"))),
   toleranceSec: null,
   rejectsFuture: false,
   retry: {

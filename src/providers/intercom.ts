@@ -1,5 +1,6 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications —
 // `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body>` with the app's client secret.
@@ -8,6 +9,8 @@ export const intercom = defineHmacScheme({
   name: "Intercom",
   docs: "https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications",
   headers: ["x-hub-signature", "user-agent"],
+  // https://developers.intercom.com/docs/references/webhooks/webhook-models — `topic` (`conversation.user.created`).
+  eventType: eventTypeFrom(json("topic")),
   // GitHub and Bitbucket use the same header; Intercom deliveries are told apart by their user agent.
   detect: (headers) =>
     findHeader(headers, "x-hub-signature") !== undefined && /intercom/i.test(findHeader(headers, "user-agent") ?? ""),

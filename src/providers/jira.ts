@@ -1,5 +1,6 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks — `X-Hub-Signature:
 // sha256=<hex HMAC-SHA256 of the body>` keyed with the webhook secret; told apart from Bitbucket, Intercom and
@@ -9,6 +10,8 @@ export const jira = defineHmacScheme({
   name: "Jira Cloud",
   docs: "https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks",
   headers: ["x-hub-signature", "x-atlassian-webhook-identifier"],
+  // https://developer.atlassian.com/server/jira/platform/webhooks/ — `webhookEvent` (`jira:issue_created`).
+  eventType: eventTypeFrom(json("webhookEvent")),
   detect: (headers) => findHeader(headers, "x-hub-signature") !== undefined && findHeader(headers, "x-atlassian-webhook-identifier") !== undefined,
   signatureHeader: "X-Hub-Signature",
   algorithm: "sha256",

@@ -6,6 +6,7 @@ import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
+import type { EventTypeRule } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
 
@@ -26,6 +27,8 @@ export interface JwtSchemeSpec {
   algorithm: JwtAlgorithm;
   carrier: JwtCarrier;
   headers: readonly string[];
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule;
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
   detect?: (headers: import("../core/types.js").HeaderPairs) => boolean;
   /**
@@ -175,6 +178,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     ...(spec.algorithm === "RS256" ? { secretForm: "rsa-key-pair" as const } : {}),
     ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
+    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: spec.toleranceSec,
     rejectsFuture: false,
     deadlineMs: spec.deadlineMs,

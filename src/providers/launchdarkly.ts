@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, joined, json } from "./event-type.js";
 
 // https://launchdarkly.com/docs/home/infrastructure/webhooks#sign-a-webhook — `X-LD-Signature: <hex HMAC-SHA256 of
 // the body>` keyed with the webhook's secret.
@@ -8,6 +9,8 @@ export const launchdarkly = defineHmacScheme({
   name: "LaunchDarkly",
   docs: "https://launchdarkly.com/docs/home/infrastructure/webhooks#sign-a-webhook",
   headers: ["x-ld-signature"],
+  // https://docs.launchdarkly.com/home/connections/webhooks — the resource `kind` and the first access's `action`: `flag.updateOn`.
+  eventType: eventTypeFrom(joined(json("kind"), json("accesses[0].action"))),
   signatureHeader: "X-LD-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,5 +1,6 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, header, json } from "./event-type.js";
 
 // https://docs.lemonsqueezy.com/help/webhooks/signing-requests — `X-Signature`: hex HMAC-SHA256 of the
 // body, no prefix, with the webhook's signing secret.
@@ -8,6 +9,8 @@ export const lemonsqueezy = defineHmacScheme({
   name: "Lemon Squeezy",
   docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests",
   headers: ["x-signature", "x-event-name"],
+  // https://docs.lemonsqueezy.com/help/webhooks/webhook-requests — `meta.event_name` and X-Event-Name (`order_created`).
+  eventType: eventTypeFrom(json("meta.event_name"), header("x-event-name")),
   // X-Signature alone is also the generic scheme's default header; X-Event-Name is Lemon Squeezy's own.
   detect: (headers) => findHeader(headers, "x-signature") !== undefined && findHeader(headers, "x-event-name") !== undefined,
   signatureHeader: "X-Signature",

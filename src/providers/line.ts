@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.line.biz/en/reference/messaging-api/#signature-validation — `x-line-signature`:
 // base64 HMAC-SHA256 of the body with the channel secret.
@@ -8,6 +9,8 @@ export const line = defineHmacScheme({
   name: "LINE Messaging API",
   docs: "https://developers.line.biz/en/reference/messaging-api/#signature-validation",
   headers: ["x-line-signature"],
+  // https://developers.line.biz/en/reference/messaging-api/#webhook-event-objects — `events[].type` (`message`, `follow`).
+  eventType: eventTypeFrom(json("events[0].type")),
   signatureHeader: "x-line-signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -2,6 +2,7 @@ import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import type { Provider } from "./types.js";
+import { eventTypeFrom, joined, json } from "./event-type.js";
 
 // https://linear.app/developers/webhooks#securing-webhooks — `Linear-Signature`: hex HMAC-SHA256 of the
 // body; the body's `webhookTimestamp` (unix ms) must be within 60 s of now, in either direction, as
@@ -52,6 +53,8 @@ const scheme = defineHmacScheme({
   name: "Linear",
   docs: "https://linear.app/developers/webhooks#securing-webhooks",
   headers: ["linear-signature", "linear-delivery", "linear-event"],
+  // https://linear.app/developers/webhooks#the-webhook-payload — the entity `type` and its `action`: `Issue.create`.
+  eventType: eventTypeFrom(joined(json("type"), json("action"))),
   signatureHeader: "Linear-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -3,6 +3,7 @@ import { assertSecrets, DIGITS_RE, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks — the signature
 // travels INSIDE the body: `signature: { timestamp, token, signature }` (JSON webhooks) or the `timestamp`,
@@ -49,6 +50,8 @@ export const mailgun: Provider = {
   kind: "hmac",
   // No signature header exists; deliveries are recognised by Mailgun's user agent.
   headers: ["user-agent"],
+  // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-payloads — `event-data.event` (`delivered`).
+  eventType: eventTypeFrom(json("event-data.event")),
   toleranceSec: null,
   rejectsFuture: false,
   // Not published (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-retries gives no

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, formJson } from "./event-type.js";
 
 // https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/#authenticating-webhook-requests
 // — `X-Mandrill-Signature: <base64 HMAC-SHA1>` keyed with the webhook key, over the webhook URL exactly as
@@ -10,6 +11,8 @@ export const mandrill = defineHmacScheme({
   name: "Mailchimp Transactional (Mandrill)",
   docs: "https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/#authenticating-webhook-requests",
   headers: ["x-mandrill-signature"],
+  // https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/ — a form field `mandrill_events` holds a JSON batch, each with `event` (`send`).
+  eventType: eventTypeFrom(formJson("mandrill_events", "[0].event")),
   signatureHeader: "X-Mandrill-Signature",
   algorithm: "sha1",
   encoding: "base64",

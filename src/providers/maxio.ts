@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, form } from "./event-type.js";
 
 // https://docs.maxio.com/hc/en-us/articles/24266136649869-Webhooks-Reference — Maxio (Chargify) sends
 // `X-Chargify-Webhook-Signature-Hmac-Sha-256: <hex HMAC-SHA256 of the raw body>` keyed with the site's shared key.
@@ -12,6 +13,8 @@ export const maxio = defineHmacScheme({
   name: "Maxio (Chargify)",
   docs: "https://docs.maxio.com/hc/en-us/articles/24266136649869-Webhooks-Reference",
   headers: ["x-chargify-webhook-signature-hmac-sha-256", "x-chargify-webhook-id"],
+  // https://docs.maxio.com/hc/en-us/articles/24266136649869-Webhooks-Reference — posted as form fields, `event` (`signup_success`).
+  eventType: eventTypeFrom(form("event")),
   signatureHeader: "X-Chargify-Webhook-Signature-Hmac-Sha-256",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, joined, json } from "./event-type.js";
 
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads — Facebook,
 // WhatsApp and Instagram send `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>` with the app secret.
@@ -10,6 +11,8 @@ const META: HmacSchemeSpec = {
   name: "Meta (Facebook, WhatsApp, Instagram)",
   docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads",
   headers: ["x-hub-signature-256"],
+  // https://developers.facebook.com/docs/graph-api/webhooks/getting-started — `object` and the changed `field`: `whatsapp_business_account.messages`, `page.feed`.
+  eventType: eventTypeFrom(joined(json("object"), json("entry[0].changes[0].field"))),
   signatureHeader: "X-Hub-Signature-256",
   algorithm: "sha256",
   encoding: "hex",

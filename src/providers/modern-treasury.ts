@@ -1,6 +1,7 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://github.com/Modern-Treasury/modern-treasury-node/blob/main/src/resources/webhooks.ts — `X-Signature: <hex
 // HMAC-SHA256 of the body>` keyed with the webhook key. X-Signature is a common name (Lemon Squeezy, the generic
@@ -10,6 +11,8 @@ export const modernTreasury = defineHmacScheme({
   name: "Modern Treasury",
   docs: "https://docs.moderntreasury.com/platform/reference/verify-webhook-signature",
   headers: ["x-signature", "x-topic", "x-webhook-id"],
+  // https://docs.moderntreasury.com/platform/reference/webhooks — X-Topic names the resource, `event` what happened: `payment_order.completed`.
+  eventType: eventTypeFrom(joined(header("x-topic"), json("event"))),
   detect: (headers) => findHeader(headers, "x-signature") !== undefined && findHeader(headers, "x-topic") !== undefined,
   signatureHeader: "X-Signature",
   algorithm: "sha256",

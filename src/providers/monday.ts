@@ -1,4 +1,5 @@
 import { defineJwtScheme } from "./jwt.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.monday.com/apps/docs/authorization-header — each request carries `Authorization: <JWT>` (HS256,
 // the app's Signing Secret; lifecycle webhooks use the Client Secret) with accountId, userId, aud, exp, iat and a
@@ -12,6 +13,8 @@ export const monday = defineJwtScheme({
   algorithm: "HS256",
   carrier: { in: "header", header: "Authorization", bearer: false },
   headers: ["authorization"],
+  // https://developer.monday.com/api-reference/reference/webhooks — `event.type` (`update_column_value`).
+  eventType: eventTypeFrom(json("event.type")),
   claims: (input) => ({ accountId: 1825529, userId: 4012689, aud: input.url ?? "https://hooks.example.com/monday", shortLivedToken: "hooktape-short-lived-token" }),
   // The docs' example token lives 300 s (exp - iat).
   lifetimeSec: 300,

@@ -1,6 +1,7 @@
 import { HEX_RE } from "./checks.js";
 import { defineHmacScheme, type ParsedSignature } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.mongodb.com/docs/atlas/tutorial/third-party-service-integrations/#webhook-settings — `X-MMS-Signature:
 // <base64 HMAC-SHA1 of the body>` keyed with the webhook secret. One page of MongoDB's docs says hex: a 40-character
@@ -15,6 +16,8 @@ export const mongodbAtlas = defineHmacScheme({
   name: "MongoDB Atlas",
   docs: "https://www.mongodb.com/docs/atlas/tutorial/third-party-service-integrations/",
   headers: ["x-mms-signature"],
+  // https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/ — alerts name their `eventTypeName` (`OUTSIDE_METRIC_THRESHOLD`).
+  eventType: eventTypeFrom(json("eventTypeName")),
   signatureHeader: "X-MMS-Signature",
   algorithm: "sha1",
   encoding: "base64",

@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.mux.com/core/verify-webhook-signatures — `Mux-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of
 // "<t>.<body>">`; @mux/mux-node's webhooks.verifySignature allows 300 s.
@@ -8,6 +9,8 @@ export const mux = defineHmacScheme({
   name: "Mux",
   docs: "https://docs.mux.com/core/verify-webhook-signatures",
   headers: ["mux-signature"],
+  // https://docs.mux.com/core/listen-for-webhooks — `type` (`video.asset.ready`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "Mux-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.nylas.com/docs/v3/notifications/webhooks/#verify-webhook-signatures — `X-Nylas-Signature: <hex
 // HMAC-SHA256 of the body>` keyed with the webhook secret. (`listen` answers the `GET ?challenge=` echo itself: src/capture/handshakes.ts.)
@@ -8,6 +9,8 @@ export const nylas = defineHmacScheme({
   name: "Nylas (v3)",
   docs: "https://developer.nylas.com/docs/v3/notifications/webhooks/",
   headers: ["x-nylas-signature"],
+  // https://developer.nylas.com/docs/v3/notifications/webhooks/ — `type` (`message.created`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Nylas-Signature",
   algorithm: "sha256",
   encoding: "hex",

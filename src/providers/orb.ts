@@ -1,6 +1,7 @@
 import type { ParsedSignature } from "./hmac-scheme.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://github.com/orbcorp/orb-node/blob/main/src/resources/webhooks.ts — `X-Orb-Signature: v1=<hex>` (a
 // space-separated list), HMAC-SHA256 keyed with the secret's UTF-8 bytes over `v1:<X-Orb-Timestamp>:<body>`.
@@ -17,6 +18,8 @@ export const orb = defineHmacScheme({
   name: "Orb",
   docs: "https://docs.withorb.com/integrations-and-exports/webhooks",
   headers: ["x-orb-signature", "x-orb-timestamp"],
+  // https://docs.withorb.com/integrations-and-exports/webhooks — `type` (`subscription.started`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Orb-Signature",
   algorithm: "sha256",
   encoding: "hex",

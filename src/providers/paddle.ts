@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.paddle.com/webhooks/signature-verification — `Paddle-Signature: ts=<unix s>;h1=<hex
 // HMAC-SHA256 of "<ts>:<body>">` (several h1 during a secret rotation); @paddle/paddle-node-sdk allows 5 s.
@@ -9,6 +10,8 @@ export const paddle = defineHmacScheme({
   name: "Paddle Billing",
   docs: "https://developer.paddle.com/webhooks/signature-verification",
   headers: ["paddle-signature"],
+  // https://developer.paddle.com/webhooks/overview — `event_type` (`transaction.completed`).
+  eventType: eventTypeFrom(json("event_type")),
   signatureHeader: "Paddle-Signature",
   algorithm: "sha256",
   encoding: "hex",

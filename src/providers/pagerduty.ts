@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures — `X-PagerDuty-Signature:
 // v1=<hex HMAC-SHA256 of the body>`, comma-separated when several secrets are active.
@@ -8,6 +9,8 @@ export const pagerduty = defineHmacScheme({
   name: "PagerDuty (v3 webhooks)",
   docs: "https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures",
   headers: ["x-pagerduty-signature"],
+  // https://developer.pagerduty.com/docs/webhooks-overview — V3: `event.event_type` (`incident.triggered`).
+  eventType: eventTypeFrom(json("event.event_type")),
   signatureHeader: "X-PagerDuty-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs, type ParsedSignature } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.withpersona.com/docs/webhooks-best-practices#checking-signatures — `Persona-Signature: t=<unix s>,
 // v1=<hex HMAC-SHA256 over "<t>.<body>">`; during a secret rotation two such pairs, separated by a space. No
@@ -22,6 +23,8 @@ export const persona = defineHmacScheme({
   name: "Persona",
   docs: "https://docs.withpersona.com/docs/webhooks-best-practices#checking-signatures",
   headers: ["persona-signature"],
+  // https://docs.withpersona.com/docs/webhooks — `data.attributes.name` (`inquiry.completed`).
+  eventType: eventTypeFrom(json("data.attributes.name")),
   signatureHeader: "Persona-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { assertSecrets, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
+import { eventTypeFrom, form, prefixed } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import { defineHmacScheme, signedUrlOf } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
@@ -43,6 +44,10 @@ function withoutQuery(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }
+
+// https://www.plivo.com/docs/voice/xml/request-parameters — callbacks post their `Event` (`StartApp`, `Hangup`) as a
+// form field; messaging status callbacks their `Status` (`message.delivered` here), calls their `CallStatus`.
+const PLIVO_TYPE = eventTypeFrom(form("Event"), prefixed("message", form("Status")), prefixed("call", form("CallStatus")));
 
 /** Signature V2 alone, declaratively: checked when a delivery carries no V3 signature. */
 const plivoV2 = defineHmacScheme({
@@ -137,6 +142,7 @@ export const plivo: Provider = {
   kind: "hmac",
   // V3 first: it is the one `check` tampers with and the one that covers the parameters.
   headers: ["x-plivo-signature-v3", "x-plivo-signature-v3-nonce", "x-plivo-signature-v2", "x-plivo-signature-v2-nonce"],
+  eventType: PLIVO_TYPE,
   toleranceSec: null,
   rejectsFuture: false,
   deadlineMs: plivoV2.deadlineMs,

@@ -1,5 +1,6 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://pusher.com/docs/channels/server_api/webhooks/#authentication — `X-Pusher-Signature: <hex HMAC-SHA256 of
 // the body>` keyed with the app secret, next to `X-Pusher-Key` (the app key, which pusher-http-node's
@@ -9,6 +10,8 @@ export const pusher = defineHmacScheme({
   name: "Pusher Channels",
   docs: "https://pusher.com/docs/channels/server_api/webhooks/",
   headers: ["x-pusher-signature", "x-pusher-key"],
+  // https://pusher.com/docs/channels/server_api/webhooks/ — a batch of events, each with `name` (`channel_occupied`).
+  eventType: eventTypeFrom(json("events[0].name")),
   signatureHeader: "X-Pusher-Signature",
   algorithm: "sha256",
   encoding: "hex",

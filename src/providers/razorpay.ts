@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://razorpay.com/docs/webhooks/validate-test/ — `X-Razorpay-Signature`: hex HMAC-SHA256 of the body
 // with the webhook secret (razorpay-node `validateWebhookSignature`).
@@ -9,6 +10,8 @@ export const razorpay = defineHmacScheme({
   name: "Razorpay",
   docs: "https://razorpay.com/docs/webhooks/validate-test/",
   headers: ["x-razorpay-signature", "x-razorpay-event-id"],
+  // https://razorpay.com/docs/webhooks/payloads/ — `event` (`payment.captured`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "X-Razorpay-Signature",
   algorithm: "sha256",
   encoding: "hex",

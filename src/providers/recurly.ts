@@ -1,6 +1,7 @@
 import { DIGITS_RE } from "./checks.js";
 import { defineHmacScheme, type ParsedSignature } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.recurly.com/recurly-subscriptions/docs/signature-verification — `recurly-signature: <unix ms>,<hex>
 // [,<hex>]`: a timestamp in milliseconds, then one hex HMAC-SHA256 over "<timestamp>.<body>" per active key (two
@@ -18,6 +19,8 @@ export const recurly = defineHmacScheme({
   name: "Recurly",
   docs: "https://docs.recurly.com/recurly-subscriptions/docs/signature-verification",
   headers: ["recurly-signature"],
+  // https://recurly.com/developers/guides/webhooks.html — JSON notifications name `object_type` and `event_type`: `account.created`.
+  eventType: eventTypeFrom(both(json("object_type"), json("event_type"))),
   signatureHeader: "recurly-signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://github.com/sanity-io/webhook-toolkit/blob/main/src/signature.ts — `sanity-webhook-signature:
 // t=<unix ms>,v1=<base64url without padding>`, HMAC-SHA256 keyed with the secret over `<t>.<body>`. @sanity/webhook
@@ -10,6 +11,8 @@ export const sanity = defineHmacScheme({
   name: "Sanity",
   docs: "https://www.sanity.io/docs/webhooks",
   headers: ["sanity-webhook-signature", "sanity-webhook-id"],
+  // https://www.sanity.io/docs/webhooks — sanity-operation (`create`, `update`, `delete`).
+  eventType: eventTypeFrom(header("sanity-operation")),
   signatureHeader: "sanity-webhook-signature",
   algorithm: "sha256",
   encoding: "base64url",

@@ -1,4 +1,5 @@
 import { defineAsymmetricScheme } from "./asymmetric.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
 // ECDSA P-256 with SHA-256 over `timestamp + body`; the signature is base64 of the DER (r, s); the
@@ -10,6 +11,8 @@ export const sendgrid = defineAsymmetricScheme({
   algorithm: "p256",
   signatureHeader: "X-Twilio-Email-Event-Webhook-Signature",
   timestampHeader: "X-Twilio-Email-Event-Webhook-Timestamp",
+  // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event — a batch of events, each with `event`; the first names the delivery.
+  eventType: eventTypeFrom(json("[0].event")),
   encoding: "base64",
   toleranceSec: null,
   retry: {

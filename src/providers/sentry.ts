@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature —
 // `Sentry-Hook-Signature`: hex HMAC-SHA256 of the body with the integration's client secret.
@@ -10,6 +11,8 @@ export const sentry = defineHmacScheme({
   name: "Sentry Integration Platform",
   docs: "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature",
   headers: ["sentry-hook-signature", "sentry-hook-resource"],
+  // https://docs.sentry.io/organization/integrations/integration-platform/webhooks/ — Sentry-Hook-Resource and `action`: `issue.created`.
+  eventType: eventTypeFrom(joined(header("sentry-hook-resource"), json("action"))),
   signatureHeader: "Sentry-Hook-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
 import type { Provider } from "./types.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook —
 // `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the raw body, keyed with the app's client secret.
@@ -12,6 +13,8 @@ const webhooks: HmacSchemeSpec = {
   name: "Shopify",
   docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook",
   headers: ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain"],
+  // https://shopify.dev/docs/api/webhooks — X-Shopify-Topic (`orders/create`); Events deliveries: shopify-topic.
+  eventType: eventTypeFrom(header("x-shopify-topic"), header("shopify-topic")),
   signatureHeader: "X-Shopify-Hmac-Sha256",
   algorithm: "sha256",
   encoding: "base64",

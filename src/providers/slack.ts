@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import type { RetryCause } from "./types.js";
+import { eventTypeFrom, form, formJson, json } from "./event-type.js";
 
 // https://api.slack.com/authentication/verifying-requests-from-slack — `X-Slack-Signature: v0=<hex
 // HMAC-SHA256 of "v0:<X-Slack-Request-Timestamp>:<body>">` with the signing secret; @slack/bolt's
@@ -15,6 +16,8 @@ export const slack = defineHmacScheme({
   name: "Slack",
   docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
   headers: ["x-slack-signature", "x-slack-request-timestamp"],
+  // https://api.slack.com/apis/events-api#callback-field — `event.type` inside an event_callback, else `type` (url_verification); interactive payloads post JSON in a `payload` field; slash commands their `command`.
+  eventType: eventTypeFrom(json("event.type"), json("type"), formJson("payload", "type"), form("command")),
   signatureHeader: "X-Slack-Signature",
   algorithm: "sha256",
   encoding: "hex",

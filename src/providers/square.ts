@@ -1,4 +1,5 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.squareup.com/docs/webhooks/step3validate — `x-square-hmacsha256-signature`: base64
 // HMAC-SHA256, keyed with the subscription's signature key, over the notification URL followed by the body.
@@ -7,6 +8,8 @@ export const square = defineHmacScheme({
   name: "Square",
   docs: "https://developer.squareup.com/docs/webhooks/step3validate",
   headers: ["x-square-hmacsha256-signature"],
+  // https://developer.squareup.com/docs/webhooks/overview — `type` (`payment.updated`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "x-square-hmacsha256-signature",
   algorithm: "sha256",
   encoding: "base64",

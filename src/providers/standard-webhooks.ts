@@ -1,6 +1,7 @@
 import { createHmac, type KeyObject } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
+import { eventTypeFrom, json, type EventTypeRule } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import { createKeyCache } from "./hmac-key.js";
 import { backoff } from "./retry.js";
@@ -53,6 +54,8 @@ export interface StandardWebhooksVariant {
   docs: string;
   /** `webhook` (the standard) or `svix` (Svix's and its customers' header names). */
   headerPrefix: "webhook" | "svix";
+  /** Where the sender names the kind of each event; default the standard's `type` member; null: it names none. */
+  eventType?: EventTypeRule | null;
   /** The scheme an alias shares headers with: never auto-detected over it (Clerk, Resend: `svix`). */
   aliasOf?: string;
   /** How the secret becomes the key; default the standard's `whsec_<base64>`. */
@@ -67,6 +70,10 @@ export interface StandardWebhooksVariant {
 
 // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 const SVIX_RETRY: RetryPolicy = { delaysSec: [5, 300, 1800, 7200, 18_000, 36_000, 36_000], docs: "https://docs.svix.com/retries" };
+
+// https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure —
+// "type: a full-stop delimited type associated with the event"; Svix's customers (Clerk, Resend) send the same.
+const STANDARD_TYPE = eventTypeFrom(json("type"));
 
 export function createStandardWebhooksProvider(variant: StandardWebhooksVariant): Provider {
   const idName = `${variant.headerPrefix}-id`;
@@ -84,6 +91,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     kind: "hmac",
     ...(variant.aliasOf !== undefined ? { aliasOf: variant.aliasOf } : {}),
     headers: [sigName, idName, tsName],
+    ...(variant.eventType === null ? {} : { eventType: variant.eventType ?? STANDARD_TYPE }),
     toleranceSec: TOLERANCE_SEC,
     rejectsFuture: true,
     // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#request-timeouts —
@@ -187,6 +195,8 @@ export const lithic = createStandardWebhooksProvider({
   name: "Lithic",
   docs: "https://docs.lithic.com/docs/events-api#verifying-webhooks",
   headerPrefix: "webhook",
+  // https://docs.lithic.com/docs/events-api — `event_type` (`card.created`, `dispute.updated`).
+  eventType: eventTypeFrom(json("event_type")),
   aliasOf: "standard-webhooks",
 });
 
@@ -217,6 +227,8 @@ export const replicate = createStandardWebhooksProvider({
   name: "Replicate",
   docs: "https://replicate.com/docs/topics/webhooks/verify-webhook",
   headerPrefix: "webhook",
+  // A delivery is the prediction itself, in whatever state it reached: it names no event.
+  eventType: null,
   aliasOf: "standard-webhooks",
   retry: {
     // https://replicate.com/docs/topics/webhooks/receive-webhook — terminal events are retried with backoff for a
@@ -237,6 +249,8 @@ export const brex = createStandardWebhooksProvider({
   name: "Brex",
   docs: "https://developer.brex.com/docs/webhooks/",
   headerPrefix: "webhook",
+  // https://developer.brex.com/docs/webhooks/ — `event_type` (`EXPENSE_PAYMENT_UPDATED`).
+  eventType: eventTypeFrom(json("event_type")),
   aliasOf: "standard-webhooks",
   retry: {
     // Same page: failed deliveries are retried with backoff; the waits are ours.
@@ -273,6 +287,8 @@ export const bigcommerce = createStandardWebhooksProvider({
   name: "BigCommerce",
   docs: "https://developer.bigcommerce.com/docs/integrations/webhooks",
   headerPrefix: "webhook",
+  // https://developer.bigcommerce.com/docs/integrations/webhooks/events — `scope` (`store/order/created`).
+  eventType: eventTypeFrom(json("scope")),
   aliasOf: "standard-webhooks",
   key: "utf8",
   keyForm: "the app's client secret",

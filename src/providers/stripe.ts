@@ -1,6 +1,7 @@
 import { mismatchHint } from "./checks.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.stripe.com/webhooks#verify-manually — `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256>`
 // over `<t>.<raw body>`, keyed with the literal `whsec_...` string; several v1 during a secret roll.
@@ -10,6 +11,8 @@ export const stripe = defineHmacScheme({
   name: "Stripe",
   docs: "https://docs.stripe.com/webhooks#verify-manually",
   headers: ["stripe-signature"],
+  // https://docs.stripe.com/api/events/object — `type` (`invoice.paid`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "Stripe-Signature",
   algorithm: "sha256",
   encoding: "hex",

@@ -1,6 +1,7 @@
 import { findHeader } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook#create-a-method-to-verify-the-outgoing-webhook-hmac-token
 // — `Authorization: HMAC <base64 HMAC-SHA256 of the body>`, keyed with the base64-DECODED security token Teams
@@ -11,6 +12,8 @@ export const teams = defineHmacScheme({
   name: "Microsoft Teams (outgoing webhooks)",
   docs: "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook",
   headers: ["authorization"],
+  // https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook — an activity with `type` (`message`).
+  eventType: eventTypeFrom(json("type")),
   detect: (headers) => findHeader(headers, "authorization")?.startsWith("HMAC ") === true,
   signatureHeader: "Authorization",
   algorithm: "sha256",

@@ -1,5 +1,6 @@
 import { defineAsymmetricScheme } from "./asymmetric.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks and team-telnyx/telnyx-node
 // `src/lib/webhooks.ts` (`TelnyxWebhook.verify`): Ed25519 over `<telnyx-timestamp>|<body>`, base64 in
@@ -12,6 +13,8 @@ export const telnyx = defineAsymmetricScheme({
   algorithm: "ed25519",
   signatureHeader: "telnyx-signature-ed25519",
   timestampHeader: "telnyx-timestamp",
+  // https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks — `data.event_type` (`message.received`).
+  eventType: eventTypeFrom(json("data.event_type")),
   encoding: "base64",
   separator: "|",
   toleranceSec: 300,

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity
 // — `X-TFE-Notification-Signature: <hex HMAC-SHA512 of the body>` keyed with the configuration's token.
@@ -8,6 +9,8 @@ export const terraform = defineHmacScheme({
   name: "HCP Terraform (Terraform Cloud)",
   docs: "https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity",
   headers: ["x-tfe-notification-signature"],
+  // https://developer.hashicorp.com/terraform/cloud-docs/workspaces/settings/notifications — `notifications[].trigger` (`run:completed`).
+  eventType: eventTypeFrom(json("notifications[0].trigger")),
   signatureHeader: "X-TFE-Notification-Signature",
   algorithm: "sha512",
   encoding: "hex",

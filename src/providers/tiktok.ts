@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.tiktok.com/doc/webhooks-verification — `TikTok-Signature: t=<unix s>,s=<hex HMAC-SHA256 over
 // "<t>.<body>">` keyed with the app's client secret. The page suggests a tolerance but names no figure: none by
@@ -9,6 +10,8 @@ export const tiktok = defineHmacScheme({
   name: "TikTok",
   docs: "https://developers.tiktok.com/doc/webhooks-verification",
   headers: ["tiktok-signature"],
+  // https://developers.tiktok.com/doc/webhooks-overview — `event` (`post.publish.complete`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "TikTok-Signature",
   algorithm: "sha256",
   encoding: "hex",

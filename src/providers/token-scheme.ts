@@ -1,5 +1,6 @@
 import { assertSecrets, invalid, mismatchHint } from "./checks.js";
 import { tokensEqual } from "./compare.js";
+import type { EventTypeRule } from "./event-type.js";
 import { findHeader } from "./headers.js";
 import type { HeaderPairs } from "../core/types.js";
 import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
@@ -23,6 +24,8 @@ export interface TokenSchemeSpec {
   /** Default `raw`. */
   form?: TokenForm;
   headers: readonly string[];
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule;
   /** Default: the token header is present. Senders that share a generic header (Authorization) pass `() => false`. */
   detect?: (headers: HeaderPairs) => boolean;
   extraHeaders?: (input: SignInput) => HeaderPairs;
@@ -60,6 +63,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     kind: "token",
     ...(form === "basic" ? { secretForm: "basic" as const } : {}),
     headers: spec.headers,
+    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: null,
     rejectsFuture: false,
     deadlineMs: spec.deadlineMs,

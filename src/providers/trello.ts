@@ -1,4 +1,5 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-signatures —
 // `X-Trello-Webhook`: base64 HMAC-SHA1, keyed with the application secret, over the body followed by the
@@ -8,6 +9,8 @@ export const trello = defineHmacScheme({
   name: "Trello",
   docs: "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-signatures",
   headers: ["x-trello-webhook"],
+  // https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/ — `action.type` (`updateCard`).
+  eventType: eventTypeFrom(json("action.type")),
   signatureHeader: "X-Trello-Webhook",
   algorithm: "sha1",
   encoding: "base64",

@@ -6,6 +6,7 @@ import { signedUrlOf, sortedFormFields } from "./hmac-scheme.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
+import { eventTypeFrom, form, json, prefixed } from "./event-type.js";
 
 // https://www.twilio.com/docs/usage/security#validating-requests — `X-Twilio-Signature`: base64 HMAC-SHA1,
 // keyed with the auth token, over the full URL followed, for form posts, by every field name and value
@@ -118,6 +119,10 @@ export const twilio: Provider = {
   name: "Twilio",
   kind: "hmac",
   headers: ["x-twilio-signature"],
+  // https://www.twilio.com/docs/messaging/guides/track-outbound-message-status — a status callback posts the message's
+  // `MessageStatus` (`message.delivered` here), a voice callback the call's `CallStatus`; Event Streams send JSON
+  // CloudEvents with a `type` (`com.twilio.messaging.message.delivered`).
+  eventType: eventTypeFrom(json("type"), prefixed("message", form("MessageStatus")), prefixed("message", form("SmsStatus")), prefixed("call", form("CallStatus"))),
   toleranceSec: null,
   rejectsFuture: false,
   // https://www.twilio.com/docs/api/errors/11205 — the provider waits 15 s for the answer, then counts the attempt

@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message —
 // `Twitch-Eventsub-Message-Signature: sha256=<hex HMAC-SHA256 of message id + timestamp + body>`, the
@@ -10,6 +11,8 @@ export const twitch = defineHmacScheme({
   name: "Twitch EventSub",
   docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message",
   headers: ["twitch-eventsub-message-signature", "twitch-eventsub-message-id", "twitch-eventsub-message-timestamp"],
+  // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/ — Twitch-Eventsub-Subscription-Type (`channel.follow`).
+  eventType: eventTypeFrom(header("twitch-eventsub-subscription-type")),
   signatureHeader: "Twitch-Eventsub-Message-Signature",
   algorithm: "sha256",
   encoding: "hex",

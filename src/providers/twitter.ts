@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, jsonKey } from "./event-type.js";
 
 // https://docs.x.com/x-api/webhooks/introduction — `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256 of the
 // body>` keyed with the app's consumer secret. (`listen` answers the CRC `GET ?crc_token=` itself: src/capture/handshakes.ts.)
@@ -8,6 +9,8 @@ export const twitter = defineHmacScheme({
   name: "X (Twitter) Account Activity",
   docs: "https://docs.x.com/x-api/webhooks/introduction",
   headers: ["x-twitter-webhooks-signature"],
+  // https://docs.x.com/x-api/enterprise/account-activity/fundamentals/account-activity-data-objects — the member that holds the events names them (`tweet_create_events`).
+  eventType: eventTypeFrom(jsonKey(/_events$/)),
   signatureHeader: "x-twitter-webhooks-signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.typeform.com/developers/webhooks/secure-your-webhooks/ — `Typeform-Signature:
 // sha256=<base64 HMAC-SHA256 of the body>` with the webhook's secret.
@@ -8,6 +9,8 @@ export const typeform = defineHmacScheme({
   name: "Typeform",
   docs: "https://www.typeform.com/developers/webhooks/secure-your-webhooks/",
   headers: ["typeform-signature"],
+  // https://www.typeform.com/developers/webhooks/example-payload/ — `event_type` (`form_response`).
+  eventType: eventTypeFrom(json("event_type")),
   signatureHeader: "Typeform-Signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,4 +1,5 @@
 import type { HeaderPairs } from "../core/types.js";
+import type { EventTypeRule } from "./event-type.js";
 
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
@@ -147,6 +148,8 @@ export interface Provider {
   readonly secretForm?: "basic" | "rsa-key-pair";
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   readonly headers: readonly string[];
+  /** Where this provider names the kind of each event (`invoice.paid`); absent when it names none. */
+  readonly eventType?: EventTypeRule;
   /** How old a signed timestamp may be, in seconds; null when the scheme signs no timestamp. */
   readonly toleranceSec: number | null;
   /** True when timestamps too far in the future are rejected too (Standard Webhooks). */

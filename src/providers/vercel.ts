@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks — `x-vercel-signature`: hex HMAC-SHA1 of
 // the body with the integration's client secret (or the webhook's secret).
@@ -8,6 +9,8 @@ export const vercel = defineHmacScheme({
   name: "Vercel",
   docs: "https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks",
   headers: ["x-vercel-signature"],
+  // https://vercel.com/docs/webhooks/webhooks-api — `type` (`deployment.created`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "x-vercel-signature",
   algorithm: "sha1",
   encoding: "hex",

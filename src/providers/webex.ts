@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.webex.com/docs/webhooks#handling-requests-from-webex — `X-Spark-Signature`: hex
 // HMAC-SHA1 of the body with the webhook's secret.
@@ -8,6 +9,8 @@ export const webex = defineHmacScheme({
   name: "Webex",
   docs: "https://developer.webex.com/docs/webhooks#handling-requests-from-webex",
   headers: ["x-spark-signature"],
+  // https://developer.webex.com/docs/api/guides/webhooks — `resource` and `event`: `messages.created`.
+  eventType: eventTypeFrom(both(json("resource"), json("event"))),
   signatureHeader: "X-Spark-Signature",
   algorithm: "sha1",
   encoding: "hex",

@@ -1,4 +1,5 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.webflow.com/data/docs/working-with-webhooks/authenticating-webhooks — `x-webflow-signature:
 // <hex HMAC-SHA256 over "<x-webflow-timestamp>:<body>">` keyed with the OAuth app's client secret (or the
@@ -8,6 +9,8 @@ export const webflow = defineHmacScheme({
   name: "Webflow",
   docs: "https://developers.webflow.com/data/docs/working-with-webhooks/authenticating-webhooks",
   headers: ["x-webflow-signature", "x-webflow-timestamp"],
+  // https://developers.webflow.com/data/docs/working-with-webhooks — `triggerType` (`form_submission`).
+  eventType: eventTypeFrom(json("triggerType")),
   signatureHeader: "x-webflow-signature",
   algorithm: "sha256",
   encoding: "hex",

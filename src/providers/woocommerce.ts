@@ -1,6 +1,7 @@
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { noRetries } from "./retry.js";
+import { eventTypeFrom, header } from "./event-type.js";
 
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks — `X-WC-Webhook-Signature: <base64 HMAC-SHA256
 // of the body>` keyed with the webhook's secret (`WC_Webhook::generate_signature`), with the topic, resource, event,
@@ -10,6 +11,8 @@ export const woocommerce = defineHmacScheme({
   name: "WooCommerce",
   docs: "https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks",
   headers: ["x-wc-webhook-signature", "x-wc-webhook-topic", "x-wc-webhook-source"],
+  // https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks — X-WC-Webhook-Topic (`order.created`).
+  eventType: eventTypeFrom(header("x-wc-webhook-topic")),
   signatureHeader: "X-WC-Webhook-Signature",
   algorithm: "sha256",
   encoding: "base64",

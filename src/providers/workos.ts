@@ -1,5 +1,6 @@
 import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually
 // `WorkOS-Signature: t=<unix ms>, v1=<hex HMAC-SHA256 of "<t>.<body>">`; @workos-inc/node allows 180 s.
@@ -8,6 +9,8 @@ export const workos = defineHmacScheme({
   name: "WorkOS",
   docs: "https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually",
   headers: ["workos-signature"],
+  // https://workos.com/docs/events — `event` (`user.created`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "WorkOS-Signature",
   algorithm: "sha256",
   encoding: "hex",

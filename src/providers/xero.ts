@@ -1,5 +1,6 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
 import { backoff } from "./retry.js";
+import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/#signature —
 // `x-xero-signature`: base64 HMAC-SHA256 of the body with the webhook key.
@@ -8,6 +9,8 @@ export const xero = defineHmacScheme({
   name: "Xero",
   docs: "https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/#signature",
   headers: ["x-xero-signature"],
+  // https://developer.xero.com/documentation/guides/webhooks/overview/ — `eventCategory` and `eventType`: `INVOICE.UPDATE`.
+  eventType: eventTypeFrom(both(json("events[0].eventCategory"), json("events[0].eventType"))),
   signatureHeader: "x-xero-signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,4 +1,5 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.zendesk.com/documentation/webhooks/verifying/ — `X-Zendesk-Webhook-Signature`: base64
 // HMAC-SHA256 of `X-Zendesk-Webhook-Signature-Timestamp` (ISO 8601) followed by the body. Zendesk publishes
@@ -8,6 +9,8 @@ export const zendesk = defineHmacScheme({
   name: "Zendesk",
   docs: "https://developer.zendesk.com/documentation/webhooks/verifying/",
   headers: ["x-zendesk-webhook-signature", "x-zendesk-webhook-signature-timestamp"],
+  // https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/ — `type` (`zen:event-type:ticket.created`).
+  eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Zendesk-Webhook-Signature",
   algorithm: "sha256",
   encoding: "base64",

@@ -1,4 +1,5 @@
 import { defineHmacScheme } from "./hmac-scheme.js";
+import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events — `x-zm-signature: v0=<hex
 // HMAC-SHA256 of "v0:<x-zm-request-timestamp>:<body>">` with the app's secret token. Zoom publishes no
@@ -8,6 +9,8 @@ export const zoom = defineHmacScheme({
   name: "Zoom",
   docs: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
   headers: ["x-zm-signature", "x-zm-request-timestamp"],
+  // https://developers.zoom.us/docs/api/webhooks/ — `event` (`meeting.started`).
+  eventType: eventTypeFrom(json("event")),
   signatureHeader: "x-zm-signature",
   algorithm: "sha256",
   encoding: "hex",

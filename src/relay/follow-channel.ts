@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { WebSocket, type Dispatcher } from "undici";
-import { capturedEventOf, forwardEvent, secretHeaderNames, toNotice, type CaptureNotice, type ForwardContext, type VerifyDecision } from "../capture/index.js";
+import { capturedEventOf, createRouter, forwardEvent, secretHeaderNames, toNotice, type CaptureNotice, type ForwardContext, type Routing, type VerifyDecision } from "../capture/index.js";
 import { derivedEventId, newDeliveryId } from "../core/ids.js";
 import {
   CONSUMER_ID_PATTERN,
@@ -39,6 +39,8 @@ export interface FollowOptions {
   token: string;
   store: EventStore;
   target: URL | null;
+  /** listen's `--route`/`--only`, applied to relayed events as to captured ones. */
+  routing?: Routing;
   timeoutMs: number;
   dispatcher: Dispatcher;
   /** The same verifier `listen` gives its capture server, with the secrets of this machine. */
@@ -78,6 +80,7 @@ export function followChannel(options: FollowOptions): Follower {
   const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const deadAfterMs = options.deadAfterMs ?? 30_000;
+  const router = createRouter(options.routing ?? { routes: [], only: [] }, options.target);
   const consumer = options.store.relayConsumer(options.channelUrl, () => `c_${randomBytes(16).toString("base64url")}`);
   if (!CONSUMER_ID_PATTERN.test(consumer)) throw new TypeError(`invalid consumer id ${consumer}`);
   /** Forward attempts made since the last acknowledgement, committed together just before it. */
@@ -304,7 +307,7 @@ export function followChannel(options: FollowOptions): Follower {
       const state = options.store.recordedState(id);
       let decision = options.verify(raw, { url: calledUrl });
       if (decision instanceof Promise) decision = await decision;
-      const event = capturedEventOf(raw, decision, { id, via: "relay", remoteAddress: header.remoteAddress ?? null, publicUrl: calledUrl }, null, options.target);
+      const event = capturedEventOf(raw, decision, { id, via: "relay", remoteAddress: header.remoteAddress ?? null, publicUrl: calledUrl }, null, router.choose({ url: raw.url, eventType: decision.eventType ?? null }));
       out.push({ relayed, event, headers, secretNames: secretHeaderNames(decision), done: state?.attempted === true });
       if (state === null) commits.push(options.store.recordEvent(event).catch((error: unknown) => (isDuplicate(error) ? undefined : Promise.reject(error))));
     }

@@ -47,6 +47,8 @@ export interface ReplayOptions<E extends ReplayableEvent = ReplayableEvent> {
  */
 export interface PlannedDelivery {
   eventId: string;
+  /** The event's type (`invoice.paid`), for the reports; null when its provider names none. */
+  eventType: string | null;
   deliveryId: string;
   /** 1..times: which duplicate of the event this is. */
   duplicate: number;
@@ -185,6 +187,7 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
     const entry = perEvent[slot.index] as (typeof perEvent)[number];
     return {
       eventId: entry.event.id,
+      eventType: entry.event.eventType ?? null,
       deliveryId: nextDeliveryId(),
       duplicate: slot.duplicate,
       position,
@@ -222,7 +225,8 @@ function refuseRedactedSignature(event: ReplayableEvent, provider: Provider, sig
 export function deliveryUrlOf(event: ReplayableEvent, target: URL | null): string {
   if (target !== null) return sendUrlFor(target, event.url);
   if (event.target === null) {
-    throw badInput(`Event ${event.id} was never forwarded, so it has no target; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
+    const why = event.notForwarded === "filtered" ? "listen's --only left its type out, so it was never forwarded" : "it was never forwarded, so it has no target";
+    throw badInput(`Event ${event.id}: ${why}; pass --to, e.g. --to 3000 or --to http://localhost:3000/webhooks`);
   }
   return event.target;
 }

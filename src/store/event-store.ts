@@ -1,12 +1,13 @@
 import { statSync } from "node:fs";
 import type { Statement } from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
-import { compilePathGlob, type EventFilter, type PathMatcher } from "../core/event-filter.js";
+import { compilePathGlob, globPrefix, type EventFilter, type PathMatcher } from "../core/event-filter.js";
 import type {
   CapturedEvent,
   DeliveryAttempt,
   DeliveryKind,
   HeaderPairs,
+  NotForwarded,
   RecordedAttempt,
   Rejection,
   ReplayableEvent,
@@ -27,12 +28,14 @@ export interface EventSummary {
   method: string;
   url: string;
   provider: string | null;
+  eventType: string | null;
   verification: Verification;
   bodySize: number;
   bodySha256: string;
   via: Via;
   rejected: Rejection | null;
   target: string | null;
+  notForwarded: NotForwarded | null;
   /** The latest attempt; `kind` absent: a forward (the capture's own notice, or a row from before kinds were kept). */
   delivery: { status: number | null; error: string | null; durationMs: number; kind?: DeliveryKind } | null;
 }
@@ -51,11 +54,13 @@ interface EventRow {
   via: string;
   public_url: string | null;
   provider: string | null;
+  event_type: string | null;
   verification_status: string;
   verification_reason: string | null;
   verification_hint: string | null;
   rejected: string | null;
   target: string | null;
+  not_forwarded: string | null;
   last_status: number | null;
   last_error: string | null;
   last_duration_ms: number | null;
@@ -63,7 +68,10 @@ interface EventRow {
   last_kind?: string | null;
 }
 
-type ReplayableRow = Pick<EventRow, "id" | "received_at" | "method" | "url" | "headers" | "body" | "provider" | "target" | "rejected">;
+type ReplayableRow = Pick<
+  EventRow,
+  "id" | "received_at" | "method" | "url" | "headers" | "body" | "provider" | "event_type" | "target" | "rejected" | "not_forwarded"
+>;
 
 interface DeliveryRow {
   event_id: string;
@@ -82,6 +90,17 @@ interface DeliveryRow {
   response_size: number;
   request_headers: string | null;
   request_body: Buffer | null;
+}
+
+/** A `hooktape listen` that is running, or was until it stopped without saying so (killed). */
+export interface ListenRun {
+  seq: number;
+  pid: number;
+  startedAt: number;
+  /** Where it captures: `trigger` sends here. */
+  captureUrl: string;
+  /** Marks a request `trigger` sends through it, so that listen records it as triggered (a stranger cannot). */
+  triggerToken: string;
 }
 
 /** What `events prune` did: rows deleted, and the file's size (database + WAL) before and after. */
@@ -128,10 +147,10 @@ const FULL_COLUMNS = "events.*, event_bodies.body";
 const FULL_SOURCE = "events LEFT JOIN event_bodies ON event_bodies.event_seq = events.seq";
 
 /** What a replay reads of an event (ReplayableEvent): the request, its target and provider, and its body. */
-const REPLAYABLE_COLUMNS = "id, received_at, method, url, headers, provider, target, rejected, event_bodies.body";
+const REPLAYABLE_COLUMNS = "id, received_at, method, url, headers, provider, event_type, target, rejected, not_forwarded, event_bodies.body";
 
-const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, verification_status,
-  verification_reason, rejected, target, last_status, last_error, last_duration_ms, last_attempt_at, last_kind`;
+const SUMMARY_COLUMNS = `id, received_at, method, url, body_size, body_sha256, via, provider, event_type, verification_status,
+  verification_reason, rejected, target, not_forwarded, last_status, last_error, last_duration_ms, last_attempt_at, last_kind`;
 
 /** Events and their delivery attempts in one SQLite file. Prepared statements only. */
 export class EventStore {
@@ -289,8 +308,10 @@ export class EventStore {
         headers: JSON.parse(row.headers) as HeaderPairs,
         body: row.body ?? Buffer.alloc(0),
         provider: row.provider,
+        eventType: row.event_type,
         target: row.target,
         rejected: row.rejected as Rejection | null,
+        notForwarded: row.not_forwarded as NotForwarded | null,
       };
     }
   }
@@ -374,6 +395,28 @@ export class EventStore {
         cursor: { events: Math.max(since.events, eventsSeq), deliveries: Math.max(since.deliveries, deliveriesSeq) },
       };
     })();
+  }
+
+  /** Records a running listen; stopRun marks its end. */
+  startRun(run: Omit<ListenRun, "seq">): number {
+    const result = this.db
+      .prepare(`INSERT INTO listen_runs (pid, started_at, capture_url, trigger_token) VALUES (@pid, @startedAt, @captureUrl, @triggerToken)`)
+      .run(run);
+    return Number(result.lastInsertRowid);
+  }
+
+  stopRun(seq: number, at: number): void {
+    this.db.prepare(`UPDATE listen_runs SET stopped_at = ? WHERE seq = ?`).run(at, seq);
+  }
+
+  /** Listens that have not said they stopped, newest first (one that was killed stays here: check its pid). */
+  openRuns(): ListenRun[] {
+    return this.db
+      .prepare<[], { seq: number; pid: number; started_at: number; capture_url: string; trigger_token: string }>(
+        `SELECT seq, pid, started_at, capture_url, trigger_token FROM listen_runs WHERE stopped_at IS NULL ORDER BY seq DESC LIMIT 20`,
+      )
+      .all()
+      .map((row) => ({ seq: row.seq, pid: row.pid, startedAt: row.started_at, captureUrl: row.capture_url, triggerToken: row.trigger_token }));
   }
 
   /** SQLite's `data_version`: changes when another connection (this process or another) commits. One cheap pragma. */
@@ -531,6 +574,23 @@ function whereOf(filter: EventFilter): { where: string; params: Record<string, s
     where.push("received_at >= @since");
     params.since = filter.since;
   }
+  if (filter.typeGlob !== undefined) {
+    // The literal head of the glob as a range, so that events_event_type serves it; GLOB checks the rest.
+    const { prefix, exact } = globPrefix(filter.typeGlob);
+    if (exact) {
+      where.push("event_type = @type");
+      params.type = prefix;
+    } else {
+      // ASCII only: there JavaScript's order of strings is SQLite's (bytes of UTF-8), and the range is exact.
+      if (prefix !== "" && /^[\x20-\x7e]+$/.test(prefix)) {
+        where.push("event_type >= @typeFrom AND event_type < @typeTo");
+        params.typeFrom = prefix;
+        params.typeTo = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      }
+      where.push("event_type GLOB @typeGlob");
+      params.typeGlob = sqliteGlobOf(filter.typeGlob);
+    }
+  }
   if (filter.pathGlob !== undefined) {
     where.push("path_matches(@pathGlob, path)");
     params.pathGlob = filter.pathGlob;
@@ -557,12 +617,14 @@ function toSummary(row: EventRow): EventSummary {
     method: row.method,
     url: row.url,
     provider: row.provider,
+    eventType: row.event_type,
     verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
     bodySize: row.body_size,
     bodySha256: row.body_sha256,
     via: row.via as Via,
     rejected: row.rejected as Rejection | null,
     target: row.target,
+    notForwarded: row.not_forwarded as NotForwarded | null,
     delivery:
       row.last_attempt_at === null
         ? null
@@ -582,6 +644,7 @@ function toEvent(row: EventRow): CapturedEvent {
     via: row.via as Via,
     publicUrl: row.public_url,
     provider: row.provider,
+    eventType: row.event_type,
     verification: {
       status: row.verification_status as VerificationStatus,
       reason: row.verification_reason,
@@ -591,6 +654,7 @@ function toEvent(row: EventRow): CapturedEvent {
     bodySize: row.body_size,
     bodySha256: row.body_sha256,
     target: row.target,
+    notForwarded: row.not_forwarded as NotForwarded | null,
   };
 }
 
@@ -615,3 +679,8 @@ function toAttempt(row: DeliveryRow, eventHeaders: HeaderPairs): DeliveryAttempt
 }
 
 /** The WHERE clause (with its leading space, or empty) and parameters of an event filter; the limit is not in it. */
+
+/** A `--type` glob (`*` any run, `?` one character) as SQLite's GLOB reads it: its `[` taken literally. */
+function sqliteGlobOf(glob: string): string {
+  return glob.replace(/\[/g, "[[]");
+}

@@ -49,9 +49,11 @@ export class EventWriter {
   ) {
     this.insertEventStatement = db.prepare(`
       INSERT INTO events (id, received_at, method, url, path, headers, body_size, body_sha256, remote_address,
-        via, public_url, provider, verification_status, verification_reason, verification_hint, rejected, target)
+        via, public_url, provider, event_type, verification_status, verification_reason, verification_hint, rejected, target,
+        not_forwarded)
       VALUES (@id, @receivedAt, @method, @url, @path, @headers, @bodySize, @bodySha256, @remoteAddress,
-        @via, @publicUrl, @provider, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target)`);
+        @via, @publicUrl, @provider, @eventType, @verificationStatus, @verificationReason, @verificationHint, @rejected, @target,
+        @notForwarded)`);
     this.insertBodyStatement = db.prepare(`INSERT INTO event_bodies (event_seq, body) VALUES (?, ?)`);
     this.insertAttemptStatement = db.prepare(`
       INSERT INTO deliveries (event_id, kind, delivery_id, attempt, target, method, status, error, duration_ms,
@@ -178,11 +180,13 @@ export class EventWriter {
       via: event.via,
       publicUrl: event.publicUrl,
       provider: event.provider,
+      eventType: event.eventType,
       verificationStatus: event.verification.status,
       verificationReason: event.verification.reason,
       verificationHint: event.verification.hint ?? null,
       rejected: event.rejected,
       target: event.target,
+      notForwarded: event.notForwarded,
     });
     if (!event.rejected) this.insertBodyStatement.run(lastInsertRowid, event.body);
     this.keepHeaders(event.id, event.headers);

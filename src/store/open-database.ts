@@ -1,4 +1,5 @@
 import { closeSync, constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { HooktapeError } from "../core/errors.js";
@@ -47,8 +48,11 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
       // file's free pages (cost measured in bench/secure-delete.bench.mjs).
       db.pragma("secure_delete = ON");
       migrate(db, version);
-    } else if (version < OLDEST_READABLE_SCHEMA) {
-      throw new HooktapeError("db_unavailable", `The database ${file} is older than this hooktape; open it once without read-only access`);
+    } else if (version < MIGRATIONS.length) {
+      // Older than this hooktape's queries: brought forward once by a short write, then read as asked.
+      db.close();
+      bringForward(file);
+      return openDatabase(file, options);
     }
     return db;
   } catch (error) {
@@ -58,10 +62,54 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
 }
 
 /**
- * The oldest schema this hooktape's queries can read without migrating it: read-only commands open older files
- * as they are (migration 2 only changed an index), and the next writer brings them forward.
+ * A read-only command met a store written by an older hooktape: its schema is brought forward by a connection that
+ * writes, once (the next read-only open finds it current). A file this user cannot write stays as it is: exit 3.
  */
-const OLDEST_READABLE_SCHEMA = 1;
+function bringForward(file: string): void {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch {
+    throw notUpgradable(file);
+  }
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("secure_delete = ON");
+    migrate(db, Number(db.pragma("user_version", { simple: true })));
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_READONLY") {
+      throw notUpgradable(file);
+    }
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+function notUpgradable(file: string): HooktapeError {
+  return new HooktapeError(
+    "db_unavailable",
+    `The database ${file} is older than this hooktape and cannot be upgraded here (not writable); run a command that writes (hooktape listen) where it is writable`,
+  );
+}
+
+const require = createRequire(import.meta.url);
+type StoredEventType = (provider: string, headers: string, body: Buffer | null) => string | null;
+
+/**
+ * `hooktape_event_type(provider, headers, body)` for the migration that added event types: the provider's own rule
+ * over a stored event. The catalogue is loaded on the first call only, so opening a current store costs nothing.
+ */
+function registerEventTypeFunction(db: SqliteDatabase): void {
+  let storedEventType: StoredEventType | null = null;
+  db.function("hooktape_event_type", { deterministic: true }, (provider: unknown, headers: unknown, body: unknown) => {
+    if (typeof provider !== "string" || typeof headers !== "string") return null;
+    storedEventType ??= (require("../providers/stored-event-type.js") as { storedEventType: StoredEventType }).storedEventType;
+    return storedEventType(provider, headers, Buffer.isBuffer(body) ? body : null);
+  });
+}
 
 function migrate(db: SqliteDatabase, from: number): void {
   if (from > MIGRATIONS.length) {
@@ -71,6 +119,7 @@ function migrate(db: SqliteDatabase, from: number): void {
     );
   }
   if (from === MIGRATIONS.length) return;
+  registerEventTypeFunction(db);
   // BEGIN IMMEDIATE: two processes opening a fresh file at once must not both run the migrations.
   db.transaction(() => {
     const current = Number(db.pragma("user_version", { simple: true }));

@@ -90,4 +90,24 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // Event types (`invoice.paid`): a column filled at insert, so that `--type` is an index search; events recorded
+  // before it get theirs from their provider's rule (hooktape_event_type, registered by openDatabase). Why listen did
+  // not forward an event (`filtered` by --only). And a record of each running listen, so that `trigger` finds the
+  // capture URL to send to, with the token that marks its requests as triggered.
+  `
+  ALTER TABLE events ADD COLUMN event_type TEXT;
+  ALTER TABLE events ADD COLUMN not_forwarded TEXT;
+  CREATE INDEX events_event_type ON events (event_type, received_at);
+  UPDATE events SET event_type = hooktape_event_type(provider, headers, (SELECT body FROM event_bodies WHERE event_seq = events.seq))
+    WHERE provider IS NOT NULL AND rejected IS NULL;
+
+  CREATE TABLE listen_runs (
+    seq INTEGER PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    stopped_at INTEGER,
+    capture_url TEXT NOT NULL,
+    trigger_token TEXT NOT NULL
+  );
+  `,
 ];

@@ -47,6 +47,8 @@ describe("hooktape check (the built CLI)", () => {
       ["forged-later-item", "skip", "Stripe signs each delivery as a whole, not item by item"],
     ]);
     expect(run.code).toBe(0);
+    // The built-in Stripe sample is a payment_intent.succeeded, and every result says so.
+    expect(new Set(report.results.map((r) => (r as { eventType?: string }).eventType))).toEqual(new Set(["payment_intent.succeeded"]));
     expect(report.results.map((r) => r.test)).toEqual([
       "valid",
       "raw-bytes",

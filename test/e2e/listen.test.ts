@@ -53,7 +53,7 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     const events = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
     expect(Object.keys(events[0] ?? {}).sort()).toEqual(
-      ["bodySha256", "bodySize", "delivery", "id", "method", "provider", "receivedAt", "rejected", "url", "verification", "via"].sort(),
+      ["bodySha256", "bodySize", "delivery", "eventType", "forwarded", "id", "method", "notForwarded", "provider", "receivedAt", "rejected", "url", "verification", "via"].sort(),
     );
 
     const id = String(events[0]?.id);
@@ -270,8 +270,10 @@ describe("bad input and a broken environment", () => {
       remoteAddress: null,
       via: "local",
       provider: null,
+      eventType: null,
       verification: { status: "unverified", reason: "no_secret" },
       rejected: null,
+      notForwarded: null,
       bodySize: 2,
       bodySha256: "",
       publicUrl: null,

@@ -24,6 +24,9 @@ describe("npm pack", () => {
     const files = (await run("tar", ["-tzf", path.join(dir, tarball ?? "")], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n");
     for (const file of ["index.html", "app.js", "app.css"]) expect(files).toContain(`package/dist/inspector/page/${file}`);
     expect(files.filter((file) => file.endsWith(".tsx"))).toEqual([]);
+    // trigger's payloads are extracted at build time: the catalogues ship, the example packages (devDependencies) do not.
+    for (const file of ["github.json.br", "shopify.json.br", "stripe.json.br", "NOTICE.md"]) expect(files).toContain(`package/dist/trigger/catalogues/${file}`);
+    expect(files.filter((file) => file.startsWith("package/data/"))).toEqual([]);
     // The store's threads are loaded by file name at run time: they must ship beside the code that starts them.
     for (const file of ["writer-thread-worker.js", "checkpoint-worker.js"]) expect(files).toContain(`package/dist/store/${file}`);
     // `relay serve` and `relay deploy` read the worker's bundle beside the code.
@@ -42,6 +45,11 @@ describe("npm pack", () => {
     await run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project });
     const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
+    // `trigger` from the installed package reads the shipped catalogues (no example package is installed there).
+    const types = await run("npx", ["--no-install", "hooktape", "trigger", "shopify", "--list", "--json"], { cwd: project });
+    expect((JSON.parse(types.stdout) as { types: unknown[] }).types.length).toBeGreaterThanOrEqual(100);
+    const fixture = await run("npx", ["--no-install", "hooktape", "trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project });
+    expect(JSON.parse(fixture.stdout)).toMatchObject({ provider: "stripe", meta: { eventType: "invoice.paid" } });
 
     // `hooktape listen` from the installed package records before it answers, on its writer thread when asked to
     // (the thread's script is found beside the code that starts it).

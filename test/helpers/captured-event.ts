@@ -3,9 +3,12 @@
 import { createHash } from "node:crypto";
 import { newEventId } from "../../src/core/ids.js";
 import type { CapturedEvent } from "../../src/core/types.js";
+import { eventTypeOf } from "../../src/providers/event-type.js";
+import { getProvider } from "../../src/providers/index.js";
 
 export function capturedEvent(overrides: Partial<CapturedEvent> & { body: Buffer }): CapturedEvent {
   const receivedAt = overrides.receivedAt ?? Date.now();
+  const provider = overrides.provider === undefined || overrides.provider === null ? undefined : getProvider(overrides.provider);
   return {
     id: newEventId(receivedAt),
     method: "POST",
@@ -17,6 +20,9 @@ export function capturedEvent(overrides: Partial<CapturedEvent> & { body: Buffer
     provider: null,
     verification: { status: "unverified", reason: "no_secret" },
     rejected: null,
+    notForwarded: null,
+    // As the capture server reads it: the provider's own rule over the headers and body.
+    eventType: eventTypeOf(provider, { headers: overrides.headers ?? [], body: overrides.body }),
     bodySize: overrides.body.length,
     bodySha256: createHash("sha256").update(overrides.body).digest("hex"),
     publicUrl: null,

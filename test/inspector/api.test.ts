@@ -172,6 +172,19 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(bad.json<{ error: string }>().error).toMatch(/Invalid --status "abc"/);
   });
 
+  it("shows each event's type and filters by a type glob (with q too), as `events list --type` does", async () => {
+    const all = (await call(listen.origin, "/api/events", { token: listen.token })).json<{ events: Array<{ eventType: string }> }>();
+    expect(all.events.map((e) => e.eventType)).toEqual(["payment_intent.succeeded", "payment_intent.succeeded", "payment_intent.succeeded"]);
+    const cli = await runCli(["events", "list", "--json", "--type", "payment_intent.*", "--db", db]);
+    const matching = await call(listen.origin, "/api/events?type=payment_intent.*", { token: listen.token });
+    expect(matching.json<{ events: unknown[] }>().events).toEqual(JSON.parse(cli.stdout));
+    expect(matching.json<{ events: unknown[] }>().events).toHaveLength(3);
+    const none = await call(listen.origin, "/api/events?type=invoice.*", { token: listen.token });
+    expect(none.json<{ events: unknown[] }>().events).toEqual([]);
+    const searched = await call(listen.origin, "/api/events?type=payment_intent.succeeded&q=NEEDLE-in-the", { token: listen.token });
+    expect(searched.json<{ events: Array<{ id: string }> }>().events.map((e) => e.id)).toEqual([ids[2]]);
+  });
+
   it("GET /api/events/<id> equals `events show --json`; /body is the exact bytes; /fixture is what `fixtures export` writes", async () => {
     const id = ids[0] ?? "";
     const show = await runCli(["show", id, "--json", "--db", db]);

@@ -1,5 +1,6 @@
 // Real SQLite files in temp dirs, events inserted as `listen` would record them.
 import { getProvider, resolveSecrets, secretEnvName } from "../../src/providers/index.js";
+import { eventTypeOf } from "../../src/providers/event-type.js";
 import type { ReplayOptions } from "../../src/replay/index.js";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -57,8 +58,10 @@ export function recordEvent(
     remoteAddress: "127.0.0.1",
     via: "local",
     provider: input.provider,
+    eventType: eventTypeOf(input.provider === null ? null : getProvider(input.provider), { headers: input.headers, body }),
     verification: { status: "valid", reason: null },
     rejected: null,
+    notForwarded: null,
     bodySize: body.length,
     bodySha256: createHash("sha256").update(body).digest("hex"),
     publicUrl: null,

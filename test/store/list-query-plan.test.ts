@@ -62,3 +62,23 @@ describe("replay's read query plans", () => {
     expect(text).not.toMatch(/^SCAN events$/m);
   });
 });
+
+describe("--type query plans", () => {
+  it("an exact type is a search of events_event_type, already in newest-first order", () => {
+    const text = plan({ limit: 20, typeGlob: "invoice.paid" });
+    expect(text).toMatch(/SEARCH events USING INDEX events_event_type \(event_type=\?\)/);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it("a glob with a literal head is a range of events_event_type: only the matching rows are read, then ordered", () => {
+    const text = plan({ limit: 20, typeGlob: "customer.subscription.*" });
+    expect(text).toMatch(/SEARCH events USING INDEX events_event_type \(event_type>\? AND event_type<\?\)/);
+    expect(text).not.toMatch(/^SCAN events$/m);
+  });
+
+  it("a glob that starts with a wildcard walks newest first and stops at the limit", () => {
+    const text = plan({ limit: 1, typeGlob: "*.created" });
+    expect(text).toMatch(/SCAN events USING INDEX events_received/);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+  });
+});

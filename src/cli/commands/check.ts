@@ -66,7 +66,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
         if (output.json) return;
         if (result.subject !== current) {
           current = result.subject;
-          output.line(c.bold(result.subject));
+          output.line(c.bold(result.subject) + (result.eventType === null ? "" : c.dim(`  ${result.eventType}`)));
         }
         for (const line of formatCheckResult(result, c)) output.line(line);
       },

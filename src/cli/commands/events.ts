@@ -79,6 +79,9 @@ export function runEventsShow(id: string, flags: GlobalFlags & { body?: boolean;
   );
   const hint = event.verification.hint ? c.dim(` — ${event.verification.hint}`) : "";
   output.line(`${c.dim("signature")} ${event.provider ?? "unknown provider"} ${formatVerification(event.verification, c)}${hint}`);
+  if (event.eventType !== null) output.line(`${c.dim("type")}      ${event.eventType}`);
+  if (event.notForwarded === "filtered") output.line(`${c.dim("forward")}   ${c.yellow("not forwarded: its type is outside listen's --only")}`);
+  else if (event.target !== null) output.line(`${c.dim("target")}    ${event.target}`);
   output.line(
     `${c.dim("body")}      ${event.bodySize} bytes` +
       (event.rejected ? c.red(" — rejected: too large, not recorded") : `, sha256 ${event.bodySha256}`),

@@ -5,6 +5,7 @@ import { badInput, HooktapeError } from "../../core/errors.js";
 import { newEventId } from "../../core/ids.js";
 import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
+import { eventTypeOf } from "../../providers/event-type.js";
 import { secretHeadersOf, verifyWith } from "../../providers/verification.js";
 import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
 import { TOKEN_HEADERS } from "../../providers/index.js";
@@ -118,8 +119,10 @@ function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: stri
     remoteAddress: null,
     via: "local",
     provider: provider?.id ?? null,
+    eventType: eventTypeOf(provider, request),
     verification,
     rejected: null,
+    notForwarded: null,
     bodySize: body.length,
     bodySha256: createHash("sha256").update(body).digest("hex"),
     publicUrl: full ? full.origin : null,

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { CaptureNotice, VerifyDecision } from "../../capture/index.js";
+import type { CaptureNotice, Routing, VerifyDecision } from "../../capture/index.js";
 import { badInput } from "../../core/errors.js";
 import { parseChannelUrl } from "../../core/relay-protocol.js";
 import type { RawRequest } from "../../core/types.js";
@@ -54,6 +54,7 @@ export async function channelSecrets(channel: string): Promise<Map<string, strin
 export interface RelayFollowContext {
   store: EventStore;
   target: URL | null;
+  routing: Routing;
   timeoutMs: number;
   dispatcher: Dispatcher;
   verify: (request: RawRequest, context: { url: string }) => VerifyDecision | Promise<VerifyDecision>;
@@ -74,6 +75,7 @@ export function startRelayFollow(plan: NonNullable<ReturnType<typeof planRelayFo
     token: plan.token,
     store: context.store,
     target: context.target,
+    routing: context.routing,
     timeoutMs: context.timeoutMs,
     dispatcher: context.dispatcher,
     verify: context.verify,

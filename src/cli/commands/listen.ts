@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import type { Routing } from "../../capture/routing.js";
 import { HooktapeError, badInput } from "../../core/errors.js";
+import { eventTypeOf } from "../../providers/event-type.js";
 import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
 import { startCaptureServer, type CaptureNotice, type CaptureOptions, type CaptureServer } from "../../capture/index.js";
@@ -10,6 +13,7 @@ import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { parseRouting } from "../route-flags.js";
 import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, formatHandshake, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
@@ -40,6 +44,9 @@ export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags, Rel
   verifyToken?: string[];
   /** Certificate schemes: fetch the certificate or key a delivery names, from the provider's own hosts only. */
   fetchCerts?: boolean;
+  /** Routing and filtering: `--route <glob>=<target>` (repeatable) and `--only <type-glob>` (repeatable). */
+  route?: string[];
+  only?: string[];
 }
 
 interface TunnelLike {
@@ -51,6 +58,7 @@ interface TunnelLike {
 export async function runListen(targetText: string | undefined, flags: ListenFlags): Promise<void> {
   const output = outputFor(flags);
   const target = targetText === undefined ? null : resolveTarget(targetText);
+  const routing = parseRouting(flags.route ?? [], flags.only ?? []);
   const port = flags.port === undefined ? 0 : parseInteger(flags.port, "--port", 0, 65535);
   const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
@@ -88,6 +96,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     const outcome = verifyRequest(request, { nowSec, url: context.url });
     const decision = {
       provider: outcome.provider?.id ?? null,
+      eventType: eventTypeOf(outcome.provider, request),
       verification: outcome.verification,
       secretHeaders: secretHeadersOf(outcome.provider),
     };
@@ -103,6 +112,8 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
+  // `hooktape trigger` finds this run in the store and marks what it sends through it with this token.
+  const triggerToken = randomBytes(24).toString("base64url");
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
   try {
@@ -120,6 +131,8 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       verify,
       onNotice: (notice) => render(output, notice),
       handshakes,
+      routing,
+      triggerToken,
     });
   } catch (error) {
     store.close();
@@ -130,6 +143,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw error;
   }
 
+  const run = recordRun(store, capture.url, triggerToken);
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel && relayPlan === null) {
@@ -137,7 +151,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   }
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
-    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, store, relay: relayPlan?.channelUrl ?? null });
+    announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, routing, store, relay: relayPlan?.channelUrl ?? null });
     urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
     const hooks = urlHooks;
     tunnel?.onDown(() => void hooks.tunnelDown());
@@ -148,6 +162,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       : startRelayFollow(relayPlan, flags, {
           store,
           target,
+          routing,
           timeoutMs,
           dispatcher: agent,
           verify,
@@ -174,7 +189,29 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
+  if (run !== null) endRun(store, run);
   store.close();
+}
+
+/**
+ * The run record `trigger` reads. Best effort both ways: a store another process holds locked must neither stop
+ * listen from starting nor from exiting promptly; a record left open names a process that is gone, which `trigger`
+ * checks.
+ */
+function recordRun(store: EventStore, captureUrl: string, triggerToken: string): number | null {
+  try {
+    return store.startRun({ pid: process.pid, startedAt: Date.now(), captureUrl, triggerToken });
+  } catch {
+    return null;
+  }
+}
+
+function endRun(store: EventStore, run: number): void {
+  try {
+    store.stopRun(run, Date.now());
+  } catch {
+    // Locked by another process: the record stays open, and its pid is gone once listen exits.
+  }
 }
 
 function handshakeModeOf(flag: string | false | undefined): HandshakeMode {
@@ -269,11 +306,21 @@ async function openTunnel(
 
 function announceReady(
   output: Output,
-  ready: { localUrl: string; publicUrl: string | null; target: string | null; store: EventStore; relay: string | null },
+  ready: { localUrl: string; publicUrl: string | null; target: string | null; routing: Routing; store: EventStore; relay: string | null },
 ): void {
+  const routes = ready.routing.routes.map((route) => ({ [route.on]: route.glob, target: displayUrl(route.target) }));
   if (output.json) {
     output.line(
-      JSON.stringify({ type: "ready", url: ready.localUrl, publicUrl: ready.publicUrl, target: ready.target, db: ready.store.file, ...(ready.relay ? { relay: ready.relay } : {}) }),
+      JSON.stringify({
+        type: "ready",
+        url: ready.localUrl,
+        publicUrl: ready.publicUrl,
+        target: ready.target,
+        ...(routes.length > 0 ? { routes } : {}),
+        ...(ready.routing.only.length > 0 ? { only: ready.routing.only } : {}),
+        db: ready.store.file,
+        ...(ready.relay ? { relay: ready.relay } : {}),
+      }),
     );
     return;
   }
@@ -282,7 +329,9 @@ function announceReady(
   if (ready.publicUrl) output.line(`  Public   ${c.cyan(ready.publicUrl)}`);
   if (ready.relay) output.line(`  Relay    ${c.cyan(ready.relay)}`);
   output.line(`  Local    ${ready.localUrl}`);
-  output.line(`  Forward  ${ready.target ?? c.dim("nowhere (capture only, answering 200)")}`);
+  for (const route of ready.routing.routes) output.line(`  Route    ${route.on === "type" ? `type ${route.glob}` : route.glob} → ${displayUrl(route.target)}`);
+  output.line(`  Forward  ${ready.target ?? c.dim("nowhere (capture only, answering 200)")}${ready.routing.routes.length > 0 ? c.dim(" (the rest)") : ""}`);
+  if (ready.routing.only.length > 0) output.line(`  Only     ${ready.routing.only.join(", ")} ${c.dim("(other types are recorded, answered 200, not forwarded)")}`);
   output.line(`  Store    ${ready.store.file}`);
   output.line(c.dim("Ctrl-C to stop."));
 }

@@ -92,7 +92,7 @@ function parseSpeed(text: string): number {
 }
 
 function selectorOf(ids: readonly string[], flags: ReplayFlags): ReplaySelector {
-  const filterFlags = [flags.path, flags.verification, flags.status, flags.since, flags.limit];
+  const filterFlags = [flags.path, flags.type, flags.verification, flags.status, flags.since, flags.limit];
   const hasFilter = flags.last !== undefined || filterFlags.some((f) => f !== undefined);
   if (ids.length > 0) {
     if (hasFilter) throw badInput("Give event ids or selectors (--last, --since, --status, ...), not both");

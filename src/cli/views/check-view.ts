@@ -31,6 +31,7 @@ export function checkJson(report: CheckReport) {
     unreachable: report.unreachable,
     results: report.results.map((r) => ({
       subject: r.subject,
+      eventType: r.eventType,
       test: r.test,
       title: r.title,
       outcome: r.outcome,

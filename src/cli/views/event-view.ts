@@ -48,9 +48,13 @@ export function localDateTime(ms: number): string {
   return `${localDate(ms)} ${clockTime(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, "0")}`;
 }
 
-/** One line per captured event: time, method, path, provider and verification, handler status and duration, id. */
+/**
+ * One line per captured event: time, method, path, event type, provider and verification, handler status and
+ * duration (or why it was not forwarded), id.
+ */
 export function formatEventLine(
-  event: Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "verification" | "rejected" | "bodySize"> & {
+  event: Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "verification" | "rejected" | "bodySize"> &
+    Partial<Pick<EventSummary, "eventType" | "notForwarded" | "via">> & {
     delivery: { status: number | null; error: string | null; durationMs: number; kind?: DeliveryKind } | null;
   },
   color: ChalkInstance,
@@ -67,9 +71,13 @@ export function formatEventLine(
     ? `${answered} ${formatStatus(event.delivery, color)}  ${Math.round(event.delivery.durationMs)} ms`
     : event.rejected
       ? ""
-      : color.dim("(captured)");
+      : event.notForwarded === "filtered"
+        ? color.dim("(filtered by --only: recorded, not forwarded)")
+        : color.dim("(captured)");
   const when = options.withDate ? `${localDate(event.receivedAt)} ${clockTime(event.receivedAt)}` : clockTime(event.receivedAt);
-  return [color.dim(when), color.bold(event.method), event.url, verification, delivery, color.dim(event.id)]
+  const type = event.eventType ? color.magenta(event.eventType) : "";
+  const triggered = event.via === "trigger" ? color.cyan("trigger") : "";
+  return [color.dim(when), color.bold(event.method), event.url, type, triggered, verification, delivery, color.dim(event.id)]
     .filter((part) => part !== "")
     .join("  ");
 }

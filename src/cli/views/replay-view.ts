@@ -44,8 +44,10 @@ export function formatReplaySummary(
   for (const row of rows) if (row.attempt === 1) firstStart.set(row.deliveryId, row.startedAt);
   const deliveryNumber = new Map<string, number>();
   const times = Math.max(...plan.deliveries.map((d) => d.duplicate));
+  const typeOf = new Map(plan.deliveries.map((d) => [d.deliveryId, d.eventType]));
+  const hasTypes = plan.deliveries.some((d) => d.eventType !== null);
 
-  const header = ["EVENT", "REPLAY", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "DETAIL"];
+  const header = ["EVENT", ...(hasTypes ? ["TYPE"] : []), "REPLAY", "DELIVERY", ...(hasRetries ? ["ATTEMPT"] : []), "STATUS", "DURATION", ...(hasRetries ? ["PLANNED", "SENT"] : []), "DETAIL"];
   const table: string[][] = [];
   const shown = rows.length > MAX_ROWS ? rows.filter((r) => !ok(r) || !r.final || suspicious.has(r.eventId)).slice(0, MAX_ROWS) : rows;
   for (const row of shown) {
@@ -54,6 +56,7 @@ export function formatReplaySummary(
     const status = row.status === null ? color.red(row.error === "timeout" ? "timeout" : row.error === "interrupted" ? "cut short" : "failed") : colorStatus(row.status, color, ok(row));
     table.push([
       suspicious.has(row.eventId) ? color.yellow(row.eventId) : row.eventId,
+      ...(hasTypes ? [typeOf.get(row.deliveryId) ?? ""] : []),
       `${REPLAY_MARK} #${row.number}`,
       times > 1 ? `${row.duplicate}/${times}` : "1",
       ...(hasRetries ? [String(row.attempt)] : []),
