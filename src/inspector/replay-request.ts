@@ -30,9 +30,11 @@ export interface ReplayRequest {
   retry: RetrySpec | null;
   timeoutMs: number | null;
   expect: (status: number | null) => boolean;
+  /** Send what this preview showed, byte for byte (its signature and timestamp included). */
+  preview: string | null;
 }
 
-const KEYS = new Set(["to", "times", "concurrency", "resign", "set", "unset", "headers", "dropHeaders", "body", "tamper", "stale", "expect", "retry", "timeout"]);
+const KEYS = new Set(["preview", "to", "times", "concurrency", "resign", "set", "unset", "headers", "dropHeaders", "body", "tamper", "stale", "expect", "retry", "timeout"]);
 
 export function parseReplayRequest(input: unknown): ReplayRequest {
   if (input === null || typeof input !== "object" || Array.isArray(input)) throw badInput("The replay options must be a JSON object");
@@ -93,6 +95,7 @@ export function parseReplayRequest(input: unknown): ReplayRequest {
     retry: retry === undefined ? null : parseRetrySpec(retry),
     timeoutMs: timeout === undefined ? null : parseInteger(timeout, "timeout", 1, 600_000),
     expect: expectOf(text("expect")),
+    preview: text("preview") ?? null,
   };
 }
 
