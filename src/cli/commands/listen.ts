@@ -9,7 +9,9 @@ import { isProviderId, resolveSecrets } from "../../providers/index.js";
 import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
+import { RunBoard } from "../../inspector/run-status.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { rememberStore } from "../recent-stores.js";
 import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, formatHandshake, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
@@ -79,6 +81,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
   const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
+  rememberStore(store.file, Date.now());
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   let tunnel: TunnelLike | null = null;
   let capture: CaptureServer;
@@ -136,9 +139,16 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     const hooks = urlHooks;
     tunnel?.onDown(() => void hooks.tunnelDown());
   }
+  const run = new RunBoard({
+    captureUrl: capture.url,
+    publicUrl: tunnel?.publicUrl ?? null,
+    tunnel: { state: tunnel ? "up" : flags.tunnel ? "failed" : "off", note: null },
+    target: target ? displayUrl(target) : null,
+  });
+  tunnel?.onDown((reason) => run.update({ tunnel: { state: "down", note: reason } }));
   const inspector = interrupts.signal.aborted
     ? null
-    : await startUi(flags, output, runtimeSecrets).catch(async (error: unknown) => {
+    : await startUi(flags, output, runtimeSecrets, run).catch(async (error: unknown) => {
         if (tunnel) await tunnel.stop();
         await capture.close(0);
         await agent.close();
@@ -188,11 +198,14 @@ function usesWriterThread(env: NodeJS.ProcessEnv): boolean {
   return env.HOOKTAPE_WRITER === "thread";
 }
 
-/** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
-async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>) {
+/**
+ * `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection; its
+ * header shows the run (capture URL, public URL and the tunnel's state, target).
+ */
+async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>, run: RunBoard) {
   if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
   const { openInspector } = await import("./ui.js");
-  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets }, output);
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets, run }, output);
 }
 
 /** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */
