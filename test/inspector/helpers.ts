@@ -82,9 +82,10 @@ export interface InspectorProcess {
   stop(): Promise<number | null>;
 }
 
+/** The printed URL carries the token in its fragment (`/#t=<token>`); older builds put it in the query (`/?t=`). */
 export function parseInspectorUrl(url: string): { origin: string; token: string } {
   const parsed = new URL(url);
-  return { origin: parsed.origin, token: parsed.searchParams.get("t") ?? "" };
+  return { origin: parsed.origin, token: /^#t=(.+)$/.exec(parsed.hash)?.[1] ?? parsed.searchParams.get("t") ?? "" };
 }
 
 /** `hooktape --json ui ...`, waiting for its `{"type":"inspector"}` line. */
