@@ -32,7 +32,10 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
 /** The rows of the list, and the row of one event. */
 export const rows = (page: Page) => page.locator("tbody tr.row");
 export const rowOf = (page: Page, id: string) => page.locator(`tbody tr.row[data-id="${id}"]`);
-export const rowFor = (page: Page, url: string) => page.locator("tbody tr.row", { has: page.locator("td.request .path", { hasText: url }) });
+export const rowFor = (page: Page, url: string) => page.locator("tbody tr.row", { has: page.locator("td.request", { hasText: url }) });
 
 /** The text of the connection indicator ("● live", "○ offline — reconnecting…"). */
-export const connectionOf = (page: Page) => page.getByTestId("connection").textContent();
+export const connectionOf = (page: Page) => page.locator(".connection").textContent();
+
+/** The request line of the open event ("POST /webhooks/a"), or null when none is open. */
+export const openRequest = async (page: Page) => ((await page.locator("section.detail h2.request-line").count()) === 0 ? null : page.locator("section.detail h2.request-line").textContent());

@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await sendStripe(listen.ready.url, "/webhooks/live-one", stripeBody("evt_live"));
     await expect.poll(() => rowFor("/webhooks/live-one").count(), { timeout: 5_000 }).toBe(1);
     await expect.poll(() => rowFor("/webhooks/live-one").locator(".status-ok").textContent(), { timeout: 5_000 }).toBe("200");
-    expect(await rows().first().locator("td.request .path").textContent()).toBe("/webhooks/live-one");
+    expect(await rows().first().locator("td.request").textContent()).toContain("/webhooks/live-one");
   });
 
   it("narrows the list with filters and free-text search in bodies", async () => {
@@ -223,7 +223,8 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await expect.poll(() => rows().nth(2).getAttribute("aria-selected")).toBe("true");
     await page.keyboard.press("ArrowUp");
     await expect.poll(() => rows().nth(1).getAttribute("aria-selected")).toBe("true");
-    const url = String(await rows().nth(1).locator("td.request .path").textContent());
+    const id = String(await rows().nth(1).getAttribute("data-id"));
+    const url = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ url: string }>().url;
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("h2.request-line").textContent()).toBe(`POST ${url}`);
     const before = handler.received.length;
