@@ -76,12 +76,12 @@ export async function openInspector(
       recentStores,
     });
     if (kept.note) output.warn(kept.note);
-    if (inspector.port !== inspector.requestedPort) {
+    if (place.run === undefined) describeStore(output, store.file, hasEvents, recentStores);
+    if (inspector.requestedPort !== 0 && inspector.port !== inspector.requestedPort) {
       output.warn(`port ${inspector.requestedPort} is in use, so the inspector is on ${inspector.port}: a tab open on ${inspector.requestedPort} will not follow (${place.flag} chooses)`);
     }
     if (output.json) output.line(JSON.stringify({ type: "inspector", url: inspector.url, db: store.file }));
     else output.line(`Inspector: ${inspector.url}`);
-    if (place.run === undefined) describeStore(output, store.file, hasEvents, recentStores);
     return {
       ...inspector,
       close: async () => {
@@ -108,6 +108,8 @@ function describeStore(output: Output, file: string, hasEvents: boolean, recent:
 export async function runUi(flags: UiFlags): Promise<void> {
   const output = outputFor(flags);
   const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true }, output);
+  // After the URL, which leaves stdout at the end of this turn.
+  await new Promise((resolve) => setImmediate(resolve));
   if (!output.json) output.info(output.color.dim("Ctrl-C to stop."));
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
