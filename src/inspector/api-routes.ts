@@ -10,6 +10,7 @@ import type { EventStore, PageCursor } from "../store/index.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { readJson, sendJson, sendText } from "./http-io.js";
 import { PreviewShelf } from "./previews.js";
+import type { ReplayPlan } from "../replay/index.js";
 import type { SigningContext } from "./replay-request.js";
 import type { RunBoard } from "./run-status.js";
 import type { Searcher } from "./searcher.js";
@@ -97,7 +98,7 @@ export function createApiRoutes(context: ApiContext) {
     const { preview: _previewId, ...options } = input as Record<string, unknown>;
     const event = store.getEvent(id);
     const now = Date.now();
-    let plan;
+    let plan: ReplayPlan;
     if (replayRequest.preview !== null && action === "replay") {
       const kept = previews.take(replayRequest.preview, id, options, now);
       if ("refused" in kept) return sendJson(response, 409, { error: kept.refused });

@@ -16,7 +16,7 @@ import { useRoute } from "./use-route.js";
 /** The inspector: where am I, filters, the list, and the open event — keyed by its id, whatever arrives. */
 export function App() {
   const [route, navigate] = useRoute();
-  const list = useEventList(route.filters);
+  const list = useEventList(route.filters, route.eventId);
   const live = useLive(list);
   const [chosenId, setChosenId] = useState<string | null>(route.eventId);
   const [command, setCommand] = useState<Command | null>(null);
@@ -88,7 +88,7 @@ export function App() {
             <EventView
               key={openId}
               id={openId}
-              revision={list.revisions[openId] ?? 0}
+              revision={list.openRevision}
               command={command}
               compareChoices={compareChoices}
               onClose={() => navigate({ ...route, eventId: null }, "push")}

@@ -10,8 +10,8 @@ export interface EventList {
   next: string | null;
   loading: boolean;
   error: string | null;
-  /** How often each event changed since the page opened (a new attempt): an open event reloads when its own does. */
-  revisions: Record<string, number>;
+  /** Moves each time the open event changes (a new delivery attempt): the open event reloads then. */
+  openRevision: number;
   loadMore(): void;
   reload(): void;
   /** A change from the stream: merged at the top of an unfiltered list, or a reload of a filtered one. */
@@ -24,15 +24,17 @@ export function prefetchFirstPage(filters: Filters): void {
   if (!hasFilters(filters)) firstPage = api.list(listParams(NO_FILTERS, null, PAGE));
 }
 
-export function useEventList(filters: Filters): EventList {
+export function useEventList(filters: Filters, openId: string | null): EventList {
   const [events, setEvents] = useState<EventSummary[]>([]);
   const [replays, setReplays] = useState<Record<string, number>>({});
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [revisions, setRevisions] = useState<Record<string, number>>({});
+  const [openRevision, setOpenRevision] = useState(0);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  const openRef = useRef(openId);
+  openRef.current = openId;
 
   const load = useCallback(async (current: Filters, cursor: string | null) => {
     setLoading(true);
@@ -61,14 +63,22 @@ export function useEventList(filters: Filters): EventList {
     return () => clearTimeout(timer);
   }, [key, load]);
 
-  const applyChange = useChangeBatches(filtersRef, { setEvents, setReplays, setRevisions, reload: () => void load(filtersRef.current, null) });
+  const applyChange = useChangeBatches(filtersRef, {
+    replays,
+    setEvents,
+    setReplays,
+    changed: (ids) => {
+      if (openRef.current !== null && ids.has(openRef.current)) setOpenRevision((n) => n + 1);
+    },
+    reload: () => void load(filtersRef.current, null),
+  });
   return {
     events,
     replays,
     next,
     loading,
     error,
-    revisions,
+    openRevision,
     loadMore: () => void load(filtersRef.current, next),
     reload: () => void load(filtersRef.current, null),
     applyChange,
@@ -84,9 +94,17 @@ type Setter<T> = (update: (old: T) => T) => void;
  */
 function useChangeBatches(
   filtersRef: { current: Filters },
-  sink: { setEvents: Setter<EventSummary[]>; setReplays: Setter<Record<string, number>>; setRevisions: Setter<Record<string, number>>; reload(): void },
+  sink: {
+    replays: Record<string, number>;
+    setEvents: Setter<EventSummary[]>;
+    setReplays: Setter<Record<string, number>>;
+    changed(ids: ReadonlySet<string>): void;
+    reload(): void;
+  },
 ) {
   const pending = useRef(new Map<string, { event: EventSummary; replays: number }>());
+  const replaysRef = useRef(sink.replays);
+  replaysRef.current = sink.replays;
   const flush = useRef<ReturnType<typeof setTimeout> | null>(null);
   const sinkRef = useRef(sink);
   sinkRef.current = sink;
@@ -96,18 +114,18 @@ function useChangeBatches(
     flush.current = null;
     const batch = pending.current;
     pending.current = new Map();
-    const { setEvents, setReplays, setRevisions, reload } = sinkRef.current;
-    setRevisions((old) => {
-      const next = { ...old };
-      for (const id of batch.keys()) next[id] = (next[id] ?? 0) + 1;
-      return next;
-    });
+    const { setEvents, setReplays, changed, reload } = sinkRef.current;
+    changed(new Set(batch.keys()));
     if (hasFilters(filtersRef.current)) return reload();
-    setReplays((old) => {
-      const next = { ...old };
-      for (const [id, item] of batch) next[id] = item.replays;
-      return next;
-    });
+    // Only replayed events are kept: a day of events streamed does not grow a map copied on every flush.
+    const replayed = [...batch].filter(([id, item]) => item.replays > 0 || id in replaysRef.current);
+    if (replayed.length > 0) {
+      setReplays((old) => {
+        const next = { ...old };
+        for (const [id, item] of replayed) next[id] = item.replays;
+        return next;
+      });
+    }
     setEvents((old) => mergeChanges(old, batch));
   };
 
