@@ -10,11 +10,13 @@ export function VerdictBadge({ event }: { event: Pick<EventSummary, "verificatio
 }
 
 /** The handler's answer: its status, or why there was none in a few words (the sentence on hover). */
-export function DeliveryStatus({ delivery }: { delivery: { status: number | null; error: string | null } | null }) {
+export function DeliveryStatus({ delivery }: { delivery: { status: number | null; error: string | null; kind?: string } | null }) {
   const title = delivery !== null && delivery.status === null ? deliveryErrorInWords(delivery.error) : undefined;
+  // A replay's answer is marked, so that a re-signed edited replay is never read as a forgery the handler accepted.
+  const replayed = delivery?.kind === "replay";
   return (
-    <span class={`delivery-status ${statusClass(delivery)}`} title={title}>
-      {deliveryInWords(delivery)}
+    <span class={`delivery-status ${statusClass(delivery)}`} title={replayed ? `a replay's answer${title ? `: ${title}` : ""}` : title}>
+      {replayed ? `↻ ${deliveryInWords(delivery)}` : deliveryInWords(delivery)}
     </span>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Attempt, type EventDetail, type EventSummary, type HeaderPairs } from "./api.js";
+import { attemptName } from "./deliveries.js";
 import { dateTimeOf, deliveryInWords, diffJson, localDateTime, textOf, verificationInWords, visible, type FieldChange } from "./format.js";
 
 export interface CompareChoice {
@@ -53,7 +54,7 @@ export function Compare({ event, choices }: { event: EventDetail; choices: Compa
 }
 
 function attemptLabel(attempt: Attempt): string {
-  return `${localDateTime(Date.parse(attempt.startedAt))} ${attempt.kind} #${attempt.attempt} → ${deliveryInWords(attempt)}`;
+  return `${localDateTime(Date.parse(attempt.startedAt))} ${attemptName(attempt)} → ${deliveryInWords(attempt)}`;
 }
 
 function answerOf(attempt: Attempt | undefined): { headers: HeaderPairs; body: string | null } {

@@ -4,9 +4,14 @@ import { DeliveryStatus } from "./badge.js";
 import { deliveryErrorInWords, formatSize, localDateTime, responseText, visible } from "./format.js";
 import { HeaderTable } from "./header-table.js";
 
-/** The path of a body an attempt sent when it differs from the event's own (served by servers that record it). */
-export function sentBodyPath(eventId: string, attempt: Attempt): string {
-  return `/api/events/${encodeURIComponent(eventId)}/deliveries/${attempt.attempt}/body`;
+/** Where the body the `index`th attempt (0-based, in the event's order) sent is served, when it is not the event's own. */
+export function sentBodyPath(eventId: string, index: number): string {
+  return `/api/events/${encodeURIComponent(eventId)}/deliveries/${index + 1}/body`;
+}
+
+/** `replay #3` (numbered among the event's replays, where the server counts them), else the attempt within its delivery. */
+export function attemptName(attempt: Attempt): string {
+  return `${attempt.kind} #${attempt.number ?? attempt.attempt}${attempt.number !== undefined && attempt.attempt > 1 ? ` (retry ${attempt.attempt - 1})` : ""}`;
 }
 
 /** Every delivery attempt, oldest first; the latest one's answer open, so the handler's response is in view. */
@@ -18,18 +23,18 @@ export function Deliveries({ event }: { event: EventDetail }) {
       <ol class="timeline" aria-label="Deliveries">
         {event.deliveries.length === 0 && <li class="muted">none</li>}
         {event.deliveries.map((attempt, index) => (
-          <AttemptItem key={`${attempt.deliveryId}-${attempt.attempt}-${index}`} event={event} attempt={attempt} latest={index === last} />
+          <AttemptItem key={`${attempt.deliveryId}-${attempt.attempt}-${index}`} event={event} attempt={attempt} index={index} latest={index === last} />
         ))}
       </ol>
     </>
   );
 }
 
-function AttemptItem({ event, attempt, latest }: { event: EventDetail; attempt: Attempt; latest: boolean }) {
+function AttemptItem({ event, attempt, index, latest }: { event: EventDetail; attempt: Attempt; index: number; latest: boolean }) {
   return (
     <li data-kind={attempt.kind} data-latest={latest ? "true" : undefined}>
       <div>
-        <span class="muted">{localDateTime(Date.parse(attempt.startedAt))}</span> <b>{attempt.kind}</b> #{attempt.attempt} → {visible(attempt.target)}{" "}
+        <span class="muted">{localDateTime(Date.parse(attempt.startedAt))}</span> <b>{attemptName(attempt)}</b> → {visible(attempt.target)}{" "}
         <DeliveryStatus delivery={attempt} /> <span class="muted">{Math.round(attempt.durationMs)} ms</span>
       </div>
       {attempt.status === null && <p class="attempt-error">{deliveryErrorInWords(attempt.error)}</p>}
@@ -43,7 +48,7 @@ function AttemptItem({ event, attempt, latest }: { event: EventDetail; attempt: 
       {attempt.request && (
         <details class="sent">
           <summary>what was sent</summary>
-          <SentRequestView eventId={event.id} attempt={attempt} request={attempt.request} />
+          <SentRequestView eventId={event.id} index={index} request={attempt.request} />
         </details>
       )}
     </li>
@@ -51,11 +56,11 @@ function AttemptItem({ event, attempt, latest }: { event: EventDetail; attempt: 
 }
 
 /** The request an attempt sent, as recorded: its body is the event's own unless it was changed (then fetched on request). */
-function SentRequestView({ eventId, attempt, request }: { eventId: string; attempt: Attempt; request: SentRequest }) {
+function SentRequestView({ eventId, index, request }: { eventId: string; index: number; request: SentRequest }) {
   const [body, setBody] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
-    fetchText(sentBodyPath(eventId, attempt)).then(
+    fetchText(sentBodyPath(eventId, index)).then(
       (text) => setBody(text ?? "(binary)"),
       (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
     );

@@ -9,6 +9,8 @@ export interface Delivery {
   status: number | null;
   error: string | null;
   durationMs: number;
+  /** When present: which kind of attempt gave this answer (a replay's is marked ↻). */
+  kind?: string;
 }
 
 export interface EventSummary {
@@ -33,13 +35,16 @@ export interface SentRequest {
   url: string;
   headers: HeaderPairs;
   bodySha256: string;
-  /** False: the event's own body was sent; true: another, served at /api/events/<id>/deliveries/<attempt>/body. */
+  /** False: the event's own body was sent; true: another, served at /api/events/<id>/deliveries/<n>/body. */
   bodyChanged: boolean;
 }
 
 export interface Attempt {
   kind: string;
+  /** When present: its number among the event's attempts of this kind, across runs (`replay #3`). */
+  number?: number;
   deliveryId: string;
+  /** Within its delivery: 1, then 2 for its first retry, ... */
   attempt: number;
   target: string;
   startedAt: string;
@@ -50,7 +55,8 @@ export interface Attempt {
   responseSize: number;
   responseBody?: string | null;
   responseBodyBase64?: string;
-  request?: SentRequest;
+  /** When present: what it sent; null when nothing went out. */
+  request?: SentRequest | null;
 }
 
 export interface EventDetail extends EventSummary {
