@@ -108,12 +108,14 @@ function describeStore(output: Output, file: string, hasEvents: boolean, recent:
 export async function runUi(flags: UiFlags): Promise<void> {
   const output = outputFor(flags);
   const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true }, output);
-  // After the URL, which leaves stdout at the end of this turn.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (!output.json) output.info(output.color.dim("Ctrl-C to stop."));
-  await new Promise<void>((resolve) => {
+  // Listening for Ctrl-C before anything else: the URL is out (at the end of this turn) and a script may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
+  // After the URL, which leaves stdout at the end of this turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!output.json) output.info(output.color.dim("Ctrl-C to stop."));
+  await stopped;
   await inspector.close();
 }
