@@ -3,8 +3,8 @@
 //   bundle      - the page's JavaScript and CSS, minified and gzipped;
 //   api         - GET /api/events latency (first page, a deep page by cursor, filtered, text search), sequential,
 //                 keep-alive, against `hooktape ui` (the built CLI);
-//   first paint - in Chromium (when /usr/bin/chromium exists): from navigation (the printed URL, with its cookie
-//                 redirect) to the page's "hooktape:list-rendered" mark (set once the first rows are painted), a
+//   first paint - in Chromium (when /usr/bin/chromium exists): from navigation (the printed URL, its token in the
+//                 fragment) to the page's "hooktape:list-rendered" mark (set once the first rows are painted), a
 //                 fresh browser context each round;
 //   start-up    - `listen --no-tunnel` to its ready line vs `listen --no-tunnel --ui` to its inspector line,
 //                 interleaved rounds, medians;
@@ -93,6 +93,11 @@ async function fillStore(file) {
   store.close();
 }
 
+/** The token of a printed inspector URL: in its fragment (`/#t=<token>`). */
+function tokenOf(url) {
+  return /^#t=(.+)$/.exec(new URL(url).hash)?.[1] ?? "";
+}
+
 function startUi(db) {
   const child = spawn(process.execPath, [BIN, "--json", "ui", "--db", db, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
@@ -171,8 +176,8 @@ async function captureRps(run, withStream, durationSec) {
   let streamed = 0;
   let stream = null;
   if (inspectorUrl) {
-    const { origin, searchParams } = new URL(inspectorUrl);
-    stream = http.get(`${origin}/api/stream`, { headers: { authorization: `Bearer ${searchParams.get("t")}` } }, (response) => {
+    const { origin } = new URL(inspectorUrl);
+    stream = http.get(`${origin}/api/stream`, { headers: { authorization: `Bearer ${tokenOf(inspectorUrl)}` } }, (response) => {
       response.setEncoding("utf8");
       let pending = "";
       response.on("data", (chunk) => {
@@ -211,8 +216,8 @@ try {
   log(`  ${fixed((performance.now() - fillStart) / 1000, 1)} s`);
 
   const ui = await startUi(db);
-  const { origin, searchParams } = new URL(ui.url);
-  const token = searchParams.get("t");
+  const { origin } = new URL(ui.url);
+  const token = tokenOf(ui.url);
   try {
     await apiLatency(origin, token, "/api/events", 20);
     const first = await apiLatency(origin, token, "/api/events", 200);

@@ -146,7 +146,8 @@ export function buildProgram(): Command {
       .option("--host <addr>", "address to listen on", "127.0.0.1")
       .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
-      .option("--provider <id>", "re-sign events of unknown provider as this one"),
+      .option("--provider <id>", "re-sign events of unknown provider as this one")
+      .option("--new-token", "replace the store's inspector token: tabs opened with the old URL are locked out"),
   ).action(async (_options: unknown, command: Command) => {
     const { runUi } = await import("./commands/ui.js");
     await runUi(command.optsWithGlobals());

@@ -41,6 +41,25 @@ export interface DeliverOptions {
   signal?: AbortSignal;
 }
 
+/** A GET or HEAD without bytes goes without a body (and so without Content-Length); anything else carries one. */
+function bodyOf(outbound: OutboundRequest): Buffer | null {
+  return outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null;
+}
+
+/**
+ * The request line's target and the headers exactly as the handler receives them, in order: undici's HTTP/1.1
+ * client writes `host` and `connection` first, then the forwarded headers as given, then `content-length` when
+ * there is a body. What a preview shows, so that it is what arrives.
+ */
+export function wireRequest(outbound: OutboundRequest): { method: string; path: string; headers: HeaderPairs; body: Buffer } {
+  const url = new URL(outbound.url);
+  const body = bodyOf(outbound);
+  const headers: HeaderPairs = [["host", url.host], ["connection", "keep-alive"]];
+  for (const [name, value] of outbound.headers) if (isForwardedHeader(name)) headers.push([name, value]);
+  if (body !== null) headers.push(["content-length", String(body.length)]);
+  return { method: outbound.method, path: url.pathname + url.search, headers, body: body ?? Buffer.alloc(0) };
+}
+
 // undici's index loads all of undici (fetch, WebSocket, EventSource, the cache, the mocks): ~80 ms of a replay's
 // start-up on the benchmark machine, for a pool that needs the Agent alone (~30 ms). undici has no `exports` map, so
 // its files can be required by path (the same module its index re-exports, so the same class); an undici release
@@ -112,7 +131,7 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
   for (const [name, value] of outbound.headers) {
     if (isForwardedHeader(name)) headers.push(name, value);
   }
-  const body = outbound.body.length > 0 || !["GET", "HEAD"].includes(outbound.method) ? outbound.body : null;
+  const body = bodyOf(outbound);
   const dispatcher = options.dispatcher ?? getGlobalDispatcher();
 
   return new Promise<Exchange>((resolve, reject) => {

@@ -1,3 +1,3 @@
-export { deliver, createDeliveryAgent, isForwardedHeader, type OutboundRequest, type DeliveryResult, type DeliverOptions } from "./deliver.js";
+export { deliver, createDeliveryAgent, isForwardedHeader, wireRequest, type OutboundRequest, type DeliveryResult, type DeliverOptions } from "./deliver.js";
 export { resolveTarget, joinTarget, sendUrlFor, targetKeepsOwnPath, hasDotSegment } from "./target.js";
 export { sentRequestOf } from "./sent-request.js";

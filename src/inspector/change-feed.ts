@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { summaryJson } from "../documents/index.js";
 import type { ChangeCursor, EventStore, EventSummary } from "../store/index.js";
+import type { RunBoard, RunStatus } from "./run-status.js";
 
 /** How often the store is asked whether anything was committed (one `PRAGMA data_version`). */
 const POLL_MS = 150;
@@ -24,6 +25,11 @@ function message(event: EventSummary & { replays: number }, cursor: ChangeCursor
   return `id: ${formatCursor(cursor)}\nevent: event\ndata: ${JSON.stringify({ event: summaryJson(event), replays: event.replays })}\n\n`;
 }
 
+/** The run's state (capture URL, tunnel, target): sent when a page connects and whenever it changes. */
+function runMessage(status: RunStatus): string {
+  return `event: run\ndata: ${JSON.stringify(status)}\n\n`;
+}
+
 /**
  * Server-Sent Events over the store. Rows another connection commits (the capture server in this process, or
  * another `hooktape listen` writing into the same file) change SQLite's `data_version`; polling that is cheap.
@@ -36,14 +42,19 @@ export class ChangeFeed {
   private dirty = false;
   private readonly poller: NodeJS.Timeout;
   private readonly pinger: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: EventStore) {
+  constructor(
+    private readonly store: EventStore,
+    private readonly run: RunBoard | null = null,
+  ) {
     this.cursor = store.changeCursor();
     this.version = store.dataVersion();
     this.poller = setInterval(() => this.check(), POLL_MS);
     this.pinger = setInterval(() => this.broadcast(": ping\n\n"), PING_MS);
     this.poller.unref();
     this.pinger.unref();
+    this.unsubscribe = run?.subscribe((status) => this.broadcast(runMessage(status))) ?? (() => {});
   }
 
   /** Opens a stream; with a `Last-Event-ID`, first sends what changed since then. */
@@ -58,6 +69,7 @@ export class ChangeFeed {
     }
     // The id the page resumes from if it reconnects before anything new arrives.
     head += `id: ${formatCursor(since ? this.laterOf(since) : this.cursor)}\nevent: ready\ndata: {}\n\n`;
+    if (this.run) head += runMessage(this.run.current);
     response.write(head);
     this.clients.add(response);
     response.on("close", () => this.clients.delete(response));
@@ -102,6 +114,7 @@ export class ChangeFeed {
   }
 
   close(): void {
+    this.unsubscribe();
     clearInterval(this.poller);
     clearInterval(this.pinger);
     for (const client of this.clients) client.end();

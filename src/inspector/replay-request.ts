@@ -4,7 +4,6 @@ import { parseJsonPath, type BodyEdit } from "../core/mutate.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { parseDuration, parseInteger } from "../core/units.js";
 import { resolveTarget } from "../forward/index.js";
-import { encodeBody } from "../core/body.js";
 import { REDACTED } from "../core/redact.js";
 import { getProvider, TOKEN_HEADERS, type Provider } from "../providers/index.js";
 import { secretHeadersOf } from "../providers/verification.js";
@@ -34,9 +33,11 @@ export interface ReplayRequest {
   retry: RetrySpec | null;
   timeoutMs: number | null;
   expect: (status: number | null) => boolean;
+  /** Send what this preview showed, byte for byte (its signature and timestamp included). */
+  preview: string | null;
 }
 
-const KEYS = new Set(["to", "times", "concurrency", "resign", "set", "unset", "headers", "dropHeaders", "body", "tamper", "stale", "expect", "retry", "timeout"]);
+const KEYS = new Set(["preview", "to", "times", "concurrency", "resign", "set", "unset", "headers", "dropHeaders", "body", "tamper", "stale", "expect", "retry", "timeout"]);
 
 export function parseReplayRequest(input: unknown): ReplayRequest {
   if (input === null || typeof input !== "object" || Array.isArray(input)) throw badInput("The replay options must be a JSON object");
@@ -97,6 +98,7 @@ export function parseReplayRequest(input: unknown): ReplayRequest {
     retry: retry === undefined ? null : parseRetrySpec(retry),
     timeoutMs: timeout === undefined ? null : parseInteger(timeout, "timeout", 1, 600_000),
     expect: expectOf(text("expect")),
+    preview: text("preview") ?? null,
   };
 }
 
@@ -178,20 +180,18 @@ export function planFromRequest(
 export const SET_BY_HOOKTAPE = "[set by hooktape]";
 
 /**
- * The request a replay would send, as the page may see it (`POST /api/events/<id>/preview`). A header whose value is
- * a secret — a token scheme's token (GitLab's X-Gitlab-Token, Okta's Authorization), Basic credentials, any
+ * The headers of a replay's request as the page may see them (`POST /api/events/<id>/preview`). A header whose value
+ * is a secret — a token scheme's token (GitLab's X-Gitlab-Token, Okta's Authorization), Basic credentials, any
  * Authorization re-signing put there — shows as `[set by hooktape]`: the page never holds a secret, and the real
  * value is added in this process when the replay is sent. A value the page itself asked for, and the stored
  * `[redacted]`, are shown as they are.
  */
-export function previewOf(plan: ReplayPlan, request: ReplayRequest, resigned: boolean) {
-  const first = plan.deliveries[0];
-  const secretNames = new Set([...TOKEN_HEADERS, ...secretHeadersOf(first?.provider ?? null).map((name) => name.toLowerCase())]);
+export function headersShownOf(headers: HeaderPairs, provider: Provider | null, request: ReplayRequest): HeaderPairs {
+  const secretNames = new Set([...TOKEN_HEADERS, ...secretHeadersOf(provider).map((name) => name.toLowerCase())]);
   const asked = new Set(request.headerSets.map(([name, value]) => `${name.toLowerCase()}\n${value}`));
-  const headers: HeaderPairs = (first?.first.headers ?? []).map(([name, value]) => {
+  return headers.map(([name, value]) => {
     const lower = name.toLowerCase();
     if (!secretNames.has(lower) || value === REDACTED || asked.has(`${lower}\n${value}`)) return [name, value];
     return [name, SET_BY_HOOKTAPE];
   });
-  return { method: first?.first.method, url: first?.first.url, headers, ...encodeBody(first?.first.body ?? Buffer.alloc(0)), resigned };
 }

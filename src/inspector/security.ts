@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** A fresh access token per run: 32 random bytes, URL-safe. */
+/** A fresh access token: 32 random bytes, URL-safe. */
 export function newToken(): string {
   return randomBytes(32).toString("base64url");
 }
@@ -16,29 +16,13 @@ export function tokenMatches(given: string | undefined, token: string): boolean 
   return timingSafeEqual(a, b);
 }
 
-/** The cookie is named after the port: cookies are shared by every port of 127.0.0.1, tokens are not. */
-export function cookieName(port: number): string {
-  return `hooktape_${port}`;
-}
-
-export function sessionCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
-/** The token a request carries: `Authorization: Bearer`, else the session cookie. */
-export function requestToken(request: IncomingMessage, port: number): string | undefined {
-  const authorization = request.headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1];
-  }
-  const cookies = request.headers.cookie ?? "";
-  const name = cookieName(port);
-  for (const part of cookies.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/**
+ * The token a request carries: `Authorization: Bearer <token>`, nothing else. Never a cookie: a browser sends a
+ * cookie of 127.0.0.1 to every port of 127.0.0.1, so any local web server a page links to would receive it.
+ */
+export function requestToken(request: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
+  return match?.[1];
 }
 
 /** The Host values a page served from here may send: anything else is DNS rebinding (or a mistake). */
@@ -76,7 +60,7 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** On every answer: no framing, no sniffing, no referrer (the first URL carries the token), no caching. No CORS headers, ever. */
+/** On every answer: no framing, no sniffing, no referrer, no caching. No CORS headers, ever. */
 export function setSecurityHeaders(response: ServerResponse): void {
   response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
   response.setHeader("X-Frame-Options", "DENY");

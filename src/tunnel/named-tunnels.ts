@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
+import { configDir } from "../core/config-dir.js";
 import { HooktapeError, badInput } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
 
@@ -22,12 +22,7 @@ interface TunnelsFile {
   tunnels: NamedTunnel[];
 }
 
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  // Relative XDG values are invalid and must be ignored (XDG base-directory spec).
-  if (xdg && isAbsolute(xdg)) return join(xdg, "hooktape");
-  return join(env.HOME || homedir(), ".config", "hooktape");
-}
+export { configDir };
 
 export function tunnelsFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), "tunnels.json");

@@ -23,6 +23,8 @@ describe("npm pack", () => {
     // The inspector's page is built by `prepare` and shipped; its source is not.
     const files = (await run("tar", ["-tzf", path.join(dir, tarball ?? "")], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n");
     for (const file of ["index.html", "app.js", "app.css"]) expect(files).toContain(`package/dist/inspector/page/${file}`);
+    // The body editor (CodeMirror), loaded on first use from its own chunk.
+    expect(files.filter((file) => /^package\/dist\/inspector\/page\/chunks\/code-editor-[\w-]+\.js$/.test(file))).toHaveLength(1);
     expect(files.filter((file) => file.endsWith(".tsx"))).toEqual([]);
     // trigger's payloads are extracted at build time: the catalogues ship, the example packages (devDependencies) do not.
     for (const file of ["github.json.br", "shopify.json.br", "stripe.json.br", "NOTICE.md"]) expect(files).toContain(`package/dist/trigger/catalogues/${file}`);
@@ -90,25 +92,28 @@ describe("npm pack", () => {
           }
         });
       });
-      const { origin, searchParams } = new URL(url);
-      const cookie = `hooktape_${new URL(url).port}=${searchParams.get("t")}`;
-      const page = await get(`${origin}/`, cookie);
+      // The page is the package's own file; the events behind it need the token from the URL's fragment.
+      const { origin, hash } = new URL(url);
+      const token = /^#t=(.+)$/.exec(hash)?.[1] ?? "";
+      const page = await get(`${origin}/`);
       expect(page.status).toBe(200);
       expect(page.body).toContain('src="/app.js"');
-      const script = await get(`${origin}/app.js`, cookie);
+      const script = await get(`${origin}/app.js`);
       expect(script.status).toBe(200);
       expect(script.body).toBe(readFileSync(path.join(project, "node_modules/hooktape/dist/inspector/page/app.js"), "utf8"));
       expect(script.body.length).toBeGreaterThan(1000);
+      expect((await get(`${origin}/api/events`, token)).status).toBe(200);
+      expect((await get(`${origin}/api/events`)).status).toBe(401);
     } finally {
       if (ui.pid !== undefined) process.kill(-ui.pid, "SIGTERM");
     }
   });
 });
 
-function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
+function get(url: string, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: { cookie }, agent: false }, (response) => {
+      .get(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, agent: false }, (response) => {
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (body += chunk));

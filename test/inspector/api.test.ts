@@ -2,7 +2,7 @@
 // `ui`), compared with the CLI's own --json documents.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -50,35 +50,36 @@ afterAll(async () => {
 });
 
 describe("access: token, Host, Origin, headers", () => {
-  it("listen --ui prints the inspector URL on 127.0.0.1 with a 32-byte token", () => {
-    expect(listen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43}$/);
+  it("listen --ui prints the inspector URL on 127.0.0.1 with a 32-byte token in its fragment, which no browser sends", () => {
+    expect(listen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#t=[A-Za-z0-9_-]{43}$/);
   });
 
-  it("trades ?t=<token> for an HttpOnly SameSite=Strict cookie and a redirect that drops the token", async () => {
-    const first = await call(listen.origin, `/?t=${listen.token}`);
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe("/");
-    const cookie = String(first.headers["set-cookie"]);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const pair = cookie.split(";")[0] ?? "";
-    const page = await call(listen.origin, "/", { headers: { cookie: pair } });
+  it("serves the page and its assets without the token and without data, never sets a cookie, and takes no cookie as a credential", async () => {
+    const page = await call(listen.origin, "/");
     expect(page.status).toBe(200);
     expect(page.text).toContain('<script type="module" src="/app.js">');
-    const script = await call(listen.origin, "/app.js", { headers: { cookie: pair } });
-    expect(script.status).toBe(200);
-    expect(script.headers["content-type"]).toMatch(/javascript/);
-    const api = await call(listen.origin, "/api/events", { headers: { cookie: pair } });
-    expect(api.status).toBe(200);
+    expect(page.text).not.toContain(listen.token);
+    for (const route of ["/", `/?t=${listen.token}`, "/app.js", "/app.css"]) {
+      const answer = await call(listen.origin, route);
+      expect(answer.status, route).toBe(200);
+      expect(answer.headers["set-cookie"], route).toBeUndefined();
+    }
+    // What the old builds set, and what any page on another port of 127.0.0.1 would have received with it.
+    const cookie = `hooktape_${new URL(listen.origin).port}=${listen.token}`;
+    expect((await call(listen.origin, "/api/events", { headers: { cookie } })).status).toBe(401);
+    expect((await call(listen.origin, "/api/stream", { headers: { cookie } })).status).toBe(401);
+    expect((await call(listen.origin, "/api/events", { token: listen.token })).status).toBe(200);
   });
 
-  it("answers 401 without the token, with a wrong one, and on every route", async () => {
-    for (const route of ["/", "/app.js", "/app.css", "/api/events", `/api/events/${ids[0]}`, "/api/stream"]) {
+  it("answers 401 to the API and the stream without the token, with a wrong one, or with it anywhere but Authorization", async () => {
+    for (const route of ["/api/events", `/api/events/${ids[0]}`, `/api/events/${ids[0]}/body`, "/api/info", "/api/stream"]) {
       expect((await call(listen.origin, route)).status, route).toBe(401);
       expect((await call(listen.origin, route, { token: "x".repeat(43) })).status, route).toBe(401);
+      expect((await call(listen.origin, `${route}${route.includes("?") ? "&" : "?"}t=${listen.token}`)).status, route).toBe(401);
     }
-    expect((await call(listen.origin, "/?t=wrong")).status).toBe(401);
-    expect((await call(listen.origin, "/api/events", { headers: { cookie: `hooktape_1=${listen.token}` } })).status).toBe(401);
+    const answer = await call(listen.origin, "/api/events");
+    expect(answer.headers["content-type"]).toMatch(/^application\/json/);
+    expect(answer.json<{ error: string }>().error).toMatch(/Authorization: Bearer/);
   });
 
   it("answers 403 to a foreign Host (DNS rebinding), stream included, and accepts localhost", async () => {
@@ -120,7 +121,7 @@ describe("access: token, Host, Origin, headers", () => {
   it("sends CSP, X-Frame-Options, nosniff, no-referrer and no-store, and never a CORS header", async () => {
     const answers = [
       await call(listen.origin, "/api/events", { token: listen.token }),
-      await call(listen.origin, "/", { headers: { cookie: `hooktape_${new URL(listen.origin).port}=${listen.token}` } }),
+      await call(listen.origin, "/"),
       await call(listen.origin, "/api/events", {}),
       await call(listen.origin, "/api/events", { method: "OPTIONS", headers: { origin: "http://evil.example", "access-control-request-method": "POST" } }),
     ];
@@ -208,7 +209,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
   it("POST replay with an edited body re-signs with the server's secret (stripe-node accepts it) and records the attempt", async () => {
     const id = ids[1] ?? "";
     const signing = (await call(listen.origin, `/api/events/${id}/signing`, { token: listen.token })).json();
-    expect(signing).toEqual({ provider: "stripe", canResign: true, hint: null });
+    expect(signing).toMatchObject({ provider: "stripe", canResign: true, hint: null });
     const info = await call(listen.origin, "/api/info", { token: listen.token });
     expect(info.text).not.toContain(STRIPE_SECRET);
 
@@ -249,6 +250,42 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(show.deliveries.map((d) => d.kind)).toEqual(["forward", "replay"]);
     const list = (await call(listen.origin, "/api/events", { token: listen.token })).json<{ replays: Record<string, number> }>();
     expect(list.replays).toEqual({ [id]: 1 });
+  });
+
+  it("a preview is the request the handler receives, byte for byte; Send with its id delivers exactly that", async () => {
+    const id = ids[0] ?? "";
+    // An edit that keeps the provider's layout (pretty-printed, non-ASCII) and changes the length.
+    const edited = stripeBody("evt_0", { amount: 123456, note: "prévisualisé" });
+    const options = { body: edited, headers: ["X-Debug: 1"], to: `${handler.url}/hooks` };
+    const post = (action: string, body: unknown) =>
+      call(listen.origin, `/api/events/${id}/${action}`, { method: "POST", token: listen.token, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const answer = await post("preview", options);
+    expect(answer.status).toBe(200);
+    const preview = answer.json<{ previewId: string; method: string; path: string; headers: Array<[string, string]>; body: string; signedAt: string }>();
+    expect(preview.headers[0]).toEqual(["host", new URL(handler.url).host]);
+    expect(preview.headers.at(-1)).toEqual(["content-length", String(Buffer.byteLength(edited))]);
+
+    const before = handler.received.length;
+    expect((await post("replay", { ...options, preview: preview.previewId })).status).toBe(200);
+    const received = handler.received[before];
+    expect(received).toBeDefined();
+    expect({ method: received?.method, path: received?.url, headers: received?.headers, body: received?.body.toString("utf8") }).toEqual({
+      method: preview.method,
+      path: preview.path,
+      headers: preview.headers,
+      body: preview.body,
+    });
+    expect(received?.body.equals(Buffer.from(edited))).toBe(true);
+    const signature = received?.headers.find(([name]) => name === "Stripe-Signature")?.[1] ?? "";
+    expect(stripeSdk.webhooks.constructEvent(received?.body ?? Buffer.alloc(0), signature, STRIPE_SECRET).id).toBe("evt_0");
+
+    // A preview is sent only for the request it showed.
+    const changed = await post("replay", { ...options, headers: ["X-Debug: 2"], preview: preview.previewId });
+    expect(changed.status).toBe(409);
+    expect(changed.json<{ error: string }>().error).toMatch(/changed since the preview/);
+    const unknown = await post("replay", { ...options, preview: "not-a-preview" });
+    expect(unknown.status).toBe(409);
+    expect(handler.received.length).toBe(before + 1);
   });
 
   it("serves a 5 MB body byte for byte, in the detail and as /body", async () => {
@@ -385,15 +422,19 @@ describe("hooktape ui", () => {
     }
   });
 
-  it("takes port 4040 when it is free, else another: two inspectors side by side both serve", async () => {
+  it("takes port 4040 when it is free, else another and says so: two inspectors side by side on one store serve with its one token", async () => {
     const first = await startUi(["--db", db]);
     const second = await startUi(["--db", db]);
     try {
       expect(first.port).not.toBe(second.port);
       expect([first.port, second.port]).not.toContain("0");
       for (const ui of [first, second]) expect((await call(ui.origin, "/api/events?limit=1", { token: ui.token })).status).toBe(200);
-      // Each token opens its own inspector only.
-      expect((await call(second.origin, "/api/events", { token: first.token })).status).toBe(401);
+      // The token belongs to the store, not to the process.
+      expect(second.token).toBe(first.token);
+      // Whichever did not get 4040 says which port it took instead.
+      const moved = [first, second].filter((ui) => ui.port !== "4040");
+      expect(moved.length).toBeGreaterThanOrEqual(1);
+      for (const ui of moved) await vi.waitFor(() => expect(ui.stderr()).toContain(`port 4040 is in use, so the inspector is on ${ui.port}`));
     } finally {
       await first.stop();
       await second.stop();

@@ -1,19 +1,13 @@
 // The inspector's page in a real browser: Debian's Chromium driven by playwright-core (pinned; it never downloads
 // a browser), against `hooktape listen --ui` (the built CLI) and a real handler on 127.0.0.1.
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { haveChromium, launchChromium, rowFor as rowForUrl, rows as rowsOf, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
-
-const CHROMIUM = process.env.HOOKTAPE_CHROMIUM ?? "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`Skipping the inspector's browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does).`);
-}
 
 const HOSTILE_BODY = '{"note":"<script>window.__pwned = 1</script><img src=x onerror=\\"window.__pwned = 2\\">","esc":"\u001b[31mred\u001b[0m"}';
 
@@ -23,11 +17,11 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
   let dir: string;
-  const consoleErrors: string[] = [];
-  const requested: string[] = [];
+  let consoleErrors: string[] = [];
+  let requested: string[] = [];
 
-  const rows = () => page.locator("tbody tr.row");
-  const rowFor = (url: string) => page.locator("tbody tr.row", { has: page.locator("td.request", { hasText: url }) });
+  const rows = () => rowsOf(page);
+  const rowFor = (url: string) => rowForUrl(page, url);
 
   beforeAll(async () => {
     dir = path.join(path.dirname(tempDir()), `hooktape-browser-${process.pid}-${Date.now()}`);
@@ -45,18 +39,9 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_the_right_one");
     await listen.waitForEvents(4);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
-    page = await context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error") consoleErrors.push(message.text());
-    });
-    page.on("pageerror", (error) => consoleErrors.push(String(error)));
-    context.on("request", (request) => requested.push(request.url()));
+    ({ page, errors: consoleErrors, requested } = await watchedPage(context));
     await page.goto(listen.url);
   }, 60_000);
 
@@ -69,11 +54,11 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
   });
 
   it("opens from the printed URL, drops the token from the address bar, and lists every event, live", async () => {
-    expect(page.url()).toBe(`${listen.origin}/`);
+    expect(page.url()).toBe(`${listen.origin}/#/`);
     await expect.poll(() => rows().count()).toBe(4);
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("live");
-    await expect.poll(() => rowFor("/webhooks/forged").locator(".badge").textContent()).toBe("invalid: no_matching_signature");
-    expect(await rowFor("/webhooks/hostile").locator(".badge").textContent()).toBe("unverified");
+    await expect.poll(() => rowFor("/webhooks/forged").locator(".badge").textContent()).toBe("✗ the signature does not match");
+    expect(await rowFor("/webhooks/hostile").locator(".badge").textContent()).toBe("· unverified");
   });
 
   it("shows an event posted to the running listener without a reload", async () => {
@@ -101,7 +86,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     const id = String(await row.getAttribute("data-id"));
     await row.click();
     const detail = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ headers: Array<[string, string]>; body: string }>();
-    const shown = await page.locator("table.headers").first().locator("tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")?.textContent, tr.querySelector("td")?.textContent]));
+    const shown = await page.getByRole("table", { name: "Headers", exact: true }).locator("tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")?.textContent, tr.querySelector("td")?.textContent]));
     expect(shown).toEqual(detail.headers);
     await page.getByRole("tab", { name: "raw" }).click();
     expect(await page.getByTestId("body").textContent()).toBe(detail.body);
@@ -110,7 +95,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     expect(await page.getByTestId("body").textContent()).toBe(JSON.stringify(JSON.parse(detail.body), null, 2));
     await page.getByRole("tab", { name: "hex" }).click();
     expect(await page.getByTestId("body").textContent()).toMatch(/^00000000  7b 0a 20 20 22 69 64 22/);
-    expect(await page.locator(".verdict .badge").textContent()).toBe("invalid: no_matching_signature");
+    expect(await page.locator(".verdict .badge").textContent()).toBe("✗ the signature does not match");
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator("section.detail").count()).toBe(0);
   });
@@ -122,32 +107,47 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     expect(body).toContain("<script>window.__pwned = 1</script>");
     // Terminal escapes show as visible text, not as invisible control characters.
     expect(body).toContain("\\x1b[31mred\\x1b[0m");
-    expect(await page.locator("table.headers td", { hasText: "onerror" }).textContent()).toBe('<img src=x onerror="window.__pwned = 3">');
+    expect(await page.getByRole("table", { name: "Headers", exact: true }).locator("td", { hasText: "onerror" }).textContent()).toBe('<img src=x onerror="window.__pwned = 3">');
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator("section.detail img, section.detail script").count()).toBe(0);
     await page.keyboard.press("Escape");
   });
 
-  it("Edit and replay: the handler gets the edited body with a signature stripe-node accepts, and the attempt appears", async () => {
+  it("Edit and replay: the body in the provider's layout, JSON validity shown; the preview is what the handler receives, byte for byte", async () => {
     const row = rowFor("/webhooks/stripe").last();
     await row.click();
     await page.getByRole("button", { name: "Edit and replay" }).click();
     const dialog = page.getByRole("dialog", { name: "Edit and replay" });
-    const bodyBox = dialog.getByLabel("Body (raw text, sent as typed)");
-    const original = await bodyBox.inputValue();
-    expect(original).toBe(stripeBody("evt_first"));
-    const edited = original.replace('"amount": 2000', '"amount": 777');
-    await bodyBox.fill(edited);
+    const bodyBox = dialog.getByRole("textbox", { name: "Body", exact: true });
+    // The editor holds the body in the provider's own layout, line for line.
+    await expect.poll(() => dialog.locator(".cm-line").allTextContents()).toEqual(stripeBody("evt_first").split("\n"));
+    expect(await dialog.getByTestId("json-state").textContent()).toBe("✓ valid JSON");
+    // Typed as a person types (select all, then text), not through a DOM edit of the editor's content.
+    const type = async (text: string) => {
+      await bodyBox.click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText(text);
+    };
+    await type('{\n  "amount": 777,\n}');
+    await expect.poll(() => dialog.getByTestId("json-state").textContent()).toMatch(/^✗ not valid JSON — line 3, column 1: /);
+    const edited = stripeBody("evt_first").replace('"amount": 2000', '"amount": 777');
+    await type(edited);
+    await expect.poll(() => dialog.getByTestId("json-state").textContent()).toBe("✓ valid JSON");
     expect(await dialog.getByRole("checkbox").isChecked()).toBe(true);
     await dialog.getByRole("button", { name: "Preview" }).click();
     await expect.poll(() => dialog.getByTestId("preview").textContent()).toContain('"amount": 777');
-    expect(await dialog.getByTestId("preview").textContent()).toMatch(/Stripe-Signature: t=\d+,v1=[0-9a-f]{64}/);
+    const preview = String(await dialog.getByTestId("preview").textContent());
+    expect(preview).toMatch(/\nStripe-Signature: t=\d+,v1=[0-9a-f]{64}\n/);
 
     const before = handler.received.length;
     await dialog.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => handler.received.length).toBe(before + 1);
     const received = handler.received.at(-1);
     expect(received?.body.toString()).toBe(edited);
+    // What arrived, written out as the preview writes it: request line, headers in arrival order, blank line, body.
+    const arrived = `${received?.method} ${received?.url} HTTP/1.1\n${received?.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}\n\n${received?.body.toString()}`;
+    expect(preview).toBe(arrived);
+    expect(received?.headers.find(([name]) => name === "host")?.[1]).toBe(new URL(handler.url).host);
     const signature = received?.headers.find(([name]) => name.toLowerCase() === "stripe-signature")?.[1] ?? "";
     const verified = stripeSdk.webhooks.constructEvent(received?.body ?? Buffer.alloc(0), signature, STRIPE_SECRET);
     expect((verified.data.object as { amount: number }).amount).toBe(777);
@@ -201,11 +201,16 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     }
     await compare.getByRole("tab", { name: "two delivery attempts" }).click();
     const tables = compare.locator("table.changes");
-    await expect.poll(() => tables.first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)))).toEqual([
+    const rowsOf = (n: number) => tables.nth(n).locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    // What was sent: the same body; the forward carried the X-Forwarded-* headers hooktape sets, the replay did not.
+    await expect.poll(() => compare.textContent()).toContain("The same body.");
+    await expect.poll(async () => (await rowsOf(0)).map((row) => row[0])).toContain("X-Forwarded-For");
+    // What came back.
+    expect(await rowsOf(1)).toEqual([
       ["ok", "true", "false"],
       ["error", "—", '"db timeout"'],
     ]);
-    expect(await tables.nth(1).locator("tbody tr").first().locator("td").allTextContents()).toEqual(["status", '"200"', '"500"']);
+    expect(await tables.nth(2).locator("tbody tr").first().locator("td").allTextContents()).toEqual(["status", '"200"', '"500"']);
     await page.keyboard.press("Escape");
   });
 
@@ -223,9 +228,10 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await expect.poll(() => rows().nth(2).getAttribute("aria-selected")).toBe("true");
     await page.keyboard.press("ArrowUp");
     await expect.poll(() => rows().nth(1).getAttribute("aria-selected")).toBe("true");
-    const url = String(await rows().nth(1).locator("td.request").textContent());
+    const id = String(await rows().nth(1).getAttribute("data-id"));
+    const url = (await call(listen.origin, `/api/events/${id}`, { token: listen.token })).json<{ url: string }>().url;
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("h2.request-line").textContent()).toBe(url.replace(/↻\d+$/, ""));
+    await expect.poll(() => page.locator("h2.request-line").textContent()).toBe(`POST ${url}`);
     const before = handler.received.length;
     await page.locator("h2.request-line").focus();
     await page.keyboard.press("r");

@@ -79,17 +79,19 @@ export interface InspectorProcess {
   origin: string;
   port: string;
   token: string;
+  stderr(): string;
   stop(): Promise<number | null>;
 }
 
+/** The printed URL carries the token in its fragment (`/#t=<token>`); older builds put it in the query (`/?t=`). */
 export function parseInspectorUrl(url: string): { origin: string; token: string } {
   const parsed = new URL(url);
-  return { origin: parsed.origin, token: parsed.searchParams.get("t") ?? "" };
+  return { origin: parsed.origin, token: /^#t=(.+)$/.exec(parsed.hash)?.[1] ?? parsed.searchParams.get("t") ?? "" };
 }
 
 /** `hooktape --json ui ...`, waiting for its `{"type":"inspector"}` line. */
-export async function startUi(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<InspectorProcess> {
-  const child = spawn(process.execPath, [CLI, "--json", "ui", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
+export async function startUi(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<InspectorProcess> {
+  const child = spawn(process.execPath, [CLI, "--json", "ui", ...args], { env: { ...process.env, NO_COLOR: "1", ...env }, cwd });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -110,6 +112,7 @@ export async function startUi(args: readonly string[], env: NodeJS.ProcessEnv = 
     url,
     ...parseInspectorUrl(url),
     port: new URL(url).port,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;
@@ -117,9 +120,13 @@ export async function startUi(args: readonly string[], env: NodeJS.ProcessEnv = 
   };
 }
 
-/** `listen --ui`: the listener and its inspector's address. */
-export async function startListenUi(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ListenProcess & { origin: string; token: string; url: string }> {
-  const listen = await startListen([...args, "--ui", "--ui-port", "0"], env);
+/** `listen --ui`: the listener and its inspector's address (on a free port, or the one given). */
+export async function startListenUi(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  uiPort = 0,
+): Promise<ListenProcess & { origin: string; token: string; url: string }> {
+  const listen = await startListen([...args, "--ui", "--ui-port", String(uiPort)], env);
   const deadline = Date.now() + 10_000;
   while (!listen.records.some((record) => record.type === "inspector")) {
     if (Date.now() > deadline) throw new Error(`no inspector line; stderr: ${listen.stderr()}`);
@@ -211,4 +218,13 @@ export function openStream(origin: string, token: string, lastEventId?: string):
 
 export function eventOf(message: StreamMessage): { event: { id: string; url: string; delivery: { status: number | null } | null }; replays: number } {
   return JSON.parse(message.data) as { event: { id: string; url: string; delivery: { status: number | null } | null }; replays: number };
+}
+
+/** A port nobody listens on right now (bound on 0 and released): for a server that must come back on the same one. */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -55,7 +55,7 @@ describe("curl commands hooktape prints are literal: no local file read, no URL 
       expect(record).toBeDefined();
       return new URL(String(record?.url));
     });
-    const token = inspectorUrl.searchParams.get("t") ?? "";
+    const token = new URLSearchParams(inspectorUrl.hash.slice(1)).get("t") ?? "";
     const body = `@${secretFile}`;
     const sent = await send(`${listen.ready.url}/x[1-3]{a,b}`, { headers: [["Content-Type", "text/plain"]], body });
     expect(sent.status).toBe(200);

@@ -12,8 +12,10 @@ import { isProviderId, resolveSecrets, resolveSigningSecrets } from "../../provi
 import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
+import { RunBoard } from "../../inspector/run-status.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { parseRouting } from "../route-flags.js";
+import { rememberStore } from "../recent-stores.js";
 import { watchInterrupts } from "../interrupt.js";
 import { formatEventLine, formatHandshake, summaryJson } from "../views/event-view.js";
 import type { Output } from "../views/output.js";
@@ -111,6 +113,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     }));
   };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
+  rememberStore(store.file, Date.now());
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   // `hooktape trigger` finds this run in the store and marks what it sends through it with this token.
   const triggerToken = randomBytes(24).toString("base64url");
@@ -143,7 +146,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
     throw error;
   }
 
-  const run = recordRun(store, capture.url, triggerToken);
+  const runRecord = recordRun(store, capture.url, triggerToken);
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
   const interrupts = watchInterrupts();
   if (flags.tunnel && relayPlan === null) {
@@ -170,9 +173,17 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
           output,
           render: (notice) => render(output, notice),
         });
+  const run = new RunBoard({
+    captureUrl: capture.url,
+    // Senders call the relay channel when listen follows one: that is this run's public URL.
+    publicUrl: tunnel?.publicUrl ?? relayPlan?.channelUrl ?? null,
+    tunnel: { state: tunnel ? "up" : flags.tunnel && relayPlan === null ? "failed" : "off", note: null },
+    target: target ? displayUrl(target) : null,
+  });
+  tunnel?.onDown((reason) => run.update({ tunnel: { state: "down", note: reason } }));
   const inspector = interrupts.signal.aborted
     ? null
-    : await startUi(flags, output, runtimeSecrets).catch(async (error: unknown) => {
+    : await startUi(flags, output, runtimeSecrets, run).catch(async (error: unknown) => {
         if (tunnel) await tunnel.stop();
         await capture.close(0);
         await agent.close();
@@ -189,7 +200,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await inspector?.close();
   await capture.close(Math.min(timeoutMs, 10_000));
   await agent.close();
-  if (run !== null) endRun(store, run);
+  if (runRecord !== null) endRun(store, runRecord);
   store.close();
 }
 
@@ -245,11 +256,14 @@ function usesWriterThread(env: NodeJS.ProcessEnv): boolean {
   return env.HOOKTAPE_WRITER === "thread";
 }
 
-/** `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection. */
-async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>) {
+/**
+ * `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection; its
+ * header shows the run (capture URL, public URL and the tunnel's state, target).
+ */
+async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>, run: RunBoard) {
   if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
   const { openInspector } = await import("./ui.js");
-  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets }, output);
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets, run }, output);
 }
 
 /** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */

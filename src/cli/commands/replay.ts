@@ -27,7 +27,7 @@ import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
 import { formatReplaySummary, replayJson, staleSignatureHints } from "../views/replay-view.js";
-import { deliveryErrorInWords } from "../views/words.js";
+import { deliveryErrorInWords } from "../../documents/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {

@@ -15,7 +15,7 @@ import { staleSignature } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
-import { firstLineOf } from "../views/words.js";
+import { firstLineOf } from "../views/first-line.js";
 import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { checkUrl } from "./sign.js";

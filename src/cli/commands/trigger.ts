@@ -17,7 +17,7 @@ import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { parseSetFlag } from "../edit-flags.js";
 import { writeOutputFile } from "../output-file.js";
 import type { Output } from "../views/output.js";
-import { deliveryErrorInWords } from "../views/words.js";
+import { deliveryErrorInWords } from "../../documents/words.js";
 
 export interface TriggerFlags extends GlobalFlags {
   list?: boolean;

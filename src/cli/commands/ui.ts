@@ -1,8 +1,10 @@
 import { parseInteger } from "../../core/units.js";
-import { startInspector, type Inspector, type SigningContext } from "../../inspector/index.js";
+import { startInspector, storeToken, type Inspector, type RecentStore, type RunBoard, type SigningContext } from "../../inspector/index.js";
+import { dateTimeOf } from "../../documents/index.js";
 import { getProvider, resolveSigningSecrets, secretEnvName } from "../../providers/index.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
+import { readRecentStores, rememberStore } from "../recent-stores.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
@@ -11,9 +13,10 @@ export interface UiFlags extends GlobalFlags, HmacFlags {
   host: string;
   secret: string[];
   provider?: string;
+  /** `--new-token`: replace the store's inspector token (tabs opened with the old one are locked out). */
+  newToken?: boolean;
 }
 
-/** The secrets hooktape was started with, used in the server to re-sign; the page only learns whether one exists. */
 /**
  * How the inspector re-signs: with the secrets hooktape was started with and, under `listen --register`, the one
  * the run learned from the provider (first: it is the endpoint's own), held in this process only.
@@ -47,29 +50,52 @@ export function signingFrom(
   };
 }
 
+export interface InspectorPlace {
+  host: string;
+  port: string | undefined;
+  flag: string;
+  learnedSecrets?: ReadonlyMap<string, readonly string[]>;
+  /** The `listen` run the inspector belongs to (its header shows it); absent under `hooktape ui`. */
+  run?: RunBoard;
+  /** `ui --new-token`: replace the store's token. */
+  newToken?: boolean;
+}
+
 /**
  * Starts the inspector on its own connection to the store (so that it sees the capture server's commits, and
  * another process's, through SQLite's data_version) and prints its URL. Used by `ui` and `listen --ui`.
  */
 export async function openInspector(
   flags: GlobalFlags & HmacFlags & { secret?: string[]; provider?: string | undefined },
-  options: { host: string; port: string | undefined; flag: string; learnedSecrets?: ReadonlyMap<string, readonly string[]> },
+  place: InspectorPlace,
   output: Output,
 ): Promise<Inspector> {
-  const port = options.port === undefined ? undefined : parseInteger(options.port, options.flag, 0, 65535);
-  if (options.host !== "127.0.0.1" && options.host !== "localhost") {
-    output.warn(`the inspector listens on ${options.host}: anyone who can reach it and has the token can read every captured event`);
+  const port = place.port === undefined ? undefined : parseInteger(place.port, place.flag, 0, 65535);
+  if (place.host !== "127.0.0.1" && place.host !== "localhost") {
+    output.warn(`the inspector listens on ${place.host}: anyone who can reach it and has the token can read every captured event`);
   }
   const store = openStore(flags);
   try {
+    const kept = storeToken(store.file, { renew: place.newToken === true });
+    const hasEvents = store.changeCursor().events > 0;
+    const recentStores = readRecentStores().filter((item) => item.path !== store.file);
+    if (hasEvents) rememberStore(store.file, Date.now());
     const inspector = await startInspector({
       store,
-      host: options.host,
+      host: place.host,
       port,
       portExplicit: port !== undefined,
-      signing: signingFrom(flags, options.learnedSecrets),
+      signing: signingFrom(flags, place.learnedSecrets),
+      token: kept.token,
+      run: place.run ?? null,
+      recentStores,
     });
-    if (output.json) output.line(JSON.stringify({ type: "inspector", url: inspector.url }));
+    if (kept.note) output.warn(kept.note);
+    if (place.run === undefined) describeStore(output, store.file, hasEvents, recentStores);
+    if (inspector.requestedPort !== 0 && inspector.port !== inspector.requestedPort) {
+      output.warn(`port ${inspector.requestedPort} is in use, so the inspector is on ${inspector.port}: a tab open on ${inspector.requestedPort} will not follow (${place.flag} chooses)`);
+    }
+    if (output.json) output.line(JSON.stringify({ type: "inspector", url: inspector.url, db: store.file }));
     else output.line(`Inspector: ${inspector.url}`);
     return {
       ...inspector,
@@ -84,14 +110,27 @@ export async function openInspector(
   }
 }
 
+/** Which store `hooktape ui` opened; when it holds nothing, where events were recorded lately. */
+function describeStore(output: Output, file: string, hasEvents: boolean, recent: readonly RecentStore[]): void {
+  output.info(`Store: ${file}${hasEvents ? "" : " (no events yet)"}`);
+  if (hasEvents || recent.length === 0) return;
+  output.info("Stores used recently:");
+  for (const item of recent.slice(0, 5)) output.info(`  ${item.path}  ${output.color.dim(`(${dateTimeOf(Date.parse(item.usedAt))})`)}`);
+  output.info(output.color.dim("Open one with: hooktape ui --db <path>"));
+}
+
 /** `hooktape ui`: the inspector over the store alone, until Ctrl-C. */
 export async function runUi(flags: UiFlags): Promise<void> {
   const output = outputFor(flags);
-  const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port" }, output);
-  if (!output.json) output.info(output.color.dim("Ctrl-C to stop."));
-  await new Promise<void>((resolve) => {
+  const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true }, output);
+  // Listening for Ctrl-C before anything else: the URL is out (at the end of this turn) and a script may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
+  // After the URL, which leaves stdout at the end of this turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!output.json) output.info(output.color.dim("Ctrl-C to stop."));
+  await stopped;
   await inspector.close();
 }

@@ -6,7 +6,7 @@ import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
 import { detectProvider, getProvider, resolveSecrets, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
-import { reasonInWords } from "../views/words.js";
+import { reasonInWords } from "../../documents/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { readBodyFile, readStdin } from "../body-input.js";
 import { parseHeaderFlag } from "../edit-flags.js";

@@ -2,7 +2,8 @@ import type { ChalkInstance } from "chalk";
 import { isForwardedHeader } from "../../core/headers.js";
 import type { CapturedEvent, DeliveryKind, HeaderPairs, RecordedAttempt, Verification } from "../../core/types.js";
 import type { EventSummary } from "../../store/index.js";
-import { deliveryErrorInWords, reasonInWords } from "./words.js";
+import { deliveryErrorInWords, verificationInWords } from "../../documents/words.js";
+import { clockTime, localDate } from "../../documents/local-time.js";
 import { utf8TextOf } from "../../core/body.js";
 
 export { bodyJson, detailJson, summaryJson } from "../../documents/event-json.js";
@@ -12,15 +13,15 @@ export const REPLAY_MARK = "↻";
 
 /** `✓ valid`, `✗ the signature does not match`, `✗ missing signature`, `· unverified` (--json keeps the codes). */
 export function formatVerification(verification: Verification, color: ChalkInstance): string {
+  const words = verificationInWords(verification);
   switch (verification.status) {
     case "valid":
-      return color.green("✓ valid");
+      return color.green(`✓ ${words}`);
     case "invalid":
-      return color.red(`✗ ${reasonInWords(verification.reason)}`);
     case "missing":
-      return color.red("✗ missing signature");
+      return color.red(`✗ ${words}`);
     case "unverified":
-      return color.dim(verification.reason === "no_secret" ? "· no secret" : "· unverified");
+      return color.dim(`· ${words}`);
   }
 }
 
@@ -33,20 +34,7 @@ export function formatStatus(delivery: { status: number | null; error: string | 
   return color.red(text);
 }
 
-export function clockTime(ms: number): string {
-  const date = new Date(ms);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, "0")).join(":");
-}
-
-/** `2026-11-27` in local time. */
-export function localDate(ms: number): string {
-  const date = new Date(ms);
-  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, "0")).join("-");
-}
-
-export function localDateTime(ms: number): string {
-  return `${localDate(ms)} ${clockTime(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, "0")}`;
-}
+export { clockTime, localDate, localDateTime } from "../../documents/local-time.js";
 
 /**
  * One line per captured event: time, method, path, event type, provider and verification, handler status and

@@ -4,7 +4,8 @@ import { describeDuration } from "../../core/units.js";
 import { staleSignature } from "../../providers/signature-age.js";
 import { REPLAY_MARK } from "./event-view.js";
 import { renderTable } from "./table.js";
-import { deliveryErrorInWords, firstLineOf } from "./words.js";
+import { deliveryErrorInWords } from "../../documents/words.js";
+import { firstLineOf } from "./first-line.js";
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../../replay/index.js";
 import { sortAttempts } from "../../documents/replay-json.js";
 

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import { isWrongRoute, wrongRouteHint, type UrlOrigin } from "../../core/http-status.js";
 import { describeDuration } from "../../core/units.js";
-import { deliveryErrorInWords } from "./words.js";
+import { deliveryErrorInWords } from "../../documents/words.js";
 
 export interface SendResult {
   fixture: string;

@@ -1,3 +1,6 @@
+export { deliveryErrorInWords, deliveryInWords, verificationInWords } from "../../documents/words.js";
+export { dateTimeOf, localDateTime, shortDateTime } from "../../documents/local-time.js";
+
 /** Control characters shown as escapes, so that a captured `\x1b[31m` reads as text and not as nothing. */
 export function visible(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -41,17 +44,6 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function clockTime(iso: string): string {
-  const date = new Date(iso);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, "0")).join(":");
-}
-
-export function statusText(delivery: { status: number | null; error: string | null } | null): string {
-  if (!delivery) return "—";
-  if (delivery.status === null) return delivery.error === "timeout" ? "timeout" : (delivery.error ?? "failed");
-  return String(delivery.status);
 }
 
 export function statusClass(delivery: { status: number | null } | null): string {
@@ -103,4 +95,15 @@ export function diffJson(before: unknown, after: unknown, path = ""): FieldChang
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A document's body as text, or null when it came as base64 (not UTF-8). */
+export function textOf(doc: { body?: string | null; bodyBase64?: string }): string | null {
+  return doc.bodyBase64 !== undefined ? null : (doc.body ?? "");
+}
+
+/** A handler's answer body as text; binary as a hex dump. */
+export function responseText(attempt: { responseBody?: string | null; responseBodyBase64?: string }): string {
+  if (attempt.responseBodyBase64 !== undefined) return hexDump(bytesOf({ bodyBase64: attempt.responseBodyBase64 }));
+  return attempt.responseBody ?? "";
 }
