@@ -186,8 +186,9 @@ export function createApiRoutes(context: ApiContext) {
     if (method === "GET" && action === "deliveries" && parts.length === 5 && parts[4] === "body") {
       const event = store.getEvent(id);
       const n = parts[3] ?? "";
+      const sent = sentBodyOf(event, store.listAttempts(event.id), n);
       response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.${n}.body"` });
-      response.end(sentBodyOf(event, store.listAttempts(event.id), n));
+      response.end(sent);
       return;
     }
     if (method === "POST" && (action === "replay" || action === "preview") && parts.length === 3) return replayOrPreview(request, response, id, action);

@@ -143,7 +143,8 @@ describe("replays record what they sent, numbered across runs", () => {
       const run = await runCli(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
       expect(run.code, run.stderr).toBe(0);
       // The replay's own table numbers it after the earlier runs' replays of the event.
-      expect(run.stdout).toContain(`${id}  ↻ #${n + 1}`);
+      // The row: the event, its type, and which replay of it this was.
+      expect(run.stdout).toMatch(new RegExp(`${id} +payment_intent\\.succeeded +↻ #${n + 1}\\b`));
     }
     const event = await show(db, id);
     expect(event.deliveries.map((d) => [d.kind, d.number])).toEqual([["forward", 1], ["replay", 1], ["replay", 2]]);
