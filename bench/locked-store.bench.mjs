@@ -1,7 +1,6 @@
 // Capture while another connection holds the store's write lock (issue 11): a separate process takes
 // `BEGIN IMMEDIATE` on hooktape's file for 5 s (as a second hooktape running `events prune`, or a user's sqlite3
-// shell, would) while senders keep posting signed 2 KB bodies. Both writers are measured, interleaved: the writer
-// thread (the default) and the commit on the capture thread (HOOKTAPE_WRITER=inline).
+// shell, would) while senders keep posting signed 2 KB bodies; hooktape commits on the capture thread (group commit).
 //
 //   node bench/locked-store.bench.mjs [--rounds 2] [--lock 5] [--timeout 1000] [--connections 16] [--json]
 //
@@ -28,7 +27,8 @@ import { spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
 import { fixed, formatTable, median } from "./lib/stats.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const WRITERS = ["thread", "inline"];
+/** The setups measured (one: the capture thread's group commit). */
+const WRITERS = ["inline"];
 
 const { values: flags } = parseArgs({
   options: {
@@ -112,7 +112,7 @@ async function runOnce({ dir, writer, handlerPort, body, signature }) {
     {
       stdoutFile: path.join(dir, "hooktape.out"),
       stderrFile: path.join(dir, "hooktape.err"),
-      env: { ...process.env, NO_COLOR: "1", CI: "1", HOOKTAPE_WRITER: writer },
+      env: { ...process.env, NO_COLOR: "1", CI: "1" },
       isReady: (line) => (line.startsWith("{") && JSON.parse(line).type === "ready" ? JSON.parse(line) : null),
     },
   );

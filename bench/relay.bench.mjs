@@ -7,8 +7,9 @@
 //    store, forwards it to a handler and acknowledges it: events/s from "connected" to "caught up". Goal: >= 2,000/s.
 //
 //   npm run build && node bench/relay.bench.mjs [--json] [--rounds 3] [--duration 5] [--connections 32] [--events 10000]
+//                                               [--profile]  (the follower under `node --cpu-prof`: where the drain's time goes)
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -16,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { Pool } from "undici";
+import { formatCpuSummary, summarizeCpuProfile } from "./lib/cpu-profile.mjs";
 import { prepareLoad, wrkAvailable } from "./lib/load.mjs";
 import { makeBody, signBody } from "./lib/payload.mjs";
 import { runToEnd, spawnService, spawnToFile, stopProcess } from "./lib/processes.mjs";
@@ -26,6 +28,7 @@ const cli = path.join(root, "bin/hooktape.js");
 const { values: flags } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
     rounds: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     connections: { type: "string", default: "32" },
@@ -112,7 +115,9 @@ async function main() {
     await pool.close();
     const db = path.join(dir, "drain.db");
     log("relay bench: draining into listen --relay…");
-    const follower = spawn(process.execPath, [cli, "listen", String(handlerPort), "--db", db, "--relay", drainChannel.url, ...signature.listenFlags, "--json"], {
+    const profileDir = path.join(dir, "cpu-profile");
+    const nodeFlags = flags.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+    const follower = spawn(process.execPath, [...nodeFlags, cli, "listen", String(handlerPort), "--db", db, "--relay", drainChannel.url, ...signature.listenFlags, "--json"], {
       env: { ...env, HOOKTAPE_RELAY_TOKEN: drainChannel.token },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -149,6 +154,11 @@ async function main() {
       rpsRelayVsListen: ratio(ingest["relay (workerd)"].rps, ingest["listen --no-tunnel"].rps),
       drain,
     };
+    if (flags.profile) {
+      // The capture thread's profile is thread 0's (the checkpoint thread writes its own).
+      const name = readdirSync(profileDir).find((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+      report.profile = name ? summarizeCpuProfile(path.join(profileDir, name), { top: 25 }) : null;
+    }
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
@@ -163,6 +173,7 @@ async function main() {
           `${fixed(drainSec, 2)} s = ${fixed(drain.eventsPerSec)} events/s (goal >= 2,000: ${drain.eventsPerSec >= 2000 ? "met" : "not met"}); ` +
           `${fixed(drain.fromStartSec, 2)} s from starting listen; load average ${report.config.load.map((l) => l.toFixed(2)).join(", ")} (${report.config.cpus} CPUs)`,
       );
+      if (report.profile) console.log(`\nlisten --relay while draining: ${formatCpuSummary(report.profile)}`);
     }
   } finally {
     for (const child of children.reverse()) await stopProcess(child, { signal: "SIGTERM", graceMs: 5_000 });

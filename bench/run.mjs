@@ -1,10 +1,14 @@
 // `npm run bench`: runs every bench/*.bench.mjs in sequence, each in its own process, passing the arguments
 // through. `--only <name>` (e.g. `--only capture`) runs one. With `--json` each benchmark prints one JSON
 // document; they are gathered into one: `{ "<name>": <document>, ... }`.
+// The HTTP benchmarks drive load with both wrk (native, one thread: the load generator reviewers use) and autocannon
+// (Node, on the same two cores as what it measures, so it flatters the slower side); without wrk on PATH they run
+// autocannon alone, and this says so.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { wrkAvailable } from "./lib/load.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -49,6 +53,10 @@ function runOne(bench) {
     child.once("error", (error) => resolve({ code: 1, stdout, error }));
     child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), stdout }));
   });
+}
+
+if (!wrkAvailable()) {
+  process.stderr.write("bench: wrk is not on PATH (Debian: apt-get install -y wrk): the HTTP figures are autocannon's alone\n");
 }
 
 const documents = {};

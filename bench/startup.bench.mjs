@@ -1,6 +1,7 @@
 // Start-up: how long the CLI takes from process start to exit, against `node -e 0` on the same machine in the
 // same run (interleaved rounds, medians): `--version`, `--help`, and `events list --json --limit 1` on a store of
-// 100,000 events (written through the store's real insert path). `--rounds <n>` (default 15), `--json`.
+// 100,000 events (written through the store's real insert path). `--rounds <n>` (default 15), `--json`,
+// `--baseline <dir>`: another build of hooktape (e.g. main's) timed in the same rounds, for an A/B.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +15,8 @@ const args = process.argv.slice(2);
 const json = args.includes("--json");
 const roundsAt = args.indexOf("--rounds");
 const ROUNDS = roundsAt === -1 ? 15 : Number(args[roundsAt + 1]);
+const baselineAt = args.indexOf("--baseline");
+const baselineCli = baselineAt === -1 ? null : path.join(path.resolve(args[baselineAt + 1]), "bin", "hooktape.js");
 const EVENTS = 100_000;
 
 const { EventStore } = await import(path.join(root, "dist", "store", "index.js"));
@@ -54,6 +57,12 @@ const commands = [
   { name: "hooktape --version", argv: [cli, "--version"] },
   { name: "hooktape --help", argv: [cli, "--help"] },
   { name: "events list --json --limit 1 (100k events)", argv: [cli, "events", "list", "--json", "--limit", "1", "--db", db] },
+  ...(baselineCli === null
+    ? []
+    : [
+        { name: "baseline --help", argv: [baselineCli, "--help"] },
+        { name: "baseline events list --json --limit 1", argv: [baselineCli, "events", "list", "--json", "--limit", "1", "--db", db] },
+      ]),
 ];
 const samples = new Map(commands.map((c) => [c.name, []]));
 for (let round = 0; round < ROUNDS; round++) {

@@ -275,7 +275,11 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
           event,
           ack: options.ack,
           now,
-          forward: (target) => forward(event, target, headers, secretNames, false),
+          forward: async (target) => {
+            const { result, recorded } = await forward(event, target, headers, secretNames, false);
+            await recorded;
+            return result;
+          },
           reply: (answer) => respondWith(res, answer.status, answer.headers, answer.body),
           replyWithHandler: (result) => answerWithHandlerResponse(res, result),
           record: (attempt) => recordAttempt(attempt),
@@ -291,11 +295,13 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     }
     if (options.ack !== null) {
       respond(res, options.ack, "");
-      await forward(event, event.target, headers, secretNames);
+      await (await forward(event, event.target, headers, secretNames)).recorded;
       return;
     }
-    const result = await forward(event, event.target, headers, secretNames);
+    // The sender hears the handler's answer once the event is committed; the attempt rides the next group commit.
+    const { result, recorded } = await forward(event, event.target, headers, secretNames);
     answerWithHandlerResponse(res, result);
+    await recorded;
   }
 
   function forward(
@@ -304,7 +310,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
     arrivedHeaders: HeaderPairs,
     secretNames: readonly string[],
     announce = true,
-  ): Promise<DeliveryResult> {
+  ): Promise<Forwarded> {
     return forwardEvent(event, target, arrivedHeaders, secretNames, { ...options, now }, announce);
   }
 
@@ -447,9 +453,16 @@ export interface ForwardContext {
   now: () => number;
 }
 
+/** The handler's answer to a forward, and the attempt's record: settled once it is committed (and announced). */
+export interface Forwarded {
+  result: DeliveryResult;
+  recorded: Promise<void>;
+}
+
 /**
  * Forwards a recorded event to `target` with the headers it arrived with (plus X-Forwarded-*), records the attempt
- * and, when `announce`, tells the renderer. The handler's answer is returned, never thrown.
+ * and, once it is committed and when `announce`, tells the renderer. Resolves as soon as the handler has answered:
+ * the answer is returned, never thrown, without waiting for the attempt's commit.
  */
 export async function forwardEvent(
   event: CapturedEvent,
@@ -458,7 +471,7 @@ export async function forwardEvent(
   secretNames: readonly string[],
   context: ForwardContext,
   announce = true,
-): Promise<DeliveryResult> {
+): Promise<Forwarded> {
   const outbound = { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body };
   const result = await deliver(outbound, { timeoutMs: context.timeoutMs, dispatcher: context.dispatcher, now: context.now });
   const attempt: DeliveryAttempt = {
@@ -477,11 +490,12 @@ export async function forwardEvent(
     responseSize: result.responseSize,
     request: sentRequestOf(outbound, event.body, secretNames),
   };
-  await recordAttemptOf(attempt, context);
-  if (announce) {
-    context.onNotice({ type: "event", event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }) });
-  }
-  return result;
+  const recorded = recordAttemptOf(attempt, context).then(() => {
+    if (announce) {
+      context.onNotice({ type: "event", event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }) });
+    }
+  });
+  return { result, recorded };
 }
 
 /** Records an attempt; a failure to record is a warning, never an exception on the request's path. */

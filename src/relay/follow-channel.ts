@@ -341,7 +341,8 @@ export function followChannel(options: FollowOptions): Follower {
       if (resigned !== null) headers = resigned;
       options.onNotice({ type: "stale", eventId: event.id, provider: event.provider, ...age, resigned: resigned !== null });
     }
-    const result = await forwardEvent(event, event.target, headers, item.secretNames, forwardContext);
+    const { result, recorded } = await forwardEvent(event, event.target, headers, item.secretNames, forwardContext);
+    await recorded;
     if (relayed.header.awaitsResponse) send(liveResponse(relayed.header.seq, result));
   }
 

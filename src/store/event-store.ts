@@ -16,10 +16,9 @@ import type {
   Via,
 } from "../core/types.js";
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
-import { CAPTURE_BUSY_TIMEOUT_MS, EventWriter, type WriteRequest } from "./event-writer.js";
+import { CAPTURE_BUSY_TIMEOUT_MS, EventWriter } from "./event-writer.js";
 import { openDatabase, type SqliteDatabase } from "./open-database.js";
 import { decodeSentHeaders } from "./sent-headers.js";
-import { WriterThread } from "./writer-thread.js";
 
 /** What `events list` shows of an event: everything but the headers and the body. */
 export interface EventSummary {
@@ -134,14 +133,6 @@ const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_
 
 export { RESPONSE_BODY_CAP } from "./event-writer.js";
 
-/** Where group-committed writes go: this thread's connection, or the writer thread's. */
-interface GroupCommitter {
-  enqueue(write: WriteRequest): Promise<void>;
-  giveUpWaiting(): void;
-  /** Commits (or fails) everything queued. */
-  close(): void;
-}
-
 /** A whole event: its row and its body. */
 const FULL_COLUMNS = "events.*, event_bodies.body";
 const FULL_SOURCE = "events LEFT JOIN event_bodies ON event_bodies.event_seq = events.seq";
@@ -162,10 +153,8 @@ export class EventStore {
   private readonly eventHeadersStatement: Statement<[string], string>;
   private readonly pruneStatement: Statement<[number]>;
   private readonly pageCountStatement: Statement<[], number>;
-  /** This connection's writes. */
+  /** This connection's writes, at once or by group commit. */
   private readonly writer: EventWriter;
-  /** recordEvent / recordAttempt: the group commit, here or on the writer thread. */
-  private readonly groupCommit: GroupCommitter;
   private readonly pageSize: number;
   /** sizeBytes() as read during this event-loop turn. */
   private sizeThisTurn: number | null = null;
@@ -190,17 +179,6 @@ export class EventStore {
       this.checkpointer = startCheckpointer(file);
     }
     this.writer = new EventWriter(this.db, file, commitTimeoutMs);
-    this.groupCommit =
-      options.writerThread && !options.readonly
-        ? new WriterThread({ file, commitTimeoutMs, backgroundCheckpoints }, options.writerThreadScript)
-        : {
-            enqueue: (write) => this.writer.enqueue(write),
-            giveUpWaiting: () => this.writer.giveUpWaiting(),
-            close: () => {
-              this.writer.giveUpWaiting();
-              this.writer.flush();
-            },
-          };
     // The glob is compiled once per query, not once per row: SQLite hands the same pattern for every row.
     let compiled: { pattern: string; matcher: PathMatcher } | null = null;
     this.db.function("path_matches", { deterministic: true }, (pattern: unknown, value: unknown) => {
@@ -230,16 +208,15 @@ export class EventStore {
   /**
    * Group commit: queues the event and resolves once it is committed. Everything queued during one event-loop
    * turn is written in one transaction, so that 32 concurrent deliveries cost one commit instead of 32; the
-   * capture server answers a sender only after its event's promise resolves. With `writerThread`, the commit runs
-   * on the writer thread and the promise resolves on its acknowledgement.
+   * capture server answers a sender only after its event's promise resolves.
    */
   recordEvent(event: CapturedEvent): Promise<void> {
-    return this.groupCommit.enqueue({ kind: "event", event });
+    return this.writer.enqueue({ kind: "event", event });
   }
 
   /** Group-committed like recordEvent. */
   recordAttempt(attempt: DeliveryAttempt): Promise<void> {
-    return this.groupCommit.enqueue({ kind: "attempt", attempt });
+    return this.writer.enqueue({ kind: "attempt", attempt });
   }
 
   /**
@@ -492,7 +469,7 @@ export class EventStore {
    * senders get a 503 at once and the server can finish. New writes are still committed when the lock allows.
    */
   giveUpWaiting(): void {
-    this.groupCommit.giveUpWaiting();
+    this.writer.giveUpWaiting();
   }
 
   /**
@@ -516,7 +493,9 @@ export class EventStore {
 
   close(): void {
     if (!this.db.open) return;
-    this.groupCommit.close();
+    // What is still queued is committed (or, waiting for another connection's lock, fails) before the file closes.
+    this.writer.giveUpWaiting();
+    this.writer.flush();
     this.checkpointer?.stop();
     try {
       // Fold the WAL back into the main file so that a copied .db file is complete on its own.
@@ -534,10 +513,6 @@ export interface StoreOptions {
   backgroundCheckpoints?: boolean;
   /** Capture mode: queued writes wait for a locked database this long, without blocking the event loop. */
   commitTimeoutMs?: number;
-  /** recordEvent / recordAttempt commit on a writer thread with its own connection (see writer-thread.ts). */
-  writerThread?: boolean;
-  /** Tests only: the writer thread's entry script, a wrapper of the real one that injects a fault. */
-  writerThreadScript?: URL;
 }
 
 /**

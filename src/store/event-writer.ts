@@ -18,8 +18,7 @@ type QueuedWrite = WriteRequest & { settle: (error: unknown) => void; deadline: 
 
 /**
  * One connection's writes: the rows of an event or a delivery attempt, committed at once (`insertEvent`) or by
- * group commit (`enqueue`). It runs wherever its connection lives: on the calling thread, or on the writer thread
- * (writer-thread-worker.ts), which uses this same class so that both commit exactly alike.
+ * group commit (`enqueue`), on the thread that owns the connection.
  */
 export class EventWriter {
   private readonly insertEventStatement: Statement;

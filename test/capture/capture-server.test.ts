@@ -94,6 +94,8 @@ describe("capture server", () => {
     expect(event.headers.filter(([name]) => name === "X-Dup")).toEqual([["X-Dup", "one"], ["X-Dup", "two"]]);
     expect(event.provider).toBe("hmac");
     expect(event.verification).toEqual({ status: "valid", reason: null, hint: null });
+    // The attempt rides the group commit after the answer.
+    await vi.waitFor(() => expect(store.listAttempts(event.id)).toHaveLength(1));
     const [attempt] = store.listAttempts(event.id);
     expect(attempt).toMatchObject({ kind: "forward", attempt: 1, status: 201, error: null, target: `${target.url}/hooks/bin?q=1&q=2` });
     expect(attempt?.responseBody.toString()).toBe("created");
@@ -116,8 +118,10 @@ describe("capture server", () => {
     const { capture, store } = await setup({ target });
     const response = await send(`${capture.url}/pay`, { body: '{"id":"evt_1"}' });
     expect(response.status).toBe(502);
+    expect(store.listEvents({ limit: 0 })[0]?.url).toBe("/pay");
+    // The attempt rides the group commit after the answer.
+    await vi.waitFor(() => expect(store.listEvents({ limit: 0 })[0]?.delivery).not.toBeNull());
     const [summary] = store.listEvents({ limit: 0 });
-    expect(summary?.url).toBe("/pay");
     expect(summary?.delivery).toMatchObject({ status: null });
     expect(summary?.delivery?.error).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
   });
@@ -131,6 +135,7 @@ describe("capture server", () => {
     const response = await send(`${capture.url}/x`, { body: "hello" });
     expect(response.status).toBe(502);
     expect(response.body.toString()).toContain("unreachable");
+    await vi.waitFor(() => expect(store.listEvents({ limit: 0, status: { kind: "failed" } })).toHaveLength(1));
     const [summary] = store.listEvents({ limit: 0, status: { kind: "failed" } });
     expect(summary?.delivery).toMatchObject({ status: null, error: "ECONNREFUSED" });
   });
@@ -144,8 +149,7 @@ describe("capture server", () => {
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(900); // at the timeout, not at some coarser timer's tick
-    const [summary] = store.listEvents({ limit: 0 });
-    expect(summary?.delivery?.error).toBe("timeout");
+    await vi.waitFor(() => expect(store.listEvents({ limit: 0 })[0]?.delivery?.error).toBe("timeout"));
   });
 
   it("with --ack answers at once and forwards in the background", async () => {

@@ -4,7 +4,9 @@
 // SIGTERM still exits promptly, and once the lock is gone capture goes on — nothing lost, nothing hung.
 // Assertions are about order (answered before the lock was released), not about wall-clock figures.
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,7 +18,9 @@ const require = createRequire(import.meta.url);
 const running: ListenProcess[] = [];
 const targets: TargetServer[] = [];
 const lockers: ChildProcess[] = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   for (const listen of running.splice(0)) await listen.stop("SIGKILL");
   for (const target of targets.splice(0)) await target.close();
   for (const locker of lockers.splice(0)) locker.kill("SIGKILL");
@@ -93,6 +97,43 @@ describe("listen with a locked store", () => {
     const list = await runCli(["events", "list", "--json", "--limit", "0", "--db", db]);
     const urls = (JSON.parse(list.stdout) as Array<{ url: string }>).map((e) => e.url).sort();
     expect(urls).toEqual(["/after-the-lock", "/before-the-lock"]);
+  });
+
+  it("gives the sender the handler's answer while the lock is held after its event was recorded, and records the attempt once the lock goes", async () => {
+    const db = path.join(tempDir(), "locked.db");
+    let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
+    // The handler is reached only once the event is committed; it takes the store's lock before it answers, so the
+    // forward's attempt cannot be committed until the lock goes.
+    const handler = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        void holdWriteLock(db).then((held) => {
+          lock = held;
+          res.writeHead(200, { "content-type": "text/plain" }).end("handled while locked");
+        });
+      });
+    });
+    await new Promise<void>((resolve) => handler.listen(0, "127.0.0.1", resolve));
+    const handlerUrl = `http://127.0.0.1:${(handler.address() as AddressInfo).port}`;
+    cleanups.push(() => new Promise<void>((resolve) => handler.close(() => resolve())));
+    const listen = await startListen([handlerUrl, "--no-tunnel", "--db", db, "--timeout", "30000"]);
+    running.push(listen);
+    // Only a guard so that a build which waits for the lock cannot hang the test: the answer comes long before it.
+    const guard = setTimeout(() => void lock?.release(), 10_000);
+    cleanups.push(() => clearTimeout(guard));
+
+    const answer = await send(`${listen.ready.url}/while-locked`, { body: '{\n  "amount": 2000,\n  "note": "Café"\n}' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.toString()).toBe("handled while locked");
+    expect(lock).not.toBeNull();
+    expect(lock!.released()).toBe(false);
+
+    await lock!.release();
+    // The attempt rode the next commit after the lock: listen announces the event once its attempt is recorded.
+    await listen.waitForEvents(1);
+    expect(await listen.stop()).toBe(0);
+    const list = await runCli(["events", "list", "--json", "--db", db]);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ url: "/while-locked", delivery: { status: 200, kind: "forward" } }]);
   });
 
   it("exits promptly on SIGTERM while the lock is held, answering what waits with 503", async () => {

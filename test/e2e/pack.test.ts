@@ -29,8 +29,8 @@ describe("npm pack", () => {
     // trigger's payloads are extracted at build time: the catalogues ship, the example packages (devDependencies) do not.
     for (const file of ["github.json.br", "shopify.json.br", "stripe.json.br", "NOTICE.md"]) expect(files).toContain(`package/dist/trigger/catalogues/${file}`);
     expect(files.filter((file) => file.startsWith("package/data/"))).toEqual([]);
-    // The store's threads are loaded by file name at run time: they must ship beside the code that starts them.
-    for (const file of ["writer-thread-worker.js", "checkpoint-worker.js"]) expect(files).toContain(`package/dist/store/${file}`);
+    // The store's checkpoint thread is loaded by file name at run time: it must ship beside the code that starts it.
+    expect(files).toContain("package/dist/store/checkpoint-worker.js");
     // `relay serve` and `relay deploy` read the worker's bundle beside the code.
     expect(files).toContain("package/dist/worker/relay-worker.js");
 
@@ -53,12 +53,11 @@ describe("npm pack", () => {
     const fixture = await run("npx", ["--no-install", "hooktape", "trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project });
     expect(JSON.parse(fixture.stdout)).toMatchObject({ provider: "stripe", meta: { eventType: "invoice.paid" } });
 
-    // `hooktape listen` from the installed package records before it answers, on its writer thread when asked to
-    // (the thread's script is found beside the code that starts it).
+    // `hooktape listen` from the installed package records before it answers (its checkpoint thread's script is found
+    // beside the code that starts it).
     const listen = spawn("npx", ["--no-install", "hooktape", "--json", "listen", "--no-tunnel", "--port", "0"], {
       cwd: project,
       detached: true,
-      env: { ...process.env, HOOKTAPE_WRITER: "thread" },
     });
     try {
       const url = await new Promise<string>((resolve, reject) => {

@@ -69,31 +69,29 @@ function sha256(bytes: Buffer): string {
 }
 
 describe("a forward records the request it sent", () => {
-  for (const writer of ["inline", "thread"]) {
-    it(`records method, URL, headers in order and the body as the handler received them (${writer} writer)`, { timeout: 90_000 }, async () => {
-      const server = await handler();
-      const db = path.join(tempDir(), "hooktape.db");
-      const capture = await listen([`${server.url}/hooks`, "--db", db, "--secret", `stripe=${STRIPE_SECRET}`], { HOOKTAPE_WRITER: writer });
-      const body = stripeBody("evt_forward_1");
-      await sendStripe(capture.ready.url, "/stripe?attempt=1", body);
-      await capture.waitForEvents(1);
-      await capture.stop();
+  it("records method, URL, headers in order and the body as the handler received them", { timeout: 90_000 }, async () => {
+    const server = await handler();
+    const db = path.join(tempDir(), "hooktape.db");
+    const capture = await listen([`${server.url}/hooks`, "--db", db, "--secret", `stripe=${STRIPE_SECRET}`]);
+    const body = stripeBody("evt_forward_1");
+    await sendStripe(capture.ready.url, "/stripe?attempt=1", body);
+    await capture.waitForEvents(1);
+    await capture.stop();
 
-      const event = await show(db, await onlyEventId(db));
-      expect(event.deliveries).toHaveLength(1);
-      const [forward] = event.deliveries;
-      const [received] = server.received;
-      expect(forward).toMatchObject({ kind: "forward", number: 1, attempt: 1, status: 200 });
-      expect(forward?.request).toEqual({
-        method: "POST",
-        url: `${server.url}/hooks/stripe?attempt=1`,
-        headers: endToEnd(received as ReceivedRequest),
-        bodySha256: sha256(Buffer.from(body)),
-        bodyChanged: false,
-      });
-      expect(forward?.request?.headers.map(([name]) => name)).toContain("X-Forwarded-For");
+    const event = await show(db, await onlyEventId(db));
+    expect(event.deliveries).toHaveLength(1);
+    const [forward] = event.deliveries;
+    const [received] = server.received;
+    expect(forward).toMatchObject({ kind: "forward", number: 1, attempt: 1, status: 200 });
+    expect(forward?.request).toEqual({
+      method: "POST",
+      url: `${server.url}/hooks/stripe?attempt=1`,
+      headers: endToEnd(received as ReceivedRequest),
+      bodySha256: sha256(Buffer.from(body)),
+      bodyChanged: false,
     });
-  }
+    expect(forward?.request?.headers.map(([name]) => name)).toContain("X-Forwarded-For");
+  });
 
   it("never stores a token scheme's token, in the event nor in the forward's or a re-signed replay's record", { timeout: 90_000 }, async () => {
     const token = "glpat-sent-request-token-1f3a9";

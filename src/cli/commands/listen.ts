@@ -112,7 +112,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       verification: toVerification(result),
     }));
   };
-  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs, writerThread: usesWriterThread(process.env) });
+  const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   rememberStore(store.file, Date.now());
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   // `hooktape trigger` finds this run in the store and marks what it sends through it with this token.
@@ -244,16 +244,6 @@ function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, r
     secretsOf: (providerId) => [...resolveSigningSecrets(providerId, flags.secret, process.env, { namedProvider: flags.provider }), ...(learned.get(providerId) ?? [])],
     verifyTokensOf,
   };
-}
-
-/**
- * Where capture commits: on this thread (the default) or on a writer thread. `HOOKTAPE_WRITER=thread|inline` is a
- * hidden switch for the capture benchmark, which compares both in one run. On 2 cores the writer thread served a
- * median 0.81x the requests per second at saturation, for a median 0.90x the p99 at the same offered load
- * (bench/capture.bench.mjs, README "Benchmarks"): throughput, the issue's first goal, decides.
- */
-function usesWriterThread(env: NodeJS.ProcessEnv): boolean {
-  return env.HOOKTAPE_WRITER === "thread";
 }
 
 /**

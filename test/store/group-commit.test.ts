@@ -1,26 +1,24 @@
-// The store's writes on a writer thread (src/store/writer-thread.ts): the built dist/ is under test, because the
-// thread's script is the compiled writer-thread-worker.js. Real SQLite files, real sockets, the real capture server.
+// The store's group commit (src/store/event-writer.ts): everything queued in one event-loop turn is committed in one
+// transaction on the capture thread's connection. Real SQLite files, real sockets, the real capture server.
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { startCaptureServer, type CaptureNotice } from "../../dist/capture/index.js";
-import { createDeliveryAgent } from "../../dist/forward/index.js";
-import { EventStore, type StoreOptions } from "../../dist/store/index.js";
+import { startCaptureServer, type CaptureNotice } from "../../src/capture/index.js";
+import { createDeliveryAgent } from "../../src/forward/index.js";
+import { EventStore, type StoreOptions } from "../../src/store/index.js";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { newEventId } from "../../src/core/ids.js";
 import { send, startTargetServer } from "../helpers/target-server.js";
 import { capturedEvent } from "../helpers/captured-event.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-const CRASHING_WRITER = new URL("../helpers/crashing-writer-thread.mjs", import.meta.url);
-const STUCK_WRITER = new URL("../helpers/stuck-writer-thread.mjs", import.meta.url);
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 function openStore(file: string, options: StoreOptions = {}): EventStore {
-  const store = new EventStore(file, { writerThread: true, commitTimeoutMs: 5_000, ...options });
+  const store = new EventStore(file, { commitTimeoutMs: 5_000, ...options });
   cleanups.push(() => store.close());
   return store;
 }
@@ -53,8 +51,8 @@ async function captureWith(store: EventStore, options: { target?: string } = {})
   return { capture, notices };
 }
 
-describe("the writer thread", () => {
-  it("records what the capture server receives byte for byte, with the forwarding attempts, before answering", async () => {
+describe("the group commit", () => {
+  it("records what the capture server receives byte for byte, and the forwarding attempts once they are committed", async () => {
     const response = Buffer.alloc(100 * 1024, "r");
     const target = await startTargetServer({ kind: "answer", status: 202, body: response.toString() });
     cleanups.push(() => target.close());
@@ -69,6 +67,9 @@ describe("the writer thread", () => {
     );
     const answers = await Promise.all(bodies.map((body, n) => send(`${capture.url}/hooks/${n}`, { body })));
     expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 202));
+    // Each event was committed before its answer; the attempts ride the next group commit, done once the server has
+    // finished its requests.
+    await capture.close(1_000);
 
     const events = store.listEvents({ limit: 0 });
     expect(events).toHaveLength(32);
@@ -84,7 +85,7 @@ describe("the writer thread", () => {
     }
   });
 
-  it("carries an attempt's own request body and headers across to the writer, beside its response body", async () => {
+  it("records an attempt's own request body and headers beside its response body", async () => {
     const store = openStore(path.join(tempDir(), "hooktape.db"));
     const event = eventWith(Buffer.from(JSON.stringify({ id: "evt_1", name: "Zoë" }, null, 2)));
     await store.recordEvent(event);
@@ -112,23 +113,6 @@ describe("the writer thread", () => {
     expect(attempt?.request?.body?.equals(sentBody)).toBe(true);
   });
 
-  it("records a body larger than the shared ring (sent in a buffer of its own) and keeps going past the ring's end", async () => {
-    const file = path.join(tempDir(), "hooktape.db");
-    const store = openStore(file);
-    const large = Buffer.alloc(5 * 1024 * 1024);
-    for (let i = 0; i < large.length; i++) large[i] = (i * 7) & 0xff;
-    const big = eventWith(large, "/large");
-    // 6 MiB in 2 KiB bodies: more than the 4 MiB ring holds, so its space must come back as writes are acknowledged.
-    const small = Array.from({ length: 3_000 }, (_, n) => eventWith(Buffer.alloc(2048, n & 0xff), `/small/${n}`));
-    await Promise.all([store.recordEvent(big), ...small.map((event) => store.recordEvent(event))]);
-
-    expect(store.getEvent(big.id).body.equals(large)).toBe(true);
-    expect(store.countEvents({ limit: 0 })).toBe(3_001);
-    for (const event of [small[0], small[1_500], small[2_999]]) {
-      expect(store.getEvent(event?.id ?? "missing").body.equals(event?.body ?? Buffer.alloc(0))).toBe(true);
-    }
-  });
-
   it("fails only the write that breaks a constraint; its neighbours in the batch are committed", async () => {
     const store = openStore(path.join(tempDir(), "hooktape.db"));
     const first = eventWith(Buffer.from('{"n":1}'), "/first");
@@ -151,7 +135,7 @@ describe("the writer thread", () => {
     locker.exec("BEGIN IMMEDIATE");
 
     const waiting = store.recordEvent(eventWith(Buffer.from("{}"), "/while-locked"));
-    // While the writer waits for the lock, this thread's timers run on time.
+    // While the commit waits for the lock, this thread's timers run on time.
     const ticks: number[] = [];
     const start = performance.now();
     await new Promise<void>((resolve) => {
@@ -174,7 +158,7 @@ describe("the writer thread", () => {
 
   it("close() commits what was queued before it returns", async () => {
     const file = path.join(tempDir(), "hooktape.db");
-    const store = new EventStore(file, { writerThread: true, commitTimeoutMs: 5_000 });
+    const store = new EventStore(file, { commitTimeoutMs: 5_000 });
     const events = Array.from({ length: 200 }, (_, n) => eventWith(Buffer.from(`{"n":${n}}`), `/queued/${n}`));
     const recorded = events.map((event) => store.recordEvent(event));
     store.close();
@@ -183,42 +167,5 @@ describe("the writer thread", () => {
     const reopened = new EventStore(file, { readonly: true });
     cleanups.push(() => reopened.close());
     expect(reopened.countEvents({ limit: 0 })).toBe(200);
-  });
-
-  it("a crash of the writer thread is a 503 and one warning line for the request it held; capture goes on with a new writer", async () => {
-    const file = path.join(tempDir(), "hooktape.db");
-    const store = openStore(file, { writerThreadScript: CRASHING_WRITER });
-    const { capture, notices } = await captureWith(store);
-
-    const before = await send(`${capture.url}/before`, { body: '{"n":1}' });
-    expect(before.status).toBe(200);
-    // The writer thread dies on the second batch it is sent: this request's event is not committed.
-    const during = await send(`${capture.url}/during`, { body: '{"n":2}' });
-    expect(during.status).toBe(503);
-    expect(during.headers["retry-after"]).toBe("5");
-    const warnings = notices.filter((notice) => notice.type === "warning");
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ message: expect.stringMatching(/^could not record POST \/during: the store's writer thread stopped \(injected crash\)/) });
-    expect((warnings[0] as { message: string }).message).not.toContain("\n");
-
-    const after = await send(`${capture.url}/after`, { body: '{"n":3}' });
-    expect(after.status).toBe(200);
-    // Every request answered 200 is in the file; the one answered 503 is not.
-    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/after", "/before"]);
-  });
-
-  it("a write the writer never answers fails a little after its deadline instead of waiting for ever", async () => {
-    const store = openStore(path.join(tempDir(), "hooktape.db"), { commitTimeoutMs: 300, writerThreadScript: STUCK_WRITER });
-    await store.recordEvent(eventWith(Buffer.from('{"n":1}'), "/first"));
-    const startedAt = performance.now();
-    // The second batch never reaches the real writer: no acknowledgement will ever come for it.
-    await expect(store.recordEvent(eventWith(Buffer.from('{"n":2}'), "/dropped"))).rejects.toThrow(
-      /the store's writer thread did not answer within 300 ms/,
-    );
-    // The deadline (300 ms) plus the grace (2 s), checked once a second.
-    expect(performance.now() - startedAt).toBeLessThan(5_000);
-    // The writer itself is still there: the next write is committed.
-    await store.recordEvent(eventWith(Buffer.from('{"n":3}'), "/third"));
-    expect(store.listEvents({ limit: 0 }).map((event) => event.url).sort()).toEqual(["/first", "/third"]);
   });
 });
