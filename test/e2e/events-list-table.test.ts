@@ -46,7 +46,7 @@ describe("hooktape ls", () => {
     const [header, ...rows] = lines as [string, ...string[]];
 
     const help = await runCli(["events", "list", "--help"]);
-    const named = help.stdout.split("Columns, in order:\n")[1]?.trim().split("\n").map((line) => line.trim().split(/\s+/)[0]);
+    const named = help.stdout.split("Columns, in order:\n")[1]?.trim().split("\n").map((line) => line.trim().split(/\s+/)[0] ?? "");
     expect(header.split(/\s{2,}/)).toEqual(named);
 
     const headerStarts = columnStarts(header, named ?? []);
