@@ -1,0 +1,73 @@
+// Every example in the README, CONTRIBUTING.md and docs/ runs as documented (see examples.ts for what counts as one
+// and how an example that needs the internet is marked).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DocSession, ROOT, type Outcome } from "./doc-runner.js";
+import { extractExamples, parseWorkflow } from "./examples.js";
+
+const DOCUMENTS = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(ROOT, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+
+const sessions: DocSession[] = [];
+afterEach(async () => {
+  for (const session of sessions.splice(0)) await session.close();
+});
+
+async function session(): Promise<DocSession> {
+  const started = await DocSession.start();
+  sessions.push(started);
+  return started;
+}
+
+function read(document: string): string {
+  return readFileSync(path.join(ROOT, document), "utf8");
+}
+
+describe("the documents' examples run as written", () => {
+  it.each(DOCUMENTS)("%s", { timeout: 240_000 }, async (document) => {
+    const examples = extractExamples(read(document));
+    const docs = await session();
+    const outcome: Outcome = { found: 0, run: 0, offline: 0, failures: [] };
+    for (const example of examples) await docs.run(example, outcome, document);
+    expect(outcome.failures).toEqual([]);
+  });
+});
+
+describe("the examples that claim a verdict", () => {
+  const testing = extractExamples(read("docs/testing.md")).find((example) => example.kind === "ts" && example.code.includes('from "vitest"'));
+
+  it("the vitest example passes against a Stripe app that verifies with stripe-node", { timeout: 120_000 }, async () => {
+    expect(testing).toBeDefined();
+    expect(await (await session()).vitestExample(testing?.code ?? "", "correct")).toBeNull();
+  });
+
+  it("and fails against one that skips verification, on the forged body", { timeout: 120_000 }, async () => {
+    const failure = await (await session()).vitestExample(testing?.code ?? "", "broken");
+    expect(failure).toMatch(/expected 200 to be 400/);
+  });
+
+  const workflow = extractExamples(read("docs/ci.md")).find((example) => example.kind === "yaml" && example.code.includes("--junit"));
+
+  it("the CI workflow's check step fails the job when the handler skips verification", { timeout: 120_000 }, async () => {
+    expect(workflow).toBeDefined();
+    const failure = await (await session()).workflow(workflow?.code ?? "", "broken");
+    expect(failure).toMatch(/^step "Check the webhook handler" exited 1: /);
+    expect(failure).toContain("accepted a request whose signature was tampered with");
+  });
+
+  it("the CI workflow's steps, as parsed, are the ones a runner would take, install marked as needing the internet", () => {
+    const { steps, env } = parseWorkflow(workflow?.code ?? "");
+    expect(steps.map((step) => step.uses ?? step.name)).toEqual([
+      "actions/checkout@v4",
+      "actions/setup-node@v4",
+      "Install",
+      "Start the handler",
+      "Check the webhook handler",
+      "Send the recorded fixtures",
+      "actions/upload-artifact@v4",
+    ]);
+    expect(steps.find((step) => step.name === "Install")?.offline).toMatch(/npm registry/);
+    expect(steps.filter((step) => step.offline !== null)).toHaveLength(1);
+    expect(env.HOOKTAPE_SECRET_STRIPE).toBe("${{ secrets.STRIPE_WEBHOOK_SECRET_TEST }}");
+  });
+});
