@@ -174,8 +174,8 @@ export class DocSession {
    * far is returned once they are ready, or null when they never were.
    */
   async command(line: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string } | null> {
-    if (/^\s*export\s+[A-Za-z_]/.test(line)) {
-      const result = await this.exec(`${line}\nenv -0`, env);
+    if (/^\s*export\s+[A-Za-z_]/.test(line) || /^\s*[A-Za-z_]\w*=("[^"]*"|'[^']*'|\$\(.*\)|\S*)\s*(#.*)?$/.test(line)) {
+      const result = await this.exec(`set -a\n${line}\nenv -0`, env);
       this.env = Object.fromEntries(result.stdout.split("\0").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
       return { code: result.code, output: result.stderr };
     }
