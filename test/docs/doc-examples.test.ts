@@ -50,9 +50,14 @@ describe("the examples that claim a verdict", () => {
 
   it("the CI workflow's check step fails the job when the handler skips verification", { timeout: 120_000 }, async () => {
     expect(workflow).toBeDefined();
-    const failure = await (await session()).workflow(workflow?.code ?? "", "broken");
+    const docs = await session();
+    const failure = await docs.workflow(workflow?.code ?? "", "broken");
     expect(failure).toMatch(/^step "Check the webhook handler" exited 1: /);
     expect(failure).toContain("accepted a request whose signature was tampered with");
+    // The report the upload step takes is there, and says what failed.
+    const report = readFileSync(path.join(docs.project, "reports/webhooks.xml"), "utf8");
+    expect(report).toMatch(/<testsuites name="hooktape check" tests="\d+" failures="5"/);
+    expect(report).toContain('name="rejects a tampered signature"');
   });
 
   it("the CI workflow's steps, as parsed, are the ones a runner would take, install marked as needing the internet", () => {
