@@ -9,6 +9,7 @@ import { transform } from "esbuild";
 import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { mask } from "../helpers/cli.js";
 import { expectedExit, parseWorkflow, type Example } from "./examples.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -134,7 +135,7 @@ export class DocSession {
   normalise(text: string): string {
     let out = text;
     for (const [name, port] of this.handlers) out = out.replace(new RegExp(`:${port}\\b`, "g"), `:${name === "correct" || name === "broken" ? "3000" : name}`);
-    return maskLine(out.split(this.project).join("~/shop"));
+    return mask(out.split(this.project).join("~/shop"));
   }
 
   async run(example: Example, outcome: Outcome, label: string): Promise<void> {
@@ -156,7 +157,7 @@ export class DocSession {
         const result = await this.command(this.localise(command, example.handler));
         const output = result?.output ?? "";
         const shown = new Set(this.normalise(output).split("\n").map(collapse));
-        const missing = expected.map((line) => collapse(maskLine(line))).filter((line) => !shown.has(line));
+        const missing = expected.map((line) => collapse(mask(line))).filter((line) => !shown.has(line));
         if (missing.length > 0) outcome.failures.push(`${where}: \`${command}\` did not print:\n  ${missing.join("\n  ")}\nit printed:\n${this.normalise(output)}`);
       }
     } else if (example.kind === "ts") {
@@ -313,16 +314,6 @@ export async function startServer({ port, stripeWebhookSecret }) {
   };
 }
 `;
-}
-
-function maskLine(text: string): string {
-  return text
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .replace(/\b[0-9A-HJKMNP-TV-Z]{26}\b/g, "<id>")
-    .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?/g, "<time>")
-    .replace(/\b\d{2}:\d{2}:\d{2}\b/g, "<clock>")
-    .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:<port>")
-    .replace(/\b\d+(\.\d+)? ms\b/g, "<n> ms");
 }
 
 function collapse(line: string): string {
