@@ -1,7 +1,6 @@
 // Runs a document's examples as a reader would: in a project folder of their own, with `hooktape` on PATH (the built
 // bin/hooktape.js), hooktape in node_modules, the shipped fixtures, and a handler on the port the examples call 3000.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +9,8 @@ import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
 import { mask } from "../helpers/cli.js";
-import { expectedExit, parseWorkflow, type Example } from "./examples.js";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { expectedExit, extractExamples, parseWorkflow, type Example } from "./examples.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -322,4 +322,21 @@ function collapse(line: string): string {
 
 function lastLines(text: string, count = 8): string {
   return text.trim().split("\n").slice(-count).join("\n");
+}
+
+/** A document of the repository, as text. */
+export function readDocument(document: string): string {
+  return readFileSync(path.join(ROOT, document), "utf8");
+}
+
+/** Runs every example of a document, in order, in one session; returns what was found, run, skipped and failed. */
+export async function runDocument(document: string): Promise<Outcome> {
+  const session = await DocSession.start();
+  const outcome: Outcome = { found: 0, run: 0, offline: 0, failures: [] };
+  try {
+    for (const example of extractExamples(readDocument(document))) await session.run(example, outcome, document);
+  } finally {
+    await session.close();
+  }
+  return outcome;
 }
