@@ -19,7 +19,7 @@ export function addHmacOptions(command: Command): Command {
 /** The `events list` filters, shared with `replay` as selectors. */
 export function addFilterOptions(command: Command, defaultLimit: string | undefined): Command {
   return command
-    .option("--limit <n>", `how many events, newest first; 0 for all${defaultLimit ? ` (default ${defaultLimit})` : ""}`)
+    .option("--limit <n>", `how many of the newest events; 0 for all${defaultLimit ? ` (default ${defaultLimit})` : ""}`)
     .option("--provider <id>", "only this provider")
     .option("--path <glob>", "only paths matching the glob (* within a segment, ** across)")
     .option("--type <glob>", "only event types matching the glob (invoice.paid, 'customer.subscription.*', 'orders/*')")

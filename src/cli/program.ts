@@ -5,6 +5,8 @@ import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secret
 import { registerRelayCommands } from "./register-relay.js";
 import { registerReplayCommands } from "./register-replay.js";
 import { registerSigningCommands } from "./register-signing.js";
+import { EVENT_TABLE_COLUMNS } from "./views/event-columns.js";
+import { describeOption } from "./views/help-text.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .version(version, "-v, --version")
     .option("--db <file>", "the SQLite store (default $HOOKTAPE_DB, else ./.hooktape/hooktape.db)")
     .option("--json", "print JSON (NDJSON for streams) on stdout instead of the human view")
+    // Every command's --help ends with the global options (--db, --json), and states defaults as they are typed.
+    .configureHelp({ showGlobalOptions: true, optionDescription: describeOption })
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -72,16 +76,20 @@ export function buildProgram(): Command {
   });
 
   const events = program.command("events").description("look at captured events");
-  addFilterOptions(events.command("list").alias("ls").description("list captured events, newest first"), "20").action(
-    async (_options: unknown, command: Command) => {
+  const listDescription = "list the newest captured events (20 unless --limit), the oldest of them at the top";
+  const listColumns = `\nColumns, in order:\n${EVENT_TABLE_COLUMNS.map(([title, meaning]) => `  ${title.padEnd(10)} ${meaning}`).join("\n")}\n`;
+  addFilterOptions(events.command("list").alias("ls").description(listDescription), "20")
+    .addHelpText("after", listColumns)
+    .action(async (_options: unknown, command: Command) => {
       const { runEventsList } = await import("./commands/events.js");
       await runEventsList(command.optsWithGlobals());
-    },
-  );
-  addFilterOptions(program.command("ls").description("alias of `events list`"), "20").action(async (_options: unknown, command: Command) => {
-    const { runEventsList } = await import("./commands/events.js");
-    await runEventsList(command.optsWithGlobals());
-  });
+    });
+  addFilterOptions(program.command("ls").description(`alias of \`events list\`: ${listDescription}`), "20")
+    .addHelpText("after", listColumns)
+    .action(async (_options: unknown, command: Command) => {
+      const { runEventsList } = await import("./commands/events.js");
+      await runEventsList(command.optsWithGlobals());
+    });
   for (const parent of [events, program]) {
     parent
       .command("show")

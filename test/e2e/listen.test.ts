@@ -73,7 +73,9 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     expect(mask(human.stdout)).toContain(`forward #1  POST ${handler.url.replace(/:\d+$/, ":<port>")}/webhooks/github?delivery=1  → 200  <n> ms`);
 
     const line = await runCli(["ls", "--db", db]);
-    expect(mask(line.stdout).trim()).toBe("<clock>  POST  /github?delivery=1  hmac ✓ valid  → 200  <n> ms  <id>");
+    const [header, row] = mask(line.stdout).trim().split("\n");
+    expect(header?.split(/ {2,}/)).toEqual(["TIME", "REQUEST", "TYPE", "VIA", "SIGNATURE", "ANSWER", "DURATION", "ID"]);
+    expect(row?.split(/ {2,}/)).toEqual(["<clock>", "POST /github?delivery=1", "local", "hmac ✓ valid", "200", "<n> ms", "<id>"]);
   });
 
   it("a killed hooktape loses no event it had received: the event is committed before forwarding", async () => {

@@ -420,6 +420,19 @@ describe("--on-url and --on-exit", () => {
     expect(warnings(run.proc)).toEqual([]);
   });
 
+  it("without a public URL neither --on-url nor --on-exit runs: there is nothing to point at, nothing to undo", async () => {
+    const dir = tempDir();
+    const run = await listen(["--no-tunnel", "--on-url", `touch "${dir}/on-url"`, "--on-exit", `touch "${dir}/on-exit"`], {}, dir);
+    await vi.waitFor(() => expect(warnings(run.proc)).toHaveLength(2), { timeout: 10_000 });
+    expect(warnings(run.proc)).toEqual([
+      "--on-url: there is no public URL (no tunnel); not run",
+      "--on-exit: there is no public URL (no tunnel); it will not run at exit",
+    ]);
+    expect(await run.proc.stop("SIGTERM")).toBe(0);
+    expect(existsSync(path.join(dir, "on-url"))).toBe(false);
+    expect(existsSync(path.join(dir, "on-exit"))).toBe(false);
+  });
+
   it("a failing --on-url is a warning, not the end of the run", async () => {
     const run = await listen(["--on-url", "exit 7"], {});
     await recordOf(run.proc, "warning");

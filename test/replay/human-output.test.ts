@@ -134,16 +134,17 @@ describe("events list", () => {
     }
     const run = await runCli(["ls", "--db", db.file]);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split("\n");
+    const [header, ...lines] = run.stdout.trim().split("\n");
+    expect(header).toMatch(/^TIME {2,}REQUEST/);
     expect(lines).toHaveLength(20);
     expect(lines.every((line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  POST/.test(line))).toBe(true);
     expect(run.stderr).toBe("20 of 25 — --limit 0 for all\n");
     const all = await runCli(["ls", "--db", db.file, "--limit", "0"]);
-    expect(all.stdout.trim().split("\n")).toHaveLength(25);
+    expect(all.stdout.trim().split("\n")).toHaveLength(26); // the header and 25 rows
     expect(all.stderr).toBe("");
 
     const today = await runCli(["ls", "--db", db.file, "--since", "1m"]);
-    expect(today.stdout).toMatch(/^\d{2}:\d{2}:\d{2}  POST  \/e\/0/); // all from today: the time alone
+    expect(today.stdout.split("\n")[1]).toMatch(/^\d{2}:\d{2}:\d{2}  POST \/e\/0 /); // all from today: the time alone
   });
 
   it("an unknown --provider is exit 2, not an empty list; --since names both forms it takes", async () => {

@@ -10,7 +10,7 @@ import {
   detailJson,
   formatBody,
   formatAttemptName,
-  formatEventLine,
+  formatEventTable,
   formatHeaders,
   formatSentRequest,
   formatStatus,
@@ -46,7 +46,7 @@ export async function runEventsList(flags: GlobalFlags & EventFilterFlags): Prom
   const today = localDate(now);
   const withDate = events.some((event) => localDate(event.receivedAt) !== today);
   // Oldest at the top, like the live view of `listen`.
-  for (const event of [...events].reverse()) output.line(formatEventLine(event, output.color, { withDate }));
+  for (const line of formatEventTable([...events].reverse(), output.color, { withDate })) output.line(line);
   if (total > events.length) output.info(output.color.dim(`${events.length} of ${total} — --limit 0 for all`));
 }
 

@@ -83,6 +83,11 @@ export async function startPublicUrlHooks(
     if (publicUrl === null) notify({ type: "warning", message: "--on-url: there is no public URL (no tunnel); not run" });
     else onUrl = await runHook("--on-url", plan.flags.onUrl, publicUrl, ON_URL_TIMEOUT_MS, context);
   }
+  // `--on-exit` undoes what `--on-url` did: with no public URL there was nothing to undo.
+  const runsOnExit = plan.flags.onExit !== undefined && publicUrl !== null;
+  if (plan.flags.onExit !== undefined && !runsOnExit) {
+    notify({ type: "warning", message: "--on-exit: there is no public URL (no tunnel); it will not run at exit" });
+  }
 
   let stopped: Promise<void> | null = null;
   return {
@@ -96,7 +101,7 @@ export async function startPublicUrlHooks(
         onUrl?.stop();
         await onUrl?.done;
         if (registration !== null) await registration.remove();
-        if (plan.flags.onExit !== undefined) await (await runHook("--on-exit", plan.flags.onExit, publicUrl, ON_EXIT_TIMEOUT_MS, context)).done;
+        if (runsOnExit && plan.flags.onExit !== undefined) await (await runHook("--on-exit", plan.flags.onExit, publicUrl, ON_EXIT_TIMEOUT_MS, context)).done;
       })()),
   };
 }

@@ -5,6 +5,8 @@ import type { EventSummary } from "../../store/index.js";
 import { deliveryErrorInWords, verificationInWords } from "../../documents/words.js";
 import { clockTime, localDate } from "../../documents/local-time.js";
 import { utf8TextOf } from "../../core/body.js";
+import { EVENT_TABLE_COLUMNS } from "./event-columns.js";
+import { renderTable } from "./table.js";
 
 export { bodyJson, detailJson, summaryJson } from "../../documents/event-json.js";
 
@@ -68,6 +70,43 @@ export function formatEventLine(
   return [color.dim(when), color.bold(event.method), event.url, type, triggered, verification, delivery, color.dim(event.id)]
     .filter((part) => part !== "")
     .join("  ");
+}
+
+/** `events list` as a table: one row per event, columns aligned as a terminal shows them. */
+export function formatEventTable(
+  events: ReadonlyArray<Parameters<typeof formatEventLine>[0] & Pick<EventSummary, "via">>,
+  color: ChalkInstance,
+  options: { withDate?: boolean } = {},
+): string[] {
+  const rows = events.map((event) => {
+    const when = options.withDate ? `${localDate(event.receivedAt)} ${clockTime(event.receivedAt)}` : clockTime(event.receivedAt);
+    const signature = event.rejected
+      ? color.red(`rejected: body too large (${event.bodySize} bytes)`)
+      : `${event.provider ? `${event.provider} ` : ""}${formatVerification(event.verification, color)}`;
+    const delivery = event.delivery;
+    const answer = delivery
+      ? `${delivery.kind === "replay" ? `${REPLAY_MARK} replay ` : ""}${formatStatus(delivery, color)}`
+      : event.rejected
+        ? color.red("413")
+        : event.notForwarded === "filtered"
+          ? color.dim("not forwarded (--only)")
+          : color.dim("captured only");
+    return [
+      color.dim(when),
+      `${color.bold(event.method)} ${event.url}`,
+      event.eventType ? color.magenta(event.eventType) : "",
+      event.via,
+      signature,
+      answer,
+      delivery ? `${Math.round(delivery.durationMs)} ms` : "",
+      color.dim(event.id),
+    ];
+  });
+  return renderTable(
+    EVENT_TABLE_COLUMNS.map(([title]) => title),
+    rows,
+    { color },
+  );
 }
 
 /**

@@ -1,0 +1,342 @@
+// Runs a document's examples as a reader would: in a project folder of their own, with `hooktape` on PATH (the built
+// bin/hooktape.js), hooktape in node_modules, the shipped fixtures, and a handler on the port the examples call 3000.
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { transform } from "esbuild";
+import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
+import { startCorrectHandler } from "../handlers/correct-handler.js";
+import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { mask } from "../helpers/cli.js";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { expectedExit, extractExamples, parseWorkflow, type Example } from "./examples.js";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** The secrets the examples use; the handlers verify with the same ones. */
+export const STRIPE_SECRET = "whsec_test_only";
+export const GITHUB_SECRET = "hooktape-test-only-github-secret";
+
+export interface Outcome {
+  found: number;
+  run: number;
+  offline: number;
+  failures: string[];
+}
+
+interface Backend {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * One port for "the handler on 3000": GitHub's deliveries (by header or path) go to a GitHub handler built on
+ * @octokit/webhooks-methods, everything else to a Stripe handler built on stripe-node — the correct one, or one that
+ * never verifies a signature.
+ */
+async function startHandler(kind: "correct" | "broken"): Promise<Backend> {
+  const stripe = kind === "correct" ? await startCorrectHandler("stripe", STRIPE_SECRET) : await startBuggyStripeHandler(STRIPE_SECRET, { skipsVerification: true });
+  const github = await startCorrectHandler("github", GITHUB_SECRET);
+  const stripePort = Number(new URL(stripe.url).port);
+  const server = http.createServer((req, res) => {
+    const toGithub = req.headers["x-github-event"] !== undefined || (req.url ?? "").includes("github");
+    const upstream = http.request(
+      { host: "127.0.0.1", port: toGithub ? github.port : stripePort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  const served = await serveOnLoopback(server);
+  return {
+    port: served.port,
+    close: async () => {
+      await served.close();
+      await stripe.close();
+      await github.close();
+    },
+  };
+}
+
+/** A handler that answers 200 to anything: the examples' other ports (3001, 3002). */
+async function startPlainHandler(): Promise<Served> {
+  return serveOnLoopback(http.createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end("{}"))));
+}
+
+interface Background {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<void>;
+}
+
+export class DocSession {
+  readonly dir: string;
+  readonly project: string;
+  env: NodeJS.ProcessEnv;
+  private handlers = new Map<string, number>();
+  private closers: Array<() => Promise<void>> = [];
+  private background: Background[] = [];
+  private groups: number[] = [];
+
+  private constructor() {
+    this.dir = mkdtempSync(path.join(tmpdir(), "hooktape-docs-"));
+    this.project = path.join(this.dir, "shop");
+    const bin = path.join(this.dir, "bin");
+    mkdirSync(bin);
+    mkdirSync(path.join(this.project, "node_modules/.bin"), { recursive: true });
+    writeFileSync(path.join(bin, "hooktape"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "bin/hooktape.js")}" "$@"\n`, { mode: 0o755 });
+    symlinkSync(ROOT, path.join(this.project, "node_modules/hooktape"));
+    symlinkSync(path.join(ROOT, "bin/hooktape.js"), path.join(this.project, "node_modules/.bin/hooktape"));
+    for (const name of ["vitest", "stripe"]) symlinkSync(path.join(ROOT, "node_modules", name), path.join(this.project, "node_modules", name));
+    symlinkSync(path.join(ROOT, "fixtures"), path.join(this.project, "fixtures"));
+    writeFileSync(path.join(this.project, ".secrets"), `stripe=${STRIPE_SECRET}\ngithub=${GITHUB_SECRET}\n`, { mode: 0o600 });
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HOOKTAPE_") && name !== "STRIPE_API_KEY" && name !== "GITHUB_TOKEN"));
+    this.env = {
+      ...inherited,
+      PATH: `${bin}:${path.dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+      HOME: this.dir,
+      XDG_CACHE_HOME: path.join(this.dir, "cache"),
+      XDG_CONFIG_HOME: path.join(this.dir, "config"),
+      NO_COLOR: "1",
+      FORCE_COLOR: undefined,
+      // No cloudflared here: a tunnel that cannot start is a warning and capture goes on locally.
+      CLOUDFLARED_BIN: path.join(this.dir, "no-cloudflared"),
+    };
+  }
+
+  static async start(): Promise<DocSession> {
+    const session = new DocSession();
+    for (const kind of ["correct", "broken"] as const) {
+      const handler = await startHandler(kind);
+      session.handlers.set(kind, handler.port);
+      session.closers.push(handler.close);
+    }
+    for (const port of ["3001", "3002"]) {
+      const plain = await startPlainHandler();
+      session.handlers.set(port, plain.port);
+      session.closers.push(plain.close);
+    }
+    return session;
+  }
+
+  /** The example's ports as this session's: 3000 is the correct (or broken) handler, 3001 and 3002 plain ones. */
+  localise(text: string, handler: "correct" | "broken"): string {
+    return text
+      .replace(/\b3000\b/g, String(this.handlers.get(handler)))
+      .replace(/\b3001\b/g, String(this.handlers.get("3001")))
+      .replace(/\b3002\b/g, String(this.handlers.get("3002")));
+  }
+
+  /** Output as the documents show it: this session's ports and folder as the examples name them, the rest masked. */
+  normalise(text: string): string {
+    let out = text;
+    for (const [name, port] of this.handlers) out = out.replace(new RegExp(`:${port}\\b`, "g"), `:${name === "correct" || name === "broken" ? "3000" : name}`);
+    return mask(out.split(this.project).join("~/shop"));
+  }
+
+  async run(example: Example, outcome: Outcome, label: string): Promise<void> {
+    outcome.found++;
+    if (example.offline !== null) {
+      outcome.offline++;
+      return;
+    }
+    outcome.run++;
+    const where = `${label}:${example.line}`;
+    if (example.kind === "sh") {
+      for (const command of example.commands) {
+        const want = expectedExit(command);
+        const result = await this.command(this.localise(command, example.handler));
+        if (result !== null && result.code !== want) outcome.failures.push(`${where}: \`${command}\` exited ${result.code}, not ${want}: ${lastLines(result.output)}`);
+      }
+    } else if (example.kind === "console") {
+      for (const { command, expected } of example.transcript) {
+        const result = await this.command(this.localise(command, example.handler));
+        const output = result?.output ?? "";
+        const shown = new Set(this.normalise(output).split("\n").map(collapse));
+        const missing = expected.map((line) => collapse(mask(line))).filter((line) => !shown.has(line));
+        if (missing.length > 0) outcome.failures.push(`${where}: \`${command}\` did not print:\n  ${missing.join("\n  ")}\nit printed:\n${this.normalise(output)}`);
+      }
+    } else if (example.kind === "ts") {
+      const failure = example.code.includes('from "vitest"') ? await this.vitestExample(example.code, "correct") : await this.scriptExample(example.code);
+      if (failure !== null) outcome.failures.push(`${where}: ${failure}`);
+    } else {
+      const failure = await this.workflow(example.code, "correct");
+      if (failure !== null) outcome.failures.push(`${where}: ${failure}`);
+    }
+  }
+
+  /**
+   * Runs one command line through bash in the project. `export` lines change the session's environment; `hooktape
+   * listen`, `ui` and `relay serve` keep running (as in a second terminal) until the session closes: their output so
+   * far is returned once they are ready, or null when they never were.
+   */
+  async command(line: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string } | null> {
+    if (/^\s*export\s+[A-Za-z_]/.test(line) || /^\s*[A-Za-z_]\w*=("[^"]*"|'[^']*'|\$\(.*\)|\S*)\s*(#.*)?$/.test(line)) {
+      const result = await this.exec(`set -a\n${line}\nenv -0`, env);
+      this.env = Object.fromEntries(result.stdout.split("\0").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+      return { code: result.code, output: result.stderr };
+    }
+    if (/^\s*([A-Z_]+=\S+\s+)*hooktape\s+(listen|ui|relay\s+serve)\b/.test(line) && !/--help\b/.test(line)) return this.startBackground(line, env);
+    const result = await this.exec(line, env);
+    return { code: result.code, output: result.stdout + result.stderr };
+  }
+
+  private exec(script: string, env: NodeJS.ProcessEnv, cwd = this.project, ownGroup = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("bash", ["-c", script], { cwd, env: { ...this.env, ...env }, detached: ownGroup });
+      if (ownGroup && child.pid !== undefined) this.groups.push(child.pid);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      child.stdin.end();
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  private startBackground(line: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string } | null> {
+    const child = spawn("bash", ["-c", `exec ${line}`], { cwd: this.project, env: { ...this.env, ...env }, detached: true });
+    let output = "";
+    const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    const ready = new Promise<boolean>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        if (/Ctrl-C to stop|Inspector: http|listening on http/.test(output)) resolve(true);
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", onData);
+      void exited.then(() => resolve(false));
+    });
+    this.background.push({ child, output: () => output, exited });
+    return ready.then((ok) => (ok ? { code: 0, output } : { code: child.exitCode, output }));
+  }
+
+  /** The TypeScript example, types stripped, run with node in the project (where `import "hooktape"` resolves). */
+  async scriptExample(code: string): Promise<string | null> {
+    const { code: js } = await transform(code, { loader: "ts", format: "esm" });
+    const file = path.join(this.project, `example-${Date.now()}.mjs`);
+    writeFileSync(file, js);
+    const result = await this.exec(`node ${JSON.stringify(file)}`, {});
+    return result.code === 0 ? null : `the TypeScript example exited ${result.code}: ${lastLines(result.stdout + result.stderr)}`;
+  }
+
+  /**
+   * A vitest example, as its reader runs it: in a project of its own whose app (`src/server.js`, `startServer`) is a
+   * Stripe handler with stripe-node — verifying, or (`broken`) one that skips verification. Returns null when vitest
+   * passes, else what it said.
+   */
+  async vitestExample(code: string, app: "correct" | "broken"): Promise<string | null> {
+    const project = path.join(this.dir, `vitest-${app}`);
+    mkdirSync(path.join(project, "test"), { recursive: true });
+    mkdirSync(path.join(project, "src"), { recursive: true });
+    symlinkSync(path.join(this.project, "node_modules"), path.join(project, "node_modules"));
+    writeFileSync(path.join(project, "src/server.js"), stripeApp(app === "broken"));
+    writeFileSync(path.join(project, "test/webhook.test.ts"), code);
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
+    const vitest = path.join(ROOT, "node_modules/vitest/vitest.mjs");
+    const result = await this.exec(`node ${JSON.stringify(vitest)} run --root . --reporter dot`, { CI: "1" }, project);
+    return result.code === 0 ? null : `vitest failed (exit ${result.code}): ${lastLines(result.stdout + result.stderr, 30)}`;
+  }
+
+  /**
+   * A workflow's `run:` steps in order, in the project, with the job's env (`${{ secrets.X }}` are the test secrets):
+   * `npm start` starts the `handler` app on `$PORT`. Steps marked as needing the internet are skipped (the project
+   * already has hooktape in node_modules). Returns null when every step exits 0, else the first that did not.
+   */
+  async workflow(yaml: string, handler: "correct" | "broken"): Promise<string | null> {
+    const { env, steps } = parseWorkflow(yaml);
+    // The app the workflow starts gets a free port of its own where the workflow says 3000.
+    const probe = await serveOnLoopback(http.createServer());
+    await probe.close();
+    const onAppPort = (text: string) => text.replace(/\b3000\b/g, String(probe.port));
+    const jobEnv: NodeJS.ProcessEnv = {};
+    for (const [name, value] of Object.entries(env)) jobEnv[name] = onAppPort(value.replace(/\$\{\{\s*secrets\.[A-Z_]*STRIPE[A-Z_]*\s*\}\}/g, STRIPE_SECRET));
+    writeFileSync(path.join(this.project, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true, scripts: { start: "node server.js" } }));
+    writeFileSync(path.join(this.project, "server.js"), `${stripeApp(handler === "broken")}\nawait startServer({ port: Number(process.env.PORT), stripeWebhookSecret: process.env.STRIPE_WEBHOOK_SECRET });\n`);
+    for (const step of steps) {
+      if (step.run === null || step.offline !== null) continue;
+      // Each step in a process group of its own, so that what it leaves running (`npm start &`) is stopped at the end.
+      const result = await this.exec(onAppPort(step.run), jobEnv, this.project, true);
+      if (result.code !== 0) return `step "${step.name}" exited ${result.code}: ${lastLines(result.stdout + result.stderr, 40)}`;
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    for (const { child, exited } of this.background) {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      await exited;
+    }
+    // What a workflow's steps left running (`npm start &`) outlives the step, as on a runner: stop each step's group.
+    for (const group of this.groups.splice(0)) {
+      try {
+        process.kill(-group, "SIGTERM");
+      } catch {
+        // the group has already exited
+      }
+    }
+    for (const close of this.closers.splice(0)) await close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A Stripe webhook app as a reader's `src/server.js` would be: stripe-node's constructEvent over the raw body. */
+function stripeApp(skipsVerification: boolean): string {
+  return `import http from "node:http";
+import Stripe from "stripe";
+
+const stripe = new Stripe("sk_test_shop");
+
+export async function startServer({ port, stripeWebhookSecret }) {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      try {
+        ${skipsVerification ? "JSON.parse(body.toString());" : 'stripe.webhooks.constructEvent(body, req.headers["stripe-signature"] ?? "", stripeWebhookSecret);'}
+      } catch (error) {
+        res.writeHead(400, { "content-type": "text/plain" }).end("Webhook Error: " + error.message);
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+    });
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: "http://127.0.0.1:" + server.address().port,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+`;
+}
+
+function collapse(line: string): string {
+  return line.replace(/\s+/g, " ").trim();
+}
+
+function lastLines(text: string, count = 8): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}
+
+/** A document of the repository, as text. */
+export function readDocument(document: string): string {
+  return readFileSync(path.join(ROOT, document), "utf8");
+}
+
+/** Runs every example of a document, in order, in one session; returns what was found, run, skipped and failed. */
+export async function runDocument(document: string): Promise<Outcome> {
+  const session = await DocSession.start();
+  const outcome: Outcome = { found: 0, run: 0, offline: 0, failures: [] };
+  try {
+    for (const example of extractExamples(readDocument(document))) await session.run(example, outcome, document);
+  } finally {
+    await session.close();
+  }
+  return outcome;
+}
