@@ -1,16 +1,76 @@
-import { defineConfig } from "vitest/config";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+
+// Four projects, each file in exactly one, chosen by what the file does rather than by where it lives (test folders
+// follow src/'s rooms):
+//   browser      drives the inspector's page in Chromium
+//   e2e          starts processes: the built CLI (runCli, startListen), workerd, a packed tarball; test/e2e, test/docs
+//   integration  real sockets, SQLite files and worker threads, in process
+//   unit         the rest: pure code, and the CLI program run in process (runProgram): no build, seconds
+// `npm test` runs all four; `npm run test:unit` is the inner loop.
+const root = import.meta.dirname;
+
+const BROWSER = /\bplaywright-core\b|browser-helpers\.js/;
+const PROCESS =
+  /helpers\/cli\.js|replay\/cli\.js|listen-session\.js|relay-helpers\.js|inspector\/helpers\.js|node:child_process|\bworkerd\b/;
+const REAL_IO =
+  /node:http|node:net|node:worker_threads|\bundici\b|EventStore|storeWith|openStore|capture-server|inspector\/server|target-server|recording-server|\.\.\/handlers\/|createServer|startTunnel|\bfetch\(/;
+
+type Project = "unit" | "integration" | "e2e" | "browser";
+
+function projectOf(file: string): Project {
+  const relative = path.relative(root, file).split(path.sep).join("/");
+  const text = readFileSync(file, "utf8");
+  if (BROWSER.test(text)) return "browser";
+  if (relative.startsWith("test/e2e/") || relative.startsWith("test/docs/") || PROCESS.test(text)) return "e2e";
+  if (REAL_IO.test(text)) return "integration";
+  return "unit";
+}
+
+function testFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : testFiles(file);
+    return entry.name.endsWith(".test.ts") ? [file] : [];
+  });
+}
+
+const files = new Map<Project, string[]>([
+  ["unit", []],
+  ["integration", []],
+  ["e2e", []],
+  ["browser", []],
+]);
+for (const file of testFiles(path.join(root, "test"))) {
+  files.get(projectOf(file))?.push(path.relative(root, file).split(path.sep).join("/"));
+}
+
+function project(name: Project, settings: TestProjectInlineConfiguration["test"] & { built?: boolean }): TestProjectInlineConfiguration {
+  const { built = false, ...test } = settings;
+  const globalSetup = ["test/helpers/global-setup.ts", ...(built ? ["test/helpers/built-cli-setup.ts"] : [])];
+  return { extends: true, test: { name, include: files.get(name), globalSetup, ...test } };
+}
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Tests spawn the built CLI and real servers: forks isolate them, two at a time on two cores.
-    pool: "forks",
+    // Two cores: two workers in all, whatever the project. Files in one project are independent; the projects run
+    // at the same time, longest files first once vitest has timed them.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    globalSetup: ["test/helpers/global-setup.ts"],
     // expect.poll waits for something to happen (a row, a search on its worker thread); on two loaded cores 1 s,
     // the default, is not always enough. A poll that succeeds returns at once; only a failing one waits this long.
     expect: { poll: { timeout: 10_000 } },
+    projects: [
+      // Pure code, most of its time spent importing the providers' SDKs: files share a worker's module cache
+      // (isolate: false) instead of importing them again for each file.
+      project("unit", { pool: "forks", isolate: false }),
+      // Sockets, SQLite, worker threads and spawned processes in forks: a crash or a stuck handle stays in its own
+      // process. e2e and browser need the built CLI (their setup says so when it is missing).
+      project("integration", { pool: "forks" }),
+      project("e2e", { pool: "forks", built: true }),
+      project("browser", { pool: "forks", built: true }),
+    ],
   },
 });

@@ -5,7 +5,7 @@ import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CIRCLE_API_KEY_ENV, createCertificateFetcher, EBAY_TOKEN_ENV, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
 import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
 
@@ -61,12 +61,12 @@ describe("verify --fetch-certs", () => {
     const { file, certUrl } = snsFixture();
     const url = new URL(certUrl);
     routes.set(url.pathname, { status: 200, body: SNS_KEY.certificate as string });
-    const result = await runCli(["verify", "--fixture", file, "--fetch-certs"], { env });
+    const result = await runProgram(["verify", "--fixture", file, "--fetch-certs"], { env });
     expect(result.stdout).toBe("valid\n");
     expect(result.code).toBe(0);
     expect(seen).toEqual([{ host: "sns.eu-west-1.amazonaws.com", path: url.pathname }]);
     // Without --fetch-certs nothing is fetched, and the message says what to do.
-    const offline = await runCli(["verify", "--fixture", file], { env });
+    const offline = await runProgram(["verify", "--fixture", file], { env });
     expect(offline.code).toBe(2);
     expect(offline.stderr).toBe(`hooktape: no key for sns: this delivery was signed with the certificate at ${certUrl}; pass its certificate with --secret, or add --fetch-certs\n`);
     expect(seen).toHaveLength(1);
@@ -77,7 +77,7 @@ describe("verify --fetch-certs", () => {
       const { file } = snsFixture({ SigningCertURL: certUrl });
       routes.set(new URL(certUrl).pathname, { status: 200, body: SNS_KEY.certificate as string });
       for (const extra of [["--fetch-certs"], ["--secret", SNS_KEY.certificate as string]]) {
-        const result = await runCli(["--json", "verify", "--fixture", file, ...extra], { env });
+        const result = await runProgram(["--json", "verify", "--fixture", file, ...extra], { env });
         expect(result.code).toBe(1);
         const verdict = JSON.parse(result.stdout) as { valid: boolean; reason: string; hint: string };
         expect(verdict).toMatchObject({ valid: false, provider: "sns", reason: "malformed_header" });
@@ -96,7 +96,7 @@ describe("verify --fetch-certs", () => {
       [{ status: 200, body: Buffer.alloc(70 * 1024, 0x41) }, `${certUrl} is larger than 65536 bytes: not a certificate`],
     ] as const) {
       routes.set(path, route);
-      const result = await runCli(["--json", "verify", "--fixture", file, "--fetch-certs"], { env });
+      const result = await runProgram(["--json", "verify", "--fixture", file, "--fetch-certs"], { env });
       expect(result.code).toBe(1);
       expect((JSON.parse(result.stdout) as { hint: string }).hint).toContain(hint);
     }
@@ -108,13 +108,13 @@ describe("verify --fetch-certs", () => {
     const file = tempFixture(JSON.stringify({ hooktape: 1, provider: "paypal", request: { method: "POST", url: "/paypal", headers: signed.headers, body: body.toString() } }));
     const certUrl = new URL(signed.headers.find(([n]) => n === "PAYPAL-CERT-URL")?.[1] ?? "");
     routes.set(certUrl.pathname, { status: 200, body: PAYPAL_KEY.certificate as string });
-    const ok = await runCli(["verify", "--fixture", file, "--fetch-certs", "--secret", WEBHOOK_ID], { env });
+    const ok = await runProgram(["verify", "--fixture", file, "--fetch-certs", "--secret", WEBHOOK_ID], { env });
     expect(ok.stdout).toBe("valid\n");
     expect(seen).toEqual([{ host: "api.sandbox.paypal.com", path: certUrl.pathname }]);
-    const otherWebhook = await runCli(["verify", "--fixture", file, "--fetch-certs", "--secret", "WH-SOMEONE-ELSE"], { env });
+    const otherWebhook = await runProgram(["verify", "--fixture", file, "--fetch-certs", "--secret", "WH-SOMEONE-ELSE"], { env });
     expect(otherWebhook.code).toBe(1);
     // The webhook id alone, without --fetch-certs: exit 2, saying how to give the certificate.
-    const noFetch = await runCli(["verify", "--fixture", file, "--secret", WEBHOOK_ID], { env });
+    const noFetch = await runProgram(["verify", "--fixture", file, "--secret", WEBHOOK_ID], { env });
     expect(noFetch.code).toBe(2);
     expect(noFetch.stderr).toBe('hooktape: the secret holds only the webhook id: add --fetch-certs, or give "<webhook id>:<certificate>"\n');
   });
@@ -169,11 +169,11 @@ describe("the fetcher", () => {
       status: 200,
       body: JSON.stringify({ key: `-----BEGIN PUBLIC KEY-----${key.publicKey}-----END PUBLIC KEY-----`, algorithm: "ECDSA", digest: "SHA1" }),
     });
-    const noToken = await runCli(["--json", "verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "" } });
+    const noToken = await runProgram(["--json", "verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "" } });
     expect(noToken.code).toBe(1);
     expect((JSON.parse(noToken.stdout) as { hint: string }).hint).toContain(`eBay's key API needs an application token: set ${EBAY_TOKEN_ENV}`);
     expect(seen).toEqual([]);
-    const ok = await runCli(["verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "v^1.1#i^1#test-token" } });
+    const ok = await runProgram(["verify", "--fixture", file, "--fetch-certs"], { env: { ...env, HOOKTAPE_SECRET_EBAY: "", [EBAY_TOKEN_ENV]: "v^1.1#i^1#test-token" } });
     expect(ok.stdout).toBe("valid\n");
     expect(seen).toEqual([{ host: "api.ebay.com", path: `/commerce/notification/v1/public_key/${key.keyId}`, authorization: "Bearer v^1.1#i^1#test-token" }]);
     // The token never reaches the output.

@@ -12,7 +12,7 @@ import { startCorrectHandler, type HandledProvider } from "../handlers/correct-h
 import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startSloppyHandler } from "../handlers/sloppy-handler.js";
 import { startRecordingServer } from "../handlers/recording-server.js";
-import { runCli } from "../replay/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { findAll, parseXml } from "./xml.js";
 
 const STRIPE_SECRET = "whsec_check_test_secret";
@@ -34,12 +34,12 @@ interface CheckJson {
   results: Array<{ test: string; outcome: "pass" | "fail" | "skip"; reason: string | null; statuses: Array<number | null> }>;
 }
 
-describe("hooktape check (the built CLI)", () => {
+describe("hooktape check", () => {
   it("passes a correct Stripe handler, proves with --probe that duplicates changed state once, and writes valid JUnit", async () => {
     const handler = await startCorrectHandler("stripe", STRIPE_SECRET);
     cleanups.push(() => handler.close());
     const junit = join(tempDir(), "report.xml");
-    const run = await runCli(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--junit", junit, "--json"]);
+    const run = await runProgram(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--junit", junit, "--json"]);
 
     const report = JSON.parse(run.stdout) as CheckJson;
     // Stripe signs a delivery as a whole: the batch forgery is Adyen's, and says why it does not apply.
@@ -83,9 +83,9 @@ describe("hooktape check (the built CLI)", () => {
     const handler = await startSloppyHandler({ delayMs: 150 });
     cleanups.push(() => handler.close());
     const junit = join(tempDir(), "report.xml");
-    const run = await runCli(
+    const run = await runProgram(
       ["check", "--to", handler.url, "--provider", "stripe", "--deadline", "60", "--probe", `${handler.url}/state`, "--junit", junit],
-      { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET },
+      { env: { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET } },
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("the handler failed 9 checks");
@@ -119,11 +119,11 @@ describe("hooktape check (the built CLI)", () => {
     const closed = await startRecordingServer();
     const url = closed.url;
     await closed.close();
-    const run = await runCli(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET]);
+    const run = await runProgram(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`hooktape: nothing is listening on ${url}/webhooks/stripe (connection refused) — is the handler running?\n`);
     expect(run.stdout).not.toContain("✗");
-    const json = await runCli(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--json"]);
+    const json = await runProgram(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--json"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ passed: false, unreachable: `nothing is listening on ${url}/webhooks/stripe (connection refused) — is the handler running?`, results: [] });
   });
@@ -131,7 +131,7 @@ describe("hooktape check (the built CLI)", () => {
   it("with the wrong secret: the valid delivery fails with the handler's own words, the rest is inconclusive, exit 1", async () => {
     const handler = await startBuggyStripeHandler(STRIPE_SECRET, { secret: "whsec_not_the_same" });
     cleanups.push(() => handler.close());
-    const run = await runCli(["check", "--to", handler.url, "--provider", "stripe"], { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET });
+    const run = await runProgram(["check", "--to", handler.url, "--provider", "stripe"], { env: { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/✗ accepts a valid delivery  400.*\n\s+refused a valid, freshly signed delivery with 400 "Webhook Error: No signatures found matching the expected signature for payload/);
     expect(run.stdout).toMatch(/\? rejects a tampered signature\n\s+inconclusive: the valid delivery was not accepted \(400\), so this proves nothing/);
@@ -144,22 +144,22 @@ describe("hooktape check (the built CLI)", () => {
     const slow = await startBuggyStripeHandler(STRIPE_SECRET, { workMs: 1200 });
     cleanups.push(() => slow.close());
     // Slack documents its 3 s; hooktape's Stripe figure is an assumption. Both shortened here with the provider's own figure kept in the words.
-    const stripeRun = await runCli(["check", "--to", slow.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--deadline", "1000"]);
+    const stripeRun = await runProgram(["check", "--to", slow.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--deadline", "1000"]);
     expect(stripeRun.stdout).toMatch(/took up to 1\.\d s to answer; your --deadline is 1 s, after which a sender counts the delivery as failed/);
   });
 
   it("exits 2 with one line for a missing secret, an unknown provider, a --settle without a unit and a malformed fixture", async () => {
     const dir = tempDir();
-    const noSecret = await runCli(["check", "--to", "3000", "--provider", "stripe"], { HOOKTAPE_SECRET_STRIPE: "" });
+    const noSecret = await runProgram(["check", "--to", "3000", "--provider", "stripe"], { env: { HOOKTAPE_SECRET_STRIPE: "" } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/no secret for stripe: pass --secret whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
-    const unknown = await runCli(["check", "--to", "3000", "--provider", "nope", "--secret", "x"]);
+    const unknown = await runProgram(["check", "--to", "3000", "--provider", "nope", "--secret", "x"]);
     expect(unknown.code).toBe(2);
-    const settle = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", "--settle", "5"]);
+    const settle = await runProgram(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", "--settle", "5"]);
     expect(settle.code).toBe(2);
     expect(settle.stderr).toBe('hooktape: Invalid --settle "5": a number needs a unit (5s? 5m? 5h?); expected a duration such as 300ms, 1s or 2s (0ms: read the probe once)\n');
     writeFileSync(join(dir, "bad.json"), '{"hooktape":1}');
-    const bad = await runCli(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", join(dir, "bad.json")]);
+    const bad = await runProgram(["check", "--to", "3000", "--provider", "stripe", "--secret", "x", join(dir, "bad.json")]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   });

@@ -12,7 +12,7 @@ import { providers } from "../../src/providers/index.js";
 import type { Provider } from "../../src/providers/types.js";
 import { shippedSecrets } from "../fixtures/shipped-secrets.js";
 import { startVerifyingHandler } from "../handlers/verifying-handler.js";
-import { runCli } from "../replay/cli.js";
+import { runProgram } from "../helpers/program.js";
 
 const secrets = shippedSecrets();
 const agent = createDeliveryAgent(32);
@@ -87,8 +87,8 @@ describe("the built CLI exits 0 for them, as a user runs it", () => {
     const secret = secrets.get(id)!;
     const handler = await startVerifyingHandler(provider, secret.verify ?? secret.sign);
     try {
-      const run = await runCli(["check", "--to", handler.url, "--provider", id, "--probe", `${handler.url}/__state`, "--settle", "100ms"], {
-        [`HOOKTAPE_SECRET_${id.toUpperCase().replace(/-/g, "_")}`]: secret.sign,
+      const run = await runProgram(["check", "--to", handler.url, "--provider", id, "--probe", `${handler.url}/__state`, "--settle", "100ms"], {
+        env: { [`HOOKTAPE_SECRET_${id.toUpperCase().replace(/-/g, "_")}`]: secret.sign },
       });
       expect(run.stdout).toMatch(/\n✓ \d+ passed, 0 failed, \d+ skipped \(/);
       expect(run.stderr).toBe("");

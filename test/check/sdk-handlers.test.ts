@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { generateCertificateKey, sns } from "../../src/providers/certificate.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
-import { runCli } from "../replay/cli.js";
+import { runProgram } from "../helpers/program.js";
 
 interface CheckJson {
   passed: boolean;
@@ -54,8 +54,8 @@ describe("check passes correct handlers written with the providers' SDKs", () =>
   ])("%s: every check passes or says why it does not apply, exit 0", async (provider, secret, skipped) => {
     const handler = await startCorrectHandler(provider, secret);
     cleanups.push(() => handler.close());
-    const run = await runCli(["check", "--to", handler.url, "--provider", provider, "--probe", `${handler.url}/state`, "--json"], {
-      [`HOOKTAPE_SECRET_${provider.toUpperCase()}`]: secret,
+    const run = await runProgram(["check", "--to", handler.url, "--provider", provider, "--probe", `${handler.url}/state`, "--json"], {
+      env: { [`HOOKTAPE_SECRET_${provider.toUpperCase()}`]: secret },
     });
     const report = JSON.parse(run.stdout) as CheckJson;
     expect(report.results.filter((r) => r.outcome === "fail" || r.outcome === "inconclusive")).toEqual([]);

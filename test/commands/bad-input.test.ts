@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { fixtureFile } from "../fixtures/shipped-secrets.js";
 
 // Every bad input to the signing commands: one line on stderr, nothing on stdout, exit 2, no stack trace.
@@ -28,7 +28,7 @@ const cases: Array<[string[], RegExp]> = [
 
 describe("bad input to sign / verify / send / fixtures", () => {
   it.each(cases)("%j -> one line, exit 2", async (args, message) => {
-    const result = await runCli(args, { env: { HOOKTAPE_DB: "/nonexistent-dir-hooktape/never.db" } });
+    const result = await runProgram(args, { env: { HOOKTAPE_DB: "/nonexistent-dir-hooktape/never.db" } });
     expect(result.stdout).toBe("");
     expect(result.stderr.trimEnd()).toMatch(message);
     const lines = result.stderr.trimEnd().split("\n").filter((line) => !line.startsWith("(run with --help"));

@@ -3,7 +3,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 describe("a malformed fixture", () => {
@@ -18,7 +18,7 @@ describe("a malformed fixture", () => {
   ])("is one line naming the file, and exit 2 (%#)", async (args) => {
     const file = path.join(tempDir(), "broken.json");
     writeFileSync(file, broken);
-    const run = await runCli(args(file));
+    const run = await runProgram(args(file));
     expect(run.code).toBe(2);
     expect(run.stderr.endsWith("\n")).toBe(true);
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -29,7 +29,7 @@ describe("a malformed fixture", () => {
 describe("--out into a folder that does not exist", () => {
   it("sign --format fixture --out creates the folder and writes the fixture", async () => {
     const out = path.join(tempDir(), "fixtures", "new", "stripe.json");
-    const run = await runCli(["sign", "--provider", "stripe", "--secret", "whsec_x", "--body", '{\n  "id": "evt_1"\n}\n', "--format", "fixture", "--out", out]);
+    const run = await runProgram(["sign", "--provider", "stripe", "--secret", "whsec_x", "--body", '{\n  "id": "evt_1"\n}\n', "--format", "fixture", "--out", out]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ hooktape: 1, provider: "stripe" });
   });
@@ -39,11 +39,11 @@ describe("--out into a folder that does not exist", () => {
     const db = path.join(dir, "h.db");
     // A store with one event, imported from a signed fixture through the store's real insert path.
     const fixture = path.join(dir, "f.json");
-    const signed = await runCli(["sign", "--provider", "stripe", "--secret", "whsec_x", "--body", '{"id":"evt_1"}', "--format", "fixture", "--out", fixture]);
+    const signed = await runProgram(["sign", "--provider", "stripe", "--secret", "whsec_x", "--body", '{"id":"evt_1"}', "--format", "fixture", "--out", fixture]);
     expect(signed.code).toBe(0);
-    expect((await runCli(["fixtures", "import", fixture, "--db", db])).code).toBe(0);
+    expect((await runProgram(["fixtures", "import", fixture, "--db", db])).code).toBe(0);
     const out = path.join(dir, "exports", "today", "events.ndjson");
-    const run = await runCli(["events", "export", "--out", out, "--db", db]);
+    const run = await runProgram(["events", "export", "--out", out, "--db", db]);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(1);
     expect(statSync(path.dirname(out)).mode & 0o777).toBe(0o700);

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile, shippedSecret } from "../fixtures/shipped-secrets.js";
 import { fixtureBody, loadFixture } from "../../src/fixtures/index.js";
@@ -28,12 +28,12 @@ describe("sign --json for schemes that sign inside the body", () => {
   it.each(["sns", "adyen", "mailgun"])("%s: prints the signed body, which verifies with the printed headers", async (id) => {
     const secret = shippedSecret(id);
     const input = fixtureBody(await loadFixture(fixtureFile(id))).toString("utf8");
-    const signed = await runCli(["sign", "--provider", id, "--secret", secret.sign, "--body", input, "--json"]);
+    const signed = await runProgram(["sign", "--provider", id, "--secret", secret.sign, "--body", input, "--json"]);
     expect(signed.code, signed.stderr).toBe(0);
     const document = JSON.parse(signed.stdout) as SignJson;
     expect(document.body).toBeDefined();
 
-    const verified = await runCli(["verify", "--provider", id, "--secret", secret.verify ?? secret.sign, "--body", document.body as string, ...headerFlags(document.headers)]);
+    const verified = await runProgram(["verify", "--provider", id, "--secret", secret.verify ?? secret.sign, "--body", document.body as string, ...headerFlags(document.headers)]);
     expect(verified.stdout).toBe("valid\n");
     expect(verified.code).toBe(0);
     if (id === "adyen") {
@@ -44,7 +44,7 @@ describe("sign --json for schemes that sign inside the body", () => {
   });
 
   it("a header-signed scheme's --json stays headers only (the body is the caller's, unchanged)", async () => {
-    const signed = JSON.parse((await runCli(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", "{}", "--json"])).stdout) as SignJson;
+    const signed = JSON.parse((await runProgram(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", "{}", "--json"])).stdout) as SignJson;
     expect(Object.keys(signed)).toEqual(["provider", "headers"]);
   });
 });
@@ -57,26 +57,26 @@ describe("verify a raw request: --body, --body-file or stdin, with --header", ()
     const file = path.join(tempDir(), "body.json");
     writeFileSync(file, body);
     const header = ["--header", `Stripe-Signature: ${signature}`, "--header", "Content-Type: application/json"];
-    const fromFile = await runCli(["verify", "--body-file", file, ...header, "--secret", STRIPE_SECRET]);
+    const fromFile = await runProgram(["verify", "--body-file", file, ...header, "--secret", STRIPE_SECRET]);
     expect(fromFile.stdout).toBe("valid\n");
     expect(fromFile.code).toBe(0);
-    const fromStdin = await runCli(["verify", ...header, "--secret", STRIPE_SECRET, "--json"], { input: body });
+    const fromStdin = await runProgram(["verify", ...header, "--secret", STRIPE_SECRET, "--json"], { input: body });
     expect(JSON.parse(fromStdin.stdout)).toEqual({ valid: true, provider: "stripe", reason: null });
-    expect((await runCli(["verify", "--body", body, ...header, "--secret", STRIPE_SECRET])).code).toBe(0);
+    expect((await runProgram(["verify", "--body", body, ...header, "--secret", STRIPE_SECRET])).code).toBe(0);
   });
 
   it("says invalid, with the reason, for the body re-serialised, and exit 1", async () => {
     const compact = JSON.stringify(JSON.parse(body));
-    const run = await runCli(["verify", "--body", compact, "--header", `Stripe-Signature: ${signature}`, "--secret", STRIPE_SECRET]);
+    const run = await runProgram(["verify", "--body", compact, "--header", `Stripe-Signature: ${signature}`, "--secret", STRIPE_SECRET]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^invalid: .*\(no_matching_signature\)\n$/);
   });
 
   it("refuses, with one line and exit 2, a raw body without headers or two things to verify", async () => {
-    const noHeaders = await runCli(["verify", "--body", body, "--secret", STRIPE_SECRET]);
+    const noHeaders = await runProgram(["verify", "--body", body, "--secret", STRIPE_SECRET]);
     expect(noHeaders.code).toBe(2);
     expect(noHeaders.stderr.trim().split("\n")).toHaveLength(1);
-    const both = await runCli(["verify", "--fixture", fixtureFile("stripe"), "--header", `Stripe-Signature: ${signature}`, "--secret", STRIPE_SECRET]);
+    const both = await runProgram(["verify", "--fixture", fixtureFile("stripe"), "--header", `Stripe-Signature: ${signature}`, "--secret", STRIPE_SECRET]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/Give one thing to verify/);
   });

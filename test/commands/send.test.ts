@@ -3,7 +3,7 @@ import net from "node:net";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { startTargetServer, type Behaviour, type TargetServer } from "../helpers/target-server.js";
 import { fixtureFile, shippedSecret } from "../fixtures/shipped-secrets.js";
 import { tempFixture } from "./command-helpers.js";
@@ -44,7 +44,7 @@ async function closedPort(): Promise<number> {
 describe("hooktape send", () => {
   it("sends fixtures as they are: the handler gets the exact bytes and headers, on each fixture's own path", async () => {
     const handler = await target();
-    const result = await runCli(["send", fixtureFile("stripe"), fixtureFile("github"), "--to", handler.url]);
+    const result = await runProgram(["send", fixtureFile("stripe"), fixtureFile("github"), "--to", handler.url]);
     expect(result.code).toBe(0);
     expect(handler.received.map((r) => r.url)).toEqual(["/webhooks/stripe", "/webhooks/github"]);
     const fixture = readFixture("stripe");
@@ -60,7 +60,7 @@ describe("hooktape send", () => {
   it("--resign signs with a fresh timestamp that stripe-node accepts now, keeping the body", async () => {
     const handler = await target();
     const { sign: secret } = shippedSecret("stripe");
-    const result = await runCli(["send", fixtureFile("stripe"), "--to", String(handler.port), "--resign", "--secret", secret]);
+    const result = await runProgram(["send", fixtureFile("stripe"), "--to", String(handler.port), "--resign", "--secret", secret]);
     expect(result.code).toBe(0);
     const received = handler.received[0];
     const signature = header(received?.headers ?? [], "stripe-signature") ?? "";
@@ -71,7 +71,7 @@ describe("hooktape send", () => {
   it("--resign keeps a Standard Webhooks message id, and the official library accepts the delivery", async () => {
     const handler = await target();
     const { sign: secret } = shippedSecret("standard-webhooks");
-    const result = await runCli(["send", fixtureFile("standard-webhooks"), "--to", handler.url, "--resign"], {
+    const result = await runProgram(["send", fixtureFile("standard-webhooks"), "--to", handler.url, "--resign"], {
       env: { HOOKTAPE_SECRET_STANDARD_WEBHOOKS: secret },
     });
     expect(result.code).toBe(0);
@@ -84,7 +84,7 @@ describe("hooktape send", () => {
   it("--resign for Twilio signs the URL actually called", async () => {
     const handler = await target();
     const { sign: secret } = shippedSecret("twilio");
-    const result = await runCli(["send", fixtureFile("twilio"), "--to", handler.url, "--resign", "--secret", secret]);
+    const result = await runProgram(["send", fixtureFile("twilio"), "--to", handler.url, "--resign", "--secret", secret]);
     expect(result.code).toBe(0);
     const received = handler.received[0];
     const twilio = (await import("twilio")).default;
@@ -95,10 +95,10 @@ describe("hooktape send", () => {
 
   it("exit 1 on a non-2xx unless --expect matches; --json has one result per fixture", async () => {
     const handler = await target({ kind: "answer", status: 400, body: "bad signature" });
-    const failed = await runCli(["send", fixtureFile("stripe"), "--to", handler.url]);
+    const failed = await runProgram(["send", fixtureFile("stripe"), "--to", handler.url]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^✗ 400  /);
-    const expected = await runCli(["--json", "send", fixtureFile("stripe"), "--to", handler.url, "--expect", "400"]);
+    const expected = await runProgram(["--json", "send", fixtureFile("stripe"), "--to", handler.url, "--expect", "400"]);
     expect(expected.code).toBe(0);
     const output = JSON.parse(expected.stdout) as { results: Array<Record<string, unknown>> };
     expect(output.results).toHaveLength(1);
@@ -107,22 +107,22 @@ describe("hooktape send", () => {
 
   it("a refused connection is a failed delivery: shown on its line, exit 1", async () => {
     const port = await closedPort();
-    const result = await runCli(["send", fixtureFile("stripe"), "--to", String(port)]);
+    const result = await runProgram(["send", fixtureFile("stripe"), "--to", String(port)]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✗ failed \(connection refused — is the handler running\?\)  .*stripe\.json → POST http:\/\/localhost:\d+\/webhooks\/stripe/);
-    const json = await runCli(["--json", "send", fixtureFile("stripe"), "--to", String(port)]);
+    const json = await runProgram(["--json", "send", fixtureFile("stripe"), "--to", String(port)]);
     expect((JSON.parse(json.stdout) as { results: Array<{ error: string; status: null }> }).results[0]).toMatchObject({ status: null, error: "ECONNREFUSED" });
   });
 
   it("sends nothing when one fixture is malformed or a secret is missing (exit 2)", async () => {
     const handler = await target();
     const broken = tempFixture('{"hooktape":1,"provider":"stripe"}', "broken.json");
-    const malformed = await runCli(["send", fixtureFile("stripe"), broken, "--to", handler.url]);
+    const malformed = await runProgram(["send", fixtureFile("stripe"), broken, "--to", handler.url]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe(`hooktape: ${broken}: "request" must be an object with method, url, headers and body\n`);
-    const noSecret = await runCli(["send", fixtureFile("stripe"), "--to", handler.url, "--resign"], { env: { HOOKTAPE_SECRET_STRIPE: "" } });
+    const noSecret = await runProgram(["send", fixtureFile("stripe"), "--to", handler.url, "--resign"], { env: { HOOKTAPE_SECRET_STRIPE: "" } });
     expect(noSecret).toMatchObject({ code: 2, stderr: "hooktape: no secret for stripe: pass --secret stripe=whsec_... or set HOOKTAPE_SECRET_STRIPE\n" });
-    const missing = await runCli(["send", "no-such.json", "--to", handler.url]);
+    const missing = await runProgram(["send", "no-such.json", "--to", handler.url]);
     expect(missing).toMatchObject({ code: 2, stderr: "hooktape: no-such.json: no such file\n" });
     expect(handler.received).toHaveLength(0);
   });

@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { capturedEvent, storeWith } from "./command-helpers.js";
@@ -27,7 +27,7 @@ function headerLines(stdout: string): Record<string, string> {
 
 describe("hooktape sign", () => {
   it("prints Name: value lines that stripe-node accepts, for a body from --body", async () => {
-    const result = await runCli(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", BODY]);
+    const result = await runProgram(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", BODY]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     const headers = headerLines(result.stdout);
@@ -37,7 +37,7 @@ describe("hooktape sign", () => {
 
   it("takes the secret from HOOKTAPE_SECRET_<ID>, the body from stdin, and honours --timestamp and --id", async () => {
     const secret = "whsec_" + Buffer.from("e2e-standard-webhooks-test-only").toString("base64");
-    const result = await runCli(["sign", "--provider", "standard-webhooks", "--timestamp", "1767225600", "--id", "msg_e2e_1", "--json"], {
+    const result = await runProgram(["sign", "--provider", "standard-webhooks", "--timestamp", "1767225600", "--id", "msg_e2e_1", "--json"], {
       env: { HOOKTAPE_SECRET_STANDARD_WEBHOOKS: secret },
       input: BODY,
     });
@@ -56,7 +56,7 @@ describe("hooktape sign", () => {
 
   it("defaults --id to a fresh msg_ id for schemes that sign one", async () => {
     const secret = "whsec_" + Buffer.from("e2e-svix").toString("base64");
-    const [a, b] = await Promise.all([1, 2].map(() => runCli(["sign", "--provider", "svix", "--secret", secret, "--body", "{}", "--json"])));
+    const [a, b] = await Promise.all([1, 2].map(() => runProgram(["sign", "--provider", "svix", "--secret", secret, "--body", "{}", "--json"])));
     const idOf = (stdout: string) => (JSON.parse(stdout) as { headers: Record<string, string> }).headers["svix-id"];
     expect(idOf(a?.stdout ?? "")).toMatch(/^msg_[0-9A-Za-z]{27}$/);
     expect(idOf(a?.stdout ?? "")).not.toBe(idOf(b?.stdout ?? ""));
@@ -65,7 +65,7 @@ describe("hooktape sign", () => {
   it("reads --body-file bytes as they are and --header overrides the scheme's own headers", async () => {
     const file = path.join(tempDir(), "order.json");
     writeFileSync(file, BODY + "\n");
-    const result = await runCli([
+    const result = await runProgram([
       "sign", "--provider", "shopify", "--secret", "shpss_e2e", "--body-file", file, "--header", "X-Shopify-Topic: orders/paid", "--header", "X-Extra: 1",
     ]);
     expect(result.code).toBe(0);
@@ -78,7 +78,7 @@ describe("hooktape sign", () => {
   });
 
   it("Twilio JSON: --json adds the URL with bodySHA256, and twilio-node validates it", async () => {
-    const result = await runCli(["sign", "--provider", "twilio", "--secret", "e2e_auth_token", "--body", BODY, "--url", "https://example.com/sms", "--json"]);
+    const result = await runProgram(["sign", "--provider", "twilio", "--secret", "e2e_auth_token", "--body", BODY, "--url", "https://example.com/sms", "--json"]);
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
     const hash = createHash("sha256").update(BODY).digest("hex");
@@ -88,7 +88,7 @@ describe("hooktape sign", () => {
 
   it("--format fixture --out writes a fixture that verify accepts at its signed time", async () => {
     const out = path.join(tempDir(), "stripe.json");
-    const result = await runCli([
+    const result = await runProgram([
       "sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", BODY, "--timestamp", "1767225600", "--path", "/webhooks/stripe", "--format", "fixture", "--out", out,
     ]);
     expect(result.code).toBe(0);
@@ -96,7 +96,7 @@ describe("hooktape sign", () => {
     const fixture = JSON.parse(readFileSync(out, "utf8")) as { request: { url: string; headers: string[][]; body: string }; signedAt: number };
     expect(fixture).toMatchObject({ hooktape: 1, provider: "stripe", signedAt: 1767225600, request: { method: "POST", url: "/webhooks/stripe", body: BODY } });
     expect(readFileSync(out, "utf8")).not.toContain(STRIPE_SECRET);
-    const verified = await runCli(["verify", "--fixture", out, "--secret", STRIPE_SECRET, "--now", "1767225601"]);
+    const verified = await runProgram(["verify", "--fixture", out, "--secret", STRIPE_SECRET, "--now", "1767225601"]);
     expect(verified.stdout).toBe("valid\n");
     expect(verified.code).toBe(0);
   });
@@ -105,7 +105,7 @@ describe("hooktape sign", () => {
     const body = Buffer.from('{"action":"opened"}');
     const event = capturedEvent({ body, url: "/gh", headers: [["X-GitHub-Event", "issues"], ["Authorization", "Bearer live"]] });
     const db = storeWith([event]);
-    const result = await runCli(["--db", db, "sign", "--provider", "github", "--secret", "gh-e2e", "--event", event.id.slice(0, 12), "--format", "fixture"]);
+    const result = await runProgram(["--db", db, "sign", "--provider", "github", "--secret", "gh-e2e", "--event", event.id.slice(0, 12), "--format", "fixture"]);
     expect(result.code).toBe(0);
     const fixture = JSON.parse(result.stdout) as { request: { url: string; headers: Array<[string, string]>; body: string } };
     expect(fixture.request.url).toBe("/gh");
@@ -121,7 +121,7 @@ describe("hooktape sign", () => {
     const target = await startTargetServer();
     targets.push(target);
     const body = `{"note":"it's \\"quoted\\" $HOME \`x\`"}`;
-    const result = await runCli(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", body, "--url", `${target.url}/hook`, "--format", "curl"]);
+    const result = await runProgram(["sign", "--provider", "stripe", "--secret", STRIPE_SECRET, "--body", body, "--url", `${target.url}/hook`, "--format", "curl"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^curl -sS --globoff -X POST '/);
     // Async: the target server runs in this process and must keep answering while curl runs.
@@ -137,25 +137,25 @@ describe("hooktape sign", () => {
   it("generic hmac: the --hmac-* settings are kept in the fixture's scheme, so verify needs only the secret", async () => {
     const out = path.join(tempDir(), "custom.json");
     const args = ["--hmac-header", "X-Acme-Sig", "--hmac-algorithm", "sha1", "--hmac-encoding", "base64", "--hmac-prefix", ""];
-    const result = await runCli(["sign", "--provider", "hmac", "--secret", "acme-test", "--body", BODY, ...args, "--format", "fixture", "--out", out]);
+    const result = await runProgram(["sign", "--provider", "hmac", "--secret", "acme-test", "--body", BODY, ...args, "--format", "fixture", "--out", out]);
     expect(result.code).toBe(0);
     const fixture = JSON.parse(readFileSync(out, "utf8")) as { scheme: unknown; request: { headers: Array<[string, string]> } };
     expect(fixture.scheme).toEqual({ header: "X-Acme-Sig", algorithm: "sha1", encoding: "base64", prefix: "" });
     const expected = (await import("node:crypto")).createHmac("sha1", "acme-test").update(BODY).digest("base64");
     expect(Object.fromEntries(fixture.request.headers)["X-Acme-Sig"]).toBe(expected);
-    expect(await runCli(["verify", "--fixture", out, "--secret", "acme-test"])).toMatchObject({ code: 0, stdout: "valid\n" });
-    expect(await runCli(["verify", "--fixture", out, "--secret", "other"])).toMatchObject({ code: 1, stdout: "invalid: the signature does not match (no_matching_signature)\n" });
+    expect(await runProgram(["verify", "--fixture", out, "--secret", "acme-test"])).toMatchObject({ code: 0, stdout: "valid\n" });
+    expect(await runProgram(["verify", "--fixture", out, "--secret", "other"])).toMatchObject({ code: 1, stdout: "invalid: the signature does not match (no_matching_signature)\n" });
   });
 
   it("names the flag and the env var when the secret is missing (exit 2)", async () => {
     const env = { HOOKTAPE_SECRET_STRIPE: "" };
-    const stripeResult = await runCli(["sign", "--provider", "stripe", "--body", "{}"], { env });
+    const stripeResult = await runProgram(["sign", "--provider", "stripe", "--body", "{}"], { env });
     expect(stripeResult.code).toBe(2);
     expect(stripeResult.stderr).toBe("hooktape: no secret for stripe: pass --secret whsec_... or set HOOKTAPE_SECRET_STRIPE\n");
-    const sw = await runCli(["sign", "--provider", "standard-webhooks", "--body", "{}"], { env: { HOOKTAPE_SECRET_STANDARD_WEBHOOKS: "" } });
+    const sw = await runProgram(["sign", "--provider", "standard-webhooks", "--body", "{}"], { env: { HOOKTAPE_SECRET_STANDARD_WEBHOOKS: "" } });
     expect(sw.stderr).toBe("hooktape: no secret for standard-webhooks: pass --secret whsec_... or set HOOKTAPE_SECRET_STANDARD_WEBHOOKS\n");
     // A secret meant for another provider does not count.
-    const other = await runCli(["sign", "--provider", "stripe", "--secret", "github=abc", "--body", "{}"], { env });
+    const other = await runProgram(["sign", "--provider", "stripe", "--secret", "github=abc", "--body", "{}"], { env });
     expect(other.code).toBe(2);
   });
 });

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventStore } from "../../src/store/index.js";
 import { getProvider } from "../../src/providers/index.js";
 import { CLI } from "../helpers/cli.js";
@@ -167,8 +167,9 @@ describe("Ctrl-C in a terminal", () => {
 });
 
 async function waitForFile(file: string): Promise<void> {
-  for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!existsSync(file)) throw new Error(`${file} was never written`);
+  await vi.waitFor(() => {
+    if (!existsSync(file)) throw new Error(`${file} was never written`);
+  }, { timeout: 10_000 });
 }
 
 function isRunning(pid: number): boolean {

@@ -70,7 +70,8 @@ describe("listen with a locked store", () => {
     // Recorded before the lock: its forwarding must not wait for the lock to go away.
     handler.setBehaviour({ kind: "answer", status: 200, body: "slow but fine", delayMs: 700 });
     const inFlight = send(`${listen.ready.url}/before-the-lock`, { body: '{"n":0}' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // At the handler means recorded: listen records before it forwards.
+    await handler.waitFor(1);
     const lock = await holdWriteLock(db);
 
     const sentAt = performance.now();

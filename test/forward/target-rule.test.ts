@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startCaptureServer } from "../../src/capture/index.js";
 import { createDeliveryAgent, hasDotSegment, joinTarget, resolveTarget, sendUrlFor } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
-import { runCli, startListen } from "../helpers/cli.js";
+import { startListen } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { send, startTargetServer, type Behaviour, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile, shippedSecret } from "../fixtures/shipped-secrets.js";
@@ -49,7 +50,7 @@ describe("sendUrlFor: the rule of replay, send, check, trigger and the inspector
 describe("the commands follow the rule", () => {
   it("send --to with the handler's whole URL posts to that URL, not to it joined with the fixture's path", async () => {
     const server = await handler();
-    const run = await runCli(["send", fixtureFile("stripe"), "--to", `${server.url}/webhooks/stripe`]);
+    const run = await runProgram(["send", fixtureFile("stripe"), "--to", `${server.url}/webhooks/stripe`]);
     expect(run.code).toBe(0);
     expect(server.received.map((r) => r.url)).toEqual(["/webhooks/stripe"]);
   });
@@ -57,17 +58,17 @@ describe("the commands follow the rule", () => {
   it("check --to 3000 with no fixture and send --to 3000 reach the same route", { timeout: 90_000 }, async () => {
     const server = await handler();
     const port = String(server.port);
-    const sent = await runCli(["send", fixtureFile("stripe"), "--to", port]);
+    const sent = await runProgram(["send", fixtureFile("stripe"), "--to", port]);
     expect(sent.code).toBe(0);
     const secret = shippedSecret("stripe").sign;
-    await runCli(["check", "--to", port, "--provider", "stripe", "--secret", secret, "--json"]);
+    await runProgram(["check", "--to", port, "--provider", "stripe", "--secret", secret, "--json"]);
     const paths = new Set(server.received.map((r) => r.url));
     expect(paths).toEqual(new Set(["/webhooks/stripe"]));
   });
 
   it("check --to <url with a path> … fixture posts every check to that URL", { timeout: 90_000 }, async () => {
     const github = await handler();
-    await runCli(["check", "--to", `${github.url}/hooks`, "--provider", "github", "--secret", shippedSecret("github").sign, "--json", fixtureFile("github")]);
+    await runProgram(["check", "--to", `${github.url}/hooks`, "--provider", "github", "--secret", shippedSecret("github").sign, "--json", fixtureFile("github")]);
     expect(github.received.length).toBeGreaterThan(5);
     expect(new Set(github.received.map((r) => r.url))).toEqual(new Set(["/hooks"]));
   });
@@ -81,29 +82,29 @@ describe("the commands follow the rule", () => {
     await send(`${listen.ready.url}/webhooks/github?delivery=7`, { headers: fixture.request.headers, body: Buffer.from(fixture.request.body) });
     await listen.waitForEvents(1);
     await listen.stop();
-    const [id] = JSON.parse((await runCli(["ls", "--json", "--db", db])).stdout).map((e: { id: string }) => e.id) as string[];
+    const [id] = JSON.parse((await runProgram(["ls", "--json", "--db", db])).stdout).map((e: { id: string }) => e.id) as string[];
 
-    expect((await runCli(["replay", id as string, "--db", db, "--to", `${server.url}/api/hooks`])).code).toBe(0);
-    expect((await runCli(["replay", id as string, "--db", db, "--to", String(server.port)])).code).toBe(0);
+    expect((await runProgram(["replay", id as string, "--db", db, "--to", `${server.url}/api/hooks`])).code).toBe(0);
+    expect((await runProgram(["replay", id as string, "--db", db, "--to", String(server.port)])).code).toBe(0);
     expect(server.received.map((r) => r.url)).toEqual(["/api/hooks", "/webhooks/github?delivery=7"]);
   });
 
   it("the 404 hint never tells the user to pass the --to they passed", { timeout: 90_000 }, async () => {
     const server = await handler({ kind: "answer", status: 404, body: "Not Found" });
-    const exact = await runCli(["send", fixtureFile("stripe"), "--to", `${server.url}/hooks`]);
+    const exact = await runProgram(["send", fixtureFile("stripe"), "--to", `${server.url}/hooks`]);
     expect(exact.code).toBe(1);
     expect(exact.stdout).toContain(`404 from ${server.url}/hooks: nothing handles this route`);
     expect(exact.stdout).toContain("is /hooks the path the handler serves?");
     expect(exact.stdout + exact.stderr).not.toMatch(/--to/);
 
-    const check = await runCli(["check", "--to", `${server.url}/hooks`, "--provider", "stripe", "--secret", shippedSecret("stripe").sign]);
+    const check = await runProgram(["check", "--to", `${server.url}/hooks`, "--provider", "stripe", "--secret", shippedSecret("stripe").sign]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain(`nothing handles ${server.url}/hooks — is that the path the handler serves?`);
     expect(check.stdout + check.stderr).not.toMatch(/give it in --to|--to http/);
   });
 
   it("listen abc is exit 2 at start, with one line", async () => {
-    const run = await runCli(["listen", "abc", "--no-tunnel", "--db", path.join(tempDir(), "h.db")]);
+    const run = await runProgram(["listen", "abc", "--no-tunnel", "--db", path.join(tempDir(), "h.db")]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain('Invalid target "abc"');

@@ -53,15 +53,4 @@ export async function startRecordingServer(respond: Responder = () => ({ status:
   };
 }
 
-/** The value of a header (case-insensitive, first occurrence). */
-export function headerOf(headers: Array<[string, string]>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  return headers.find(([n]) => n.toLowerCase() === wanted)?.[1];
-}
-
-/** Headers as the lower-cased record SDKs take (`req.headers`). */
-export function headerRecord(headers: Array<[string, string]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name.toLowerCase()] ??= value;
-  return out;
-}
+export { headerOf, headerRecord } from "../helpers/headers.js";

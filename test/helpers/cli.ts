@@ -44,6 +44,8 @@ export interface ListenProcess {
   stderr(): string;
   /** Resolves when `count` event records have been printed. */
   waitForEvents(count: number): Promise<void>;
+  /** Resolves with the first record printed after `ready` that matches, as soon as it is printed. */
+  waitForRecord(match: (record: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** SIGTERM (or the given signal) and wait for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -54,7 +56,8 @@ export async function startListen(args: readonly string[], env: NodeJS.ProcessEn
     env: { ...process.env, NO_COLOR: "1", ...env },
   });
   const records: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  // Each waiter looks at the records after every new line; it removes itself once satisfied.
+  const waiters = new Set<() => boolean>();
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
@@ -72,22 +75,34 @@ export async function startListen(args: readonly string[], env: NodeJS.ProcessEn
         return;
       }
       records.push(record);
-      const events = records.filter((item) => item.type === "event").length;
-      for (const waiter of waiters.filter((w) => events >= w.count)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
+      for (const waiter of waiters) if (waiter()) waiters.delete(waiter);
     });
   });
+  const waitForRecord = (match: (record: Record<string, unknown>) => boolean, timeoutMs = 60_000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = records.find(match);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+        return found !== undefined;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no matching record in ${timeoutMs} ms; got ${JSON.stringify(records)}; stderr: ${stderr}`));
+      }, timeoutMs);
+      if (!check()) waiters.add(check);
+    });
   return {
     child,
     ready,
     records,
     stderr: () => stderr,
-    waitForEvents: (count) =>
-      records.filter((item) => item.type === "event").length >= count
-        ? Promise.resolve()
-        : new Promise((resolve) => waiters.push({ count, resolve })),
+    waitForEvents: async (count) => {
+      await waitForRecord(() => records.filter((item) => item.type === "event").length >= count);
+    },
+    waitForRecord,
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -1,14 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-/** e2e tests run the built CLI, as a user would: `npm test` builds first; a bare `vitest` needs `npm run build`. */
-export default function setup(): () => void {
-  const built = path.resolve(import.meta.dirname, "../../dist/cli/index.js");
-  if (!existsSync(built)) throw new Error("dist/ is missing: run `npm run build` (npm test does it for you)");
-  // hooktape keeps a little in the user's config folder (recent stores, named tunnels): the suite, and every CLI it
-  // spawns, use a folder of its own and never touch the user's.
-  const config = mkdtempSync(path.join(tmpdir(), "hooktape-test-config-"));
-  process.env.XDG_CONFIG_HOME = config;
-  return () => rmSync(config, { recursive: true, force: true });
+// hooktape keeps a little in the user's config folder (recent stores, named tunnels): the suite, every program it runs
+// in process and every CLI it spawns use one folder of their own and never touch the user's. Each project runs this
+// setup; the first makes the folder (and removes it at the end), the others find it in the environment.
+const PREFIX = path.join(tmpdir(), "hooktape-test-config-");
+
+export default function setup(): (() => void) | undefined {
+  if (process.env.XDG_CONFIG_HOME?.startsWith(PREFIX)) return undefined;
+  const folder = mkdtempSync(PREFIX);
+  process.env.XDG_CONFIG_HOME = folder;
+  return () => rmSync(folder, { recursive: true, force: true });
 }

@@ -374,9 +374,10 @@ describe("the event stream", () => {
       await sendStripe(other.ready.url, "/missed-1", stripeBody("evt_m1"));
       await sendStripe(other.ready.url, "/missed-2", stripeBody("evt_m2"));
       await other.waitForEvents(3);
-      await new Promise((resolve) => setTimeout(resolve, 300));
       const resumed = await openStream(ui.origin, ui.token, lastSeen);
       await resumed.waitFor((m) => m.event === "ready");
+      await resumed.waitFor((m) => m.event === "event" && eventOf(m).event.url === "/missed-2");
+      await resumed.waitFor((m) => m.event === "event" && eventOf(m).event.url === "/missed-1");
       const urls = resumed.messages.filter((m) => m.event === "event").map((m) => eventOf(m).event.url);
       expect(new Set(urls)).toEqual(new Set(["/missed-1", "/missed-2"]));
       resumed.close();

@@ -127,12 +127,7 @@ export async function startListenUi(
   uiPort = 0,
 ): Promise<ListenProcess & { origin: string; token: string; url: string }> {
   const listen = await startListen([...args, "--ui", "--ui-port", String(uiPort)], env);
-  const deadline = Date.now() + 10_000;
-  while (!listen.records.some((record) => record.type === "inspector")) {
-    if (Date.now() > deadline) throw new Error(`no inspector line; stderr: ${listen.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const url = String(listen.records.find((record) => record.type === "inspector")?.url);
+  const url = String((await listen.waitForRecord((record) => record.type === "inspector", 10_000)).url);
   return Object.assign(listen, { url, ...parseInspectorUrl(url) });
 }
 

@@ -28,12 +28,5 @@ export function withHeader(request: VerifyRequest, name: string, value: string):
   return { ...withoutHeader(request, name), headers: [...withoutHeader(request, name).headers, [name, value]] };
 }
 
-export function headerOf(request: { headers: HeaderPairs }, name: string): string | undefined {
-  return request.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-}
-
-export function flipByte(buffer: Buffer, index = 0): Buffer {
-  const copy = Buffer.from(buffer);
-  copy[index] = (copy[index] ?? 0) ^ 0x01;
-  return copy;
-}
+export { flipByte } from "../helpers/bytes.js";
+export { headerOf } from "../helpers/headers.js";

@@ -59,14 +59,7 @@ async function listen(args: string[], env: NodeJS.ProcessEnv, dir = tempDir()): 
 }
 
 function recordOf(proc: ListenProcess, type: string): Promise<Record<string, unknown>> {
-  return vi.waitFor(
-    () => {
-      const found = proc.records.find((record) => record.type === type);
-      if (!found) throw new Error(`no ${type} record yet; stderr: ${proc.stderr()}`);
-      return found;
-    },
-    { timeout: 15_000, interval: 25 },
-  );
+  return proc.waitForRecord((record) => record.type === type, 15_000);
 }
 
 function warnings(proc: ListenProcess): string[] {

@@ -116,12 +116,6 @@ export async function follow(channel: Channel, target: string, db: string, env: 
 }
 
 /** Resolves once a record of this type (and state, for relay records) has been printed. */
-export async function waitForRecord(listen: ListenProcess, match: (record: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = listen.records.find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching record; got ${JSON.stringify(listen.records)}; stderr: ${listen.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+export function waitForRecord(listen: ListenProcess, match: (record: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  return listen.waitForRecord(match, timeoutMs);
 }

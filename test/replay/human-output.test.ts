@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
 import { EventStore } from "../../src/store/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { headerOf, startRecordingServer, type RecordingServer, type Responder } from "../handlers/recording-server.js";
 import { recordEvent, tempStore, type TempStore } from "./helpers.js";
@@ -56,14 +56,14 @@ describe("replay says what the handler said, and what to do", () => {
   it("shows the first line of a refusal and suggests --resign for a signature past Stripe's tolerance", async () => {
     const old = Date.now() - 334 * DAY;
     const { server, events, args } = await setup(verifyingHandler, [{ receivedAt: old }]);
-    const run = await runCli([...args, "replay", events[0]!.id]);
+    const run = await runProgram([...args, "replay", events[0]!.id]);
     expect(server.received[0]?.url).toBe("/webhooks/stripe");
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/400\s+\d+ ms\s+Webhook Error: Timestamp outside the tolerance zone/);
     expect(run.stdout).not.toContain("at constructEvent"); // the first line only
     expect(run.stderr).toContain(`hint: ${events[0]!.id}: signed 334 days ago, beyond Stripe's 5 minutes tolerance — add --resign (with its secret) to sign it now`);
     // ...and the advice works.
-    const resigned = await runCli([...args, "replay", events[0]!.id, "--resign", "--secret", SECRET]);
+    const resigned = await runProgram([...args, "replay", events[0]!.id, "--resign", "--secret", SECRET]);
     expect(resigned.code).toBe(0);
     expect(resigned.stderr).not.toContain("hint:");
   });
@@ -72,34 +72,34 @@ describe("replay says what the handler said, and what to do", () => {
     const { server, events, args } = await setup(() => ({ status: 200 }), [{ receivedAt: Date.now() }]);
     const port = server.port;
     await server.close();
-    const run = await runCli([...args, "replay", events[0]!.id, "--to", String(port)]);
+    const run = await runProgram([...args, "replay", events[0]!.id, "--to", String(port)]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("connection refused — is the handler running?");
     expect(run.stdout).not.toContain("ECONNREFUSED");
-    const json = await runCli([...args, "replay", events[0]!.id, "--to", String(port), "--json"]);
+    const json = await runProgram([...args, "replay", events[0]!.id, "--to", String(port), "--json"]);
     expect((JSON.parse(json.stdout) as { attempts: Array<{ error: string }> }).attempts[0]?.error).toBe("ECONNREFUSED");
   });
 
   it("warns that --seed does nothing without --order shuffle", async () => {
     const { events, args } = await setup(() => ({ status: 200 }), [{ receivedAt: Date.now() }]);
-    const run = await runCli([...args, "replay", events[0]!.id, "--seed", "7"]);
+    const run = await runProgram([...args, "replay", events[0]!.id, "--seed", "7"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("warning: --seed only orders a shuffle; it does nothing with --order as-captured (add --order shuffle)");
   });
 
   it("refuses, with exit 2 and nothing sent: --to ftp://x, --stale 10, a header with a line break, a --set typo, an unknown --provider", async () => {
     const { server, events, args } = await setup(() => ({ status: 200 }), [{ receivedAt: Date.now() }]);
-    const ftp = await runCli([...args, "replay", events[0]!.id, "--to", "ftp://x"]);
+    const ftp = await runProgram([...args, "replay", events[0]!.id, "--to", "ftp://x"]);
     expect(ftp).toMatchObject({ code: 2, stderr: 'hooktape: Invalid --to "ftp://x": only http and https targets are supported\n' });
-    const stale = await runCli([...args, "replay", events[0]!.id, "--stale", "10", "--secret", SECRET]);
+    const stale = await runProgram([...args, "replay", events[0]!.id, "--stale", "10", "--secret", SECRET]);
     expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/^hooktape: Invalid --stale "10": a number needs a unit \(10s\? 10m\? 10h\?\)/);
-    const crlf = await runCli([...args, "replay", events[0]!.id, "--header", "X-A: a\r\nX-B: 1"]);
+    const crlf = await runProgram([...args, "replay", events[0]!.id, "--header", "X-A: a\r\nX-B: 1"]);
     expect(crlf).toMatchObject({ code: 2, stderr: 'hooktape: Invalid --header "X-A": the value contains a line break\n' });
-    const typo = await runCli([...args, "replay", events[0]!.id, "--set", "data.objet.amount=0", "--secret", SECRET]);
+    const typo = await runProgram([...args, "replay", events[0]!.id, "--set", "data.objet.amount=0", "--secret", SECRET]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe('hooktape: Invalid --set "data.objet.amount": there is no data.objet in the body (a typo?); add --create to add it\n');
-    const provider = await runCli([...args, "replay", "--provider", "nope", "--last"]);
+    const provider = await runProgram([...args, "replay", "--provider", "nope", "--last"]);
     expect(provider).toMatchObject({ code: 2, stderr: 'hooktape: Unknown --provider "nope"; see `hooktape providers`\n' });
     expect(server.received).toHaveLength(0);
   });
@@ -113,13 +113,13 @@ describe("send says what the handler said, and what to do", () => {
     const fixture = tempFixture(
       JSON.stringify({ hooktape: 1, provider: "stripe", request: { method: "POST", url: "/webhooks/stripe", headers: stripeHeaders(signedAt), body: BODY }, signedAt }),
     );
-    const run = await runCli(["send", fixture, "--to", server.url]);
+    const run = await runProgram(["send", fixture, "--to", server.url]);
     expect(run.code).toBe(1);
     const lines = run.stdout.split("\n");
     expect(lines[0]).toMatch(/^✗ 400 /);
     expect(lines[1]).toBe("  answered 400 Webhook Error: Timestamp outside the tolerance zone");
     expect(lines[2]).toBe("  hint: signed 2 days ago, beyond Stripe's 5 minutes tolerance — add --resign (with its secret) to sign it now");
-    const resigned = await runCli(["send", fixture, "--to", server.url, "--resign", "--secret", SECRET]);
+    const resigned = await runProgram(["send", fixture, "--to", server.url, "--resign", "--secret", SECRET]);
     expect(resigned.code).toBe(0);
   });
 });
@@ -132,18 +132,18 @@ describe("events list", () => {
     for (let i = 0; i < 25; i++) {
       recordEvent(db.store, { provider: "stripe", headers: stripeHeaders(Math.floor(now / 1000)), body: BODY, url: `/e/${i}`, receivedAt: now - i * DAY });
     }
-    const run = await runCli(["ls", "--db", db.file]);
+    const run = await runProgram(["ls", "--db", db.file]);
     expect(run.code).toBe(0);
     const [header, ...lines] = run.stdout.trim().split("\n");
     expect(header).toMatch(/^TIME {2,}REQUEST/);
     expect(lines).toHaveLength(20);
     expect(lines.every((line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  POST/.test(line))).toBe(true);
     expect(run.stderr).toBe("20 of 25 — --limit 0 for all\n");
-    const all = await runCli(["ls", "--db", db.file, "--limit", "0"]);
+    const all = await runProgram(["ls", "--db", db.file, "--limit", "0"]);
     expect(all.stdout.trim().split("\n")).toHaveLength(26); // the header and 25 rows
     expect(all.stderr).toBe("");
 
-    const today = await runCli(["ls", "--db", db.file, "--since", "1m"]);
+    const today = await runProgram(["ls", "--db", db.file, "--since", "1m"]);
     expect(today.stdout.split("\n")[1]).toMatch(/^\d{2}:\d{2}:\d{2}  POST \/e\/0 /); // all from today: the time alone
   });
 
@@ -152,9 +152,9 @@ describe("events list", () => {
     cleanups.push(() => db.remove());
     const store: EventStore = db.store;
     recordEvent(store, { provider: "stripe", headers: stripeHeaders(1), body: BODY });
-    const nope = await runCli(["ls", "--provider", "nope", "--db", db.file]);
+    const nope = await runProgram(["ls", "--provider", "nope", "--db", db.file]);
     expect(nope).toMatchObject({ code: 2, stderr: 'hooktape: Unknown --provider "nope"; see `hooktape providers`\n' });
-    const since = await runCli(["ls", "--since", "yesterday", "--db", db.file]);
+    const since = await runProgram(["ls", "--since", "yesterday", "--db", db.file]);
     expect(since.code).toBe(2);
     expect(since.stderr).toMatch(/a duration \(30m, 2h, 1d\) or an ISO time \(2026-11-23T10:00:00Z\)/);
   });

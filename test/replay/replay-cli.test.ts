@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
 import { headerOf, startRecordingServer, type Responder } from "../handlers/recording-server.js";
-import { runCli } from "./cli.js";
+import { runProgram } from "../helpers/program.js";
 import { recordEvent, tempStore, type TempStore } from "./helpers.js";
 
 const SECRET = "whsec_cli_replay_secret";
@@ -26,14 +26,14 @@ async function setup(respond?: Responder) {
     ...stripe.sign({ body: Buffer.from(BODY), secret: SECRET, timestamp: 1_700_000_000, id: "x", method: "POST", headers: [] }).headers,
   ];
   const event = recordEvent(db.store, { provider: "stripe", headers, body: BODY, url: "/stripe", target: server.url });
-  // The CLI opens the same file from another process: close ours so it sees a quiet database.
+  // The command opens the same file through its own connection: close ours so it sees a quiet database.
   return { db, server, event, args: ["--db", db.file] };
 }
 
-describe("hooktape replay (the built CLI)", () => {
+describe("hooktape replay", () => {
   it("replays by id prefix and prints the SPEC's JSON", async () => {
     const { server, event, args } = await setup(() => ({ status: 200 }));
-    const run = await runCli([...args, "replay", event.id.slice(0, 12), "--to", String(server.port), "--json"]);
+    const run = await runProgram([...args, "replay", event.id.slice(0, 12), "--to", String(server.port), "--json"]);
     expect(run.stderr).toContain("Replaying 1 event");
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as { attempts: Array<Record<string, unknown>> };
@@ -47,7 +47,7 @@ describe("hooktape replay (the built CLI)", () => {
 
   it("exits 1 when a final delivery is not 2xx, and flags duplicates answered differently", async () => {
     const { server, args } = await setup((_, index) => ({ status: index === 1 ? 500 : 200 }));
-    const run = await runCli([...args, "replay", "--last", "--times", "3", "--to", server.url]);
+    const run = await runProgram([...args, "replay", "--last", "--times", "3", "--to", server.url]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/3 deliveries of 1 event in 3 attempts: 2 × 200, 1 × 500/);
     expect(run.stdout).toMatch(/duplicates were answered differently \(200 ×2, 500 ×1\).*idempotent/);
@@ -63,48 +63,48 @@ describe("hooktape replay (the built CLI)", () => {
         return { status: 400 };
       }
     });
-    const tampered = await runCli([...args, "replay", "--last", "1", "--to", server.url, "--resign", "--tamper", "body", "--expect", "4xx"], {
+    const tampered = await runProgram([...args, "replay", "--last", "1", "--to", server.url, "--resign", "--tamper", "body", "--expect", "4xx"], { env: {
       HOOKTAPE_SECRET_STRIPE: SECRET,
-    });
+    } });
     expect(tampered.code).toBe(0);
-    const genuine = await runCli([...args, "replay", "--last", "--to", server.url, "--resign", "--json"], { HOOKTAPE_SECRET_STRIPE: SECRET });
+    const genuine = await runProgram([...args, "replay", "--last", "--to", server.url, "--resign", "--json"], { env: { HOOKTAPE_SECRET_STRIPE: SECRET } });
     expect(genuine.code).toBe(0);
     expect(server.received.map((r) => r.body.toString() === BODY)).toEqual([false, true]);
   });
 
   it("prints the seed of a shuffle on stderr so that a run can be repeated", async () => {
     const { server, args } = await setup();
-    const run = await runCli([...args, "replay", "--provider", "stripe", "--order", "shuffle", "--seed", "1234", "--to", server.url]);
+    const run = await runProgram([...args, "replay", "--provider", "stripe", "--order", "shuffle", "--seed", "1234", "--to", server.url]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("shuffled with seed 1234 (repeat with --seed 1234)");
-    const random = await runCli([...args, "replay", "--provider", "stripe", "--order", "shuffle", "--to", server.url, "--json"]);
+    const random = await runProgram([...args, "replay", "--provider", "stripe", "--order", "shuffle", "--to", server.url, "--json"]);
     const seed = (JSON.parse(random.stdout) as { seed: number }).seed;
     expect(random.stderr).toContain(`repeat with --seed ${seed}`);
   });
 
   it("exits 2 with one line for no match, a missing secret, and bad flags — sending nothing", async () => {
     const { server, event, args } = await setup();
-    const none = await runCli([...args, "replay", "--provider", "github", "--to", server.url]);
+    const none = await runProgram([...args, "replay", "--provider", "github", "--to", server.url]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^hooktape: no events match/);
 
-    const noSecret = await runCli([...args, "replay", event.id, "--to", server.url, "--resign"], { HOOKTAPE_SECRET_STRIPE: "" });
+    const noSecret = await runProgram([...args, "replay", event.id, "--to", server.url, "--resign"], { env: { HOOKTAPE_SECRET_STRIPE: "" } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/no secret for stripe .*--secret stripe=whsec_\.\.\. or set HOOKTAPE_SECRET_STRIPE/);
 
     for (const bad of [["--set", "amount"], ["--retry", "sometimes"], ["--speed", "0"], ["--expect", "ok"], ["--times", "0"]]) {
-      const run = await runCli([...args, "replay", event.id, "--to", server.url, ...bad]);
+      const run = await runProgram([...args, "replay", event.id, "--to", server.url, ...bad]);
       expect(run.code, bad.join(" ")).toBe(2);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
     }
-    const unknown = await runCli([...args, "replay", "01ZZZZZZZZZZ", "--to", server.url]);
+    const unknown = await runProgram([...args, "replay", "01ZZZZZZZZZZ", "--to", server.url]);
     expect(unknown.code).toBe(2);
     expect(server.received).toHaveLength(0);
   });
 
   it("shows each retry with its planned and actual time in the summary", async () => {
     const { server, event, args } = await setup((_, index) => ({ status: index === 0 ? 503 : 200 }));
-    const run = await runCli([...args, "replay", event.id, "--to", server.url, "--retry", "exp:2s,2,3", "--speed", "20"]);
+    const run = await runProgram([...args, "replay", event.id, "--to", server.url, "--retry", "exp:2s,2,3", "--speed", "20"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ATTEMPT\s+STATUS\s+DURATION\s+PLANNED\s+SENT/);
     expect(run.stdout).toMatch(/\b2\s+200\s+\d+ ms\s+\+\d\.\d\ds\s+\+\d\.\d\ds/); // 0.1 s after the first attempt ended (its duration varies with load)
@@ -113,7 +113,7 @@ describe("hooktape replay (the built CLI)", () => {
 
   it("replays at --concurrency 32 with nothing on stderr but its own lines (no Node warning about abort listeners)", async () => {
     const { server, args } = await setup(() => ({ status: 200 }));
-    const run = await runCli([...args, "replay", "--last", "--times", "64", "--concurrency", "32", "--to", server.url]);
+    const run = await runProgram([...args, "replay", "--last", "--times", "64", "--concurrency", "32", "--to", server.url]);
     expect(run.code).toBe(0);
     expect(server.received).toHaveLength(64);
     expect(run.stderr).not.toMatch(/Warning/);

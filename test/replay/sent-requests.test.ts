@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { send, startTargetServer, type Behaviour, type ReceivedRequest, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { STRIPE_SECRET, call, sendStripe, startUi, stripeBody, stripeSdk } from "../inspector/helpers.js";
@@ -53,13 +54,13 @@ function endToEnd(received: ReceivedRequest): Array<[string, string]> {
 }
 
 async function show(db: string, id: string): Promise<ShowJson> {
-  const run = await runCli(["show", id, "--json", "--db", db]);
+  const run = await runProgram(["show", id, "--json", "--db", db]);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as ShowJson;
 }
 
 async function onlyEventId(db: string): Promise<string> {
-  const listed = JSON.parse((await runCli(["ls", "--json", "--db", db])).stdout) as Array<{ id: string }>;
+  const listed = JSON.parse((await runProgram(["ls", "--json", "--db", db])).stdout) as Array<{ id: string }>;
   expect(listed).toHaveLength(1);
   return listed[0]?.id ?? "";
 }
@@ -103,7 +104,7 @@ describe("a forward records the request it sent", () => {
     await capture.waitForEvents(1);
     await capture.stop();
     const id = await onlyEventId(db);
-    const replay = await runCli(["replay", id, "--db", db, "--to", server.url, "--resign", "--secret", `gitlab=${token}`]);
+    const replay = await runProgram(["replay", id, "--db", db, "--to", server.url, "--resign", "--secret", `gitlab=${token}`]);
     expect(replay.code, replay.stderr).toBe(0);
 
     // What the handler got carried the token; what the store holds does not, anywhere in its files.
@@ -138,7 +139,7 @@ describe("replays record what they sent, numbered across runs", () => {
   it("an edited, re-signed replay records its own body and signature, and is replay #2 on the second run", { timeout: 90_000 }, async () => {
     const { server, db, id, body } = await capturedWithWrongSecret();
     for (const [n, amount] of [111, 222].entries()) {
-      const run = await runCli(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
+      const run = await runProgram(["replay", id, "--db", db, "--set", `data.object.amount=${amount}`, "--secret", `stripe=${STRIPE_SECRET}`]);
       expect(run.code, run.stderr).toBe(0);
       // The replay's own table numbers it after the earlier runs' replays of the event.
       // The row: the event, its type, and which replay of it this was.
@@ -163,22 +164,22 @@ describe("replays record what they sent, numbered across runs", () => {
     });
     expect(event.deliveries[0]?.request?.bodySha256).toBe(sha256(Buffer.from(body)));
 
-    const human = await runCli(["show", id, "--db", db]);
+    const human = await runProgram(["show", id, "--db", db]);
     expect(human.stdout).toMatch(/↻ replay #2 {2}POST /);
     expect(human.stdout).toContain("sent another body");
     expect(human.stdout).toMatch(/\+ Stripe-Signature: t=\d+,v1=/);
 
     // The list does not read as "the handler accepted a bad signature": the 200 is marked as a replay's.
-    const ls = await runCli(["ls", "--db", db]);
+    const ls = await runProgram(["ls", "--db", db]);
     expect(ls.stdout).toMatch(/stripe ✗ the signature does not match {2,}↻ replay 200 /);
     expect(ls.stdout).not.toMatch(/does not match {2,}200 /);
-    const listed = JSON.parse((await runCli(["ls", "--json", "--db", db])).stdout) as Array<{ delivery: { kind: string; status: number } }>;
+    const listed = JSON.parse((await runProgram(["ls", "--json", "--db", db])).stdout) as Array<{ delivery: { kind: string; status: number } }>;
     expect(listed[0]?.delivery).toMatchObject({ kind: "replay", status: 200 });
   });
 
   it("the inspector serves each attempt's sent body: the edited one, and the captured one for an unchanged send", { timeout: 90_000 }, async () => {
     const { server, db, id, body } = await capturedWithWrongSecret();
-    expect((await runCli(["replay", id, "--db", db, "--set", "data.object.amount=333", "--secret", `stripe=${STRIPE_SECRET}`])).code).toBe(0);
+    expect((await runProgram(["replay", id, "--db", db, "--set", "data.object.amount=333", "--secret", `stripe=${STRIPE_SECRET}`])).code).toBe(0);
     const ui = await startUi(["--db", db, "--port", "0"]);
     cleanups.push(() => ui.stop());
     const forward = await call(ui.origin, `/api/events/${id}/deliveries/1/body`, { token: ui.token });
@@ -197,7 +198,7 @@ describe("replays record what they sent, numbered across runs", () => {
     const { server, db, id } = await capturedWithWrongSecret();
     // The handler takes a second per answer, so that each duplicate is sent in a later second than the one before.
     server.setBehaviour({ kind: "answer", status: 200, delayMs: 1_000 });
-    const run = await runCli(["replay", id, "--db", db, "--resign", "--times", "3", "--secret", `stripe=${STRIPE_SECRET}`]);
+    const run = await runProgram(["replay", id, "--db", db, "--resign", "--times", "3", "--secret", `stripe=${STRIPE_SECRET}`]);
     expect(run.code, run.stderr).toBe(0);
     const signatures = server.received.slice(1).map((r) => r.headers.find(([n]) => n === "Stripe-Signature")?.[1] ?? "");
     const timestamps = signatures.map((s) => Number(/t=(\d+)/.exec(s)?.[1]));

@@ -36,20 +36,7 @@ export function jsonBody(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), "utf8");
 }
 
-/** The value of a header (case-insensitive, first occurrence); throws when it is absent so a test says which. */
-export function headerValue(headers: HeaderPairs, name: string): string {
-  const wanted = name.toLowerCase();
-  const pair = headers.find(([n]) => n.toLowerCase() === wanted);
-  if (pair === undefined) throw new Error(`header ${name} missing from ${JSON.stringify(headers.map(([n]) => n))}`);
-  return pair[1];
-}
-
-/** Headers as the lower-cased record Node's http module hands to SDKs (`req.headers`). */
-export function headerRecord(headers: HeaderPairs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name.toLowerCase()] ??= value;
-  return out;
-}
+export { headerRecord, headerValue } from "../helpers/headers.js";
 
 /** Replaces (or adds) one header, keeping the order of the others. */
 export function withHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
@@ -59,17 +46,7 @@ export function withHeader(headers: HeaderPairs, name: string, value: string): H
   return out;
 }
 
-/**
- * The body with one byte changed: the first byte of `marker` (which must occur in the body) XOR 1.
- * Used on a letter or digit inside a JSON string, so the body stays valid JSON and only the bytes differ.
- */
-export function flipByte(body: Buffer, marker: string): Buffer {
-  const at = body.indexOf(marker);
-  if (at < 0) throw new Error(`marker ${JSON.stringify(marker)} not in body`);
-  const copy = Buffer.from(body);
-  copy[at] = (copy[at] ?? 0) ^ 0x01;
-  return copy;
-}
+export { flipByte } from "../helpers/bytes.js";
 
 export interface SignedRequest {
   request: VerifyRequest;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sign, verify } from "../../src/index.js";
 import { compilePathGlob } from "../../src/core/event-filter.js";
 import { safeEqual, tokensEqual } from "../../src/providers/compare.js";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { capturedEvent, storeWith } from "../commands/command-helpers.js";
 
 describe("comparison (finding 11)", () => {
@@ -63,9 +63,9 @@ describe("path globs (finding 11)", () => {
 
   it("events list --path matches through the store", async () => {
     const db = storeWith([capturedEvent({ url: "/hooks/stripe?x=1", body: Buffer.from("{}") }), capturedEvent({ url: "/hooks/github/app", body: Buffer.from("{}") })]);
-    const listed = await runCli(["--db", db, "--json", "events", "list", "--path", "/hooks/*"]);
+    const listed = await runProgram(["--db", db, "--json", "events", "list", "--path", "/hooks/*"]);
     expect((JSON.parse(listed.stdout) as Array<{ url: string }>).map((event) => event.url)).toEqual(["/hooks/stripe?x=1"]);
-    const deep = await runCli(["--db", db, "--json", "events", "list", "--path", "/**/app"]);
+    const deep = await runProgram(["--db", db, "--json", "events", "list", "--path", "/**/app"]);
     expect((JSON.parse(deep.stdout) as Array<{ url: string }>).map((event) => event.url)).toEqual(["/hooks/github/app"]);
   });
 });

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
 import { stripeVerifies } from "../helpers/stripe-verifies.js";
@@ -32,7 +32,7 @@ describe("curl commands hooktape prints are literal: no local file read, no URL 
     const secretFile = localSecretFile();
     const body = `@${secretFile}`;
     const url = `${handler.url}/x[1-3]{a,b}`;
-    const signed = await runCli(["sign", "--provider", "stripe", "--secret", SECRET, "--body", body, "--url", url, "--format", "curl"]);
+    const signed = await runProgram(["sign", "--provider", "stripe", "--secret", SECRET, "--body", body, "--url", url, "--format", "curl"]);
     expect(signed.code).toBe(0);
     await runInShell(signed.stdout);
 
@@ -77,7 +77,7 @@ describe("curl commands hooktape prints are literal: no local file read, no URL 
     const bodyFile = path.join(tempDir(), "body.bin");
     const bytes = Buffer.concat([Buffer.from("@/etc/passwd\r\n\u001b]0;title\u0007 \u009b "), Buffer.from([0xff, 0x00, 0xc3])]);
     writeFileSync(bodyFile, bytes);
-    const signed = await runCli(["sign", "--provider", "stripe", "--secret", SECRET, "--body-file", bodyFile, "--url", `${handler.url}/bin`, "--format", "curl"]);
+    const signed = await runProgram(["sign", "--provider", "stripe", "--secret", SECRET, "--body-file", bodyFile, "--url", `${handler.url}/bin`, "--format", "curl"]);
     expect(signed.code).toBe(0);
     // The command itself holds nothing a terminal would obey.
     expect(signed.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile } from "../fixtures/shipped-secrets.js";
 
@@ -12,7 +12,7 @@ const SECRET = "whsec_files_test_only";
 /** A store with one event, recorded through `fixtures import` (the store's real insert path). */
 async function storeWithOneEvent(): Promise<{ db: string; id: string }> {
   const db = path.join(tempDir(), "h.db");
-  const imported = await runCli(["--db", db, "--json", "fixtures", "import", fixtureFile("stripe")]);
+  const imported = await runProgram(["--db", db, "--json", "fixtures", "import", fixtureFile("stripe")]);
   expect(imported.code).toBe(0);
   const [record] = JSON.parse(imported.stdout) as Array<{ id: string }>;
   return { db, id: record?.id ?? "" };
@@ -25,7 +25,7 @@ describe("files the user names: never overwritten without --force, never written
     const victim = path.join(tempDir(), "bashrc");
     writeFileSync(victim, "export PATH=/usr/bin\n");
     symlinkSync(victim, path.join(dir, `${id}.json`));
-    const result = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
+    const result = await runProgram(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(/is a symbolic link; refusing to write through it/);
     expect(readFileSync(victim, "utf8")).toBe("export PATH=/usr/bin\n");
@@ -36,11 +36,11 @@ describe("files the user names: never overwritten without --force, never written
     const out = path.join(tempDir(), "signed.json");
     writeFileSync(out, "keep me\n");
     const args = ["sign", "--provider", "stripe", "--secret", SECRET, "--body", '{"id":"evt_1"}', "--format", "fixture", "--out", out];
-    const refused = await runCli(args);
+    const refused = await runProgram(args);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe(`hooktape: ${out} already exists; pass --force to overwrite`);
     expect(readFileSync(out, "utf8")).toBe("keep me\n");
-    const forced = await runCli([...args, "--force"]);
+    const forced = await runProgram([...args, "--force"]);
     expect(forced.code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8")).provider).toBe("stripe");
   });
@@ -52,7 +52,7 @@ describe("files the user names: never overwritten without --force, never written
     const link = path.join(dir, "link.json");
     symlinkSync(victim, link);
     for (const extra of [[], ["--force"]]) {
-      const result = await runCli(["sign", "--provider", "stripe", "--secret", SECRET, "--body", "{}", "--format", "fixture", "--out", link, ...extra]);
+      const result = await runProgram(["sign", "--provider", "stripe", "--secret", SECRET, "--body", "{}", "--format", "fixture", "--out", link, ...extra]);
       expect(result.code).toBe(2);
       expect(readFileSync(victim, "utf8")).toBe("original\n");
     }
@@ -79,12 +79,12 @@ describe("files the user names: never overwritten without --force, never written
     it("writes the report into a folder that does not exist yet, and rewrites it on the next run", async () => {
       const { port } = await anyHandler();
       const report = path.join(tempDir(), "reports", "ci", "check.xml");
-      const first = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      const first = await runProgram(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
       expect(first.code).toBe(1);
       expect(first.stderr).not.toMatch(/ENOENT/);
       expect(readFileSync(report, "utf8")).toMatch(/^<\?xml[^]*<testsuites /);
       writeFileSync(report, "<previous/>");
-      const second = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
+      const second = await runProgram(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", report]);
       expect(second.code).toBe(1);
       expect(readFileSync(report, "utf8")).toMatch(/<testsuites /);
     });
@@ -96,7 +96,7 @@ describe("files the user names: never overwritten without --force, never written
       writeFileSync(victim, "original\n");
       const link = path.join(dir, "report.xml");
       symlinkSync(victim, link);
-      const result = await runCli(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", link]);
+      const result = await runProgram(["check", "--to", String(port), "--provider", "github", "--secret", "s3cret", "--junit", link]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toBe(`hooktape: ${link} is a symbolic link; refusing to write through it (--junit)`);
       expect(readFileSync(victim, "utf8")).toBe("original\n");
@@ -111,7 +111,7 @@ describe("every file hooktape writes with captured payloads in it is 0600, whate
   it("fixtures export writes 0600 files (in a 0700 folder it creates), and --force makes a replaced file 0600", async () => {
     const { db, id } = await storeWithOneEvent();
     const dir = path.join(tempDir(), "fixtures");
-    const exported = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir]);
+    const exported = await runProgram(["--db", db, "fixtures", "export", id, "--dir", dir]);
     expect(exported.code).toBe(0);
     const file = path.join(dir, `${id}.json`);
     expect(JSON.parse(readFileSync(file, "utf8")).provider).toBe("stripe");
@@ -119,7 +119,7 @@ describe("every file hooktape writes with captured payloads in it is 0600, whate
     expect(modeOf(dir)).toBe(0o700);
 
     chmodSync(file, 0o644);
-    const replaced = await runCli(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
+    const replaced = await runProgram(["--db", db, "fixtures", "export", id, "--dir", dir, "--force"]);
     expect(replaced.code).toBe(0);
     expect(modeOf(file)).toBe(0o600);
   });
@@ -130,13 +130,13 @@ describe("every file hooktape writes with captured payloads in it is 0600, whate
     const exportFile = path.join(dir, "events.ndjson");
     writeFileSync(exportFile, "old\n", { mode: 0o644 });
     chmodSync(exportFile, 0o644);
-    const exported = await runCli(["--db", db, "events", "export", "--out", exportFile, "--force"]);
+    const exported = await runProgram(["--db", db, "events", "export", "--out", exportFile, "--force"]);
     expect(exported.code).toBe(0);
     expect(readFileSync(exportFile, "utf8")).toContain(id);
     expect(modeOf(exportFile)).toBe(0o600);
 
     const signed = path.join(dir, "signed.json");
-    const result = await runCli(["--db", db, "sign", "--provider", "stripe", "--secret", SECRET, "--event", id, "--format", "fixture", "--out", signed]);
+    const result = await runProgram(["--db", db, "sign", "--provider", "stripe", "--secret", SECRET, "--event", id, "--format", "fixture", "--out", signed]);
     expect(result.code).toBe(0);
     expect(modeOf(signed)).toBe(0o600);
   });

@@ -8,7 +8,7 @@ import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { getProvider } from "../../src/providers/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
 import { stripeVerifies } from "../helpers/stripe-verifies.js";
@@ -116,13 +116,13 @@ describe("re-signing signs for the provider an event or fixture names only with 
   it("replay --resign --secret whsec_… of an event claiming to be GitLab sends nothing: the Stripe secret never becomes an X-Gitlab-Token", async () => {
     const { db, id } = await captureFakeGitlabEvent();
     const handler = await session.target();
-    const replay = await runCli(["--db", db, "replay", id, "--resign", "--secret", STRIPE_SECRET, "--to", handler.url]);
+    const replay = await runProgram(["--db", db, "replay", id, "--resign", "--secret", STRIPE_SECRET, "--to", handler.url]);
     expect(replay.code).toBe(2);
     expect(replay.stderr.trim()).toBe("hooktape: no secret for gitlab to re-sign (--resign): pass --secret gitlab=<token> or set HOOKTAPE_SECRET_GITLAB");
     expect(handler.received).toEqual([]);
 
     // Named, the secret is used as asked.
-    const named = await runCli(["--db", db, "replay", id, "--resign", "--secret", "gitlab=the-gitlab-token", "--to", handler.url]);
+    const named = await runProgram(["--db", db, "replay", id, "--resign", "--secret", "gitlab=the-gitlab-token", "--to", handler.url]);
     expect(named.code).toBe(0);
     expect(handler.received[0]?.headers).toContainEqual(["X-Gitlab-Token", "the-gitlab-token"]);
   });
@@ -137,7 +137,7 @@ describe("re-signing signs for the provider an event or fixture names only with 
     await listen.waitForEvents(1);
     const id = String(listen.records.find((item) => item.type === "event")?.id);
     const handler = await session.target();
-    const replay = await runCli(["--db", db, "replay", id, "--resign", "--secret", "whsec_some_other_endpoint", "--secret", STRIPE_SECRET, "--to", handler.url]);
+    const replay = await runProgram(["--db", db, "replay", id, "--resign", "--secret", "whsec_some_other_endpoint", "--secret", STRIPE_SECRET, "--to", handler.url]);
     expect(replay.code).toBe(0);
     const resent = handler.received[0];
     const header = resent?.headers.find(([name]) => name.toLowerCase() === "stripe-signature")?.[1] ?? "";
@@ -150,21 +150,21 @@ describe("re-signing signs for the provider an event or fixture names only with 
     const fixture = path.join(tempDir(), "stripe.json");
     const body = JSON.stringify({ id: "evt_unnamed", object: "event", type: "invoice.paid", data: { object: { customer_name: "Zoë" } } }, null, 2);
     writeFileSync(fixture, JSON.stringify({ hooktape: 1, provider: "stripe", request: { method: "POST", url: "/stripe", headers: [["Content-Type", "application/json"]], body } }));
-    const refused = await runCli(["send", fixture, "--to", handler.url, "--resign", "--secret", STRIPE_SECRET]);
+    const refused = await runProgram(["send", fixture, "--to", handler.url, "--resign", "--secret", STRIPE_SECRET]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe("hooktape: no secret for stripe: pass --secret stripe=whsec_... or set HOOKTAPE_SECRET_STRIPE");
     expect(handler.received).toEqual([]);
 
     for (const args of [["--secret", `stripe=${STRIPE_SECRET}`], ["--provider", "stripe", "--secret", STRIPE_SECRET]]) {
-      const sent = await runCli(["send", fixture, "--to", handler.url, "--resign", ...args]);
+      const sent = await runProgram(["send", fixture, "--to", handler.url, "--resign", ...args]);
       expect(sent.code).toBe(0);
     }
     // A fixture signed with this very secret (sign --format fixture) proves it is Stripe's; one signed with another
     // key proves nothing.
     for (const [signingSecret, expected] of [[STRIPE_SECRET, 0], ["whsec_another_key", 2]] as const) {
       const signedFixture = path.join(tempDir(), "signed.json");
-      expect((await runCli(["sign", "--provider", "stripe", "--secret", signingSecret, "--body", body, "--path", "/stripe", "--format", "fixture", "--out", signedFixture])).code).toBe(0);
-      const sent = await runCli(["send", signedFixture, "--to", handler.url, "--resign", "--secret", STRIPE_SECRET]);
+      expect((await runProgram(["sign", "--provider", "stripe", "--secret", signingSecret, "--body", body, "--path", "/stripe", "--format", "fixture", "--out", signedFixture])).code).toBe(0);
+      const sent = await runProgram(["send", signedFixture, "--to", handler.url, "--resign", "--secret", STRIPE_SECRET]);
       expect(sent.code).toBe(expected);
     }
     expect(handler.received).toHaveLength(3);

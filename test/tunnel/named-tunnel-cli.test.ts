@@ -3,7 +3,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineTag } from "../../src/register/run-id.js";
 import { startStripeStandIn } from "../register/provider-apis.js";
-import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { FAKE_CLOUDFLARED, isAlive, readState, sendToEdge, stopAll } from "./helpers.js";
 
@@ -24,7 +25,7 @@ function machine() {
 describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudflared as Cloudflare's account)", () => {
   it("setup logs in (showing the browser URL), creates, routes and saves 0600; listen --tunnel serves the stable URL; delete removes it", async () => {
     const m = machine();
-    const setup = await runCli(["tunnel", "setup", "hooks.example.com"], { env: m.env });
+    const setup = await runProgram(["tunnel", "setup", "hooks.example.com"], { env: m.env });
     expect(setup.code).toBe(0);
     expect(setup.stderr).toMatch(/Open this page in your browser.*\n\s+https:\/\/dash\.cloudflare\.com\/argotunnel\?aud=&callback=\S+/);
     expect(setup.stderr).toContain(`cloudflared saved its certificate in ${path.join(m.home, ".cloudflared", "cert.pem")}`);
@@ -43,11 +44,11 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     const credentials = JSON.parse(readFileSync(path.join(m.home, ".cloudflared", `${made?.id}.json`), "utf8")) as { TunnelSecret: string };
     expect(readFileSync(m.config, "utf8")).not.toContain(credentials.TunnelSecret);
 
-    const list = await runCli(["tunnel", "list", "--json"], { env: m.env });
+    const list = await runProgram(["tunnel", "list", "--json"], { env: m.env });
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ hostname: "hooks.example.com", id: made?.id, url: "https://hooks.example.com" })]);
 
     // A second setup of the same hostname is refused (exit 2), and login is not repeated for another one.
-    const again = await runCli(["tunnel", "setup", "hooks.example.com"], { env: m.env });
+    const again = await runProgram(["tunnel", "setup", "hooks.example.com"], { env: m.env });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already set up/);
 
@@ -64,7 +65,7 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     expect(proc.records.find((record) => record.type === "event")).toMatchObject({ url: "/stable", via: "tunnel" });
     expect(await proc.stop("SIGTERM")).toBe(0);
 
-    const removed = await runCli(["tunnel", "delete", "hooks.example.com"], { env: m.env });
+    const removed = await runProgram(["tunnel", "delete", "hooks.example.com"], { env: m.env });
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain(`Deleted tunnel ${made?.name} (${made?.id})`);
     expect(removed.stderr).toContain("The DNS record hooks.example.com");
@@ -72,14 +73,14 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     expect(existsSync(path.join(m.home, ".cloudflared", `${made?.id}.json`))).toBe(false);
     expect(JSON.parse(readFileSync(m.config, "utf8"))).toEqual({ tunnels: [] });
 
-    const gone = await runCli(["listen", "--tunnel", "hooks.example.com", "--db", path.join(m.home, "t.db")], { env: m.env });
+    const gone = await runProgram(["listen", "--tunnel", "hooks.example.com", "--db", path.join(m.home, "t.db")], { env: m.env });
     expect(gone.code).toBe(2);
     expect(gone.stderr.trim()).toBe("hooktape: No named tunnel for hooks.example.com; create it once with `hooktape tunnel setup hooks.example.com`");
   });
 
   it("listen --tunnel with --register stripe: the endpoint is on the stable URL, and a dead run's endpoint on that host is cleaned", async () => {
     const m = machine();
-    expect((await runCli(["tunnel", "setup", "hooks.example.com"], { env: m.env })).code).toBe(0);
+    expect((await runProgram(["tunnel", "setup", "hooks.example.com"], { env: m.env })).code).toBe(0);
     const api = await startStripeStandIn({ keys: ["sk_test_named"] });
     try {
       let deadPid = 4_000_000;
@@ -111,7 +112,7 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
     const m = machine();
     mkdirSync(path.join(m.home, ".cloudflared"), { recursive: true });
     writeFileSync(path.join(m.home, ".cloudflared", "cert.pem"), "-----BEGIN ARGO TUNNEL TOKEN-----\nx\n-----END ARGO TUNNEL TOKEN-----\n");
-    const setup = await runCli(["tunnel", "setup", "api.example.org"], { env: m.env });
+    const setup = await runProgram(["tunnel", "setup", "api.example.org"], { env: m.env });
     expect(setup.code).toBe(0);
     expect(setup.stderr).toContain("Logged in to Cloudflare already");
     expect(setup.stderr).not.toContain("dash.cloudflare.com");
@@ -119,7 +120,7 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
 
   it("a route that fails is exit 3 with cloudflared's words, and leaves no tunnel behind", async () => {
     const m = machine();
-    const setup = await runCli(["tunnel", "setup", "taken.example.com"], { env: { ...m.env, FAKE_CLOUDFLARED_MODE: "route-fails" } });
+    const setup = await runProgram(["tunnel", "setup", "taken.example.com"], { env: { ...m.env, FAKE_CLOUDFLARED_MODE: "route-fails" } });
     expect(setup.code).toBe(3);
     expect(setup.stderr).toMatch(/\nhooktape: cloudflared tunnel route dns \S+ taken\.example\.com failed \(cloudflared exited with code 1\)\n\s+> ERR Failed to add route: code: 1003/);
     expect(m.account().tunnels).toEqual([]);
@@ -129,11 +130,11 @@ describe("hooktape tunnel setup / list / delete and listen --tunnel (fake cloudf
   it("bad hostnames and unknown tunnels are exit 2 in one line", async () => {
     const m = machine();
     for (const args of [["tunnel", "setup", "not a host"], ["tunnel", "setup", "localhost"], ["tunnel", "delete", "nope.example.com"]]) {
-      const result = await runCli(args, { env: m.env });
+      const result = await runProgram(args, { env: m.env });
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
     }
-    const empty = await runCli(["tunnel", "list"], { env: m.env });
+    const empty = await runProgram(["tunnel", "list"], { env: m.env });
     expect(empty.code).toBe(0);
     expect(empty.stderr).toMatch(/No named tunnels/);
   });
