@@ -127,7 +127,7 @@ export function createApiRoutes(context: ApiContext) {
     try {
       const result = await runReplay(plan, { store, dispatcher: agent, concurrency: replayRequest.concurrency, speed: 1 });
       feed.poke();
-      sendJson(response, 200, replayJson(plan, result, (attempt) => replayRequest.expect(attempt.status)));
+      sendJson(response, 200, replayJson(plan, result, (attempt) => replayRequest.expectation.matches(attempt.status)));
     } finally {
       await agent.close();
     }

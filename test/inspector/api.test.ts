@@ -324,11 +324,40 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(fromApi.attempts[0]?.number).toBe((fromCli.attempts[0]?.number as number) + 1);
   });
 
+  it("`expect` judges an answer as `replay --expect` does: with 4xx expected, a 400 passes and a 404 (a wrong route) fails", async () => {
+    const id = ids[0] ?? "";
+    const rejecting = await startTargetServer({ kind: "answer", status: 400, body: "bad signature" });
+    try {
+      for (const [status, passed] of [
+        [400, true],
+        [404, false],
+        [405, false],
+      ] as const) {
+        rejecting.setBehaviour({ kind: "answer", status, body: "no" });
+        const api = await call(listen.origin, `/api/events/${id}/replay`, {
+          method: "POST",
+          token: listen.token,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ to: `${rejecting.url}/hooks`, tamper: "signature", expect: "4xx" }),
+        });
+        expect(api.status).toBe(200);
+        expect(api.json<{ passed: boolean }>().passed, `API, ${status}`).toBe(passed);
+        const cli = await runCli(["replay", id, "--to", `${rejecting.url}/hooks`, "--tamper", "signature", "--expect", "4xx", "--json", "--db", db]);
+        expect(JSON.parse(cli.stdout).passed, `CLI, ${status}`).toBe(passed);
+        expect(cli.code, `CLI, ${status}`).toBe(passed ? 0 : 1);
+      }
+    } finally {
+      await rejecting.close();
+    }
+  });
+
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
     const before = handler.received.length;
     for (const [body, message] of [
       ['{"times":0}', /times/],
       ['{"tamper":"everything"}', /tamper/],
+      ['{"expect":"ok"}', /Invalid expect "ok": expected a status \(400\) or a class \(4xx\)/],
+      ['{"headers":["X-A: 1\\r\\nX-B: 2"]}', /Invalid headers "X-A": the value contains a line break/],
       ['{"set":{"data..x":1}}', /set/],
       ['{"launch":true}', /Unknown replay option "launch"/],
       ["not json", /not valid JSON/],

@@ -3,15 +3,15 @@ import { HooktapeError, badInput } from "../../core/errors.js";
 import { isWrongRoute } from "../../core/http-status.js";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
-import type { HeaderPairs } from "../../core/types.js";
-import { parseDuration, parseInteger } from "../../core/units.js";
-import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
+import { parseInteger } from "../../core/units.js";
+import { createDeliveryAgent, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import {
-  parseRetrySpec,
+  parseReplayChoices,
   planReplay,
+  replayOptionsOf,
   runReplay,
   selectEvents,
   type ReplayAttempt,
@@ -19,10 +19,11 @@ import {
   type ReplayPlan,
   type ReplayResult,
   type ReplaySelector,
+  type ReplaySurface,
   type Tamper,
 } from "../../replay/index.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
-import { parseHeaderFlag, parseSetFlag } from "../edit-flags.js";
+import { parseSetFlag } from "../edit-flags.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
@@ -52,26 +53,6 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   expect?: string;
 }
 
-/** What counts as the expected answer: `--expect 400`, `--expect 4xx`, or by default any 2xx. */
-export interface Expectation {
-  /** As the user wrote it, for messages ("2xx" by default). */
-  label: string;
-  matches(status: number | null): boolean;
-}
-
-/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. `4xx` leaves out 404 and 405 (see isWrongRoute). */
-export function parseExpect(text: string | undefined): Expectation {
-  if (text === undefined) return { label: "2xx", matches: (status) => status !== null && status >= 200 && status < 300 };
-  const value = text.trim().toLowerCase();
-  const hundreds = /^([1-5])xx$/.exec(value);
-  if (hundreds) {
-    const low = Number(hundreds[1]) * 100;
-    return { label: value, matches: (status) => status !== null && status >= low && status < low + 100 && !isWrongRoute(status) };
-  }
-  if (/^[1-5]\d\d$/.test(value)) return { label: value, matches: (status) => status === Number(value) };
-  throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
-}
-
 /** A wait as the retry lines show it: `0.25s`, `45s`, `5m`, `3h`, `2d`. */
 function formatWait(ms: number): string {
   const sec = Math.max(0, ms) / 1000;
@@ -81,6 +62,14 @@ function formatWait(ms: number): string {
   if (sec < 2 * 86_400) return `${Math.round(sec / 3600)}h`;
   return `${Math.round(sec / 86_400)}d`;
 }
+
+/** `replay`'s flags as its messages spell them, and the most a run from the terminal may ask for. */
+const CLI_SURFACE: ReplaySurface = {
+  optionName: (key) => `--${key.replace(/[A-Z]/g, (upper) => `-${upper.toLowerCase()}`)}`,
+  maxTimes: 10_000,
+  maxConcurrency: 1024,
+  maxTimeoutMs: Number.MAX_SAFE_INTEGER,
+};
 
 /** After Ctrl-C, how long requests already sent may take to answer before they are cut short. */
 const IN_FLIGHT_GRACE_MS = 5_000;
@@ -121,9 +110,6 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
   parseProviderFlag(flags.provider);
   const selector = selectorOf(ids, flags);
-  const target = flags.to === undefined ? null : resolveTarget(flags.to, "--to");
-  const times = parseInteger(flags.times, "--times", 1, 10_000);
-  const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
   const bodyEdits: BodyEdit[] = [
     ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text), create: flags.create === true })),
     ...(flags.unset ?? []).map((path) => {
@@ -131,14 +117,11 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
       return { op: "unset" as const, path };
     }),
   ];
-  const headerSets: HeaderPairs = (flags.header ?? []).map(parseHeaderFlag);
+  const choices = parseReplayChoices(flags, bodyEdits, CLI_SURFACE);
   if (flags.create && bodyEdits.every((edit) => edit.op !== "set")) throw badInput("--create goes with --set: it lets --set add a path that is not in the body");
-  const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
-  const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
+  const { target, times, concurrency, retry, expectation } = choices;
   const speed = parseSpeed(flags.speed);
-  const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
-  const expectation = parseExpect(flags.expect);
   const hmac = hmacSettingsFrom(flags);
   if (flags.seed !== undefined && flags.order !== "shuffle") {
     output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
@@ -162,9 +145,10 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     }
     const plan = planReplay(
       selection.events,
-      {
-        target,
+      replayOptionsOf(choices, {
         resign: flags.resign === true,
+        order: flags.order,
+        seed,
         providerOf: (event) => {
           const id = providerIdOf(event);
           return id === undefined ? null : (providers.get(id) ?? null);
@@ -180,18 +164,8 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
             },
           }),
         secretEnvOf: secretEnvName,
-        bodyEdits,
-        headerSets,
-        headerDrops: flags.dropHeader ?? [],
-        tamper: flags.tamper ?? null,
-        staleMs,
-        times,
-        order: flags.order,
-        seed,
-        retry,
         retryProvider,
-        timeoutMs,
-      },
+      }),
       { now: Date.now() },
     );
 
