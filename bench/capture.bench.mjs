@@ -1,4 +1,4 @@
-// The capture benchmark (issue 2, "Performance"): hooktape's capture+forward path against
+// The capture benchmark: hooktape's capture+forward path against
 //   direct   - the handler reached directly,
 //   proxy    - a plain http-proxy forwarder that records nothing,
 //   hooktape - the built CLI, `hooktape listen <handler> --no-tunnel`, recording every request and verifying its

@@ -5,7 +5,7 @@ import { buildProgram } from "./program.js";
 import { printable } from "./views/printable.js";
 
 /**
- * The one place that turns errors into a message and an exit code (SPEC: 0 ok, 1 negative result,
+ * The one place that turns errors into a message and an exit code (0 ok, 1 negative result,
  * 2 bad usage or input, 3 environment). Commands throw; nothing else calls process.exit.
  */
 export async function main(argv: readonly string[]): Promise<number> {

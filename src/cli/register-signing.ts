@@ -3,7 +3,7 @@ import { addHmacOptions, collect, secretFileOption } from "./options.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
-/** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import` (issue 3). */
+/** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import`. */
 export function registerSigningCommands(program: Command): void {
   program
     .command("providers")

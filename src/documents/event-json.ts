@@ -6,7 +6,7 @@ import type { EventSummary } from "../store/index.js";
 // The JSON documents of events: what `events list --json`, `events show --json` and listen's NDJSON print, and
 // what the inspector's API serves, so that a script gets the same shape from either.
 
-/** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
+/** The JSON shape of an event in `events list --json` and listen's NDJSON. */
 export function summaryJson(event: EventSummary) {
   return {
     id: event.id,

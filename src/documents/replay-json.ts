@@ -6,7 +6,7 @@ export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[
   return [...attempts].sort((a, b) => (position.get(a.deliveryId) ?? 0) - (position.get(b.deliveryId) ?? 0) || a.attempt - b.attempt);
 }
 
-/** SPEC: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
+/** `replay --json`: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
 export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean) {
   const firstStart = new Map<string, number>();
   for (const attempt of result.attempts) if (attempt.attempt === 1) firstStart.set(attempt.deliveryId, attempt.startedAt);

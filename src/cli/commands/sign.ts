@@ -1,11 +1,10 @@
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
-import { joinPublicUrl, parseHeaderLine } from "../../core/headers.js";
+import { joinPublicUrl, mergeHeaders, parseHeaderLine } from "../../core/headers.js";
 import { parseInteger } from "../../core/units.js";
 import {
   encodeBody,
   FIXTURE_VERSION,
-  mergeHeaders,
   redactHeaders,
   signatureHeadersOf,
   requireSecrets,
@@ -17,7 +16,7 @@ import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { readBodyFile, readStdin } from "../body-input.js";
 import { writeOutputFile } from "../output-file.js";
-import { formatCurl } from "../views/curl-command.js";
+import { formatCurl } from "../../documents/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface SignFlags extends GlobalFlags, HmacFlags {

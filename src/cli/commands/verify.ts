@@ -110,7 +110,7 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
 
 /**
  * A fixture is checked now, unless it was exported from a captured event: then at the time it was captured,
- * like the event itself (SPEC `verify`), so that an exported event verifies as it did when it arrived.
+ * like the event itself, so that an exported event verifies as it did when it arrived.
  */
 function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>): Subject {
   const fixture = loadFixtureSync(path);
