@@ -3,6 +3,7 @@ import { badInput } from "../core/errors.js";
 import { encodeBody } from "../core/body.js";
 import { parseEventFilter } from "../core/event-filter.js";
 import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/index.js";
+import type { EventPageJson, InspectorInfoJson, PreviewJson, SigningJson } from "../documents/json-types.js";
 import { createDeliveryAgent, isForwardedHeader, resolveTarget, wireRequest, type OutboundRequest } from "../forward/index.js";
 import { providers } from "../providers/index.js";
 import { HooktapeError } from "../core/errors.js";
@@ -66,13 +67,14 @@ export function createApiRoutes(context: ApiContext) {
     }
     if (action === "signing") {
       const { canResign } = await import("./replay-request.js");
-      sendJson(response, 200, {
+      const document: SigningJson = {
         provider: signing.providerOf(event)?.id ?? null,
         canResign: canResign(event, signing),
         hint: event.verification.hint ?? null,
         // The captured headers a replay sends on: Host, Content-Length and the connection's own are set for the target.
         sentHeaders: event.headers.filter(([name]) => isForwardedHeader(name)),
-      });
+      };
+      sendJson(response, 200, document);
       return true;
     }
     return false;
@@ -133,7 +135,7 @@ export function createApiRoutes(context: ApiContext) {
     }
   }
 
-  async function listEvents(params: URLSearchParams) {
+  async function listEvents(params: URLSearchParams): Promise<EventPageJson> {
     const flag = (name: string) => params.get(name) ?? undefined;
     const filter = parseEventFilter(
       {
@@ -159,7 +161,7 @@ export function createApiRoutes(context: ApiContext) {
   }
 
   /** Where this inspector is: its store, the run it belongs to, which providers it can re-sign (never a secret). */
-  function info() {
+  function info(): InspectorInfoJson {
     return {
       db: store.file,
       run: context.run?.current ?? null,
@@ -201,7 +203,7 @@ export function createApiRoutes(context: ApiContext) {
  * order (Host and Content-Length as they are sent, not as captured; a secret's value shown as `[set by hooktape]`),
  * the body; and the id that sends exactly this.
  */
-function previewDocument(first: OutboundRequest, headers: HeaderPairs, resigned: boolean, previewId: string, now: number) {
+function previewDocument(first: OutboundRequest, headers: HeaderPairs, resigned: boolean, previewId: string, now: number): PreviewJson {
   const wire = wireRequest(first);
   return {
     previewId,
