@@ -351,6 +351,28 @@ describe("the JSON API serves the CLI's --json documents", () => {
     }
   });
 
+  it("answers a route it does not serve with a 404 naming it, an unknown event id with a 404 naming the id, and a POST to the list with a 405", async () => {
+    const id = ids[0] ?? "";
+    const get = (path: string, method = "GET") =>
+      call(listen.origin, path, { method, token: listen.token, headers: { "content-type": "application/json", origin: listen.origin }, ...(method === "POST" ? { body: "{}" } : {}) });
+    for (const [path, method, status, error] of [
+      ["/api/nothing", "GET", 404, "No such API route /api/nothing"],
+      [`/api/events/${id}/nothing`, "GET", 404, `No such API route GET /api/events/${id}/nothing`],
+      [`/api/events/${id}/replay`, "GET", 404, `No such API route GET /api/events/${id}/replay`],
+      [`/api/events/${id}/body`, "POST", 404, `No such API route POST /api/events/${id}/body`],
+      ["/api/events", "POST", 405, "POST /api/events/<id>/replay replays an event"],
+    ] as const) {
+      const answer = await get(path, method);
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expect(answer.json<{ error: string }>().error).toBe(error);
+    }
+    for (const path of ["/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA", "/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA/nothing", "/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA/deliveries/1/body"]) {
+      const answer = await get(path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.json<{ error: string }>().error, path).toMatch(/01JD3XK2AAAAAAAAAAAAAAAAAA/);
+    }
+  });
+
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
     const before = handler.received.length;
     for (const [body, message] of [
