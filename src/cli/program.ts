@@ -9,6 +9,7 @@ import { registerSigningCommands } from "./register-signing.js";
 const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
 
+/** The whole command tree; each action imports its command module only when it runs. */
 export function buildProgram(): Command {
   const program = new Command("hooktape")
     .description("Capture, verify, replay and mutate webhooks locally; check that a handler survives what senders do.")
@@ -22,6 +23,19 @@ export function buildProgram(): Command {
     })
     .hook("preAction", (_program, action) => resolveSecretOptions(action));
 
+  registerListenCommand(program);
+  registerEventCommands(program);
+  registerTunnelCommands(program);
+  registerUiCommand(program);
+  registerTriggerCommand(program);
+  registerSigningCommands(program);
+  registerReplayCommands(program);
+  registerRelayCommands(program);
+  return program;
+}
+
+/** `listen`: capture, record, verify and forward (its option list is long because listen does all of that). */
+function registerListenCommand(program: Command): void {
   addHmacOptions(
     program
       .command("listen")
@@ -70,7 +84,10 @@ export function buildProgram(): Command {
     const flags = command.optsWithGlobals<Omit<ListenFlags, "tunnel"> & { tunnel?: string | false }>();
     await runListen(target, { ...flags, tunnel: flags.tunnel !== false, tunnelHostname: typeof flags.tunnel === "string" ? flags.tunnel : undefined });
   });
+}
 
+/** `events list|show|prune|export`, and the `ls` and `show` shortcuts. */
+function registerEventCommands(program: Command): void {
   const events = program.command("events").description("look at captured events");
   addFilterOptions(events.command("list").alias("ls").description("list captured events, newest first"), "20").action(
     async (_options: unknown, command: Command) => {
@@ -110,7 +127,10 @@ export function buildProgram(): Command {
       const { runEventsExport } = await import("./commands/events.js");
       await runEventsExport(command.optsWithGlobals());
     });
+}
 
+/** `tunnel setup|list|delete`: a named Cloudflare tunnel on the user's own account. */
+function registerTunnelCommands(program: Command): void {
   const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
   tunnel
     .command("setup")
@@ -137,7 +157,10 @@ export function buildProgram(): Command {
       const { runTunnelDelete } = await import("./commands/tunnel.js");
       await runTunnelDelete(hostname, command.optsWithGlobals());
     });
+}
 
+/** `ui`: the local web inspector over the store. */
+function registerUiCommand(program: Command): void {
   addHmacOptions(
     program
       .command("ui")
@@ -152,7 +175,10 @@ export function buildProgram(): Command {
     const { runUi } = await import("./commands/ui.js");
     await runUi(command.optsWithGlobals());
   });
+}
 
+/** `trigger`: one realistic, signed delivery of a provider's event type. */
+function registerTriggerCommand(program: Command): void {
   program
     .command("trigger")
     .description("send one realistic, signed delivery of a provider's event type to your handler (or through the running listen)")
@@ -175,9 +201,4 @@ export function buildProgram(): Command {
       const { runTrigger } = await import("./commands/trigger.js");
       await runTrigger(provider, type, command.optsWithGlobals());
     });
-
-  registerSigningCommands(program);
-  registerReplayCommands(program);
-  registerRelayCommands(program);
-  return program;
 }
