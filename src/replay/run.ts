@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Dispatcher } from "undici";
 import type { DeliveryAttempt } from "../core/types.js";
-import { deliver, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
+import { attemptRecordOf, deliver, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
 import type { RetryCause } from "../providers/types.js";
 import type { EventStore } from "../store/index.js";
 import type { PlannedDelivery, ReplayPlan } from "./plan.js";
@@ -243,23 +243,8 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
 /** An attempt as the store records it: against its event, kind `replay`, with what it sent and what came back. */
 function recordedAttemptOf(task: Task, request: OutboundRequest, result: DeliveryResult): DeliveryAttempt {
   const { delivery, attempt, plannedAt } = task;
-  return {
-    eventId: delivery.eventId,
-    kind: "replay",
-    deliveryId: delivery.deliveryId,
-    attempt,
-    target: request.url,
-    method: request.method,
-    status: result.status,
-    error: result.error,
-    durationMs: result.durationMs,
-    startedAt: result.startedAt,
-    plannedAt,
-    responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
-    responseSize: result.responseSize,
-    request: delivery.sentRequest(request),
-  };
+  const origin = { eventId: delivery.eventId, kind: "replay" as const, deliveryId: delivery.deliveryId, attempt, target: request.url, method: request.method };
+  return attemptRecordOf({ ...origin, plannedAt, request: delivery.sentRequest(request) }, result);
 }
 
 /** An attempt as the run reports it; of a refusal's body only the head is kept, copied, for its first line. */
