@@ -38,7 +38,11 @@ export interface ApiContext {
   recentStores: readonly RecentStore[];
 }
 
-/** The JSON API under /api/: the CLI's `--json` documents, the event stream, replays and their previews. */
+/**
+ * The JSON API under /api/: the CLI's `--json` documents, the event stream, replays and their previews. Long only
+ * because it holds the handlers, each a few lines, as closures over one store, feed and preview shelf; the routes are
+ * the table at its end.
+ */
 export function createApiRoutes(context: ApiContext) {
   const { store, feed, signing } = context;
   const previews = new PreviewShelf();
