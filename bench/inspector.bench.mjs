@@ -1,4 +1,4 @@
-// The inspector benchmark (issue 7, "Performance"), on a store of 100,000 recorded events (2 KB Stripe-like
+// The inspector benchmark, on a store of 100,000 recorded events (2 KB Stripe-like
 // bodies, each with a forward attempt, written through the built store's group-commit path as `listen` writes):
 //   bundle      - the page's JavaScript and CSS, minified and gzipped;
 //   api         - GET /api/events latency (first page, a deep page by cursor, filtered, text search), sequential,

@@ -1,4 +1,4 @@
-// Capture while another connection holds the store's write lock (issue 11): a separate process takes
+// Capture while another connection holds the store's write lock: a separate process takes
 // `BEGIN IMMEDIATE` on hooktape's file for 5 s (as a second hooktape running `events prune`, or a user's sqlite3
 // shell, would) while senders keep posting signed 2 KB bodies; hooktape commits on the capture thread (group commit).
 //

@@ -1,4 +1,4 @@
-// Recording proxies side by side (issue 11's "mitmdump -w" row): hooktape listen (records every request into
+// Recording proxies side by side: hooktape listen (records every request into
 // SQLite, verifies its signature, forwards it) against mitmproxy's `mitmdump -w` in reverse-proxy mode (records
 // every flow into a file, forwards it), both in front of the same handler, interleaved rounds of wrk (autocannon without it),
 // 2 KB signed JSON bodies, medians. Goal: hooktape >= 15x mitmdump's req/s.

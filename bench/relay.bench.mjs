@@ -1,4 +1,4 @@
-// The relay (issue 18), two figures on this machine:
+// The relay, two figures on this machine:
 // 1. ingest: req/s and p99 of senders posting to a channel of `hooktape relay serve` (the worker in workerd; each
 //    request stored in the channel's Durable Object before the 200) against `hooktape listen --no-tunnel` direct (each
 //    request recorded in SQLite and forwarded to a handler before the answer), interleaved rounds of wrk (autocannon

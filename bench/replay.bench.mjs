@@ -1,4 +1,4 @@
-// The replay benchmark (issue 4, "Performance"): 5,000 recorded events replayed against a local handler at
+// The replay benchmark: 5,000 recorded events replayed against a local handler at
 // --concurrency 32 by
 //   hooktape - the built CLI, `hooktape replay --last 5000 --concurrency 32 --to <handler> --json`: reads the events
 //              from SQLite, plans, delivers with undici, and records every attempt;
@@ -6,7 +6,7 @@
 //              sending the same 5,000 requests (same bodies and headers), recording nothing;
 // interleaved (hooktape, node, hooktape, node, ...) for several rounds, each a fresh process, medians per setup.
 // The end-to-end row is the wall clock of each process, spawn to exit (start-up, reading, sending, output); its goal
-// (issue 11) is hooktape ≥ 1.0× the plain client. The sending row is the window from the first request to the last
+// is hooktape ≥ 1.0× the plain client. The sending row is the window from the first request to the last
 // answer (hooktape's from the attempts it recorded, the plain client's from its own clock).
 // `--profile` runs hooktape once more under `node --cpu-prof` and prints where its wall clock went, by phase, with
 // the number of modules it loads.

@@ -1,4 +1,4 @@
-// What `PRAGMA secure_delete = ON` (issue 10, finding 2: pruned data must not stay readable) costs the store.
+// What `PRAGMA secure_delete = ON` (pruned data must not stay readable) costs the store.
 // Two files with hooktape's schema, written as the capture does (events with 2 KB bodies, in group commits of 32),
 // then pruned; once with secure_delete off, once on, interleaved rounds, medians reported.
 //

@@ -1,4 +1,4 @@
-// The verification benchmark (issues 3 and 8, "Performance"): verifications per second of every provider over the
+// The verification benchmark: verifications per second of every provider over the
 // same 2 KB JSON body, each next to its ceiling in the same run: a bare `crypto.createHmac("sha256")` over those
 // bytes for the HMAC and token schemes; `crypto.verify` over the body with the provider's own key for Ed25519 and
 // ECDSA, and with the certificate's key over the same signed bytes for the certificate schemes (PayPal, SNS, Circle,

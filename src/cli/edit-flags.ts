@@ -1,10 +1,7 @@
 import { badInput } from "../core/errors.js";
 import { parseJsonPath } from "../core/mutate.js";
 
-/**
- * The flags that describe edits — `--set path=value`, `--header "Name: value"` — read into what core/mutate.ts
- * applies. Their messages name the flags, so they live with the CLI.
- */
+/** `--set path=value` read into the edit core/mutate.ts applies; its messages name the flag, so it lives with the CLI. */
 
 /** `--set data.object.amount=0`: the path and the JSON text of the value (a bare word becomes a JSON string). */
 export function parseSetFlag(text: string): { path: string; value: string } {
@@ -44,19 +41,4 @@ export function toJsonText(value: string): string {
     }
   }
   return JSON.stringify(value);
-}
-
-/**
- * `--header "X-Debug: 1"` -> ["X-Debug", "1"], for every command that takes it (sign, send, replay). A value with
- * a line break is refused here, as bad input (exit 2), not at send time.
- */
-export function parseHeaderFlag(text: string): [string, string] {
-  const colon = text.indexOf(":");
-  const name = colon > 0 ? text.slice(0, colon).trim() : "";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw badInput(`Invalid --header "${text}": expected "Name: value", e.g. --header "X-Debug: 1"`);
-  }
-  const value = text.slice(colon + 1).trim();
-  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid --header "${name}": the value contains a line break`);
-  return [name, value];
 }

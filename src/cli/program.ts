@@ -11,6 +11,7 @@ import { describeOption } from "./views/help-text.js";
 const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
 
+/** The whole command tree; each action imports its command module only when it runs. */
 export function buildProgram(): Command {
   const program = new Command("hooktape")
     .description("Capture, verify, replay and mutate webhooks locally; check that a handler survives what senders do.")
@@ -26,6 +27,19 @@ export function buildProgram(): Command {
     })
     .hook("preAction", (_program, action) => resolveSecretOptions(action));
 
+  registerListenCommand(program);
+  registerEventCommands(program);
+  registerTunnelCommands(program);
+  registerUiCommand(program);
+  registerTriggerCommand(program);
+  registerSigningCommands(program);
+  registerReplayCommands(program);
+  registerRelayCommands(program);
+  return program;
+}
+
+/** `listen`: capture, record, verify and forward (its option list is long because listen does all of that). */
+function registerListenCommand(program: Command): void {
   addHmacOptions(
     program
       .command("listen")
@@ -74,7 +88,10 @@ export function buildProgram(): Command {
     const flags = command.optsWithGlobals<Omit<ListenFlags, "tunnel"> & { tunnel?: string | false }>();
     await runListen(target, { ...flags, tunnel: flags.tunnel !== false, tunnelHostname: typeof flags.tunnel === "string" ? flags.tunnel : undefined });
   });
+}
 
+/** `events list|show|prune|export`, and the `ls` and `show` shortcuts. */
+function registerEventCommands(program: Command): void {
   const events = program.command("events").description("look at captured events");
   const listDescription = "list the newest captured events (20 unless --limit), the oldest of them at the top";
   const listColumns = `\nColumns, in order:\n${EVENT_TABLE_COLUMNS.map(([title, meaning]) => `  ${title.padEnd(10)} ${meaning}`).join("\n")}\n`;
@@ -118,7 +135,10 @@ export function buildProgram(): Command {
       const { runEventsExport } = await import("./commands/events.js");
       await runEventsExport(command.optsWithGlobals());
     });
+}
 
+/** `tunnel setup|list|delete`: a named Cloudflare tunnel on the user's own account. */
+function registerTunnelCommands(program: Command): void {
   const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
   tunnel
     .command("setup")
@@ -145,7 +165,10 @@ export function buildProgram(): Command {
       const { runTunnelDelete } = await import("./commands/tunnel.js");
       await runTunnelDelete(hostname, command.optsWithGlobals());
     });
+}
 
+/** `ui`: the local web inspector over the store. */
+function registerUiCommand(program: Command): void {
   addHmacOptions(
     program
       .command("ui")
@@ -160,7 +183,10 @@ export function buildProgram(): Command {
     const { runUi } = await import("./commands/ui.js");
     await runUi(command.optsWithGlobals());
   });
+}
 
+/** `trigger`: one realistic, signed delivery of a provider's event type. */
+function registerTriggerCommand(program: Command): void {
   program
     .command("trigger")
     .description("send one realistic, signed delivery of a provider's event type to your handler (or through the running listen)")
@@ -183,9 +209,4 @@ export function buildProgram(): Command {
       const { runTrigger } = await import("./commands/trigger.js");
       await runTrigger(provider, type, command.optsWithGlobals());
     });
-
-  registerSigningCommands(program);
-  registerReplayCommands(program);
-  registerRelayCommands(program);
-  return program;
 }

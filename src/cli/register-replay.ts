@@ -54,7 +54,7 @@ Examples:
   hooktape check --to 3000 --provider stripe --secret whsec_...
   hooktape check --to http://localhost:3000/webhooks --provider github fixtures/github.json --junit report.xml`;
 
-/** `replay` and `check` (issue 4). */
+/** `replay` and `check`. */
 export function registerReplayCommands(program: Command): void {
   const replay = program
     .command("replay")

@@ -3,7 +3,7 @@ import { addHmacOptions, collect, secretFileOption } from "./options.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
-/** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import` (issue 3). */
+/** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import`. */
 export function registerSigningCommands(program: Command): void {
   program
     .command("providers")
@@ -79,7 +79,7 @@ export function registerSigningCommands(program: Command): void {
       .addOption(secretFileOption())
       .option("--provider <id>", "sign as this provider (default: the fixture's)")
       .option("--url <url>", "with --resign, for URL-signing schemes: the public URL to sign (default the URL sent to)")
-      .option("--expect <status>", "the status that counts as success (default any 2xx)")
+      .option("--expect <status>", "the answer that counts as success (400, 4xx); default any 2xx")
       .option("--timeout <ms>", "per request", "10000"),
   ).action(async (files: string[], _options: unknown, command: Command) => {
     const { runSend } = await import("./commands/send.js");

@@ -1,6 +1,6 @@
 /**
  * The one rule for showing or storing a body as text: the exact text when the bytes are valid UTF-8, otherwise
- * base64 (SPEC "Fixture format"; also `events show --json`).
+ * base64 (fixtures, and `events show --json`).
  */
 
 /** The body as text when its bytes are valid UTF-8 (decoding and encoding again gives the same bytes), else null. */

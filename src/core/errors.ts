@@ -1,5 +1,5 @@
 /**
- * The one error type commands throw. `exitCode` follows SPEC: 1 negative result, 2 bad usage
+ * The one error type commands throw. `exitCode`: 1 negative result, 2 bad usage
  * or input, 3 the environment failed, 130 stopped by Ctrl-C (128 + SIGINT, as shells report it).
  * Only src/cli/main.ts turns it into output and an exit.
  */

@@ -38,7 +38,7 @@ const VERIFICATIONS: Record<string, VerificationStatus> = {
   invalid: "invalid",
   missing: "missing",
   unverified: "unverified",
-  // SPEC's flag list says `unknown` where its JSON says `unverified`: accept both words for the same state.
+  // `--verification unknown` is the word people type for what the JSON calls `unverified`: both mean one state.
   unknown: "unverified",
 };
 
@@ -209,9 +209,6 @@ export function compilePathGlob(glob: string): PathMatcher {
     },
   };
 }
-
-/** Kept for callers of the old name: the same matcher (it has `.test()`), no longer a RegExp. */
-export const globToRegExp = compilePathGlob;
 
 function tokenize(glob: string): GlobToken[] {
   const tokens: GlobToken[] = [];

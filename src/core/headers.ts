@@ -1,3 +1,4 @@
+import { badInput } from "./errors.js";
 import type { HeaderPairs } from "./types.js";
 import { trimTrailingSlashes } from "./text.js";
 
@@ -5,6 +6,20 @@ import { trimTrailingSlashes } from "./text.js";
  * The one home for header pairs: lookup, building pairs from what node and undici hand over, edits, and the URL a
  * request was called on. Names compare case-insensitively; order and duplicates are kept everywhere.
  */
+
+/**
+ * A header as a user types it, `"X-Debug: 1"` -> ["X-Debug", "1"] (`option` names where it was given, for the
+ * message): the name must be a token, and the value may not hold a line break, which a header cannot carry — so it
+ * is refused as bad input here rather than failing when the request is sent.
+ */
+export function parseHeaderLine(text: string, option: string): [string, string] {
+  const colon = text.indexOf(":");
+  const name = colon > 0 ? text.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw badInput(`Invalid ${option} "${text}": expected "Name: value", e.g. "X-Debug: 1"`);
+  const value = text.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw badInput(`Invalid ${option} "${name}": the value contains a line break`);
+  return [name, value];
+}
 
 /** The first value of a header, matched case-insensitively. */
 export function findHeader(headers: HeaderPairs, name: string): string | undefined {

@@ -3,9 +3,6 @@ import { dropHeader, setHeader } from "./headers.js";
 import type { HeaderPairs } from "./types.js";
 import { utf8TextOf } from "./body.js";
 
-// Header edits live in headers.ts; kept importable from here for the callers that used them.
-export { dropHeader, mergeHeaders, setHeader } from "./headers.js";
-
 /**
  * Pure edits of a captured request: bytes + edits -> bytes. JSON edits splice the original text, so every
  * byte outside the edited value stays as the sender wrote it (key order, whitespace, number spelling, escapes):

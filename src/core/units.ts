@@ -58,7 +58,7 @@ export function parseSince(text: string, flag: string, now: number): number {
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-/** Binary sizes, as SPEC says: `1mb` = 1,048,576 bytes; a bare number is bytes. */
+/** Binary sizes: `1mb` = 1,048,576 bytes; a bare number is bytes. */
 export function parseSize(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
   if (!match) throw badInput(`Invalid ${flag} "${text}": expected a size such as 512kb, 25mb or 1048576`);

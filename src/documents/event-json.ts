@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { encodeBody } from "../core/body.js";
 import type { CapturedEvent, RecordedAttempt } from "../core/types.js";
 import type { EventSummary } from "../store/index.js";
+import type { AttemptJson, BodyJson, EventDetailJson, EventSummaryJson, ResponseBodyJson, SentRequestJson } from "./json-types.js";
 
 // The JSON documents of events: what `events list --json`, `events show --json` and listen's NDJSON print, and
 // what the inspector's API serves, so that a script gets the same shape from either.
 
-/** The JSON shape of an event in `events list --json` and listen's NDJSON (SPEC "Events"). */
-export function summaryJson(event: EventSummary) {
+/** The JSON shape of an event in `events list --json` and listen's NDJSON. */
+export function summaryJson(event: EventSummary): EventSummaryJson {
   return {
     id: event.id,
     receivedAt: new Date(event.receivedAt).toISOString(),
@@ -42,7 +43,7 @@ function forwardingJson(event: Pick<EventSummary, "target" | "notForwarded" | "r
 }
 
 /** `events show --json`: the summary plus headers, body and every delivery attempt. */
-export function detailJson(event: CapturedEvent, attempts: readonly RecordedAttempt[]) {
+export function detailJson(event: CapturedEvent, attempts: readonly RecordedAttempt[]): EventDetailJson {
   const latest = attempts.at(-1);
   return {
     ...summaryJson({
@@ -54,7 +55,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly RecordedAtte
     target: event.target,
     headers: event.headers,
     ...bodyJson(event.rejected ? null : event.body),
-    deliveries: attempts.map((attempt) => ({
+    deliveries: attempts.map((attempt): AttemptJson => ({
       kind: attempt.kind,
       /** Among the event's attempts of this kind, across runs: `replay #3`. */
       number: attempt.number,
@@ -69,7 +70,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly RecordedAtte
       durationMs: round(attempt.durationMs),
       responseHeaders: attempt.responseHeaders,
       responseSize: attempt.responseSize,
-      ...prefixKeys("response", bodyJson(attempt.responseBody)),
+      ...responseBodyJson(attempt.responseBody),
     })),
   };
 }
@@ -78,7 +79,7 @@ export function detailJson(event: CapturedEvent, attempts: readonly RecordedAtte
  * What an attempt sent: method, URL, headers in order, and its body's SHA-256 with whether it differs from the
  * event's (the bytes are at the inspector's /api/events/<id>/deliveries/<n>/body). null when nothing went out.
  */
-function requestJson(event: CapturedEvent, attempt: RecordedAttempt) {
+function requestJson(event: CapturedEvent, attempt: RecordedAttempt): SentRequestJson | null {
   const request = attempt.request;
   if (request === null) return null;
   return {
@@ -91,13 +92,15 @@ function requestJson(event: CapturedEvent, attempt: RecordedAttempt) {
 }
 
 /** Text when the bytes are valid UTF-8, else base64 — the same rule as fixtures. */
-export function bodyJson(body: Buffer | null): { body: string } | { bodyBase64: string } | { body: null } {
+export function bodyJson(body: Buffer | null): BodyJson {
   if (body === null) return { body: null };
   return encodeBody(body);
 }
 
-function prefixKeys(prefix: string, value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [prefix + key[0]?.toUpperCase() + key.slice(1), item]));
+/** An attempt's answer body, by the same rule as the event's, under `responseBody` / `responseBodyBase64`. */
+function responseBodyJson(body: Buffer | null): ResponseBodyJson {
+  const json = bodyJson(body);
+  return json.bodyBase64 !== undefined ? { responseBodyBase64: json.bodyBase64 } : { responseBody: json.body };
 }
 
 function round(ms: number): number {

@@ -1,4 +1,5 @@
 import type { ReplayAttempt, ReplayPlan, ReplayResult } from "../replay/index.js";
+import type { ReplayJson } from "./json-types.js";
 
 /** Attempts in plan order (then attempt number), the order a reader expects in a table or in --json. */
 export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[]): ReplayAttempt[] {
@@ -6,8 +7,8 @@ export function sortAttempts(plan: ReplayPlan, attempts: readonly ReplayAttempt[
   return [...attempts].sort((a, b) => (position.get(a.deliveryId) ?? 0) - (position.get(b.deliveryId) ?? 0) || a.attempt - b.attempt);
 }
 
-/** SPEC: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
-export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean) {
+/** `replay --json`: `{"attempts":[{"eventId","delivery","attempt","status","durationMs","error"}...]}`, plus what helps a script. */
+export function replayJson(plan: ReplayPlan, result: ReplayResult, ok: (attempt: ReplayAttempt) => boolean): ReplayJson {
   const firstStart = new Map<string, number>();
   for (const attempt of result.attempts) if (attempt.attempt === 1) firstStart.set(attempt.deliveryId, attempt.startedAt);
   const typeOf = new Map(plan.deliveries.map((d) => [d.deliveryId, d.eventType]));

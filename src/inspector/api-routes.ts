@@ -3,6 +3,7 @@ import { badInput } from "../core/errors.js";
 import { encodeBody } from "../core/body.js";
 import { parseEventFilter } from "../core/event-filter.js";
 import { detailJson, formatCurl, replayJson, summaryJson } from "../documents/index.js";
+import type { EventPageJson, InspectorInfoJson, PreviewJson, SigningJson } from "../documents/json-types.js";
 import { createDeliveryAgent, isForwardedHeader, resolveTarget, wireRequest, type OutboundRequest } from "../forward/index.js";
 import { providers } from "../providers/index.js";
 import { HooktapeError } from "../core/errors.js";
@@ -37,45 +38,49 @@ export interface ApiContext {
   recentStores: readonly RecentStore[];
 }
 
-/** The JSON API under /api/: the CLI's `--json` documents, the event stream, replays and their previews. */
+/**
+ * The JSON API under /api/: the CLI's `--json` documents, the event stream, replays and their previews. Long only
+ * because it holds the handlers, each a few lines, as closures over one store, feed and preview shelf; the routes are
+ * the table at its end.
+ */
 export function createApiRoutes(context: ApiContext) {
   const { store, feed, signing } = context;
   const previews = new PreviewShelf();
 
-  async function eventGet(response: ServerResponse, url: URL, event: CapturedEvent, action: string | undefined): Promise<boolean> {
-    if (action === undefined) {
-      sendJson(response, 200, detailJson(event, store.listAttempts(event.id)));
-      return true;
-    }
-    if (action === "body") {
-      response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.body"` });
-      response.end(event.rejected ? Buffer.alloc(0) : event.body);
-      return true;
-    }
-    if (action === "fixture") {
-      const { fixtureFromEvent, serializeFixture } = await fixtureModule();
-      const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
-      if (url.searchParams.has("download")) headers["Content-Disposition"] = `attachment; filename="${event.id}.json"`;
-      response.writeHead(200, headers);
-      response.end(serializeFixture(fixtureFromEvent(event)));
-      return true;
-    }
-    if (action === "curl") {
-      sendText(response, 200, (await curlOf(event, url.searchParams)) + "\n");
-      return true;
-    }
-    if (action === "signing") {
-      const { canResign } = await import("./replay-request.js");
-      sendJson(response, 200, {
-        provider: signing.providerOf(event)?.id ?? null,
-        canResign: canResign(event, signing),
-        hint: event.verification.hint ?? null,
-        // The captured headers a replay sends on: Host, Content-Length and the connection's own are set for the target.
-        sentHeaders: event.headers.filter(([name]) => isForwardedHeader(name)),
-      });
-      return true;
-    }
-    return false;
+  function eventDetail(response: ServerResponse, event: CapturedEvent): void {
+    sendJson(response, 200, detailJson(event, store.listAttempts(event.id)));
+  }
+
+  function eventBody(response: ServerResponse, event: CapturedEvent): void {
+    response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.body"` });
+    response.end(event.rejected ? Buffer.alloc(0) : event.body);
+  }
+
+  async function eventFixture(response: ServerResponse, event: CapturedEvent, url: URL): Promise<void> {
+    const { fixtureFromEvent, serializeFixture } = await fixtureModule();
+    const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+    if (url.searchParams.has("download")) headers["Content-Disposition"] = `attachment; filename="${event.id}.json"`;
+    response.writeHead(200, headers);
+    response.end(serializeFixture(fixtureFromEvent(event)));
+  }
+
+  async function eventSigning(response: ServerResponse, event: CapturedEvent): Promise<void> {
+    const { canResign } = await import("./replay-request.js");
+    const document: SigningJson = {
+      provider: signing.providerOf(event)?.id ?? null,
+      canResign: canResign(event, signing),
+      hint: event.verification.hint ?? null,
+      // The captured headers a replay sends on: Host, Content-Length and the connection's own are set for the target.
+      sentHeaders: event.headers.filter(([name]) => isForwardedHeader(name)),
+    };
+    sendJson(response, 200, document);
+  }
+
+  /** The body attempt `n` sent, as a download. */
+  function sentBody(response: ServerResponse, event: CapturedEvent, n: string): void {
+    const sent = sentBodyOf(event, store.listAttempts(event.id), n);
+    response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.${n}.body"` });
+    response.end(sent);
   }
 
   async function curlOf(event: CapturedEvent, params: URLSearchParams): Promise<string> {
@@ -127,13 +132,13 @@ export function createApiRoutes(context: ApiContext) {
     try {
       const result = await runReplay(plan, { store, dispatcher: agent, concurrency: replayRequest.concurrency, speed: 1 });
       feed.poke();
-      sendJson(response, 200, replayJson(plan, result, (attempt) => replayRequest.expect(attempt.status)));
+      sendJson(response, 200, replayJson(plan, result, (attempt) => replayRequest.expectation.matches(attempt.status)));
     } finally {
       await agent.close();
     }
   }
 
-  async function listEvents(params: URLSearchParams) {
+  async function listEvents(params: URLSearchParams): Promise<EventPageJson> {
     const flag = (name: string) => params.get(name) ?? undefined;
     const filter = parseEventFilter(
       {
@@ -159,7 +164,7 @@ export function createApiRoutes(context: ApiContext) {
   }
 
   /** Where this inspector is: its store, the run it belongs to, which providers it can re-sign (never a secret). */
-  function info() {
+  function info(): InspectorInfoJson {
     return {
       db: store.file,
       run: context.run?.current ?? null,
@@ -168,31 +173,39 @@ export function createApiRoutes(context: ApiContext) {
     };
   }
 
+  /**
+   * The routes, matched on the method and the path's segments after /api/: a literal matches itself, `:id` an event
+   * id (the event is looked up before the handler runs, so an unknown id is a 404), `:n` any segment.
+   */
+  const routes: ApiRoute[] = [
+    { method: "GET", path: ["stream"], handle: ({ request, response }) => feed.attach(response, lastEventIdOf(request)) },
+    { method: "GET", path: ["info"], handle: ({ response }) => sendJson(response, 200, info()) },
+    { method: "GET", path: ["events"], handle: async ({ response, url }) => sendJson(response, 200, await listEvents(url.searchParams)) },
+    { method: "POST", path: ["events"], handle: ({ response }) => sendJson(response, 405, { error: "POST /api/events/<id>/replay replays an event" }) },
+    { method: "GET", path: ["events", ":id"], handle: ({ response, event }) => eventDetail(response, event()) },
+    { method: "GET", path: ["events", ":id", "body"], handle: ({ response, event }) => eventBody(response, event()) },
+    { method: "GET", path: ["events", ":id", "fixture"], handle: ({ response, event, url }) => eventFixture(response, event(), url) },
+    { method: "GET", path: ["events", ":id", "curl"], handle: async ({ response, event, url }) => sendText(response, 200, (await curlOf(event(), url.searchParams)) + "\n") },
+    { method: "GET", path: ["events", ":id", "signing"], handle: ({ response, event }) => eventSigning(response, event()) },
+    { method: "GET", path: ["events", ":id", "deliveries", ":n", "body"], handle: ({ response, event, n }) => sentBody(response, event(), n) },
+    { method: "POST", path: ["events", ":id", "replay"], handle: ({ request, response, id }) => replayOrPreview(request, response, id, "replay") },
+    { method: "POST", path: ["events", ":id", "preview"], handle: ({ request, response, id }) => replayOrPreview(request, response, id, "preview") },
+  ];
+
   return async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const method = request.method ?? "GET";
     const parts = url.pathname.split("/").slice(2).map(decodeURIComponent);
-    const [resource, id, action] = parts;
-    if (method === "GET" && resource === "stream" && parts.length === 1) {
-      const last = request.headers["last-event-id"];
-      return feed.attach(response, typeof last === "string" ? last : undefined);
+    const [resource, id = "", , n = ""] = parts;
+    // Any other method on /api/events is answered as the POST there is: a 405 that says what to POST.
+    const wanted = resource === "events" && parts.length === 1 && method !== "GET" ? "POST" : method;
+    const route = routes.find((r) => r.method === wanted && matchesPath(r.path, parts));
+    if (route === undefined) {
+      if (resource !== "events") return sendJson(response, 404, { error: `No such API route ${url.pathname}` });
+      // An event's own URL with an action nobody serves: an unknown id still says so first.
+      if (method === "GET" && parts.length === 3) store.getEvent(id);
+      return sendJson(response, 404, { error: `No such API route ${method} ${url.pathname}` });
     }
-    if (method === "GET" && resource === "info" && parts.length === 1) return sendJson(response, 200, info());
-    if (resource !== "events") return sendJson(response, 404, { error: `No such API route ${url.pathname}` });
-    if (id === undefined) {
-      if (method !== "GET") return sendJson(response, 405, { error: "POST /api/events/<id>/replay replays an event" });
-      return sendJson(response, 200, await listEvents(url.searchParams));
-    }
-    if (method === "GET" && parts.length <= 3 && (await eventGet(response, url, store.getEvent(id), action))) return;
-    if (method === "GET" && action === "deliveries" && parts.length === 5 && parts[4] === "body") {
-      const event = store.getEvent(id);
-      const n = parts[3] ?? "";
-      const sent = sentBodyOf(event, store.listAttempts(event.id), n);
-      response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename="${event.id}.${n}.body"` });
-      response.end(sent);
-      return;
-    }
-    if (method === "POST" && (action === "replay" || action === "preview") && parts.length === 3) return replayOrPreview(request, response, id, action);
-    sendJson(response, 404, { error: `No such API route ${method} ${url.pathname}` });
+    await route.handle({ request, response, url, id, n, event: () => store.getEvent(id) });
   };
 }
 
@@ -201,7 +214,7 @@ export function createApiRoutes(context: ApiContext) {
  * order (Host and Content-Length as they are sent, not as captured; a secret's value shown as `[set by hooktape]`),
  * the body; and the id that sends exactly this.
  */
-function previewDocument(first: OutboundRequest, headers: HeaderPairs, resigned: boolean, previewId: string, now: number) {
+function previewDocument(first: OutboundRequest, headers: HeaderPairs, resigned: boolean, previewId: string, now: number): PreviewJson {
   const wire = wireRequest(first);
   return {
     previewId,
@@ -213,6 +226,33 @@ function previewDocument(first: OutboundRequest, headers: HeaderPairs, resigned:
     resigned,
     signedAt: resigned ? new Date(now).toISOString() : null,
   };
+}
+
+interface ApiCall {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  /** The `:id` and `:n` segments ("" when the route has none). */
+  id: string;
+  n: string;
+  /** The event `:id` names; throws a not-found error (a 404) when there is none. */
+  event: () => CapturedEvent;
+}
+
+interface ApiRoute {
+  method: "GET" | "POST";
+  path: readonly string[];
+  handle: (call: ApiCall) => void | Promise<void>;
+}
+
+/** The id the browser resumes the event stream after (its `Last-Event-ID` header), if it sent one. */
+function lastEventIdOf(request: IncomingMessage): string | undefined {
+  const last = request.headers["last-event-id"];
+  return typeof last === "string" ? last : undefined;
+}
+
+function matchesPath(pattern: readonly string[], parts: readonly string[]): boolean {
+  return pattern.length === parts.length && pattern.every((segment, i) => segment.startsWith(":") || segment === parts[i]);
 }
 
 /** The body attempt `n` sent (1-based, in the order of the event's `deliveries`): its own, or the event's when unchanged. */

@@ -149,6 +149,3 @@ export function messageIdOf(headers: HeaderPairs, provider: Provider | null, fre
   }
   return fresh();
 }
-
-// One format of message id everywhere (core/ids.ts); kept importable from here.
-export { newMessageId } from "../core/ids.js";

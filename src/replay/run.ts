@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Dispatcher } from "undici";
 import type { DeliveryAttempt } from "../core/types.js";
-import { deliver, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
+import { attemptRecordOf, deliver, type DeliveryResult, type OutboundRequest } from "../forward/index.js";
 import type { RetryCause } from "../providers/types.js";
 import type { EventStore } from "../store/index.js";
 import type { PlannedDelivery, ReplayPlan } from "./plan.js";
@@ -160,7 +160,7 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
   else options.signal?.addEventListener("abort", stop, { once: true });
 
   const attemptOnce = async (task: Task): Promise<void> => {
-    const { delivery, attempt, plannedAt } = task;
+    const { delivery, attempt } = task;
     const request = task.request ?? delivery.firstRequestAt(now());
     started.add(delivery.deliveryId);
     const result = await deliver(request, {
@@ -170,43 +170,12 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       now,
       signal: cutInFlight.signal,
     });
-    recorder.add({
-      eventId: delivery.eventId,
-      kind: "replay",
-      deliveryId: delivery.deliveryId,
-      attempt,
-      target: request.url,
-      method: request.method,
-      status: result.status,
-      error: result.error,
-      durationMs: result.durationMs,
-      startedAt: result.startedAt,
-      plannedAt,
-      responseHeaders: result.responseHeaders,
-      responseBody: result.responseBody,
-      responseSize: result.responseSize,
-      request: delivery.sentRequest(request),
-    });
+    recorder.add(recordedAttemptOf(task, request, result));
     const waitMs = delivery.retry.delaysMs[attempt - 1];
     const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
     const number = (replaysSoFar.get(delivery.eventId) ?? 0) + 1;
     replaysSoFar.set(delivery.eventId, number);
-    const reported: ReplayAttempt = {
-      eventId: delivery.eventId,
-      deliveryId: delivery.deliveryId,
-      duplicate: delivery.duplicate,
-      attempt,
-      number,
-      target: request.url,
-      status: result.status,
-      error: result.error,
-      errorMessage: result.errorMessage,
-      durationMs: result.durationMs,
-      startedAt: result.startedAt,
-      plannedAt,
-      final,
-      responseHead: isSuccess(result) ? EMPTY : Buffer.from(result.responseBody.subarray(0, RESPONSE_HEAD_BYTES)),
-    };
+    const reported = reportedAttemptOf(task, request, result, { number, final });
     attempts.push(reported);
     if (final) finals.set(delivery.deliveryId, reported);
     options.onEvent?.({ type: "attempt", attempt: reported, done: finals.size, total });
@@ -263,18 +232,58 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
 
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, worker));
-    const finished = plan.deliveries.flatMap((d) => finals.get(d.deliveryId) ?? []);
-    const notSent = plan.deliveries.filter((d) => !started.has(d.deliveryId)).length;
-    const cutShort = finished.filter((final) => final.error === "interrupted").length;
-    return {
-      attempts,
-      finals: finished,
-      interrupted: stopped && (finished.length < total || cutShort > 0),
-      unfinished: { notSent, awaitingRetry: total - finished.length - notSent, cutShort },
-    };
+    return resultOf(plan, attempts, finals, started, stopped);
   } finally {
     clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", stop);
     recorder.flush();
   }
+}
+
+/** An attempt as the store records it: against its event, kind `replay`, with what it sent and what came back. */
+function recordedAttemptOf(task: Task, request: OutboundRequest, result: DeliveryResult): DeliveryAttempt {
+  const { delivery, attempt, plannedAt } = task;
+  const origin = { eventId: delivery.eventId, kind: "replay" as const, deliveryId: delivery.deliveryId, attempt, target: request.url, method: request.method };
+  return attemptRecordOf({ ...origin, plannedAt, request: delivery.sentRequest(request) }, result);
+}
+
+/** An attempt as the run reports it; of a refusal's body only the head is kept, copied, for its first line. */
+function reportedAttemptOf(task: Task, request: OutboundRequest, result: DeliveryResult, at: { number: number; final: boolean }): ReplayAttempt {
+  const { delivery, attempt, plannedAt } = task;
+  return {
+    eventId: delivery.eventId,
+    deliveryId: delivery.deliveryId,
+    duplicate: delivery.duplicate,
+    attempt,
+    number: at.number,
+    target: request.url,
+    status: result.status,
+    error: result.error,
+    errorMessage: result.errorMessage,
+    durationMs: result.durationMs,
+    startedAt: result.startedAt,
+    plannedAt,
+    final: at.final,
+    responseHead: isSuccess(result) ? EMPTY : Buffer.from(result.responseBody.subarray(0, RESPONSE_HEAD_BYTES)),
+  };
+}
+
+/** The run's outcome: every attempt, each delivery's final one in plan order, and what a stop left unfinished. */
+function resultOf(
+  plan: ReplayPlan,
+  attempts: ReplayAttempt[],
+  finals: ReadonlyMap<string, ReplayAttempt>,
+  started: ReadonlySet<string>,
+  stopped: boolean,
+): ReplayResult {
+  const total = plan.deliveries.length;
+  const finished = plan.deliveries.flatMap((d) => finals.get(d.deliveryId) ?? []);
+  const notSent = plan.deliveries.filter((d) => !started.has(d.deliveryId)).length;
+  const cutShort = finished.filter((final) => final.error === "interrupted").length;
+  return {
+    attempts,
+    finals: finished,
+    interrupted: stopped && (finished.length < total || cutShort > 0),
+    unfinished: { notSent, awaitingRetry: total - finished.length - notSent, cutShort },
+  };
 }

@@ -5,9 +5,9 @@ import { findHeader } from "../core/headers.js";
 import { newDeliveryId, newEventId, newMessageId } from "../core/ids.js";
 import { applyBodyEdits, type BodyEdit } from "../core/mutate.js";
 import { redactNamed } from "../core/redact.js";
-import type { CapturedEvent, DeliveryAttempt, HeaderPairs } from "../core/types.js";
+import type { CapturedEvent, HeaderPairs } from "../core/types.js";
 import { signRequest } from "../fixtures/sign-request.js";
-import { deliver, sentRequestOf, type OutboundRequest } from "../forward/index.js";
+import { attemptRecordOf, deliver, sentRequestOf, type OutboundRequest } from "../forward/index.js";
 import { eventTypeOf } from "../providers/event-type.js";
 import type { Provider } from "../providers/types.js";
 import { secretHeadersOf, toVerification } from "../providers/verification.js";
@@ -135,22 +135,11 @@ export async function sendTrigger(
   };
   options.store.insertEvent(event);
   const result = await deliver(request, { timeoutMs: options.timeoutMs, dispatcher: options.dispatcher, now });
-  const attempt: DeliveryAttempt = {
-    eventId: event.id,
-    kind: "trigger",
-    deliveryId: newDeliveryId(),
-    attempt: 1,
-    target: request.url,
-    method: request.method,
-    status: result.status,
-    error: result.error,
-    durationMs: result.durationMs,
-    startedAt: result.startedAt,
-    responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
-    responseSize: result.responseSize,
-    request: sentRequestOf(request, event.body, secretHeadersOf(provider), [options.secret]),
-  };
+  const sent = sentRequestOf(request, event.body, secretHeadersOf(provider), [options.secret]);
+  const attempt = attemptRecordOf(
+    { eventId: event.id, kind: "trigger", deliveryId: newDeliveryId(), attempt: 1, target: request.url, method: request.method, request: sent },
+    result,
+  );
   options.store.insertAttempts([attempt]);
   return {
     provider: provider.id,

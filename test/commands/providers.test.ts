@@ -3,7 +3,7 @@ import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "./command-helpers.js";
 
 describe("hooktape providers", () => {
-  it("--json prints the catalogue in exactly the SPEC shape, with the required providers", async () => {
+  it("--json prints the catalogue in exactly the documented shape, with the required providers", async () => {
     const result = await runProgram(["providers", "--json"]);
     expect(result.code).toBe(0);
     const list = JSON.parse(result.stdout) as Array<Record<string, unknown>>;

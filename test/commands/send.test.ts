@@ -105,6 +105,17 @@ describe("hooktape send", () => {
     expect(output.results[0]).toMatchObject({ provider: "stripe", method: "POST", url: `${handler.url}/webhooks/stripe`, resigned: false, status: 400, error: null, ok: true });
   });
 
+  it("--expect takes a class as `replay --expect` does: 4xx passes a 400 and fails a 404 (nothing handles that route)", async () => {
+    const handler = await target({ kind: "answer", status: 400, body: "bad signature" });
+    const rejected = await runProgram(["send", fixtureFile("stripe"), "--to", handler.url, "--expect", "4xx"]);
+    expect(rejected.code).toBe(0);
+    expect(rejected.stderr).toContain("1 of 1 sent fixtures got 4xx.");
+    handler.setBehaviour({ kind: "answer", status: 404, body: "Not Found" });
+    const wrongRoute = await runProgram(["send", fixtureFile("stripe"), "--to", handler.url, "--expect", "4xx"]);
+    expect(wrongRoute.code).toBe(1);
+    expect(wrongRoute.stderr).toContain("0 of 1 sent fixtures got 4xx.");
+  });
+
   it("a refused connection is a failed delivery: shown on its line, exit 1", async () => {
     const port = await closedPort();
     const result = await runProgram(["send", fixtureFile("stripe"), "--to", String(port)]);

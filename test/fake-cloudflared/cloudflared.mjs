@@ -23,8 +23,8 @@
 // credentials file) keep their state in the account file and in ~/.cloudflared (cert.pem, <id>.json) as cloudflared
 // does; their lines follow cloudflared's cmd/cloudflared/tunnel/subcommands.go and token/token.go.
 //
-// The log lines follow real cloudflared 2024.x output as quoted in cloudflare/cloudflared
-// issues #946, #555, #1038 and #1173.
+// The log lines follow real cloudflared 2024.x output as quoted in the cloudflare/cloudflared
+// GitHub repository's issues 946, 555, 1038 and 1173.
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";

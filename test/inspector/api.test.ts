@@ -324,11 +324,62 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(fromApi.attempts[0]?.number).toBe((fromCli.attempts[0]?.number as number) + 1);
   });
 
+  it("`expect` judges an answer as `replay --expect` does: with 4xx expected, a 400 passes and a 404 (a wrong route) fails", async () => {
+    const id = ids[0] ?? "";
+    const rejecting = await startTargetServer({ kind: "answer", status: 400, body: "bad signature" });
+    try {
+      for (const [status, passed] of [
+        [400, true],
+        [404, false],
+        [405, false],
+      ] as const) {
+        rejecting.setBehaviour({ kind: "answer", status, body: "no" });
+        const api = await call(listen.origin, `/api/events/${id}/replay`, {
+          method: "POST",
+          token: listen.token,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ to: `${rejecting.url}/hooks`, tamper: "signature", expect: "4xx" }),
+        });
+        expect(api.status).toBe(200);
+        expect(api.json<{ passed: boolean }>().passed, `API, ${status}`).toBe(passed);
+        const cli = await runCli(["replay", id, "--to", `${rejecting.url}/hooks`, "--tamper", "signature", "--expect", "4xx", "--json", "--db", db]);
+        expect(JSON.parse(cli.stdout).passed, `CLI, ${status}`).toBe(passed);
+        expect(cli.code, `CLI, ${status}`).toBe(passed ? 0 : 1);
+      }
+    } finally {
+      await rejecting.close();
+    }
+  });
+
+  it("answers a route it does not serve with a 404 naming it, an unknown event id with a 404 naming the id, and a POST to the list with a 405", async () => {
+    const id = ids[0] ?? "";
+    const get = (path: string, method = "GET") =>
+      call(listen.origin, path, { method, token: listen.token, headers: { "content-type": "application/json", origin: listen.origin }, ...(method === "POST" ? { body: "{}" } : {}) });
+    for (const [path, method, status, error] of [
+      ["/api/nothing", "GET", 404, "No such API route /api/nothing"],
+      [`/api/events/${id}/nothing`, "GET", 404, `No such API route GET /api/events/${id}/nothing`],
+      [`/api/events/${id}/replay`, "GET", 404, `No such API route GET /api/events/${id}/replay`],
+      [`/api/events/${id}/body`, "POST", 404, `No such API route POST /api/events/${id}/body`],
+      ["/api/events", "POST", 405, "POST /api/events/<id>/replay replays an event"],
+    ] as const) {
+      const answer = await get(path, method);
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expect(answer.json<{ error: string }>().error).toBe(error);
+    }
+    for (const path of ["/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA", "/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA/nothing", "/api/events/01JD3XK2AAAAAAAAAAAAAAAAAA/deliveries/1/body"]) {
+      const answer = await get(path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.json<{ error: string }>().error, path).toMatch(/01JD3XK2AAAAAAAAAAAAAAAAAA/);
+    }
+  });
+
   it("rejects bad replay options with 400 and a one-line reason, sending nothing", async () => {
     const before = handler.received.length;
     for (const [body, message] of [
       ['{"times":0}', /times/],
       ['{"tamper":"everything"}', /tamper/],
+      ['{"expect":"ok"}', /Invalid expect "ok": expected a status \(400\) or a class \(4xx\)/],
+      ['{"headers":["X-A: 1\\r\\nX-B: 2"]}', /Invalid headers "X-A": the value contains a line break/],
       ['{"set":{"data..x":1}}', /set/],
       ['{"launch":true}', /Unknown replay option "launch"/],
       ["not json", /not valid JSON/],

@@ -1,4 +1,4 @@
-// Figures of the entries first built from notes, as their vendors' pages and SDKs state them (issue 8): each one
+// Figures of the entries first built from notes, as their vendors' pages and SDKs state them: each one
 // here changed or was confirmed against a named source (see the entry's comment).
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";

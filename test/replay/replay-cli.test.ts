@@ -31,7 +31,7 @@ async function setup(respond?: Responder) {
 }
 
 describe("hooktape replay", () => {
-  it("replays by id prefix and prints the SPEC's JSON", async () => {
+  it("replays by id prefix and prints the documented JSON", async () => {
     const { server, event, args } = await setup(() => ({ status: 200 }));
     const run = await runProgram([...args, "replay", event.id.slice(0, 12), "--to", String(server.port), "--json"]);
     expect(run.stderr).toContain("Replaying 1 event");

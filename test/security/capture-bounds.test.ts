@@ -60,7 +60,7 @@ function connect(port: number, send?: string): Promise<{ socket: net.Socket; clo
   });
 }
 
-describe("a stranger cannot hold the capture server open (finding 6)", () => {
+describe("a stranger cannot hold the capture server open", () => {
   it("a connection that never finishes its headers is closed after the headers timeout", async () => {
     const { server } = await capture({ headersTimeoutMs: 1_000 });
     const slow = await connect(server.port, "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Dribble: ");
@@ -79,7 +79,7 @@ describe("a stranger cannot hold the capture server open (finding 6)", () => {
   });
 });
 
-describe("request targets and forwarded headers (findings 9 and 10)", () => {
+describe("request targets and forwarded headers", () => {
   it.each([
     ["absolute-form", "POST http://evil.example/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"],
     ["asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"],
@@ -186,7 +186,7 @@ describe("request targets and forwarded headers (findings 9 and 10)", () => {
   });
 });
 
-describe("disk and memory (finding 7)", () => {
+describe("disk and memory", () => {
   it("--max-store: past the cap requests get 507 with one clear line, and the store stops growing", async () => {
     const dir = tempDir();
     const db = path.join(dir, "h.db");

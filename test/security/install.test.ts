@@ -8,7 +8,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-describe("the install story (finding 13)", () => {
+describe("the install story", () => {
   it("every dependency install script is reviewed in allowScripts: npm has nothing pending", async () => {
     const { stdout } = await run("npm", ["install-scripts", "ls"], { cwd: ROOT });
     expect(stdout.trim()).toBe("No packages with unreviewed install scripts.");

@@ -18,7 +18,7 @@ async function storeWithOneEvent(): Promise<{ db: string; id: string }> {
   return { db, id: record?.id ?? "" };
 }
 
-describe("files the user names: never overwritten without --force, never written through a symlink (finding 12)", () => {
+describe("files the user names: never overwritten without --force, never written through a symlink", () => {
   it("fixtures export --force does not follow a symlink planted at the destination", async () => {
     const { db, id } = await storeWithOneEvent();
     const dir = tempDir();

@@ -8,7 +8,7 @@ function storeBytes(db: string): Buffer {
   return Buffer.concat([db, `${db}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
 }
 
-describe("events prune really deletes (finding 2)", () => {
+describe("events prune really deletes", () => {
   it("after pruning every event, no body and no id is left in the file, and the file shrinks", async () => {
     const dir = tempDir();
     const db = path.join(dir, "h.db");

@@ -21,7 +21,7 @@ function cmdlineOf(pid: number): string {
   return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
 }
 
-describe("secrets stay off the command line and out of child processes (finding 3)", () => {
+describe("secrets stay off the command line and out of child processes", () => {
   it.each([
     ["HOOKTAPE_TUNNEL_TOKEN", (_file: string) => ({ args: [] as string[], env: { HOOKTAPE_TUNNEL_TOKEN: TOKEN } })],
     ["--tunnel-token-file", (file: string) => ({ args: ["--tunnel-token-file", file], env: {} })],

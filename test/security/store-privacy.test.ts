@@ -25,7 +25,7 @@ async function captureWithCredentials(db: string, whileRunning?: () => void): Pr
   }
 }
 
-describe("the store is private to its owner (finding 1)", () => {
+describe("the store is private to its owner", () => {
   it("folder 0700, database, -wal and -shm 0600 under umask 022", async () => {
     const previous = process.umask(0o022);
     try {
@@ -76,7 +76,7 @@ describe("the store is private to its owner (finding 1)", () => {
   });
 });
 
-describe("reading is not writing (finding 14)", () => {
+describe("reading is not writing", () => {
   it.each([["ls"], ["events", "list"], ["events", "show", "01JD3XK2AAAAAAAAAAAAAAAAAA"], ["events", "export"]])(
     "%j on a missing store: 'no such store', exit 2, nothing created",
     async (...args) => {

@@ -45,7 +45,7 @@ async function captureHostileEvent(): Promise<{ db: string; id: string }> {
   return { db, id };
 }
 
-describe("captured bytes cannot drive the terminal (finding 5)", () => {
+describe("captured bytes cannot drive the terminal", () => {
   it("events show on a terminal prints control characters as visible escapes; colours stay", async () => {
     const { db, id } = await captureHostileEvent();
     const { screen, code } = await inTerminal(["--db", db, "events", "show", id]);

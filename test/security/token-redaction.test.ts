@@ -11,7 +11,7 @@ function storeBytes(db: string): Buffer {
   return Buffer.concat([db, `${db}-wal`, `${db}-shm`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
 }
 
-describe("a token scheme's header is never stored, on any path (finding 4)", () => {
+describe("a token scheme's header is never stored, on any path", () => {
   it("413, misdetected and detected requests: the token is forwarded-only, absent from the db and the WAL", async () => {
     const dir = tempDir();
     const db = path.join(dir, "h.db");

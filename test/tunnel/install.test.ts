@@ -73,7 +73,7 @@ function recorder() {
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
-describe("installing cloudflared into the cache folder (finding 8)", () => {
+describe("installing cloudflared into the cache folder", () => {
   it("the pinned release has a sum for every platform hooktape supports", () => {
     for (const [platform, arch] of [["linux", "x64"], ["linux", "arm64"], ["darwin", "x64"], ["darwin", "arm64"], ["win32", "x64"]] as const) {
       expect(releaseAsset(platform, arch)?.sha256).toMatch(/^[0-9a-f]{64}$/);

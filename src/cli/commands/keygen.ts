@@ -5,7 +5,7 @@ import { generateKeyPair } from "../../providers/keys.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 
 /**
- * A test key pair, since nobody holds Discord's or SendGrid's private key (SPEC "Global behaviour"); for the
+ * A test key pair, since nobody holds Discord's or SendGrid's private key; for the
  * certificate schemes (PayPal, Amazon SNS, Circle, eBay) also the self-signed certificate and the key id `sign`
  * writes into deliveries.
  */

@@ -4,7 +4,7 @@ import { HooktapeError, badInput } from "../../core/errors.js";
 import { eventTypeOf } from "../../providers/event-type.js";
 import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
-import { startCaptureServer, type CaptureNotice, type CaptureOptions, type CaptureServer } from "../../capture/index.js";
+import { startCaptureServer, type CaptureNotice, type CaptureOptions } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
@@ -59,21 +59,7 @@ interface TunnelLike {
 
 export async function runListen(targetText: string | undefined, flags: ListenFlags): Promise<void> {
   const output = outputFor(flags);
-  const target = targetText === undefined ? null : resolveTarget(targetText);
-  const routing = parseRouting(flags.route ?? [], flags.only ?? []);
-  const port = flags.port === undefined ? 0 : parseInteger(flags.port, "--port", 0, 65535);
-  const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
-  const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
-  const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
-  const maxStoreBytes = parseSize(flags.maxStore, "--max-store");
-  if (flags.provider !== undefined && !isProviderId(flags.provider)) {
-    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  }
-  if (flags.tunnelToken !== undefined && flags.publicUrl === undefined) {
-    throw badInput("--tunnel-token needs --public-url, the hostname your named tunnel routes, e.g. --public-url https://hooks.example.com");
-  }
-  if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
-  if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
+  const { target, routing, port, ack, timeoutMs, maxBodyBytes, maxStoreBytes } = parseListenFlags(targetText, flags);
   // --relay: follow a relay channel instead of opening a tunnel.
   const relayPlan = planRelayFollow(flags, process.env);
   const publicUrlPlan = await planPublicUrlHooks(flags);
@@ -83,68 +69,35 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // --relay: the secrets of the endpoints `relay channel create --register` made for the channel.
   if (relayPlan !== null) for (const [provider, secrets] of await channelSecrets(relayPlan.channel)) runtimeSecrets.set(provider, secrets);
 
-  const settings: VerificationSettings = {
-    providerId: flags.provider,
-    secretFlags: flags.secret,
-    env: process.env,
-    hmac: hmacSettingsFrom(flags),
-    runtimeSecrets,
-  };
-  const verifyRequest = createVerifier(settings);
+  const verify = createListenVerifier(flags, runtimeSecrets);
   const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
-  const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
-  const verify: CaptureOptions["verify"] = (request, context) => {
-    const nowSec = Math.floor(request.receivedAt / 1000);
-    const outcome = verifyRequest(request, { nowSec, url: context.url });
-    const decision = {
-      provider: outcome.provider?.id ?? null,
-      eventType: eventTypeOf(outcome.provider, request),
-      verification: outcome.verification,
-      secretHeaders: secretHeadersOf(outcome.provider),
-    };
-    // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
-    // the certificate it names (fetched once per run, from the provider's own hosts only).
-    const provider = outcome.provider;
-    if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
-    const secrets = resolveSecrets(provider.id, flags.secret, process.env);
-    return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
-      ...decision,
-      verification: toVerification(result),
-    }));
-  };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   rememberStore(store.file, Date.now());
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
   // `hooktape trigger` finds this run in the store and marks what it sends through it with this token.
   const triggerToken = randomBytes(24).toString("base64url");
   let tunnel: TunnelLike | null = null;
-  let capture: CaptureServer;
-  try {
-    capture = await startCaptureServer({
-      store,
-      host: flags.host,
-      port,
-      target,
-      ack,
-      timeoutMs,
-      maxBodyBytes,
-      maxStoreBytes,
-      dispatcher: agent,
-      publicUrl: () => tunnel?.publicUrl ?? null,
-      verify,
-      onNotice: (notice) => render(output, notice),
-      handshakes,
-      routing,
-      triggerToken,
-    });
-  } catch (error) {
+  const capture = await startCaptureServer({
+    store,
+    host: flags.host,
+    port,
+    target,
+    ack,
+    timeoutMs,
+    maxBodyBytes,
+    maxStoreBytes,
+    dispatcher: agent,
+    publicUrl: () => tunnel?.publicUrl ?? null,
+    verify,
+    onNotice: (notice) => render(output, notice),
+    handshakes,
+    routing,
+    triggerToken,
+  }).catch(async (error: unknown) => {
     store.close();
     await agent.close();
-    const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") throw new HooktapeError("environment", `Port ${port} on ${flags.host} is in use; pass another --port or leave it out`);
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw badInput(`Cannot listen on --host ${flags.host}: ${code}`);
-    throw error;
-  }
+    throw captureStartError(error, port, flags.host);
+  });
 
   const runRecord = recordRun(store, capture.url, triggerToken);
   // Registered before the tunnel starts: Ctrl-C while it opens stops cloudflared and then listen.
@@ -192,6 +145,23 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
       });
 
   await interrupts.stopped;
+  await stopListen({ output, store, tunnel, urlHooks, follower, inspector, capture, agent, runRecord, timeoutMs });
+}
+
+/** Stops everything listen started, in order, once Ctrl-C has come: requests in flight finish, the store closes last. */
+async function stopListen(parts: {
+  output: Output;
+  store: EventStore;
+  tunnel: TunnelLike | null;
+  urlHooks: PublicUrlHooks | null;
+  follower: { stop(): Promise<void> } | null;
+  inspector: { close(): Promise<void> } | null;
+  capture: { close(graceMs: number): Promise<void> };
+  agent: { close(): Promise<void> };
+  runRecord: ReturnType<typeof recordRun>;
+  timeoutMs: number;
+}): Promise<void> {
+  const { output, store, tunnel, urlHooks, follower, inspector, capture, agent, runRecord, timeoutMs } = parts;
   output.info(tunnel ? "Stopping: closing the tunnel, finishing requests in flight…" : "Stopping: finishing requests in flight…");
   store.giveUpWaiting();
   // Together: a terminal's Ctrl-C also reaches cloudflared, and a tunnel left waiting while the provider's API
@@ -202,6 +172,70 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   await agent.close();
   if (runRecord !== null) endRun(store, runRecord);
   store.close();
+}
+
+/** Every flag of listen read and checked before anything is opened, so bad input is exit 2 with nothing started. */
+function parseListenFlags(targetText: string | undefined, flags: ListenFlags) {
+  const target = targetText === undefined ? null : resolveTarget(targetText);
+  const routing = parseRouting(flags.route ?? [], flags.only ?? []);
+  const port = flags.port === undefined ? 0 : parseInteger(flags.port, "--port", 0, 65535);
+  const ack = flags.ack === undefined ? null : parseInteger(flags.ack, "--ack", 100, 599);
+  const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
+  const maxBodyBytes = parseSize(flags.maxBody, "--max-body");
+  const maxStoreBytes = parseSize(flags.maxStore, "--max-store");
+  if (flags.provider !== undefined && !isProviderId(flags.provider)) {
+    throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
+  }
+  if (flags.tunnelToken !== undefined && flags.publicUrl === undefined) {
+    throw badInput("--tunnel-token needs --public-url, the hostname your named tunnel routes, e.g. --public-url https://hooks.example.com");
+  }
+  if (!flags.tunnel && flags.tunnelToken !== undefined) throw badInput("--no-tunnel and --tunnel-token contradict each other");
+  if (flags.tunnelHostname !== undefined && flags.tunnelToken !== undefined) throw badInput("--tunnel <hostname> and --tunnel-token contradict each other");
+  return { target, routing, port, ack, timeoutMs, maxBodyBytes, maxStoreBytes };
+}
+
+/**
+ * Judges each captured request: which provider, which event type, whether its signature verifies with the run's
+ * secrets (the flags', the environment's and those learned at run time).
+ */
+function createListenVerifier(flags: ListenFlags, runtimeSecrets: Map<string, string[]>): CaptureOptions["verify"] {
+  const settings: VerificationSettings = {
+    providerId: flags.provider,
+    secretFlags: flags.secret,
+    env: process.env,
+    hmac: hmacSettingsFrom(flags),
+    runtimeSecrets,
+  };
+  const verifyRequest = createVerifier(settings);
+  const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
+  const verify: CaptureOptions["verify"] = (request, context) => {
+    const nowSec = Math.floor(request.receivedAt / 1000);
+    const outcome = verifyRequest(request, { nowSec, url: context.url });
+    const decision = {
+      provider: outcome.provider?.id ?? null,
+      eventType: eventTypeOf(outcome.provider, request),
+      verification: outcome.verification,
+      secretHeaders: secretHeadersOf(outcome.provider),
+    };
+    // --fetch-certs: a certificate scheme's delivery the configured keys do not verify is checked once more with
+    // the certificate it names (fetched once per run, from the provider's own hosts only).
+    const provider = outcome.provider;
+    if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
+    const secrets = resolveSecrets(provider.id, flags.secret, process.env);
+    return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
+      ...decision,
+      verification: toVerification(result),
+    }));
+  };
+  return verify;
+}
+
+/** Why the capture server could not start, in words: a port in use is the environment, a bad --host is bad input. */
+function captureStartError(error: unknown, port: number, host: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE") return new HooktapeError("environment", `Port ${port} on ${host} is in use; pass another --port or leave it out`);
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return badInput(`Cannot listen on --host ${host}: ${code}`);
+  return error;
 }
 
 /**

@@ -3,26 +3,32 @@ import { HooktapeError, badInput } from "../../core/errors.js";
 import { isWrongRoute } from "../../core/http-status.js";
 import { parseEventFilter, type EventFilterFlags } from "../../core/event-filter.js";
 import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
-import type { HeaderPairs } from "../../core/types.js";
-import { parseDuration, parseInteger } from "../../core/units.js";
-import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
+import { parseInteger } from "../../core/units.js";
+import { createDeliveryAgent, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import {
-  parseRetrySpec,
+  parseReplayChoices,
   planReplay,
+  replayOptionsOf,
   runReplay,
   selectEvents,
   type ReplayAttempt,
   type ReplayOrder,
   type ReplayPlan,
   type ReplayResult,
+  type ReplayChoices,
+  type ReplayRunSettings,
   type ReplaySelector,
+  type ReplaySurface,
+  type RunOptions,
   type Tamper,
 } from "../../replay/index.js";
+import type { ReplayableEvent } from "../../core/types.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
-import { parseHeaderFlag, parseSetFlag } from "../edit-flags.js";
+import type { Output } from "../views/output.js";
+import { parseSetFlag } from "../edit-flags.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
 import { createProgress } from "../views/progress.js";
@@ -52,26 +58,6 @@ export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   expect?: string;
 }
 
-/** What counts as the expected answer: `--expect 400`, `--expect 4xx`, or by default any 2xx. */
-export interface Expectation {
-  /** As the user wrote it, for messages ("2xx" by default). */
-  label: string;
-  matches(status: number | null): boolean;
-}
-
-/** `--expect 400` or `--expect 4xx`; by default every 2xx passes. `4xx` leaves out 404 and 405 (see isWrongRoute). */
-export function parseExpect(text: string | undefined): Expectation {
-  if (text === undefined) return { label: "2xx", matches: (status) => status !== null && status >= 200 && status < 300 };
-  const value = text.trim().toLowerCase();
-  const hundreds = /^([1-5])xx$/.exec(value);
-  if (hundreds) {
-    const low = Number(hundreds[1]) * 100;
-    return { label: value, matches: (status) => status !== null && status >= low && status < low + 100 && !isWrongRoute(status) };
-  }
-  if (/^[1-5]\d\d$/.test(value)) return { label: value, matches: (status) => status === Number(value) };
-  throw badInput(`Invalid --expect "${text}": expected a status (400) or a class (4xx)`);
-}
-
 /** A wait as the retry lines show it: `0.25s`, `45s`, `5m`, `3h`, `2d`. */
 function formatWait(ms: number): string {
   const sec = Math.max(0, ms) / 1000;
@@ -81,6 +67,14 @@ function formatWait(ms: number): string {
   if (sec < 2 * 86_400) return `${Math.round(sec / 3600)}h`;
   return `${Math.round(sec / 86_400)}d`;
 }
+
+/** `replay`'s flags as its messages spell them, and the most a run from the terminal may ask for. */
+const CLI_SURFACE: ReplaySurface = {
+  optionName: (key) => `--${key.replace(/[A-Z]/g, (upper) => `-${upper.toLowerCase()}`)}`,
+  maxTimes: 10_000,
+  maxConcurrency: 1024,
+  maxTimeoutMs: Number.MAX_SAFE_INTEGER,
+};
 
 /** After Ctrl-C, how long requests already sent may take to answer before they are cut short. */
 const IN_FLIGHT_GRACE_MS = 5_000;
@@ -119,11 +113,32 @@ function destinationsOf(plan: ReplayPlan): string {
 export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
   const output = outputFor(flags);
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
+  const { selector, choices, speed, seed, hmac } = parseReplayFlags(ids, flags, output);
+  const store = openStore(flags);
+  const agent = createDeliveryAgent(choices.concurrency);
+  try {
+    const selection = selectEvents(store, selector);
+    if (selection.skipped.length > 0) {
+      output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
+    }
+    const signing = await loadRunSigning(selection.events, flags, choices, hmac);
+    const plan = planReplay(selection.events, replayOptionsOf(choices, { resign: flags.resign === true, order: flags.order, seed, ...signing }), {
+      now: Date.now(),
+    });
+    for (const { reason } of plan.skipped) output.warn(`not sent: ${reason}`);
+    output.info(describeRun(plan, choices));
+    const result = await sendWithProgress(plan, { store, dispatcher: agent, concurrency: choices.concurrency, speed }, output);
+    reportOutcome(plan, result, choices, output);
+  } finally {
+    await agent.close();
+    store.close();
+  }
+}
+
+/** Every flag read and checked: which events, what to do with them, how fast, and the shuffle's seed. */
+function parseReplayFlags(ids: readonly string[], flags: ReplayFlags, output: Output) {
   parseProviderFlag(flags.provider);
   const selector = selectorOf(ids, flags);
-  const target = flags.to === undefined ? null : resolveTarget(flags.to, "--to");
-  const times = parseInteger(flags.times, "--times", 1, 10_000);
-  const concurrency = parseInteger(flags.concurrency, "--concurrency", 1, 1024);
   const bodyEdits: BodyEdit[] = [
     ...(flags.set ?? []).map((text) => ({ op: "set" as const, ...parseSetFlag(text), create: flags.create === true })),
     ...(flags.unset ?? []).map((path) => {
@@ -131,139 +146,126 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
       return { op: "unset" as const, path };
     }),
   ];
-  const headerSets: HeaderPairs = (flags.header ?? []).map(parseHeaderFlag);
+  const choices = parseReplayChoices(flags, bodyEdits, CLI_SURFACE);
   if (flags.create && bodyEdits.every((edit) => edit.op !== "set")) throw badInput("--create goes with --set: it lets --set add a path that is not in the body");
-  const staleMs = flags.stale === undefined ? 0 : parseDuration(flags.stale, "--stale");
-  const retry = flags.retry === undefined ? null : parseRetrySpec(flags.retry);
   const speed = parseSpeed(flags.speed);
-  const timeoutMs = flags.timeout === undefined ? null : parseInteger(flags.timeout, "--timeout", 1);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
-  const expectation = parseExpect(flags.expect);
   const hmac = hmacSettingsFrom(flags);
   if (flags.seed !== undefined && flags.order !== "shuffle") {
     output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
   }
+  return { selector, choices, speed, seed, hmac };
+}
 
-  const store = openStore(flags);
-  const agent = createDeliveryAgent(concurrency);
-  try {
-    const selection = selectEvents(store, selector);
-    // Load the providers this run signs with (each event's, else --provider) and the --retry one, and only those:
-    // the catalogue is a hundred modules. One provider object per id for the run; planning stays synchronous.
-    const providerIdOf = (event: (typeof selection.events)[number]) => event.provider ?? flags.provider?.toLowerCase();
-    const providerIds = [...new Set(selection.events.map(providerIdOf))].filter((id) => id !== undefined);
-    const [retryProvider, ...loaded] = await Promise.all([
-      retry?.kind === "provider" ? loadProvider(retry.providerId) : undefined,
-      ...providerIds.map((id) => loadProvider(id, { hmac })),
-    ]);
-    const providers = new Map(providerIds.map((id, i) => [id, loaded[i] ?? null]));
-    if (selection.skipped.length > 0) {
-      output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
-    }
-    const plan = planReplay(
-      selection.events,
-      {
-        target,
-        resign: flags.resign === true,
-        providerOf: (event) => {
-          const id = providerIdOf(event);
-          return id === undefined ? null : (providers.get(id) ?? null);
+/**
+ * How this run signs: the providers it signs with (each event's, else --provider) and the --retry one, loaded and
+ * only those — the catalogue is a hundred modules. One provider object per id for the run; planning stays synchronous.
+ */
+async function loadRunSigning(
+  events: readonly ReplayableEvent[],
+  flags: ReplayFlags,
+  choices: ReplayChoices,
+  hmac: ReturnType<typeof hmacSettingsFrom>,
+): Promise<Omit<ReplayRunSettings<ReplayableEvent>, "resign" | "order" | "seed">> {
+  const providerIdOf = (event: ReplayableEvent) => event.provider ?? flags.provider?.toLowerCase();
+  const providerIds = [...new Set(events.map(providerIdOf))].filter((id) => id !== undefined);
+  const retry = choices.retry;
+  const [retryProvider, ...loaded] = await Promise.all([
+    retry?.kind === "provider" ? loadProvider(retry.providerId) : undefined,
+    ...providerIds.map((id) => loadProvider(id, { hmac })),
+  ]);
+  const providers = new Map(providerIds.map((id, i) => [id, loaded[i] ?? null]));
+  return {
+    providerOf: (event) => {
+      const id = providerIdOf(event);
+      return id === undefined ? null : (providers.get(id) ?? null);
+    },
+    // Each event is re-signed as the provider its headers claimed: an unnamed --secret serves that provider when
+    // --provider names it, or when it verifies the event's own signature.
+    secretsOf: (providerId, event) =>
+      resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
+        namedProvider: flags.provider,
+        signedWith: (secret) => {
+          const provider = providers.get(providerId);
+          return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
         },
-        // Each event is re-signed as the provider its headers claimed: an unnamed --secret serves that provider when
-        // --provider names it, or when it verifies the event's own signature.
-        secretsOf: (providerId, event) =>
-          resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
-            namedProvider: flags.provider,
-            signedWith: (secret) => {
-              const provider = providers.get(providerId);
-              return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
-            },
-          }),
-        secretEnvOf: secretEnvName,
-        bodyEdits,
-        headerSets,
-        headerDrops: flags.dropHeader ?? [],
-        tamper: flags.tamper ?? null,
-        staleMs,
-        times,
-        order: flags.order,
-        seed,
-        retry,
-        retryProvider,
-        timeoutMs,
-      },
-      { now: Date.now() },
-    );
+      }),
+    secretEnvOf: secretEnvName,
+    retryProvider,
+  };
+}
 
-    const c = output.color;
-    for (const { reason } of plan.skipped) output.warn(`not sent: ${reason}`);
-    output.info(
-      `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
-        (times > 1 ? ` × ${times}` : "") +
-        ` to ${destinationsOf(plan)}` +
-        (concurrency > 1 ? `, ${concurrency} at a time` : "") +
-        (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : ""),
-    );
-    const progress = createProgress();
-    progress.update(`Replaying: 0/${plan.deliveries.length} deliveries done`);
-    const interrupts = watchInterrupts({
-      onFirst: () => {
-        progress.stop();
-        output.info(`Stopping: nothing new is sent; requests in flight get up to ${IN_FLIGHT_GRACE_MS / 1000} s to finish (Ctrl-C again to quit now)…`);
-      },
-      onSecond: () => progress.stop(),
-    });
-    let result: ReplayResult;
-    try {
-      result = await runReplay(plan, {
-        store,
-        dispatcher: agent,
-        concurrency,
-        speed,
-        signal: interrupts.signal,
-        inFlightGraceMs: IN_FLIGHT_GRACE_MS,
-        onEvent: (event) => {
-          if (event.type === "attempt") {
-            progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
-          } else if (!output.json) {
-            const got = event.status !== null ? String(event.status) : deliveryErrorInWords(event.error);
-            output.info(c.dim(`${event.eventId} ${event.deliveryId}: ${got}; attempt ${event.attempt} in ${formatWait(event.plannedAt - Date.now())}`));
-          }
-        },
-      });
-    } finally {
+/** The line that says what is about to be sent: how many, where, how many at a time, in what order. */
+function describeRun(plan: ReplayPlan, choices: ReplayChoices): string {
+  const { times, concurrency } = choices;
+  return (
+    `Replaying ${plan.eventCount} event${plan.eventCount === 1 ? "" : "s"}` +
+    (times > 1 ? ` × ${times}` : "") +
+    ` to ${destinationsOf(plan)}` +
+    (concurrency > 1 ? `, ${concurrency} at a time` : "") +
+    (plan.seed !== null ? `, shuffled with seed ${plan.seed} (repeat with --seed ${plan.seed})` : plan.order === "reverse" ? ", newest first" : "")
+  );
+}
+
+/** Runs the plan with a progress line and each scheduled retry shown; the first Ctrl-C stops sending, the second quits. */
+async function sendWithProgress(plan: ReplayPlan, run: Pick<RunOptions, "store" | "dispatcher" | "concurrency" | "speed">, output: Output): Promise<ReplayResult> {
+  const progress = createProgress();
+  progress.update(`Replaying: 0/${plan.deliveries.length} deliveries done`);
+  const interrupts = watchInterrupts({
+    onFirst: () => {
       progress.stop();
-      interrupts.dispose();
-    }
-
-    const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
-    if (output.json) output.document(replayJson(plan, result, passes));
-    else {
-      for (const line of formatReplaySummary(plan, result, c, passes, target === null ? "recorded" : targetKeepsOwnPath(target) ? "own-path" : "exact")) output.line(line);
-      for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
-    }
-    if (result.interrupted) {
-      const { notSent, awaitingRetry, cutShort } = result.unfinished;
-      throw interrupted(
-        `${result.finals.length - cutShort} of ${plan.deliveries.length} deliveries finished` +
-          (cutShort > 0 ? `, ${cutShort} cut short without an answer` : "") +
-          (notSent > 0 ? `, ${notSent} not sent` : "") +
-          (awaitingRetry > 0 ? `, ${awaitingRetry} waiting for a retry dropped` : "") +
-          "; every attempt made is recorded",
-      );
-    }
-    const failed = result.finals.filter((final) => !passes(final)).length;
-    const notSent = plan.skipped.length > 0 ? `; ${plan.skipped.length} selected event${plan.skipped.length === 1 ? " was" : "s were"} not sent (see above)` : "";
-    if (failed === 0 && notSent !== "") {
-      throw new HooktapeError("negative", `${plan.deliveries.length} deliveries sent as expected${notSent}`);
-    }
-    if (failed > 0) {
-      const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
-      const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
-      throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}${notSent}`);
-    }
+      output.info(`Stopping: nothing new is sent; requests in flight get up to ${IN_FLIGHT_GRACE_MS / 1000} s to finish (Ctrl-C again to quit now)…`);
+    },
+    onSecond: () => progress.stop(),
+  });
+  try {
+    return await runReplay(plan, {
+      ...run,
+      signal: interrupts.signal,
+      inFlightGraceMs: IN_FLIGHT_GRACE_MS,
+      onEvent: (event) => {
+        if (event.type === "attempt") {
+          progress.update(`Replaying: ${event.done}/${event.total} deliveries done`);
+        } else if (!output.json) {
+          const got = event.status !== null ? String(event.status) : deliveryErrorInWords(event.error);
+          output.info(output.color.dim(`${event.eventId} ${event.deliveryId}: ${got}; attempt ${event.attempt} in ${formatWait(event.plannedAt - Date.now())}`));
+        }
+      },
+    });
   } finally {
-    await agent.close();
-    store.close();
+    progress.stop();
+    interrupts.dispose();
+  }
+}
+
+/** Prints the summary (or the --json document) and turns the result into the exit status: 130, 1, or 0. */
+function reportOutcome(plan: ReplayPlan, result: ReplayResult, choices: ReplayChoices, output: Output): void {
+  const c = output.color;
+  const { target, expectation } = choices;
+  const passes = (attempt: ReplayAttempt) => expectation.matches(attempt.status);
+  if (output.json) output.document(replayJson(plan, result, passes));
+  else {
+    for (const line of formatReplaySummary(plan, result, c, passes, target === null ? "recorded" : targetKeepsOwnPath(target) ? "own-path" : "exact")) output.line(line);
+    for (const hint of staleSignatureHints(plan, result, passes, Math.floor(Date.now() / 1000))) output.info(`${c.yellow("hint:")} ${hint}`);
+  }
+  if (result.interrupted) {
+    const { notSent, awaitingRetry, cutShort } = result.unfinished;
+    throw interrupted(
+      `${result.finals.length - cutShort} of ${plan.deliveries.length} deliveries finished` +
+        (cutShort > 0 ? `, ${cutShort} cut short without an answer` : "") +
+        (notSent > 0 ? `, ${notSent} not sent` : "") +
+        (awaitingRetry > 0 ? `, ${awaitingRetry} waiting for a retry dropped` : "") +
+        "; every attempt made is recorded",
+    );
+  }
+  const failed = result.finals.filter((final) => !passes(final)).length;
+  const notSent = plan.skipped.length > 0 ? `; ${plan.skipped.length} selected event${plan.skipped.length === 1 ? " was" : "s were"} not sent (see above)` : "";
+  if (failed === 0 && notSent !== "") {
+    throw new HooktapeError("negative", `${plan.deliveries.length} deliveries sent as expected${notSent}`);
+  }
+  if (failed > 0) {
+    const wrongRoute = result.finals.filter((final) => isWrongRoute(final.status));
+    const why = wrongRoute.length > 0 ? ` (${wrongRoute.length} answered ${wrongRoute[0]?.status}: the route is wrong, not a rejection)` : "";
+    throw new HooktapeError("negative", `${failed} of ${result.finals.length} deliveries did not end with ${expectation.label}${why}${notSent}`);
   }
 }

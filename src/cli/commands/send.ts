@@ -12,6 +12,7 @@ import {
 } from "../../fixtures/index.js";
 import { createDeliveryAgent, deliver, resolveTarget, sendUrlFor, targetKeepsOwnPath } from "../../forward/index.js";
 import { staleSignature } from "../../providers/index.js";
+import { parseExpectation } from "../../replay/expectation.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 import { interrupted, watchInterrupts } from "../interrupt.js";
 import { parseProviderFlag } from "../provider-flag.js";
@@ -41,7 +42,7 @@ const IN_FLIGHT_GRACE_MS = 5_000;
 export async function runSend(files: readonly string[], flags: SendFlags): Promise<void> {
   const output = outputFor(flags);
   const target = resolveTarget(flags.to, "--to");
-  const expect = flags.expect === undefined ? undefined : parseInteger(flags.expect, "--expect", 100, 599);
+  const expectation = parseExpectation(flags.expect, "--expect");
   const timeoutMs = parseInteger(flags.timeout, "--timeout", 1);
   if (flags.url !== undefined) checkUrl(flags.url);
   if (flags.url !== undefined && !flags.resign) throw badInput("--url is the URL to sign: use it with --resign");
@@ -72,7 +73,7 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
         { method: item.fixture.request.method, url: item.url, headers: item.fixture.request.headers, body: fixtureBody(item.fixture) },
         { timeoutMs, dispatcher: agent, maxResponseBytes: 64 * 1024, signal: cut.signal },
       );
-      const ok = outcome.status !== null && (expect === undefined ? outcome.status >= 200 && outcome.status < 300 : outcome.status === expect);
+      const ok = expectation.matches(outcome.status);
       const refused = outcome.status !== null && !ok;
       const stale = refused && !flags.resign ? staleSignature(item.provider, { ...item.fixture.request, body: fixtureBody(item.fixture) }, Math.floor(Date.now() / 1000)) : null;
       const result: SendResult = {
@@ -102,7 +103,7 @@ export async function runSend(files: readonly string[], flags: SendFlags): Promi
     output.document({ results, ...(stopped ? { interrupted: true, notSent: prepared.length - results.length } : {}) });
   } else {
     const failed = results.filter((r) => !r.ok).length;
-    output.info(`${results.length - failed} of ${results.length} sent fixtures ${expect === undefined ? "got a 2xx" : `got ${expect}`}.`);
+    output.info(`${results.length - failed} of ${results.length} sent fixtures got ${flags.expect === undefined ? "a 2xx" : expectation.label}.`);
   }
   if (stopped) throw interrupted(`${results.length} of ${prepared.length} fixtures sent, ${prepared.length - results.length} not sent`);
   if (results.some((r) => !r.ok)) process.exitCode = 1;

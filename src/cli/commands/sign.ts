@@ -1,11 +1,10 @@
 import { badInput } from "../../core/errors.js";
 import type { HeaderPairs } from "../../core/types.js";
-import { joinPublicUrl } from "../../core/headers.js";
+import { joinPublicUrl, mergeHeaders, parseHeaderLine } from "../../core/headers.js";
 import { parseInteger } from "../../core/units.js";
 import {
   encodeBody,
   FIXTURE_VERSION,
-  mergeHeaders,
   redactHeaders,
   signatureHeadersOf,
   requireSecrets,
@@ -15,10 +14,9 @@ import {
 } from "../../fixtures/index.js";
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
-import { parseHeaderFlag } from "../edit-flags.js";
 import { readBodyFile, readStdin } from "../body-input.js";
 import { writeOutputFile } from "../output-file.js";
-import { formatCurl } from "../views/curl-command.js";
+import { formatCurl } from "../../documents/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 
 export interface SignFlags extends GlobalFlags, HmacFlags {
@@ -51,7 +49,7 @@ interface Draft {
 export async function runSign(flags: SignFlags): Promise<void> {
   const output = outputFor(flags);
   const provider = providerFrom(flags.provider, flags);
-  const overrides = flags.header.map(parseHeaderFlag);
+  const overrides = flags.header.map((line) => parseHeaderLine(line, "--header"));
   const timestamp = flags.timestamp === undefined ? undefined : parseInteger(flags.timestamp, "--timestamp", 0);
   if (flags.out !== undefined && flags.format !== "fixture") throw badInput("--out writes a fixture: use it with --format fixture");
   if (flags.json && flags.format === "curl") throw badInput("--json and --format curl contradict each other; choose one");

@@ -1,5 +1,5 @@
 import { badInput } from "../../core/errors.js";
-import { joinPublicUrl, localUrlOf } from "../../core/headers.js";
+import { joinPublicUrl, localUrlOf, parseHeaderLine } from "../../core/headers.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
@@ -9,7 +9,6 @@ import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { reasonInWords } from "../../documents/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { readBodyFile, readStdin } from "../body-input.js";
-import { parseHeaderFlag } from "../edit-flags.js";
 import { checkUrl } from "./sign.js";
 
 export interface VerifyFlags extends GlobalFlags, HmacFlags {
@@ -111,7 +110,7 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
 
 /**
  * A fixture is checked now, unless it was exported from a captured event: then at the time it was captured,
- * like the event itself (SPEC `verify`), so that an exported event verifies as it did when it arrived.
+ * like the event itself, so that an exported event verifies as it did when it arrived.
  */
 function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>): Subject {
   const fixture = loadFixtureSync(path);
@@ -131,7 +130,7 @@ function fixtureSubject(path: string, hmac: ReturnType<typeof hmacSettingsFrom>)
  * debugged (`--body-file body.bin --header "Stripe-Signature: t=…"`).
  */
 async function rawSubject(flags: VerifyFlags): Promise<Subject> {
-  const headers = (flags.header ?? []).map(parseHeaderFlag);
+  const headers = (flags.header ?? []).map((line) => parseHeaderLine(line, "--header"));
   // Without headers only a scheme that signs inside the body (Adyen, SNS) can be verified, and it must be named.
   if (headers.length === 0 && flags.provider === undefined) {
     throw badInput('A raw request needs its headers: --header "Stripe-Signature: t=...,v1=..." (repeatable), or --provider for a body-signed scheme');

@@ -3,7 +3,7 @@ import type { Provider } from "../../providers/index.js";
 import { secretFormOf } from "../../providers/secrets.js";
 import { renderTable } from "./table.js";
 
-/** `providers --json`: the SPEC shape, and what `--secret` takes (`secretForm`, with an example). */
+/** `providers --json`: each provider's id, name, scheme and tolerance, and what `--secret` takes (`secretForm`, with an example). */
 export function providerJson(provider: Provider) {
   return {
     id: provider.id,
