@@ -1,10 +1,10 @@
 import http from "node:http";
 import https from "node:https";
 import { createPublicKey, X509Certificate } from "node:crypto";
-import { certificateUrlRefusal, type KeyReference } from "../providers/certificate.js";
+import { certificateUrlRefusal, type KeyReference } from "../providers/schemes/certificate.js";
 
 // `--fetch-certs`: the real certificate or public key a delivery names, fetched from the provider's own hosts only
-// (providers/certificate.ts `certificateUrlRefusal`: SNS https://sns.<region>.amazonaws.com[.cn]/….pem, PayPal
+// (providers/schemes/certificate.ts `certificateUrlRefusal`: SNS https://sns.<region>.amazonaws.com[.cn]/….pem, PayPal
 // https://*.paypal.com, Circle's and eBay's key-by-id API paths), checked before any connection is made. Bounded:
 // 64 KiB, 5 s, no redirects; one fetch per URL per run (the promise is kept in memory). Circle's key API takes an
 // optional API key (HOOKTAPE_CIRCLE_API_KEY), eBay's needs an application token (HOOKTAPE_EBAY_TOKEN): sent as a

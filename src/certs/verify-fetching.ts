@@ -1,4 +1,4 @@
-import { isCertificateScheme, secretsWithCertificate } from "../providers/certificate.js";
+import { isCertificateScheme, secretsWithCertificate } from "../providers/schemes/certificate.js";
 import type { Provider, VerifyOptions, VerifyRequest, VerifyResult } from "../providers/types.js";
 import type { CertificateFetcher } from "./fetch-certificate.js";
 

@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
 // https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks — Bitbucket Cloud

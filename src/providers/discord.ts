@@ -1,4 +1,4 @@
-import { defineAsymmetricScheme } from "./asymmetric.js";
+import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { eventTypeFrom, json, named } from "./event-type.js";
 
 // https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 

@@ -1,6 +1,6 @@
 import { keepOrDefault } from "./headers.js";
 import { noRetries } from "./retry.js";
-import { defineTokenScheme } from "./token-scheme.js";
+import { defineTokenScheme } from "./schemes/token-scheme.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token —

@@ -21,4 +21,4 @@ export {
   type SignedMessage,
   type SignedPart,
   type TimestampUnit,
-} from "./hmac-scheme.js";
+} from "./schemes/hmac-scheme.js";

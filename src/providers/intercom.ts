@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications —

@@ -1,6 +1,6 @@
 import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, joined, json } from "./event-type.js";
 

@@ -9,7 +9,7 @@ import { fusionauth } from "./fusionauth.js";
 import { monday } from "./monday.js";
 import { vonage } from "./vonage.js";
 import { wix } from "./wix.js";
-import { chargebee, okta, pipedrive, postmark } from "./basic-auth.js";
+import { chargebee, okta, pipedrive, postmark } from "./schemes/basic-auth.js";
 import { bitbucket } from "./bitbucket.js";
 import { box } from "./box.js";
 import { calendly } from "./calendly.js";
@@ -33,7 +33,7 @@ import { sentry } from "./sentry.js";
 import { shopify } from "./shopify.js";
 import { slack } from "./slack.js";
 import { square } from "./square.js";
-import { bigcommerce, brex, clerk, lithic, openai, polar, replicate, resend, standardWebhooks, svix } from "./standard-webhooks.js";
+import { bigcommerce, brex, clerk, lithic, openai, polar, replicate, resend, standardWebhooks, svix } from "./schemes/standard-webhooks.js";
 import { stripe } from "./stripe.js";
 import { trello } from "./trello.js";
 import { twilio } from "./twilio.js";
@@ -82,7 +82,7 @@ import { woocommerce } from "./woocommerce.js";
 // Signature in the body (Adyen), and its header variant.
 import { adyen } from "./adyen.js";
 // Certificates and key ids (issue 8): the sender's own key pair, named by a certificate URL or a key id.
-import { circle, ebay, paypal, sns } from "./certificate.js";
+import { circle, ebay, paypal, sns } from "./schemes/certificate.js";
 import type { Provider } from "./types.js";
 
 const genericHmac = createGenericHmacProvider();

@@ -1,4 +1,4 @@
-import { defineAsymmetricScheme } from "./asymmetric.js";
+import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features

@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import type { RetryCause } from "./types.js";
 import { eventTypeFrom, form, formJson, json } from "./event-type.js";
 

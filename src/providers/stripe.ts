@@ -1,6 +1,6 @@
 import { mismatchHint } from "./checks.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.stripe.com/webhooks#verify-manually — `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256>`

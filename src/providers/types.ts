@@ -4,7 +4,7 @@ import type { EventTypeRule } from "./event-type.js";
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
  * Token (HS256 with the shared secret, or RS256 with the sender's key pair), or the sender's own key named by a
- * certificate URL or key id (PayPal, Amazon SNS, Circle, eBay: src/providers/certificate.ts).
+ * certificate URL or key id (PayPal, Amazon SNS, Circle, eBay: src/providers/schemes/certificate.ts).
  */
 export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token" | "jwt" | "certificate";
 

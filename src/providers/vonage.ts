@@ -1,5 +1,5 @@
 import { backoff } from "./retry.js";
-import { defineJwtScheme } from "./jwt.js";
+import { defineJwtScheme } from "./schemes/jwt.js";
 
 // https://developer.vonage.com/en/getting-started/concepts/signing-messages#validate-the-signature-on-incoming-messages
 // — signed webhooks (Messages, Voice, Verify v2) carry `Authorization: Bearer <JWT>`, HS256 with the account's

@@ -4,7 +4,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CIRCLE_API_KEY_ENV, createCertificateFetcher, EBAY_TOKEN_ENV, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
-import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
+import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/schemes/certificate.js";
 import { runCli } from "../helpers/cli.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";

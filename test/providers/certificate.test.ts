@@ -12,7 +12,7 @@ import {
   paypal,
   sns,
   snsJson,
-} from "../../src/providers/certificate.js";
+} from "../../src/providers/schemes/certificate.js";
 import { selfSignedCertificate } from "../../src/providers/x509.js";
 import type { VerifyRequest } from "../../src/providers/types.js";
 import { flipByte, headerOf, signedRequest, withHeader, withoutHeader } from "./helpers.js";

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
+import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/schemes/certificate.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
 import type { Provider } from "../../src/providers/types.js";
 

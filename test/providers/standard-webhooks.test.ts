@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clerk, resend, standardWebhooks, svix } from "../../src/providers/standard-webhooks.js";
+import { clerk, resend, standardWebhooks, svix } from "../../src/providers/schemes/standard-webhooks.js";
 import { flipByte, headerOf, signedRequest, withHeader, withoutHeader } from "./helpers.js";
 
 // The vector shared by the Standard Webhooks and Svix libraries (e.g. standard-webhooks

@@ -14,7 +14,7 @@ import https from "node:https";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ebay, generateCertificateKey, sns, snsJson } from "../../src/providers/certificate.js";
+import { ebay, generateCertificateKey, sns, snsJson } from "../../src/providers/schemes/certificate.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
 import { headerValue } from "./helpers.js";
 import { signedRequest } from "../providers/helpers.js";

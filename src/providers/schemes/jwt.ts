@@ -4,11 +4,11 @@ import { createHash, createHmac, createPrivateKey, createPublicKey, sign as sign
 import type { JWTPayload } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
-import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "../checks.js";
+import { safeEqual } from "../compare.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -30,7 +30,7 @@ export interface JwtSchemeSpec {
   /** Where the provider names the kind of each event (see Provider.eventType). */
   eventType?: EventTypeRule;
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
-  detect?: (headers: import("../core/types.js").HeaderPairs) => boolean;
+  detect?: (headers: import("../../core/types.js").HeaderPairs) => boolean;
   /**
    * The claim holding the SHA-256 of the body and how it is written (Vonage `payload_hash` hex, FusionAuth
    * `request_body_sha256` base64). Absent with a header carrier: the body is not covered (monday.com).

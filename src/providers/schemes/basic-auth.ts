@@ -1,7 +1,7 @@
-import { keepOrDefault } from "./headers.js";
-import { backoff } from "./retry.js";
+import { keepOrDefault } from "../headers.js";
+import { backoff } from "../retry.js";
 import { defineTokenScheme } from "./token-scheme.js";
-import { both, eventTypeFrom, json } from "./event-type.js";
+import { both, eventTypeFrom, json } from "../event-type.js";
 
 // Senders that authenticate with a shared secret and sign nothing: HTTP Basic credentials configured on the
 // webhook (the secret is `user:password`), or Okta's Authorization value. None of them covers the body, so a changed

@@ -1,9 +1,9 @@
-import { assertSecrets, invalid, mismatchHint } from "./checks.js";
-import { tokensEqual } from "./compare.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import type { HeaderPairs } from "../core/types.js";
-import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, mismatchHint } from "../checks.js";
+import { tokensEqual } from "../compare.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "../types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic

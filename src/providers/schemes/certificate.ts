@@ -9,13 +9,13 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../core/mutate.js";
-import { assertSecrets, invalid } from "./checks.js";
-import { eventTypeFrom, header, json, type EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { parsePrivateKey } from "./keys.js";
-import { type BodySignatureForgeries, type Deduplication, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
-import { selfSignedCertificate } from "./x509.js";
+import { setJsonPath, tamperSignatureValue, unsetJsonPath } from "../../core/mutate.js";
+import { assertSecrets, invalid } from "../checks.js";
+import { eventTypeFrom, header, json, type EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import { parsePrivateKey } from "../keys.js";
+import { type BodySignatureForgeries, type Deduplication, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
+import { selfSignedCertificate } from "../x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
 // its certificate (PayPal, Amazon SNS) or by a key id (Circle, eBay). Offline by default: the secret is the

@@ -1,9 +1,9 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "./checks.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
-import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "../keys.js";
+import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
 
 /** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
 export interface AsymmetricSchemeSpec {

@@ -1,11 +1,11 @@
 import { createHmac, type KeyObject } from "node:crypto";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
-import { eventTypeFrom, json, type EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { createKeyCache } from "./hmac-key.js";
-import { backoff } from "./retry.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
+import { safeEqual } from "../compare.js";
+import { eventTypeFrom, json, type EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import { createKeyCache } from "../hmac-key.js";
+import { backoff } from "../retry.js";
+import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;

@@ -1,10 +1,10 @@
 import { createHmac, type KeyObject } from "node:crypto";
-import type { HeaderPairs } from "../core/types.js";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
-import { findHeader } from "./headers.js";
-import type { EventTypeRule } from "./event-type.js";
-import { createKeyCache } from "./hmac-key.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
+import { safeEqual } from "../compare.js";
+import { findHeader } from "../headers.js";
+import type { EventTypeRule } from "../event-type.js";
+import { createKeyCache } from "../hmac-key.js";
 import {
   KeyFormatError,
   type Deduplication,
@@ -16,7 +16,7 @@ import {
   type VerifyOptions,
   type VerifyRequest,
   type VerifyResult,
-} from "./types.js";
+} from "../types.js";
 
 export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
 /** `base64url`: the URL-safe alphabet without padding (Sanity). */
