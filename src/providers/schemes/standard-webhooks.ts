@@ -4,14 +4,13 @@ import { safeEqual } from "../compare.js";
 import { eventTypeFrom, json, type EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { createKeyCache } from "../hmac-key.js";
-import { backoff } from "../retry.js";
 import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;
 // `webhook-signature` is a space-separated list of `v1,<base64>` (several during a key rotation).
 // Timestamps more than 300 s away in either direction are rejected (the reference libraries' tolerance).
-const SPEC_DOCS = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md";
+export const STANDARD_WEBHOOKS_DOCS = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md";
 const TOLERANCE_SEC = 300;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -56,7 +55,11 @@ export interface StandardWebhooksVariant {
   headerPrefix: "webhook" | "svix";
   /** Where the sender names the kind of each event; default the standard's `type` member; null: it names none. */
   eventType?: EventTypeRule | null;
-  /** The scheme an alias shares headers with: never auto-detected over it (Clerk, Resend: `svix`). */
+  /**
+   * The scheme an alias shares headers with: never auto-detected over it (Clerk, Resend: `svix`; the senders that use
+   * the standard's own `webhook-*` headers: `standard-webhooks`). `--provider` names an alias, for its key form and
+   * its schedule.
+   */
   aliasOf?: string;
   /** How the secret becomes the key; default the standard's `whsec_<base64>`. */
   key?: StandardWebhooksKey;
@@ -104,10 +107,10 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     dedup: {
       keys: [{ header: idName, example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }],
       attempts: "resigned",
-      docs: `${SPEC_DOCS}#webhook-metadata`,
+      docs: `${STANDARD_WEBHOOKS_DOCS}#webhook-metadata`,
     },
     // During a key rotation the sender signs with each key: `v1,<old> v1,<new>`, space-separated.
-    rotation: { combine: (previous, current) => `${previous} ${current}`, docs: `${SPEC_DOCS}#signature-scheme` },
+    rotation: { combine: (previous, current) => `${previous} ${current}`, docs: `${STANDARD_WEBHOOKS_DOCS}#signature-scheme` },
     docs: variant.docs,
     detect: (headers) =>
       variant.aliasOf === undefined && findHeader(headers, sigName) !== undefined && findHeader(headers, idName) !== undefined,
@@ -167,137 +170,3 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     },
   };
 }
-
-export const standardWebhooks = createStandardWebhooksProvider({
-  id: "standard-webhooks",
-  name: "Standard Webhooks",
-  docs: SPEC_DOCS,
-  headerPrefix: "webhook",
-});
-
-// https://docs.svix.com/receiving/verifying-payloads/how-manual — the same scheme with `svix-*` headers.
-export const svix = createStandardWebhooksProvider({ id: "svix", name: "Svix", docs: "https://docs.svix.com/receiving/verifying-payloads/how-manual", headerPrefix: "svix" });
-
-// https://clerk.com/docs/webhooks/sync-data — Clerk delivers through Svix.
-export const clerk = createStandardWebhooksProvider({ id: "clerk", name: "Clerk", docs: "https://clerk.com/docs/webhooks/sync-data", headerPrefix: "svix", aliasOf: "svix" });
-
-// https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests — Resend delivers through Svix.
-export const resend = createStandardWebhooksProvider({ id: "resend", name: "Resend", docs: "https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests", headerPrefix: "svix", aliasOf: "svix" });
-
-// Senders that follow Standard Webhooks with `webhook-*` headers. They share the headers, so each is an alias of
-// `standard-webhooks` and is never auto-detected over it: pass --provider to use its key form and schedule.
-
-// https://github.com/lithic-com/lithic-node/blob/main/src/resources/webhooks.ts — lithic-node's verifySignature hands
-// the three webhook-* headers to the `standardwebhooks` library with the whsec_ secret. Lithic delivers through Svix
-// (its docs' "webhook-*" headers and retry schedule are Svix's).
-export const lithic = createStandardWebhooksProvider({
-  id: "lithic",
-  name: "Lithic",
-  docs: "https://docs.lithic.com/docs/events-api#verifying-webhooks",
-  headerPrefix: "webhook",
-  // https://docs.lithic.com/docs/events-api — `event_type` (`card.created`, `dispute.updated`).
-  eventType: eventTypeFrom(json("event_type")),
-  aliasOf: "standard-webhooks",
-});
-
-// https://github.com/openai/openai-node/blob/master/src/resources/webhooks/webhooks.ts — base64 after `whsec_`,
-// else the secret's UTF-8 bytes; ±300 s in both directions.
-export const openai = createStandardWebhooksProvider({
-  id: "openai",
-  name: "OpenAI",
-  docs: "https://platform.openai.com/docs/guides/webhooks",
-  headerPrefix: "webhook",
-  aliasOf: "standard-webhooks",
-  key: "whsec-or-utf8",
-  keyForm: "whsec_<base64> (or any text, used as UTF-8)",
-  retry: {
-    // Same page: failed deliveries are retried with exponential backoff for up to 72 hours; the waits are ours.
-    delaysSec: backoff(30, 2, 21_600, 16),
-    docs: "https://platform.openai.com/docs/guides/webhooks",
-  },
-  // Not published as a figure ("respond quickly"); assumed 10 s.
-  deadlineMs: 10_000,
-});
-
-// https://github.com/replicate/replicate-javascript/blob/main/lib/util.js — `validateWebhook` decodes the base64
-// after the last `_` of the secret and checks no timestamp age; we keep the standard's ±300 s (pass --tolerance to
-// widen it when checking old captures).
-export const replicate = createStandardWebhooksProvider({
-  id: "replicate",
-  name: "Replicate",
-  docs: "https://replicate.com/docs/topics/webhooks/verify-webhook",
-  headerPrefix: "webhook",
-  // A delivery is the prediction itself, in whatever state it reached: it names no event.
-  eventType: null,
-  aliasOf: "standard-webhooks",
-  retry: {
-    // https://replicate.com/docs/topics/webhooks/receive-webhook — terminal events are retried with backoff for a
-    // while; neither the count nor the waits are published, so these are ours.
-    delaysSec: backoff(5, 2, 600, 6),
-    docs: "https://replicate.com/docs/topics/webhooks/receive-webhook",
-  },
-  // Not published; assumed 10 s.
-  deadlineMs: 10_000,
-});
-
-// https://developer.brex.com/docs/webhooks/ — webhook-* headers; the key is the base64-decoded secret that Brex's
-// API returns (GET /v1/webhooks/secrets, no `whsec_` prefix, which the key parsing makes optional). Partly confirmed
-// (issue 8): trigger.dev's Brex example verifies exactly so (Webhook-Id, -Timestamp, -Signature `v1,<base64>`); Brex's
-// own page was not readable here and Brex publishes no verifier or vector.
-export const brex = createStandardWebhooksProvider({
-  id: "brex",
-  name: "Brex",
-  docs: "https://developer.brex.com/docs/webhooks/",
-  headerPrefix: "webhook",
-  // https://developer.brex.com/docs/webhooks/ — `event_type` (`EXPENSE_PAYMENT_UPDATED`).
-  eventType: eventTypeFrom(json("event_type")),
-  aliasOf: "standard-webhooks",
-  retry: {
-    // Same page: failed deliveries are retried with backoff; the waits are ours.
-    delaysSec: backoff(60, 2, 14_400, 8),
-    docs: "https://developer.brex.com/docs/webhooks/",
-  },
-  // Not published; assumed 10 s.
-  deadlineMs: 10_000,
-});
-
-// https://github.com/polarsource/polar-js/blob/main/src/webhooks.ts — `validateEvent` base64-encodes the secret's
-// UTF-8 bytes and hands that to `standardwebhooks`: the HMAC key is the whole secret (`polar_whs_...`) as UTF-8.
-export const polar = createStandardWebhooksProvider({
-  id: "polar",
-  name: "Polar",
-  docs: "https://docs.polar.sh/integrate/webhooks/delivery",
-  headerPrefix: "webhook",
-  aliasOf: "standard-webhooks",
-  key: "utf8",
-  keyForm: "the webhook secret as shown (polar_whs_...)",
-  retry: {
-    // Same page: up to 10 retries with exponential backoff; the waits are ours.
-    delaysSec: backoff(10, 2, 3600, 10),
-    docs: "https://docs.polar.sh/integrate/webhooks/delivery",
-  },
-  // Not published as a figure here; assumed 10 s.
-  deadlineMs: 10_000,
-});
-
-// https://developer.bigcommerce.com/docs/integrations/webhooks — webhook-* headers, HMAC keyed with the app's client
-// secret as UTF-8 (bigcommerce/docs `https-webhook-overview.mdx`).
-export const bigcommerce = createStandardWebhooksProvider({
-  id: "bigcommerce",
-  name: "BigCommerce",
-  docs: "https://developer.bigcommerce.com/docs/integrations/webhooks",
-  headerPrefix: "webhook",
-  // https://developer.bigcommerce.com/docs/integrations/webhooks/events — `scope` (`store/order/created`).
-  eventType: eventTypeFrom(json("scope")),
-  aliasOf: "standard-webhooks",
-  key: "utf8",
-  keyForm: "the app's client secret",
-  retry: {
-    // https://developer.bigcommerce.com/docs/integrations/webhooks#callback-retry-mechanism — retries at growing
-    // intervals for up to 48 hours; the waits are ours.
-    delaysSec: backoff(60, 2, 28_800, 11),
-    docs: "https://developer.bigcommerce.com/docs/integrations/webhooks#callback-retry-mechanism",
-  },
-  // Not published as a figure; assumed 10 s.
-  deadlineMs: 10_000,
-});

@@ -1,0 +1,4 @@
+import { createStandardWebhooksProvider } from "./schemes/standard-webhooks.js";
+
+// https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests — Resend delivers through Svix.
+export const resend = createStandardWebhooksProvider({ id: "resend", name: "Resend", docs: "https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests", headerPrefix: "svix", aliasOf: "svix" });
