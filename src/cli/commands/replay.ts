@@ -7,7 +7,7 @@ import type { HeaderPairs } from "../../core/types.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, resolveTarget, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
-import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
+import { createSecretBook, secretEnvName } from "../../secrets/secret-book.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import {
   parseRetrySpec,
@@ -140,6 +140,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
   const expectation = parseExpect(flags.expect);
   const hmac = hmacSettingsFrom(flags);
+  const secrets = createSecretBook({ flagValues: flags.secret ?? [], env: process.env, namedProvider: flags.provider });
   if (flags.seed !== undefined && flags.order !== "shuffle") {
     output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
   }
@@ -172,13 +173,12 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
         // Each event is re-signed as the provider its headers claimed: an unnamed --secret serves that provider when
         // --provider names it, or when it verifies the event's own signature.
         secretsOf: (providerId, event) =>
-          resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
-            namedProvider: flags.provider,
-            signedWith: (secret) => {
+          [
+            ...secrets.signing(providerId, (secret) => {
               const provider = providers.get(providerId);
               return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
-            },
-          }),
+            }),
+          ],
         secretEnvOf: secretEnvName,
         bodyEdits,
         headerSets,

@@ -18,6 +18,7 @@ import { parseProviderFlag } from "../provider-flag.js";
 import { firstLineOf } from "../views/first-line.js";
 import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook } from "../../secrets/secret-book.js";
 import { checkUrl } from "./sign.js";
 
 export interface SendFlags extends GlobalFlags, HmacFlags {
@@ -122,10 +123,9 @@ function prepare(
   // The fixture names its provider: an unnamed --secret signs for it when --provider says so too, or when it verifies
   // the signature the fixture already carries.
   const secret =
-    requireSecrets(provider, flags.secret, process.env, "sign", {
-      namedProvider: flags.provider,
-      signedWith: (candidate) => fixtureSignedWith(fixture, provider, candidate),
-    })[0] ?? "";
+    requireSecrets(provider, createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider }), "sign", (candidate) =>
+      fixtureSignedWith(fixture, provider, candidate),
+    )[0] ?? "";
   // URL-signing schemes sign the URL the handler is called on, unless the public URL is given (--url).
   const signed = signFixture(fixture, { secret, provider: provider.id, hmac, url: flags.url ?? destination });
   const url = flags.url === undefined && /^https?:\/\//i.test(signed.request.url) ? signed.request.url : sendUrlFor(target, fixturePath(signed));
