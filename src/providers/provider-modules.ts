@@ -10,8 +10,9 @@ type ProviderLoader = (options?: ProviderLoadOptions) => Promise<Provider>;
 
 /**
  * The catalogue: every provider id, in detection order, to the module that defines it. Adding a provider is one
- * module and one line here. Commands that need a few providers (a replay of Stripe events) load only those; the
- * registry loads them all, in this order. Detection order: specific schemes before the ones whose headers others
+ * module and one line here (then `node scripts/generate-provider-list.mjs` writes the registry's imports from it).
+ * Commands that need a few providers (a replay of Stripe events) load only those; the registry loads them all, in
+ * this order. Detection order: specific schemes before the ones whose headers others
  * share (GitHub, told apart by X-GitHub-Event, before Meta, Intercom and Bitbucket, which send the same
  * X-Hub-Signature headers; Lemon Squeezy before the generic X-Signature), Svix before its aliases Clerk and Resend
  * (which never auto-detect), and the generic `hmac` last. Jira (X-Hub-Signature with X-Atlassian-Webhook-Identifier)
@@ -147,9 +148,4 @@ export async function loadProvider(id: string, options?: ProviderLoadOptions): P
 /** Every id of the catalogue, in detection order. */
 export function knownProviderIds(): string[] {
   return Object.keys(loaders);
-}
-
-/** Every provider of the catalogue, in detection order (`hmac` with its default settings). */
-export function loadAllProviders(): Promise<Provider[]> {
-  return Promise.all(Object.values(loaders).map((load) => load()));
 }

@@ -1,10 +1,10 @@
 import type { HeaderPairs } from "../core/types.js";
 import { createGenericHmacProvider, type HmacSettings } from "./generic-hmac.js";
-import { loadAllProviders } from "./provider-modules.js";
+import { allProviders } from "./all-providers.js";
 import type { Provider } from "./types.js";
 
-/** The whole catalogue, loaded, in detection order (provider-modules.ts lists it). */
-export const providers: readonly Provider[] = await loadAllProviders();
+/** The whole catalogue, loaded, in detection order (provider-modules.ts lists it; all-providers.ts is generated from it). */
+export const providers: readonly Provider[] = allProviders;
 
 const byId = new Map(providers.map((p) => [p.id, p]));
 
