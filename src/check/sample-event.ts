@@ -2,6 +2,7 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { findHeader } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
 import { jsonKeySteps } from "../providers/dedup.js";
+import { jsonShapeOf, serialiseJson } from "../providers/json-shape.js";
 import type { Provider } from "../providers/types.js";
 
 /** A request `check` sends: a fixture's, or a built-in sample event of the provider. */
@@ -13,106 +14,6 @@ export interface CheckSubject {
   path: string;
   headers: HeaderPairs;
   body: Buffer;
-}
-
-/**
- * How a provider writes its JSON on the wire. A handler that verifies `JSON.stringify(req.body)` instead of the
- * raw bytes only fails when the bytes are not what JSON.stringify writes, so samples are written the way each
- * provider really writes them.
- */
-export interface JsonShape {
-  /** 2: two-space indentation and a newline after each member (Stripe); 0: compact. */
-  indent: 0 | 2;
-  /** `/` written as `\/` (PHP's json_encode, Rails, Slack). */
-  escapeSlash?: true;
-  /** Non-ASCII written as `\uXXXX` (Python's ensure_ascii, PHP, Meta). */
-  asciiOnly?: true;
-  /** `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (Rails' HTML-safe JSON, Go's encoding/json). */
-  escapeHtml?: true;
-  /** Bytes after the JSON (SendGrid ends its batch with CRLF). */
-  trailer?: string;
-  /** `"key" : value`, a space on both sides of the colon (Amazon SNS; only with indent 2). */
-  spacedColon?: true;
-}
-
-export function serialiseJson(value: unknown, shape: JsonShape): string {
-  let text = shape.indent === 2 ? JSON.stringify(value, null, 2) : JSON.stringify(value);
-  // With indent 2 every member starts its own line, so a key is exactly a line's first string.
-  if (shape.spacedColon && shape.indent === 2) text = text.replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, "$1 : ");
-  // Inside JSON text these characters only occur within strings, so replacing them everywhere is exact.
-  if (shape.escapeHtml) text = text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  if (shape.escapeSlash) text = text.replace(/\//g, "\\/");
-  if (shape.asciiOnly) text = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return text + (shape.trailer ?? "");
-}
-
-/**
- * Each provider's wire shape, from what its own SDK test vectors, sending code or captured deliveries show
- * (signed vectors are the strongest evidence: the signature proves the exact bytes). Providers whose shape is
- * not known get PRETTY, which JSON.stringify does not reproduce: a re-serialising handler fails either way.
- */
-const COMPACT: JsonShape = { indent: 0 };
-const PRETTY: JsonShape = { indent: 2 };
-export const JSON_SHAPES: Readonly<Record<string, JsonShape>> = {
-  // stripe-cli's debug log and Stripe's own answers about signature failures: two-space pretty JSON, LF.
-  stripe: PRETTY,
-  // octokit/webhooks.js moved its re-serialiser to plain JSON.stringify when GitHub's deliveries went compact.
-  github: COMPACT,
-  // The spec recommends minimised JSON; Svix signs and sends the bytes its customer gave (Clerk, Resend: compact).
-  "standard-webhooks": COMPACT,
-  svix: COMPACT,
-  clerk: COMPACT,
-  resend: COMPACT,
-  // A captured orders payload (shopify-api-js#320): compact, `\/`, HTML characters as \u003c, non-ASCII raw.
-  shopify: { indent: 0, escapeSlash: true, escapeHtml: true },
-  // Captured interactive and event payloads: compact with `\/` in URLs.
-  slack: { indent: 0, escapeSlash: true },
-  // Signed vectors of Paddle's PHP SDK verify only over ASCII-escaped bodies.
-  paddle: { indent: 0, asciiOnly: true },
-  // SendGrid's signed vector: compact, keys sorted, and a trailing CRLF that is part of what is signed.
-  sendgrid: { indent: 0, trailer: "\r\n" },
-  // Meta's docs: the signature covers the escaped-unicode payload, `/` as `\/`.
-  meta: { indent: 0, escapeSlash: true, asciiOnly: true },
-  // Captured deliveries (PHP defaults): `\/` and \uXXXX.
-  lemonsqueezy: { indent: 0, escapeSlash: true, asciiOnly: true },
-  // Sentry's sender uses a compact, ensure_ascii encoder.
-  sentry: { indent: 0, asciiOnly: true },
-  // Box's SDK vectors (Japanese, emoji, slash) verify only as ASCII-escaped with `\/`.
-  box: { indent: 0, escapeSlash: true, asciiOnly: true },
-  // Twitch is a Go service: encoding/json escapes <, > and &.
-  twitch: { indent: 0, escapeHtml: true },
-  // Xero's bodies are hand-built, each event pretty-printed with two spaces.
-  xero: PRETTY,
-  // Signed vectors or captured deliveries show plain compact JSON for these.
-  square: COMPACT,
-  discord: COMPACT,
-  linear: COMPACT,
-  line: COMPACT,
-  razorpay: COMPACT,
-  hubspot: COMPACT,
-  mux: COMPACT,
-  workos: COMPACT,
-  zoom: COMPACT,
-  intercom: COMPACT,
-  gitlab: COMPACT,
-  bitbucket: COMPACT,
-  calendly: COMPACT,
-  mailgun: COMPACT,
-  coinbase: COMPACT,
-  pagerduty: COMPACT,
-  asana: COMPACT,
-  trello: COMPACT,
-  // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen sends
-  // it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for realism.
-  adyen: { indent: 2, escapeSlash: true },
-  // Certificates and key ids. SNS: the docs' examples and real deliveries, two-space indent with " : ". PayPal's
-  // deliveries are compact. (eBay's SDK verifies the re-serialised JSON, so its shape does not matter to a handler.)
-  sns: { indent: 2, spacedColon: true },
-  paypal: COMPACT,
-};
-
-export function jsonShapeOf(provider: Provider): JsonShape {
-  return JSON_SHAPES[provider.id] ?? PRETTY;
 }
 
 /** Ids for one sample: random for `check` (each run sends events the handler has never seen), fixed for fixtures. */

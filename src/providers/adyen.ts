@@ -114,6 +114,10 @@ function alterSignature(signature: string): string {
 
 export const adyen: Provider = {
   id: "adyen",
+  // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen
+  // sends it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for
+  // realism.
+  jsonShape: { indent: 2, escapeSlash: true },
   name: "Adyen",
   kind: "hmac",
   headers: ["hmacsignature", "protocol"],

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { eventTypeFrom, json, named } from "./event-type.js";
 
@@ -14,6 +15,8 @@ const DISCORD_INTERACTIONS = {
 
 export const discord = defineAsymmetricScheme({
   id: "discord",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Discord Interactions",
   docs: "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers",
   algorithm: "ed25519",

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { createHmac } from "node:crypto";
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
@@ -11,6 +12,8 @@ const DOCS = "https://docs.github.com/en/webhooks/using-webhooks/validating-webh
 
 const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> = {
   id: "github",
+  // octokit/webhooks.js moved its re-serialiser to plain JSON.stringify when GitHub's deliveries went compact.
+  jsonShape: COMPACT_JSON,
   name: "GitHub",
   docs: DOCS,
   headers: ["x-hub-signature-256", "x-hub-signature", "x-github-event", "x-github-delivery"],

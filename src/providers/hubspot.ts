@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
@@ -17,6 +18,8 @@ function hubspotUri(url: string): string {
 
 export const hubspot = defineHmacScheme({
   id: "hubspot",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "HubSpot (v3 signature)",
   docs: "https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature",
   headers: ["x-hubspot-signature-v3", "x-hubspot-request-timestamp"],

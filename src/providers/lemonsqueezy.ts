@@ -6,6 +6,8 @@ import { eventTypeFrom, header, json } from "./event-type.js";
 // body, no prefix, with the webhook's signing secret.
 export const lemonsqueezy = defineHmacScheme({
   id: "lemonsqueezy",
+  // Captured deliveries (PHP defaults): `\/` and \uXXXX.
+  jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
   name: "Lemon Squeezy",
   docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests",
   headers: ["x-signature", "x-event-name"],

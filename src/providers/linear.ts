@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
@@ -50,6 +51,8 @@ function readWebhookTimestamp(body: Buffer): string | undefined {
 
 const scheme = defineHmacScheme({
   id: "linear",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Linear",
   docs: "https://linear.app/developers/webhooks#securing-webhooks",
   headers: ["linear-signature", "linear-delivery", "linear-event"],

@@ -40,4 +40,9 @@ export const META: HmacSchemeSpec = {
   deadlinePublished: true,
 };
 
-export const meta = defineHmacScheme(META);
+// The products (WhatsApp, Instagram, Messenger) share the scheme, not this shape: each declares its own.
+export const meta = defineHmacScheme({
+  ...META,
+  // Meta's docs: the signature covers the escaped-unicode payload, `/` as `\/`.
+  jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
+});

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { crc32 } from "node:zlib";
 import { defineCertificateScheme, keyUrlRefusal, SIGNATURE_ADVICE, headerRequired, strictBase64 } from "./schemes/certificate.js";
 import { eventTypeFrom, json } from "./event-type.js";
@@ -16,6 +17,8 @@ function paypalKeyUrl(url: URL): string | null {
 // (Notification.js) and the Java SDK (Event.validateReceivedEvent) do the same and check no age.
 export const paypal = defineCertificateScheme({
   id: "paypal",
+  // PayPal's deliveries are compact.
+  jsonShape: COMPACT_JSON,
   name: "PayPal",
   docs: "https://developer.paypal.com/api/rest/webhooks/rest/",
   keyType: "rsa",

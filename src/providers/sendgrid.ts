@@ -6,6 +6,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // Verification Key is a base64 DER SPKI public key. @sendgrid/eventwebhook checks no timestamp age.
 export const sendgrid = defineAsymmetricScheme({
   id: "sendgrid",
+  // SendGrid's signed vector: compact, keys sorted, and a trailing CRLF that is part of what is signed.
+  jsonShape: { indent: 0, trailer: "\r\n" },
   name: "SendGrid Event Webhook",
   docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features",
   algorithm: "p256",

@@ -10,6 +10,8 @@ import { eventTypeFrom, header } from "./event-type.js";
 // the same headers without the `X-` prefix.
 const webhooks: HmacSchemeSpec = {
   id: "shopify",
+  // A captured orders payload (shopify-api-js#320): compact, `\/`, HTML characters as \u003c, non-ASCII raw.
+  jsonShape: { indent: 0, escapeSlash: true, escapeHtml: true },
   name: "Shopify",
   docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook",
   headers: ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain"],

@@ -13,6 +13,8 @@ const SLACK_REASON: Record<RetryCause, string> = {
 
 export const slack = defineHmacScheme({
   id: "slack",
+  // Captured interactive and event payloads: compact with `\/` in URLs.
+  jsonShape: { indent: 0, escapeSlash: true },
   name: "Slack",
   docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
   headers: ["x-slack-signature", "x-slack-request-timestamp"],

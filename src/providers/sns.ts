@@ -51,6 +51,8 @@ export function snsJson(message: SnsMessage): string {
 
 export const sns = defineCertificateScheme({
   id: "sns",
+  // The docs' examples and real deliveries: two-space indent with " : ".
+  jsonShape: { indent: 2, spacedColon: true },
   name: "Amazon SNS",
   docs: "https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html",
   keyType: "rsa",

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -5,6 +6,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // HMAC-SHA256, keyed with the subscription's signature key, over the notification URL followed by the body.
 export const square = defineHmacScheme({
   id: "square",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Square",
   docs: "https://developer.squareup.com/docs/webhooks/step3validate",
   headers: ["x-square-hmacsha256-signature"],

@@ -1,3 +1,4 @@
+import { PRETTY_JSON } from "./json-shape.js";
 import { mismatchHint } from "./checks.js";
 import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
@@ -8,6 +9,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // stripe-node `src/Webhooks.ts` rejects only old timestamps (default tolerance 300 s).
 export const stripe = defineHmacScheme({
   id: "stripe",
+  // stripe-cli's debug log and Stripe's own answers about signature failures: two-space pretty JSON, LF.
+  jsonShape: PRETTY_JSON,
   name: "Stripe",
   docs: "https://docs.stripe.com/webhooks#verify-manually",
   headers: ["stripe-signature"],

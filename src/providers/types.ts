@@ -1,5 +1,6 @@
 import type { HeaderPairs } from "../core/types.js";
 import type { EventTypeRule } from "./event-type.js";
+import type { JsonShape } from "./json-shape.js";
 
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
@@ -161,6 +162,8 @@ export interface Provider {
   readonly retry: RetryPolicy;
   /** How a handler tells this provider's events apart, and what the sender's repeated attempts look like. */
   readonly dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (samples are written so); see jsonShapeOf. */
+  readonly jsonShape?: JsonShape;
   /** How the sender signs during a secret rotation, when it signs with the old and the new secret at once. */
   readonly rotation?: SignatureRotation;
   /** The provider documentation this scheme follows. */

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // timestamp tolerance, so none is enforced.
 export const zoom = defineHmacScheme({
   id: "zoom",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Zoom",
   docs: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
   headers: ["x-zm-signature", "x-zm-request-timestamp"],

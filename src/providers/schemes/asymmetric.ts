@@ -1,3 +1,4 @@
+import type { JsonShape } from "../json-shape.js";
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
 import type { EventTypeRule } from "../event-type.js";
@@ -25,6 +26,8 @@ export interface AsymmetricSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -60,6 +63,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: (headers) => findHeader(headers, sigName) !== undefined && findHeader(headers, tsName) !== undefined,
 

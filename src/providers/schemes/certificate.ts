@@ -1,3 +1,4 @@
+import type { JsonShape } from "../json-shape.js";
 import {
   createHash,
   createPrivateKey,
@@ -69,6 +70,8 @@ export interface CertificateSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
   deadlineMs: number;
   deadlinePublished?: boolean;
   /** For a scheme that signs inside the body (SNS): how `check` and `replay --tamper` forge it. */
@@ -228,6 +231,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: spec.detect,
     certificateKeyType: spec.keyType,

@@ -1,3 +1,4 @@
+import type { JsonShape } from "../json-shape.js";
 import { createHmac, type KeyObject } from "node:crypto";
 import type { HeaderPairs } from "../../core/types.js";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
@@ -106,6 +107,8 @@ export interface HmacSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
   /** How two signatures share the header during a secret rotation (see Provider.rotation). */
   rotation?: SignatureRotation;
   deadlineMs: number;
@@ -205,6 +208,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,
     detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),

@@ -1,3 +1,4 @@
+import type { JsonShape } from "../json-shape.js";
 import { createHmac, type KeyObject } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
@@ -69,6 +70,8 @@ export interface StandardWebhooksVariant {
   retry?: RetryPolicy;
   deadlineMs?: number;
   deadlinePublished?: boolean;
+  /** How the sender writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
 }
 
 // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -104,6 +107,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     retry: variant.retry ?? SVIX_RETRY,
     // The spec: webhook-id "will be the same when the same webhook is being resent", and webhook-timestamp is the time
     // of the attempt, so every attempt is signed when it is sent (other signature bytes, the same id).
+    ...(variant.jsonShape === undefined ? {} : { jsonShape: variant.jsonShape }),
     dedup: {
       keys: [{ header: idName, example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }],
       attempts: "resigned",

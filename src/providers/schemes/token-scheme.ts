@@ -1,3 +1,4 @@
+import type { JsonShape } from "../json-shape.js";
 import { assertSecrets, invalid, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
 import type { EventTypeRule } from "../event-type.js";
@@ -32,6 +33,8 @@ export interface TokenSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -70,6 +73,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
     sign(input) {
