@@ -6,6 +6,24 @@ import { eventTypeFrom, json } from "./event-type.js";
 // API returns (GET /v2/notifications/publicKey/{id}, with your API key).
 export const circle = defineKeyIdScheme({
   id: "circle",
+  // https://developers.circle.com/w3s/web3-services-notifications-quickstart — a transactions.inbound notification.
+  sample: (ids, nowMs) => ({
+    value: {
+      subscriptionId: `${ids.token(4)}-0000-4000-8000-${ids.token(6)}`,
+      notificationId: `${ids.token(4)}-0000-4000-8000-${ids.token(6)}`,
+      notificationType: "transactions.inbound",
+      notification: {
+        id: ids.token(),
+        blockchain: "ETH-SEPOLIA",
+        state: "COMPLETE",
+        amounts: ["7.47"],
+        refId: "Café / order 7 — Zoë",
+        createDate: new Date(nowMs).toISOString(),
+      },
+      timestamp: new Date(nowMs).toISOString(),
+      version: 2,
+    },
+  }),
   name: "Circle",
   docs: "https://developers.circle.com/w3s/verify-webhook-signatures",
   digest: "sha256",

@@ -15,6 +15,8 @@ const DISCORD_INTERACTIONS = {
 
 export const discord = defineAsymmetricScheme({
   id: "discord",
+  // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
+  sample: (ids) => ({ value: { id: ids.token(), application_id: "000000000000000000", type: 1, version: 1, token: ids.token() } }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Discord Interactions",

@@ -8,6 +8,19 @@ import { eventTypeFrom, json } from "./event-type.js";
 // GET https://api.ebay.com/commerce/notification/v1/public_key/{kid} (with an application OAuth token).
 export const ebay = defineKeyIdScheme({
   id: "ebay",
+  // eBay/event-notification-nodejs-sdk test/test.json: MARKETPLACE_ACCOUNT_DELETION.
+  sample: (ids, nowMs) => ({
+    value: {
+      metadata: { topic: "MARKETPLACE_ACCOUNT_DELETION", schemaVersion: "1.0", deprecated: false },
+      notification: {
+        notificationId: `${ids.token()}_${ids.token()}`,
+        eventDate: new Date(nowMs).toISOString(),
+        publishDate: new Date(nowMs).toISOString(),
+        publishAttemptCount: 1,
+        data: { username: "zoë_hooktape", userId: ids.token(6), eiasToken: "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+gAZGEpwmdj6x9nY+seQ==" },
+      },
+    },
+  }),
   name: "eBay",
   docs: "https://developer.ebay.com/api-docs/commerce/notification/overview.html",
   digest: "sha1",

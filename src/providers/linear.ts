@@ -51,6 +51,18 @@ function readWebhookTimestamp(body: Buffer): string | undefined {
 
 const scheme = defineHmacScheme({
   id: "linear",
+  // https://linear.app/developers/webhooks#the-webhook-payload
+  sample: (ids, nowMs) => ({
+    value: {
+      action: "create",
+      type: "Issue",
+      createdAt: new Date(nowMs).toISOString(),
+      data: { id: ids.token(), title: "Überprüfen / fix the thing", url: "https://linear.app/hooktape/issue/HT-1" },
+      url: "https://linear.app/hooktape/issue/HT-1",
+      webhookId: ids.token(),
+      webhookTimestamp: nowMs,
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Linear",

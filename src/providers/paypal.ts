@@ -17,6 +17,28 @@ function paypalKeyUrl(url: URL): string | null {
 // (Notification.js) and the Java SDK (Event.validateReceivedEvent) do the same and check no age.
 export const paypal = defineCertificateScheme({
   id: "paypal",
+  // Certificates and key ids.
+  // https://developer.paypal.com/api/rest/webhooks/event-names/#link-payments — PAYMENT.CAPTURE.COMPLETED.
+  sample: (ids, nowMs) => ({
+    value: {
+      id: `WH-${ids.token(8).toUpperCase()}`,
+      event_version: "1.0",
+      create_time: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      resource_type: "capture",
+      resource_version: "2.0",
+      event_type: "PAYMENT.CAPTURE.COMPLETED",
+      summary: "Payment completed for EUR 7.47 EUR",
+      resource: {
+        id: ids.token(8).toUpperCase(),
+        amount: { currency_code: "EUR", value: "7.47" },
+        final_capture: true,
+        status: "COMPLETED",
+        payee: { email_address: "zoë@example.com", merchant_id: "HOOKTAPE0MERCH" },
+        create_time: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      },
+      links: [{ href: "https://api.sandbox.paypal.com/v1/notifications/webhooks-events/WH-hooktape", rel: "self", method: "GET" }],
+    },
+  }),
   // PayPal's deliveries are compact.
   jsonShape: COMPACT_JSON,
   name: "PayPal",

@@ -5,6 +5,20 @@ import { eventTypeFrom, json } from "./event-type.js";
 // webhook URL (https://user:password@host/...), which Postmark sends as Basic auth.
 export const postmark = defineBasicAuthScheme({
   id: "postmark",
+  // https://postmarkapp.com/developer/webhooks/delivery-webhook — a Delivery record, named by the message's MessageID.
+  sample: (ids, nowMs) => ({
+    value: {
+      RecordType: "Delivery",
+      ServerID: 23,
+      MessageStream: "outbound",
+      MessageID: ids.uuid(),
+      Recipient: "zoë@example.com",
+      Tag: "welcome-email",
+      DeliveredAt: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      Details: "Test delivery webhook details — café / order",
+      Metadata: { a_key: "a_value" },
+    },
+  }),
   name: "Postmark",
   docs: "https://postmarkapp.com/developer/webhooks/webhooks-overview",
   // https://postmarkapp.com/developer/webhooks/webhooks-overview — `RecordType` (`Delivery`, `Bounce`).

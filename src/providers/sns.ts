@@ -51,6 +51,20 @@ export function snsJson(message: SnsMessage): string {
 
 export const sns = defineCertificateScheme({
   id: "sns",
+  // https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html — the signature fields are written in by
+  // `sign`, after Timestamp, as SNS orders them.
+  sample: (ids, nowMs) => ({
+    value: {
+      Type: "Notification",
+      MessageId: ids.uuid(),
+      TopicArn: "arn:aws:sns:eu-west-1:123456789012:hooktape-orders",
+      Subject: "Commande reçue — Zoë",
+      Message: JSON.stringify({ order: ids.token(), note: "café crème", url: "https://example.com/orders/1" }),
+      Timestamp: new Date(nowMs).toISOString(),
+      UnsubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:123456789012:hooktape-orders:hooktape",
+    },
+    headers: [["Content-Type", "text/plain; charset=UTF-8"]],
+  }),
   // The docs' examples and real deliveries: two-space indent with " : ".
   jsonShape: { indent: 2, spacedColon: true },
   name: "Amazon SNS",

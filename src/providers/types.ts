@@ -1,6 +1,7 @@
 import type { HeaderPairs } from "../core/types.js";
 import type { EventTypeRule } from "./event-type.js";
 import type { JsonShape } from "./json-shape.js";
+import type { SampleEvent } from "./sample.js";
 
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
@@ -164,6 +165,8 @@ export interface Provider {
   readonly dedup: Deduplication;
   /** How the provider writes its JSON bodies, where known (samples are written so); see jsonShapeOf. */
   readonly jsonShape?: JsonShape;
+  /** The event this provider sends, where hooktape has one shaped like its deliveries; else check sends a generic one. */
+  readonly sample?: SampleEvent;
   /** How the sender signs during a secret rotation, when it signs with the old and the new secret at once. */
   readonly rotation?: SignatureRotation;
   /** The provider documentation this scheme follows. */

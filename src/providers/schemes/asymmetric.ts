@@ -1,3 +1,4 @@
+import type { SampleEvent } from "../sample.js";
 import type { JsonShape } from "../json-shape.js";
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
@@ -26,6 +27,8 @@ export interface AsymmetricSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
   /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
   deadlineMs: number;
@@ -63,6 +66,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: (headers) => findHeader(headers, sigName) !== undefined && findHeader(headers, tsName) !== undefined,

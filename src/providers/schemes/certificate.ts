@@ -1,3 +1,4 @@
+import type { SampleEvent } from "../sample.js";
 import type { JsonShape } from "../json-shape.js";
 import {
   createHash,
@@ -70,6 +71,8 @@ export interface CertificateSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
   /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
   deadlineMs: number;
@@ -231,6 +234,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: spec.detect,
@@ -384,6 +388,7 @@ export function defineKeyIdScheme(options: {
   missingKeyAdvice: string;
   retry: RetryPolicy;
   dedup: Deduplication;
+  sample?: SampleEvent;
   deadlineMs: number;
   deadlinePublished?: boolean;
   extraHeaders: readonly string[];
@@ -428,6 +433,7 @@ export function defineKeyIdScheme(options: {
     },
     retry: options.retry,
     dedup: options.dedup,
+    ...(options.sample === undefined ? {} : { sample: options.sample }),
     deadlineMs: options.deadlineMs,
     ...(options.deadlinePublished === true ? { deadlinePublished: true as const } : {}),
   });

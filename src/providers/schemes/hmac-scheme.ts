@@ -1,3 +1,4 @@
+import type { SampleEvent } from "../sample.js";
 import type { JsonShape } from "../json-shape.js";
 import { createHmac, type KeyObject } from "node:crypto";
 import type { HeaderPairs } from "../../core/types.js";
@@ -107,6 +108,8 @@ export interface HmacSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
   /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
   /** How two signatures share the header during a secret rotation (see Provider.rotation). */
@@ -208,6 +211,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,

@@ -1,3 +1,4 @@
+import type { SampleEvent } from "../sample.js";
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign as signBytes, verify as verifyBytes, type KeyObject } from "node:crypto";
 // The two decoders alone (jose/jwt/decode, jose/decode/protected_header): jose's index loads 46 modules (its JWE, JWKS,
 // WebCrypto key import...), ~45 ms that every command loading the catalogue paid for two functions.
@@ -45,6 +46,8 @@ export interface JwtSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
   deadlineMs: number;
   deadlinePublished?: boolean;
 }
@@ -185,6 +188,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     docs: spec.docs,
     detect: spec.detect ?? (() => false),
 

@@ -1,3 +1,4 @@
+import type { SampleEvent } from "../sample.js";
 import type { JsonShape } from "../json-shape.js";
 import { assertSecrets, invalid, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
@@ -33,6 +34,8 @@ export interface TokenSchemeSpec {
   retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
   /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
   deadlineMs: number;
@@ -73,6 +76,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
     dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
