@@ -1,9 +1,7 @@
-import type { Provider } from "./types.js";
-
 /**
  * How a provider writes its JSON on the wire. A handler that verifies `JSON.stringify(req.body)` instead of the
  * raw bytes only fails when the bytes are not what JSON.stringify writes, so samples are written the way each
- * provider really writes them. Each provider declares its own (`Provider.jsonShape`), from what its SDK's test
+ * provider really writes them. Each provider declares its own (its `jsonShape`), from what its SDK's test
  * vectors, sending code or captured deliveries show (signed vectors are the strongest evidence: the signature proves
  * the exact bytes).
  */
@@ -29,7 +27,7 @@ export const PRETTY_JSON: JsonShape = { indent: 2 };
  * The shape a provider's JSON is written in. Providers whose shape is not known get PRETTY, which JSON.stringify does
  * not reproduce: a re-serialising handler fails either way.
  */
-export function jsonShapeOf(provider: Pick<Provider, "jsonShape">): JsonShape {
+export function jsonShapeOf(provider: { readonly jsonShape?: JsonShape | undefined }): JsonShape {
   return provider.jsonShape ?? PRETTY_JSON;
 }
 
