@@ -127,6 +127,28 @@ export interface SignatureRotation {
   readonly docs: string;
 }
 
+/**
+ * What a provider declares about its deliveries beside its signature scheme: what a handler deduplicates on, and,
+ * where known, the event it sends and how it writes its JSON. Every scheme builder takes it and hands it on as it is.
+ */
+export interface DeliveryKnowledge {
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
+}
+
+/** The DeliveryKnowledge of a builder's spec, for the provider it builds (absent members stay absent). */
+export function deliveryKnowledgeOf(spec: DeliveryKnowledge): Pick<Provider, "dedup" | "sample" | "jsonShape"> {
+  return {
+    dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
+  };
+}
+
 export interface Provider {
   /** Lower-case id (`stripe`, `standard-webhooks`). */
   readonly id: string;

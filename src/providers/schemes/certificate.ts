@@ -1,5 +1,3 @@
-import type { SampleEvent } from "../sample.js";
-import type { JsonShape } from "../json-shape.js";
 import {
   createHash,
   createPrivateKey,
@@ -14,7 +12,19 @@ import { assertSecrets, invalid } from "../checks.js";
 import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey } from "../keys.js";
-import { type BodySignatureForgeries, type Deduplication, KeyFormatError, type Provider, type RetryPolicy, type SignInput, type SignOutput, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
+import {
+  type BodySignatureForgeries,
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type SignInput,
+  type SignOutput,
+  type VerifyReason,
+  type VerifyRequest,
+  type VerifyResult,
+} from "../types.js";
 import { selfSignedCertificate } from "../x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
@@ -47,7 +57,7 @@ export interface SignedParts {
 
 export type Failure = { reason: "missing_header" | "malformed_header"; hint: string };
 
-export interface CertificateSchemeSpec {
+export interface CertificateSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -69,12 +79,6 @@ export interface CertificateSchemeSpec {
    */
   refuseKeyUrl(url: URL): string | null;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
-  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
-  sample?: SampleEvent;
-  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
-  jsonShape?: JsonShape;
   deadlineMs: number;
   deadlinePublished?: boolean;
   /** For a scheme that signs inside the body (SNS): how `check` and `replay --tamper` forge it. */
@@ -233,9 +237,7 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
-    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
-    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
+    ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect,
     certificateKeyType: spec.keyType,
@@ -373,7 +375,7 @@ export function headerRequired(request: VerifyRequest, name: string): string | F
  * A sender that names its key by an id (Circle, eBay) and hands the public key out at `keyApi.path<key id>` on its own
  * hosts: ECDSA P-256 over what `signedBytes` makes of the body.
  */
-export function defineKeyIdScheme(options: {
+export function defineKeyIdScheme(options: DeliveryKnowledge & {
   id: string;
   name: string;
   docs: string;
@@ -387,8 +389,6 @@ export function defineKeyIdScheme(options: {
   signedBytes(body: Buffer): Buffer | null;
   missingKeyAdvice: string;
   retry: RetryPolicy;
-  dedup: Deduplication;
-  sample?: SampleEvent;
   deadlineMs: number;
   deadlinePublished?: boolean;
   extraHeaders: readonly string[];
@@ -432,8 +432,7 @@ export function defineKeyIdScheme(options: {
       return url.pathname.startsWith(path) && url.search === "" ? null : `${url.href} is not ${path}<key id>`;
     },
     retry: options.retry,
-    dedup: options.dedup,
-    ...(options.sample === undefined ? {} : { sample: options.sample }),
+    ...deliveryKnowledgeOf(options),
     deadlineMs: options.deadlineMs,
     ...(options.deadlinePublished === true ? { deadlinePublished: true as const } : {}),
   });

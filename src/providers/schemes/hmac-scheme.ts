@@ -1,5 +1,3 @@
-import type { SampleEvent } from "../sample.js";
-import type { JsonShape } from "../json-shape.js";
 import { createHmac, type KeyObject } from "node:crypto";
 import type { HeaderPairs } from "../../core/types.js";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
@@ -8,8 +6,9 @@ import { findHeader } from "../headers.js";
 import type { EventTypeRule } from "../event-type.js";
 import { createKeyCache } from "../hmac-key.js";
 import {
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
   KeyFormatError,
-  type Deduplication,
   type Provider,
   type RetryPolicy,
   type SignatureRotation,
@@ -58,7 +57,7 @@ export type TimestampSource =
   | { in: "body"; read: (body: Buffer) => string | undefined; unit: TimestampUnit; missingHint: string };
 
 /** One declarative HMAC scheme. Most providers are nothing more than one of these. */
-export interface HmacSchemeSpec {
+export interface HmacSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -106,12 +105,6 @@ export interface HmacSchemeSpec {
   /** The hint for a signature that matches no secret, when the provider knows a likelier cause than the default. */
   mismatchHint?: (secrets: readonly string[]) => string;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
-  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
-  sample?: SampleEvent;
-  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
-  jsonShape?: JsonShape;
   /** How two signatures share the header during a secret rotation (see Provider.rotation). */
   rotation?: SignatureRotation;
   deadlineMs: number;
@@ -210,9 +203,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
-    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
-    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
+    ...deliveryKnowledgeOf(spec),
     ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,
     detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),

@@ -1,4 +1,3 @@
-import type { SampleEvent } from "../sample.js";
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign as signBytes, verify as verifyBytes, type KeyObject } from "node:crypto";
 // The two decoders alone (jose/jwt/decode, jose/decode/protected_header): jose's index loads 46 modules (its JWE, JWKS,
 // WebCrypto key import...), ~45 ms that every command loading the catalogue paid for two functions.
@@ -9,7 +8,18 @@ import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } f
 import { safeEqual } from "../compare.js";
 import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
-import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
+import {
+  type BodySignatureForgeries,
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type SignInput,
+  type VerifyReason,
+  type VerifyRequest,
+  type VerifyResult,
+} from "../types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -21,7 +31,7 @@ export type JwtAlgorithm = "HS256" | "RS256";
 /** Where the token travels: a header (optionally after `Bearer `), or the whole body (Wix). */
 export type JwtCarrier = { in: "header"; header: string; bearer: boolean } | { in: "body" };
 
-export interface JwtSchemeSpec {
+export interface JwtSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -44,10 +54,6 @@ export interface JwtSchemeSpec {
   /** Maximum age of `iat`, in the past only; null: only `exp` is checked. */
   toleranceSec: number | null;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
-  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
-  sample?: SampleEvent;
   deadlineMs: number;
   deadlinePublished?: boolean;
 }
@@ -187,8 +193,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
-    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
+    ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? (() => false),
 
