@@ -119,13 +119,8 @@ function describeStore(output: Output, file: string, hasEvents: boolean, recent:
 /** `hooktape ui`: the inspector over the store alone, until Ctrl-C. */
 export async function runUi(flags: UiFlags): Promise<void> {
   const output = outputFor(flags);
-  const inspector = await openInspector(flags, {
-      host: flags.host,
-      port: flags.port,
-      flag: "--port",
-      newToken: flags.newToken === true,
-      secrets: createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider }),
-    }, output);
+  const secrets = createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider });
+  const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true, secrets }, output);
   // Listening for Ctrl-C before anything else: the URL is out (at the end of this turn) and a script may stop us at once.
   const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
