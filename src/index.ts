@@ -40,7 +40,7 @@ export {
 } from "./fixtures/index.js";
 export { generateKeyPair } from "./providers/keys.js";
 /** A test key for paypal, sns, circle or ebay: private key, certificate (PayPal, SNS) or public key, and key id. */
-export { generateCertificateKey } from "./providers/certificate.js";
+export { generateCertificateKey } from "./providers/schemes/certificate.js";
 
 /** A provider as `hooktape providers --json` describes it. */
 export interface ProviderInfo {

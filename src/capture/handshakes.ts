@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import type { HeaderPairs, RawRequest, Verification } from "../core/types.js";
-import { getProvider, secretEnvName } from "../providers/index.js";
+import { getProvider } from "../providers/index.js";
+import { secretEnvName } from "../secrets/secret-book.js";
 import {
   META_APPS,
   ebayAnswer,

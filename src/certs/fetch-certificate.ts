@@ -1,10 +1,11 @@
 import http from "node:http";
 import https from "node:https";
 import { createPublicKey, X509Certificate } from "node:crypto";
-import { certificateUrlRefusal, type KeyReference } from "../providers/certificate.js";
+import type { CertificateScheme, KeyReference } from "../providers/schemes/certificate.js";
+import type { Provider } from "../providers/types.js";
 
 // `--fetch-certs`: the real certificate or public key a delivery names, fetched from the provider's own hosts only
-// (providers/certificate.ts `certificateUrlRefusal`: SNS https://sns.<region>.amazonaws.com[.cn]/….pem, PayPal
+// (each certificate scheme's `refuseKeyUrl`: SNS https://sns.<region>.amazonaws.com[.cn]/….pem, PayPal
 // https://*.paypal.com, Circle's and eBay's key-by-id API paths), checked before any connection is made. Bounded:
 // 64 KiB, 5 s, no redirects; one fetch per URL per run (the promise is kept in memory). Circle's key API takes an
 // optional API key (HOOKTAPE_CIRCLE_API_KEY), eBay's needs an application token (HOOKTAPE_EBAY_TOKEN): sent as a
@@ -25,7 +26,7 @@ const TIMEOUT_MS = 5_000;
 export type FetchOutcome = { ok: true; key: string } | { ok: false; reason: string };
 
 export interface CertificateFetcher {
-  fetch(providerId: string, reference: KeyReference): Promise<FetchOutcome>;
+  fetch(provider: Provider & CertificateScheme, reference: KeyReference): Promise<FetchOutcome>;
 }
 
 interface Origin {
@@ -112,9 +113,10 @@ function credentialsFor(providerId: string, env: NodeJS.ProcessEnv): string | nu
 export function createCertificateFetcher(env: NodeJS.ProcessEnv): CertificateFetcher {
   const cache = new Map<string, Promise<FetchOutcome>>();
   return {
-    fetch(providerId, reference) {
+    fetch(provider, reference) {
+      const providerId = provider.id;
       if (reference.fetchUrl === null) return Promise.resolve({ ok: false, reason: `--fetch-certs cannot look up ${reference.kind} ${reference.value}` });
-      const refusal = certificateUrlRefusal(providerId, reference.fetchUrl);
+      const refusal = provider.refuseKeyUrl(reference.fetchUrl);
       if (refusal !== null) return Promise.resolve({ ok: false, reason: `--fetch-certs refused ${refusal}` });
       const origin = testOrigin(env);
       if (typeof origin === "string") return Promise.resolve({ ok: false, reason: origin });

@@ -1,4 +1,4 @@
-import { isCertificateScheme, secretsWithCertificate } from "../providers/certificate.js";
+import { isCertificateScheme, secretsWithCertificate } from "../providers/schemes/certificate.js";
 import type { Provider, VerifyOptions, VerifyRequest, VerifyResult } from "../providers/types.js";
 import type { CertificateFetcher } from "./fetch-certificate.js";
 
@@ -20,7 +20,7 @@ export async function verifyFetchingCertificates(
   if (first.reason !== "no_secret" && first.reason !== "no_matching_signature" && first.reason !== "malformed_key") return first;
   const reference = provider.keyReferenceOf(request);
   if (reference === null) return first;
-  const fetched = await fetcher.fetch(provider.id, reference);
+  const fetched = await fetcher.fetch(provider, reference);
   if (!fetched.ok) return { ...first, hint: first.hint === undefined ? fetched.reason : `${first.hint}; ${fetched.reason}` };
   const extra = secretsWithCertificate(provider, secrets, fetched.key);
   if (extra.length === 0) {

@@ -52,7 +52,7 @@ export async function resolveSecretOptions(command: Command, stderr: NodeJS.Writ
   const files = command.getOptionValue("secretFile") as string[] | undefined;
   if (files !== undefined && files.length > 0) {
     // Loaded only when needed: the provider registry is not read at start-up by commands that do not use it.
-    const { parseSecretLines } = await import("../providers/secrets.js");
+    const { parseSecretLines } = await import("../secrets/secret-book.js");
     const existing = (command.getOptionValue("secret") as string[] | undefined) ?? [];
     command.setOptionValue("secret", [...existing, ...files.flatMap((file) => parseSecretLines(readSecretFile(file, "--secret-file")))]);
   }

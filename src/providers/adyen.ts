@@ -114,6 +114,34 @@ function alterSignature(signature: string): string {
 
 export const adyen: Provider = {
   id: "adyen",
+  // https://docs.adyen.com/api-explorer/Webhooks/latest/post/AUTHORISATION — a standard webhook is a batch of
+  // notification items; `sign` writes each item's additionalData.hmacSignature in.
+  sample: (ids, nowMs) => ({
+    value: {
+      live: "false",
+      notificationItems: [
+        {
+          NotificationRequestItem: {
+            additionalData: { authCode: "123456", cardSummary: "1111", expiryDate: "03/2030", shopperName: "Zoë Müller" },
+            amount: { currency: "EUR", value: 2000 },
+            eventCode: "AUTHORISATION",
+            eventDate: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+            merchantAccountCode: "HooktapeECOM",
+            merchantReference: `Café-order-${ids.token()}`,
+            operations: ["CANCEL", "CAPTURE", "REFUND"],
+            paymentMethod: "visa",
+            pspReference: ids.token(8).toUpperCase(),
+            reason: "123456:1111:03/2030",
+            success: "true",
+          },
+        },
+      ],
+    },
+  }),
+  // Adyen's own notification module (Adyen/adyen-commercetools notification/README.md) shows a delivery as Adyen
+  // sends it: two-space pretty JSON with `/` written as `\/`. Adyen signs fields, not bytes, so this shape is for
+  // realism.
+  jsonShape: { indent: 2, escapeSlash: true },
   name: "Adyen",
   kind: "hmac",
   headers: ["hmacsignature", "protocol"],

@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 
 // https://airtable.com/developers/web/api/webhooks-overview#webhook-notification-delivery — `X-Airtable-Content-MAC:

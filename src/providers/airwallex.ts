@@ -1,5 +1,5 @@
 import { findHeader } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 

@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { both, eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { both, eventTypeFrom, json } from "./event-type.js";
 // body, keyed with the X-Hook-Secret Asana sent during the handshake.
 export const asana = defineHmacScheme({
   id: "asana",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Asana",
   docs: "https://developers.asana.com/docs/webhooks-guide#security",
   headers: ["x-hook-signature"],

@@ -1,11 +1,14 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
 // https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks — Bitbucket Cloud
 // sends `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` with the webhook secret.
 export const bitbucket = defineHmacScheme({
   id: "bitbucket",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Bitbucket Cloud",
   docs: "https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks",
   headers: ["x-hub-signature", "x-event-key", "x-hook-uuid"],

@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -9,6 +9,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // or dated in the future, are rejected.
 const spec: HmacSchemeSpec = {
   id: "box",
+  // Box's SDK vectors (Japanese, emoji, slash) verify only as ASCII-escaped with `\/`.
+  jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
   name: "Box",
   docs: "https://developer.box.com/guides/webhooks/v2/signatures-v2/",
   headers: ["box-signature-primary", "box-signature-secondary", "box-delivery-timestamp"],

@@ -1,4 +1,5 @@
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the signing key; 3 minutes' tolerance is recommended.
 export const calendly = defineHmacScheme({
   id: "calendly",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Calendly",
   docs: "https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures",
   headers: ["calendly-webhook-signature"],

@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // hex HMAC-SHA256 of the body with the shared secret.
 export const coinbase = defineHmacScheme({
   id: "coinbase",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Coinbase Commerce",
   docs: "https://docs.cdp.coinbase.com/commerce/docs/webhooks-security",
   headers: ["x-cc-webhook-signature"],

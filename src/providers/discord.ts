@@ -1,4 +1,5 @@
-import { defineAsymmetricScheme } from "./asymmetric.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { eventTypeFrom, json, named } from "./event-type.js";
 
 // https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
@@ -14,6 +15,10 @@ const DISCORD_INTERACTIONS = {
 
 export const discord = defineAsymmetricScheme({
   id: "discord",
+  // A PING interaction (https://discord.com/developers/docs/interactions/receiving-and-responding).
+  sample: (ids) => ({ value: { id: ids.token(), application_id: "000000000000000000", type: 1, version: 1, token: ids.token() } }),
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Discord Interactions",
   docs: "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers",
   algorithm: "ed25519",

@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 
 // https://www.dropbox.com/developers/reference/webhooks#notifications — `X-Dropbox-Signature: <hex HMAC-SHA256 of

@@ -1,5 +1,5 @@
 import { findHeader } from "./headers.js";
-import { defineJwtScheme } from "./jwt.js";
+import { defineJwtScheme } from "./schemes/jwt.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 

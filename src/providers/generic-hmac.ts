@@ -1,4 +1,4 @@
-import { defineHmacScheme, type HmacAlgorithm, type SignatureEncoding } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacAlgorithm, type SignatureEncoding } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 
 /** The settings of the generic scheme (`--hmac-header`, `--hmac-algorithm`, `--hmac-encoding`, `--hmac-prefix`). */

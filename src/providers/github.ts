@@ -1,6 +1,7 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { createHmac } from "node:crypto";
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
@@ -11,6 +12,24 @@ const DOCS = "https://docs.github.com/en/webhooks/using-webhooks/validating-webh
 
 const common: Omit<HmacSchemeSpec, "signatureHeader" | "algorithm" | "prefix"> = {
   id: "github",
+  // https://docs.github.com/en/webhooks/webhook-events-and-payloads#issues
+  sample: (ids) => ({
+    value: {
+      action: "opened",
+      issue: {
+        id: ids.number(10),
+        number: 1347,
+        title: "Ünïcode in the title / a slash",
+        html_url: "https://github.com/octocat/Hello-World/issues/1347",
+        user: { login: "octocat" },
+      },
+      repository: { id: 1296269, full_name: "octocat/Hello-World" },
+      sender: { login: "octocat" },
+    },
+    headers: [["X-GitHub-Event", "issues"]],
+  }),
+  // octokit/webhooks.js moved its re-serialiser to plain JSON.stringify when GitHub's deliveries went compact.
+  jsonShape: COMPACT_JSON,
   name: "GitHub",
   docs: DOCS,
   headers: ["x-hub-signature-256", "x-hub-signature", "x-github-event", "x-github-delivery"],

@@ -1,12 +1,15 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { keepOrDefault } from "./headers.js";
 import { noRetries } from "./retry.js";
-import { defineTokenScheme } from "./token-scheme.js";
+import { defineTokenScheme } from "./schemes/token-scheme.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
 // https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token —
 // GitLab sends the configured secret token as it is in `X-Gitlab-Token`; there is no MAC.
 export const gitlab = defineTokenScheme({
   id: "gitlab",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "GitLab",
   docs: "https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token",
   tokenHeader: "X-Gitlab-Token",

@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -17,6 +18,26 @@ function hubspotUri(url: string): string {
 
 export const hubspot = defineHmacScheme({
   id: "hubspot",
+  // https://developers.hubspot.com/docs/api/webhooks#webhooks-payloads — a batch of events, each named by eventId.
+  sample: (ids, nowMs) => ({
+    value: [
+      {
+        eventId: ids.number(10),
+        subscriptionId: 2481234,
+        portalId: 62515,
+        appId: 1160452,
+        occurredAt: nowMs,
+        subscriptionType: "contact.propertyChange",
+        attemptNumber: 0,
+        objectId: ids.number(9),
+        propertyName: "firstname",
+        propertyValue: "Zoë",
+        changeSource: "CRM",
+      },
+    ],
+  }),
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "HubSpot (v3 signature)",
   docs: "https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests#validate-the-v3-request-signature",
   headers: ["x-hubspot-signature-v3", "x-hubspot-request-timestamp"],

@@ -1,15 +1,7 @@
 export * from "./types.js";
 export { providers, getProvider, detectProvider, isProviderId, TOKEN_HEADERS } from "./registry.js";
 export { createGenericHmacProvider, DEFAULT_HMAC_SETTINGS, type HmacSettings } from "./generic-hmac.js";
-export {
-  parseSecretLines,
-  resolveSecrets,
-  resolveSigningSecrets,
-  secretEnvName,
-  secretExample,
-  signingSecretFlag,
-  type SigningSecretOptions,
-} from "./secrets.js";
+export { secretExample, secretFormOf, type SecretForm } from "./secrets.js";
 export { staleSignature, type SignatureAge } from "./signature-age.js";
 export { generateKeyPair, parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
 export {
@@ -21,4 +13,4 @@ export {
   type SignedMessage,
   type SignedPart,
   type TimestampUnit,
-} from "./hmac-scheme.js";
+} from "./schemes/hmac-scheme.js";

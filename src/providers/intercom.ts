@@ -1,11 +1,14 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications —
 // `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body>` with the app's client secret.
 export const intercom = defineHmacScheme({
   id: "intercom",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Intercom",
   docs: "https://developers.intercom.com/docs/webhooks/setting-up-webhooks#signed-notifications",
   headers: ["x-hub-signature", "user-agent"],

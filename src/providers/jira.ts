@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks — `X-Hub-Signature:

@@ -1,11 +1,13 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, header, json } from "./event-type.js";
 
 // https://docs.lemonsqueezy.com/help/webhooks/signing-requests — `X-Signature`: hex HMAC-SHA256 of the
 // body, no prefix, with the webhook's signing secret.
 export const lemonsqueezy = defineHmacScheme({
   id: "lemonsqueezy",
+  // Captured deliveries (PHP defaults): `\/` and \uXXXX.
+  jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
   name: "Lemon Squeezy",
   docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests",
   headers: ["x-signature", "x-event-name"],

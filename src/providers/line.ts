@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // base64 HMAC-SHA256 of the body with the channel secret.
 export const line = defineHmacScheme({
   id: "line",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "LINE Messaging API",
   docs: "https://developers.line.biz/en/reference/messaging-api/#signature-validation",
   headers: ["x-line-signature"],

@@ -1,6 +1,7 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { setJsonPath } from "../core/mutate.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, joined, json } from "./event-type.js";
 
@@ -50,6 +51,20 @@ function readWebhookTimestamp(body: Buffer): string | undefined {
 
 const scheme = defineHmacScheme({
   id: "linear",
+  // https://linear.app/developers/webhooks#the-webhook-payload
+  sample: (ids, nowMs) => ({
+    value: {
+      action: "create",
+      type: "Issue",
+      createdAt: new Date(nowMs).toISOString(),
+      data: { id: ids.token(), title: "Überprüfen / fix the thing", url: "https://linear.app/hooktape/issue/HT-1" },
+      url: "https://linear.app/hooktape/issue/HT-1",
+      webhookId: ids.token(),
+      webhookTimestamp: nowMs,
+    },
+  }),
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Linear",
   docs: "https://linear.app/developers/webhooks#securing-webhooks",
   headers: ["linear-signature", "linear-delivery", "linear-event"],

@@ -1,3 +1,4 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { createHash, createHmac } from "node:crypto";
 import { assertSecrets, DIGITS_RE, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
@@ -46,6 +47,20 @@ function digest(key: string, timestamp: string, token: string): string {
 
 export const mailgun: Provider = {
   id: "mailgun",
+  // https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-payloads — `signing` is written in by `sign`.
+  sample: (ids, nowMs) => ({
+    value: {
+      "event-data": {
+        id: ids.token(),
+        event: "delivered",
+        timestamp: nowMs / 1000,
+        recipient: "zoë@example.com",
+        message: { headers: { "message-id": `${ids.token()}@mg.example.com`, subject: "Café / order confirmation" } },
+      },
+    },
+  }),
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Mailgun",
   kind: "hmac",
   // No signature header exists; deliveries are recognised by Mailgun's user agent.

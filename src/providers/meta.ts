@@ -1,12 +1,12 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, joined, json } from "./event-type.js";
 
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads — Facebook,
 // WhatsApp and Instagram send `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>` with the app secret.
 // GitHub sends the same header; it is detected first by its X-GitHub-Event.
-const META: HmacSchemeSpec = {
+export const META: HmacSchemeSpec = {
   id: "meta",
   name: "Meta (Facebook, WhatsApp, Instagram)",
   docs: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads",
@@ -40,40 +40,9 @@ const META: HmacSchemeSpec = {
   deadlinePublished: true,
 };
 
-export const meta = defineHmacScheme(META);
-
-// The Meta products a developer looks for by name: the same scheme, app secret and headers, each with its own
-// product page. Aliases of `meta`, never auto-detected over it.
-export const whatsapp = defineHmacScheme({
+// The products (WhatsApp, Instagram, Messenger) share the scheme, not this shape: each declares its own.
+export const meta = defineHmacScheme({
   ...META,
-  id: "whatsapp",
-  name: "WhatsApp Business (Cloud API)",
-  docs: "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/set-up-webhooks",
-  aliasOf: "meta",
-  // A message is named by its wamid.
-  dedup: {
-    keys: [{ json: "entry[*].changes[*].value.messages[*].id", example: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA" }],
-    attempts: "same-bytes",
-  },
-});
-export const instagram = defineHmacScheme({
-  ...META,
-  id: "instagram",
-  name: "Instagram",
-  docs: "https://developers.facebook.com/docs/instagram-platform/webhooks",
-  aliasOf: "meta",
-  // A message is named by its mid.
-  dedup: {
-    keys: [{ json: "entry[*].messaging[*].message.mid", example: "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAxNDQ0NjEx" }],
-    attempts: "same-bytes",
-  },
-});
-export const messenger = defineHmacScheme({
-  ...META,
-  id: "messenger",
-  name: "Facebook Messenger",
-  docs: "https://developers.facebook.com/docs/messenger-platform/webhooks",
-  aliasOf: "meta",
-  // A message is named by its mid.
-  dedup: { keys: [{ json: "entry[*].messaging[*].message.mid", example: "m_1457764197618:41d102a3e1ae206a38" }], attempts: "same-bytes" },
+  // Meta's docs: the signature covers the escaped-unicode payload, `/` as `\/`.
+  jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
 });

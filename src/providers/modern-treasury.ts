@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 

@@ -1,4 +1,4 @@
-import { defineJwtScheme } from "./jwt.js";
+import { defineJwtScheme } from "./schemes/jwt.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.monday.com/apps/docs/authorization-header — each request carries `Authorization: <JWT>` (HS256,

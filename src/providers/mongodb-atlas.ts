@@ -1,5 +1,5 @@
 import { HEX_RE } from "./checks.js";
-import { defineHmacScheme, type ParsedSignature } from "./hmac-scheme.js";
+import { defineHmacScheme, type ParsedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 

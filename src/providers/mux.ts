@@ -1,4 +1,5 @@
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // "<t>.<body>">`; @mux/mux-node's webhooks.verifySignature allows 300 s.
 export const mux = defineHmacScheme({
   id: "mux",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Mux",
   docs: "https://docs.mux.com/core/verify-webhook-signatures",
   headers: ["mux-signature"],

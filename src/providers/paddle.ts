@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -7,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // HMAC-SHA256 of "<ts>:<body>">` (several h1 during a secret rotation); @paddle/paddle-node-sdk allows 5 s.
 export const paddle = defineHmacScheme({
   id: "paddle",
+  // Signed vectors of Paddle's PHP SDK verify only over ASCII-escaped bodies.
+  jsonShape: { indent: 0, asciiOnly: true },
   name: "Paddle Billing",
   docs: "https://developer.paddle.com/webhooks/signature-verification",
   headers: ["paddle-signature"],

@@ -1,4 +1,5 @@
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // v1=<hex HMAC-SHA256 of the body>`, comma-separated when several secrets are active.
 export const pagerduty = defineHmacScheme({
   id: "pagerduty",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "PagerDuty (v3 webhooks)",
   docs: "https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures",
   headers: ["x-pagerduty-signature"],

@@ -3,7 +3,7 @@ import { assertSecrets, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { eventTypeFrom, form, prefixed } from "./event-type.js";
 import { findHeader } from "./headers.js";
-import { defineHmacScheme, signedUrlOf } from "./hmac-scheme.js";
+import { defineHmacScheme, signedUrlOf } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { isForm } from "./twilio.js";
 import type { Deduplication, Provider, VerifyRequest, VerifyResult } from "./types.js";

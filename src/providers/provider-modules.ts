@@ -9,16 +9,23 @@ export interface ProviderLoadOptions {
 type ProviderLoader = (options?: ProviderLoadOptions) => Promise<Provider>;
 
 /**
- * The catalogue, lazily: each provider id to the module that defines it (an alias to its scheme's module), so that a
- * command that needs a few providers (a replay of Stripe events) loads those and not the hundred that registry.ts
- * imports. Same ids as the registry, same objects (test/providers/provider-modules.test.ts keeps them in step).
+ * The catalogue: every provider id, in detection order, to the module that defines it. Adding a provider is one
+ * module and one line here (then `node scripts/generate-provider-list.mjs` writes the registry's imports from it).
+ * Commands that need a few providers (a replay of Stripe events) load only those; the registry loads them all, in
+ * this order. Detection order: specific schemes before the ones whose headers others
+ * share (GitHub, told apart by X-GitHub-Event, before Meta, Intercom and Bitbucket, which send the same
+ * X-Hub-Signature headers; Lemon Squeezy before the generic X-Signature), Svix before its aliases Clerk and Resend
+ * (which never auto-detect), and the generic `hmac` last. Jira (X-Hub-Signature with X-Atlassian-Webhook-Identifier)
+ * comes before the other X-Hub-Signature senders; Modern Treasury and Airwallex (X-Signature with X-Topic /
+ * x-timestamp) before Lemon Squeezy and the generic scheme; GoCardless (a bare hex Webhook-Signature) after Standard
+ * Webhooks. Aliases (WhatsApp of Meta, Polar of Standard Webhooks, ...) never auto-detect: --provider names them.
  */
 const loaders: Readonly<Record<string, ProviderLoader>> = {
   stripe: () => import("./stripe.js").then((m) => m.stripe),
   github: () => import("./github.js").then((m) => m.github),
   "standard-webhooks": () => import("./standard-webhooks.js").then((m) => m.standardWebhooks),
   gocardless: () => import("./gocardless.js").then((m) => m.gocardless),
-  svix: () => import("./standard-webhooks.js").then((m) => m.svix),
+  svix: () => import("./svix.js").then((m) => m.svix),
   shopify: () => import("./shopify.js").then((m) => m.shopify),
   slack: () => import("./slack.js").then((m) => m.slack),
   twilio: () => import("./twilio.js").then((m) => m.twilio),
@@ -47,8 +54,8 @@ const loaders: Readonly<Record<string, ProviderLoader>> = {
   calendly: () => import("./calendly.js").then((m) => m.calendly),
   sentry: () => import("./sentry.js").then((m) => m.sentry),
   mailgun: () => import("./mailgun.js").then((m) => m.mailgun),
-  clerk: () => import("./standard-webhooks.js").then((m) => m.clerk),
-  resend: () => import("./standard-webhooks.js").then((m) => m.resend),
+  clerk: () => import("./clerk.js").then((m) => m.clerk),
+  resend: () => import("./resend.js").then((m) => m.resend),
   vercel: () => import("./vercel.js").then((m) => m.vercel),
   asana: () => import("./asana.js").then((m) => m.asana),
   zendesk: () => import("./zendesk.js").then((m) => m.zendesk),
@@ -91,28 +98,33 @@ const loaders: Readonly<Record<string, ProviderLoader>> = {
   contentful: () => import("./contentful.js").then((m) => m.contentful),
   plivo: () => import("./plivo.js").then((m) => m.plivo),
   hygraph: () => import("./hygraph.js").then((m) => m.hygraph),
+  // Adyen: per-item signatures in the body, or the HmacSignature header (which alone identifies a delivery).
   adyen: () => import("./adyen.js").then((m) => m.adyen),
+  // JSON Web Tokens: FusionAuth by its own header; the others (Authorization, or the body) only by name.
   fusionauth: () => import("./fusionauth.js").then((m) => m.fusionauth),
   vonage: () => import("./vonage.js").then((m) => m.vonage),
   wix: () => import("./wix.js").then((m) => m.wix),
   monday: () => import("./monday.js").then((m) => m.monday),
-  paypal: () => import("./certificate.js").then((m) => m.paypal),
-  sns: () => import("./certificate.js").then((m) => m.sns),
-  circle: () => import("./certificate.js").then((m) => m.circle),
-  ebay: () => import("./certificate.js").then((m) => m.ebay),
-  chargebee: () => import("./basic-auth.js").then((m) => m.chargebee),
-  postmark: () => import("./basic-auth.js").then((m) => m.postmark),
-  pipedrive: () => import("./basic-auth.js").then((m) => m.pipedrive),
-  okta: () => import("./basic-auth.js").then((m) => m.okta),
-  whatsapp: () => import("./meta.js").then((m) => m.whatsapp),
-  instagram: () => import("./meta.js").then((m) => m.instagram),
-  messenger: () => import("./meta.js").then((m) => m.messenger),
-  lithic: () => import("./standard-webhooks.js").then((m) => m.lithic),
-  openai: () => import("./standard-webhooks.js").then((m) => m.openai),
-  replicate: () => import("./standard-webhooks.js").then((m) => m.replicate),
-  brex: () => import("./standard-webhooks.js").then((m) => m.brex),
-  polar: () => import("./standard-webhooks.js").then((m) => m.polar),
-  bigcommerce: () => import("./standard-webhooks.js").then((m) => m.bigcommerce),
+  // Certificates and key ids, each told apart by its own headers (SNS by x-amz-sns-message-type).
+  paypal: () => import("./paypal.js").then((m) => m.paypal),
+  sns: () => import("./sns.js").then((m) => m.sns),
+  circle: () => import("./circle.js").then((m) => m.circle),
+  ebay: () => import("./ebay.js").then((m) => m.ebay),
+  // Shared secrets in Authorization, never auto-detected (every Basic-auth sender looks the same).
+  chargebee: () => import("./chargebee.js").then((m) => m.chargebee),
+  postmark: () => import("./postmark.js").then((m) => m.postmark),
+  pipedrive: () => import("./pipedrive.js").then((m) => m.pipedrive),
+  okta: () => import("./okta.js").then((m) => m.okta),
+  // Aliases: the same scheme under the name a developer looks for.
+  whatsapp: () => import("./whatsapp.js").then((m) => m.whatsapp),
+  instagram: () => import("./instagram.js").then((m) => m.instagram),
+  messenger: () => import("./messenger.js").then((m) => m.messenger),
+  lithic: () => import("./lithic.js").then((m) => m.lithic),
+  openai: () => import("./openai.js").then((m) => m.openai),
+  replicate: () => import("./replicate.js").then((m) => m.replicate),
+  brex: () => import("./brex.js").then((m) => m.brex),
+  polar: () => import("./polar.js").then((m) => m.polar),
+  bigcommerce: () => import("./bigcommerce.js").then((m) => m.bigcommerce),
   hmac: (options) => import("./generic-hmac.js").then((m) => m.createGenericHmacProvider(options?.hmac)),
 };
 
@@ -133,7 +145,7 @@ export async function loadProvider(id: string, options?: ProviderLoadOptions): P
   return load === undefined ? undefined : load(options);
 }
 
-/** Every id of the catalogue (for the test that keeps this table and the registry in step). */
+/** Every id of the catalogue, in detection order. */
 export function knownProviderIds(): string[] {
   return Object.keys(loaders);
 }

@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://pusher.com/docs/channels/server_api/webhooks/#authentication — `X-Pusher-Signature: <hex HMAC-SHA256 of

@@ -1,5 +1,6 @@
+import { COMPACT_JSON } from "./json-shape.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -7,6 +8,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // with the webhook secret (razorpay-node `validateWebhookSignature`).
 export const razorpay = defineHmacScheme({
   id: "razorpay",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Razorpay",
   docs: "https://razorpay.com/docs/webhooks/validate-test/",
   headers: ["x-razorpay-signature", "x-razorpay-event-id"],

@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, header } from "./event-type.js";
 

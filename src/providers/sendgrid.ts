@@ -1,4 +1,4 @@
-import { defineAsymmetricScheme } from "./asymmetric.js";
+import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
@@ -6,6 +6,22 @@ import { eventTypeFrom, json } from "./event-type.js";
 // Verification Key is a base64 DER SPKI public key. @sendgrid/eventwebhook checks no timestamp age.
 export const sendgrid = defineAsymmetricScheme({
   id: "sendgrid",
+  // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event — an array of events.
+  sample: (ids, nowMs) => ({
+    // Keys sorted, as SendGrid's signed vector has them.
+    value: [
+      {
+        email: "zoë@example.com",
+        event: "delivered",
+        sg_event_id: ids.token(),
+        sg_message_id: `${ids.token()}.filter0001`,
+        timestamp: Math.floor(nowMs / 1000),
+        url: "https://example.com/a/b",
+      },
+    ],
+  }),
+  // SendGrid's signed vector: compact, keys sorted, and a trailing CRLF that is part of what is signed.
+  jsonShape: { indent: 0, trailer: "\r\n" },
   name: "SendGrid Event Webhook",
   docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features",
   algorithm: "p256",

@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
 
@@ -8,6 +8,8 @@ import { eventTypeFrom, header, joined, json } from "./event-type.js";
 // Sentry-Hook-Timestamp is sent but not signed, so it is not checked.
 export const sentry = defineHmacScheme({
   id: "sentry",
+  // Sentry's sender uses a compact, ensure_ascii encoder.
+  jsonShape: { indent: 0, asciiOnly: true },
   name: "Sentry Integration Platform",
   docs: "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature",
   headers: ["sentry-hook-signature", "sentry-hook-resource"],

@@ -1,5 +1,5 @@
 import { findHeader, keepOrDefault } from "./headers.js";
-import { defineHmacScheme, type HmacSchemeSpec } from "./hmac-scheme.js";
+import { defineHmacScheme, type HmacSchemeSpec } from "./schemes/hmac-scheme.js";
 import type { Provider } from "./types.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
@@ -10,6 +10,20 @@ import { eventTypeFrom, header } from "./event-type.js";
 // the same headers without the `X-` prefix.
 const webhooks: HmacSchemeSpec = {
   id: "shopify",
+  // https://shopify.dev/docs/api/webhooks?reference=toml#list-orders/create
+  sample: (ids) => ({
+    value: {
+      id: ids.number(13),
+      email: "zoë@example.com",
+      order_status_url: "https://example.myshopify.com/orders/hooktape/authenticate",
+      total_price: "20.00",
+      currency: "EUR",
+      customer: { first_name: "Zoë", last_name: "Müller" },
+    },
+    headers: [["X-Shopify-Topic", "orders/create"]],
+  }),
+  // A captured orders payload (shopify-api-js#320): compact, `\/`, HTML characters as \u003c, non-ASCII raw.
+  jsonShape: { indent: 0, escapeSlash: true, escapeHtml: true },
   name: "Shopify",
   docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook",
   headers: ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain"],

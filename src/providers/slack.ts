@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import type { RetryCause } from "./types.js";
 import { eventTypeFrom, form, formJson, json } from "./event-type.js";
 
@@ -13,6 +13,20 @@ const SLACK_REASON: Record<RetryCause, string> = {
 
 export const slack = defineHmacScheme({
   id: "slack",
+  // https://api.slack.com/apis/events-api#callback-field
+  sample: (ids, nowMs) => ({
+    value: {
+      token: "hooktape",
+      team_id: "T0HOOKTAPE",
+      api_app_id: "A0HOOKTAPE",
+      event: { type: "app_mention", user: "U0HOOKTAPE", text: "héllo from hooktape — see https://example.com/a/b", ts: `${Math.floor(nowMs / 1000)}.000100` },
+      type: "event_callback",
+      event_id: `Ev${ids.token(6).toUpperCase()}`,
+      event_time: Math.floor(nowMs / 1000),
+    },
+  }),
+  // Captured interactive and event payloads: compact with `\/` in URLs.
+  jsonShape: { indent: 0, escapeSlash: true },
   name: "Slack",
   docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
   headers: ["x-slack-signature", "x-slack-request-timestamp"],

@@ -1,10 +1,13 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.squareup.com/docs/webhooks/step3validate — `x-square-hmacsha256-signature`: base64
 // HMAC-SHA256, keyed with the subscription's signature key, over the notification URL followed by the body.
 export const square = defineHmacScheme({
   id: "square",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Square",
   docs: "https://developer.squareup.com/docs/webhooks/step3validate",
   headers: ["x-square-hmacsha256-signature"],

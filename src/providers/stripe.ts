@@ -1,6 +1,7 @@
+import { PRETTY_JSON } from "./json-shape.js";
 import { mismatchHint } from "./checks.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.stripe.com/webhooks#verify-manually — `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256>`
@@ -8,6 +9,33 @@ import { eventTypeFrom, json } from "./event-type.js";
 // stripe-node `src/Webhooks.ts` rejects only old timestamps (default tolerance 300 s).
 export const stripe = defineHmacScheme({
   id: "stripe",
+  // https://docs.stripe.com/api/events/object
+  sample: (ids, nowMs) => ({
+    value: {
+      id: `evt_${ids.token()}`,
+      object: "event",
+      api_version: "2024-06-20",
+      created: Math.floor(nowMs / 1000),
+      data: {
+        object: {
+          id: `pi_${ids.token()}`,
+          object: "payment_intent",
+          amount: 2000,
+          currency: "eur",
+          description: "Café crème × 2 — Zoë's order",
+          metadata: {},
+          receipt_url: "https://pay.stripe.com/receipts/acct_hooktape/ch_hooktape",
+          status: "succeeded",
+        },
+      },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: "payment_intent.succeeded",
+    },
+  }),
+  // stripe-cli's debug log and Stripe's own answers about signature failures: two-space pretty JSON, LF.
+  jsonShape: PRETTY_JSON,
   name: "Stripe",
   docs: "https://docs.stripe.com/webhooks#verify-manually",
   headers: ["stripe-signature"],

@@ -1,4 +1,4 @@
-import { defineAsymmetricScheme } from "./asymmetric.js";
+import { defineAsymmetricScheme } from "./schemes/asymmetric.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 

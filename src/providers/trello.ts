@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-signatures —
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // callback URL given when the webhook was created.
 export const trello = defineHmacScheme({
   id: "trello",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Trello",
   docs: "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-signatures",
   headers: ["x-trello-webhook"],

@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { assertSecrets, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { signedUrlOf, sortedFormFields } from "./hmac-scheme.js";
+import { signedUrlOf, sortedFormFields } from "./schemes/hmac-scheme.js";
 import type { HeaderPairs } from "../core/types.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";

@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
@@ -8,6 +8,8 @@ import { eventTypeFrom, header } from "./event-type.js";
 // timestamp an RFC 3339 string; messages older than 10 minutes should be rejected.
 export const twitch = defineHmacScheme({
   id: "twitch",
+  // Twitch is a Go service: encoding/json escapes <, > and &.
+  jsonShape: { indent: 0, escapeHtml: true },
   name: "Twitch EventSub",
   docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message",
   headers: ["twitch-eventsub-message-signature", "twitch-eventsub-message-id", "twitch-eventsub-message-timestamp"],

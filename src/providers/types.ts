@@ -1,10 +1,12 @@
 import type { HeaderPairs } from "../core/types.js";
 import type { EventTypeRule } from "./event-type.js";
+import type { JsonShape } from "./json-shape.js";
+import type { SampleEvent } from "./sample.js";
 
 /**
  * How a scheme proves authenticity: a shared-secret MAC, a public-key signature, a plain shared token, or a JSON Web
  * Token (HS256 with the shared secret, or RS256 with the sender's key pair), or the sender's own key named by a
- * certificate URL or key id (PayPal, Amazon SNS, Circle, eBay: src/providers/certificate.ts).
+ * certificate URL or key id (PayPal, Amazon SNS, Circle, eBay: src/providers/schemes/certificate.ts).
  */
 export type SchemeKind = "hmac" | "ed25519" | "ecdsa" | "token" | "jwt" | "certificate";
 
@@ -125,6 +127,28 @@ export interface SignatureRotation {
   readonly docs: string;
 }
 
+/**
+ * What a provider declares about its deliveries beside its signature scheme: what a handler deduplicates on, and,
+ * where known, the event it sends and how it writes its JSON. Every scheme builder takes it and hands it on as it is.
+ */
+export interface DeliveryKnowledge {
+  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
+  dedup: Deduplication;
+  /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
+  sample?: SampleEvent;
+  /** How the provider writes its JSON bodies, where known (see Provider.jsonShape). */
+  jsonShape?: JsonShape;
+}
+
+/** The DeliveryKnowledge of a builder's spec, for the provider it builds (absent members stay absent). */
+export function deliveryKnowledgeOf(spec: DeliveryKnowledge): Pick<Provider, "dedup" | "sample" | "jsonShape"> {
+  return {
+    dedup: spec.dedup,
+    ...(spec.sample === undefined ? {} : { sample: spec.sample }),
+    ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),
+  };
+}
+
 export interface Provider {
   /** Lower-case id (`stripe`, `standard-webhooks`). */
   readonly id: string;
@@ -161,6 +185,10 @@ export interface Provider {
   readonly retry: RetryPolicy;
   /** How a handler tells this provider's events apart, and what the sender's repeated attempts look like. */
   readonly dedup: Deduplication;
+  /** How the provider writes its JSON bodies, where known (samples are written so); see jsonShapeOf. */
+  readonly jsonShape?: JsonShape;
+  /** The event this provider sends, where hooktape has one shaped like its deliveries; else check sends a generic one. */
+  readonly sample?: SampleEvent;
   /** How the sender signs during a secret rotation, when it signs with the old and the new secret at once. */
   readonly rotation?: SignatureRotation;
   /** The provider documentation this scheme follows. */

@@ -1,21 +1,15 @@
 import type { Verification } from "../core/types.js";
 import { detectProvider, getProvider } from "./registry.js";
 import type { HmacSettings } from "./generic-hmac.js";
-import { resolveSecrets } from "./secrets.js";
 import type { Provider, VerifyRequest, VerifyResult } from "./types.js";
 
-/** How a command verifies: the provider forced by `--provider`, else detected; secrets from flags and env. */
+/** How a command verifies: the provider forced by `--provider`, else detected; the secrets to verify with, by provider. */
 export interface VerificationSettings {
   providerId?: string | undefined;
-  secretFlags: readonly string[];
-  env: NodeJS.ProcessEnv;
+  /** The secrets that verify a request of this provider; asked on every request (a run learns secrets as it goes). */
+  secretsOf(providerId: string): readonly string[];
   hmac?: Partial<HmacSettings> | undefined;
   toleranceSec?: number | undefined;
-  /**
-   * Secrets learned while running, by provider id (the signing secret Stripe returns for an endpoint `listen
-   * --register` created). Read on every request, after the flag and environment secrets; memory only.
-   */
-  runtimeSecrets?: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 export interface VerificationOutcome {
@@ -37,24 +31,16 @@ export function verifyWith(
 
 /**
  * A verifier for many requests (a running capture): the provider forced by `--provider` is built once, else each
- * request's is detected from its headers; each provider's secrets are resolved once (flags and environment do
- * not change while `listen` runs), not once per request.
+ * request's is detected from its headers.
  */
 export function createVerifier(
   settings: VerificationSettings,
 ): (request: VerifyRequest, at: { nowSec: number; url?: string | undefined }) => VerificationOutcome {
   const forced = settings.providerId ? (getProvider(settings.providerId, { hmac: settings.hmac }) ?? null) : undefined;
-  const secretsByProvider = new Map<string, string[]>();
   return (request, at) => {
     const provider = forced === undefined ? (detectProvider(request.headers) ?? null) : forced;
     if (!provider) return { provider: null, verification: { status: "unverified", reason: "unknown_provider" } };
-    let secrets = secretsByProvider.get(provider.id);
-    if (secrets === undefined) {
-      secrets = resolveSecrets(provider.id, settings.secretFlags, settings.env);
-      secretsByProvider.set(provider.id, secrets);
-    }
-    const learned = settings.runtimeSecrets?.get(provider.id);
-    if (learned !== undefined && learned.length > 0) secrets = [...secrets, ...learned];
+    const secrets = settings.secretsOf(provider.id);
     if (secrets.length === 0) {
       // The certificate schemes say which certificate or key id the delivery names (and that --fetch-certs gets it).
       if (provider.kind === "certificate") return { provider, verification: toVerification(provider.verify(request, [], { now: at.nowSec })) };

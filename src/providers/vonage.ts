@@ -1,5 +1,5 @@
 import { backoff } from "./retry.js";
-import { defineJwtScheme } from "./jwt.js";
+import { defineJwtScheme } from "./schemes/jwt.js";
 
 // https://developer.vonage.com/en/getting-started/concepts/signing-messages#validate-the-signature-on-incoming-messages
 // — signed webhooks (Messages, Voice, Verify v2) carry `Authorization: Bearer <JWT>`, HS256 with the account's
@@ -7,6 +7,20 @@ import { defineJwtScheme } from "./jwt.js";
 // does not cover the body). No age limit is published for `iat`: none by default (--tolerance adds one).
 export const vonage = defineJwtScheme({
   id: "vonage",
+  // https://developer.vonage.com/en/messages/concepts/messages-api-webhooks — an inbound SMS on the Messages API,
+  // named by its message_uuid.
+  sample: (ids, nowMs) => ({
+    value: {
+      channel: "sms",
+      message_uuid: ids.uuid(),
+      to: "447700900000",
+      from: "447700900001",
+      timestamp: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      text: "Héllo from hooktape — see https://example.com/a/b",
+      sms: { num_messages: "1", keyword: "HELLO" },
+      message_type: "text",
+    },
+  }),
   name: "Vonage (signed webhooks)",
   docs: "https://developer.vonage.com/en/getting-started/concepts/signing-messages",
   algorithm: "HS256",

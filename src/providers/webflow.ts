@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.webflow.com/data/docs/working-with-webhooks/authenticating-webhooks — `x-webflow-signature:

@@ -1,4 +1,4 @@
-import { defineJwtScheme } from "./jwt.js";
+import { defineJwtScheme } from "./schemes/jwt.js";
 import { backoff } from "./retry.js";
 
 // https://dev.wix.com/docs/build-apps/develop-your-app/api-integrations/events-and-webhooks/handle-events-with-webhooks

@@ -1,4 +1,5 @@
-import { defineHmacScheme, parsePairs } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // `WorkOS-Signature: t=<unix ms>, v1=<hex HMAC-SHA256 of "<t>.<body>">`; @workos-inc/node allows 180 s.
 export const workos = defineHmacScheme({
   id: "workos",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "WorkOS",
   docs: "https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually",
   headers: ["workos-signature"],

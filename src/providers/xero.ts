@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { PRETTY_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { both, eventTypeFrom, json } from "./event-type.js";
 
@@ -6,6 +7,8 @@ import { both, eventTypeFrom, json } from "./event-type.js";
 // `x-xero-signature`: base64 HMAC-SHA256 of the body with the webhook key.
 export const xero = defineHmacScheme({
   id: "xero",
+  // Xero's bodies are hand-built, each event pretty-printed with two spaces.
+  jsonShape: PRETTY_JSON,
   name: "Xero",
   docs: "https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/#signature",
   headers: ["x-xero-signature"],

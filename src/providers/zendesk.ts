@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developer.zendesk.com/documentation/webhooks/verifying/ — `X-Zendesk-Webhook-Signature`: base64

@@ -1,4 +1,5 @@
-import { defineHmacScheme } from "./hmac-scheme.js";
+import { COMPACT_JSON } from "./json-shape.js";
+import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events — `x-zm-signature: v0=<hex
@@ -6,6 +7,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 // timestamp tolerance, so none is enforced.
 export const zoom = defineHmacScheme({
   id: "zoom",
+  // Signed vectors or captured deliveries show plain compact JSON.
+  jsonShape: COMPACT_JSON,
   name: "Zoom",
   docs: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
   headers: ["x-zm-signature", "x-zm-request-timestamp"],

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { withoutSecrets } from "../core/child-env.js";
 import { badInput } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
-import { resolveSigningSecrets } from "../providers/secrets.js";
+import type { SecretBook } from "../secrets/secret-book.js";
 import { ApiRefusedError, ApiUnreachableError } from "./api-client.js";
 import {
   GITHUB_RUN_PARAM,
@@ -85,10 +85,8 @@ export interface RegisterOptions {
   env: NodeJS.ProcessEnv;
   /** `--allow-live`: register with a Stripe live-mode key. */
   allowLive?: boolean;
-  /** `--secret` values: a GitHub secret given there is the one the hook is created with. */
-  secretFlags?: readonly string[];
-  /** `--provider`: the provider an unnamed `--secret` belongs to. */
-  namedProvider?: string | undefined;
+  /** The command's secrets: a GitHub secret given there is the one the hook is created with. */
+  secrets?: Pick<SecretBook, "signing">;
   notify(notice: RegistrationNotice): void;
   runId?: RunId;
   /** Where `gh auth token` comes from; injectable for tests. */
@@ -227,7 +225,7 @@ async function registerGithub(scope: GithubScope, options: RegisterOptions): Pro
   // A secret the user already gave for GitHub (--secret github=…, HOOKTAPE_SECRET_GITHUB, or an unnamed one with
   // --provider github) is the one their handler checks, so the hook is created with it; otherwise a fresh random one
   // that lives only in this process. An unnamed secret meant for another provider is never handed to GitHub.
-  const secret = resolveSigningSecrets("github", options.secretFlags ?? [], options.env, { namedProvider: options.namedProvider })[0] ?? randomBytes(32).toString("hex");
+  const secret = options.secrets?.signing("github")[0] ?? randomBytes(32).toString("hex");
   const url = endpointUrl(options.publicUrl, options.path, options.persistent ? undefined : { name: GITHUB_RUN_PARAM, value: runId.text });
   const created = await createGithubHook(api, scope, { url, events: options.events, secret });
   const endpoint = String(created.id);

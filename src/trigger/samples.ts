@@ -1,4 +1,4 @@
-import type { SampleIds } from "../check/sample-event.js";
+import type { SampleIds } from "../providers/sample.js";
 import type { HeaderPairs } from "../core/types.js";
 
 /**

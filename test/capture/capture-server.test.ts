@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../src/capture/index.js";
 import { createVerifier, secretHeadersOf, verifyWith } from "../../src/providers/verification.js";
+import { createSecretBook } from "../../src/secrets/secret-book.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
@@ -39,7 +40,7 @@ async function setup(options: { target?: TargetServer | null; ack?: number; time
     dispatcher: agent,
     publicUrl: () => null,
     verify: (request) => {
-      const outcome = verifyWith({ secretFlags: [SECRET], env: {} }, request, { nowSec: Math.floor(request.receivedAt / 1000) });
+      const outcome = verifyWith({ secretsOf: (id) => createSecretBook({ flagValues: [SECRET], env: {} }).verifying(id) }, request, { nowSec: Math.floor(request.receivedAt / 1000) });
       return { provider: outcome.provider?.id ?? null, verification: outcome.verification };
     },
     onNotice: (notice) => notices.push(notice),
@@ -257,7 +258,7 @@ describe("secrets in headers", () => {
     const store = new EventStore(path.join(tempDir(), "token.db"));
     const agent = createDeliveryAgent();
     const token = "glpat-token-that-is-the-secret";
-    const verifier = createVerifier({ providerId: "gitlab", secretFlags: [token], env: {} });
+    const verifier = createVerifier({ providerId: "gitlab", secretsOf: () => [token] });
     const capture = await startCaptureServer({
       store,
       host: "127.0.0.1",

@@ -4,7 +4,11 @@
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CIRCLE_API_KEY_ENV, createCertificateFetcher, EBAY_TOKEN_ENV, TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
-import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
+import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
+import { circle } from "../../src/providers/circle.js";
+import { ebay } from "../../src/providers/ebay.js";
+import { paypal } from "../../src/providers/paypal.js";
+import { sns, snsJson } from "../../src/providers/sns.js";
 import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
@@ -127,18 +131,18 @@ describe("the fetcher", () => {
     const url = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-once.pem";
     routes.set("/SimpleNotificationService-once.pem", { status: 200, body: SNS_KEY.certificate as string });
     const fetcher = createCertificateFetcher(env);
-    const [a, b] = await Promise.all([fetcher.fetch("sns", reference(url)), fetcher.fetch("sns", reference(url))]);
+    const [a, b] = await Promise.all([fetcher.fetch(sns, reference(url)), fetcher.fetch(sns, reference(url))]);
     expect(a).toEqual({ ok: true, key: SNS_KEY.certificate });
     expect(b).toEqual(a);
-    expect(await fetcher.fetch("sns", reference(url))).toEqual(a);
+    expect(await fetcher.fetch(sns, reference(url))).toEqual(a);
     expect(seen).toHaveLength(1);
     // The test origin can point at loopback only; the allow-list is checked on the real URL first either way.
-    expect(await createCertificateFetcher({ [TEST_ORIGIN_ENV]: "10.0.0.1:80" }).fetch("sns", reference(url))).toEqual({
+    expect(await createCertificateFetcher({ [TEST_ORIGIN_ENV]: "10.0.0.1:80" }).fetch(sns, reference(url))).toEqual({
       ok: false,
       reason: `${TEST_ORIGIN_ENV} must be a loopback address and port (127.0.0.1:<port>), not 10.0.0.1:80`,
     });
-    expect(await fetcher.fetch("paypal", reference("https://paypal.com.evil.example/cert"))).toEqual({ ok: false, reason: "--fetch-certs refused https://paypal.com.evil.example/cert is not on paypal.com" });
-    expect(await fetcher.fetch("circle", reference("https://api.circle.com/v1/other"))).toEqual({
+    expect(await fetcher.fetch(paypal, reference("https://paypal.com.evil.example/cert"))).toEqual({ ok: false, reason: "--fetch-certs refused https://paypal.com.evil.example/cert is not on paypal.com" });
+    expect(await fetcher.fetch(circle, reference("https://api.circle.com/v1/other"))).toEqual({
       ok: false,
       reason: "--fetch-certs refused https://api.circle.com/v1/other is not /v2/notifications/publicKey/<key id>",
     });
@@ -152,7 +156,7 @@ describe("the fetcher", () => {
     const ref = circle.keyReferenceOf(delivery);
     expect(ref).toEqual({ kind: "key id", value: key.keyId, fetchUrl: `https://api.circle.com/v2/notifications/publicKey/${key.keyId}` });
     routes.set(`/v2/notifications/publicKey/${key.keyId}`, { status: 200, body: JSON.stringify({ data: { id: key.keyId, algorithm: "ECDSA_SHA_256", publicKey: key.publicKey, createDate: "2026-11-27T11:00:00Z" } }) });
-    const fetched = await createCertificateFetcher({ ...env, [CIRCLE_API_KEY_ENV]: "TEST_API_KEY:abc:def" }).fetch("circle", ref as NonNullable<typeof ref>);
+    const fetched = await createCertificateFetcher({ ...env, [CIRCLE_API_KEY_ENV]: "TEST_API_KEY:abc:def" }).fetch(circle, ref as NonNullable<typeof ref>);
     expect(fetched).toEqual({ ok: true, key: key.publicKey });
     expect(seen).toEqual([{ host: "api.circle.com", path: `/v2/notifications/publicKey/${key.keyId}`, authorization: "Bearer TEST_API_KEY:abc:def" }]);
     expect(circle.verify(delivery, [key.publicKey], { now: 0 }).valid).toBe(true);

@@ -6,7 +6,8 @@
 import http from "node:http";
 import https from "node:https";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { generateCertificateKey, sns } from "../../src/providers/certificate.js";
+import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
+import { sns } from "../../src/providers/sns.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../handlers/serve.js";
 import { runProgram } from "../helpers/program.js";

@@ -3,16 +3,11 @@ import { crc32 } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import {
-  certificateUrlRefusal,
-  circle,
-  ebay,
-  generateCertificateKey,
-  keyNamesOf,
-  paypal,
-  sns,
-  snsJson,
-} from "../../src/providers/certificate.js";
+import { generateCertificateKey, keyNamesOf } from "../../src/providers/schemes/certificate.js";
+import { circle } from "../../src/providers/circle.js";
+import { ebay } from "../../src/providers/ebay.js";
+import { paypal } from "../../src/providers/paypal.js";
+import { sns, snsJson } from "../../src/providers/sns.js";
 import { selfSignedCertificate } from "../../src/providers/x509.js";
 import type { VerifyRequest } from "../../src/providers/types.js";
 import { flipByte, headerOf, signedRequest, withHeader, withoutHeader } from "./helpers.js";
@@ -230,8 +225,8 @@ describe("sns (canonical string per Type, SignatureVersion 1 and 2)", () => {
       expect(result).toMatchObject({ valid: false, reason: "malformed_header" });
       expect(result.valid || result.hint).toMatch(/^SigningCertURL refused: /);
     }
-    expect(certificateUrlRefusal("sns", "https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-1.pem")).toBeNull();
-    expect(certificateUrlRefusal("sns", "https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-1.pem")).toBeNull();
+    expect(sns.refuseKeyUrl("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-1.pem")).toBeNull();
+    expect(sns.refuseKeyUrl("https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-1.pem")).toBeNull();
   });
 
   it("reports a body that is no SNS message, and a wrong key with the certificate it expected", () => {

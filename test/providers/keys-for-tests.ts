@@ -1,5 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
-import { circle, ebay, generateCertificateKey, paypal, sns, snsJson } from "../../src/providers/certificate.js";
+import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
+import { circle } from "../../src/providers/circle.js";
+import { ebay } from "../../src/providers/ebay.js";
+import { paypal } from "../../src/providers/paypal.js";
+import { sns, snsJson } from "../../src/providers/sns.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
 import type { Provider } from "../../src/providers/types.js";
 

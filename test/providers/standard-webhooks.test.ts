@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clerk, resend, standardWebhooks, svix } from "../../src/providers/standard-webhooks.js";
+import { clerk } from "../../src/providers/clerk.js";
+import { resend } from "../../src/providers/resend.js";
+import { standardWebhooks } from "../../src/providers/standard-webhooks.js";
+import { svix } from "../../src/providers/svix.js";
 import { flipByte, headerOf, signedRequest, withHeader, withoutHeader } from "./helpers.js";
 
 // The vector shared by the Standard Webhooks and Svix libraries (e.g. standard-webhooks

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createVerifier } from "../../src/providers/verification.js";
+import { createSecretBook } from "../../src/secrets/secret-book.js";
 import { buildCreateHookRequest, describeGithubError, nextPageUrl } from "../../src/register/github.js";
 import { endpointUrl, parseEvents, parseRegisterTarget } from "../../src/register/register-endpoint.js";
 import { newRunId, parseRunId, runMayBeAlive } from "../../src/register/run-id.js";
@@ -90,8 +91,8 @@ describe("--register, --events, --path", () => {
 
 describe("secrets learned at run time", () => {
   it("the verifier uses a secret added after it was built, along with the configured ones", () => {
-    const runtimeSecrets = new Map<string, string[]>();
-    const verify = createVerifier({ secretFlags: [], env: {}, runtimeSecrets });
+    const secrets = createSecretBook({ flagValues: [], env: {} });
+    const verify = createVerifier({ secretsOf: (id) => secrets.verifying(id) });
     const body = '{\n  "id": "evt_1"\n}';
     const t = 1_800_000_000;
     const request = {
@@ -101,7 +102,7 @@ describe("secrets learned at run time", () => {
       body: Buffer.from(body),
     };
     expect(verify(request, { nowSec: t }).verification.status).toBe("unverified");
-    runtimeSecrets.set("stripe", ["whsec_learned"]);
+    secrets.learn("stripe", "whsec_learned");
     expect(verify(request, { nowSec: t }).verification.status).toBe("valid");
   });
 });

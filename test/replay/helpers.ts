@@ -1,5 +1,6 @@
 // Real SQLite files in temp dirs, events inserted as `listen` would record them.
-import { getProvider, resolveSecrets, secretEnvName } from "../../src/providers/index.js";
+import { getProvider } from "../../src/providers/index.js";
+import { createSecretBook, secretEnvName } from "../../src/secrets/secret-book.js";
 import { eventTypeOf } from "../../src/providers/event-type.js";
 import type { ReplayOptions } from "../../src/replay/index.js";
 import { createHash } from "node:crypto";
@@ -83,7 +84,7 @@ export function replayOptions(secret: string, overrides: Partial<ReplayOptions> 
     target: null,
     resign: false,
     providerOf: (e) => (e.provider ? (getProvider(e.provider) ?? null) : null),
-    secretsOf: (id) => resolveSecrets(id, [secret], {}),
+    secretsOf: (id) => [...createSecretBook({ flagValues: [secret], env: {} }).verifying(id)],
     secretEnvOf: secretEnvName,
     bodyEdits: [],
     headerSets: [],

@@ -17,7 +17,7 @@ import type { Provider } from "../../src/providers/types.js";
 import { loadTriggerCatalogue, type TriggerCatalogue } from "../../src/trigger/catalogue.js";
 import { buildTriggerRequest } from "../../src/trigger/send-trigger.js";
 import { STRIPE_EVENTS } from "../../src/trigger/stripe-events.js";
-import { generateCertificateKey, isCertificateScheme } from "../../src/providers/certificate.js";
+import { generateCertificateKey, isCertificateScheme } from "../../src/providers/schemes/certificate.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
 
 const URL_SENT_TO = "http://127.0.0.1:3000/webhooks";

@@ -8,6 +8,7 @@ import { outputFor, type GlobalFlags } from "../context.js";
 import { refuseSymlinkDestination, writeOutputFile } from "../output-file.js";
 import { checkJson, formatCheckResult, formatCheckTotals } from "../views/check-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook } from "../../secrets/secret-book.js";
 
 export interface CheckFlags extends GlobalFlags, HmacFlags {
   to: string;
@@ -27,7 +28,7 @@ export async function runCheckCommand(fixtures: string[], flags: CheckFlags): Pr
   const providerId = flags.provider.trim().toLowerCase();
   const provider = getProvider(providerId, { hmac: hmacSettingsFrom(flags) });
   if (provider === undefined) throw badInput(`Unknown --provider "${flags.provider}"; see \`hooktape providers\``);
-  const secret = requireSecrets(provider, flags.secret ?? [], process.env, "sign", { namedProvider: provider.id })[0] as string;
+  const secret = requireSecrets(provider, createSecretBook({ flagValues: flags.secret ?? [], env: process.env, namedProvider: provider.id }), "sign")[0] as string;
   const deadline: Deadline =
     flags.deadline === undefined
       ? { ms: provider.deadlineMs, origin: provider.deadlinePublished === true ? "published" : "assumed" }

@@ -14,6 +14,7 @@ import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatVerification } from "../views/event-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook, type SecretBook } from "../../secrets/secret-book.js";
 
 /**
  * Writes `<dir>/<event id>.json` for each event — the name comes from the id alone, never from the request's
@@ -69,9 +70,10 @@ export function runFixturesImport(files: readonly string[], flags: GlobalFlags &
   parseProviderFlag(flags.provider);
   const fixtures = files.map((file) => ({ file, fixture: loadFixtureSync(file) }));
   const now = Date.now();
+  const secrets = createSecretBook({ flagValues: flags.secret, env: process.env });
   const imported = withStore(flags, (store) =>
     fixtures.map(({ file, fixture }) => {
-      const event = eventFromFixture(fixture, flags, now);
+      const event = eventFromFixture(fixture, flags, secrets, now);
       store.insertEvent(event);
       return { file, event };
     }),
@@ -93,7 +95,7 @@ export function runFixturesImport(files: readonly string[], flags: GlobalFlags &
   output.info(`Imported ${imported.length} fixture${imported.length === 1 ? "" : "s"} into ${flags.db ?? "the store"}.`);
 }
 
-function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: string; secret: string[] }, now: number): CapturedEvent {
+function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: string }, secrets: SecretBook, now: number): CapturedEvent {
   const body = fixtureBody(fixture);
   const capturedAt = fixture.meta?.capturedAt === undefined ? undefined : Date.parse(fixture.meta.capturedAt);
   const receivedAt = capturedAt ?? (fixture.signedAt !== undefined ? fixture.signedAt * 1000 : now);
@@ -103,8 +105,7 @@ function eventFromFixture(fixture: Fixture, flags: HmacFlags & { provider?: stri
   const { provider, verification } = verifyWith(
     {
       providerId: flags.provider ?? fixture.provider ?? undefined,
-      secretFlags: flags.secret,
-      env: process.env,
+      secretsOf: (id) => secrets.verifying(id),
       hmac: { ...fixture.scheme, ...hmacSettingsFrom(flags) },
     },
     request,

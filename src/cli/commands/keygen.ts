@@ -1,6 +1,6 @@
 import { badInput } from "../../core/errors.js";
 import { getProvider, providers, type Provider } from "../../providers/index.js";
-import { generateCertificateKey, isCertificateScheme } from "../../providers/certificate.js";
+import { generateCertificateKey, isCertificateScheme } from "../../providers/schemes/certificate.js";
 import { generateKeyPair } from "../../providers/keys.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 

@@ -1,5 +1,6 @@
 import { badInput } from "../../core/errors.js";
 import type { Registration, RegistrationNotice, RegisterTarget } from "../../register/register-endpoint.js";
+import type { SecretBook } from "../../secrets/secret-book.js";
 import type { Output } from "../views/output.js";
 
 /** The flags of `listen` that act on the public URL once it is known. */
@@ -44,12 +45,12 @@ export async function planPublicUrlHooks(flags: PublicUrlFlags): Promise<PublicU
 }
 
 /**
- * Registers the endpoint (feeding its secret to the verifier through `runtimeSecrets`) and runs `--on-url`, once the
+ * Registers the endpoint (teaching its secret to the run's secret book) and runs `--on-url`, once the
  * public URL is known. Everything here fails softly: a warning, and capture goes on.
  */
 export async function startPublicUrlHooks(
   plan: PublicUrlPlan,
-  context: { publicUrl: string | null; output: Output; runtimeSecrets: Map<string, string[]>; env: NodeJS.ProcessEnv },
+  context: { publicUrl: string | null; output: Output; secrets: SecretBook; env: NodeJS.ProcessEnv },
 ): Promise<PublicUrlHooks> {
   const { output, publicUrl } = context;
   const notify = (notice: RegistrationNotice) => renderNotice(output, notice);
@@ -66,13 +67,12 @@ export async function startPublicUrlHooks(
         events: plan.events,
         env: context.env,
         allowLive: plan.flags.allowLive === true,
-        secretFlags: plan.flags.secret,
-        namedProvider: plan.flags.provider,
+        secrets: context.secrets,
         notify,
       });
       if (registration !== null) {
         const { providerId, value } = registration.secret;
-        context.runtimeSecrets.set(providerId, [...(context.runtimeSecrets.get(providerId) ?? []), value]);
+        context.secrets.learn(providerId, value);
       }
     }
   }

@@ -8,7 +8,8 @@ import { startCaptureServer, type CaptureNotice, type CaptureOptions } from "../
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
-import { isProviderId, resolveSecrets, resolveSigningSecrets } from "../../providers/index.js";
+import { isProviderId } from "../../providers/index.js";
+import { createSecretBook, type SecretBook } from "../../secrets/secret-book.js";
 import { toVerification } from "../../providers/verification.js";
 import { verifyTokensFrom, type HandshakeCredentials, type HandshakeMode } from "../../capture/handshakes.js";
 import type { EventStore } from "../../store/index.js";
@@ -64,13 +65,13 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const relayPlan = planRelayFollow(flags, process.env);
   const publicUrlPlan = await planPublicUrlHooks(flags);
   const namedTunnel = flags.tunnelHostname === undefined ? undefined : await namedTunnelFor(flags.tunnelHostname);
-  // The signing secret of an endpoint `--register` creates: learned at run time, kept in memory only.
-  const runtimeSecrets = new Map<string, string[]>();
-  // --relay: the secrets of the endpoints `relay channel create --register` made for the channel.
-  if (relayPlan !== null) for (const [provider, secrets] of await channelSecrets(relayPlan.channel)) runtimeSecrets.set(provider, secrets);
+  // The run's secrets: the flags', the environment's, and what it learns (the signing secret of an endpoint
+  // `--register` creates; with --relay, those of the endpoints `relay channel create --register` made for the channel).
+  const secrets = createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider });
+  if (relayPlan !== null) for (const [provider, values] of await channelSecrets(relayPlan.channel)) for (const value of values) secrets.learn(provider, value);
 
-  const verify = createListenVerifier(flags, runtimeSecrets);
-  const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, runtimeSecrets) };
+  const verify = createListenVerifier(flags, secrets);
+  const handshakes = { mode: handshakeModeOf(flags.handshakes), credentials: handshakeCredentials(flags, secrets) };
   const store = openStore(flags, { backgroundCheckpoints: true, commitTimeoutMs: timeoutMs });
   rememberStore(store.file, Date.now());
   const agent = createDeliveryAgent(64, Math.min(timeoutMs, 10_000));
@@ -108,7 +109,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   let urlHooks: PublicUrlHooks | null = null;
   if (!interrupts.signal.aborted) {
     announceReady(output, { localUrl: capture.url, publicUrl: tunnel?.publicUrl ?? null, target: target ? displayUrl(target) : null, routing, store, relay: relayPlan?.channelUrl ?? null });
-    urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, runtimeSecrets, env: process.env });
+    urlHooks = await startPublicUrlHooks(publicUrlPlan, { publicUrl: tunnel?.publicUrl ?? null, output, secrets, env: process.env });
     const hooks = urlHooks;
     tunnel?.onDown(() => void hooks.tunnelDown());
   }
@@ -122,7 +123,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
           timeoutMs,
           dispatcher: agent,
           verify,
-          secretsOf: (providerId) => [...resolveSecrets(providerId, flags.secret, process.env), ...(runtimeSecrets.get(providerId) ?? [])],
+          secretsOf: (providerId) => secrets.verifying(providerId),
           output,
           render: (notice) => render(output, notice),
         });
@@ -136,7 +137,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   tunnel?.onDown((reason) => run.update({ tunnel: { state: "down", note: reason } }));
   const inspector = interrupts.signal.aborted
     ? null
-    : await startUi(flags, output, runtimeSecrets, run).catch(async (error: unknown) => {
+    : await startUi(flags, output, secrets, run).catch(async (error: unknown) => {
         if (tunnel) await tunnel.stop();
         await capture.close(0);
         await agent.close();
@@ -196,15 +197,13 @@ function parseListenFlags(targetText: string | undefined, flags: ListenFlags) {
 
 /**
  * Judges each captured request: which provider, which event type, whether its signature verifies with the run's
- * secrets (the flags', the environment's and those learned at run time).
+ * secrets (the run's secret book: the flags', the environment's and those learned at run time).
  */
-function createListenVerifier(flags: ListenFlags, runtimeSecrets: Map<string, string[]>): CaptureOptions["verify"] {
+function createListenVerifier(flags: ListenFlags, secrets: SecretBook): CaptureOptions["verify"] {
   const settings: VerificationSettings = {
     providerId: flags.provider,
-    secretFlags: flags.secret,
-    env: process.env,
+    secretsOf: (providerId) => secrets.verifying(providerId),
     hmac: hmacSettingsFrom(flags),
-    runtimeSecrets,
   };
   const verifyRequest = createVerifier(settings);
   const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
@@ -221,8 +220,7 @@ function createListenVerifier(flags: ListenFlags, runtimeSecrets: Map<string, st
     // the certificate it names (fetched once per run, from the provider's own hosts only).
     const provider = outcome.provider;
     if (fetcher === null || provider?.kind !== "certificate" || outcome.verification.status === "valid") return decision;
-    const secrets = resolveSecrets(provider.id, flags.secret, process.env);
-    return verifyFetchingCertificates(provider, request, secrets, { now: nowSec, url: context.url }, fetcher).then((result) => ({
+    return verifyFetchingCertificates(provider, request, secrets.verifying(provider.id), { now: nowSec, url: context.url }, fetcher).then((result) => ({
       ...decision,
       verification: toVerification(result),
     }));
@@ -272,10 +270,10 @@ function handshakeModeOf(flag: string | false | undefined): HandshakeMode {
  * unnamed secret meant for whatever provider, since the answer goes to whoever sent the request — and the verify
  * tokens of `--verify-token` or the environment. Looked up when a handshake arrives; nothing here is printed or stored.
  */
-function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, readonly string[]>): HandshakeCredentials {
+function handshakeCredentials(flags: ListenFlags, secrets: SecretBook): HandshakeCredentials {
   const verifyTokensOf = verifyTokensFrom(flags.verifyToken ?? [], process.env);
   return {
-    secretsOf: (providerId) => [...resolveSigningSecrets(providerId, flags.secret, process.env, { namedProvider: flags.provider }), ...(learned.get(providerId) ?? [])],
+    secretsOf: (providerId) => secrets.signing(providerId),
     verifyTokensOf,
   };
 }
@@ -284,10 +282,10 @@ function handshakeCredentials(flags: ListenFlags, learned: ReadonlyMap<string, r
  * `--ui` (or `--ui-port` / `--ui-host`): the inspector beside the capture server, on its own store connection; its
  * header shows the run (capture URL, public URL and the tunnel's state, target).
  */
-async function startUi(flags: ListenFlags, output: Output, learnedSecrets: ReadonlyMap<string, readonly string[]>, run: RunBoard) {
+async function startUi(flags: ListenFlags, output: Output, secrets: SecretBook, run: RunBoard) {
   if (!flags.ui && flags.uiPort === undefined && flags.uiHost === undefined) return null;
   const { openInspector } = await import("./ui.js");
-  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", learnedSecrets, run }, output);
+  return openInspector(flags, { host: flags.uiHost ?? "127.0.0.1", port: flags.uiPort, flag: "--ui-port", secrets, run }, output);
 }
 
 /** `--tunnel <hostname>`: the tunnel `hooktape tunnel setup` saved, or exit 2 saying how to make it. */

@@ -11,6 +11,7 @@ import { watchInterrupts } from "../interrupt.js";
 import { formatChannelStatus } from "../views/relay-view.js";
 import { localDateTime } from "../views/event-view.js";
 import { relayTokenOf } from "./listen-relay.js";
+import type { SecretBook } from "../../secrets/secret-book.js";
 
 export interface RelayServeFlags extends GlobalFlags {
   port?: string;
@@ -120,16 +121,18 @@ export async function runChannelCreate(flags: ChannelCreateFlags): Promise<void>
   const base = relayBase(flags.relay);
   if (flags.respond !== "stored" && flags.respond !== "live") throw badInput(`Invalid --respond "${flags.respond}": expected stored or live`);
   const retentionMs = parseDuration(flags.retention, "--retention");
+  const { createSecretBook } = await import("../../secrets/secret-book.js");
+  const secrets = createSecretBook({ flagValues: flags.secret ?? [], env: process.env });
   const settings: Partial<ChannelSettings> = {
     respond: flags.respond,
     retentionDays: retentionMs / 86_400_000,
     maxBytes: parseSize(flags.maxSize, "--max-size"),
-    handshakeSecrets: await handshakeSecretsOf(flags),
+    handshakeSecrets: await handshakeSecretsOf(flags, secrets),
     verifyTokens: await verifyTokensOf(flags.verifyToken ?? []),
   };
   const registerTarget = await registerTargetOf(flags);
   const created = await createChannel(base, adminTokenFor(base), settings);
-  const registered = registerTarget === null ? null : await registerChannel(registerTarget, created, flags, output);
+  const registered = registerTarget === null ? null : await registerChannel(registerTarget, created, flags, secrets, output);
   if (output.json) {
     output.document({ ...created, ...(registerTarget === null ? {} : { registered }) });
     return;
@@ -160,6 +163,7 @@ async function registerChannel(
   target: import("../../register/register-endpoint.js").RegisterTarget,
   created: { channel: string; url: string },
   flags: ChannelCreateFlags,
+  secrets: SecretBook,
   output: ReturnType<typeof outputFor>,
 ): Promise<{ provider: string; endpoint: string; url: string } | null> {
   const { registerEndpoint, registerLabel, parseEvents } = await import("../../register/register-endpoint.js");
@@ -170,7 +174,7 @@ async function registerChannel(
     events: parseEvents(flags.events),
     env: process.env,
     allowLive: flags.allowLive === true,
-    secretFlags: flags.secret ?? [],
+    secrets,
     persistent: true,
     notify: (notice) => {
       if (notice.type === "warning") output.warn(notice.message);
@@ -183,12 +187,13 @@ async function registerChannel(
 }
 
 /** `--handshake-secret zoom|twitter`: that provider's secret, from HOOKTAPE_SECRET_<ID> or --secret-file, stored on the channel. */
-async function handshakeSecretsOf(flags: ChannelCreateFlags): Promise<ChannelSettings["handshakeSecrets"]> {
+async function handshakeSecretsOf(flags: ChannelCreateFlags, secrets: SecretBook): Promise<ChannelSettings["handshakeSecrets"]> {
   const out: ChannelSettings["handshakeSecrets"] = {};
-  const { resolveSecrets, secretEnvName } = await import("../../providers/secrets.js");
+  const { secretEnvName } = await import("../../secrets/secret-book.js");
   for (const provider of flags.handshakeSecret ?? []) {
     if (provider !== "zoom" && provider !== "twitter") throw badInput(`--handshake-secret ${provider}: only zoom and twitter answer their handshakes with a secret`);
-    const secret = resolveSecrets(provider, flags.secret ?? [], process.env)[0];
+    // The provider is named by the flag: its secret is one named for it (`zoom=` line, HOOKTAPE_SECRET_ZOOM), or an unnamed one.
+    const secret = secrets.verifying(provider)[0];
     if (secret === undefined) throw badInput(`--handshake-secret ${provider}: no ${provider} secret; set ${secretEnvName(provider)} or pass --secret-file <path> with ${provider}=<secret>`);
     out[provider] = secret;
   }

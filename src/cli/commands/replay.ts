@@ -6,7 +6,7 @@ import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import { parseInteger } from "../../core/units.js";
 import { createDeliveryAgent, targetKeepsOwnPath } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
-import { resolveSigningSecrets, secretEnvName } from "../../providers/secrets.js";
+import { createSecretBook, secretEnvName, type SecretBook } from "../../secrets/secret-book.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import {
   parseReplayChoices,
@@ -113,7 +113,7 @@ function destinationsOf(plan: ReplayPlan): string {
 export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promise<void> {
   const output = outputFor(flags);
   // Parse every flag before touching the database, so bad input is exit 2 with nothing sent.
-  const { selector, choices, speed, seed, hmac } = parseReplayFlags(ids, flags, output);
+  const { selector, choices, speed, seed, hmac, secrets } = parseReplayFlags(ids, flags, output);
   const store = openStore(flags);
   const agent = createDeliveryAgent(choices.concurrency);
   try {
@@ -121,7 +121,7 @@ export async function runReplayCommand(ids: string[], flags: ReplayFlags): Promi
     if (selection.skipped.length > 0) {
       output.warn(`${selection.skipped.length} matching event(s) were rejected as too large when captured and have no body; skipped`);
     }
-    const signing = await loadRunSigning(selection.events, flags, choices, hmac);
+    const signing = await loadRunSigning(selection.events, flags, choices, hmac, secrets);
     const plan = planReplay(selection.events, replayOptionsOf(choices, { resign: flags.resign === true, order: flags.order, seed, ...signing }), {
       now: Date.now(),
     });
@@ -151,10 +151,11 @@ function parseReplayFlags(ids: readonly string[], flags: ReplayFlags, output: Ou
   const speed = parseSpeed(flags.speed);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseInteger(flags.seed, "--seed", 0, 2 ** 32 - 1);
   const hmac = hmacSettingsFrom(flags);
+  const secrets = createSecretBook({ flagValues: flags.secret ?? [], env: process.env, namedProvider: flags.provider });
   if (flags.seed !== undefined && flags.order !== "shuffle") {
     output.warn(`--seed only orders a shuffle; it does nothing with --order ${flags.order} (add --order shuffle)`);
   }
-  return { selector, choices, speed, seed, hmac };
+  return { selector, choices, speed, seed, hmac, secrets };
 }
 
 /**
@@ -166,6 +167,7 @@ async function loadRunSigning(
   flags: ReplayFlags,
   choices: ReplayChoices,
   hmac: ReturnType<typeof hmacSettingsFrom>,
+  secrets: SecretBook,
 ): Promise<Omit<ReplayRunSettings<ReplayableEvent>, "resign" | "order" | "seed">> {
   const providerIdOf = (event: ReplayableEvent) => event.provider ?? flags.provider?.toLowerCase();
   const providerIds = [...new Set(events.map(providerIdOf))].filter((id) => id !== undefined);
@@ -182,14 +184,12 @@ async function loadRunSigning(
     },
     // Each event is re-signed as the provider its headers claimed: an unnamed --secret serves that provider when
     // --provider names it, or when it verifies the event's own signature.
-    secretsOf: (providerId, event) =>
-      resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
-        namedProvider: flags.provider,
-        signedWith: (secret) => {
-          const provider = providers.get(providerId);
-          return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
-        },
+    secretsOf: (providerId, event) => [
+      ...secrets.signing(providerId, (secret) => {
+        const provider = providers.get(providerId);
+        return provider !== undefined && provider !== null && eventSignedWith(provider, event, secret);
       }),
+    ],
     secretEnvOf: secretEnvName,
     retryProvider,
   };

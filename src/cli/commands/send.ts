@@ -19,6 +19,7 @@ import { parseProviderFlag } from "../provider-flag.js";
 import { firstLineOf } from "../views/first-line.js";
 import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook } from "../../secrets/secret-book.js";
 import { checkUrl } from "./sign.js";
 
 export interface SendFlags extends GlobalFlags, HmacFlags {
@@ -120,13 +121,11 @@ function prepare(
   if (!flags.resign) return { fixture, url: destination };
   const provider = fixtureProvider(fixture, flags.provider, hmac);
   if (!provider) throw badInput(`${file}: the fixture names no provider; pass --provider <id> to re-sign it`);
+  const secrets = createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider });
   // The fixture names its provider: an unnamed --secret signs for it when --provider says so too, or when it verifies
   // the signature the fixture already carries.
   const secret =
-    requireSecrets(provider, flags.secret, process.env, "sign", {
-      namedProvider: flags.provider,
-      signedWith: (candidate) => fixtureSignedWith(fixture, provider, candidate),
-    })[0] ?? "";
+    requireSecrets(provider, secrets, "sign", (candidate) => fixtureSignedWith(fixture, provider, candidate))[0] ?? "";
   // URL-signing schemes sign the URL the handler is called on, unless the public URL is given (--url).
   const signed = signFixture(fixture, { secret, provider: provider.id, hmac, url: flags.url ?? destination });
   const url = flags.url === undefined && /^https?:\/\//i.test(signed.request.url) ? signed.request.url : sendUrlFor(target, fixturePath(signed));

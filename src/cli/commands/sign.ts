@@ -18,6 +18,7 @@ import { readBodyFile, readStdin } from "../body-input.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatCurl } from "../../documents/curl-command.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook } from "../../secrets/secret-book.js";
 
 export interface SignFlags extends GlobalFlags, HmacFlags {
   provider: string;
@@ -54,7 +55,7 @@ export async function runSign(flags: SignFlags): Promise<void> {
   if (flags.out !== undefined && flags.format !== "fixture") throw badInput("--out writes a fixture: use it with --format fixture");
   if (flags.json && flags.format === "curl") throw badInput("--json and --format curl contradict each other; choose one");
   if (flags.url !== undefined) checkUrl(flags.url);
-  const secret = requireSecrets(provider, flags.secret, process.env, "sign", { namedProvider: provider.id })[0] ?? "";
+  const secret = requireSecrets(provider, createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: provider.id }), "sign")[0] ?? "";
   const draft = await draftFrom(flags);
 
   const signed = signRequest({

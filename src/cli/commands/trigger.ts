@@ -6,7 +6,8 @@ import { parseInteger } from "../../core/units.js";
 import { encodeBody, FIXTURE_VERSION, redactHeaders, serializeFixture, type Fixture } from "../../fixtures/index.js";
 import { createDeliveryAgent, resolveTarget, sendUrlFor } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
-import { resolveSecrets, secretEnvName, secretExample } from "../../providers/secrets.js";
+import { secretExample } from "../../providers/secrets.js";
+import { createSecretBook, secretEnvName } from "../../secrets/secret-book.js";
 import type { Provider } from "../../providers/types.js";
 import { secretHeadersOf } from "../../providers/verification.js";
 import { defaultDatabasePath, type EventStore, type ListenRun } from "../../store/index.js";
@@ -143,7 +144,8 @@ function unknownType(catalogue: TriggerCatalogue, type: string): HooktapeError {
 }
 
 function secretFor(provider: Provider, flags: readonly string[]): string {
-  const secret = resolveSecrets(provider.id, flags, process.env)[0];
+  // The provider is the one the command names: an unnamed --secret signs for it.
+  const secret = createSecretBook({ flagValues: flags, env: process.env, namedProvider: provider.id }).signing(provider.id)[0];
   if (secret === undefined) {
     throw badInput(`no secret to sign ${provider.name} deliveries with: pass --secret ${secretExample(provider, "sign")}, --secret-file, or set ${secretEnvName(provider.id)}`);
   }

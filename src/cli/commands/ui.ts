@@ -1,7 +1,8 @@
 import { parseInteger } from "../../core/units.js";
 import { startInspector, storeToken, type Inspector, type RecentStore, type RunBoard, type SigningContext } from "../../inspector/index.js";
 import { dateTimeOf } from "../../documents/index.js";
-import { getProvider, resolveSigningSecrets, secretEnvName } from "../../providers/index.js";
+import { getProvider } from "../../providers/index.js";
+import { createSecretBook, secretEnvName, type SecretBook } from "../../secrets/secret-book.js";
 import { eventSignedWith } from "../../providers/event-signature.js";
 import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { readRecentStores, rememberStore } from "../recent-stores.js";
@@ -18,13 +19,10 @@ export interface UiFlags extends GlobalFlags, HmacFlags {
 }
 
 /**
- * How the inspector re-signs: with the secrets hooktape was started with and, under `listen --register`, the one
- * the run learned from the provider (first: it is the endpoint's own), held in this process only.
+ * How the inspector re-signs: with the command's secret book (under `listen --register`, with the secret the run
+ * learned from the provider).
  */
-export function signingFrom(
-  flags: HmacFlags & { secret?: string[]; provider?: string | undefined },
-  learned: ReadonlyMap<string, readonly string[]> = new Map(),
-): SigningContext {
+export function signingFrom(flags: HmacFlags & { provider?: string | undefined }, secrets: SecretBook): SigningContext {
   const hmac = hmacSettingsFrom(flags);
   return {
     providerOf: (event) => {
@@ -34,17 +32,15 @@ export function signingFrom(
     // Re-signing signs as the provider an event's headers claim: an unnamed secret serves that provider when --provider
     // names it, or when it verifies the event's own signature.
     secretsOf: (providerId, event) => [
-      ...(learned.get(providerId) ?? []),
-      ...resolveSigningSecrets(providerId, flags.secret ?? [], process.env, {
-        namedProvider: flags.provider,
-        signedWith:
-          event === undefined
-            ? undefined
-            : (secret) => {
-                const provider = getProvider(providerId, { hmac });
-                return provider !== undefined && eventSignedWith(provider, event, secret);
-              },
-      }),
+      ...secrets.signing(
+        providerId,
+        event === undefined
+          ? undefined
+          : (secret) => {
+              const provider = getProvider(providerId, { hmac });
+              return provider !== undefined && eventSignedWith(provider, event, secret);
+            },
+      ),
     ],
     secretEnvOf: secretEnvName,
   };
@@ -54,7 +50,8 @@ export interface InspectorPlace {
   host: string;
   port: string | undefined;
   flag: string;
-  learnedSecrets?: ReadonlyMap<string, readonly string[]>;
+  /** The command's secrets (under `listen`, the run's book, with what it learns). */
+  secrets: SecretBook;
   /** The `listen` run the inspector belongs to (its header shows it); absent under `hooktape ui`. */
   run?: RunBoard;
   /** `ui --new-token`: replace the store's token. */
@@ -85,7 +82,7 @@ export async function openInspector(
       host: place.host,
       port,
       portExplicit: port !== undefined,
-      signing: signingFrom(flags, place.learnedSecrets),
+      signing: signingFrom(flags, place.secrets),
       token: kept.token,
       run: place.run ?? null,
       recentStores,
@@ -122,7 +119,8 @@ function describeStore(output: Output, file: string, hasEvents: boolean, recent:
 /** `hooktape ui`: the inspector over the store alone, until Ctrl-C. */
 export async function runUi(flags: UiFlags): Promise<void> {
   const output = outputFor(flags);
-  const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true }, output);
+  const secrets = createSecretBook({ flagValues: flags.secret, env: process.env, namedProvider: flags.provider });
+  const inspector = await openInspector(flags, { host: flags.host, port: flags.port, flag: "--port", newToken: flags.newToken === true, secrets }, output);
   // Listening for Ctrl-C before anything else: the URL is out (at the end of this turn) and a script may stop us at once.
   const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());

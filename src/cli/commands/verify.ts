@@ -4,10 +4,11 @@ import { parseDuration, parseInteger } from "../../core/units.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
 import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
-import { detectProvider, getProvider, resolveSecrets, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
+import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { reasonInWords } from "../../documents/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { createSecretBook } from "../../secrets/secret-book.js";
 import { readBodyFile, readStdin } from "../body-input.js";
 import { checkUrl } from "./sign.js";
 
@@ -73,16 +74,17 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
     throw badInput("Cannot tell the provider from the headers; pass --provider <id> (see `hooktape providers`)");
   }
   const options = { now: nowFlag ?? subject.at, toleranceSec, url: flags.url ?? subject.url };
-  let secrets: string[];
+  const book = createSecretBook({ flagValues: flags.secret, env: process.env });
+  let secrets: readonly string[];
   if (provider.kind === "certificate") {
     // No key is a usage error here too, but the message says which certificate or key id the delivery names.
-    secrets = resolveSecrets(provider.id, flags.secret, process.env);
+    secrets = book.verifying(provider.id);
     if (secrets.length === 0 && flags.fetchCerts !== true) {
       const unkeyed = provider.verify(subject.request, [], options);
       if (!unkeyed.valid && unkeyed.reason === "no_secret") throw badInput(`no key for ${provider.id}: ${unkeyed.hint ?? "pass --secret"}`);
     }
   } else {
-    secrets = requireSecrets(provider, flags.secret, process.env, "verify");
+    secrets = requireSecrets(provider, book, "verify");
   }
   const fetcher = flags.fetchCerts === true ? createCertificateFetcher(process.env) : null;
   const result = await verifyFetchingCertificates(provider, subject.request, secrets, options, fetcher);

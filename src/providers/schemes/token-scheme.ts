@@ -1,9 +1,18 @@
-import { assertSecrets, invalid, mismatchHint } from "./checks.js";
-import { tokensEqual } from "./compare.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import type { HeaderPairs } from "../core/types.js";
-import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, mismatchHint } from "../checks.js";
+import { tokensEqual } from "../compare.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import type { HeaderPairs } from "../../core/types.js";
+import {
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type SignInput,
+  type VerifyReason,
+  type VerifyResult,
+} from "../types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
@@ -16,7 +25,7 @@ export type TokenForm = "raw" | "basic";
  * A sender that proves itself with a shared secret in a header, not a MAC. Nothing about the body is proved: the
  * hints say so, and `check` skips the body forgeries for these schemes (its verifier accepts a changed body).
  */
-export interface TokenSchemeSpec {
+export interface TokenSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -30,8 +39,6 @@ export interface TokenSchemeSpec {
   detect?: (headers: HeaderPairs) => boolean;
   extraHeaders?: (input: SignInput) => HeaderPairs;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -69,7 +76,7 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
+    ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
     sign(input) {

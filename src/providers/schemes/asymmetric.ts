@@ -1,12 +1,21 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "./checks.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "./keys.js";
-import { KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "../keys.js";
+import {
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type VerifyReason,
+  type VerifyRequest,
+  type VerifyResult,
+} from "../types.js";
 
 /** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
-export interface AsymmetricSchemeSpec {
+export interface AsymmetricSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -23,8 +32,6 @@ export interface AsymmetricSchemeSpec {
   /** True when timestamps too far in the future are refused too (Telnyx). */
   rejectsFuture?: boolean;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
   deadlineMs: number;
   /** True when the provider documents the deadline (see Provider.deadlinePublished). */
   deadlinePublished?: boolean;
@@ -59,7 +66,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
+    ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: (headers) => findHeader(headers, sigName) !== undefined && findHeader(headers, tsName) !== undefined,
 

@@ -1,13 +1,14 @@
 import { createHmac, type KeyObject } from "node:crypto";
-import type { HeaderPairs } from "../core/types.js";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
-import { findHeader } from "./headers.js";
-import type { EventTypeRule } from "./event-type.js";
-import { createKeyCache } from "./hmac-key.js";
+import type { HeaderPairs } from "../../core/types.js";
+import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
+import { safeEqual } from "../compare.js";
+import { findHeader } from "../headers.js";
+import type { EventTypeRule } from "../event-type.js";
+import { createKeyCache } from "../hmac-key.js";
 import {
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
   KeyFormatError,
-  type Deduplication,
   type Provider,
   type RetryPolicy,
   type SignatureRotation,
@@ -16,7 +17,7 @@ import {
   type VerifyOptions,
   type VerifyRequest,
   type VerifyResult,
-} from "./types.js";
+} from "../types.js";
 
 export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
 /** `base64url`: the URL-safe alphabet without padding (Sanity). */
@@ -56,7 +57,7 @@ export type TimestampSource =
   | { in: "body"; read: (body: Buffer) => string | undefined; unit: TimestampUnit; missingHint: string };
 
 /** One declarative HMAC scheme. Most providers are nothing more than one of these. */
-export interface HmacSchemeSpec {
+export interface HmacSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -104,8 +105,6 @@ export interface HmacSchemeSpec {
   /** The hint for a signature that matches no secret, when the provider knows a likelier cause than the default. */
   mismatchHint?: (secrets: readonly string[]) => string;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
   /** How two signatures share the header during a secret rotation (see Provider.rotation). */
   rotation?: SignatureRotation;
   deadlineMs: number;
@@ -204,7 +203,7 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
+    ...deliveryKnowledgeOf(spec),
     ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,
     detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),

@@ -4,11 +4,22 @@ import { createHash, createHmac, createPrivateKey, createPublicKey, sign as sign
 import type { JWTPayload } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
-import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "./checks.js";
-import { safeEqual } from "./compare.js";
-import type { EventTypeRule } from "./event-type.js";
-import { findHeader } from "./headers.js";
-import { type BodySignatureForgeries, KeyFormatError, type Deduplication, type Provider, type RetryPolicy, type SignInput, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "../checks.js";
+import { safeEqual } from "../compare.js";
+import type { EventTypeRule } from "../event-type.js";
+import { findHeader } from "../headers.js";
+import {
+  type BodySignatureForgeries,
+  type DeliveryKnowledge,
+  deliveryKnowledgeOf,
+  KeyFormatError,
+  type Provider,
+  type RetryPolicy,
+  type SignInput,
+  type VerifyReason,
+  type VerifyRequest,
+  type VerifyResult,
+} from "../types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -20,7 +31,7 @@ export type JwtAlgorithm = "HS256" | "RS256";
 /** Where the token travels: a header (optionally after `Bearer `), or the whole body (Wix). */
 export type JwtCarrier = { in: "header"; header: string; bearer: boolean } | { in: "body" };
 
-export interface JwtSchemeSpec {
+export interface JwtSchemeSpec extends DeliveryKnowledge {
   id: string;
   name: string;
   docs: string;
@@ -30,7 +41,7 @@ export interface JwtSchemeSpec {
   /** Where the provider names the kind of each event (see Provider.eventType). */
   eventType?: EventTypeRule;
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
-  detect?: (headers: import("../core/types.js").HeaderPairs) => boolean;
+  detect?: (headers: import("../../core/types.js").HeaderPairs) => boolean;
   /**
    * The claim holding the SHA-256 of the body and how it is written (Vonage `payload_hash` hex, FusionAuth
    * `request_body_sha256` base64). Absent with a header carrier: the body is not covered (monday.com).
@@ -43,8 +54,6 @@ export interface JwtSchemeSpec {
   /** Maximum age of `iat`, in the past only; null: only `exp` is checked. */
   toleranceSec: number | null;
   retry: RetryPolicy;
-  /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
-  dedup: Deduplication;
   deadlineMs: number;
   deadlinePublished?: boolean;
 }
@@ -184,7 +193,7 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     deadlineMs: spec.deadlineMs,
     ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
     retry: spec.retry,
-    dedup: spec.dedup,
+    ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? (() => false),
 
