@@ -12,7 +12,7 @@
  */
 import { pairsFromRecord } from "./core/headers.js";
 import type { HeaderPairs } from "./core/types.js";
-import { signRequest } from "./fixtures/sign-request.js";
+import { signRequest } from "./fixture-files/sign-request.js";
 import {
   detectProvider,
   getProvider,
@@ -37,7 +37,7 @@ export {
   type FixtureRequest,
   type FixtureMeta,
   type SignFixtureOptions,
-} from "./fixtures/index.js";
+} from "./fixture-files/index.js";
 export { generateKeyPair } from "./providers/keys.js";
 /** A test key for paypal, sns, circle or ebay: private key, certificate (PayPal, SNS) or public key, and key id. */
 export { generateCertificateKey } from "./providers/schemes/certificate.js";

@@ -2,9 +2,9 @@ import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "./commands/listen.js";
 import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
-import { registerRelayCommands } from "./register-relay.js";
-import { registerReplayCommands } from "./register-replay.js";
-import { registerSigningCommands } from "./register-signing.js";
+import { registerRelayCommands } from "./program/relay-commands.js";
+import { registerReplayCommands } from "./program/replay-commands.js";
+import { registerSigningCommands } from "./program/signing-commands.js";
 import { EVENT_TABLE_COLUMNS } from "./views/event-columns.js";
 import { describeOption } from "./views/help-text.js";
 

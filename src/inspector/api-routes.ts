@@ -19,7 +19,7 @@ import type { Searcher } from "./searcher.js";
 
 // The replay engine and the fixture writer load on first use: `listen --ui` starts without them.
 const replayModules = () => Promise.all([import("./replay-request.js"), import("../replay/index.js")]);
-const fixtureModule = () => import("../fixtures/index.js");
+const fixtureModule = () => import("../fixture-files/index.js");
 
 const PAGE_SIZE = 100;
 

@@ -6,7 +6,7 @@ import { newDeliveryId, newEventId, newMessageId } from "../core/ids.js";
 import { applyBodyEdits, type BodyEdit } from "../core/mutate.js";
 import { redactNamed } from "../core/redact.js";
 import type { CapturedEvent, HeaderPairs } from "../core/types.js";
-import { signRequest } from "../fixtures/sign-request.js";
+import { signRequest } from "../fixture-files/sign-request.js";
 import { attemptRecordOf, deliver, sentRequestOf, type OutboundRequest } from "../forward/index.js";
 import { eventTypeOf } from "../providers/event-type.js";
 import type { Provider } from "../providers/types.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runCheck, sampleSubject, toJunitXml } from "../../src/check/index.js";
-import { fixtureBody, fixturePath, loadFixture } from "../../src/fixtures/index.js";
+import { fixtureBody, fixturePath, loadFixture } from "../../src/fixture-files/index.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { getProvider } from "../../src/providers/index.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fixedIds, sampleSubject } from "../../src/check/sample-event.js";
 import { freshEvent, sameShape } from "../../src/check/fresh-event.js";
 import { stateChange, timesProcessed } from "../../src/check/probe.js";
-import { fixtureBody, fixturePath, loadFixtureSync } from "../../src/fixtures/index.js";
+import { fixtureBody, fixturePath, loadFixtureSync } from "../../src/fixture-files/index.js";
 import { getProvider, providers } from "../../src/providers/index.js";
 import { dedupValues, describeDedupKey } from "../../src/providers/dedup.js";
 import type { Provider } from "../../src/providers/types.js";

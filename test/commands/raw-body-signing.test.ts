@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile, shippedSecret } from "../fixtures/shipped-secrets.js";
-import { fixtureBody, loadFixture } from "../../src/fixtures/index.js";
+import { fixtureBody, loadFixture } from "../../src/fixture-files/index.js";
 
 const stripe = new Stripe("sk_test_unused");
 const STRIPE_SECRET = "whsec_raw_body_test_secret";

@@ -1,7 +1,7 @@
 import { HooktapeError, badInput } from "../../core/errors.js";
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { runCheck, sampleSubject, toJunitXml, type CheckReport, type CheckSubject, type Deadline } from "../../check/index.js";
-import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixtures/index.js";
+import { fixtureBody, fixturePath, loadFixture, requireSecrets } from "../../fixture-files/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { getProvider } from "../../providers/index.js";
 import { outputFor, type GlobalFlags } from "../context.js";

@@ -140,7 +140,7 @@ export async function runEventsExport(
   flags: GlobalFlags & EventFilterFlags & { out?: string; force?: boolean; includeCredentials?: boolean },
 ): Promise<void> {
   const filter = parseEventFilter(flags, Date.now(), 0);
-  const { redactHeaders } = await import("../../fixtures/redact-headers.js");
+  const { redactHeaders } = await import("../../fixture-files/redact-headers.js");
   const lines = withStore(
     flags,
     (store) =>

@@ -7,7 +7,7 @@ import type { CapturedEvent } from "../../core/types.js";
 import { redactNamed } from "../../core/redact.js";
 import { eventTypeOf } from "../../providers/event-type.js";
 import { secretHeadersOf, verifyWith } from "../../providers/verification.js";
-import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixtures/index.js";
+import { fixtureBody, fixtureFromEvent, fixturePath, loadFixtureSync, serializeFixture, type Fixture } from "../../fixture-files/index.js";
 import { TOKEN_HEADERS } from "../../providers/index.js";
 import { parseProviderFlag } from "../provider-flag.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";

@@ -9,7 +9,7 @@ import {
   requireSecrets,
   signFixture,
   type Fixture,
-} from "../../fixtures/index.js";
+} from "../../fixture-files/index.js";
 import { createDeliveryAgent, deliver, resolveTarget, sendUrlFor, targetKeepsOwnPath } from "../../forward/index.js";
 import { staleSignature } from "../../providers/index.js";
 import { parseExpectation } from "../../replay/expectation.js";

@@ -11,7 +11,7 @@ import {
   serializeFixture,
   signRequest,
   type Fixture,
-} from "../../fixtures/index.js";
+} from "../../fixture-files/index.js";
 import { getProvider, type Provider } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { readBodyFile, readStdin } from "../body-input.js";

@@ -3,7 +3,7 @@ import { HooktapeError, badInput } from "../../core/errors.js";
 import { parseJsonPath, type BodyEdit } from "../../core/mutate.js";
 import { redactNamed } from "../../core/redact.js";
 import { parseInteger } from "../../core/units.js";
-import { encodeBody, FIXTURE_VERSION, redactHeaders, serializeFixture, type Fixture } from "../../fixtures/index.js";
+import { encodeBody, FIXTURE_VERSION, redactHeaders, serializeFixture, type Fixture } from "../../fixture-files/index.js";
 import { createDeliveryAgent, resolveTarget, sendUrlFor } from "../../forward/index.js";
 import { loadProvider } from "../../providers/provider-modules.js";
 import { secretExample } from "../../providers/secrets.js";

@@ -3,7 +3,7 @@ import { joinPublicUrl, localUrlOf, parseHeaderLine } from "../../core/headers.j
 import { parseDuration, parseInteger } from "../../core/units.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
-import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixtures/index.js";
+import { fixtureBody, fixtureProvider, loadFixtureSync, requireSecrets } from "../../fixture-files/index.js";
 import { detectProvider, getProvider, type HmacSettings, type Provider, type VerifyRequest } from "../../providers/index.js";
 import { outputFor, withStore, type GlobalFlags } from "../context.js";
 import { reasonInWords } from "../../documents/words.js";

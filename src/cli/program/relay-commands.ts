@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { collect, secretFileOption } from "./options.js";
+import { collect, secretFileOption } from "../options.js";
 
 const RELAY_HELP = `
 A relay keeps capturing while your laptop is off: a small server at a stable URL stores every webhook and hands
@@ -23,7 +23,7 @@ export function registerRelayCommands(program: Command): void {
     .option("--data <dir>", "where the channels are stored", ".hooktape/relay")
     .option("--workerd <path>", "the workerd binary (default $HOOKTAPE_WORKERD, the installed workerd package, or the cache folder)")
     .action(async (_options: unknown, command: Command) => {
-      const { runRelayServe } = await import("./commands/relay.js");
+      const { runRelayServe } = await import("../commands/relay.js");
       await runRelayServe(command.optsWithGlobals());
     });
   relay
@@ -32,7 +32,7 @@ export function registerRelayCommands(program: Command): void {
     .option("--name <worker>", "the worker's name", "hooktape-relay")
     .option("--api-token-file <path>", "read the Cloudflare API token from this file instead of CLOUDFLARE_API_TOKEN")
     .action(async (_options: unknown, command: Command) => {
-      const { runRelayDeploy } = await import("./commands/relay-deploy.js");
+      const { runRelayDeploy } = await import("../commands/relay-deploy.js");
       await runRelayDeploy(command.optsWithGlobals());
     });
   relay
@@ -41,7 +41,7 @@ export function registerRelayCommands(program: Command): void {
     .argument("<channel url>", "the channel's sender URL")
     .option("--relay-token-file <path>", "read the channel's token from this file (default $HOOKTAPE_RELAY_TOKEN, else the admin token)")
     .action(async (channelUrl: string, _options: unknown, command: Command) => {
-      const { runRelayStatus } = await import("./commands/relay.js");
+      const { runRelayStatus } = await import("../commands/relay.js");
       await runRelayStatus(channelUrl, command.optsWithGlobals());
     });
 
@@ -61,7 +61,7 @@ export function registerRelayCommands(program: Command): void {
     .option("--path <path>", "with --register: the path below the channel URL the sender calls")
     .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
     .action(async (_options: unknown, command: Command) => {
-      const { runChannelCreate } = await import("./commands/relay.js");
+      const { runChannelCreate } = await import("../commands/relay.js");
       await runChannelCreate(command.optsWithGlobals());
     });
   channel
@@ -69,7 +69,7 @@ export function registerRelayCommands(program: Command): void {
     .description("the relay's channels")
     .requiredOption("--relay <url>", "the relay's URL")
     .action(async (_options: unknown, command: Command) => {
-      const { runChannelList } = await import("./commands/relay.js");
+      const { runChannelList } = await import("../commands/relay.js");
       await runChannelList(command.optsWithGlobals());
     });
   channel
@@ -77,7 +77,7 @@ export function registerRelayCommands(program: Command): void {
     .description("delete a channel and everything it holds (and the endpoint --register made)")
     .argument("<channel url>", "the channel's sender URL")
     .action(async (channelUrl: string, _options: unknown, command: Command) => {
-      const { runChannelDelete } = await import("./commands/relay.js");
+      const { runChannelDelete } = await import("../commands/relay.js");
       await runChannelDelete(channelUrl, command.optsWithGlobals());
     });
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addHmacOptions, collect, secretFileOption } from "./options.js";
+import { addHmacOptions, collect, secretFileOption } from "../options.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
@@ -9,7 +9,7 @@ export function registerSigningCommands(program: Command): void {
     .command("providers")
     .description("list the providers hooktape signs and verifies")
     .action(async (_options: unknown, command: Command) => {
-      const { runProviders } = await import("./commands/providers.js");
+      const { runProviders } = await import("../commands/providers.js");
       runProviders(command.optsWithGlobals());
     });
 
@@ -18,7 +18,7 @@ export function registerSigningCommands(program: Command): void {
     .description("print a test key pair for an asymmetric scheme (discord, sendgrid, telnyx; paypal, sns, circle, ebay with a certificate or key id)")
     .requiredOption("--provider <id>", "discord, sendgrid, telnyx, paypal, sns, circle or ebay")
     .action(async (_options: unknown, command: Command) => {
-      const { runKeygen } = await import("./commands/keygen.js");
+      const { runKeygen } = await import("../commands/keygen.js");
       runKeygen(command.optsWithGlobals());
     });
 
@@ -42,7 +42,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--out <file>", "with --format fixture: write the fixture to this file")
       .option("--force", "with --out: overwrite an existing file"),
   ).action(async (_options: unknown, command: Command) => {
-    const { runSign } = await import("./commands/sign.js");
+    const { runSign } = await import("../commands/sign.js");
     await runSign(command.optsWithGlobals());
   });
 
@@ -64,7 +64,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--url <url>", "the URL the sender called, for schemes that sign it")
       .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
   ).action(async (_options: unknown, command: Command) => {
-    const { runVerify } = await import("./commands/verify.js");
+    const { runVerify } = await import("../commands/verify.js");
     await runVerify(command.optsWithGlobals());
   });
 
@@ -82,7 +82,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--expect <status>", "the answer that counts as success (400, 4xx); default any 2xx")
       .option("--timeout <ms>", "per request", "10000"),
   ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runSend } = await import("./commands/send.js");
+    const { runSend } = await import("../commands/send.js");
     await runSend(files, command.optsWithGlobals());
   });
 
@@ -94,7 +94,7 @@ export function registerSigningCommands(program: Command): void {
     .requiredOption("--dir <dir>", "the folder to write into (created if missing)")
     .option("--force", "overwrite existing files")
     .action(async (ids: string[], _options: unknown, command: Command) => {
-      const { runFixturesExport } = await import("./commands/fixtures.js");
+      const { runFixturesExport } = await import("../commands/fixtures.js");
       runFixturesExport(ids, command.optsWithGlobals());
     });
   addHmacOptions(
@@ -106,7 +106,7 @@ export function registerSigningCommands(program: Command): void {
       .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, [])
       .addOption(secretFileOption()),
   ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runFixturesImport } = await import("./commands/fixtures.js");
+    const { runFixturesImport } = await import("../commands/fixtures.js");
     runFixturesImport(files, command.optsWithGlobals());
   });
 }

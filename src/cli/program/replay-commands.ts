@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
-import { ORDERS } from "../replay/order.js";
-import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "./options.js";
+import { ORDERS } from "../../replay/order.js";
+import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "../options.js";
 
 const REPLAY_HELP = `
 Selecting events:
@@ -85,7 +85,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--expect <status>", "the answer each delivery should end with (400, 4xx); default any 2xx")
       .addHelpText("after", REPLAY_HELP),
   ).action(async (ids: string[], _options: unknown, command: Command) => {
-    const { runReplayCommand } = await import("./commands/replay.js");
+    const { runReplayCommand } = await import("../commands/replay.js");
     await runReplayCommand(ids, command.optsWithGlobals());
   });
 
@@ -106,7 +106,7 @@ export function registerReplayCommands(program: Command): void {
       .option("--force", "no longer needed: --junit rewrites its report on every run")
       .addHelpText("after", CHECK_HELP),
   ).action(async (fixtures: string[], _options: unknown, command: Command) => {
-    const { runCheckCommand } = await import("./commands/check.js");
+    const { runCheckCommand } = await import("../commands/check.js");
     await runCheckCommand(fixtures, command.optsWithGlobals());
   });
 }
