@@ -7,6 +7,7 @@ import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/hea
 import { redactNamed } from "../core/redact.js";
 import { formatBytes } from "../core/units.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest, Verification, Via } from "../core/types.js";
+import { attemptRecordOf } from "../forward/attempt-record.js";
 import { deliver, hasDotSegment, sentRequestOf, type DeliveryResult } from "../forward/index.js";
 import { TOKEN_HEADERS } from "../providers/index.js";
 import type { EventStore, EventSummary } from "../store/index.js";
@@ -474,22 +475,18 @@ export async function forwardEvent(
 ): Promise<Forwarded> {
   const outbound = { method: event.method, url: target, headers: withForwardingHeaders(event, arrivedHeaders), body: event.body };
   const result = await deliver(outbound, { timeoutMs: context.timeoutMs, dispatcher: context.dispatcher, now: context.now });
-  const attempt: DeliveryAttempt = {
-    eventId: event.id,
-    kind: "forward",
-    deliveryId: newDeliveryId(),
-    attempt: 1,
-    target,
-    method: event.method,
-    status: result.status,
-    error: result.error,
-    durationMs: result.durationMs,
-    startedAt: result.startedAt,
-    responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
-    responseSize: result.responseSize,
-    request: sentRequestOf(outbound, event.body, secretNames),
-  };
+  const attempt = attemptRecordOf(
+    {
+      eventId: event.id,
+      kind: "forward",
+      deliveryId: newDeliveryId(),
+      attempt: 1,
+      target,
+      method: event.method,
+      request: sentRequestOf(outbound, event.body, secretNames),
+    },
+    result,
+  );
   const recorded = recordAttemptOf(attempt, context).then(() => {
     if (announce) {
       context.onNotice({ type: "event", event: toNotice(event, { status: result.status, error: result.error, durationMs: result.durationMs }) });
