@@ -1,7 +1,7 @@
 import { CommanderError } from "commander";
 import { HooktapeError } from "../core/errors.js";
 import { KeyFormatError } from "../providers/types.js";
-import { buildProgram } from "./program.js";
+import { buildProgram } from "./program/build-program.js";
 import { printable } from "./views/printable.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../src/cli/program/build-program.js";
 import { runCli } from "../helpers/cli.js";
 
 /** Every command a user can ask `--help` of, as the words they type (`events list`, `relay channel create`). */

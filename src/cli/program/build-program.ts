@@ -1,15 +1,15 @@
 import { createRequire } from "node:module";
 import { Command, Option } from "commander";
-import type { ListenFlags } from "./commands/listen.js";
-import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "./options.js";
-import { registerRelayCommands } from "./program/relay-commands.js";
-import { registerReplayCommands } from "./program/replay-commands.js";
-import { registerSigningCommands } from "./program/signing-commands.js";
-import { EVENT_TABLE_COLUMNS } from "./views/event-columns.js";
-import { describeOption } from "./views/help-text.js";
+import type { ListenFlags } from "../commands/listen.js";
+import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "../options.js";
+import { registerRelayCommands } from "./relay-commands.js";
+import { registerReplayCommands } from "./replay-commands.js";
+import { registerSigningCommands } from "./signing-commands.js";
+import { EVENT_TABLE_COLUMNS } from "../views/event-columns.js";
+import { describeOption } from "../views/help-text.js";
 
 const require = createRequire(import.meta.url);
-const { version } = require("../../package.json") as { version: string };
+const { version } = require("../../../package.json") as { version: string };
 
 /** The whole command tree; each action imports its command module only when it runs. */
 export function buildProgram(): Command {
@@ -83,7 +83,7 @@ function registerListenCommand(program: Command): void {
       .option("--relay-token-file <path>", "with --relay: read the channel's token from this file")
       .option("--resign-stale", "with --relay: re-sign events past their provider's tolerance with your secret before forwarding"),
   ).action(async (target: string | undefined, _options: unknown, command: Command) => {
-    const { runListen } = await import("./commands/listen.js");
+    const { runListen } = await import("../commands/listen.js");
     // `--tunnel <hostname>` and `--no-tunnel` share one commander attribute: a string, false, or absent (on).
     const flags = command.optsWithGlobals<Omit<ListenFlags, "tunnel"> & { tunnel?: string | false }>();
     await runListen(target, { ...flags, tunnel: flags.tunnel !== false, tunnelHostname: typeof flags.tunnel === "string" ? flags.tunnel : undefined });
@@ -98,13 +98,13 @@ function registerEventCommands(program: Command): void {
   addFilterOptions(events.command("list").alias("ls").description(listDescription), "20")
     .addHelpText("after", listColumns)
     .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("./commands/events.js");
+      const { runEventsList } = await import("../commands/events.js");
       await runEventsList(command.optsWithGlobals());
     });
   addFilterOptions(program.command("ls").description(`alias of \`events list\`: ${listDescription}`), "20")
     .addHelpText("after", listColumns)
     .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("./commands/events.js");
+      const { runEventsList } = await import("../commands/events.js");
       await runEventsList(command.optsWithGlobals());
     });
   for (const parent of [events, program]) {
@@ -115,7 +115,7 @@ function registerEventCommands(program: Command): void {
       .option("--body", "write the raw body bytes to stdout")
       .option("--force", "with --body: write binary or control characters to a terminal too")
       .action(async (id: string, _options: unknown, command: Command) => {
-        const { runEventsShow } = await import("./commands/events.js");
+        const { runEventsShow } = await import("../commands/events.js");
         runEventsShow(id, command.optsWithGlobals());
       });
   }
@@ -124,7 +124,7 @@ function registerEventCommands(program: Command): void {
     .description("delete events older than a duration, with their deliveries")
     .requiredOption("--older-than <duration>", "e.g. 7d, 12h")
     .action(async (_options: unknown, command: Command) => {
-      const { runEventsPrune } = await import("./commands/events.js");
+      const { runEventsPrune } = await import("../commands/events.js");
       runEventsPrune(command.optsWithGlobals());
     });
   addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
@@ -132,7 +132,7 @@ function registerEventCommands(program: Command): void {
     .option("--force", "with --out: overwrite an existing file")
     .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
     .action(async (_options: unknown, command: Command) => {
-      const { runEventsExport } = await import("./commands/events.js");
+      const { runEventsExport } = await import("../commands/events.js");
       await runEventsExport(command.optsWithGlobals());
     });
 }
@@ -146,14 +146,14 @@ function registerTunnelCommands(program: Command): void {
     .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
     .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
     .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelSetup } = await import("./commands/tunnel.js");
+      const { runTunnelSetup } = await import("../commands/tunnel.js");
       await runTunnelSetup(hostname, command.optsWithGlobals());
     });
   tunnel
     .command("list")
     .description("the named tunnels set up on this machine")
     .action(async (_options: unknown, command: Command) => {
-      const { runTunnelList } = await import("./commands/tunnel.js");
+      const { runTunnelList } = await import("../commands/tunnel.js");
       runTunnelList(command.optsWithGlobals());
     });
   tunnel
@@ -162,7 +162,7 @@ function registerTunnelCommands(program: Command): void {
     .argument("<hostname>", "the hostname given to `tunnel setup`")
     .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
     .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelDelete } = await import("./commands/tunnel.js");
+      const { runTunnelDelete } = await import("../commands/tunnel.js");
       await runTunnelDelete(hostname, command.optsWithGlobals());
     });
 }
@@ -180,7 +180,7 @@ function registerUiCommand(program: Command): void {
       .option("--provider <id>", "re-sign events of unknown provider as this one")
       .option("--new-token", "replace the store's inspector token: tabs opened with the old URL are locked out"),
   ).action(async (_options: unknown, command: Command) => {
-    const { runUi } = await import("./commands/ui.js");
+    const { runUi } = await import("../commands/ui.js");
     await runUi(command.optsWithGlobals());
   });
 }
@@ -206,7 +206,7 @@ function registerTriggerCommand(program: Command): void {
     .option("--force", "with --out: overwrite an existing file")
     .option("--timeout <ms>", "how long to wait for the answer", "30000")
     .action(async (provider: string, type: string | undefined, _options: unknown, command: Command) => {
-      const { runTrigger } = await import("./commands/trigger.js");
+      const { runTrigger } = await import("../commands/trigger.js");
       await runTrigger(provider, type, command.optsWithGlobals());
     });
 }
