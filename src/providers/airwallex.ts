@@ -4,7 +4,7 @@ import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events — `x-signature: <hex HMAC-SHA256
-// over x-timestamp followed by the body>` keyed with the webhook's secret. Confirmed (issue 8) in Airwallex's own code
+// over x-timestamp followed by the body>` keyed with the webhook's secret. Confirmed in Airwallex's own code
 // example for that page (`valueToDigest = x-timestamp + payload; HmacUtils(HMAC_SHA_256, secret).hmacHex(...)`); the
 // unit of x-timestamp (milliseconds) is from third-party guides (Hookdeck), not that page. Told apart from other
 // X-Signature senders by the x-timestamp beside it. No maximum age is published: none by default.

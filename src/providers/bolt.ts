@@ -3,7 +3,7 @@ import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://help.bolt.com/developers/webhooks/hook-verification — `X-Bolt-Hmac-Sha256: <base64 HMAC-SHA256 of the raw
-// body>` keyed with the signing secret (Merchant Dashboard > Administration > API). Confirmed (issue 8) on Bolt's own
+// body>` keyed with the signing secret (Merchant Dashboard > Administration > API). Confirmed on Bolt's own
 // page and its gaming guide (help.bolt.com/gaming/guide/bolt-webhooks/validate-authenticity, a Node example); no
 // published vector, no Node verifier (Bolt also offers /v1/merchant/verify_signature, which needs its API).
 export const bolt = defineHmacScheme({

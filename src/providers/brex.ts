@@ -3,8 +3,8 @@ import { eventTypeFrom, json } from "./event-type.js";
 import { backoff } from "./retry.js";
 
 // https://developer.brex.com/docs/webhooks/ — webhook-* headers; the key is the base64-decoded secret that Brex's
-// API returns (GET /v1/webhooks/secrets, no `whsec_` prefix, which the key parsing makes optional). Partly confirmed
-// (issue 8): trigger.dev's Brex example verifies exactly so (Webhook-Id, -Timestamp, -Signature `v1,<base64>`); Brex's
+// API returns (GET /v1/webhooks/secrets, no `whsec_` prefix, which the key parsing makes optional). Partly confirmed:
+// trigger.dev's Brex example verifies exactly so (Webhook-Id, -Timestamp, -Signature `v1,<base64>`); Brex's
 // own page was not readable here and Brex publishes no verifier or vector.
 export const brex = createStandardWebhooksProvider({
   id: "brex",

@@ -3,7 +3,7 @@ import { noRetries } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.castle.io/docs/webhooks — `X-Castle-Signature: <base64 HMAC-SHA256 of the raw body>` keyed with the
-// API secret. Confirmed (issue 8) in Castle's official SDKs: castle-rb `Castle::Webhooks::Verify` computes
+// API secret. Confirmed in Castle's official SDKs: castle-rb `Castle::Webhooks::Verify` computes
 // `Base64.encode64(OpenSSL::HMAC.digest(sha256, api_secret, body)).strip`, castle-python `WebhooksVerify` the same;
 // no published vector.
 export const castle = defineHmacScheme({

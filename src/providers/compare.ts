@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
  * Constant-time equality of two encoded signatures, after a length check (the length of a signature is no secret),
- * with crypto.timingSafeEqual (octokit/webhooks-methods.js does the same). Measured on Node 20 (issue 10): 0.30 us against
+ * with crypto.timingSafeEqual (octokit/webhooks-methods.js does the same). Measured on Node 20: 0.30 us against
  * 0.18 us for a JS XOR loop over a 64-character signature, about 3 % of one HMAC-SHA256 of a 2 KB body, so the
  * native, audited comparison costs nothing that matters.
  * Encoded strings are compared rather than decoded bytes because Buffer.from(..., "base64") ignores trailing bits

@@ -4,7 +4,7 @@ import { both, eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.customer.io/api/webhooks/ (Reporting Webhooks, "Securely verify requests") — `X-CIO-Signature: <hex
 // HMAC-SHA256 over "v0:<X-CIO-Timestamp>:<body>">` keyed with the webhook signing key, X-CIO-Timestamp in unix
-// seconds. Confirmed (issue 8) on that page, which also publishes the 4 s timeout and the 7-day retry window; no
+// seconds. Confirmed on that page, which also publishes the 4 s timeout and the 7-day retry window; no
 // Node verifier, no vector. No maximum age is published: none by default (--tolerance adds one).
 export const customerio = defineHmacScheme({
   id: "customerio",

@@ -3,7 +3,7 @@ import { noRetries } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://elevenlabs.io/docs/product-guides/administration/webhooks — `ElevenLabs-Signature: t=<unix s>,v0=<hex
-// HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Confirmed (issue 8) in the official SDK,
+// HMAC-SHA256 over "<t>.<body>">` keyed with the webhook secret. Confirmed in the official SDK,
 // elevenlabs/elevenlabs-js `src/wrapper/webhooks.ts` `constructEvent`: `t` in seconds, refused when older than
 // 30 minutes (`t * 1000 < Date.now() - 30 * 60 * 1000`), never for being in the future; no published vector.
 export const elevenlabs = defineHmacScheme({

@@ -9,7 +9,7 @@ export interface HmacSettings {
   prefix: string;
 }
 
-/** The common `X-Signature: sha256=<hex HMAC-SHA256 of the body>` (SPEC "Providers"). */
+/** The common `X-Signature: sha256=<hex HMAC-SHA256 of the body>`. */
 export const DEFAULT_HMAC_SETTINGS: HmacSettings = {
   header: "X-Signature",
   algorithm: "sha256",

@@ -59,7 +59,7 @@ function checkType(key: KeyObject, algorithm: KeyAlgorithm, kind: string, expect
   return key;
 }
 
-/** A public key for verification, in any of the forms the SPEC accepts; throws KeyFormatError otherwise. */
+/** A public key for verification, in any of the forms listed above for its algorithm (hex, base64, base64 DER, PEM); throws KeyFormatError otherwise. */
 export function parsePublicKey(text: string, algorithm: KeyAlgorithm): KeyObject {
   return cached(`pub:${algorithm}:${text}`, () => {
     const expected = algorithm === "ed25519" ? ED25519_PUBLIC_FORMS : P256_PUBLIC_FORMS;

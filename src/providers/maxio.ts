@@ -5,7 +5,7 @@ import { eventTypeFrom, form } from "./event-type.js";
 
 // https://docs.maxio.com/hc/en-us/articles/24266136649869-Webhooks-Reference — Maxio (Chargify) sends
 // `X-Chargify-Webhook-Signature-Hmac-Sha-256: <hex HMAC-SHA256 of the raw body>` keyed with the site's shared key.
-// Confirmed (issue 8) against Chargify's own developers' verification snippets (gist moklett/7456242, a Chargify
+// Confirmed against Chargify's own developers' verification snippets (gist moklett/7456242, a Chargify
 // founder's webhook reflector: `OpenSSL::HMAC.hexdigest(sha256, shared_key, body)`; gists mediocretes/a0c4ac069dec105b167e,
 // afreeland/003026ee17ab0f6de8b3acc4b33f797b), which agree; Maxio publishes no verifier and no vector.
 export const maxio = defineHmacScheme({
