@@ -1,6 +1,7 @@
 // Runs a document's examples as a reader would: in a project folder of their own, with `hooktape` on PATH (the built
 // bin/hooktape.js), hooktape in node_modules, the shipped fixtures, and a handler on the port the examples call 3000.
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -62,6 +63,17 @@ async function startHandler(kind: "correct" | "broken"): Promise<Backend> {
   };
 }
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
 /** A handler that answers 200 to anything: the examples' other ports (3001, 3002). */
 async function startPlainHandler(): Promise<Served> {
   return serveOnLoopback(http.createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end("{}"))));
@@ -120,6 +132,8 @@ export class DocSession {
       session.handlers.set(port, plain.port);
       session.closers.push(plain.close);
     }
+    // The inspector's default port, 4040, as a free port of this session's (a `hooktape ui --port 4040` example).
+    session.handlers.set("4040", await freePort());
     return session;
   }
 
@@ -128,7 +142,8 @@ export class DocSession {
     return text
       .replace(/\b3000\b/g, String(this.handlers.get(handler)))
       .replace(/\b3001\b/g, String(this.handlers.get("3001")))
-      .replace(/\b3002\b/g, String(this.handlers.get("3002")));
+      .replace(/\b3002\b/g, String(this.handlers.get("3002")))
+      .replace(/\b4040\b/g, String(this.handlers.get("4040")));
   }
 
   /** Output as the documents show it: this session's ports and folder as the examples name them, the rest masked. */
