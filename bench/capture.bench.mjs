@@ -111,6 +111,10 @@ async function main() {
           "0",
           "--db",
           dbFiles[setup],
+          // Every round records into one store: at full speed the rounds write several GiB (about 5 KiB an event),
+          // past the default 1 GiB cap, after which hooktape answers 507 at once and its figures mean nothing.
+          "--max-store",
+          "32gb",
           ...signature.listenFlags,
           "--json",
         ],

@@ -3,14 +3,14 @@ import type http from "node:http";
 /**
  * What anyone who can reach one of hooktape's servers (the capture port, the tunnel's port, the inspector) may hold
  * open: the request line and headers within 20 s (slowloris), the whole request within the allowance the server
- * adds to that, idle keep-alive connections closed after 5 s, at most 1000 requests per connection and 1024
- * connections; past that, new connections are dropped at once rather than queued. Node checks its timeouts every
+ * adds to that, idle keep-alive connections closed after 5 s, and 1024 connections; past that, new connections are
+ * dropped at once rather than queued. Requests per connection are not capped: a client could reconnect past any cap,
+ * and Node answers 503 to what a client sends after it, which reads as hooktape refusing deliveries. Node checks its timeouts every
  * `checkIntervalMs` (its default, 30 s, is longer than the timeouts themselves).
  */
 export const SERVER_LIMITS = {
   headersTimeoutMs: 20_000,
   keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1_000,
   maxConnections: 1_024,
   checkIntervalMs: 1_000,
 } as const;
@@ -48,7 +48,6 @@ export function limitedServerOptions(options: ServerLimitOptions): http.ServerOp
  * destroyed once the answer is flushed, or after a second if the client does not even read it.
  */
 export function applyServerLimits(server: http.Server, options: Pick<ServerLimitOptions, "maxConnections">): void {
-  server.maxRequestsPerSocket = SERVER_LIMITS.maxRequestsPerSocket;
   server.maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || error.code === "ECONNRESET") {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -76,6 +76,22 @@ describe("a stranger cannot hold the capture server open", () => {
     await vi.waitFor(() => expect(idle.every((c) => c.closed())).toBe(true), { timeout: 5_000, interval: 100 });
     const answer = await fetch(`${server.url}/after`, { method: "POST", body: "{}" });
     expect(answer.status).toBe(200);
+  });
+
+  it("a client that keeps one connection for 1,500 deliveries, sending the next before it reads the answer, gets 200 for every one and every one is recorded", async () => {
+    const { server, store } = await capture();
+    const body = Buffer.from(JSON.stringify({ id: "evt_1", type: "invoice.paid", data: { customer: "Zoë Ångström", amount: 2000 } }, null, 2));
+    const request = `POST /webhooks/stripe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const one = Buffer.concat([Buffer.from(request, "latin1"), body]);
+    const connection = await connect(server.port);
+    connection.socket.write(Buffer.concat(Array.from({ length: 1_500 }, () => one)));
+    await vi.waitFor(() => expect((connection.answer().match(/HTTP\/1\.1 \d{3}/g) ?? []).length).toBeGreaterThanOrEqual(1_500), { timeout: 20_000, interval: 50 });
+    const statuses = connection.answer().match(/HTTP\/1\.1 \d{3}/g) ?? [];
+    expect(new Set(statuses)).toEqual(new Set(["HTTP/1.1 200"]));
+    expect(connection.closed()).toBe(false);
+    expect(store.countEvents({ limit: 0 })).toBe(1_500);
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    expect(store.listEvents({ limit: 0 }).filter((event) => event.bodySha256 === sha256)).toHaveLength(1_500);
   });
 });
 
