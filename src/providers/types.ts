@@ -132,6 +132,13 @@ export interface SignatureRotation {
  * where known, the event it sends and how it writes its JSON. Every scheme builder takes it and hands it on as it is.
  */
 export interface DeliveryKnowledge {
+  /** Where the provider names the kind of each event (see Provider.eventType). */
+  eventType?: EventTypeRule | undefined;
+  /** How long the provider waits for an answer (see Provider.deadlineMs), and whether it publishes that. */
+  deadlineMs: number;
+  deadlinePublished?: boolean | undefined;
+  /** When the provider retries a failed delivery (see Provider.retry). */
+  retry: RetryPolicy;
   /** What a handler deduplicates on, and what retries look like (see Provider.dedup). */
   dedup: Deduplication;
   /** The event this provider sends, for `check` and the fixtures (see Provider.sample). */
@@ -141,8 +148,14 @@ export interface DeliveryKnowledge {
 }
 
 /** The DeliveryKnowledge of a builder's spec, for the provider it builds (absent members stay absent). */
-export function deliveryKnowledgeOf(spec: DeliveryKnowledge): Pick<Provider, "dedup" | "sample" | "jsonShape"> {
+export function deliveryKnowledgeOf(
+  spec: DeliveryKnowledge,
+): Pick<Provider, "eventType" | "deadlineMs" | "deadlinePublished" | "retry" | "dedup" | "sample" | "jsonShape"> {
   return {
+    ...(spec.eventType === undefined ? {} : { eventType: spec.eventType }),
+    deadlineMs: spec.deadlineMs,
+    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
+    retry: spec.retry,
     dedup: spec.dedup,
     ...(spec.sample === undefined ? {} : { sample: spec.sample }),
     ...(spec.jsonShape === undefined ? {} : { jsonShape: spec.jsonShape }),

@@ -1,6 +1,5 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
-import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "../keys.js";
 import {
@@ -8,7 +7,6 @@ import {
   deliveryKnowledgeOf,
   KeyFormatError,
   type Provider,
-  type RetryPolicy,
   type VerifyReason,
   type VerifyRequest,
   type VerifyResult,
@@ -22,8 +20,6 @@ export interface AsymmetricSchemeSpec extends DeliveryKnowledge {
   algorithm: KeyAlgorithm;
   signatureHeader: string;
   timestampHeader: string;
-  /** Where the provider names the kind of each event (see Provider.eventType). */
-  eventType?: EventTypeRule;
   /** How the signature is written: Discord hex, SendGrid base64 of the DER-encoded (r, s). */
   encoding: "hex" | "base64";
   toleranceSec: number | null;
@@ -31,10 +27,6 @@ export interface AsymmetricSchemeSpec extends DeliveryKnowledge {
   separator?: string;
   /** True when timestamps too far in the future are refused too (Telnyx). */
   rejectsFuture?: boolean;
-  retry: RetryPolicy;
-  deadlineMs: number;
-  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
-  deadlinePublished?: boolean;
 }
 
 function canonical(value: string, encoding: "hex" | "base64"): Buffer | null {
@@ -60,12 +52,8 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
     name: spec.name,
     kind: spec.algorithm === "ed25519" ? "ed25519" : "ecdsa",
     headers: [sigName, tsName],
-    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: spec.toleranceSec,
     rejectsFuture: spec.rejectsFuture ?? false,
-    deadlineMs: spec.deadlineMs,
-    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
-    retry: spec.retry,
     ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: (headers) => findHeader(headers, sigName) !== undefined && findHeader(headers, tsName) !== undefined,

@@ -18,7 +18,6 @@ import {
   deliveryKnowledgeOf,
   KeyFormatError,
   type Provider,
-  type RetryPolicy,
   type SignInput,
   type SignOutput,
   type VerifyReason,
@@ -65,8 +64,6 @@ export interface CertificateSchemeSpec extends DeliveryKnowledge {
   /** True when the secret is `<webhook id>:<key>` (PayPal signs the receiver's webhook id). */
   webhookId?: true;
   headers: readonly string[];
-  /** Where the provider names the kind of each event (see Provider.eventType). */
-  eventType?: EventTypeRule;
   detect(headers: VerifyRequest["headers"]): boolean;
   read(request: VerifyRequest): SignedParts | Failure;
   /** Writes a signature made with `signWith` into a delivery. */
@@ -78,9 +75,6 @@ export interface CertificateSchemeSpec extends DeliveryKnowledge {
    * port); else why not, in words.
    */
   refuseKeyUrl(url: URL): string | null;
-  retry: RetryPolicy;
-  deadlineMs: number;
-  deadlinePublished?: boolean;
   /** For a scheme that signs inside the body (SNS): how `check` and `replay --tamper` forge it. */
   bodySignature?: BodySignatureForgeries;
 }
@@ -230,13 +224,9 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
     name: spec.name,
     kind: "certificate",
     headers: spec.headers,
-    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     // None of the four SDKs checks the age of a delivery (PayPal's and SNS's signed times are informational).
     toleranceSec: null,
     rejectsFuture: false,
-    deadlineMs: spec.deadlineMs,
-    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
-    retry: spec.retry,
     ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect,
@@ -388,9 +378,6 @@ export function defineKeyIdScheme(options: DeliveryKnowledge & {
   /** What is signed: the body (Circle), or JSON.stringify of the parsed body (eBay's SDK). */
   signedBytes(body: Buffer): Buffer | null;
   missingKeyAdvice: string;
-  retry: RetryPolicy;
-  deadlineMs: number;
-  deadlinePublished?: boolean;
   extraHeaders: readonly string[];
   /** Where the sender's API returns a public key by its id: the hosts (production first) and the path before the id. */
   keyApi: { hosts: readonly string[]; path: string };
@@ -431,10 +418,7 @@ export function defineKeyIdScheme(options: DeliveryKnowledge & {
       if (!hosts.includes(url.hostname.toLowerCase())) return `${url.href} is not on ${hosts.join(" or ")}`;
       return url.pathname.startsWith(path) && url.search === "" ? null : `${url.href} is not ${path}<key id>`;
     },
-    retry: options.retry,
     ...deliveryKnowledgeOf(options),
-    deadlineMs: options.deadlineMs,
-    ...(options.deadlinePublished === true ? { deadlinePublished: true as const } : {}),
   });
 }
 

@@ -3,14 +3,12 @@ import type { HeaderPairs } from "../../core/types.js";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
-import type { EventTypeRule } from "../event-type.js";
 import { createKeyCache } from "../hmac-key.js";
 import {
   type DeliveryKnowledge,
   deliveryKnowledgeOf,
   KeyFormatError,
   type Provider,
-  type RetryPolicy,
   type SignatureRotation,
   type SignInput,
   type SignOutput,
@@ -63,8 +61,6 @@ export interface HmacSchemeSpec extends DeliveryKnowledge {
   docs: string;
   /** Lower-case header names that identify a delivery; the first is the signature header. */
   headers: readonly string[];
-  /** Where the provider names the kind of each event (see Provider.eventType). */
-  eventType?: EventTypeRule;
   /** The scheme this one shares unchanged (see Provider.aliasOf); an alias is never auto-detected. */
   aliasOf?: string;
   /** Default: the signature header is present (never, for an alias). */
@@ -104,12 +100,8 @@ export interface HmacSchemeSpec extends DeliveryKnowledge {
   extraHeaders?: (input: SignInput) => HeaderPairs;
   /** The hint for a signature that matches no secret, when the provider knows a likelier cause than the default. */
   mismatchHint?: (secrets: readonly string[]) => string;
-  retry: RetryPolicy;
   /** How two signatures share the header during a secret rotation (see Provider.rotation). */
   rotation?: SignatureRotation;
-  deadlineMs: number;
-  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
-  deadlinePublished?: boolean;
 }
 
 /** Encodes unix seconds the way a scheme writes them. */
@@ -197,12 +189,8 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
     ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
-    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec,
     rejectsFuture,
-    deadlineMs: spec.deadlineMs,
-    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
-    retry: spec.retry,
     ...deliveryKnowledgeOf(spec),
     ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
     docs: spec.docs,

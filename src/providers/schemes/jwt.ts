@@ -6,7 +6,6 @@ import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
-import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import {
   type BodySignatureForgeries,
@@ -14,7 +13,6 @@ import {
   deliveryKnowledgeOf,
   KeyFormatError,
   type Provider,
-  type RetryPolicy,
   type SignInput,
   type VerifyReason,
   type VerifyRequest,
@@ -38,8 +36,6 @@ export interface JwtSchemeSpec extends DeliveryKnowledge {
   algorithm: JwtAlgorithm;
   carrier: JwtCarrier;
   headers: readonly string[];
-  /** Where the provider names the kind of each event (see Provider.eventType). */
-  eventType?: EventTypeRule;
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
   detect?: (headers: import("../../core/types.js").HeaderPairs) => boolean;
   /**
@@ -53,9 +49,6 @@ export interface JwtSchemeSpec extends DeliveryKnowledge {
   lifetimeSec?: number;
   /** Maximum age of `iat`, in the past only; null: only `exp` is checked. */
   toleranceSec: number | null;
-  retry: RetryPolicy;
-  deadlineMs: number;
-  deadlinePublished?: boolean;
 }
 
 const BEARER_RE = /^bearer\s+/i;
@@ -187,12 +180,8 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     ...(spec.algorithm === "RS256" ? { secretForm: "rsa-key-pair" as const } : {}),
     ...(coversBody ? {} : { coversBody: false as const }),
     headers: spec.headers,
-    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: spec.toleranceSec,
     rejectsFuture: false,
-    deadlineMs: spec.deadlineMs,
-    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
-    retry: spec.retry,
     ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? (() => false),

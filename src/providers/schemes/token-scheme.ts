@@ -1,6 +1,5 @@
 import { assertSecrets, invalid, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
-import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import type { HeaderPairs } from "../../core/types.js";
 import {
@@ -8,7 +7,6 @@ import {
   deliveryKnowledgeOf,
   KeyFormatError,
   type Provider,
-  type RetryPolicy,
   type SignInput,
   type VerifyReason,
   type VerifyResult,
@@ -33,15 +31,9 @@ export interface TokenSchemeSpec extends DeliveryKnowledge {
   /** Default `raw`. */
   form?: TokenForm;
   headers: readonly string[];
-  /** Where the provider names the kind of each event (see Provider.eventType). */
-  eventType?: EventTypeRule;
   /** Default: the token header is present. Senders that share a generic header (Authorization) pass `() => false`. */
   detect?: (headers: HeaderPairs) => boolean;
   extraHeaders?: (input: SignInput) => HeaderPairs;
-  retry: RetryPolicy;
-  deadlineMs: number;
-  /** True when the provider documents the deadline (see Provider.deadlinePublished). */
-  deadlinePublished?: boolean;
 }
 
 const BASIC_RE = /^basic\s+/i;
@@ -70,12 +62,8 @@ export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
     kind: "token",
     ...(form === "basic" ? { secretForm: "basic" as const } : {}),
     headers: spec.headers,
-    ...(spec.eventType !== undefined ? { eventType: spec.eventType } : {}),
     toleranceSec: null,
     rejectsFuture: false,
-    deadlineMs: spec.deadlineMs,
-    ...(spec.deadlinePublished === true ? { deadlinePublished: true } : {}),
-    retry: spec.retry,
     ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? ((headers) => findHeader(headers, name) !== undefined),
