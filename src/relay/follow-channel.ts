@@ -77,112 +77,151 @@ interface RelayedEvent {
  * again (the acknowledgement was lost with a killed process) is recognised and recorded once.
  */
 export function followChannel(options: FollowOptions): Follower {
-  const now = options.now ?? Date.now;
-  const heartbeatMs = options.heartbeatMs ?? 10_000;
-  const deadAfterMs = options.deadAfterMs ?? 30_000;
-  const router = createRouter(options.routing ?? { routes: [], only: [] }, options.target);
   const consumer = options.store.relayConsumer(options.channelUrl, () => `c_${randomBytes(16).toString("base64url")}`);
   if (!CONSUMER_ID_PATTERN.test(consumer)) throw new TypeError(`invalid consumer id ${consumer}`);
+  const follower = new ChannelFollower(options, consumer);
+  follower.connect();
+  return follower;
+}
+
+interface Recorded {
+  relayed: RelayedEvent;
+  event: CapturedEvent;
+  headers: HeaderPairs;
+  /** The headers that carry a secret: stored redacted in the record of what the forward sent. */
+  secretNames: readonly string[];
+  /** Already recorded and attempted in an earlier run: nothing more to do. */
+  done: boolean;
+}
+
+/**
+ * One channel followed: the connection (heartbeat, reconnects with backoff), the frames assembled into events, and
+ * the chain that records, forwards and acknowledges them one after another, across reconnections.
+ */
+class ChannelFollower implements Follower {
+  private readonly now: () => number;
+  private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
+  private readonly router: ReturnType<typeof createRouter>;
+  private readonly forwardContext: ForwardContext;
   /** Forward attempts made since the last acknowledgement, committed together just before it. */
-  let attempts: DeliveryAttempt[] = [];
-  const forwardContext: ForwardContext = {
-    store: {
-      recordAttempt: (attempt) => {
-        attempts.push(attempt);
-        return Promise.resolve();
-      },
-    },
-    timeoutMs: options.timeoutMs,
-    dispatcher: options.dispatcher,
-    onNotice: options.onNotice,
-    now,
-  };
-
-  let stopped = false;
-  let socket: WebSocket | null = null;
-  let failures = 0;
-  let reconnectTimer: NodeJS.Timeout | null = null;
-  let heartbeat: NodeJS.Timeout | null = null;
+  private attempts: DeliveryAttempt[] = [];
+  private stopped = false;
+  private socket: WebSocket | null = null;
+  private failures = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   /** Complete events waiting to be processed, in sequence order; parts of the one being received. */
-  let queue: RelayedEvent[] = [];
-  let assembling: RelayedEvent | null = null;
+  private queue: RelayedEvent[] = [];
+  private assembling: RelayedEvent | null = null;
   /** The chain that processes events one after another, across reconnections. */
-  let processing: Promise<void> = Promise.resolve();
-  let draining = false;
-  let lastAcked = 0;
-  let lastDone = 0;
-  let caughtUpAt: number | null = null;
+  private processing: Promise<void> = Promise.resolve();
+  private draining = false;
+  private lastAcked = 0;
+  private lastDone = 0;
+  private caughtUpAt: number | null = null;
 
-  const connect = () => {
-    if (stopped) return;
+  constructor(
+    private readonly options: FollowOptions,
+    private readonly consumer: string,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.deadAfterMs = options.deadAfterMs ?? 30_000;
+    this.router = createRouter(options.routing ?? { routes: [], only: [] }, options.target);
+    this.forwardContext = {
+      store: {
+        recordAttempt: (attempt) => {
+          this.attempts.push(attempt);
+          return Promise.resolve();
+        },
+      },
+      timeoutMs: options.timeoutMs,
+      dispatcher: options.dispatcher,
+      onNotice: options.onNotice,
+      now: this.now,
+    };
+  }
+
+  connect(): void {
+    if (this.stopped) return;
+    const { options, now } = this;
     const url = new URL(`${options.base}/_hooktape/channels/${options.channel}/follow`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("consumer", consumer);
+    url.searchParams.set("consumer", this.consumer);
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${options.token}` }, dispatcher: options.dispatcher });
     ws.binaryType = "arraybuffer";
-    socket = ws;
+    this.socket = ws;
     let lastHeard = now();
     let opened = false;
     let closedReason = "";
     ws.addEventListener("open", () => {
       opened = true;
       lastHeard = now();
-      heartbeat = setInterval(() => {
-        if (now() - lastHeard > deadAfterMs) {
+      this.heartbeat = setInterval(() => {
+        if (now() - lastHeard > this.deadAfterMs) {
           closedReason = `no word from the relay for ${Math.round((now() - lastHeard) / 1000)} s`;
           ws.close();
           // A dead peer never completes the closing handshake: give up on it now.
-          dropConnection(ws, closedReason);
+          this.dropConnection(ws, closedReason);
           return;
         }
         if (ws.readyState === WebSocket.OPEN) ws.send(PING);
-      }, heartbeatMs);
+      }, this.heartbeatMs);
     });
     ws.addEventListener("message", (message) => {
       lastHeard = now();
       if (typeof message.data === "string") {
-        onText(message.data);
+        this.onText(message.data);
         return;
       }
-      onFrame(new Uint8Array(message.data as ArrayBuffer));
+      this.onFrame(new Uint8Array(message.data as ArrayBuffer));
     });
     ws.addEventListener("close", (event) => {
-      if (closedReason === "") {
-        closedReason = !opened
-          ? "could not connect"
-          : event.code === 4404
-            ? "the channel was deleted"
-            : event.code === 4409
-              ? "another listen on this store took over the channel"
-              : `connection closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`;
-      }
-      dropConnection(ws, closedReason);
+      if (closedReason === "") closedReason = closeReasonOf(opened, event);
+      this.dropConnection(ws, closedReason);
     });
     ws.addEventListener("error", () => {
       // the close event follows with what happened
     });
-  };
+  }
 
-  function dropConnection(ws: WebSocket, reason: string): void {
-    if (socket !== ws) return;
-    socket = null;
-    if (heartbeat !== null) clearInterval(heartbeat);
-    heartbeat = null;
+  /** Stops reconnecting, lets the event in hand finish, closes the connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.queue = [];
+    await this.processing;
+    const ws = this.socket;
+    await this.acknowledge();
+    if (ws !== null) {
+      const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+      ws.close(1000, "listen stopped");
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      this.dropConnection(ws, "stopped");
+    }
+  }
+
+  private dropConnection(ws: WebSocket, reason: string): void {
+    if (this.socket !== ws) return;
+    this.socket = null;
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     // What was received but not processed comes again from the relay, after what was acknowledged.
-    queue = [];
-    assembling = null;
-    if (stopped) return;
-    const delay = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** failures) * (1 + Math.random() * 0.2);
-    failures++;
-    options.onNotice({ type: "relay", state: "disconnected", reason, retryInMs: Math.round(delay) });
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
+    this.queue = [];
+    this.assembling = null;
+    if (this.stopped) return;
+    const delay = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** this.failures) * (1 + Math.random() * 0.2);
+    this.failures++;
+    this.options.onNotice({ type: "relay", state: "disconnected", reason, retryInMs: Math.round(delay) });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
       // Whatever was in hand finishes first, so that an event is never processed twice at once.
-      void processing.then(connect);
+      void this.processing.then(() => this.connect());
     }, delay);
   }
 
-  function onText(text: string): void {
+  private onText(text: string): void {
     let message: RelayMessage;
     try {
       message = JSON.parse(text) as RelayMessage;
@@ -190,34 +229,35 @@ export function followChannel(options: FollowOptions): Follower {
       return; // the heartbeat's answer
     }
     if (message.t === "hello") {
-      failures = 0;
-      lastAcked = message.acked;
-      lastDone = message.acked;
-      caughtUpAt = message.backlog > 0 ? message.head : null;
-      options.onNotice({ type: "relay", state: "connected", channel: options.channelUrl, backlog: message.backlog, head: message.head });
+      this.failures = 0;
+      this.lastAcked = message.acked;
+      this.lastDone = message.acked;
+      this.caughtUpAt = message.backlog > 0 ? message.head : null;
+      this.options.onNotice({ type: "relay", state: "connected", channel: this.options.channelUrl, backlog: message.backlog, head: message.head });
     } else if (message.t === "error") {
-      options.onNotice({ type: "warning", message: `relay: ${message.message}` });
+      this.options.onNotice({ type: "warning", message: `relay: ${message.message}` });
     }
   }
 
-  function onFrame(frame: Uint8Array): void {
+  private onFrame(frame: Uint8Array): void {
     let decoded: ReturnType<typeof decodeFrame>;
     try {
       decoded = decodeFrame(frame);
     } catch (error) {
-      options.onNotice({ type: "warning", message: `relay: ignored a malformed frame (${(error as Error).message})` });
+      this.options.onNotice({ type: "warning", message: `relay: ignored a malformed frame (${(error as Error).message})` });
       return;
     }
     const { header, payload } = decoded;
-    if (header.part === 0) assembling = { header, parts: [payload] };
-    else if (assembling !== null && assembling.header.seq === header.seq && assembling.parts.length === header.part) assembling.parts.push(payload);
-    else return;
+    const assembling = header.part === 0 ? { header, parts: [] } : this.assembling;
+    if (assembling === null || assembling.header.seq !== header.seq || assembling.parts.length !== header.part) return;
+    assembling.parts.push(payload);
+    this.assembling = assembling;
     if (assembling.parts.length < assembling.header.parts) return;
-    queue.push(assembling);
-    assembling = null;
-    if (!draining) {
-      draining = true;
-      processing = processing.then(drain).catch(giveUpOnConnection);
+    this.queue.push(assembling);
+    this.assembling = null;
+    if (!this.draining) {
+      this.draining = true;
+      this.processing = this.processing.then(() => this.drain()).catch((error: unknown) => this.giveUpOnConnection(error));
     }
   }
 
@@ -225,38 +265,38 @@ export function followChannel(options: FollowOptions): Follower {
    * Recording failed (the disk is full, the store locked past its timeout): nothing more is acknowledged; the
    * connection is dropped and reopened, and the relay sends again everything after the last acknowledgement.
    */
-  function giveUpOnConnection(error: unknown): void {
-    options.onNotice({ type: "warning", message: `could not record a relayed event (${error instanceof Error ? error.message : String(error)}); it will be fetched again` });
-    const ws = socket;
+  private giveUpOnConnection(error: unknown): void {
+    this.options.onNotice({ type: "warning", message: `could not record a relayed event (${describeError(error)}); it will be fetched again` });
+    const ws = this.socket;
     if (ws === null) return;
     ws.close();
-    dropConnection(ws, "a relayed event could not be recorded");
+    this.dropConnection(ws, "a relayed event could not be recorded");
   }
 
   /** Processes what is queued, in order: the new events recorded together, then each forwarded and acknowledged. */
-  async function drain(): Promise<void> {
+  private async drain(): Promise<void> {
     try {
-      while (queue.length > 0) {
-        const batch = queue;
-        queue = [];
-        const recorded = await recordBatch(batch);
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const recorded = await this.recordBatch(batch);
         for (const item of recorded) {
           // Stopping: the event in hand is finished; the rest come again on the next run (they are recorded, and
           // are forwarded then since no attempt of them is).
-          if (stopped) break;
-          await deliverOne(item);
-          lastDone = item.relayed.header.seq;
-          if (lastDone - lastAcked >= ACK_EVERY || queue.length === 0) await acknowledge();
+          if (this.stopped) break;
+          await this.deliverOne(item);
+          this.lastDone = item.relayed.header.seq;
+          if (this.lastDone - this.lastAcked >= ACK_EVERY || this.queue.length === 0) await this.acknowledge();
         }
-        if (stopped) break;
+        if (this.stopped) break;
       }
-      await acknowledge();
-      if (caughtUpAt !== null && lastDone >= caughtUpAt) {
-        options.onNotice({ type: "relay", state: "caught-up", head: caughtUpAt });
-        caughtUpAt = null;
+      await this.acknowledge();
+      if (this.caughtUpAt !== null && this.lastDone >= this.caughtUpAt) {
+        this.options.onNotice({ type: "relay", state: "caught-up", head: this.caughtUpAt });
+        this.caughtUpAt = null;
       }
     } finally {
-      draining = false;
+      this.draining = false;
     }
   }
 
@@ -264,41 +304,33 @@ export function followChannel(options: FollowOptions): Follower {
    * Commits the forward attempts made so far (in one transaction), then acknowledges everything done: an event is
    * acknowledged only once it and its attempt are in the store.
    */
-  async function acknowledge(): Promise<void> {
-    const done = lastDone;
-    const pending = attempts;
-    attempts = [];
-    await Promise.all(pending.map((attempt) => options.store.recordAttempt(attempt).catch((error: unknown) => warnUnrecorded(attempt, error))));
-    if (done <= lastAcked || socket === null || socket.readyState !== WebSocket.OPEN) return;
-    send({ t: "ack", seq: done });
-    lastAcked = done;
+  private async acknowledge(): Promise<void> {
+    const done = this.lastDone;
+    const pending = this.attempts;
+    this.attempts = [];
+    await Promise.all(pending.map((attempt) => this.options.store.recordAttempt(attempt).catch((error: unknown) => this.warnUnrecorded(attempt, error))));
+    const socket = this.socket;
+    if (done <= this.lastAcked || socket === null || socket.readyState !== WebSocket.OPEN) return;
+    this.send({ t: "ack", seq: done });
+    this.lastAcked = done;
   }
 
-  function warnUnrecorded(attempt: DeliveryAttempt, error: unknown): void {
-    options.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${error instanceof Error ? error.message : String(error)}` });
+  private warnUnrecorded(attempt: DeliveryAttempt, error: unknown): void {
+    this.options.onNotice({ type: "warning", message: `could not record the delivery of ${attempt.eventId}: ${describeError(error)}` });
   }
 
-  function send(message: FollowerMessage): void {
-    socket?.send(JSON.stringify(message));
-  }
-
-  interface Recorded {
-    relayed: RelayedEvent;
-    event: CapturedEvent;
-    headers: HeaderPairs;
-    /** The headers that carry a secret: stored redacted in the record of what the forward sent. */
-    secretNames: readonly string[];
-    /** Already recorded and attempted in an earlier run: nothing more to do. */
-    done: boolean;
+  private send(message: FollowerMessage): void {
+    this.socket?.send(JSON.stringify(message));
   }
 
   /** Records the events of a batch that the store does not hold yet, in one group commit. */
-  async function recordBatch(batch: readonly RelayedEvent[]): Promise<Recorded[]> {
+  private async recordBatch(batch: readonly RelayedEvent[]): Promise<Recorded[]> {
+    const { options } = this;
     const out: Recorded[] = [];
     const commits: Array<Promise<void>> = [];
     for (const relayed of batch) {
       const { header } = relayed;
-      const receivedAt = header.receivedAt ?? now();
+      const receivedAt = header.receivedAt ?? this.now();
       const id = derivedEventId(receivedAt, createHash("sha256").update(`${options.channelUrl}\n${header.seq}`).digest());
       const body = Buffer.concat(relayed.parts);
       const headers = header.headers ?? [];
@@ -307,7 +339,8 @@ export function followChannel(options: FollowOptions): Follower {
       const state = options.store.recordedState(id);
       let decision = options.verify(raw, { url: calledUrl });
       if (decision instanceof Promise) decision = await decision;
-      const event = capturedEventOf(raw, decision, { id, via: "relay", remoteAddress: header.remoteAddress ?? null, publicUrl: calledUrl }, null, router.choose({ url: raw.url, eventType: decision.eventType ?? null }));
+      const origin = { id, via: "relay" as const, remoteAddress: header.remoteAddress ?? null, publicUrl: calledUrl };
+      const event = capturedEventOf(raw, decision, origin, null, this.router.choose({ url: raw.url, eventType: decision.eventType ?? null }));
       out.push({ relayed, event, headers, secretNames: secretHeaderNames(decision), done: state?.attempted === true });
       if (state === null) commits.push(options.store.recordEvent(event).catch((error: unknown) => (isDuplicate(error) ? undefined : Promise.reject(error))));
     }
@@ -316,12 +349,13 @@ export function followChannel(options: FollowOptions): Follower {
   }
 
   /** Forwards one recorded event (or records the relay's handshake answer), and answers a live sender. */
-  async function deliverOne(item: Recorded): Promise<void> {
+  private async deliverOne(item: Recorded): Promise<void> {
     const { event, relayed } = item;
+    const { options } = this;
     if (item.done) return;
     const handshake = relayed.header.handshake ?? null;
     if (handshake !== null) {
-      const attempt = await recordHandshake(event, handshake);
+      const attempt = await this.recordHandshake(event, handshake);
       options.onNotice({
         type: "event",
         event: toNotice(event, { status: attempt.status, error: null, durationMs: 0 }),
@@ -331,22 +365,22 @@ export function followChannel(options: FollowOptions): Follower {
     }
     if (event.target === null) {
       options.onNotice({ type: "event", event: toNotice(event, null) });
-      if (relayed.header.awaitsResponse) send({ t: "response", seq: relayed.header.seq, status: 200, headers: [], bodyBase64: "" });
+      if (relayed.header.awaitsResponse) this.send({ t: "response", seq: relayed.header.seq, status: 200, headers: [], bodyBase64: "" });
       return;
     }
     let headers = item.headers;
-    const age = options.stale.age(event, Math.floor(now() / 1000));
+    const age = options.stale.age(event, Math.floor(this.now() / 1000));
     if (age !== null && event.provider !== null) {
-      const resigned = options.stale.resign(event, headers, event.target, now());
+      const resigned = options.stale.resign(event, headers, event.target, this.now());
       if (resigned !== null) headers = resigned;
       options.onNotice({ type: "stale", eventId: event.id, provider: event.provider, ...age, resigned: resigned !== null });
     }
-    const { result, recorded } = await forwardEvent(event, event.target, headers, item.secretNames, forwardContext);
+    const { result, recorded } = await forwardEvent(event, event.target, headers, item.secretNames, this.forwardContext);
     await recorded;
-    if (relayed.header.awaitsResponse) send(liveResponse(relayed.header.seq, result));
+    if (relayed.header.awaitsResponse) this.send(liveResponse(relayed.header.seq, result));
   }
 
-  async function recordHandshake(event: CapturedEvent, handshake: RelayHandshake): Promise<DeliveryAttempt> {
+  private async recordHandshake(event: CapturedEvent, handshake: RelayHandshake): Promise<DeliveryAttempt> {
     const body = Buffer.from(handshake.bodyBase64, "base64");
     const attempt: DeliveryAttempt = {
       eventId: event.id,
@@ -366,27 +400,21 @@ export function followChannel(options: FollowOptions): Follower {
       // The relay answered the sender itself: nothing was sent to a handler.
       request: null,
     };
-    await options.store.recordAttempt(attempt);
+    await this.options.store.recordAttempt(attempt);
     return attempt;
   }
+}
 
-  connect();
-  return {
-    async stop() {
-      stopped = true;
-      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
-      queue = [];
-      await processing;
-      const ws = socket;
-      await acknowledge();
-      if (ws !== null) {
-        const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
-        ws.close(1000, "listen stopped");
-        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-        dropConnection(ws, "stopped");
-      }
-    },
-  };
+/** Why the relay's connection closed, as the disconnected line says it. */
+function closeReasonOf(opened: boolean, event: { code: number; reason: string }): string {
+  if (!opened) return "could not connect";
+  if (event.code === 4404) return "the channel was deleted";
+  if (event.code === 4409) return "another listen on this store took over the channel";
+  return `connection closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The handler's answer for a sender waiting on the relay (`--respond live`): 502/504 when it gave none, as listen. */
