@@ -18,7 +18,7 @@ import {
 // Providers' URL-verification handshakes: before a provider sends events to a URL it asks the URL to prove it wants
 // them, and a developer's handler has not learnt to answer on day one. handshake-recognition.ts recognises such a
 // request; this module computes the answer the provider expects with the secrets and tokens `listen` was given;
-// capture-server.ts decides when to send it (--handshakes).
+// capture-request.ts decides when to send it (--handshakes).
 
 /** `--handshakes`: answer recognised handshakes (default), let the handler try first, or forward everything. */
 export type HandshakeMode = "answer" | "forward-first" | "off";

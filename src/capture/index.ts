@@ -1,15 +1,13 @@
+export { startCaptureServer, type CaptureServer } from "./capture-server.js";
+export { type CaptureOptions } from "./capture-request.js";
 export {
-  startCaptureServer,
   capturedEventOf,
-  forwardEvent,
   secretHeaderNames,
   toNotice,
-  type CaptureServer,
-  type CaptureOptions,
   type CaptureNotice,
   type CapturedEventNotice,
   type EventOrigin,
-  type ForwardContext,
   type VerifyDecision,
-} from "./capture-server.js";
+} from "./captured-event.js";
+export { forwardEvent, type ForwardContext } from "./forward-event.js";
 export { createRouter, type Route, type RouteChoice, type Routing } from "./routing.js";
