@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { HooktapeError, badInput } from "../core/errors.js";
 import type { EventStore } from "../store/index.js";
 import { createApiRoutes, type RecentStore } from "./api-routes.js";
+import { listenOn } from "../capture/listen-on.js";
 import { applyServerLimits, limitedServerOptions } from "../capture/server-limits.js";
 import { ChangeFeed } from "./change-feed.js";
 import { sendError, sendJson } from "./http-io.js";
@@ -138,7 +139,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   applyServerLimits(server, {});
   const requestedPort = options.port ?? DEFAULT_INSPECTOR_PORT;
   try {
-    await listenOn(server, requestedPort, host, options.portExplicit === true);
+    await listenOnInspectorPort(server, requestedPort, host, options.portExplicit === true);
   } catch (error) {
     feed.close();
     searcher.close();
@@ -164,25 +165,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 }
 
 /** The port asked for; when it is the default and taken, any free one (the caller says so). */
-async function listenOn(server: Server, port: number, host: string, explicit: boolean): Promise<void> {
+async function listenOnInspectorPort(server: Server, port: number, host: string, explicit: boolean): Promise<void> {
   try {
-    await listen(server, port, host);
+    await listenOn(server, port, host);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE" && !explicit) return listen(server, 0, host);
+    if (code === "EADDRINUSE" && !explicit) return listenOn(server, 0, host);
     if (code === "EADDRINUSE") throw new HooktapeError("environment", `Port ${port} on ${host} is in use; pass another --port`);
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw badInput(`Cannot serve the inspector on ${host}: ${code}`);
     throw error;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
 }
