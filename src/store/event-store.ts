@@ -276,21 +276,7 @@ export class EventStore {
   *replayableEvents(filter: EventFilter): Generator<ReplayableEvent, void, undefined> {
     const query = replayableQuery(filter);
     const statement = this.db.prepare<[Record<string, string | number>], ReplayableRow>(query.sql);
-    for (const row of statement.iterate(query.params)) {
-      yield {
-        id: row.id,
-        receivedAt: row.received_at,
-        method: row.method,
-        url: row.url,
-        headers: JSON.parse(row.headers) as HeaderPairs,
-        body: row.body ?? Buffer.alloc(0),
-        provider: row.provider,
-        eventType: row.event_type,
-        target: row.target,
-        rejected: row.rejected as Rejection | null,
-        notForwarded: row.not_forwarded as NotForwarded | null,
-      };
-    }
+    for (const row of statement.iterate(query.params)) yield toReplayable(row);
   }
 
   /** How many events match, whatever the limit: `events list` says "20 of 626" when it shows fewer. */
@@ -607,7 +593,8 @@ function toSummary(row: EventRow): EventSummary {
   };
 }
 
-function toEvent(row: EventRow): CapturedEvent {
+/** An event as a replay reads it: the request, its provider and type, its target, and whether it was rejected. */
+function toReplayable(row: ReplayableRow): ReplayableEvent {
   return {
     id: row.id,
     receivedAt: row.received_at,
@@ -615,21 +602,28 @@ function toEvent(row: EventRow): CapturedEvent {
     url: row.url,
     headers: JSON.parse(row.headers) as HeaderPairs,
     body: row.body ?? Buffer.alloc(0),
+    provider: row.provider,
+    eventType: row.event_type,
+    target: row.target,
+    rejected: row.rejected as Rejection | null,
+    notForwarded: row.not_forwarded as NotForwarded | null,
+  };
+}
+
+/** The whole event: what a replay reads, and where it came from, its verification and its body's size and digest. */
+function toEvent(row: EventRow): CapturedEvent {
+  return {
+    ...toReplayable(row),
     remoteAddress: row.remote_address,
     via: row.via as Via,
     publicUrl: row.public_url,
-    provider: row.provider,
-    eventType: row.event_type,
     verification: {
       status: row.verification_status as VerificationStatus,
       reason: row.verification_reason,
       hint: row.verification_hint,
     },
-    rejected: row.rejected as Rejection | null,
     bodySize: row.body_size,
     bodySha256: row.body_sha256,
-    target: row.target,
-    notForwarded: row.not_forwarded as NotForwarded | null,
   };
 }
 
