@@ -127,64 +127,130 @@ interface Task {
  * `replay`, the delivery id grouping duplicates, the attempt number, the planned time).
  */
 export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<ReplayResult> {
-  const now = options.now ?? Date.now;
-  const recorder = new AttemptRecorder(options.store);
-  const attempts: ReplayAttempt[] = [];
-  const finals = new Map<string, ReplayAttempt>();
-  const total = plan.deliveries.length;
-  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
-  // Attempts are recorded in the order they end: numbered the same way, after the replays earlier runs recorded.
-  const replaysSoFar = options.store.countAttempts(plan.deliveries.map((d) => d.eventId), "replay");
+  return new ReplayRun(plan, options).run();
+}
 
-  const queue: Task[] = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: null, plannedAt: null }));
-  let head = 0;
-  const retryTimers = new Set<NodeJS.Timeout>();
-  const idle: Array<() => void> = [];
-  const wake = () => idle.splice(0).forEach((resume) => resume());
-  const started = new Set<string>();
-
+/** One run of a plan: its queue, its workers, its waiting retries, and what it has recorded and reported. */
+class ReplayRun {
+  private readonly now: () => number;
+  private readonly recorder: AttemptRecorder;
+  private readonly attempts: ReplayAttempt[] = [];
+  private readonly finals = new Map<string, ReplayAttempt>();
+  private readonly total: number;
+  private readonly maxResponseBytes: number;
+  /** Attempts are recorded in the order they end: numbered the same way, after the replays earlier runs recorded. */
+  private readonly replaysSoFar: Map<string, number>;
+  private readonly queue: Task[];
+  private head = 0;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly idle: Array<() => void> = [];
+  private readonly started = new Set<string>();
+  private inFlight = 0;
   // Stopping: no new attempt, no waiting retry; in-flight attempts get a grace period, then are cut short.
-  let stopped = false;
-  const cutInFlight = new AbortController();
-  // Every attempt in flight listens on it: up to --concurrency listeners, not a leak (Node warns past 10).
-  setMaxListeners(0, cutInFlight.signal);
-  let graceTimer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    stopped = true;
-    for (const timer of retryTimers) clearTimeout(timer);
-    retryTimers.clear();
-    graceTimer = setTimeout(() => cutInFlight.abort(), options.inFlightGraceMs ?? DEFAULT_IN_FLIGHT_GRACE_MS);
-    wake();
-  };
-  if (options.signal?.aborted) stop();
-  else options.signal?.addEventListener("abort", stop, { once: true });
+  private stopped = false;
+  private readonly cutInFlight = new AbortController();
+  private graceTimer: NodeJS.Timeout | undefined;
 
-  const attemptOnce = async (task: Task): Promise<void> => {
+  constructor(
+    private readonly plan: ReplayPlan,
+    private readonly options: RunOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.recorder = new AttemptRecorder(options.store);
+    this.total = plan.deliveries.length;
+    this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+    this.replaysSoFar = options.store.countAttempts(plan.deliveries.map((d) => d.eventId), "replay");
+    this.queue = plan.deliveries.map((delivery) => ({ delivery, attempt: 1, request: null, plannedAt: null }));
+    // Every attempt in flight listens on it: up to --concurrency listeners, not a leak (Node warns past 10).
+    setMaxListeners(0, this.cutInFlight.signal);
+  }
+
+  async run(): Promise<ReplayResult> {
+    const { options } = this;
+    if (options.signal?.aborted) this.stop();
+    else options.signal?.addEventListener("abort", this.stop, { once: true });
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, this.total)) }, () => this.work()));
+      return resultOf(this.plan, this.attempts, this.finals, this.started, this.stopped);
+    } finally {
+      clearTimeout(this.graceTimer);
+      options.signal?.removeEventListener("abort", this.stop);
+      this.recorder.flush();
+    }
+  }
+
+  private readonly stop = (): void => {
+    this.stopped = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.graceTimer = setTimeout(() => this.cutInFlight.abort(), this.options.inFlightGraceMs ?? DEFAULT_IN_FLIGHT_GRACE_MS);
+    this.wake();
+  };
+
+  private wake(): void {
+    this.idle.splice(0).forEach((resume) => resume());
+  }
+
+  /** One worker: takes the next attempt from the queue until nothing is queued, waiting or in flight. */
+  private async work(): Promise<void> {
+    for (;;) {
+      if (this.stopped) {
+        this.wake();
+        return;
+      }
+      const task = this.queue[this.head];
+      if (task !== undefined) {
+        this.queue[this.head++] = undefined as unknown as Task;
+        this.inFlight++;
+        try {
+          await this.attemptOnce(task);
+        } finally {
+          this.inFlight--;
+        }
+        continue;
+      }
+      if (this.retryTimers.size === 0 && this.inFlight === 0) {
+        this.wake();
+        return;
+      }
+      // Nothing to send now: wait for a retry to come due or for another worker to finish.
+      await new Promise<void>((resume) => this.idle.push(resume));
+    }
+  }
+
+  private async attemptOnce(task: Task): Promise<void> {
+    const { options, now } = this;
     const { delivery, attempt } = task;
     const request = task.request ?? delivery.firstRequestAt(now());
-    started.add(delivery.deliveryId);
+    this.started.add(delivery.deliveryId);
     const result = await deliver(request, {
       timeoutMs: delivery.timeoutMs,
       dispatcher: options.dispatcher,
-      maxResponseBytes,
+      maxResponseBytes: this.maxResponseBytes,
       now,
-      signal: cutInFlight.signal,
+      signal: this.cutInFlight.signal,
     });
-    recorder.add(recordedAttemptOf(task, request, result));
+    this.recorder.add(recordedAttemptOf(task, request, result));
     const waitMs = delivery.retry.delaysMs[attempt - 1];
     const final = isSuccess(result) || waitMs === undefined || result.error === "interrupted";
-    const number = (replaysSoFar.get(delivery.eventId) ?? 0) + 1;
-    replaysSoFar.set(delivery.eventId, number);
+    const number = (this.replaysSoFar.get(delivery.eventId) ?? 0) + 1;
+    this.replaysSoFar.set(delivery.eventId, number);
     const reported = reportedAttemptOf(task, request, result, { number, final });
-    attempts.push(reported);
-    if (final) finals.set(delivery.deliveryId, reported);
-    options.onEvent?.({ type: "attempt", attempt: reported, done: finals.size, total });
-    if (final || stopped) return;
+    this.attempts.push(reported);
+    if (final) this.finals.set(delivery.deliveryId, reported);
+    options.onEvent?.({ type: "attempt", attempt: reported, done: this.finals.size, total: this.total });
+    if (final || this.stopped) return;
+    this.scheduleRetry(task, result, waitMs as number);
+  }
+
+  /** Queues the next attempt of a failed one once its wait is over, and says when that will be. */
+  private scheduleRetry(task: Task, result: DeliveryResult, waitMs: number): void {
+    const { delivery, attempt } = task;
     const cause = causeOf(result);
     // The wait runs from the end of the failed attempt, as providers' schedules do.
-    const due = now() + (waitMs as number) / options.speed;
+    const due = this.now() + waitMs / this.options.speed;
     const next = attempt + 1;
-    options.onEvent?.({
+    this.options.onEvent?.({
       type: "retry-scheduled",
       eventId: delivery.eventId,
       deliveryId: delivery.deliveryId,
@@ -195,48 +261,12 @@ export async function runReplay(plan: ReplayPlan, options: RunOptions): Promise<
       error: result.error,
     });
     const timer = setTimeout(() => {
-      retryTimers.delete(timer);
+      this.retryTimers.delete(timer);
       // Built when it is due: re-signed with the time it is sent, with the provider's retry headers.
-      queue.push({ delivery, attempt: next, request: delivery.retryRequest(next, cause, now()), plannedAt: due });
-      wake();
-    }, Math.max(0, due - now()));
-    retryTimers.add(timer);
-  };
-
-  let inFlight = 0;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (stopped) {
-        wake();
-        return;
-      }
-      const task = queue[head];
-      if (task !== undefined) {
-        queue[head++] = undefined as unknown as Task;
-        inFlight++;
-        try {
-          await attemptOnce(task);
-        } finally {
-          inFlight--;
-        }
-        continue;
-      }
-      if (retryTimers.size === 0 && inFlight === 0) {
-        wake();
-        return;
-      }
-      // Nothing to send now: wait for a retry to come due or for another worker to finish.
-      await new Promise<void>((resume) => idle.push(resume));
-    }
-  };
-
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, total)) }, worker));
-    return resultOf(plan, attempts, finals, started, stopped);
-  } finally {
-    clearTimeout(graceTimer);
-    options.signal?.removeEventListener("abort", stop);
-    recorder.flush();
+      this.queue.push({ delivery, attempt: next, request: delivery.retryRequest(next, cause, this.now()), plannedAt: due });
+      this.wake();
+    }, Math.max(0, due - this.now()));
+    this.retryTimers.add(timer);
   }
 }
 
