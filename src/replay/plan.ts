@@ -1,6 +1,6 @@
 import { HooktapeError, badInput } from "../core/errors.js";
 import { randomBytes } from "node:crypto";
-import { applyBodyEdits, applyHeaderEdits, type BodyEdit } from "../core/mutate.js";
+import { applyBodyEdits, applyHeaderEdits, type BodyEdit, type HeaderEdit } from "../core/mutate.js";
 import { REDACTED } from "../core/redact.js";
 import type { HeaderPairs, ReplayableEvent, SentRequest } from "../core/types.js";
 import { sendUrlFor, sentRequestOf, type OutboundRequest } from "../forward/index.js";
@@ -95,79 +95,26 @@ const NO_RETRY: RetryPlan = { delaysMs: [], source: "none" };
  */
 export function planReplay<E extends ReplayableEvent>(events: readonly E[], options: ReplayOptions<E>, clock: PlanClock): ReplayPlan {
   if (events.length === 0) throw new HooktapeError("no_match", "no events match");
-  const resign = options.resign || options.bodyEdits.length > 0 || options.staleMs > 0;
-  const nextDeliveryId = clock.newDeliveryId ?? deliveryIdSequence();
-
   // Capture order (oldest first) is the base every --order starts from, whatever order the caller passed.
   const captured = [...events].sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // Worked out once per run, not once per event: a replay plans thousands of events, most of them alike.
-  const headerEdits = [
-    ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
-    ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
-  ];
-  const joinedUrls = new Map<string, string>();
-  const signatureHeaders = new Map<Provider, ReadonlySet<string>>();
-  const skipped: ReplayPlan["skipped"] = [];
-  let firstRefusal: HooktapeError | null = null;
-  const planEvent = (event: E) => {
-    if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
-    const provider = options.providerOf(event);
-    let url: string;
-    if (options.target === null) url = deliveryUrlOf(event, null);
-    else {
-      url = joinedUrls.get(event.url) ?? deliveryUrlOf(event, options.target);
-      joinedUrls.set(event.url, url);
-    }
-    let secret: string | null = null;
-    if (resign) {
-      if (provider === null) {
-        throw badInput(`Cannot re-sign event ${event.id}: its provider is unknown; pass --provider <id> (see \`hooktape providers\`)`);
-      }
-      const secrets = options.secretsOf(provider.id, event);
-      const first = secrets[0];
-      if (first === undefined) {
-        const why = options.resign ? "--resign" : options.staleMs > 0 ? "--stale" : "--set/--unset (a mutated body is re-signed)";
-        throw badInput(
-          `no secret for ${provider.id} to re-sign (${why}): pass --secret ${provider.id}=${secretExample(provider, "sign")} or set ${options.secretEnvOf(provider.id)}`,
-        );
-      }
-      secret = first;
-    }
-    if (secret === null && provider !== null) {
-      let names = signatureHeaders.get(provider);
-      if (names === undefined) signatureHeaders.set(provider, (names = new Set(provider.headers)));
-      refuseRedactedSignature(event, provider, names);
-    }
-    const recipe: RequestRecipe = {
-      method: event.method,
-      url,
-      headers: applyHeaderEdits(event.headers, headerEdits),
-      body: applyBodyEdits(event.body, options.bodyEdits),
-      provider,
-      secret,
-      messageId: "",
-      staleMs: options.staleMs,
-      tamper: options.tamper,
-      headerSets: options.headerSets,
-      headerDrops: options.headerDrops,
-    };
-    // Only a re-signed request needs a message id (a scheme may sign one); the captured headers carry their own.
-    if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
-    // Built now to check the edits and show what will be sent; a re-signed delivery is signed again when sent.
-    const first = buildRequest(recipe, clock.now);
-    const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider, options.retryProvider) : NO_RETRY;
-    const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
-    // Never recorded: a token scheme's token, Basic auth's credentials, and the signing secret wherever it appears.
-    const secretNames = provider?.kind === "token" && provider.headers[0] !== undefined ? [...SECRET_HEADER_NAMES, provider.headers[0]] : SECRET_HEADER_NAMES;
-    const secrets = secret === null ? [] : [secret];
-    const sentRequest = (request: OutboundRequest) => sentRequestOf(request, event.body, secretNames, secrets);
-    return { event, recipe, first, retry, timeoutMs, provider, sentRequest };
+  const run: RunPlanning<E> = {
+    options,
+    clock,
+    resign: options.resign || options.bodyEdits.length > 0 || options.staleMs > 0,
+    headerEdits: [
+      ...options.headerDrops.map((name) => ({ op: "drop" as const, name })),
+      ...options.headerSets.map(([name, value]) => ({ op: "set" as const, name, value })),
+    ],
+    joinedUrls: new Map(),
+    signatureHeaders: new Map(),
   };
   // One event that cannot be sent as asked does not stop the others: they are sent, it is reported with the reason.
   // When none can be, the first reason is the error.
+  const skipped: ReplayPlan["skipped"] = [];
+  let firstRefusal: HooktapeError | null = null;
   const perEvent = captured.flatMap((event) => {
     try {
-      return [planEvent(event)];
+      return [planEvent(event, run)];
     } catch (error) {
       if (!(error instanceof HooktapeError)) throw error;
       firstRefusal ??= error;
@@ -176,15 +123,98 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
     }
   });
   if (perEvent.length === 0 && firstRefusal !== null) throw firstRefusal;
+  const deliveries = deliveriesOf(perEvent, options, clock.newDeliveryId ?? deliveryIdSequence());
+  return { deliveries, eventCount: perEvent.length, skipped, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
+}
 
+/** What planning each event of a run shares: worked out once per run, not once per event (a replay plans thousands). */
+interface RunPlanning<E extends ReplayableEvent> {
+  options: ReplayOptions<E>;
+  clock: PlanClock;
+  /** `--resign`, or what implies it: body edits and `--stale`. */
+  resign: boolean;
+  headerEdits: readonly HeaderEdit[];
+  /** The delivery URL of each captured path, joined onto `--to` once. */
+  joinedUrls: Map<string, string>;
+  signatureHeaders: Map<Provider, ReadonlySet<string>>;
+}
+
+/** One event planned: its request as built now, and what each of its deliveries shares. */
+interface PlannedEvent<E extends ReplayableEvent> {
+  event: E;
+  recipe: RequestRecipe;
+  first: OutboundRequest;
+  retry: RetryPlan;
+  timeoutMs: number;
+  provider: Provider | null;
+  sentRequest: (request: OutboundRequest) => SentRequest;
+}
+
+/** Plans one event, or throws (a HooktapeError) why it cannot be sent as asked. */
+function planEvent<E extends ReplayableEvent>(event: E, run: RunPlanning<E>): PlannedEvent<E> {
+  const { options, clock } = run;
+  if (event.rejected) throw badInput(`Event ${event.id} was rejected (${event.rejected}) and has no body to replay`);
+  const provider = options.providerOf(event);
+  const url = urlOf(event, run);
+  const secret = run.resign ? signingSecretOf(event, provider, options) : null;
+  if (secret === null && provider !== null) {
+    let names = run.signatureHeaders.get(provider);
+    if (names === undefined) run.signatureHeaders.set(provider, (names = new Set(provider.headers)));
+    refuseRedactedSignature(event, provider, names);
+  }
+  const recipe: RequestRecipe = {
+    method: event.method,
+    url,
+    headers: applyHeaderEdits(event.headers, run.headerEdits),
+    body: applyBodyEdits(event.body, options.bodyEdits),
+    provider,
+    secret,
+    messageId: "",
+    staleMs: options.staleMs,
+    tamper: options.tamper,
+    headerSets: options.headerSets,
+    headerDrops: options.headerDrops,
+  };
+  // Only a re-signed request needs a message id (a scheme may sign one); the captured headers carry their own.
+  if (secret !== null) recipe.messageId = messageIdOf(recipe.headers, provider, clock.newMessageId);
+  // Built now to check the edits and show what will be sent; a re-signed delivery is signed again when sent.
+  const first = buildRequest(recipe, clock.now);
+  const retry: RetryPlan = options.retry ? retryPlanOf(options.retry, provider, options.retryProvider) : NO_RETRY;
+  const timeoutMs = options.timeoutMs ?? provider?.deadlineMs ?? DEFAULT_TIMEOUT_MS;
+  // Never recorded: a token scheme's token, Basic auth's credentials, and the signing secret wherever it appears.
+  const secretNames = provider?.kind === "token" && provider.headers[0] !== undefined ? [...SECRET_HEADER_NAMES, provider.headers[0]] : SECRET_HEADER_NAMES;
+  const secrets = secret === null ? [] : [secret];
+  const sentRequest = (request: OutboundRequest) => sentRequestOf(request, event.body, secretNames, secrets);
+  return { event, recipe, first, retry, timeoutMs, provider, sentRequest };
+}
+
+function urlOf<E extends ReplayableEvent>(event: E, run: RunPlanning<E>): string {
+  const target = run.options.target;
+  if (target === null) return deliveryUrlOf(event, null);
+  const url = run.joinedUrls.get(event.url) ?? deliveryUrlOf(event, target);
+  run.joinedUrls.set(event.url, url);
+  return url;
+}
+
+/** The secret an event is re-signed with: the provider's first, or a usage error that says how to pass one. */
+function signingSecretOf<E extends ReplayableEvent>(event: E, provider: Provider | null, options: ReplayOptions<E>): string {
+  if (provider === null) {
+    throw badInput(`Cannot re-sign event ${event.id}: its provider is unknown; pass --provider <id> (see \`hooktape providers\`)`);
+  }
+  const first = options.secretsOf(provider.id, event)[0];
+  if (first !== undefined) return first;
+  const why = options.resign ? "--resign" : options.staleMs > 0 ? "--stale" : "--set/--unset (a mutated body is re-signed)";
+  throw badInput(`no secret for ${provider.id} to re-sign (${why}): pass --secret ${provider.id}=${secretExample(provider, "sign")} or set ${options.secretEnvOf(provider.id)}`);
+}
+
+/** Each planned event `--times` over, in `--order`, as deliveries numbered by their position. */
+function deliveriesOf<E extends ReplayableEvent>(perEvent: readonly PlannedEvent<E>[], options: ReplayOptions<E>, nextDeliveryId: () => string): PlannedDelivery[] {
   const slots: Array<{ index: number; duplicate: number }> = [];
   perEvent.forEach((_, index) => {
     for (let duplicate = 1; duplicate <= options.times; duplicate++) slots.push({ index, duplicate });
   });
-  const ordered = orderItems(slots, options.order, options.seed);
-
-  const deliveries = ordered.map((slot, position): PlannedDelivery => {
-    const entry = perEvent[slot.index] as (typeof perEvent)[number];
+  return orderItems(slots, options.order, options.seed).map((slot, position): PlannedDelivery => {
+    const entry = perEvent[slot.index] as PlannedEvent<E>;
     return {
       eventId: entry.event.id,
       eventType: entry.event.eventType ?? null,
@@ -201,7 +231,6 @@ export function planReplay<E extends ReplayableEvent>(events: readonly E[], opti
       sentRequest: entry.sentRequest,
     };
   });
-  return { deliveries, eventCount: perEvent.length, skipped, order: options.order, seed: options.order === "shuffle" ? options.seed : null };
 }
 
 /**
