@@ -5,6 +5,15 @@ const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to t
 
 /** `providers`, `keygen`, `sign`, `verify`, `send`, `fixtures export|import`. */
 export function registerSigningCommands(program: Command): void {
+  registerProviders(program);
+  registerSign(program);
+  registerVerify(program);
+  registerSend(program);
+  registerFixtures(program);
+}
+
+/** `providers` and `keygen`: what hooktape signs and verifies, and a key pair to test an asymmetric scheme with. */
+function registerProviders(program: Command): void {
   program
     .command("providers")
     .description("list the providers hooktape signs and verifies")
@@ -21,7 +30,9 @@ export function registerSigningCommands(program: Command): void {
       const { runKeygen } = await import("../commands/keygen.js");
       runKeygen(command.optsWithGlobals());
     });
+}
 
+function registerSign(program: Command): void {
   addHmacOptions(
     program
       .command("sign")
@@ -45,7 +56,9 @@ export function registerSigningCommands(program: Command): void {
     const { runSign } = await import("../commands/sign.js");
     await runSign(command.optsWithGlobals());
   });
+}
 
+function registerVerify(program: Command): void {
   addHmacOptions(
     program
       .command("verify")
@@ -67,7 +80,9 @@ export function registerSigningCommands(program: Command): void {
     const { runVerify } = await import("../commands/verify.js");
     await runVerify(command.optsWithGlobals());
   });
+}
 
+function registerSend(program: Command): void {
   addHmacOptions(
     program
       .command("send")
@@ -85,7 +100,10 @@ export function registerSigningCommands(program: Command): void {
     const { runSend } = await import("../commands/send.js");
     await runSend(files, command.optsWithGlobals());
   });
+}
 
+/** `fixtures export` and `fixtures import`. */
+function registerFixtures(program: Command): void {
   const fixtures = program.command("fixtures").description("turn captured events into fixture files and back");
   fixtures
     .command("export")
