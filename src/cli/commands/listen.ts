@@ -4,7 +4,7 @@ import { HooktapeError, badInput } from "../../core/errors.js";
 import { eventTypeOf } from "../../providers/event-type.js";
 import { createVerifier, secretHeadersOf, type VerificationSettings } from "../../providers/verification.js";
 import { parseInteger, parseSize } from "../../core/units.js";
-import { startCaptureServer, type CaptureNotice, type CaptureOptions } from "../../capture/index.js";
+import { startCaptureServer, type CaptureNotice, type CaptureOptions, type CaptureServer } from "../../capture/index.js";
 import { createDeliveryAgent, resolveTarget } from "../../forward/index.js";
 import { createCertificateFetcher } from "../../certs/fetch-certificate.js";
 import { verifyFetchingCertificates } from "../../certs/verify-fetching.js";
@@ -60,7 +60,8 @@ interface TunnelLike {
 
 export async function runListen(targetText: string | undefined, flags: ListenFlags): Promise<void> {
   const output = outputFor(flags);
-  const { target, routing, port, ack, timeoutMs, maxBodyBytes, maxStoreBytes } = parseListenFlags(targetText, flags);
+  const settings = parseListenFlags(targetText, flags);
+  const { target, routing, timeoutMs } = settings;
   // --relay: follow a relay channel instead of opening a tunnel.
   const relayPlan = planRelayFollow(flags, process.env);
   const publicUrlPlan = await planPublicUrlHooks(flags);
@@ -78,26 +79,18 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   // `hooktape trigger` finds this run in the store and marks what it sends through it with this token.
   const triggerToken = randomBytes(24).toString("base64url");
   let tunnel: TunnelLike | null = null;
-  const capture = await startCaptureServer({
+  const capture = await startCapture(settings, flags, {
     store,
-    host: flags.host,
-    port,
-    target,
-    ack,
-    timeoutMs,
-    maxBodyBytes,
-    maxStoreBytes,
     dispatcher: agent,
     publicUrl: () => tunnel?.publicUrl ?? null,
     verify,
     onNotice: (notice) => render(output, notice),
     handshakes,
-    routing,
     triggerToken,
   }).catch(async (error: unknown) => {
     store.close();
     await agent.close();
-    throw captureStartError(error, port, flags.host);
+    throw error;
   });
 
   const runRecord = recordRun(store, capture.url, triggerToken);
@@ -127,13 +120,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
           output,
           render: (notice) => render(output, notice),
         });
-  const run = new RunBoard({
-    captureUrl: capture.url,
-    // Senders call the relay channel when listen follows one: that is this run's public URL.
-    publicUrl: tunnel?.publicUrl ?? relayPlan?.channelUrl ?? null,
-    tunnel: { state: tunnel ? "up" : flags.tunnel && relayPlan === null ? "failed" : "off", note: null },
-    target: target ? displayUrl(target) : null,
-  });
+  const run = runBoardOf(capture.url, tunnel, relayPlan?.channelUrl ?? null, flags.tunnel, target);
   tunnel?.onDown((reason) => run.update({ tunnel: { state: "down", note: reason } }));
   const inspector = interrupts.signal.aborted
     ? null
@@ -147,6 +134,31 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
 
   await interrupts.stopped;
   await stopListen({ output, store, tunnel, urlHooks, follower, inspector, capture, agent, runRecord, timeoutMs });
+}
+
+/** Starts the capture server with the run's settings; a port it cannot take is one line (exit 2 or 3). */
+async function startCapture(
+  settings: ReturnType<typeof parseListenFlags>,
+  flags: ListenFlags,
+  parts: Pick<CaptureOptions, "store" | "dispatcher" | "publicUrl" | "verify" | "onNotice" | "handshakes" | "triggerToken">,
+): Promise<CaptureServer> {
+  const { target, routing, port, ack, timeoutMs, maxBodyBytes, maxStoreBytes } = settings;
+  try {
+    return await startCaptureServer({ ...parts, host: flags.host, port, target, ack, timeoutMs, maxBodyBytes, maxStoreBytes, routing });
+  } catch (error) {
+    throw captureStartError(error, port, flags.host);
+  }
+}
+
+/** What the inspector shows of this run: where it captures, its public URL, its tunnel's state, its handler. */
+function runBoardOf(captureUrl: string, tunnel: TunnelLike | null, relayChannelUrl: string | null, tunnelAsked: boolean, target: URL | null): RunBoard {
+  return new RunBoard({
+    captureUrl,
+    // Senders call the relay channel when listen follows one: that is this run's public URL.
+    publicUrl: tunnel?.publicUrl ?? relayChannelUrl,
+    tunnel: { state: tunnel ? "up" : tunnelAsked && relayChannelUrl === null ? "failed" : "off", note: null },
+    target: target ? displayUrl(target) : null,
+  });
 }
 
 /** Stops everything listen started, in order, once Ctrl-C has come: requests in flight finish, the store closes last. */
