@@ -126,12 +126,7 @@ type Exchange = Pick<DeliveryResult, "status" | "responseHeaders" | "responseBod
  */
 function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<Exchange> {
   const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
-  const url = new URL(outbound.url);
-  const headers: string[] = [];
-  for (const [name, value] of outbound.headers) {
-    if (isForwardedHeader(name)) headers.push(name, value);
-  }
-  const body = bodyOf(outbound);
+  const request = dispatchOptionsOf(outbound, options.timeoutMs);
   const dispatcher = options.dispatcher ?? getGlobalDispatcher();
 
   return new Promise<Exchange>((resolve, reject) => {
@@ -171,42 +166,52 @@ function exchange(outbound: OutboundRequest, options: DeliverOptions): Promise<E
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
-    dispatcher.dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: outbound.method as Dispatcher.HttpMethod,
-        headers,
-        body,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+    dispatcher.dispatch(request, {
+      onRequestStart(started) {
+        controller = started;
+        if (settled) started.abort(options.signal?.aborted ? new InterruptedError() : new DeadlineError(options.timeoutMs));
       },
-      {
-        onRequestStart(started) {
-          controller = started;
-          if (settled) started.abort(options.signal?.aborted ? new InterruptedError() : new DeadlineError(options.timeoutMs));
-        },
-        onResponseStart(started, statusCode, parsed) {
-          status = statusCode;
-          responseHeaders = Array.isArray(started.rawHeaders) ? pairsFromRaw(started.rawHeaders) : pairsFromRecord(parsed);
-        },
-        onResponseData(_started, chunk) {
-          size += chunk.length;
-          if (kept < maxResponseBytes) {
-            const part = chunk.length <= maxResponseBytes - kept ? chunk : chunk.subarray(0, maxResponseBytes - kept);
-            chunks.push(part);
-            kept += part.length;
-          }
-        },
-        onResponseEnd() {
-          settle(null);
-        },
-        onResponseError(_started, error) {
-          settle(error);
-        },
+      onResponseStart(started, statusCode, parsed) {
+        status = statusCode;
+        responseHeaders = Array.isArray(started.rawHeaders) ? pairsFromRaw(started.rawHeaders) : pairsFromRecord(parsed);
       },
-    );
+      onResponseData(_started, chunk) {
+        size += chunk.length;
+        if (kept < maxResponseBytes) {
+          const part = chunk.length <= maxResponseBytes - kept ? chunk : chunk.subarray(0, maxResponseBytes - kept);
+          chunks.push(part);
+          kept += part.length;
+        }
+      },
+      onResponseEnd() {
+        settle(null);
+      },
+      onResponseError(_started, error) {
+        settle(error);
+      },
+    });
   });
+}
+
+/**
+ * What undici is asked to send: the outbound request's origin and path, the headers a delivery passes on (flat
+ * name/value pairs, in order), its body, and its timeouts (a backup to the attempt's own deadline).
+ */
+function dispatchOptionsOf(outbound: OutboundRequest, timeoutMs: number): Dispatcher.DispatchOptions {
+  const url = new URL(outbound.url);
+  const headers: string[] = [];
+  for (const [name, value] of outbound.headers) {
+    if (isForwardedHeader(name)) headers.push(name, value);
+  }
+  return {
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: outbound.method as Dispatcher.HttpMethod,
+    headers,
+    body: bodyOf(outbound),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  };
 }
 
 function isTimeout(error: unknown): boolean {
