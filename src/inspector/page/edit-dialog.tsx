@@ -89,32 +89,13 @@ export function EditDialog({ event, signing, options, onClose, onSent }: Props) 
           {problem ? `✗ not valid JSON — ${problem}` : "✓ valid JSON"}
         </p>
       )}
-      <label class="check">
-        <input type="checkbox" checked={resign} disabled={!signing?.canResign} onChange={(e) => edit(setResign)(e.currentTarget.checked)} /> Re-sign with the
-        current time
-      </label>
-      {signing && !signing.canResign && (
-        <p class="warn">
-          hooktape has no secret for {signing.provider ?? "this event's provider"}: an edited body goes out with the captured signature, which will not
-          match. Start hooktape with --secret to re-sign.
-        </p>
-      )}
+      <ResignChoice signing={signing} resign={resign} onChange={edit(setResign)} />
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      {preview && (
-        <>
-          <p class="muted">
-            Exactly what the handler will receive at {visible(preview.url)}
-            {preview.signedAt ? `, signed at ${localDateTime(Date.parse(preview.signedAt))}` : ""}; Send delivers these bytes.
-          </p>
-          <pre class="body preview" aria-label="Preview" data-testid="preview">
-            {wireText(preview)}
-          </pre>
-        </>
-      )}
+      {preview && <WirePreview preview={preview} />}
       <div class="actions">
         <button type="button" disabled={busy} onClick={() => void run("preview")}>
           Preview
@@ -127,5 +108,38 @@ export function EditDialog({ event, signing, options, onClose, onSent }: Props) 
         </button>
       </div>
     </dialog>
+  );
+}
+
+/** Re-sign with the current time: offered when the inspector holds the provider's secret, else why not. */
+function ResignChoice({ signing, resign, onChange }: { signing: Signing | null; resign: boolean; onChange: (resign: boolean) => void }) {
+  return (
+    <>
+      <label class="check">
+        <input type="checkbox" checked={resign} disabled={!signing?.canResign} onChange={(e) => onChange(e.currentTarget.checked)} /> Re-sign with the
+        current time
+      </label>
+      {signing && !signing.canResign && (
+        <p class="warn">
+          hooktape has no secret for {signing.provider ?? "this event's provider"}: an edited body goes out with the captured signature, which will not
+          match. Start hooktape with --secret to re-sign.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The previewed request, byte for byte as Send delivers it. */
+function WirePreview({ preview }: { preview: Preview }) {
+  return (
+    <>
+      <p class="muted">
+        Exactly what the handler will receive at {visible(preview.url)}
+        {preview.signedAt ? `, signed at ${localDateTime(Date.parse(preview.signedAt))}` : ""}; Send delivers these bytes.
+      </p>
+      <pre class="body preview" aria-label="Preview" data-testid="preview">
+        {wireText(preview)}
+      </pre>
+    </>
   );
 }
