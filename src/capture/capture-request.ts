@@ -1,6 +1,7 @@
 import type http from "node:http";
 import type net from "node:net";
 import type { Dispatcher } from "undici";
+import { describeError } from "../core/errors.js";
 import { newEventId } from "../core/ids.js";
 import { findHeader, joinPublicUrl, localUrlOf, pairsFromRaw } from "../core/headers.js";
 import { formatBytes } from "../core/units.js";
@@ -333,8 +334,4 @@ function refuseMalformed(url: string, headers: HeaderPairs): string | null {
   for (const [name] of headers) if (name.length === 4 && name.toLowerCase() === "host") hosts++;
   if (hosts > 1) return "more than one Host header";
   return null;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
+import { describeError } from "../core/errors.js";
 import { respond } from "./answers.js";
 import { RequestCapture, type CaptureOptions } from "./capture-request.js";
 import { listenOn } from "./listen-on.js";
@@ -51,7 +52,7 @@ export async function startCaptureServer(options: CaptureOptions): Promise<Captu
       // The request's share of the uploads' memory, given back once it is answered, recorded and forwarded.
       const hold = uploads.hold();
       const work = capture.handle(req, res, hold).catch((error: unknown) => {
-        options.onNotice({ type: "warning", message: `request failed: ${error instanceof Error ? error.message : String(error)}` });
+        options.onNotice({ type: "warning", message: `request failed: ${describeError(error)}` });
         if (!res.headersSent) respond(res, 500, "hooktape: internal error\n");
         else res.destroy();
       });

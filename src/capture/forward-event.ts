@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { describeError } from "../core/errors.js";
 import { newDeliveryId } from "../core/ids.js";
 import { findHeader } from "../core/headers.js";
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs } from "../core/types.js";
@@ -130,8 +131,4 @@ function connectionNamed(headers: HeaderPairs): Set<string> {
     }
   }
   return names;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

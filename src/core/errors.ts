@@ -48,3 +48,8 @@ export class HooktapeError extends Error {
 export function badInput(message: string): HooktapeError {
   return new HooktapeError("bad_input", message);
 }
+
+/** What went wrong, in one line: an Error's message, or anything else as text. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

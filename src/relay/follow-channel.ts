@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { WebSocket, type Dispatcher } from "undici";
 import { capturedEventOf, createRouter, forwardEvent, secretHeaderNames, toNotice, type CaptureNotice, type ForwardContext, type Routing, type VerifyDecision } from "../capture/index.js";
+import { describeError } from "../core/errors.js";
 import { derivedEventId, newDeliveryId } from "../core/ids.js";
 import {
   CONSUMER_ID_PATTERN,
@@ -411,10 +412,6 @@ function closeReasonOf(opened: boolean, event: { code: number; reason: string })
   if (event.code === 4404) return "the channel was deleted";
   if (event.code === 4409) return "another listen on this store took over the channel";
   return `connection closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The handler's answer for a sender waiting on the relay (`--respond live`): 502/504 when it gave none, as listen. */
