@@ -1,4 +1,5 @@
 import type { JsonShape } from "../json-shape.js";
+import type { SampleEvent } from "../sample.js";
 import { createHmac, type KeyObject } from "node:crypto";
 import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
@@ -72,6 +73,8 @@ export interface StandardWebhooksVariant {
   deadlinePublished?: boolean;
   /** How the sender writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
+  /** The sender's most common event (see Provider.sample). */
+  sample?: SampleEvent;
 }
 
 // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -108,6 +111,7 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     // The spec: webhook-id "will be the same when the same webhook is being resent", and webhook-timestamp is the time
     // of the attempt, so every attempt is signed when it is sent (other signature bytes, the same id).
     ...(variant.jsonShape === undefined ? {} : { jsonShape: variant.jsonShape }),
+    ...(variant.sample === undefined ? {} : { sample: variant.sample }),
     dedup: {
       keys: [{ header: idName, example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }],
       attempts: "resigned",
