@@ -1,4 +1,4 @@
-import { assertSecrets, invalid, mismatchHint } from "../checks.js";
+import { assertSecrets, failureFor, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
 import type { HeaderPairs } from "../../core/types.js";
@@ -8,8 +8,6 @@ import {
   KeyFormatError,
   type Provider,
   type SignInput,
-  type VerifyReason,
-  type VerifyResult,
 } from "../types.js";
 
 /**
@@ -55,7 +53,7 @@ function basicCredentials(value: string): string | null {
 export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
   const name = spec.tokenHeader.toLowerCase();
   const form = spec.form ?? "raw";
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
+  const fail = failureFor(spec.id);
   return {
     id: spec.id,
     name: spec.name,
