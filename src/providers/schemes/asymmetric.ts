@@ -2,14 +2,8 @@ import { sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { assertSecrets, checkTimestamp, DIGITS_RE, failureFor, timestampHint } from "../checks.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "../keys.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, VerifyRequest, VerifyResult } from "../types.js";
 
 /** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
 export interface AsymmetricSchemeSpec extends DeliveryKnowledge {

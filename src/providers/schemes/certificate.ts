@@ -12,17 +12,8 @@ import { assertSecrets, failureFor } from "../checks.js";
 import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey } from "../keys.js";
-import {
-  type BodySignatureForgeries,
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-  type SignOutput,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { BodySignatureForgeries, DeliveryKnowledge, Provider, SignInput, SignOutput, VerifyRequest, VerifyResult } from "../types.js";
 import { selfSignedCertificate } from "../x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of

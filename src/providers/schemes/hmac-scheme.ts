@@ -4,18 +4,8 @@ import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timest
 import { safeEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
 import { createKeyCache } from "../hmac-key.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignatureRotation,
-  type SignInput,
-  type SignOutput,
-  type VerifyOptions,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, SignatureRotation, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
 /** `base64url`: the URL-safe alphabet without padding (Sanity). */

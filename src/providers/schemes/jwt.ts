@@ -7,18 +7,8 @@ import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, checkTimestamp, failureFor, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
-import {
-  type BodySignatureForgeries,
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-  type SignOutput,
-  type VerifyOptions,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { BodySignatureForgeries, DeliveryKnowledge, Provider, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked

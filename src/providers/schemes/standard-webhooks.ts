@@ -6,16 +6,8 @@ import { safeEqual } from "../compare.js";
 import { eventTypeFrom, json, type EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { createKeyCache } from "../hmac-key.js";
-import {
-  KeyFormatError,
-  type Provider,
-  type RetryPolicy,
-  type SignInput,
-  type SignOutput,
-  type VerifyOptions,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { KeyFormatError } from "../types.js";
+import type { Provider, RetryPolicy, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;

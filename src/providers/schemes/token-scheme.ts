@@ -2,13 +2,8 @@ import { assertSecrets, failureFor, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
 import type { HeaderPairs } from "../../core/types.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, SignInput } from "../types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
