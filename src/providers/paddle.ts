@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 import { isoTime } from "./sample.js";
@@ -39,9 +39,7 @@ export const paddle = defineHmacScheme({
   signatureHeader: "Paddle-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ";", timestampKey: "ts", signatureKey: "h1" }),
-  format: (signature, timestamp) => `ts=${timestamp};h1=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ";", timestampKey: "ts", signatureKey: "h1" }),
   toleranceSec: 5,
   signs: ["timestamp", { text: ":" }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Paddle")],

@@ -1,5 +1,5 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 import { isoTime } from "./sample.js";
@@ -41,8 +41,7 @@ export const pagerduty = defineHmacScheme({
   signatureHeader: "X-PagerDuty-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", signatureKey: "v1" }),
-  format: (signature) => `v1=${signature}`,
+  ...pairedSignature({ separator: ",", signatureKey: "v1" }),
   signs: ["body"],
   retry: {
     // https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries — failed deliveries are retried

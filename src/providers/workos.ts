@@ -1,5 +1,5 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 import { isoTime } from "./sample.js";
@@ -37,9 +37,7 @@ export const workos = defineHmacScheme({
   signatureHeader: "WorkOS-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp}, v1=${signature}`,
-  timestamp: { in: "signature", unit: "ms" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1", unit: "ms", joiner: ", " }),
   toleranceSec: 180,
   signs: ["timestamp", { text: "." }, "body"],
   retry: {

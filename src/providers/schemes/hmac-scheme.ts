@@ -394,3 +394,27 @@ export function parsePairs(options: { separator: string; timestampKey?: string; 
     return { signatures, timestamp };
   };
 }
+
+/**
+ * A signature header of `key=value` pairs, read and written from one description, so that the two cannot disagree:
+ * `t=<timestamp>,v1=<signature>` (Stripe, Mux, Calendly), `ts=<timestamp>;h1=<signature>` (Paddle), `v1=<signature>`
+ * alone (CircleCI, PagerDuty). `joiner` is what the sender writes between the pairs when it is more than the
+ * separator (WorkOS: `, `); `unit` is how the timestamp is written.
+ */
+export function pairedSignature(options: {
+  separator: string;
+  signatureKey: string;
+  timestampKey?: string;
+  unit?: TimestampUnit;
+  joiner?: string;
+}): Pick<HmacSchemeSpec, "parse" | "format" | "timestamp"> {
+  const { signatureKey, timestampKey } = options;
+  const parse = parsePairs(options);
+  if (timestampKey === undefined) return { parse, format: (signature) => `${signatureKey}=${signature}` };
+  const joiner = options.joiner ?? options.separator;
+  return {
+    parse,
+    format: (signature, timestamp) => `${timestampKey}=${timestamp}${joiner}${signatureKey}=${signature}`,
+    timestamp: { in: "signature", unit: options.unit ?? "s" },
+  };
+}
