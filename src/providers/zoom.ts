@@ -1,5 +1,5 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, v0Signature } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 import { isoSeconds } from "./sample.js";
 
@@ -37,10 +37,7 @@ export const zoom = defineHmacScheme({
   eventType: eventTypeFrom(json("event")),
   signatureHeader: "x-zm-signature",
   algorithm: "sha256",
-  encoding: "hex",
-  prefix: "v0=",
-  timestamp: { in: "header", header: "x-zm-request-timestamp", unit: "s" },
-  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
+  ...v0Signature("x-zm-request-timestamp"),
   retry: {
     // https://developers.zoom.us/docs/api/webhooks/#notification-delivery — 3 retries: after 5, 30 and 90 minutes.
     delaysSec: [300, 1800, 5400],

@@ -418,3 +418,16 @@ export function pairedSignature(options: {
     timestamp: { in: "signature", unit: options.unit ?? "s" },
   };
 }
+
+/**
+ * Slack's version-0 signature, which Frame.io and Zoom use too: `v0=<hex HMAC-SHA256 of "v0:<timestamp>:<body>">`,
+ * the timestamp (unix seconds) in its own header.
+ */
+export function v0Signature(timestampHeader: string): Pick<HmacSchemeSpec, "prefix" | "timestamp" | "signs" | "encoding"> {
+  return {
+    encoding: "hex",
+    prefix: "v0=",
+    timestamp: { in: "header", header: timestampHeader, unit: "s" },
+    signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
+  };
+}
