@@ -6,6 +6,7 @@ import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
 import { assertSecrets, checkTimestamp, failureFor, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
+import type { HeaderPairs } from "../../core/types.js";
 import { findHeader } from "../headers.js";
 import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
 import type { BodySignatureForgeries, DeliveryKnowledge, Provider, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
@@ -28,7 +29,7 @@ export interface JwtSchemeSpec extends DeliveryKnowledge {
   carrier: JwtCarrier;
   headers: readonly string[];
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
-  detect?: (headers: import("../../core/types.js").HeaderPairs) => boolean;
+  detect?: (headers: HeaderPairs) => boolean;
   /**
    * The claim holding the SHA-256 of the body and how it is written (Vonage `payload_hash` hex, FusionAuth
    * `request_body_sha256` base64). Absent with a header carrier: the body is not covered (monday.com).
