@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { crc32 } from "node:zlib";
 import { jwtVerify } from "jose";
 import { generateKeyPair, providers } from "../dist/providers/index.js";
-import { generateCertificateKey, snsJson } from "../dist/providers/certificate.js";
+import { generateCertificateKey } from "../dist/providers/schemes/certificate.js";
+import { snsJson } from "../dist/providers/sns.js";
 import { parsePrivateKey, parsePublicKey } from "../dist/providers/keys.js";
 
 const { values: flags } = parseArgs({

@@ -34,17 +34,6 @@ export function fixedIds(): SampleIds {
   };
 }
 
-/** A sample posted as form fields, as Twilio and Plivo post their callbacks. */
-function formPost(name: string, path: string, fields: string, provider: Provider, ids: SampleIds, nowMs: number): CheckSubject {
-  return {
-    name,
-    method: "POST",
-    path,
-    headers: withDedupHeaders([["Content-Type", "application/x-www-form-urlencoded"]], provider, ids, nowMs),
-    body: Buffer.from(fields),
-  };
-}
-
 /**
  * A plausible event of each provider with fresh ids on every run, so that a handler that keeps state between
  * runs sees a new event (its duplicates are then the ones `check` sends on purpose), serialised the way the
@@ -54,40 +43,13 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
   const name = `${provider.id} sample event`;
   // Where the provider's shipped fixture goes, so that `check --to 3000` and `send fixtures/<id>.json --to 3000` agree.
   const path = `/webhooks/${provider.id}`;
-  if (provider.id === "twilio") {
-    // Twilio posts form fields (https://www.twilio.com/docs/messaging/guides/webhook-request).
-    return formPost(
-      name,
-      path,
-      `AccountSid=AC${ids.token(16)}&Body=h%C3%A9llo+from+hooktape+%2F+check&From=%2B15005550006&MessageSid=SM${ids.token(16)}&To=%2B15005550001`,
-      provider,
-      ids,
-      nowMs,
-    );
-  }
-  if (provider.id === "mandrill") {
-    // Mandrill posts its events as one form field, `mandrill_events`, a JSON array
-    // (https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/).
-    const events = [
-      { event: "send", _id: ids.token(16), ts: Math.floor(nowMs / 1000), msg: { email: "zoë@example.com", subject: "Café / order confirmation", state: "sent" } },
-    ];
-    return formPost(name, path, `mandrill_events=${encodeURIComponent(JSON.stringify(events))}`, provider, ids, nowMs);
-  }
-  if (provider.id === "plivo") {
-    // Plivo posts its call callbacks as form fields (https://www.plivo.com/docs/voice/xml/request-parameters), which V3 signs.
-    return formPost(
-      name,
-      path,
-      `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
-      provider,
-      ids,
-      nowMs,
-    );
-  }
   const sample = provider.sample?.(ids, nowMs) ?? genericSample(provider, ids, nowMs);
+  const form = "form" in sample;
   const headers: HeaderPairs = [
-    // JSON unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
-    ...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type") ? [] : [["Content-Type", "application/json"] as [string, string]]),
+    // JSON or a form post unless the provider says otherwise (Amazon SNS posts its JSON as text/plain).
+    ...(sample.headers?.some(([name]) => name.toLowerCase() === "content-type")
+      ? []
+      : [["Content-Type", form ? "application/x-www-form-urlencoded" : "application/json"] as [string, string]]),
     ...(sample.headers ?? []),
   ];
   return {
@@ -95,7 +57,7 @@ export function sampleSubject(provider: Provider, nowMs: number = Date.now(), id
     method: "POST",
     path,
     headers: withDedupHeaders(headers, provider, ids, nowMs),
-    body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),
+    body: Buffer.from(form ? sample.form : serialiseJson(sample.value, jsonShapeOf(provider)), "utf8"),
   };
 }
 

@@ -1,9 +1,9 @@
 import { createHmac, type KeyObject } from "node:crypto";
 import { setJsonPath, unsetJsonPath } from "../core/mutate.js";
-import { assertSecrets, invalid, mismatchHint } from "./checks.js";
+import { assertSecrets, failureFor, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
-import { KeyFormatError, type Provider, type VerifyRequest, type VerifyReason, type VerifyResult } from "./types.js";
+import { KeyFormatError, type Provider, type VerifyRequest, type VerifyResult } from "./types.js";
 import { createKeyCache } from "./hmac-key.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -94,9 +94,7 @@ function itemLabel(item: NotificationItem, count: number): string {
   return `notification item ${item.index + 1} of ${count}${psp}`;
 }
 
-function fail(reason: VerifyReason, hint: string): VerifyResult {
-  return invalid("adyen", reason, hint);
-}
+const fail = failureFor("adyen");
 
 /** Writes a value into every item's additionalData.hmacSignature, keeping every other byte of the body. */
 function writeItemSignatures(body: Buffer, items: readonly NotificationItem[], valueOf: (item: NotificationItem) => string): Buffer {

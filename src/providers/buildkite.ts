@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, header, json } from "./event-type.js";
 
@@ -17,9 +17,7 @@ export const buildkite = defineHmacScheme({
   signatureHeader: "X-Buildkite-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "timestamp", signatureKey: "signature" }),
-  format: (signature, timestamp) => `timestamp=${timestamp},signature=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "timestamp", signatureKey: "signature" }),
   toleranceSec: null,
   signs: ["timestamp", { text: "." }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "X-Buildkite-Event", "build.finished")],

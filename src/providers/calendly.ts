@@ -1,12 +1,30 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures — `Calendly-Webhook-Signature:
 // t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the signing key; 3 minutes' tolerance is recommended.
 export const calendly = defineHmacScheme({
   id: "calendly",
+  // https://developer.calendly.com/api-docs/webhook-payloads — invitee.created
+  sample: (ids, nowMs) => ({
+    value: {
+      created_at: isoTime(nowMs),
+      created_by: `https://api.calendly.com/users/${ids.token(8).toUpperCase()}`,
+      event: "invitee.created",
+      payload: {
+        email: "zoe@example.com",
+        name: "Zoë Müller",
+        status: "active",
+        timezone: "Europe/Berlin",
+        uri: `https://api.calendly.com/scheduled_events/${ids.token(8).toUpperCase()}/invitees/${ids.token(8).toUpperCase()}`,
+        created_at: isoTime(nowMs),
+        updated_at: isoTime(nowMs),
+      },
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Calendly",
@@ -17,9 +35,7 @@ export const calendly = defineHmacScheme({
   signatureHeader: "Calendly-Webhook-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
   toleranceSec: 180,
   signs: ["timestamp", { text: "." }, "body"],
   retry: {

@@ -6,6 +6,11 @@ export function invalid(provider: string, reason: VerifyReason, hint?: string): 
   return hint === undefined ? { valid: false, provider, reason } : { valid: false, provider, reason, hint };
 }
 
+/** `invalid` for one provider: its verifier's failures, with its id. */
+export function failureFor(provider: string): (reason: VerifyReason, hint?: string) => VerifyResult {
+  return (reason, hint) => invalid(provider, reason, hint);
+}
+
 /**
  * Whether `timestamp` (unix seconds) is acceptable at `now` within `toleranceSec`. Most senders'
  * SDKs only reject old timestamps (stripe-node, @slack/bolt); Standard Webhooks rejects both

@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, header, json } from "./event-type.js";
 
@@ -15,8 +15,7 @@ export const circleci = defineHmacScheme({
   signatureHeader: "circleci-signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", signatureKey: "v1" }),
-  format: (signature) => `v1=${signature}`,
+  ...pairedSignature({ separator: ",", signatureKey: "v1" }),
   signs: ["body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "circleci-event-type", "workflow-completed")],
   // Same page: "CircleCI will not retry" failed webhook deliveries (at-most-once).

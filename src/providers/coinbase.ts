@@ -2,11 +2,34 @@ import { COMPACT_JSON } from "./json-shape.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoSeconds } from "./sample.js";
 
 // https://docs.cdp.coinbase.com/commerce/docs/webhooks-security — Coinbase Commerce: `X-CC-Webhook-Signature`,
 // hex HMAC-SHA256 of the body with the shared secret.
 export const coinbase = defineHmacScheme({
   id: "coinbase",
+  // https://docs.cdp.coinbase.com/commerce-onchain/docs/webhooks — charge:confirmed
+  sample: (ids, nowMs) => ({
+    value: {
+      id: ids.number(6),
+      scheduled_for: isoSeconds(nowMs),
+      attempt_number: 1,
+      event: {
+        id: ids.uuid(),
+        resource: "event",
+        type: "charge:confirmed",
+        api_version: "2018-03-22",
+        created_at: isoSeconds(nowMs),
+        data: {
+          code: ids.token(4).toUpperCase(),
+          name: "Café crème",
+          description: "Zoë's order / #7",
+          hosted_url: "https://commerce.coinbase.com/charges/HOOKTAPE",
+          pricing: { local: { amount: "7.47", currency: "EUR" } },
+        },
+      },
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Coinbase Commerce",

@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
 import type { HeaderPairs } from "../core/types.js";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
+import { assertSecrets, failureFor, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader, keepOrDefault } from "./headers.js";
 import { backoff } from "./retry.js";
-import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
+import type { Provider, VerifyRequest } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
@@ -75,9 +75,7 @@ function digest(secret: string, method: string, path: string, pairs: ReadonlyArr
   return createHmac("sha256", keyOf(secret)).update(head).update(body).digest("hex");
 }
 
-function fail(reason: VerifyReason, hint?: string): VerifyResult {
-  return invalid("contentful", reason, hint);
-}
+const fail = failureFor("contentful");
 
 export const contentful: Provider = {
   id: "contentful",

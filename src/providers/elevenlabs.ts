@@ -1,4 +1,4 @@
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -16,9 +16,7 @@ export const elevenlabs = defineHmacScheme({
   signatureHeader: "ElevenLabs-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v0" }),
-  format: (signature, timestamp) => `t=${timestamp},v0=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v0" }),
   toleranceSec: 1800,
   signs: ["timestamp", { text: "." }, "body"],
   // Not documented as retried (webhooks are disabled after repeated failures): treated as a single attempt.

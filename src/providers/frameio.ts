@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, v0Signature } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -14,11 +14,8 @@ export const frameio = defineHmacScheme({
   eventType: eventTypeFrom(json("type")),
   signatureHeader: "X-Frameio-Signature",
   algorithm: "sha256",
-  encoding: "hex",
-  prefix: "v0=",
-  timestamp: { in: "header", header: "X-Frameio-Request-Timestamp", unit: "s" },
+  ...v0Signature("X-Frameio-Request-Timestamp"),
   toleranceSec: 300,
-  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   // Not documented as retried: treated as a single attempt.
   retry: noRetries("https://developer.frame.io/docs/automations-webhooks/webhooks-overview"),
   // resource.id (with the event type) names the event; each attempt has its own X-Frameio-Request-Timestamp.

@@ -3,11 +3,29 @@ import { keepOrDefault } from "./headers.js";
 import { noRetries } from "./retry.js";
 import { defineTokenScheme } from "./schemes/token-scheme.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token —
 // GitLab sends the configured secret token as it is in `X-Gitlab-Token`; there is no MAC.
 export const gitlab = defineTokenScheme({
   id: "gitlab",
+  // https://docs.gitlab.com/user/project/integrations/webhook_events/#push-events
+  sample: (ids, nowMs) => ({
+    value: {
+      object_kind: "push",
+      event_name: "push",
+      before: ids.token(20),
+      after: ids.token(20),
+      ref: "refs/heads/main",
+      user_name: "Zoë Müller",
+      user_username: "zoe",
+      project_id: ids.number(6),
+      project: { name: "hooktape", web_url: "https://gitlab.example.com/zoe/hooktape", path_with_namespace: "zoe/hooktape" },
+      commits: [{ id: ids.token(20), message: "Überarbeitung / fix the thing", timestamp: isoTime(nowMs), url: "https://gitlab.example.com/zoe/hooktape/-/commit/1" }],
+      total_commits_count: 1,
+    },
+    headers: [["X-Gitlab-Event", "Push Hook"]],
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "GitLab",

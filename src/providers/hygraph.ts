@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
-import { assertSecrets, invalid, DIGITS_RE, mismatchHint } from "./checks.js";
+import { assertSecrets, failureFor, DIGITS_RE, mismatchHint } from "./checks.js";
 import { safeEqual } from "./compare.js";
 import { findHeader } from "./headers.js";
 import { backoff } from "./retry.js";
-import type { Provider, VerifyRequest, VerifyReason, VerifyResult } from "./types.js";
+import type { Provider, VerifyRequest } from "./types.js";
 import { createTextKeyCache } from "./hmac-key.js";
 import { eventTypeFrom, joined, json } from "./event-type.js";
 
@@ -38,9 +38,7 @@ function digest(secret: string, body: Buffer, env: string, timestamp: string): s
   return createHmac("sha256", keyOf(secret)).update(payload).digest("base64");
 }
 
-function fail(reason: VerifyReason, hint?: string): VerifyResult {
-  return invalid("hygraph", reason, hint);
-}
+const fail = failureFor("hygraph");
 
 export const hygraph: Provider = {
   id: "hygraph",

@@ -7,6 +7,21 @@ import { eventTypeFrom, json } from "./event-type.js";
 // `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body>` with the app's client secret.
 export const intercom = defineHmacScheme({
   id: "intercom",
+  // https://developers.intercom.com/docs/references/webhooks/webhook-models
+  sample: (ids, nowMs) => ({
+    value: {
+      type: "notification_event",
+      app_id: ids.token(4),
+      data: { type: "notification_event_data", item: { type: "conversation", id: String(ids.number(11)), title: "Question à propos de la facture / #7" } },
+      links: {},
+      id: `notif_${ids.uuid()}`,
+      topic: "conversation.user.created",
+      delivery_status: "pending",
+      delivery_attempts: 1,
+      created_at: Math.floor(nowMs / 1000),
+      first_sent_at: Math.floor(nowMs / 1000),
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Intercom",

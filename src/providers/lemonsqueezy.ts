@@ -1,11 +1,35 @@
 import { findHeader, keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, header, json } from "./event-type.js";
+import { isoSeconds } from "./sample.js";
 
 // https://docs.lemonsqueezy.com/help/webhooks/signing-requests — `X-Signature`: hex HMAC-SHA256 of the
 // body, no prefix, with the webhook's signing secret.
 export const lemonsqueezy = defineHmacScheme({
   id: "lemonsqueezy",
+  // https://docs.lemonsqueezy.com/help/webhooks/example-payloads#order
+  sample: (ids, nowMs) => ({
+    value: {
+      meta: { event_name: "order_created", custom_data: { customer_id: 25 } },
+      data: {
+        type: "orders",
+        id: String(ids.number(7)),
+        attributes: {
+          store_id: 1,
+          identifier: ids.uuid(),
+          user_name: "Zoë Müller",
+          user_email: "zoe@example.com",
+          currency: "EUR",
+          total: 999,
+          status: "paid",
+          urls: { receipt: "https://app.lemonsqueezy.com/my-orders/hooktape" },
+          created_at: isoSeconds(nowMs),
+          updated_at: isoSeconds(nowMs),
+        },
+      },
+    },
+    headers: [["X-Event-Name", "order_created"]],
+  }),
   // Captured deliveries (PHP defaults): `\/` and \uXXXX.
   jsonShape: { indent: 0, escapeSlash: true, asciiOnly: true },
   name: "Lemon Squeezy",

@@ -8,6 +8,14 @@ import { eventTypeFrom, formJson } from "./event-type.js";
 // form field `mandrill_events`.
 export const mandrill = defineHmacScheme({
   id: "mandrill",
+  // https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/ — the events posted as one
+  // form field, `mandrill_events`, a JSON array.
+  sample: (ids, nowMs) => {
+    const events = [
+      { event: "send", _id: ids.token(16), ts: Math.floor(nowMs / 1000), msg: { email: "zoë@example.com", subject: "Café / order confirmation", state: "sent" } },
+    ];
+    return { form: `mandrill_events=${encodeURIComponent(JSON.stringify(events))}` };
+  },
   name: "Mailchimp Transactional (Mandrill)",
   docs: "https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/#authenticating-webhook-requests",
   headers: ["x-mandrill-signature"],

@@ -1,12 +1,35 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://docs.mux.com/core/verify-webhook-signatures — `Mux-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of
 // "<t>.<body>">`; @mux/mux-node's webhooks.verifySignature allows 300 s.
 export const mux = defineHmacScheme({
   id: "mux",
+  // https://docs.mux.com/webhook-reference#video.asset.ready
+  sample: (ids, nowMs) => ({
+    value: {
+      type: "video.asset.ready",
+      object: { type: "asset", id: ids.token(16) },
+      id: ids.uuid(),
+      environment: { name: "Production", id: ids.token(3) },
+      data: {
+        status: "ready",
+        passthrough: "Zoë's upload / take 2",
+        playback_ids: [{ policy: "public", id: ids.token(16) }],
+        id: ids.token(16),
+        duration: 23.84,
+        created_at: Math.floor(nowMs / 1000),
+      },
+      created_at: isoTime(nowMs),
+      attempts: [],
+      accessor_source: null,
+      accessor: null,
+      request_id: null,
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Mux",
@@ -17,9 +40,7 @@ export const mux = defineHmacScheme({
   signatureHeader: "Mux-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
   toleranceSec: 300,
   signs: ["timestamp", { text: "." }, "body"],
   retry: {

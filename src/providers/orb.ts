@@ -2,6 +2,7 @@ import type { ParsedSignature } from "./schemes/hmac-scheme.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://github.com/orbcorp/orb-node/blob/main/src/resources/webhooks.ts — `X-Orb-Signature: v1=<hex>` (a
 // space-separated list), HMAC-SHA256 keyed with the secret's UTF-8 bytes over `v1:<X-Orb-Timestamp>:<body>`.
@@ -15,6 +16,16 @@ function parseOrb(value: string): ParsedSignature | null {
 
 export const orb = defineHmacScheme({
   id: "orb",
+  // https://docs.withorb.com/integrations-and-exports/webhooks — subscription.started
+  sample: (ids, nowMs) => ({
+    value: {
+      id: ids.token(11),
+      created_at: isoTime(nowMs),
+      type: "subscription.started",
+      properties: {},
+      subscription: { id: ids.token(11), status: "active", customer: { id: ids.token(11), name: "Zoë Müller", email: "zoe@example.com" }, start_date: isoTime(nowMs) },
+    },
+  }),
   name: "Orb",
   docs: "https://docs.withorb.com/integrations-and-exports/webhooks",
   headers: ["x-orb-signature", "x-orb-timestamp"],

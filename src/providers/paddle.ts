@@ -1,12 +1,34 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://developer.paddle.com/webhooks/signature-verification — `Paddle-Signature: ts=<unix s>;h1=<hex
 // HMAC-SHA256 of "<ts>:<body>">` (several h1 during a secret rotation); @paddle/paddle-node-sdk allows 5 s.
 export const paddle = defineHmacScheme({
   id: "paddle",
+  // https://developer.paddle.com/webhooks/transactions/transaction-completed
+  sample: (ids, nowMs) => ({
+    value: {
+      event_id: `evt_${ids.token(13)}`,
+      event_type: "transaction.completed",
+      occurred_at: isoTime(nowMs),
+      notification_id: `ntf_${ids.token(13)}`,
+      data: {
+        id: `txn_${ids.token(13)}`,
+        status: "completed",
+        customer_id: `ctm_${ids.token(13)}`,
+        currency_code: "EUR",
+        origin: "web",
+        details: { totals: { subtotal: "2000", tax: "380", total: "2380" } },
+        items: [{ price: { id: `pri_${ids.token(13)}`, description: "Abonnement mensuel — Zoë" }, quantity: 1 }],
+        checkout: { url: "https://example.com/checkout?_ptxn=hooktape" },
+        created_at: isoTime(nowMs),
+        updated_at: isoTime(nowMs),
+      },
+    },
+  }),
   // Signed vectors of Paddle's PHP SDK verify only over ASCII-escaped bodies.
   jsonShape: { indent: 0, asciiOnly: true },
   name: "Paddle Billing",
@@ -17,9 +39,7 @@ export const paddle = defineHmacScheme({
   signatureHeader: "Paddle-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ";", timestampKey: "ts", signatureKey: "h1" }),
-  format: (signature, timestamp) => `ts=${timestamp};h1=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ";", timestampKey: "ts", signatureKey: "h1" }),
   toleranceSec: 5,
   signs: ["timestamp", { text: ":" }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Paddle")],

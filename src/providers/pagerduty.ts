@@ -1,12 +1,36 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures — `X-PagerDuty-Signature:
 // v1=<hex HMAC-SHA256 of the body>`, comma-separated when several secrets are active.
 export const pagerduty = defineHmacScheme({
   id: "pagerduty",
+  // https://developer.pagerduty.com/docs/webhooks-overview#webhook-payload — V3, incident.triggered
+  sample: (ids, nowMs) => ({
+    value: {
+      event: {
+        id: ids.token(13).toUpperCase(),
+        event_type: "incident.triggered",
+        resource_type: "incident",
+        occurred_at: isoTime(nowMs),
+        agent: null,
+        client: null,
+        data: {
+          id: ids.token(7).toUpperCase(),
+          type: "incident",
+          self: "https://api.pagerduty.com/incidents/HOOKTAPE",
+          html_url: "https://acme.pagerduty.com/incidents/HOOKTAPE",
+          number: 2,
+          status: "triggered",
+          title: "Serveur indisponible — API / checkout",
+          urgency: "high",
+        },
+      },
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "PagerDuty (v3 webhooks)",
@@ -17,8 +41,7 @@ export const pagerduty = defineHmacScheme({
   signatureHeader: "X-PagerDuty-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", signatureKey: "v1" }),
-  format: (signature) => `v1=${signature}`,
+  ...pairedSignature({ separator: ",", signatureKey: "v1" }),
   signs: ["body"],
   retry: {
     // https://developer.pagerduty.com/docs/webhooks-overview#delivery-retries — failed deliveries are retried

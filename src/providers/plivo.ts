@@ -138,6 +138,10 @@ function v3Signature(token: string, base: string, nonce: string): string {
 
 export const plivo: Provider = {
   id: "plivo",
+  // https://www.plivo.com/docs/voice/xml/request-parameters — a call callback, posted as form fields (which V3 signs).
+  sample: (ids) => ({
+    form: `CallUUID=${ids.token(8)}&CallerName=Zo%C3%AB+M%C3%BCller&CallStatus=in-progress&Direction=inbound&Event=StartApp&From=15005550006&To=15005550001`,
+  }),
   name: "Plivo",
   kind: "hmac",
   // V3 first: it is the one `check` tampers with and the one that covers the parameters.

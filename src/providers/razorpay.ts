@@ -8,6 +8,31 @@ import { eventTypeFrom, json } from "./event-type.js";
 // with the webhook secret (razorpay-node `validateWebhookSignature`).
 export const razorpay = defineHmacScheme({
   id: "razorpay",
+  // https://razorpay.com/docs/webhooks/payloads/payments/#payment-captured
+  sample: (ids, nowMs) => ({
+    value: {
+      entity: "event",
+      account_id: `acc_${ids.token(7)}`,
+      event: "payment.captured",
+      contains: ["payment"],
+      payload: {
+        payment: {
+          entity: {
+            id: `pay_${ids.token(7)}`,
+            entity: "payment",
+            amount: 50000,
+            currency: "INR",
+            status: "captured",
+            method: "upi",
+            description: "Chai ☕ order — Zoë / #7",
+            email: "zoe@example.com",
+            created_at: Math.floor(nowMs / 1000),
+          },
+        },
+      },
+      created_at: Math.floor(nowMs / 1000),
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Razorpay",

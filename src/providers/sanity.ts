@@ -1,5 +1,5 @@
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, header } from "./event-type.js";
 
@@ -16,9 +16,7 @@ export const sanity = defineHmacScheme({
   signatureHeader: "sanity-webhook-signature",
   algorithm: "sha256",
   encoding: "base64url",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
-  timestamp: { in: "signature", unit: "ms" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1", unit: "ms" }),
   toleranceSec: null,
   signs: ["timestamp", { text: "." }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "sanity-webhook-id", input.id), keepOrDefault(input.headers, "sanity-operation", "create")],

@@ -2,12 +2,35 @@ import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { noRetries } from "./retry.js";
 import { eventTypeFrom, header, joined, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature —
 // `Sentry-Hook-Signature`: hex HMAC-SHA256 of the body with the integration's client secret.
 // Sentry-Hook-Timestamp is sent but not signed, so it is not checked.
 export const sentry = defineHmacScheme({
   id: "sentry",
+  // https://docs.sentry.io/organization/integrations/integration-platform/webhooks/issues/ — issue.created
+  sample: (ids, nowMs) => ({
+    value: {
+      action: "created",
+      installation: { uuid: ids.uuid() },
+      data: {
+        issue: {
+          id: String(ids.number(10)),
+          shortId: "HOOKTAPE-1",
+          title: "TypeError: Cannot read ‘amount’ of undefined",
+          culprit: "app/webhooks/stripe.ts",
+          level: "error",
+          status: "unresolved",
+          permalink: "https://sentry.io/organizations/acme/issues/1/",
+          firstSeen: isoTime(nowMs),
+          lastSeen: isoTime(nowMs),
+        },
+      },
+      actor: { type: "application", id: "sentry", name: "Sentry" },
+    },
+    headers: [["Sentry-Hook-Resource", "issue"], ["Sentry-Hook-Timestamp", String(Math.floor(nowMs / 1000))]],
+  }),
   // Sentry's sender uses a compact, ensure_ascii encoder.
   jsonShape: { indent: 0, asciiOnly: true },
   name: "Sentry Integration Platform",

@@ -1,4 +1,4 @@
-import { defineHmacScheme } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, v0Signature } from "./schemes/hmac-scheme.js";
 import type { RetryCause } from "./types.js";
 import { eventTypeFrom, form, formJson, json } from "./event-type.js";
 
@@ -34,11 +34,8 @@ export const slack = defineHmacScheme({
   eventType: eventTypeFrom(json("event.type"), json("type"), formJson("payload", "type"), form("command")),
   signatureHeader: "X-Slack-Signature",
   algorithm: "sha256",
-  encoding: "hex",
-  prefix: "v0=",
-  timestamp: { in: "header", header: "X-Slack-Request-Timestamp", unit: "s" },
+  ...v0Signature("X-Slack-Request-Timestamp"),
   toleranceSec: 300,
-  signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   retry: {
     // https://api.slack.com/apis/events-api#retries — up to 3 retries: nearly immediately, after 1 minute,
     // after 5 minutes, each with X-Slack-Retry-Num and X-Slack-Retry-Reason.

@@ -1,11 +1,36 @@
 import { COMPACT_JSON } from "./json-shape.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://developer.squareup.com/docs/webhooks/step3validate — `x-square-hmacsha256-signature`: base64
 // HMAC-SHA256, keyed with the subscription's signature key, over the notification URL followed by the body.
 export const square = defineHmacScheme({
   id: "square",
+  // https://developer.squareup.com/reference/square/webhooks/payment.updated
+  sample: (ids, nowMs) => ({
+    value: {
+      merchant_id: "6SSW7HV8K2ST5",
+      type: "payment.updated",
+      event_id: ids.uuid(),
+      created_at: isoTime(nowMs),
+      data: {
+        type: "payment",
+        id: ids.token(11).toUpperCase(),
+        object: {
+          payment: {
+            id: ids.token(11).toUpperCase(),
+            amount_money: { amount: 2000, currency: "EUR" },
+            status: "COMPLETED",
+            note: "Café crème × 2 — Zoë",
+            receipt_url: "https://squareup.com/receipt/preview/hooktape",
+            created_at: isoTime(nowMs),
+            updated_at: isoTime(nowMs),
+          },
+        },
+      },
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "Square",

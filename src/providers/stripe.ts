@@ -1,7 +1,7 @@
 import { PRETTY_JSON } from "./json-shape.js";
 import { mismatchHint } from "./checks.js";
 import { keepOrDefault } from "./headers.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
 // https://docs.stripe.com/webhooks#verify-manually — `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256>`
@@ -44,9 +44,7 @@ export const stripe = defineHmacScheme({
   signatureHeader: "Stripe-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp},v1=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
   toleranceSec: 300,
   signs: ["timestamp", { text: "." }, "body"],
   extraHeaders: (input) => [keepOrDefault(input.headers, "User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")],

@@ -1,4 +1,4 @@
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
 
@@ -15,9 +15,7 @@ export const tiktok = defineHmacScheme({
   signatureHeader: "TikTok-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "s" }),
-  format: (signature, timestamp) => `t=${timestamp},s=${signature}`,
-  timestamp: { in: "signature", unit: "s" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "s" }),
   toleranceSec: null,
   signs: ["timestamp", { text: "." }, "body"],
   retry: {

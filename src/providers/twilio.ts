@@ -116,6 +116,16 @@ function withBodyHash(url: string, body: Buffer): string {
 
 export const twilio: Provider = {
   id: "twilio",
+  // https://www.twilio.com/docs/messaging/guides/webhook-request — an incoming message, posted as form fields.
+  sample: (ids) => {
+    const sid = `SM${ids.token(16)}`;
+    return {
+      form:
+        `ToCountry=US&ToState=CA&SmsMessageSid=${sid}&NumMedia=0&ToCity=&FromZip=&SmsSid=${sid}&FromState=` +
+        `&SmsStatus=received&FromCity=&Body=Caf%C3%A9+cr%C3%A8me+%C3%97+2+%E2%80%94+Zo%C3%AB+%2F+%237&FromCountry=FR&To=%2B15005550006` +
+        `&ToZip=&NumSegments=1&MessageSid=${sid}&AccountSid=AC${ids.token(16)}&From=%2B33612345678&ApiVersion=2010-04-01`,
+    };
+  },
   name: "Twilio",
   kind: "hmac",
   headers: ["x-twilio-signature"],
@@ -141,6 +151,9 @@ export const twilio: Provider = {
     keys: [
       { header: "I-Twilio-Idempotency-Token", example: "7a1f53b2-bd4e-4c59-9d3e-0b2a6c8f1e47" },
       { form: "MessageSid", example: "SM1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
+      // An incoming message repeats its MessageSid in SmsMessageSid and SmsSid, older names a handler may key on.
+      { form: "SmsMessageSid", example: "SM1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
+      { form: "SmsSid", example: "SM1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
       { form: "CallSid", example: "CA1f0e8ae6ade43cb3c0ce4525424e404f", optional: true },
     ],
     attempts: "same-bytes",

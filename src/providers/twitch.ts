@@ -2,12 +2,38 @@ import { keepOrDefault } from "./headers.js";
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, header } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message —
 // `Twitch-Eventsub-Message-Signature: sha256=<hex HMAC-SHA256 of message id + timestamp + body>`, the
 // timestamp an RFC 3339 string; messages older than 10 minutes should be rejected.
 export const twitch = defineHmacScheme({
   id: "twitch",
+  // https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelfollow
+  sample: (ids, nowMs) => ({
+    value: {
+      subscription: {
+        id: ids.uuid(),
+        type: "channel.follow",
+        version: "2",
+        status: "enabled",
+        cost: 0,
+        condition: { broadcaster_user_id: String(ids.number(7)), moderator_user_id: String(ids.number(7)) },
+        transport: { method: "webhook", callback: "https://example.com/webhooks/twitch" },
+        created_at: isoTime(nowMs),
+      },
+      event: {
+        user_id: String(ids.number(7)),
+        user_login: "zoe_m",
+        user_name: "Zoë_M",
+        broadcaster_user_id: String(ids.number(7)),
+        broadcaster_user_login: "hooktape",
+        broadcaster_user_name: "hooktape",
+        followed_at: isoTime(nowMs),
+      },
+    },
+    headers: [["Twitch-Eventsub-Message-Type", "notification"], ["Twitch-Eventsub-Subscription-Type", "channel.follow"], ["Twitch-Eventsub-Subscription-Version", "2"]],
+  }),
   // Twitch is a Go service: encoding/json escapes <, > and &.
   jsonShape: { indent: 0, escapeHtml: true },
   name: "Twitch EventSub",

@@ -1,11 +1,26 @@
 import { defineHmacScheme } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoSeconds } from "./sample.js";
 
 // https://www.typeform.com/developers/webhooks/secure-your-webhooks/ — `Typeform-Signature:
 // sha256=<base64 HMAC-SHA256 of the body>` with the webhook's secret.
 export const typeform = defineHmacScheme({
   id: "typeform",
+  // https://www.typeform.com/developers/webhooks/example-payload/
+  sample: (ids, nowMs) => ({
+    value: {
+      event_id: ids.token(13).toUpperCase(),
+      event_type: "form_response",
+      form_response: {
+        form_id: ids.token(4),
+        token: ids.token(16),
+        submitted_at: isoSeconds(nowMs),
+        definition: { id: ids.token(4), title: "Café survey — été" },
+        answers: [{ type: "text", text: "Très bien / merci", field: { id: ids.token(6), type: "short_text" } }],
+      },
+    },
+  }),
   name: "Typeform",
   docs: "https://www.typeform.com/developers/webhooks/secure-your-webhooks/",
   headers: ["typeform-signature"],

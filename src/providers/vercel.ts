@@ -6,6 +6,23 @@ import { eventTypeFrom, json } from "./event-type.js";
 // the body with the integration's client secret (or the webhook's secret).
 export const vercel = defineHmacScheme({
   id: "vercel",
+  // https://vercel.com/docs/webhooks/webhooks-api#deployment.created
+  sample: (ids, nowMs) => ({
+    value: {
+      id: ids.token(10),
+      type: "deployment.created",
+      createdAt: nowMs,
+      region: "cdg1",
+      payload: {
+        team: { id: `team_${ids.token(12)}` },
+        user: { id: ids.token(12) },
+        deployment: { id: `dpl_${ids.token(14)}`, name: "café-site", url: "café-site-hooktape.vercel.app", meta: { githubCommitMessage: "Überarbeitung / fix" } },
+        links: { deployment: "https://vercel.com/acme/cafe-site/hooktape", project: "https://vercel.com/acme/cafe-site" },
+        target: "production",
+        project: { id: `prj_${ids.token(14)}` },
+      },
+    },
+  }),
   name: "Vercel",
   docs: "https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks",
   headers: ["x-vercel-signature"],

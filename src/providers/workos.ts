@@ -1,12 +1,32 @@
 import { COMPACT_JSON } from "./json-shape.js";
-import { defineHmacScheme, parsePairs } from "./schemes/hmac-scheme.js";
+import { defineHmacScheme, pairedSignature } from "./schemes/hmac-scheme.js";
 import { backoff } from "./retry.js";
 import { eventTypeFrom, json } from "./event-type.js";
+import { isoTime } from "./sample.js";
 
 // https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually
 // `WorkOS-Signature: t=<unix ms>, v1=<hex HMAC-SHA256 of "<t>.<body>">`; @workos-inc/node allows 180 s.
 export const workos = defineHmacScheme({
   id: "workos",
+  // https://workos.com/docs/events/user
+  sample: (ids, nowMs) => ({
+    value: {
+      id: `event_${ids.token(13).toUpperCase()}`,
+      event: "user.created",
+      data: {
+        object: "user",
+        id: `user_${ids.token(13).toUpperCase()}`,
+        email: "zoe@example.com",
+        first_name: "Zoë",
+        last_name: "Müller",
+        email_verified: true,
+        profile_picture_url: "https://workoscdn.com/images/v1/hooktape",
+        created_at: isoTime(nowMs),
+        updated_at: isoTime(nowMs),
+      },
+      created_at: isoTime(nowMs),
+    },
+  }),
   // Signed vectors or captured deliveries show plain compact JSON.
   jsonShape: COMPACT_JSON,
   name: "WorkOS",
@@ -17,9 +37,7 @@ export const workos = defineHmacScheme({
   signatureHeader: "WorkOS-Signature",
   algorithm: "sha256",
   encoding: "hex",
-  parse: parsePairs({ separator: ",", timestampKey: "t", signatureKey: "v1" }),
-  format: (signature, timestamp) => `t=${timestamp}, v1=${signature}`,
-  timestamp: { in: "signature", unit: "ms" },
+  ...pairedSignature({ separator: ",", timestampKey: "t", signatureKey: "v1", unit: "ms", joiner: ", " }),
   toleranceSec: 180,
   signs: ["timestamp", { text: "." }, "body"],
   retry: {

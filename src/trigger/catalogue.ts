@@ -8,7 +8,6 @@ import { HooktapeError } from "../core/errors.js";
 import type { HeaderPairs } from "../core/types.js";
 import { eventTypeOf } from "../providers/event-type.js";
 import type { Provider } from "../providers/types.js";
-import { TRIGGER_SAMPLES, type TriggerSample } from "./samples.js";
 import { STRIPE_EVENTS } from "./stripe-events.js";
 
 /** Where an event type's payload comes from, as `trigger --list` shows it. */
@@ -177,17 +176,13 @@ function freshId(id: string): string {
 }
 
 /**
- * The other providers: hooktape's samples (trigger/samples.ts, else check's), each one type, the one the
+ * The other providers: the provider's sample event (its module's, else `check`'s generic one), one type, the one the
  * provider's own rule reads from the sample. A sample that names no type (the generic one) gives no entry.
  */
 function sampleCatalogue(provider: Provider): TriggerCatalogue {
   const make = (nowMs: number): Omit<TriggerDraft, "type"> => {
-    const sample = TRIGGER_SAMPLES[provider.id];
-    if (sample === undefined) {
-      const subject = sampleSubject(provider, nowMs, randomIds);
-      return { headers: subject.headers, body: subject.body };
-    }
-    return fromSample(sample(randomIds, nowMs), provider);
+    const subject = sampleSubject(provider, nowMs, randomIds);
+    return { headers: subject.headers, body: subject.body };
   };
   const probe = make(Date.now());
   const type = eventTypeOf(provider, probe);
@@ -200,10 +195,4 @@ function sampleCatalogue(provider: Provider): TriggerCatalogue {
       return { type, ...make(nowMs) };
     },
   };
-}
-
-function fromSample(sample: TriggerSample, provider: Provider): Omit<TriggerDraft, "type"> {
-  const extra = sample.headers ?? [];
-  if ("form" in sample) return { headers: [["Content-Type", "application/x-www-form-urlencoded"], ...extra], body: Buffer.from(sample.form, "utf8") };
-  return { headers: [["Content-Type", "application/json"], ...extra], body: Buffer.from(serialiseJson(sample.value, jsonShapeOf(provider)), "utf8") };
 }

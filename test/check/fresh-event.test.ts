@@ -92,7 +92,7 @@ describe("freshEvent renews every place each provider names its events by, and t
     expect(fresh.messageId).not.toBe(original.messageId);
   });
 
-  it("renews Twilio's MessageSid (keeping its SM), not the AccountSid; the form's other fields stay as encoded", () => {
+  it("renews Twilio's MessageSid (keeping its SM) as one new Sid in SmsMessageSid and SmsSid too, not the AccountSid; the form's other fields stay as encoded", () => {
     const twilio = getProvider("twilio")!;
     const original = recipeOf(twilio, sampleSubject(twilio, NOW_MS));
     const fresh = freshEvent(original);
@@ -100,7 +100,9 @@ describe("freshEvent renews every place each provider names its events by, and t
     expect(now.get("AccountSid")).toBe(was.get("AccountSid"));
     expect(now.get("MessageSid")).not.toBe(was.get("MessageSid"));
     expect(now.get("MessageSid")).toMatch(/^SM[0-9a-f]{32}$/);
-    expect(fresh.body.toString().replace(/MessageSid=SM[0-9a-f]+/, "")).toBe(original.body.toString().replace(/MessageSid=SM[0-9a-f]+/, ""));
+    expect([now.get("SmsMessageSid"), now.get("SmsSid")]).toEqual([now.get("MessageSid"), now.get("MessageSid")]);
+    const withoutMessageSids = (body: Buffer) => body.toString().replace(/(^|&)(MessageSid|SmsMessageSid|SmsSid)=SM[0-9a-f]+/g, "$1$2=");
+    expect(withoutMessageSids(fresh.body)).toBe(withoutMessageSids(original.body));
   });
 });
 

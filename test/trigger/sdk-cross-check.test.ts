@@ -196,6 +196,60 @@ describe("the other providers", () => {
     }
     expect(able.length).toBeGreaterThanOrEqual(20);
   });
+
+  it("every provider whose module declares its most common event still offers that type, from hooktape's sample", async () => {
+    // The type `trigger <provider>` sends, read from the sample each provider module declares.
+    const expected: Record<string, string> = {
+      adyen: "AUTHORISATION",
+      calendly: "invitee.created",
+      circle: "transactions.inbound",
+      clerk: "user.created",
+      coinbase: "charge:confirmed",
+      discord: "PING",
+      ebay: "MARKETPLACE_ACCOUNT_DELETION",
+      gitlab: "push",
+      hubspot: "contact.propertyChange",
+      intercom: "conversation.user.created",
+      lemonsqueezy: "order_created",
+      linear: "Issue.create",
+      mailgun: "delivered",
+      mandrill: "send",
+      mux: "video.asset.ready",
+      orb: "subscription.started",
+      paddle: "transaction.completed",
+      pagerduty: "incident.triggered",
+      paypal: "PAYMENT.CAPTURE.COMPLETED",
+      plivo: "StartApp",
+      postmark: "Delivery",
+      razorpay: "payment.captured",
+      resend: "email.delivered",
+      sendgrid: "delivered",
+      sentry: "issue.created",
+      slack: "app_mention",
+      sns: "Notification",
+      square: "payment.updated",
+      "standard-webhooks": "contact.created",
+      svix: "invoice.paid",
+      twilio: "message.received",
+      twitch: "channel.follow",
+      twitter: "tweet_create_events",
+      typeform: "form_response",
+      vercel: "deployment.created",
+      woocommerce: "order.created",
+      workos: "user.created",
+      zoom: "meeting.started",
+    };
+    const offered: Record<string, string> = {};
+    for (const id of knownProviderIds()) {
+      if (["stripe", "github", "shopify"].includes(id)) continue;
+      const { catalogue } = await catalogueOf(id);
+      for (const entry of catalogue.entries) {
+        expect(entry.source.name, id).toBe("hooktape sample");
+        offered[id] = entry.type;
+      }
+    }
+    expect(offered).toEqual(expected);
+  });
 });
 
 /** A secret to sign with and the one to verify with: the same for shared secrets; a key pair for the asymmetric ones. */

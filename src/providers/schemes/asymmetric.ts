@@ -1,16 +1,9 @@
 import { sign as signBytes, verify as verifyBytes } from "node:crypto";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, timestampHint } from "../checks.js";
+import { assertSecrets, checkTimestamp, DIGITS_RE, failureFor, timestampHint } from "../checks.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey, parsePublicKey, type KeyAlgorithm } from "../keys.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type VerifyReason,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, VerifyRequest, VerifyResult } from "../types.js";
 
 /** A public-key scheme that signs `timestamp + separator + body` (Discord's Ed25519, SendGrid's ECDSA P-256, Telnyx's `ts|body`). */
 export interface AsymmetricSchemeSpec extends DeliveryKnowledge {
@@ -45,7 +38,7 @@ export function defineAsymmetricScheme(spec: AsymmetricSchemeSpec): Provider {
   const digest = spec.algorithm === "ed25519" ? null : "sha256";
   const separator = spec.separator ?? "";
   const keyOptions = spec.algorithm === "p256" ? ({ dsaEncoding: "der" } as const) : {};
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
+  const fail = failureFor(spec.id);
 
   return {
     id: spec.id,

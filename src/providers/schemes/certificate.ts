@@ -8,22 +8,12 @@ import {
   X509Certificate,
   type KeyObject,
 } from "node:crypto";
-import { assertSecrets, invalid } from "../checks.js";
+import { assertSecrets, failureFor } from "../checks.js";
 import type { EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { parsePrivateKey } from "../keys.js";
-import {
-  type BodySignatureForgeries,
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-  type SignOutput,
-  type VerifyReason,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { BodySignatureForgeries, DeliveryKnowledge, Provider, SignInput, SignOutput, VerifyRequest, VerifyResult } from "../types.js";
 import { selfSignedCertificate } from "../x509.js";
 
 // One verifier for the senders that sign with a key pair of their own and name the key in the request: by the URL of
@@ -215,10 +205,12 @@ function describe(reference: KeyReference): string {
   return reference.kind === "certificate" ? `the certificate at ${reference.value}` : `key id ${reference.value}`;
 }
 
-export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider & CertificateScheme {
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
-  const webhookIdForm = `${spec.name} signs your webhook id: give --secret as "<webhook id>:<certificate>", e.g. --secret "WH-1AB23456CD789012E:$(cat paypal-cert.pem)"`;
+/** How to give a sender's secret that signs the receiver's webhook id (PayPal), with an example. */
+function webhookIdForm(spec: CertificateSchemeSpec): string {
+  return `${spec.name} signs your webhook id: give --secret as "<webhook id>:<certificate>", e.g. --secret "WH-1AB23456CD789012E:$(cat paypal-cert.pem)"`;
+}
 
+export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider & CertificateScheme {
   return {
     id: spec.id,
     name: spec.name,
@@ -240,65 +232,75 @@ export function defineCertificateScheme(spec: CertificateSchemeSpec): Provider &
       return "reason" in parts ? null : parts.reference;
     },
 
-    sign(input) {
-      assertSecrets([input.secret]);
-      const parts = splitSecret(input.secret, spec.webhookId === true);
-      if (parts === null) throw new KeyFormatError(webhookIdForm);
-      const key = signingKey(parts.key, spec.keyType);
-      const names = keyNamesOf(createPublicKey(key));
-      const signWith = (message: Buffer, digest: Digest) =>
-        signBytes(digest, message, spec.keyType === "p256" ? { key, dsaEncoding: "der" } : key);
-      return spec.write({ ...input, secret: parts.webhookId }, signWith, names);
-    },
-
-    verify(request, secrets) {
-      assertSecrets(secrets);
-      const parts = spec.read(request);
-      if ("reason" in parts) return fail(parts.reason, parts.hint);
-      if (secrets.length === 0) return fail("no_secret", `this delivery was signed with ${describe(parts.reference)}; ${spec.missingKeyAdvice}`);
-      let usable = 0;
-      let keyError = "";
-      for (const secret of secrets) {
-        const split = splitSecret(secret, spec.webhookId === true);
-        if (split === null) {
-          keyError = webhookIdForm;
-          continue;
-        }
-        if (split.key === "") {
-          keyError = `the secret holds only the webhook id: add --fetch-certs, or give "<webhook id>:<certificate>"`;
-          continue;
-        }
-        let key: KeyObject;
-        try {
-          key = verificationKey(split.key, spec.keyType);
-        } catch (error) {
-          if (!(error instanceof KeyFormatError)) throw error;
-          keyError = error.message;
-          continue;
-        }
-        usable++;
-        try {
-          const options = spec.keyType === "p256" ? { key, dsaEncoding: "der" as const } : key;
-          if (verifyBytes(parts.digest, parts.message(split.webhookId), options, parts.signature)) {
-            return parts.signedAt === undefined ? { valid: true, provider: spec.id } : { valid: true, provider: spec.id, signedAt: parts.signedAt };
-          }
-        } catch {
-          // A signature that is not DER makes ECDSA verification throw: a bad request, not a bad key.
-        }
-      }
-      if (usable === 0) return fail("malformed_key", keyError);
-      const webhook = spec.webhookId === true ? ", the webhook id is not this endpoint's," : "";
-      return fail(
-        "no_matching_signature",
-        `signed with ${describe(parts.reference)}: the body differs from what was signed${webhook} or the key given is not that one — ${spec.missingKeyAdvice}`,
-      );
-    },
+    sign: (input) => signWithCertificateKey(spec, input),
+    verify: (request, secrets) => verifyCertificateSignature(spec, request, secrets),
 
     timestampOf(request) {
       const parts = spec.read(request);
       return "reason" in parts || parts.signedAt === undefined ? null : parts.signedAt;
     },
   };
+}
+
+function signWithCertificateKey(spec: CertificateSchemeSpec, input: SignInput): SignOutput {
+  assertSecrets([input.secret]);
+  const parts = splitSecret(input.secret, spec.webhookId === true);
+  if (parts === null) throw new KeyFormatError(webhookIdForm(spec));
+  const key = signingKey(parts.key, spec.keyType);
+  const names = keyNamesOf(createPublicKey(key));
+  const signWith = (message: Buffer, digest: Digest) => signBytes(digest, message, spec.keyType === "p256" ? { key, dsaEncoding: "der" } : key);
+  return spec.write({ ...input, secret: parts.webhookId }, signWith, names);
+}
+
+/** Verify in steps: what the request says was signed and by which key, then each secret's key against it. */
+function verifyCertificateSignature(spec: CertificateSchemeSpec, request: VerifyRequest, secrets: readonly string[]): VerifyResult {
+  const fail = failureFor(spec.id);
+  assertSecrets(secrets);
+  const parts = spec.read(request);
+  if ("reason" in parts) return fail(parts.reason, parts.hint);
+  if (secrets.length === 0) return fail("no_secret", `this delivery was signed with ${describe(parts.reference)}; ${spec.missingKeyAdvice}`);
+  let usable = 0;
+  let keyError = "";
+  for (const secret of secrets) {
+    const found = secretKeyOf(spec, secret);
+    if ("problem" in found) {
+      keyError = found.problem;
+      continue;
+    }
+    usable++;
+    if (signedBy(spec.keyType, found.key, parts, found.webhookId)) {
+      return parts.signedAt === undefined ? { valid: true, provider: spec.id } : { valid: true, provider: spec.id, signedAt: parts.signedAt };
+    }
+  }
+  if (usable === 0) return fail("malformed_key", keyError);
+  const webhook = spec.webhookId === true ? ", the webhook id is not this endpoint's," : "";
+  return fail(
+    "no_matching_signature",
+    `signed with ${describe(parts.reference)}: the body differs from what was signed${webhook} or the key given is not that one — ${spec.missingKeyAdvice}`,
+  );
+}
+
+/** The verification key a secret holds, and the webhook id it carries; or why it holds none. */
+function secretKeyOf(spec: CertificateSchemeSpec, secret: string): { key: KeyObject; webhookId: string } | { problem: string } {
+  const split = splitSecret(secret, spec.webhookId === true);
+  if (split === null) return { problem: webhookIdForm(spec) };
+  if (split.key === "") return { problem: `the secret holds only the webhook id: add --fetch-certs, or give "<webhook id>:<certificate>"` };
+  try {
+    return { key: verificationKey(split.key, spec.keyType), webhookId: split.webhookId };
+  } catch (error) {
+    if (!(error instanceof KeyFormatError)) throw error;
+    return { problem: error.message };
+  }
+}
+
+function signedBy(keyType: CertificateKeyType, key: KeyObject, parts: SignedParts, webhookId: string): boolean {
+  try {
+    const options = keyType === "p256" ? { key, dsaEncoding: "der" as const } : key;
+    return verifyBytes(parts.digest, parts.message(webhookId), options, parts.signature);
+  } catch {
+    // A signature that is not DER makes ECDSA verification throw: a bad request, not a bad key.
+    return false;
+  }
 }
 
 /** What the certificate family adds to a Provider: which key signed a request, for hints and --fetch-certs. */

@@ -4,18 +4,8 @@ import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timest
 import { safeEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
 import { createKeyCache } from "../hmac-key.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignatureRotation,
-  type SignInput,
-  type SignOutput,
-  type VerifyOptions,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, SignatureRotation, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
 /** `base64url`: the URL-safe alphabet without padding (Sanity). */
@@ -131,30 +121,80 @@ export function signedUrlOf(request: VerifyRequest, options: VerifyOptions): str
   return /^https?:\/\//i.test(request.url) ? request.url : undefined;
 }
 
-export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
-  const signatureName = spec.signatureHeader.toLowerCase();
-  const prefix = spec.prefix ?? "";
-  const parse =
-    spec.parse ??
-    ((value: string): ParsedSignature | null =>
-      // Always the same shape as parsePairs' result, so that the shared verify below sees one object shape.
-      value.startsWith(prefix) && value.length > prefix.length ? { signatures: [value.slice(prefix.length)], timestamp: undefined } : null);
-  const format = spec.format ?? ((signature: string) => prefix + signature);
-  const keyOf = spec.key ?? ((secret: string) => secret);
-  // The key as a KeyObject, made once per secret (hmac-key.ts).
-  const hmacKeyOf = createKeyCache(keyOf);
-  const ts = spec.timestamp;
-  const tsHeader = ts?.in === "header" ? ts.header.toLowerCase() : undefined;
-  const idName = spec.idHeader?.toLowerCase();
-  const toleranceSec = spec.toleranceSec ?? null;
-  const rejectsFuture = spec.rejectsFuture ?? false;
-  const more = spec.moreSignatureHeaders;
+/** What a spec works out to once, at definition: the pieces that sign and verify share. */
+interface HmacScheme {
+  spec: HmacSchemeSpec;
+  /** The signature header, lower-case. */
+  signatureName: string;
+  parse: (value: string) => ParsedSignature | null;
+  format: (signature: string, timestamp: string) => string;
+  /** The key as a KeyObject, made once per secret (hmac-key.ts); null for a secret that is no usable key. */
+  hmacKeyOf: (secret: string) => KeyObject | null;
+  toleranceSec: number | null;
+  rejectsFuture: boolean;
+  /** False for a scheme that signs neither the body nor its form fields (Plivo V2: the URL and a nonce). */
+  coversBody: boolean;
+  digest: (key: KeyObject, message: SignedMessage) => string;
+}
 
+export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
+  const scheme = compileScheme(spec);
+  const signatureName = scheme.signatureName;
+  const provider: Provider = {
+    id: spec.id,
+    name: spec.name,
+    kind: "hmac",
+    ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
+    ...(scheme.coversBody ? {} : { coversBody: false as const }),
+    headers: spec.headers,
+    toleranceSec: scheme.toleranceSec,
+    rejectsFuture: scheme.rejectsFuture,
+    ...deliveryKnowledgeOf(spec),
+    ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
+    docs: spec.docs,
+    detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),
+    sign: (input) => signHmac(scheme, input),
+    verify: (request, secrets, options) => verifyHmac(scheme, request, secrets, options),
+  };
+  const ts = spec.timestamp;
+  if (ts !== undefined) {
+    provider.timestampOf = (request: VerifyRequest): number | null => {
+      const value = findHeader(request.headers, signatureName);
+      const parsed = value === undefined ? null : scheme.parse(value.trim());
+      const raw = rawTimestampOf(spec, request, parsed);
+      if (raw === undefined) return null;
+      const seconds = parseTimestamp(raw, ts.unit);
+      return Number.isNaN(seconds) ? null : seconds;
+    };
+  }
+  return provider;
+}
+
+function compileScheme(spec: HmacSchemeSpec): HmacScheme {
+  const prefix = spec.prefix ?? "";
   const parts = spec.signs;
-  // A scheme that signs neither the body nor its form fields (Plivo V2: the URL and a nonce) proves nothing about them.
-  const coversBody = parts.includes("body") || parts.includes("form");
+  return {
+    spec,
+    signatureName: spec.signatureHeader.toLowerCase(),
+    parse:
+      spec.parse ??
+      ((value: string): ParsedSignature | null =>
+        // Always the same shape as parsePairs' result, so that the shared verify below sees one object shape.
+        value.startsWith(prefix) && value.length > prefix.length ? { signatures: [value.slice(prefix.length)], timestamp: undefined } : null),
+    format: spec.format ?? ((signature: string) => prefix + signature),
+    hmacKeyOf: createKeyCache(spec.key ?? ((secret: string) => secret)),
+    toleranceSec: spec.toleranceSec ?? null,
+    rejectsFuture: spec.rejectsFuture ?? false,
+    coversBody: parts.includes("body") || parts.includes("form"),
+    digest: signedContentDigest(spec),
+  };
+}
+
+/** The HMAC of the signed parts, in the spec's order, as the spec encodes it. */
+function signedContentDigest(spec: HmacSchemeSpec): (key: KeyObject, message: SignedMessage) => string {
+  const parts = spec.signs;
   const urlOf = spec.signedUrl ?? ((url: string) => url);
-  const digest = (key: KeyObject, message: SignedMessage): string => {
+  return (key, message) => {
     const mac = createHmac(spec.algorithm, key);
     // Text parts are joined and fed in one update before each body, which keeps native calls few.
     let text = "";
@@ -174,124 +214,135 @@ export function defineHmacScheme(spec: HmacSchemeSpec): Provider {
     if (text !== "") mac.update(text);
     return mac.digest(spec.encoding);
   };
+}
 
-  const rawTimestampOf = (request: VerifyRequest, parsed: ParsedSignature | null): string | undefined => {
-    if (ts === undefined) return undefined;
-    if (ts.in === "header") return findHeader(request.headers, tsHeader as string);
-    if (ts.in === "signature") return parsed?.timestamp;
-    return ts.read(request.body);
-  };
+/** The timestamp as it stands on the wire: in its header, in the signature header, or in the body. */
+function rawTimestampOf(spec: HmacSchemeSpec, request: VerifyRequest, parsed: ParsedSignature | null): string | undefined {
+  const ts = spec.timestamp;
+  if (ts === undefined) return undefined;
+  if (ts.in === "header") return findHeader(request.headers, ts.header);
+  if (ts.in === "signature") return parsed?.timestamp;
+  return ts.read(request.body);
+}
 
-  const provider: Provider = {
-    id: spec.id,
-    name: spec.name,
-    kind: "hmac",
-    ...(spec.aliasOf !== undefined ? { aliasOf: spec.aliasOf } : {}),
-    ...(coversBody ? {} : { coversBody: false as const }),
-    headers: spec.headers,
-    toleranceSec,
-    rejectsFuture,
-    ...deliveryKnowledgeOf(spec),
-    ...(spec.rotation === undefined ? {} : { rotation: spec.rotation }),
-    docs: spec.docs,
-    detect: spec.aliasOf !== undefined ? () => false : (spec.detect ?? ((headers) => findHeader(headers, signatureName) !== undefined)),
-
-    sign(input: SignInput): SignOutput {
-      assertSecrets([input.secret]);
-      const key = hmacKeyOf(input.secret);
-      if (key === null) throw new KeyFormatError(`${spec.name}: the secret is not in the form this provider issues`);
-      if (spec.signsUrl && !input.url) {
-        throw new TypeError(`${spec.name} signs the URL the sender calls: pass the full URL (--url https://...)`);
-      }
-      const timestamp = ts ? formatTimestamp(input.timestamp, ts.unit) : "";
-      const message: SignedMessage = { body: input.body, timestamp, id: input.id, url: input.url ?? "", method: input.method };
-      const headers: HeaderPairs = [[spec.signatureHeader, format(digest(key, message), timestamp)]];
-      if (ts?.in === "header") headers.push([ts.header, timestamp]);
-      if (spec.idHeader) headers.push([spec.idHeader, input.id]);
-      if (spec.extraHeaders) headers.push(...spec.extraHeaders(input));
-      return { headers };
-    },
-
-    verify(request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult {
-      assertSecrets(secrets);
-      const value = findHeader(request.headers, signatureName);
-      if (value === undefined) return invalid(spec.id, "missing_header", `no ${spec.signatureHeader} header`);
-      const parsed = parse(value.trim());
-      if (parsed !== null && more !== undefined) {
-        for (const [name, other] of request.headers) {
-          if (name.toLowerCase() === signatureName || !more.test(name.toLowerCase())) continue;
-          const extra = parse(other.trim());
-          if (extra !== null) parsed.signatures.push(...extra.signatures);
-        }
-      }
-      if (parsed === null || parsed.signatures.length === 0) {
-        return invalid(spec.id, "malformed_header", `${spec.signatureHeader} is not in the form ${format("<signature>", "<timestamp>")}`);
-      }
-      let signedAt: number | undefined;
-      let rawTimestamp = "";
-      if (ts !== undefined) {
-        const raw = rawTimestampOf(request, parsed);
-        if (raw === undefined) {
-          if (ts.in === "header") return invalid(spec.id, "missing_header", `no ${ts.header} header`);
-          return invalid(spec.id, "malformed_header", ts.in === "body" ? ts.missingHint : "the signed timestamp is missing");
-        }
-        signedAt = parseTimestamp(raw, ts.unit);
-        if (Number.isNaN(signedAt)) return invalid(spec.id, "malformed_header", `the timestamp "${raw}" is not a valid timestamp`);
-        rawTimestamp = raw;
-      }
-      let id = "";
-      if (idName !== undefined) {
-        const found = findHeader(request.headers, idName);
-        if (found === undefined) return invalid(spec.id, "missing_header", `no ${spec.idHeader} header`);
-        id = found;
-      }
-      let url = "";
-      if (spec.signsUrl) {
-        const found = signedUrlOf(request, options);
-        if (found === undefined) return invalid(spec.id, "missing_url", `${spec.name} signs the full URL it called: pass it (--url)`);
-        url = found;
-      }
-      if (secrets.length === 0) return invalid(spec.id, "no_secret");
-
-      const message: SignedMessage = { body: request.body, timestamp: rawTimestamp, id, url, method: request.method };
-      let usableKeys = 0;
-      let matched = false;
-      for (const secret of secrets) {
-        const key = hmacKeyOf(secret);
-        if (key === null) continue;
-        usableKeys++;
-        const expected = digest(key, message);
-        for (const candidate of parsed.signatures) {
-          if (safeEqual(expected, candidate)) matched = true;
-        }
-        if (matched) break;
-      }
-      if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
-      if (!matched) {
-        const hint =
-          !coversBody && !secrets.some((s) => s.trim() !== s)
-            ? `the signature does not match the URL and secret; ${spec.name} does not sign the body`
-            : (spec.mismatchHint ?? mismatchHint)(secrets);
-        return invalid(spec.id, "no_matching_signature", hint);
-      }
-      if (signedAt !== undefined) {
-        const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? toleranceSec, rejectsFuture, spec.futureToleranceSec);
-        if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));
-      }
-      return { valid: true, provider: spec.id, signedAt };
-    },
-  };
-  if (ts !== undefined) {
-    provider.timestampOf = (request: VerifyRequest): number | null => {
-      const value = findHeader(request.headers, signatureName);
-      const parsed = value === undefined ? null : parse(value.trim());
-      const raw = rawTimestampOf(request, parsed);
-      if (raw === undefined) return null;
-      const seconds = parseTimestamp(raw, ts.unit);
-      return Number.isNaN(seconds) ? null : seconds;
-    };
+function signHmac(scheme: HmacScheme, input: SignInput): SignOutput {
+  const { spec } = scheme;
+  assertSecrets([input.secret]);
+  const key = scheme.hmacKeyOf(input.secret);
+  if (key === null) throw new KeyFormatError(`${spec.name}: the secret is not in the form this provider issues`);
+  if (spec.signsUrl && !input.url) {
+    throw new TypeError(`${spec.name} signs the URL the sender calls: pass the full URL (--url https://...)`);
   }
-  return provider;
+  const ts = spec.timestamp;
+  const timestamp = ts ? formatTimestamp(input.timestamp, ts.unit) : "";
+  const message: SignedMessage = { body: input.body, timestamp, id: input.id, url: input.url ?? "", method: input.method };
+  const headers: HeaderPairs = [[spec.signatureHeader, scheme.format(scheme.digest(key, message), timestamp)]];
+  if (ts?.in === "header") headers.push([ts.header, timestamp]);
+  if (spec.idHeader) headers.push([spec.idHeader, input.id]);
+  if (spec.extraHeaders) headers.push(...spec.extraHeaders(input));
+  return { headers };
+}
+
+/**
+ * Verify in steps: the signatures the headers carry, the other signed parts the request must have, a secret whose
+ * HMAC matches one of the signatures, then the timestamp's age.
+ */
+function verifyHmac(scheme: HmacScheme, request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult {
+  const { spec } = scheme;
+  assertSecrets(secrets);
+  const parsed = signaturesOf(scheme, request);
+  if (!("signatures" in parsed)) return parsed;
+  const signed = signedPartsOf(scheme, request, parsed, options);
+  if ("valid" in signed) return signed;
+  if (secrets.length === 0) return invalid(spec.id, "no_secret");
+  const mismatch = matchSignature(scheme, signed.message, parsed.signatures, secrets);
+  if (mismatch !== null) return mismatch;
+  const { signedAt } = signed;
+  if (signedAt !== undefined) {
+    const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? scheme.toleranceSec, scheme.rejectsFuture, spec.futureToleranceSec);
+    if (reason !== null) return invalid(spec.id, reason, timestampHint(reason, signedAt, options.now));
+  }
+  return { valid: true, provider: spec.id, signedAt };
+}
+
+/** The candidate signatures: the signature header's, and those of the further headers that may carry one. */
+function signaturesOf(scheme: HmacScheme, request: VerifyRequest): ParsedSignature | VerifyResult {
+  const { spec, signatureName } = scheme;
+  const value = findHeader(request.headers, signatureName);
+  if (value === undefined) return invalid(spec.id, "missing_header", `no ${spec.signatureHeader} header`);
+  const parsed = scheme.parse(value.trim());
+  const more = spec.moreSignatureHeaders;
+  if (parsed !== null && more !== undefined) {
+    for (const [name, other] of request.headers) {
+      if (name.toLowerCase() === signatureName || !more.test(name.toLowerCase())) continue;
+      const extra = scheme.parse(other.trim());
+      if (extra !== null) parsed.signatures.push(...extra.signatures);
+    }
+  }
+  if (parsed === null || parsed.signatures.length === 0) {
+    return invalid(spec.id, "malformed_header", `${spec.signatureHeader} is not in the form ${scheme.format("<signature>", "<timestamp>")}`);
+  }
+  return parsed;
+}
+
+/** The signed message the request makes (timestamp, id and URL as the scheme signs them), and the time it claims. */
+function signedPartsOf(
+  scheme: HmacScheme,
+  request: VerifyRequest,
+  parsed: ParsedSignature,
+  options: VerifyOptions,
+): { message: SignedMessage; signedAt: number | undefined } | VerifyResult {
+  const { spec } = scheme;
+  const ts = spec.timestamp;
+  let signedAt: number | undefined;
+  let rawTimestamp = "";
+  if (ts !== undefined) {
+    const raw = rawTimestampOf(spec, request, parsed);
+    if (raw === undefined) {
+      if (ts.in === "header") return invalid(spec.id, "missing_header", `no ${ts.header} header`);
+      return invalid(spec.id, "malformed_header", ts.in === "body" ? ts.missingHint : "the signed timestamp is missing");
+    }
+    signedAt = parseTimestamp(raw, ts.unit);
+    if (Number.isNaN(signedAt)) return invalid(spec.id, "malformed_header", `the timestamp "${raw}" is not a valid timestamp`);
+    rawTimestamp = raw;
+  }
+  let id = "";
+  if (spec.idHeader !== undefined) {
+    const found = findHeader(request.headers, spec.idHeader);
+    if (found === undefined) return invalid(spec.id, "missing_header", `no ${spec.idHeader} header`);
+    id = found;
+  }
+  let url = "";
+  if (spec.signsUrl) {
+    const found = signedUrlOf(request, options);
+    if (found === undefined) return invalid(spec.id, "missing_url", `${spec.name} signs the full URL it called: pass it (--url)`);
+    url = found;
+  }
+  return { message: { body: request.body, timestamp: rawTimestamp, id, url, method: request.method }, signedAt };
+}
+
+/** Null when a secret's HMAC matches one of the signatures; else why not. */
+function matchSignature(scheme: HmacScheme, message: SignedMessage, signatures: readonly string[], secrets: readonly string[]): VerifyResult | null {
+  const { spec } = scheme;
+  let usableKeys = 0;
+  let matched = false;
+  for (const secret of secrets) {
+    const key = scheme.hmacKeyOf(secret);
+    if (key === null) continue;
+    usableKeys++;
+    const expected = scheme.digest(key, message);
+    for (const candidate of signatures) {
+      if (safeEqual(expected, candidate)) matched = true;
+    }
+    if (matched) break;
+  }
+  if (usableKeys === 0) return invalid(spec.id, "malformed_key", `the secret is not in the form ${spec.name} issues`);
+  if (matched) return null;
+  const hint =
+    !scheme.coversBody && !secrets.some((s) => s.trim() !== s)
+      ? `the signature does not match the URL and secret; ${spec.name} does not sign the body`
+      : (spec.mismatchHint ?? mismatchHint)(secrets);
+  return invalid(spec.id, "no_matching_signature", hint);
 }
 
 /**
@@ -341,5 +392,42 @@ export function parsePairs(options: { separator: string; timestampKey?: string; 
     if (signatures.length === 0) return null;
     if (timestampKey !== undefined && timestamp === undefined) return null;
     return { signatures, timestamp };
+  };
+}
+
+/**
+ * A signature header of `key=value` pairs, read and written from one description, so that the two cannot disagree:
+ * `t=<timestamp>,v1=<signature>` (Stripe, Mux, Calendly), `ts=<timestamp>;h1=<signature>` (Paddle), `v1=<signature>`
+ * alone (CircleCI, PagerDuty). `joiner` is what the sender writes between the pairs when it is more than the
+ * separator (WorkOS: `, `); `unit` is how the timestamp is written.
+ */
+export function pairedSignature(options: {
+  separator: string;
+  signatureKey: string;
+  timestampKey?: string;
+  unit?: TimestampUnit;
+  joiner?: string;
+}): Pick<HmacSchemeSpec, "parse" | "format" | "timestamp"> {
+  const { signatureKey, timestampKey } = options;
+  const parse = parsePairs(options);
+  if (timestampKey === undefined) return { parse, format: (signature) => `${signatureKey}=${signature}` };
+  const joiner = options.joiner ?? options.separator;
+  return {
+    parse,
+    format: (signature, timestamp) => `${timestampKey}=${timestamp}${joiner}${signatureKey}=${signature}`,
+    timestamp: { in: "signature", unit: options.unit ?? "s" },
+  };
+}
+
+/**
+ * Slack's version-0 signature, which Frame.io and Zoom use too: `v0=<hex HMAC-SHA256 of "v0:<timestamp>:<body>">`,
+ * the timestamp (unix seconds) in its own header.
+ */
+export function v0Signature(timestampHeader: string): Pick<HmacSchemeSpec, "prefix" | "timestamp" | "signs" | "encoding"> {
+  return {
+    encoding: "hex",
+    prefix: "v0=",
+    timestamp: { in: "header", header: timestampHeader, unit: "s" },
+    signs: [{ text: "v0:" }, "timestamp", { text: ":" }, "body"],
   };
 }

@@ -4,20 +4,12 @@ import { createHash, createHmac, createPrivateKey, createPublicKey, sign as sign
 import type { JWTPayload } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { decodeJwt } from "jose/jwt/decode";
-import { assertSecrets, invalid, checkTimestamp, mismatchHint, timestampHint } from "../checks.js";
+import { assertSecrets, checkTimestamp, failureFor, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
+import type { HeaderPairs } from "../../core/types.js";
 import { findHeader } from "../headers.js";
-import {
-  type BodySignatureForgeries,
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-  type VerifyReason,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { BodySignatureForgeries, DeliveryKnowledge, Provider, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 // One verifier for the senders that sign with a JSON Web Token. jose parses the compact serialisation (segments,
 // base64url, JSON, the protected header) so that none of that is hand-written here; the signature itself is checked
@@ -37,7 +29,7 @@ export interface JwtSchemeSpec extends DeliveryKnowledge {
   carrier: JwtCarrier;
   headers: readonly string[];
   /** Default: never (a bearer JWT in Authorization looks the same from every sender). */
-  detect?: (headers: import("../../core/types.js").HeaderPairs) => boolean;
+  detect?: (headers: HeaderPairs) => boolean;
   /**
    * The claim holding the SHA-256 of the body and how it is written (Vonage `payload_hash` hex, FusionAuth
    * `request_body_sha256` base64). Absent with a header carrier: the body is not covered (monday.com).
@@ -152,28 +144,8 @@ const BODY_TOKEN_FORGERIES: BodySignatureForgeries = {
 };
 
 export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
-  const carrier = spec.carrier;
-  const headerName = carrier.in === "header" ? carrier.header.toLowerCase() : "";
-  const coversBody = carrier.in === "body" || spec.bodyHash !== undefined;
-  const where = carrier.in === "header" ? carrier.header : "the body";
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
-
-  const tokenOf = (request: VerifyRequest): string | undefined => {
-    if (carrier.in === "body") return request.body.toString("utf8").trim();
-    const value = findHeader(request.headers, headerName)?.trim();
-    if (value === undefined) return undefined;
-    return carrier.bearer ? value.replace(BEARER_RE, "") : value;
-  };
-
-  const signatureMatches = (signingInput: string, signature: string, secret: string): boolean => {
-    if (spec.algorithm === "HS256") return safeEqual(createHmac("sha256", secret).update(signingInput).digest("base64url"), signature);
-    const bytes = Buffer.from(signature, "base64url");
-    // Lenient base64url decoding ignores trailing bits: only the canonical spelling of the signature counts.
-    if (bytes.toString("base64url") !== signature) return false;
-    return verifyBytes("sha256", Buffer.from(signingInput), rsaKey(secret, "verify"), bytes);
-  };
-
-  const provider: Provider = {
+  const coversBody = spec.carrier.in === "body" || spec.bodyHash !== undefined;
+  return {
     id: spec.id,
     name: spec.name,
     kind: "jwt",
@@ -185,84 +157,13 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
     ...deliveryKnowledgeOf(spec),
     docs: spec.docs,
     detect: spec.detect ?? (() => false),
-
-    sign(input) {
-      assertSecrets([input.secret]);
-      const payload: Record<string, unknown> = { iat: input.timestamp, jti: input.id, ...(spec.claims?.(input) ?? {}) };
-      if (spec.lifetimeSec !== undefined) payload.exp = input.timestamp + spec.lifetimeSec;
-      if (spec.bodyHash) payload[spec.bodyHash.claim] = bodyDigest(input.body, spec.bodyHash.encoding);
-      // The body as the token's `data` claim when the token is the body (Wix). A body that is already such a token (a
-      // captured delivery signed again, a fixture) carries the event in its own data claim: that event is signed.
-      if (carrier.in === "body") payload.data = dataClaimOf(input.body) ?? input.body.toString("utf8");
-      const signingInput = `${base64url(JSON.stringify({ alg: spec.algorithm, typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
-      const signature =
-        spec.algorithm === "HS256"
-          ? createHmac("sha256", input.secret).update(signingInput).digest("base64url")
-          : signBytes("sha256", Buffer.from(signingInput), rsaKey(input.secret, "sign")).toString("base64url");
-      const token = `${signingInput}.${signature}`;
-      if (carrier.in === "body") return { headers: [["Content-Type", "text/plain"]], body: Buffer.from(token) };
-      return { headers: [[carrier.header, carrier.bearer ? `Bearer ${token}` : token]] };
-    },
-
-    verify(request, secrets, options) {
-      assertSecrets(secrets);
-      const token = tokenOf(request);
-      if (token === undefined || token === "") return fail("missing_header", carrier.in === "header" ? `no ${carrier.header} header` : "the body is empty: it should be the JWT");
-      let payload: JWTPayload;
-      try {
-        const header = decodeProtectedHeader(token);
-        if (header.alg !== spec.algorithm) return fail("malformed_header", `the token is signed with ${String(header.alg)}; ${spec.name} signs with ${spec.algorithm}`);
-        payload = decodeJwt(token);
-      } catch {
-        return fail("malformed_header", `${where} is not a JSON Web Token (header.payload.signature)`);
-      }
-      if (secrets.length === 0) return fail("no_secret");
-      const dot = token.lastIndexOf(".");
-      const signingInput = token.slice(0, dot);
-      const signature = token.slice(dot + 1);
-      let matched = false;
-      let keyError: string | undefined;
-      for (const secret of secrets) {
-        try {
-          if (signatureMatches(signingInput, signature, secret)) {
-            matched = true;
-            break;
-          }
-        } catch (error) {
-          if (!(error instanceof KeyFormatError)) throw error;
-          keyError = error.message;
-        }
-      }
-      if (!matched) {
-        if (keyError !== undefined && secrets.length === 1) return fail("malformed_key", keyError);
-        if (secrets.some((s) => s.trim() !== s)) return fail("no_matching_signature", mismatchHint(secrets));
-        const signer = spec.algorithm === "HS256" ? "the configured secret" : "the key given (pass the sender's public key)";
-        return fail("no_matching_signature", `the token was not signed with ${signer}${coversBody ? "" : `; ${NO_BODY}`}`);
-      }
-      if (spec.bodyHash) {
-        const claimed = payload[spec.bodyHash.claim];
-        if (typeof claimed !== "string") return fail("malformed_header", `the token has no ${spec.bodyHash.claim} claim (the SHA-256 of the body)`);
-        if (!safeEqual(bodyDigest(request.body, spec.bodyHash.encoding), claimed)) {
-          return fail("no_matching_signature", `the body's SHA-256 differs from the token's ${spec.bodyHash.claim} — the body changed (was it re-serialised? verify the raw bytes)`);
-        }
-      }
-      const issuedAt = typeof payload.iat === "number" ? payload.iat : undefined;
-      if (typeof payload.exp === "number" && options.now > payload.exp + (options.toleranceSec ?? 0)) {
-        return fail("timestamp_too_old", `the token expired ${options.now - payload.exp}s before now — a replay, or check the clock (or pass --now / --tolerance)`);
-      }
-      if (issuedAt !== undefined) {
-        const reason = checkTimestamp(issuedAt, options.now, options.toleranceSec ?? spec.toleranceSec, false);
-        if (reason !== null) return fail(reason, timestampHint(reason, issuedAt, options.now));
-      }
-      return { valid: true, provider: spec.id, signedAt: issuedAt };
-    },
-
+    sign: (input) => signJwt(spec, input),
+    verify: (request, secrets, options) => verifyJwt(spec, coversBody, request, secrets, options),
     // A token that is the whole body (Wix) has no header to break or drop: `check` and `replay --tamper` forge the
     // token.
-    ...(carrier.in === "body" ? { bodySignature: BODY_TOKEN_FORGERIES } : {}),
-
+    ...(spec.carrier.in === "body" ? { bodySignature: BODY_TOKEN_FORGERIES } : {}),
     timestampOf(request) {
-      const token = tokenOf(request);
+      const token = tokenOf(spec.carrier, request);
       if (!token) return null;
       try {
         const iat = decodeJwt(token).iat;
@@ -272,5 +173,109 @@ export function defineJwtScheme(spec: JwtSchemeSpec): Provider {
       }
     },
   };
-  return provider;
+}
+
+/** The token where the carrier puts it (after `Bearer ` when it has one); undefined when its header is absent. */
+function tokenOf(carrier: JwtCarrier, request: VerifyRequest): string | undefined {
+  if (carrier.in === "body") return request.body.toString("utf8").trim();
+  const value = findHeader(request.headers, carrier.header)?.trim();
+  if (value === undefined) return undefined;
+  return carrier.bearer ? value.replace(BEARER_RE, "") : value;
+}
+
+function signJwt(spec: JwtSchemeSpec, input: SignInput): SignOutput {
+  const carrier = spec.carrier;
+  assertSecrets([input.secret]);
+  const payload: Record<string, unknown> = { iat: input.timestamp, jti: input.id, ...(spec.claims?.(input) ?? {}) };
+  if (spec.lifetimeSec !== undefined) payload.exp = input.timestamp + spec.lifetimeSec;
+  if (spec.bodyHash) payload[spec.bodyHash.claim] = bodyDigest(input.body, spec.bodyHash.encoding);
+  // The body as the token's `data` claim when the token is the body (Wix). A body that is already such a token (a
+  // captured delivery signed again, a fixture) carries the event in its own data claim: that event is signed.
+  if (carrier.in === "body") payload.data = dataClaimOf(input.body) ?? input.body.toString("utf8");
+  const signingInput = `${base64url(JSON.stringify({ alg: spec.algorithm, typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
+  const signature =
+    spec.algorithm === "HS256"
+      ? createHmac("sha256", input.secret).update(signingInput).digest("base64url")
+      : signBytes("sha256", Buffer.from(signingInput), rsaKey(input.secret, "sign")).toString("base64url");
+  const token = `${signingInput}.${signature}`;
+  if (carrier.in === "body") return { headers: [["Content-Type", "text/plain"]], body: Buffer.from(token) };
+  return { headers: [[carrier.header, carrier.bearer ? `Bearer ${token}` : token]] };
+}
+
+/** Verify in steps: the token decoded with the scheme's algorithm, a secret that signed it, then its claims. */
+function verifyJwt(spec: JwtSchemeSpec, coversBody: boolean, request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult {
+  const fail = failureFor(spec.id);
+  assertSecrets(secrets);
+  const token = tokenOf(spec.carrier, request);
+  if (token === undefined || token === "") {
+    return fail("missing_header", spec.carrier.in === "header" ? `no ${spec.carrier.header} header` : "the body is empty: it should be the JWT");
+  }
+  const payload = decodedPayload(spec, token);
+  if (!("payload" in payload)) return payload;
+  if (secrets.length === 0) return fail("no_secret");
+  const mismatch = matchSecret(spec, coversBody, token, secrets);
+  if (mismatch !== null) return mismatch;
+  return checkClaims(spec, payload.payload, request, options);
+}
+
+/** The token's claims, when its protected header names the scheme's algorithm. */
+function decodedPayload(spec: JwtSchemeSpec, token: string): { payload: JWTPayload } | VerifyResult {
+  const fail = failureFor(spec.id);
+  try {
+    const header = decodeProtectedHeader(token);
+    if (header.alg !== spec.algorithm) return fail("malformed_header", `the token is signed with ${String(header.alg)}; ${spec.name} signs with ${spec.algorithm}`);
+    return { payload: decodeJwt(token) };
+  } catch {
+    return fail("malformed_header", `${spec.carrier.in === "header" ? spec.carrier.header : "the body"} is not a JSON Web Token (header.payload.signature)`);
+  }
+}
+
+/** Null when one of the secrets signed the token; else why none did. */
+function matchSecret(spec: JwtSchemeSpec, coversBody: boolean, token: string, secrets: readonly string[]): VerifyResult | null {
+  const fail = failureFor(spec.id);
+  const dot = token.lastIndexOf(".");
+  const signingInput = token.slice(0, dot);
+  const signature = token.slice(dot + 1);
+  let keyError: string | undefined;
+  for (const secret of secrets) {
+    try {
+      if (signatureMatches(spec.algorithm, signingInput, signature, secret)) return null;
+    } catch (error) {
+      if (!(error instanceof KeyFormatError)) throw error;
+      keyError = error.message;
+    }
+  }
+  if (keyError !== undefined && secrets.length === 1) return fail("malformed_key", keyError);
+  if (secrets.some((s) => s.trim() !== s)) return fail("no_matching_signature", mismatchHint(secrets));
+  const signer = spec.algorithm === "HS256" ? "the configured secret" : "the key given (pass the sender's public key)";
+  return fail("no_matching_signature", `the token was not signed with ${signer}${coversBody ? "" : `; ${NO_BODY}`}`);
+}
+
+function signatureMatches(algorithm: JwtAlgorithm, signingInput: string, signature: string, secret: string): boolean {
+  if (algorithm === "HS256") return safeEqual(createHmac("sha256", secret).update(signingInput).digest("base64url"), signature);
+  const bytes = Buffer.from(signature, "base64url");
+  // Lenient base64url decoding ignores trailing bits: only the canonical spelling of the signature counts.
+  if (bytes.toString("base64url") !== signature) return false;
+  return verifyBytes("sha256", Buffer.from(signingInput), rsaKey(secret, "verify"), bytes);
+}
+
+/** The claims of a token a secret signed: the body's hash where the scheme has one, then `exp` and `iat`. */
+function checkClaims(spec: JwtSchemeSpec, payload: JWTPayload, request: VerifyRequest, options: VerifyOptions): VerifyResult {
+  const fail = failureFor(spec.id);
+  if (spec.bodyHash) {
+    const claimed = payload[spec.bodyHash.claim];
+    if (typeof claimed !== "string") return fail("malformed_header", `the token has no ${spec.bodyHash.claim} claim (the SHA-256 of the body)`);
+    if (!safeEqual(bodyDigest(request.body, spec.bodyHash.encoding), claimed)) {
+      return fail("no_matching_signature", `the body's SHA-256 differs from the token's ${spec.bodyHash.claim} — the body changed (was it re-serialised? verify the raw bytes)`);
+    }
+  }
+  const issuedAt = typeof payload.iat === "number" ? payload.iat : undefined;
+  if (typeof payload.exp === "number" && options.now > payload.exp + (options.toleranceSec ?? 0)) {
+    return fail("timestamp_too_old", `the token expired ${options.now - payload.exp}s before now — a replay, or check the clock (or pass --now / --tolerance)`);
+  }
+  if (issuedAt !== undefined) {
+    const reason = checkTimestamp(issuedAt, options.now, options.toleranceSec ?? spec.toleranceSec, false);
+    if (reason !== null) return fail(reason, timestampHint(reason, issuedAt, options.now));
+  }
+  return { valid: true, provider: spec.id, signedAt: issuedAt };
 }

@@ -1,11 +1,13 @@
 import type { JsonShape } from "../json-shape.js";
+import type { SampleEvent } from "../sample.js";
 import { createHmac, type KeyObject } from "node:crypto";
-import { assertSecrets, invalid, checkTimestamp, DIGITS_RE, mismatchHint, timestampHint } from "../checks.js";
+import { assertSecrets, checkTimestamp, DIGITS_RE, failureFor, mismatchHint, timestampHint } from "../checks.js";
 import { safeEqual } from "../compare.js";
 import { eventTypeFrom, json, type EventTypeRule } from "../event-type.js";
 import { findHeader } from "../headers.js";
 import { createKeyCache } from "../hmac-key.js";
-import { KeyFormatError, type Provider, type RetryPolicy, type VerifyRequest, type VerifyReason, type VerifyResult } from "../types.js";
+import { KeyFormatError } from "../types.js";
+import type { Provider, RetryPolicy, SignInput, SignOutput, VerifyOptions, VerifyRequest, VerifyResult } from "../types.js";
 
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64 bytes after `whsec_`;
@@ -72,6 +74,8 @@ export interface StandardWebhooksVariant {
   deadlinePublished?: boolean;
   /** How the sender writes its JSON bodies, where known (see Provider.jsonShape). */
   jsonShape?: JsonShape;
+  /** The sender's most common event (see Provider.sample). */
+  sample?: SampleEvent;
 }
 
 // https://docs.svix.com/retries — after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -81,16 +85,29 @@ const SVIX_RETRY: RetryPolicy = { delaysSec: [5, 300, 1800, 7200, 18_000, 36_000
 // "type: a full-stop delimited type associated with the event"; Svix's customers (Clerk, Resend) send the same.
 const STANDARD_TYPE = eventTypeFrom(json("type"));
 
-export function createStandardWebhooksProvider(variant: StandardWebhooksVariant): Provider {
-  const idName = `${variant.headerPrefix}-id`;
-  const tsName = `${variant.headerPrefix}-timestamp`;
-  const sigName = `${variant.headerPrefix}-signature`;
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(variant.id, reason, hint);
-  const keyForm = variant.key ?? "base64";
-  // The HMAC key as a KeyObject, made once per secret (hmac-key.ts).
-  const keyFor = createKeyCache((secret) => keyOfSecret(secret, keyForm));
-  const formText = variant.keyForm ?? "whsec_<base64>";
+/** What a variant works out to once: its three header names and its key cache. */
+interface StandardWebhooksScheme {
+  variant: StandardWebhooksVariant;
+  idName: string;
+  tsName: string;
+  sigName: string;
+  /** The HMAC key as a KeyObject, made once per secret (hmac-key.ts); null for a secret not in the sender's form. */
+  keyFor: (secret: string) => KeyObject | null;
+  /** The secret's form, for error messages. */
+  formText: string;
+}
 
+export function createStandardWebhooksProvider(variant: StandardWebhooksVariant): Provider {
+  const keyForm = variant.key ?? "base64";
+  const scheme: StandardWebhooksScheme = {
+    variant,
+    idName: `${variant.headerPrefix}-id`,
+    tsName: `${variant.headerPrefix}-timestamp`,
+    sigName: `${variant.headerPrefix}-signature`,
+    keyFor: createKeyCache((secret) => keyOfSecret(secret, keyForm)),
+    formText: variant.keyForm ?? "whsec_<base64>",
+  };
+  const { idName, tsName, sigName } = scheme;
   return {
     id: variant.id,
     name: variant.name,
@@ -105,9 +122,10 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     deadlineMs: variant.deadlineMs ?? 15_000,
     ...((variant.deadlineMs === undefined ? true : variant.deadlinePublished === true) ? { deadlinePublished: true } : {}),
     retry: variant.retry ?? SVIX_RETRY,
+    ...(variant.jsonShape === undefined ? {} : { jsonShape: variant.jsonShape }),
+    ...(variant.sample === undefined ? {} : { sample: variant.sample }),
     // The spec: webhook-id "will be the same when the same webhook is being resent", and webhook-timestamp is the time
     // of the attempt, so every attempt is signed when it is sent (other signature bytes, the same id).
-    ...(variant.jsonShape === undefined ? {} : { jsonShape: variant.jsonShape }),
     dedup: {
       keys: [{ header: idName, example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }],
       attempts: "resigned",
@@ -118,59 +136,77 @@ export function createStandardWebhooksProvider(variant: StandardWebhooksVariant)
     docs: variant.docs,
     detect: (headers) =>
       variant.aliasOf === undefined && findHeader(headers, sigName) !== undefined && findHeader(headers, idName) !== undefined,
-
-    sign(input) {
-      assertSecrets([input.secret]);
-      const key = keyFor(input.secret);
-      if (key === null) throw new KeyFormatError(`${variant.name}: expected a secret of the form ${formText}`);
-      const timestamp = String(input.timestamp);
-      return {
-        headers: [
-          [idName, input.id],
-          [tsName, timestamp],
-          [sigName, `v1,${sign(key, input.id, timestamp, input.body)}`],
-        ],
-      };
-    },
-
-    verify(request: VerifyRequest, secrets, options): VerifyResult {
-      assertSecrets(secrets);
-      const value = findHeader(request.headers, sigName);
-      if (value === undefined) return fail("missing_header", `no ${sigName} header`);
-      const id = findHeader(request.headers, idName);
-      const timestamp = findHeader(request.headers, tsName);
-      if (id === undefined || timestamp === undefined) return fail("missing_header", `${idName} and ${tsName} are both required`);
-      if (!DIGITS_RE.test(timestamp)) return fail("malformed_header", `${tsName} must be unix seconds`);
-      const candidates: string[] = [];
-      for (const item of value.split(" ")) {
-        const comma = item.indexOf(",");
-        if (comma > 0 && item.slice(0, comma) === "v1") candidates.push(item.slice(comma + 1));
-      }
-      if (candidates.length === 0) return fail("malformed_header", `${sigName} must hold "v1,<base64 signature>" entries`);
-      if (secrets.length === 0) return fail("no_secret");
-      let usable = 0;
-      let matched = false;
-      for (const secret of secrets) {
-        const key = keyFor(secret);
-        if (key === null) continue;
-        usable++;
-        const expected = sign(key, id, timestamp, request.body);
-        if (candidates.some((c) => safeEqual(expected, c))) {
-          matched = true;
-          break;
-        }
-      }
-      if (usable === 0) return fail("malformed_key", `expected a secret of the form ${formText}`);
-      if (!matched) return fail("no_matching_signature", mismatchHint(secrets));
-      const signedAt = Number(timestamp);
-      const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? TOLERANCE_SEC, true);
-      if (reason !== null) return fail(reason, timestampHint(reason, signedAt, options.now));
-      return { valid: true, provider: variant.id, signedAt };
-    },
-
+    sign: (input) => signStandard(scheme, input),
+    verify: (request, secrets, options) => verifyStandard(scheme, request, secrets, options),
     timestampOf(request) {
       const timestamp = findHeader(request.headers, tsName);
       return timestamp !== undefined && DIGITS_RE.test(timestamp) ? Number(timestamp) : null;
     },
   };
+}
+
+function signStandard(scheme: StandardWebhooksScheme, input: SignInput): SignOutput {
+  assertSecrets([input.secret]);
+  const key = scheme.keyFor(input.secret);
+  if (key === null) throw new KeyFormatError(`${scheme.variant.name}: expected a secret of the form ${scheme.formText}`);
+  const timestamp = String(input.timestamp);
+  return {
+    headers: [
+      [scheme.idName, input.id],
+      [scheme.tsName, timestamp],
+      [scheme.sigName, `v1,${sign(key, input.id, timestamp, input.body)}`],
+    ],
+  };
+}
+
+/** Verify in steps: the three headers, a usable secret whose signature is among the `v1` ones, then the timestamp. */
+function verifyStandard(scheme: StandardWebhooksScheme, request: VerifyRequest, secrets: readonly string[], options: VerifyOptions): VerifyResult {
+  const { idName, tsName, sigName } = scheme;
+  const fail = failureFor(scheme.variant.id);
+  assertSecrets(secrets);
+  const value = findHeader(request.headers, sigName);
+  if (value === undefined) return fail("missing_header", `no ${sigName} header`);
+  const id = findHeader(request.headers, idName);
+  const timestamp = findHeader(request.headers, tsName);
+  if (id === undefined || timestamp === undefined) return fail("missing_header", `${idName} and ${tsName} are both required`);
+  if (!DIGITS_RE.test(timestamp)) return fail("malformed_header", `${tsName} must be unix seconds`);
+  const candidates = v1Signatures(value);
+  if (candidates.length === 0) return fail("malformed_header", `${sigName} must hold "v1,<base64 signature>" entries`);
+  if (secrets.length === 0) return fail("no_secret");
+  const mismatch = matchSecret(scheme, { id, timestamp, body: request.body }, candidates, secrets);
+  if (mismatch !== null) return mismatch;
+  const signedAt = Number(timestamp);
+  const reason = checkTimestamp(signedAt, options.now, options.toleranceSec ?? TOLERANCE_SEC, true);
+  if (reason !== null) return fail(reason, timestampHint(reason, signedAt, options.now));
+  return { valid: true, provider: scheme.variant.id, signedAt };
+}
+
+/** The signatures of a `v1,<base64> v1,<base64>` header; entries of other versions are skipped. */
+function v1Signatures(value: string): string[] {
+  const candidates: string[] = [];
+  for (const item of value.split(" ")) {
+    const comma = item.indexOf(",");
+    if (comma > 0 && item.slice(0, comma) === "v1") candidates.push(item.slice(comma + 1));
+  }
+  return candidates;
+}
+
+/** Null when a secret's signature of the message is among the candidates; else why none is. */
+function matchSecret(
+  scheme: StandardWebhooksScheme,
+  message: { id: string; timestamp: string; body: Buffer },
+  candidates: readonly string[],
+  secrets: readonly string[],
+): VerifyResult | null {
+  const fail = failureFor(scheme.variant.id);
+  let usable = 0;
+  for (const secret of secrets) {
+    const key = scheme.keyFor(secret);
+    if (key === null) continue;
+    usable++;
+    const expected = sign(key, message.id, message.timestamp, message.body);
+    if (candidates.some((c) => safeEqual(expected, c))) return null;
+  }
+  if (usable === 0) return fail("malformed_key", `expected a secret of the form ${scheme.formText}`);
+  return fail("no_matching_signature", mismatchHint(secrets));
 }

@@ -1,16 +1,9 @@
-import { assertSecrets, invalid, mismatchHint } from "../checks.js";
+import { assertSecrets, failureFor, mismatchHint } from "../checks.js";
 import { tokensEqual } from "../compare.js";
 import { findHeader } from "../headers.js";
 import type { HeaderPairs } from "../../core/types.js";
-import {
-  type DeliveryKnowledge,
-  deliveryKnowledgeOf,
-  KeyFormatError,
-  type Provider,
-  type SignInput,
-  type VerifyReason,
-  type VerifyResult,
-} from "../types.js";
+import { deliveryKnowledgeOf, KeyFormatError } from "../types.js";
+import type { DeliveryKnowledge, Provider, SignInput } from "../types.js";
 
 /**
  * How the shared secret travels: as it is (GitLab's X-Gitlab-Token, Okta's Authorization), or as HTTP Basic
@@ -55,7 +48,7 @@ function basicCredentials(value: string): string | null {
 export function defineTokenScheme(spec: TokenSchemeSpec): Provider {
   const name = spec.tokenHeader.toLowerCase();
   const form = spec.form ?? "raw";
-  const fail = (reason: VerifyReason, hint?: string): VerifyResult => invalid(spec.id, reason, hint);
+  const fail = failureFor(spec.id);
   return {
     id: spec.id,
     name: spec.name,
