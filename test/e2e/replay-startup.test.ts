@@ -87,7 +87,7 @@ describe("start-up", () => {
     expect(server.received).toHaveLength(2);
   });
 
-  it("--help opens no store and loads no provider; events list --json loads no provider, spinner, table or HTTP client", async () => {
+  it("--help opens no store and loads no provider; events list --json loads no provider, colours, spinner, table or HTTP client", async () => {
     const help = await modulesLoadedBy(["--help"]);
     expect(help).toMatch(/src\/cli\/program\/build-program\.ts/); // the hook sees the bundle's chunks
     expect(help).not.toMatch(/node_modules\/better-sqlite3\//);
@@ -104,6 +104,6 @@ describe("start-up", () => {
     expect(list).not.toMatch(/src\/cli\/commands\/(listen|replay|check|trigger|ui)\.ts/);
     expect(list).not.toMatch(/src\/providers\/(registry|stripe|github)\.ts/);
     expect(list).not.toMatch(/src\/inspector\//);
-    expect(list).not.toMatch(/node_modules\/(ora|string-width|undici|jose)\//);
+    expect(list).not.toMatch(/node_modules\/(chalk|ora|string-width|undici|jose)\//); // no colour in a JSON document
   });
 });
