@@ -2,10 +2,12 @@
 // same run (interleaved rounds, medians): `--version`, `--help`, and `events list --json --limit 1` on a store of
 // 100,000 events (written through the store's real insert path). `--rounds <n>` (default 15), `--json`,
 // `--baseline <dir>`: another build of hooktape (e.g. main's) timed in the same rounds, for an A/B.
+// `--cpu`: also each process's own CPU time (user + system, read by an `--import` hook at exit, in every row, node -e 0
+// included): on a shared machine the wall clock measures the neighbours, the CPU time what the process did.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +20,8 @@ const ROUNDS = roundsAt === -1 ? 15 : Number(args[roundsAt + 1]);
 const baselineAt = args.indexOf("--baseline");
 const baselineCli = baselineAt === -1 ? null : path.join(path.resolve(args[baselineAt + 1]), "bin", "hooktape.js");
 const EVENTS = 100_000;
+const CPU = args.includes("--cpu");
+const CPU_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nbench-cpu-us "+(u.user+u.system)+"\\n")})`;
 
 const { EventStore } = await import(path.join(root, "dist", "store", "index.js"));
 const { newEventId } = await import(path.join(root, "dist", "core", "ids.js"));
@@ -60,27 +64,41 @@ const commands = [
   ...(baselineCli === null
     ? []
     : [
+        { name: "baseline --version", argv: [baselineCli, "--version"] },
         { name: "baseline --help", argv: [baselineCli, "--help"] },
         { name: "baseline events list --json --limit 1", argv: [baselineCli, "events", "list", "--json", "--limit", "1", "--db", db] },
       ]),
 ];
 const samples = new Map(commands.map((c) => [c.name, []]));
+const cpuSamples = new Map(commands.map((c) => [c.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const command of commands) {
     const t0 = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, command.argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const argv = CPU ? ["--import", CPU_HOOK, ...command.argv] : command.argv;
+    const run = spawnSync(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr}`);
     samples.get(command.name).push(ms);
+    if (CPU) cpuSamples.get(command.name).push(Number(/bench-cpu-us (\d+)/.exec(run.stderr.toString())[1]) / 1000);
   }
 }
 rmSync(dir, { recursive: true, force: true });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const baseline = median(samples.get("node -e 0"));
-const rows = commands.map((c) => ({ name: c.name, medianMs: Math.round(median(samples.get(c.name)) * 10) / 10, ratio: Math.round((median(samples.get(c.name)) / baseline) * 100) / 100 }));
-if (json) process.stdout.write(JSON.stringify({ rounds: ROUNDS, events: EVENTS, node: process.version, rows }) + "\n");
+const baselineCpu = CPU ? median(cpuSamples.get("node -e 0")) : 0;
+const rows = commands.map((c) => ({
+  name: c.name,
+  medianMs: Math.round(median(samples.get(c.name)) * 10) / 10,
+  ratio: Math.round((median(samples.get(c.name)) / baseline) * 100) / 100,
+  ...(CPU ? { cpuMs: Math.round(median(cpuSamples.get(c.name)) * 10) / 10, cpuRatio: Math.round((median(cpuSamples.get(c.name)) / baselineCpu) * 100) / 100 } : {}),
+}));
+const loadAverage = os.loadavg().map((n) => n.toFixed(2)).join(" ");
+if (json) process.stdout.write(JSON.stringify({ rounds: ROUNDS, events: EVENTS, node: process.version, loadAverage, rows }) + "\n");
 else {
-  console.log(`start-up benchmark: ${ROUNDS} interleaved rounds, medians, ${process.version}`);
-  for (const row of rows) console.log(`  ${row.name.padEnd(46)} ${String(row.medianMs).padStart(7)} ms  ${row.ratio.toFixed(2)}× node -e 0`);
+  console.log(`start-up benchmark: ${ROUNDS} interleaved rounds, medians, ${process.version}, load average ${loadAverage}`);
+  for (const row of rows) {
+    const cpu = CPU ? `   cpu ${String(row.cpuMs).padStart(7)} ms  ${row.cpuRatio.toFixed(2)}×` : "";
+    console.log(`  ${row.name.padEnd(46)} ${String(row.medianMs).padStart(7)} ms  ${row.ratio.toFixed(2)}× node -e 0${cpu}`);
+  }
 }

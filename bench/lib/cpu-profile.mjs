@@ -1,5 +1,39 @@
 // Reads a V8 .cpuprofile (from `node --cpu-prof`) and says where the time went: by area and by function.
 import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/**
+ * The profile, with each frame of the bundled CLI (a chunk in dist/cli/, its source map beside it) given the URL its
+ * module would have as tsc's output (dist/<room>/<module>.js): areas and phases read the same from either build.
+ */
+function readProfile(file) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const maps = new Map();
+  const mapOf = (url) => {
+    if (!maps.has(url)) {
+      try {
+        maps.set(url, new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, "utf8"))));
+      } catch {
+        maps.set(url, null);
+      }
+    }
+    return maps.get(url);
+  };
+  for (const { callFrame } of profile.nodes) {
+    if (!callFrame.url.includes("/dist/cli/")) continue;
+    const entry = mapOf(callFrame.url)?.findEntry(callFrame.lineNumber, callFrame.columnNumber);
+    if (!entry?.originalSource) continue;
+    const original = path.resolve(path.dirname(fileURLToPath(callFrame.url)), entry.originalSource);
+    const inSrc = original.split(path.sep).lastIndexOf("src");
+    if (inSrc === -1) continue;
+    const parts = original.split(path.sep);
+    callFrame.url = pathToFileURL([...parts.slice(0, inSrc), "dist", ...parts.slice(inSrc + 1)].join(path.sep).replace(/\.tsx?$/, ".js")).href;
+    callFrame.lineNumber = entry.originalLine;
+  }
+  return profile;
+}
 
 /** Which part of the stack a frame belongs to, from its script URL. */
 function areaOf(node) {
@@ -22,7 +56,7 @@ function areaOf(node) {
 }
 
 export function summarizeCpuProfile(file, { top = 15 } = {}) {
-  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const profile = readProfile(file);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -92,7 +126,7 @@ export function formatCpuSummary(summary) {
  * `[name, (callFrame) => boolean]`.
  */
 export function summarizePhases(file, rules) {
-  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const profile = readProfile(file);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);

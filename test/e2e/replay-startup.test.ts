@@ -1,11 +1,12 @@
-// What a replay loads before its first request: a `--json` run prints no spinner and no table, so it loads neither
-// ora nor string-width, of undici only the Agent it sends through (not fetch, WebSocket, the cache...), and of the
-// hundred providers only the module of its events' one (not the registry). Counted with a module loader hook on the
-// built CLI (ES modules as they load, CommonJS ones from require.cache at exit); the time it saves is measured in
-// bench/replay.bench.mjs, not here.
+// What a command loads before it works: a `--json` replay prints no spinner and no table, so it loads neither ora nor
+// string-width, of undici only the Agent it sends through (not fetch, WebSocket, the cache...), and of the hundred
+// providers only the module of its events' one (not the registry); `--help` opens no store; `events list --json` loads
+// no provider. Counted with a module loader hook on the built CLI (ES modules as they load, CommonJS ones from
+// require.cache at exit); a chunk of the bundled CLI stands for the src/ modules esbuild put in it (dist/cli/meta.json).
+// The time it saves is measured in bench/startup.bench.mjs and bench/replay.bench.mjs, not here.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
 import { startRecordingServer } from "../handlers/recording-server.js";
@@ -18,6 +19,30 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** The loaded files, each chunk of the bundled CLI followed by the src/ modules it holds. */
+function withSources(loaded: string): string {
+  const meta = JSON.parse(readFileSync(path.join(ROOT, "dist/cli/meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  return loaded
+    .split("\n")
+    .flatMap((line) => {
+      const file = line.startsWith("file:") ? fileURLToPath(line) : line;
+      const output = meta.outputs[path.relative(ROOT, file).split(path.sep).join("/")];
+      return output === undefined ? [line] : [line, ...Object.keys(output.inputs)];
+    })
+    .join("\n");
+}
+
+/** Runs the built CLI with a module loader hook; returns every file it loaded, with the src/ modules behind each chunk. */
+async function modulesLoadedBy(args: string[]): Promise<string> {
+  const list = path.join(tempDir(), "loaded.txt");
+  writeFileSync(list, "");
+  const run = await runCli(args, { env: { NODE_OPTIONS: `--import ${moduleListHook(list)}` } });
+  expect(run.code, run.stderr).toBe(0);
+  return withSources(readFileSync(list, "utf8"));
+}
 
 /** A `--import` script that writes every module the process loads to `list`. */
 function moduleListHook(list: string): string {
@@ -33,7 +58,7 @@ function moduleListHook(list: string): string {
   return pathToFileURL(register).href;
 }
 
-describe("replay start-up", () => {
+describe("start-up", () => {
   it("loads no spinner library, no text-width tables and only undici's Agent and the events' provider module for a --json run; the human summary loads its table", async () => {
     const db = tempStore();
     const server = await startRecordingServer(() => ({ status: 200 }));
@@ -42,13 +67,7 @@ describe("replay start-up", () => {
     const signed = getProvider("stripe")!.sign({ body: Buffer.from(body), secret: "whsec_startup", timestamp: Math.floor(Date.now() / 1000), id: "x", method: "POST", headers: [] });
     recordEvent(db.store, { provider: "stripe", headers: [["Content-Type", "application/json"], ...signed.headers], body, url: "/stripe", target: server.url });
 
-    const loaded = async (args: string[]) => {
-      const list = path.join(tempDir(), "loaded.txt");
-      writeFileSync(list, "");
-      const run = await runCli(["--db", db.file, "replay", "--last", ...args], { env: { NODE_OPTIONS: `--import ${moduleListHook(list)}` } });
-      expect(run.code, run.stderr).toBe(0);
-      return readFileSync(list, "utf8");
-    };
+    const loaded = (args: string[]) => modulesLoadedBy(["--db", db.file, "replay", "--last", ...args]);
 
     const json = await loaded(["--json"]);
     expect(json).toMatch(/node_modules\/undici\/lib\/dispatcher\/agent\.js/); // the hook sees CommonJS too
@@ -57,14 +76,34 @@ describe("replay start-up", () => {
     expect(json).not.toMatch(/node_modules\/ora\//);
     expect(json).not.toMatch(/node_modules\/string-width\//);
     // Of the provider catalogue, only the module of the events' provider: not the other schemes, nor jose.
-    expect(json).toMatch(/dist\/providers\/stripe\.js/);
-    expect(json).not.toMatch(/dist\/providers\/registry\.js/);
-    expect(json).not.toMatch(/dist\/providers\/certificate\.js/);
-    expect(json).not.toMatch(/dist\/providers\/adyen\.js/);
+    expect(json).toMatch(/src\/providers\/stripe\.ts/);
+    expect(json).not.toMatch(/src\/providers\/registry\.ts/);
+    expect(json).not.toMatch(/src\/providers\/schemes\/certificate\.ts/);
+    expect(json).not.toMatch(/src\/providers\/adyen\.ts/);
     expect(json).not.toMatch(/node_modules\/jose\//);
 
     const human = await loaded([]);
     expect(human).toMatch(/node_modules\/string-width\/index\.js/); // it prints a table
     expect(server.received).toHaveLength(2);
+  });
+
+  it("--help opens no store and loads no provider; events list --json loads no provider, colours, spinner, table or HTTP client", async () => {
+    const help = await modulesLoadedBy(["--help"]);
+    expect(help).toMatch(/src\/cli\/program\/build-program\.ts/); // the hook sees the bundle's chunks
+    expect(help).not.toMatch(/node_modules\/better-sqlite3\//);
+    expect(help).not.toMatch(/src\/store\//);
+    expect(help).not.toMatch(/src\/providers\/(?!types\.ts)/); // the error classes main.ts maps to exit codes, no provider
+    expect(help).not.toMatch(/src\/cli\/commands\//);
+
+    const db = tempStore();
+    cleanups.push(() => db.remove());
+    recordEvent(db.store, { provider: "stripe", headers: [["Content-Type", "application/json"]], body: '{"id":"evt_list"}', url: "/stripe" });
+    const list = await modulesLoadedBy(["--db", db.file, "events", "list", "--json", "--limit", "1"]);
+    expect(list).toMatch(/node_modules\/better-sqlite3\//);
+    expect(list).toMatch(/src\/cli\/commands\/events\.ts/);
+    expect(list).not.toMatch(/src\/cli\/commands\/(listen|replay|check|trigger|ui)\.ts/);
+    expect(list).not.toMatch(/src\/providers\/(registry|stripe|github)\.ts/);
+    expect(list).not.toMatch(/src\/inspector\//);
+    expect(list).not.toMatch(/node_modules\/(chalk|ora|string-width|undici|jose)\//); // no colour in a JSON document
   });
 });

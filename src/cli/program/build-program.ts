@@ -8,8 +8,9 @@ import { registerSigningCommands } from "./signing-commands.js";
 import { EVENT_TABLE_COLUMNS } from "../views/event-columns.js";
 import { describeOption } from "../views/help-text.js";
 
+// The package's own package.json by its name ("exports" lists it): found the same from src/, dist/ and the bundle.
 const require = createRequire(import.meta.url);
-const { version } = require("../../../package.json") as { version: string };
+const { version } = require("hooktape/package.json") as { version: string };
 
 /** The whole command tree; each action imports its command module only when it runs. */
 export function buildProgram(): Command {

@@ -1,4 +1,5 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import { createRequire } from "node:module";
+import type { ChalkInstance } from "chalk";
 import type { Ora } from "ora";
 import { escapeJsonControls, jsonText } from "../../core/json-text.js";
 import { printable } from "./printable.js";
@@ -50,12 +51,25 @@ export function spinnerAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEn
   return stream.isTTY === true && !env.CI && (stream.columns ?? 0) > 0;
 }
 
+const require = createRequire(import.meta.url);
+let chalkModule: typeof import("chalk") | null = null;
+
+/**
+ * chalk at a colour level, loaded on the first coloured text (Node >= 20.19 requires an ES module synchronously):
+ * loading it detects the terminal's colours through node:tty and node:os, which a `--json` run never needs.
+ */
+function chalkAt(level: 0 | 1): ChalkInstance {
+  chalkModule ??= require("chalk") as typeof import("chalk");
+  return new chalkModule.Chalk({ level });
+}
+
 export function createOutput(options: OutputOptions): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;
-  const color = new Chalk({ level: colorEnabled(stdout, env) ? 1 : 0 });
-  const errColor = new Chalk({ level: colorEnabled(stderr, env) ? 1 : 0 });
+  let color: ChalkInstance | null = null;
+  let stderrColor: ChalkInstance | null = null;
+  const errColor = () => (stderrColor ??= chalkAt(colorEnabled(stderr, env) ? 1 : 0));
   const spinnersAllowed = spinnerAllowed(stderr, env);
   // Human text goes through printable() wherever it goes: captured bytes may hold escape sequences, and a view piped
   // into `head`, `less -R` or a log still ends up on a terminal. --json lines are JSON with every control escaped.
@@ -78,12 +92,14 @@ export function createOutput(options: OutputOptions): Output {
   return {
     json: options.json,
     terminal: stdout.isTTY === true,
-    color,
+    get color() {
+      return (color ??= chalkAt(colorEnabled(stdout, env) ? 1 : 0));
+    },
     line: writeLine,
     bytes: (data) => void stdout.write(data),
     document: (value) => void stdout.write(jsonText(value, 2) + "\n"),
     info: (text) => void stderr.write(forStderr(text) + "\n"),
-    warn: (text) => void stderr.write(errColor.yellow("warning: ") + forStderr(text) + "\n"),
+    warn: (text) => void stderr.write(errColor().yellow("warning: ") + forStderr(text) + "\n"),
     spinner(text) {
       if (!spinnersAllowed) {
         return {
@@ -106,7 +122,7 @@ export function createOutput(options: OutputOptions): Output {
           if (how === "stop") spin.stop();
           else spin[how](forStderr(final));
         } else if (how !== "stop") {
-          stderr.write(`${how === "succeed" ? errColor.green("✔") : errColor.red("✖")} ${forStderr(final)}\n`);
+          stderr.write(`${how === "succeed" ? errColor().green("✔") : errColor().red("✖")} ${forStderr(final)}\n`);
         }
       };
       return {
