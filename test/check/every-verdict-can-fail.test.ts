@@ -255,11 +255,12 @@ describe.concurrent("check: handlers with a bug of their own provider, and their
   }, 120_000);
 });
 
-// How long a slow handler took is part of what these say: they run apart from the cases above, whose load on this
-// process would show in the times measured. The work outlives the answer (the sender gives up at the deadline, before
-// the work ends), so the probe settles with the default wait.
-describe.concurrent("check: slow handlers, against a deadline shorter than their work", () => {
-  it.each<[string, StripeBugs, string[], RegExp]>([
+// How long a slow handler took is part of what these say: they run after the cases above (a suite not marked
+// concurrent waits for the concurrent ones before it), whose load on this process would show in the times measured.
+// The work outlives the answer (the sender gives up at the deadline, before the work ends), so the probe settles with
+// the default wait.
+describe("check: slow handlers, against a deadline shorter than their work", () => {
+  it.concurrent.each<[string, StripeBugs, string[], RegExp]>([
     ["is slow but records the id first", { workMs: 400 }, ["deadline"], /took up to 4\d\d ms to answer; your --deadline is 150 ms, after which a sender counts the delivery as failed/],
     [
       "is slow and records the id after the work",
