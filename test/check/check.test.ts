@@ -39,7 +39,8 @@ describe("hooktape check", () => {
     const handler = await startCorrectHandler("stripe", STRIPE_SECRET);
     cleanups.push(() => handler.close());
     const junit = join(tempDir(), "report.xml");
-    const run = await runProgram(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--junit", junit, "--json"]);
+    // The handler does its work before it answers: --settle 0ms reads the probe once after each answer.
+    const run = await runProgram(["check", "--to", handler.url, "--provider", "stripe", "--secret", STRIPE_SECRET, "--probe", `${handler.url}/state`, "--settle", "0ms", "--junit", junit, "--json"]);
 
     const report = JSON.parse(run.stdout) as CheckJson;
     // Stripe signs a delivery as a whole: the batch forgery is Adyen's, and says why it does not apply.
@@ -83,8 +84,9 @@ describe("hooktape check", () => {
     const handler = await startSloppyHandler({ delayMs: 150 });
     cleanups.push(() => handler.close());
     const junit = join(tempDir(), "report.xml");
+    // It counts a charge as the request arrives, before its slow answer: --settle 0ms reads the probe once after each.
     const run = await runProgram(
-      ["check", "--to", handler.url, "--provider", "stripe", "--deadline", "60", "--probe", `${handler.url}/state`, "--junit", junit],
+      ["check", "--to", handler.url, "--provider", "stripe", "--deadline", "60", "--probe", `${handler.url}/state`, "--settle", "0ms", "--junit", junit],
       { env: { HOOKTAPE_SECRET_STRIPE: STRIPE_SECRET } },
     );
     expect(run.code).toBe(1);

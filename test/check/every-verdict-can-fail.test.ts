@@ -2,7 +2,10 @@
 // constructEvent; the standardwebhooks library; @adyen/api-library's HmacValidator) with exactly one bug must fail
 // exactly the checks that bug breaks — and the same handler without the bug passes them all. The run is the real one:
 // runCheck over real sockets, with --probe. The last test holds the list to every check there is.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+//
+// The cases run at the same time (most of a check is waiting on its handler), each with a handler, a port and a
+// probe of its own; the handlers close when the file is done.
+import { afterAll, describe, expect, it } from "vitest";
 import { checksFor, runCheck, sampleSubject, type CheckReport } from "../../src/check/index.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { getProvider } from "../../src/providers/index.js";
@@ -13,21 +16,37 @@ import { startStandardWebhooksHandler } from "../handlers/standard-webhooks-hand
 const SECRET = "whsec_every_verdict_can_fail";
 const stripe = getProvider("stripe")!;
 const agent = createDeliveryAgent(16);
-afterAll(() => agent.close());
-
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
+const handlers: Array<{ close(): Promise<void> }> = [];
+afterAll(async () => {
+  await Promise.all(handlers.map((handler) => handler.close()));
+  await agent.close();
 });
 
-async function checkHandler(bugs: StripeBugs, deadlineMs = 2000, settleMs?: number): Promise<CheckReport> {
-  const handler = await startBuggyStripeHandler(SECRET, bugs);
-  cleanups.push(() => handler.close());
-  return checkAt(handler.url, "stripe", SECRET, deadlineMs, settleMs);
+function kept<T extends { close(): Promise<void> }>(handler: T): T {
+  handlers.push(handler);
+  return handler;
 }
 
-async function checkAt(url: string, providerId: string, secret: string, deadlineMs = 2000, settleMs?: number): Promise<CheckReport> {
+interface Timing {
+  deadlineMs?: number;
+  /** How long the probe must read the same (--settle); the default, 300 ms, when absent. */
+  settleMs?: number;
+}
+
+/**
+ * A handler that does all its work before it answers, and answers within the deadline, shows its settled state in the
+ * first reading after the answer: --settle 0 reads the probe once. Where the work outlives the answer (acknowledged
+ * first, or the sender gave up at a deadline shorter than the work), the settling is part of what is tested, and
+ * those cases keep a settle.
+ */
+const SETTLED_ON_ANSWER: Timing = { settleMs: 0 };
+
+async function checkHandler(bugs: StripeBugs, timing: Timing = {}): Promise<CheckReport> {
+  const handler = kept(await startBuggyStripeHandler(SECRET, bugs));
+  return checkAt(handler.url, "stripe", SECRET, timing);
+}
+
+async function checkAt(url: string, providerId: string, secret: string, { deadlineMs = 2000, settleMs }: Timing = {}): Promise<CheckReport> {
   const provider = getProvider(providerId)!;
   return runCheck({
     target: new URL(url),
@@ -57,16 +76,25 @@ function reasons(report: CheckReport): string {
 
 const FORGERIES = ["tampered-signature", "tampered-body", "stale-timestamp", "missing-signature", "wrong-secret"];
 
-describe("check: every verdict can fail, and only for its own bug", () => {
+function expectToFailExactly(report: CheckReport, failing: string[], reason: RegExp): void {
+  expect(outcomes(report, "fail").sort()).toEqual([...failing].sort());
+  // Only a refused valid delivery makes the later checks inconclusive.
+  if (!failing.includes("valid")) expect(outcomes(report, "inconclusive")).toEqual([]);
+  else expect(outcomes(report, "pass")).toEqual(["deadline"]);
+  expect(reasons(report)).toMatch(reason);
+  expect(report.passed).toBe(false);
+}
+
+describe.concurrent("check: every verdict can fail, and only for its own bug", () => {
   it("a correct handler passes every check, the probe ones included", async () => {
-    const report = await checkHandler({});
+    const report = await checkHandler({}, SETTLED_ON_ANSWER);
     expect(report.results.map((r) => r.test)).toEqual(checksFor(true).map((c) => c.id));
     // Stripe signs a delivery as a whole: only the batch forgery (Adyen's) does not apply.
     expect(report.results.filter((r) => r.outcome !== "pass").map((r) => [r.test, r.outcome])).toEqual([["forged-later-item", "skip"]]);
     expect(report.passed).toBe(true);
   });
 
-  it.each<[string, StripeBugs, string[], RegExp, number?]>([
+  it.each<[string, StripeBugs, string[], RegExp]>([
     ["verifies re-serialised JSON", { reserialises: true }, ["valid", "raw-bytes"], /verifies JSON\.stringify\(req\.body\), not the raw bytes/],
     ["never verifies signatures", { skipsVerification: true }, FORGERIES, /accepted a request whose signature was tampered with/],
     ["ignores the timestamp", { ignoresTimestamp: true }, ["stale-timestamp"], /accepted a request signed 10 minutes ago — is it checking the timestamp tolerance\?/],
@@ -83,14 +111,6 @@ describe("check: every verdict can fail, and only for its own bug", () => {
     ["does not deduplicate", { noDedup: true }, ["duplicate-state", "concurrent-state", "retry-state"], /duplicates are processed again; deduplicate by the event id/],
     ["deduplicates with a race", { racyDedup: true }, ["concurrent-state"], /5 simultaneous first deliveries of a new event were processed 5 times .* the deduplication is racy/],
     ["fails on a concurrent copy", { failsOnConcurrentCopy: true, workMs: 300 }, ["duplicate-concurrent"], /answered (200|500)(, (200|500)){4} to 5 simultaneous copies of a new event — is the deduplication racy/],
-    ["is slow but records the id first", { workMs: 400 }, ["deadline"], /took up to 4\d\d ms to answer; your --deadline is 150 ms, after which a sender counts the delivery as failed/, 150],
-    [
-      "is slow and records the id after the work",
-      { workMs: 400, recordsIdAfterWork: true },
-      ["concurrent-state", "retry-state", "deadline"],
-      /processed twice across a timed-out attempt and its retry .* the sender gave up on attempt 1 after your --deadline of 150 ms and retried while it was still running/,
-      150,
-    ],
     // The false pass of old: the repeat, the burst's copies and the retry were signed within one second, byte for byte
     // the same, so a handler keyed on Stripe-Signature looked idempotent. Each attempt is now signed when it is sent.
     [
@@ -112,22 +132,15 @@ describe("check: every verdict can fail, and only for its own bug", () => {
       ["rotation"],
       /^rotation: refused \(400 "Webhook Error: No signatures found matching the expected signature for payload.*"\) a delivery signed during a secret rotation: its stripe-signature holds a signature under the old secret first/m,
     ],
-  ])("a handler that %s fails exactly those checks", async (_name, bugs, failing, reason, deadlineMs) => {
-    const report = await checkHandler(bugs, deadlineMs);
-    expect(outcomes(report, "fail").sort()).toEqual([...failing].sort());
-    // Only a refused valid delivery makes the later checks inconclusive.
-    if (!failing.includes("valid")) expect(outcomes(report, "inconclusive")).toEqual([]);
-    else expect(outcomes(report, "pass")).toEqual(["deadline"]);
-    expect(reasons(report)).toMatch(reason);
-    expect(report.passed).toBe(false);
+  ])("a handler that %s fails exactly those checks", async (_name, bugs, failing, reason) => {
+    expectToFailExactly(await checkHandler(bugs, SETTLED_ON_ANSWER), failing, reason);
   });
 
   it.each([
     ["published", "Stripe gives up after 150 ms and counts the delivery as failed"],
     ["assumed", "Stripe publishes no deadline; hooktape assumes 150 ms, after which a sender counts the delivery as failed"],
   ] as const)("names where a %s deadline comes from", async (origin, words) => {
-    const handler = await startBuggyStripeHandler(SECRET, { workMs: 300 });
-    cleanups.push(() => handler.close());
+    const handler = kept(await startBuggyStripeHandler(SECRET, { workMs: 300 }));
     const report = await runCheck({
       target: new URL(handler.url),
       provider: stripe,
@@ -142,7 +155,7 @@ describe("check: every verdict can fail, and only for its own bug", () => {
   });
 
   it("a handler with the wrong secret fails the valid delivery, and every later check is inconclusive, not passed", async () => {
-    const report = await checkHandler({ secret: "whsec_some_other_secret" });
+    const report = await checkHandler({ secret: "whsec_some_other_secret" }, SETTLED_ON_ANSWER);
     expect(outcomes(report, "fail")).toEqual(["valid"]);
     expect(outcomes(report, "pass")).toEqual(["deadline"]);
     expect(outcomes(report, "inconclusive")).toEqual(checksFor(true).map((c) => c.id).filter((id) => id !== "valid" && id !== "deadline"));
@@ -154,8 +167,7 @@ describe("check: every verdict can fail, and only for its own bug", () => {
   });
 
   it("sends every forgery and the burst as a fresh event the handler has never seen", async () => {
-    const handler = await startBuggyStripeHandler(SECRET, {});
-    cleanups.push(() => handler.close());
+    const handler = kept(await startBuggyStripeHandler(SECRET, {}));
     const subject = sampleSubject(stripe);
     await runCheck({
       target: new URL(handler.url),
@@ -174,15 +186,17 @@ describe("check: every verdict can fail, and only for its own bug", () => {
   });
 });
 
-describe("check: handlers with a bug of their own provider, and their correct twins", () => {
+describe.concurrent("check: handlers with a bug of their own provider, and their correct twins", () => {
   const SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   const ADYEN_KEY = Buffer.from("hooktape every verdict adyen key").toString("hex").toUpperCase();
 
   it("standardwebhooks: handing the library only the first webhook-signature entry fails the rotation check alone; the whole header passes", async () => {
-    const buggy = await startStandardWebhooksHandler(SW_SECRET, { firstSignatureOnly: true });
-    const correct = await startStandardWebhooksHandler(SW_SECRET);
-    cleanups.push(() => buggy.close(), () => correct.close());
-    const [bad, good] = await Promise.all([checkAt(buggy.url, "standard-webhooks", SW_SECRET), checkAt(correct.url, "standard-webhooks", SW_SECRET)]);
+    const buggy = kept(await startStandardWebhooksHandler(SW_SECRET, { firstSignatureOnly: true }));
+    const correct = kept(await startStandardWebhooksHandler(SW_SECRET));
+    const [bad, good] = await Promise.all([
+      checkAt(buggy.url, "standard-webhooks", SW_SECRET, SETTLED_ON_ANSWER),
+      checkAt(correct.url, "standard-webhooks", SW_SECRET, SETTLED_ON_ANSWER),
+    ]);
     expect(outcomes(bad, "fail")).toEqual(["rotation"]);
     expect(reasons(bad)).toMatch(/a delivery signed during a secret rotation: its webhook-signature holds a signature under the old secret first and one under yours after/);
     expect(outcomes(good, "fail")).toEqual([]);
@@ -198,9 +212,8 @@ describe("check: handlers with a bug of their own provider, and their correct tw
     ["acknowledges forgeries and drops them", { onForgery: "acknowledge" }, [], null],
     ["acknowledges forgeries and processes them", { onForgery: "process" }, ["tampered-signature", "tampered-body", "missing-signature", "wrong-secret", "forged-later-item"], /accepted a request whose signature was tampered with — is the handler verifying signatures\? \(answered 200 and processed it/],
   ])("adyen: a handler that %s fails exactly those checks", async (_name, options, failing, reason) => {
-    const handler = await startAdyenHandler(ADYEN_KEY, options);
-    cleanups.push(() => handler.close());
-    const report = await checkAt(handler.url, "adyen", ADYEN_KEY);
+    const handler = kept(await startAdyenHandler(ADYEN_KEY, options));
+    const report = await checkAt(handler.url, "adyen", ADYEN_KEY, SETTLED_ON_ANSWER);
     expect(outcomes(report, "fail").sort()).toEqual([...failing].sort());
     expect(outcomes(report, "inconclusive")).toEqual([]);
     if (reason !== null) expect(reasons(report)).toMatch(reason);
@@ -229,9 +242,9 @@ describe("check: handlers with a bug of their own provider, and their correct tw
 
   it("the same handler recording the id only when the work is done processes copies twice, and fails for it (--settle covering the work)", async () => {
     const reports = await Promise.all([
-      checkHandler({ backgroundWorkMs: 1000, recordsIdAfterWork: true }, 2000, 1000),
-      checkHandler({ backgroundWorkMs: 1000, recordsIdAfterWork: true }, 2000, 1000),
-      checkHandler({ backgroundWorkMs: 1000 }, 2000, 1000),
+      checkHandler({ backgroundWorkMs: 1000, recordsIdAfterWork: true }, { settleMs: 1000 }),
+      checkHandler({ backgroundWorkMs: 1000, recordsIdAfterWork: true }, { settleMs: 1000 }),
+      checkHandler({ backgroundWorkMs: 1000 }, { settleMs: 1000 }),
     ]);
     for (const report of reports.slice(0, 2)) {
       expect(outcomes(report, "fail")).toEqual(["concurrent-state", "retry-state"]);
@@ -240,6 +253,24 @@ describe("check: handlers with a bug of their own provider, and their correct tw
     }
     expect(outcomes(reports[2]!, "fail")).toEqual([]);
   }, 120_000);
+});
+
+// How long a slow handler took is part of what these say: they run after the cases above (a suite not marked
+// concurrent waits for the concurrent ones before it), whose load on this process would show in the times measured.
+// The work outlives the answer (the sender gives up at the deadline, before the work ends), so the probe settles with
+// the default wait.
+describe("check: slow handlers, against a deadline shorter than their work", () => {
+  it.concurrent.each<[string, StripeBugs, string[], RegExp]>([
+    ["is slow but records the id first", { workMs: 400 }, ["deadline"], /took up to 4\d\d ms to answer; your --deadline is 150 ms, after which a sender counts the delivery as failed/],
+    [
+      "is slow and records the id after the work",
+      { workMs: 400, recordsIdAfterWork: true },
+      ["concurrent-state", "retry-state", "deadline"],
+      /processed twice across a timed-out attempt and its retry .* the sender gave up on attempt 1 after your --deadline of 150 ms and retried while it was still running/,
+    ],
+  ])("a handler that %s fails exactly those checks", async (_name, bugs, failing, reason) => {
+    expectToFailExactly(await checkHandler(bugs, { deadlineMs: 150 }), failing, reason);
+  });
 });
 
 it("every check is failed by one of the handlers above", () => {

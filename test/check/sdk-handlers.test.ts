@@ -55,7 +55,8 @@ describe("check passes correct handlers written with the providers' SDKs", () =>
   ])("%s: every check passes or says why it does not apply, exit 0", async (provider, secret, skipped) => {
     const handler = await startCorrectHandler(provider, secret);
     cleanups.push(() => handler.close());
-    const run = await runProgram(["check", "--to", handler.url, "--provider", provider, "--probe", `${handler.url}/state`, "--json"], {
+    // The handler does its work before it answers: --settle 0ms reads the probe once after each answer.
+    const run = await runProgram(["check", "--to", handler.url, "--provider", provider, "--probe", `${handler.url}/state`, "--settle", "0ms", "--json"], {
       env: { [`HOOKTAPE_SECRET_${provider.toUpperCase()}`]: secret },
     });
     const report = JSON.parse(run.stdout) as CheckJson;

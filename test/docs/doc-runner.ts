@@ -34,13 +34,21 @@ interface Backend {
 /**
  * One port for "the handler on 3000": GitHub's deliveries (by header or path) go to a GitHub handler built on
  * @octokit/webhooks-methods, everything else to a Stripe handler built on stripe-node — the correct one, or one that
- * never verifies a signature.
+ * never verifies a signature. Its GET /state, like one app's, shows what both have processed.
  */
 async function startHandler(kind: "correct" | "broken"): Promise<Backend> {
   const stripe = kind === "correct" ? await startCorrectHandler("stripe", STRIPE_SECRET) : await startBuggyStripeHandler(STRIPE_SECRET, { skipsVerification: true });
   const github = await startCorrectHandler("github", GITHUB_SECRET);
   const stripePort = Number(new URL(stripe.url).port);
+  const stateOf = async (url: string): Promise<unknown> => (await fetch(`${url}/state`)).json();
   const server = http.createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/state") {
+      void Promise.all([stateOf(stripe.url), stateOf(github.url)]).then(
+        ([stripeState, githubState]) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ stripe: stripeState, github: githubState })),
+        () => res.writeHead(502).end(),
+      );
+      return;
+    }
     const toGithub = req.headers["x-github-event"] !== undefined || (req.url ?? "").includes("github");
     const upstream = http.request(
       { host: "127.0.0.1", port: toGithub ? github.port : stripePort, method: req.method, path: req.url, headers: req.headers },

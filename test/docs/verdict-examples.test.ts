@@ -1,13 +1,14 @@
 // The examples that claim a verdict give it: against a correct handler, and against one that skips verification.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DocSession, readDocument } from "./doc-runner.js";
 import { extractExamples, parseWorkflow } from "./examples.js";
 
+// The examples run at the same time, each in a session of its own, closed when the file is done.
 const sessions: DocSession[] = [];
-afterEach(async () => {
-  for (const session of sessions.splice(0)) await session.close();
+afterAll(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
 });
 
 async function session(): Promise<DocSession> {
@@ -16,7 +17,7 @@ async function session(): Promise<DocSession> {
   return started;
 }
 
-describe("the examples that claim a verdict", () => {
+describe.concurrent("the examples that claim a verdict", () => {
   const testing = extractExamples(readDocument("docs/testing.md")).find((example) => example.kind === "ts" && example.code.includes('from "vitest"'));
 
   it("the vitest example passes against a Stripe app that verifies with stripe-node", { timeout: 120_000 }, async () => {
