@@ -1,5 +1,6 @@
 // An event captured by a real `hooktape listen` into a real file, then replayed by a real `hooktape replay`:
-// the shape of the recorded target is the one listen writes, not one a test made up.
+// the shape of the recorded target is the one listen writes, not one a test made up. The first two replays are spawned
+// (exit codes 0 and 1 as a shell sees them); the others run the same program in process.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -7,6 +8,7 @@ import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
 import { mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { send } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -103,11 +105,11 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
 
   it("passes the forgery command for a handler that verifies, and the 404 of a wrong route is not a rejection", async () => {
     const { handler, db, id } = await captureOne(true);
-    const good = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
+    const good = await runProgram(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
     expect(good.code).toBe(0);
     expect(handler.received.at(-1)).toBe("/webhooks/stripe");
 
-    const wrong = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
+    const wrong = await runProgram(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
     expect(handler.received.at(-1)).toBe("/hooks");
     expect(wrong.code).toBe(1);
     expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks: nothing handles this route — the route is wrong, not a rejection");
@@ -137,14 +139,14 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     const id = String(listen.records.find((item) => item.type === "event")?.id);
     expect(await listen.stop("SIGTERM")).toBe(0);
 
-    const refused = await runCli(["replay", id, "--db", db]);
+    const refused = await runProgram(["replay", id, "--db", db]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       `hooktape: Event ${id}: its X-Gitlab-Token header is the secret itself, so it was stored as [redacted]; replay it with --resign --secret gitlab=<token>\n`,
     );
     expect(seen).toEqual([token]); // nothing sent
 
-    const resigned = await runCli(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
+    const resigned = await runProgram(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
     expect(resigned.code).toBe(0);
     expect(seen).toEqual([token, token]);
   });
@@ -162,12 +164,12 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     expect(await listen.stop("SIGTERM")).toBe(0);
     expect(handler.received).toEqual(["/webhooks/stripe"]);
 
-    const both = await runCli(["replay", "--last", "2", "--db", db]);
+    const both = await runProgram(["replay", "--last", "2", "--db", db]);
     expect(both.code).toBe(0);
     expect(both.stderr).toContain("warning: 1 matching event(s) were rejected as too large when captured and have no body; skipped");
     expect(handler.received).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
 
-    const onlyRejected = await runCli(["replay", "--last", "1", "--db", db]);
+    const onlyRejected = await runProgram(["replay", "--last", "1", "--db", db]);
     expect(onlyRejected.code).toBe(2);
     expect(onlyRejected.stderr).toBe(
       "hooktape: no events match that can be replayed (1 matched but were rejected as too large, without a body)\n",
