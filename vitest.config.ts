@@ -15,7 +15,7 @@ const BROWSER = /\bplaywright-core\b|browser-helpers\.js/;
 const PROCESS =
   /helpers\/cli\.js|replay\/cli\.js|listen-session\.js|relay-helpers\.js|inspector\/helpers\.js|node:child_process|\bworkerd\b/;
 const REAL_IO =
-  /node:http|node:net|node:worker_threads|\bundici\b|EventStore|storeWith|openStore|capture-server|inspector\/server|target-server|recording-server|\.\.\/handlers\/|createServer|startTunnel|\bfetch\(/;
+  /node:http|node:net|node:worker_threads|\bundici\b|EventStore|storeWith|openStore|capture-server|inspector\/server|target-server|\.\.\/handlers\/|createServer|startTunnel|\bfetch\(/;
 
 type Project = "unit" | "integration" | "e2e" | "browser";
 

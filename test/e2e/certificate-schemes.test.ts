@@ -12,9 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { runProgram } from "../helpers/program.js";
-import { send } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { send, serveOnLoopback, type Served } from "../helpers/target-server.js";
 
 const require = createRequire(import.meta.url);
 type SnsCallback = (error: Error | null) => void;
