@@ -39,7 +39,7 @@ export interface ReceivedRequest {
 
 export interface Answer {
   status: number;
-  body?: string;
+  body?: string | Buffer;
   headers?: Record<string, string>;
   /** Answer this long after the body arrived. */
   delayMs?: number;
