@@ -206,12 +206,12 @@ describe("capture server", () => {
     const { capture, store } = await setup({ target });
     const rawExchange = (payload: string, { end = true } = {}) =>
       new Promise<string>((resolve) => {
-        const socket = net.connect(capture.port, "127.0.0.1", () => (end ? socket.end(payload) : socket.write(payload)));
+        // Without `end`, the sender goes away once its bytes are on the wire: the server reads them, then a reset.
+        const socket = net.connect(capture.port, "127.0.0.1", () => (end ? socket.end(payload) : socket.write(payload, () => socket.destroy())));
         let data = "";
         socket.on("data", (chunk) => (data += chunk.toString()));
         socket.on("close", () => resolve(data));
         socket.on("error", () => resolve(data));
-        if (!end) setTimeout(() => socket.destroy(), 100);
       });
 
     expect(await rawExchange("THIS IS NOT HTTP\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/);

@@ -11,7 +11,7 @@ import { paypal } from "../../src/providers/paypal.js";
 import { sns, snsJson } from "../../src/providers/sns.js";
 import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 
 const SNS_KEY = generateCertificateKey(sns);
 const PAYPAL_KEY = generateCertificateKey(paypal);

@@ -11,7 +11,7 @@ import { getProvider } from "../../src/providers/index.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
 import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startSloppyHandler } from "../handlers/sloppy-handler.js";
-import { startRecordingServer } from "../handlers/recording-server.js";
+import { startTargetServer } from "../helpers/target-server.js";
 import { runProgram } from "../helpers/program.js";
 import { findAll, parseXml } from "./xml.js";
 
@@ -118,7 +118,7 @@ describe("hooktape check", () => {
   });
 
   it("stops at once with one line and exit 1 when nothing is listening, instead of a ✗ per check", async () => {
-    const closed = await startRecordingServer();
+    const closed = await startTargetServer({ kind: "answer", status: 200 });
     const url = closed.url;
     await closed.close();
     const run = await runProgram(["check", "--to", url, "--provider", "stripe", "--secret", STRIPE_SECRET]);
@@ -241,7 +241,7 @@ describe("runCheck", () => {
 
   it("fails a handler that answers 409 to duplicates, on the duplicates and on the retry", async () => {
     const seen = new Set<string>();
-    const server = await startRecordingServer((request) => {
+    const server = await startTargetServer((request) => {
       const id = (JSON.parse(request.body.toString()) as { id: string }).id;
       if (seen.has(id)) return { status: 409, body: "already processed" };
       seen.add(id);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
 import { sns } from "../../src/providers/sns.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { runProgram } from "../helpers/program.js";
 
 interface CheckJson {

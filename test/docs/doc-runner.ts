@@ -8,7 +8,7 @@ import path from "node:path";
 import { transform } from "esbuild";
 import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { mask } from "../helpers/cli.js";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { expectedExit, extractExamples, parseWorkflow, type Example } from "./examples.js";

@@ -2,7 +2,8 @@
 // delivery, `listen` records a valid verdict and forwards it, `replay --resign` re-signs it for a handler that
 // verifies with the provider's own SDK (sns-validator; eBay's event-notification-nodejs-sdk). The SDKs' key
 // lookups are the only stand-ins: sns-validator's https.get is routed to a loopback server holding the certificate
-// keygen printed, and eBay's key-by-id API answers from the keys keygen printed.
+// keygen printed, and eBay's key-by-id API answers from the keys keygen printed. listen and the first replay are
+// spawned; keygen, sign and the other replays run the same program in process.
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -10,9 +11,9 @@ import { createRequire } from "node:module";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
-import { send } from "../helpers/target-server.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { send, serveOnLoopback, type Served } from "../helpers/target-server.js";
 
 const require = createRequire(import.meta.url);
 type SnsCallback = (error: Error | null) => void;
@@ -108,7 +109,7 @@ afterEach(async () => {
 });
 
 async function keygen(provider: string): Promise<Key> {
-  const result = await runCli(["keygen", "--provider", provider, "--json"]);
+  const result = await runProgram(["keygen", "--provider", provider, "--json"]);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as Key;
 }
@@ -118,7 +119,7 @@ interface Fixture {
 }
 
 async function signFixture(provider: string, secret: string, body: string): Promise<Fixture> {
-  const signed = await runCli(["sign", "--provider", provider, "--secret", secret, "--body", body, "--format", "fixture"]);
+  const signed = await runProgram(["sign", "--provider", provider, "--secret", secret, "--body", body, "--format", "fixture"]);
   expect(signed.stderr).toBe("");
   expect(signed.code).toBe(0);
   return JSON.parse(signed.stdout) as Fixture;
@@ -189,14 +190,14 @@ describe.each([
 
     // Re-signed by someone else's key (its certificate or key id unknown to the SDK's lookup): the SDK refuses.
     const stranger = await keygen(provider);
-    const forged = await runCli(["replay", record.id, "--resign", "--secret", `${provider}=${stranger.privateKey}`, "--db", db, "--expect", "403"]);
+    const forged = await runProgram(["replay", record.id, "--resign", "--secret", `${provider}=${stranger.privateKey}`, "--db", db, "--expect", "403"]);
     expect(forged.code).toBe(0);
     expect(verdicts.at(-1)).toEqual({ provider, status: 403 });
 
     // The README's forgeries, without re-signing: a changed signature and a changed signed value are refused (SNS
     // signs fields of its body: a change to its last string, UnsubscribeURL, would prove nothing).
     for (const tamper of ["signature", "body"]) {
-      const tampered = await runCli(["replay", record.id, "--db", db, "--tamper", tamper, "--expect", "4xx"]);
+      const tampered = await runProgram(["replay", record.id, "--db", db, "--tamper", tamper, "--expect", "4xx"]);
       expect(tampered.stderr, `--tamper ${tamper}`).not.toMatch(/error|tamper|add --resign/i);
       expect(tampered.code, `--tamper ${tamper}`).toBe(0);
       expect(verdicts.at(-1), `--tamper ${tamper}`).toEqual({ provider, status: 403 });
@@ -236,7 +237,7 @@ describe("listen --fetch-certs", () => {
     expect(certRequests.length).toBe(before);
     expect(await listen.stop("SIGTERM")).toBe(0);
     // `events show` gives the hint: which certificate signed, and how to get it.
-    const shown = await runCli(["events", "show", record.id, "--db", db]);
+    const shown = await runProgram(["events", "show", record.id, "--db", db]);
     expect(shown.stdout).toContain(`signature sns · no secret — this delivery was signed with the certificate at ${certUrl}; pass its certificate with --secret, or add --fetch-certs\n`);
   });
 });

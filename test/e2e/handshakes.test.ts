@@ -1,5 +1,6 @@
 // `hooktape listen` answering providers' URL-verification handshakes: the built CLI spawned as a user runs it, real
-// sockets on 127.0.0.1, a real SQLite file; the requests are shaped as the providers send them.
+// sockets on 127.0.0.1, a real SQLite file; the requests are shaped as the providers send them. The commands that read
+// the store afterwards (show, ls, replay) and a usage error run in process, through the program.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
@@ -8,7 +9,8 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { getProvider } from "../../src/providers/index.js";
-import { CLI, mask, runCli, type ListenProcess } from "../helpers/cli.js";
+import { CLI, mask, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { send } from "../helpers/target-server.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -133,14 +135,14 @@ describe("listen answers handshakes itself (default), the handler down", () => {
 
     // events show: the request byte-exact, and what hooktape answered as an attempt of kind handshake.
     const zoomId = String(records[7]?.id);
-    const show = JSON.parse((await runCli(["show", zoomId, "--json", "--db", db])).stdout) as {
+    const show = JSON.parse((await runProgram(["show", zoomId, "--json", "--db", db])).stdout) as {
       body: string;
       deliveries: Array<Record<string, unknown>>;
     };
     expect(show.body).toBe(ZOOM_BODY);
     expect(show.deliveries).toHaveLength(1);
     expect(show.deliveries[0]).toMatchObject({ kind: "handshake", target: "hooktape", status: 200, responseBody: zoom.body.toString() });
-    const list = JSON.parse((await runCli(["ls", "--json", "--status", "2xx", "--db", db])).stdout) as unknown[];
+    const list = JSON.parse((await runProgram(["ls", "--json", "--status", "2xx", "--db", db])).stdout) as unknown[];
     expect(list).toHaveLength(9);
 
     await proc.stop();
@@ -155,7 +157,7 @@ describe("listen answers handshakes itself (default), the handler down", () => {
     await send(`${proc.ready.url}/dropbox?challenge=abc123`, { method: "GET" });
     await proc.waitForEvents(1);
     const handler = await target({ kind: "answer", status: 200, body: "abc123" });
-    const replay = await runCli(["replay", String(eventRecords(proc)[0]?.id), "--to", handler.url, "--json", "--db", db]);
+    const replay = await runProgram(["replay", String(eventRecords(proc)[0]?.id), "--to", handler.url, "--json", "--db", db]);
     expect(replay.code).toBe(0);
     expect(handler.received[0]).toMatchObject({ method: "GET", url: "/dropbox?challenge=abc123" });
     expect(JSON.parse(replay.stdout)).toMatchObject({ attempts: [{ status: 200, error: null }] });
@@ -165,7 +167,7 @@ describe("listen answers handshakes itself (default), the handler down", () => {
     const ui = await startUi(["--db", db, "--port", "0"]);
     try {
       const api = await call(ui.origin, `/api/events/${id}`, { token: ui.token });
-      const show = JSON.parse((await runCli(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string }> };
+      const show = JSON.parse((await runProgram(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string }> };
       expect(api.json()).toEqual(show);
       expect(show.deliveries.map((attempt) => attempt.kind)).toEqual(["handshake", "replay"]);
     } finally {
@@ -209,7 +211,7 @@ describe("listen --handshakes forward-first", () => {
     expect(handler.received).toHaveLength(1);
     await proc.waitForEvents(1);
     expect(eventRecords(proc)[0]).toMatchObject({ handshake: { answeredBy: "handler", name: "Okta verification challenge" } });
-    const show = JSON.parse((await runCli(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
+    const show = JSON.parse((await runProgram(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
       deliveries: Array<{ kind: string }>;
     };
     expect(show.deliveries.map((attempt) => attempt.kind)).toEqual(["forward"]);
@@ -227,7 +229,7 @@ describe("listen --handshakes forward-first", () => {
     expect(handler.received[0]?.body.toString()).toBe(ZOOM_BODY);
     await proc.waitForEvents(1);
     expect(eventRecords(proc)[0]).toMatchObject({ handshake: { answeredBy: "hooktape", handler: { status: 200, error: null } } });
-    const show = JSON.parse((await runCli(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
+    const show = JSON.parse((await runProgram(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
       deliveries: Array<{ kind: string; target: string; status: number }>;
     };
     expect(show.deliveries.map((attempt) => [attempt.kind, attempt.status])).toEqual([
@@ -250,7 +252,7 @@ describe("listen --handshakes: the rest of its contract", () => {
   });
 
   it("an unknown mode is a one-line usage error, exit 2", async () => {
-    const run = await runCli(["listen", "--no-tunnel", "--db", path.join(tempDir(), "bad.db"), "--handshakes", "always"]);
+    const run = await runProgram(["listen", "--no-tunnel", "--db", path.join(tempDir(), "bad.db"), "--handshakes", "always"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe('hooktape: Unknown --handshakes "always": expected answer or forward-first (or --no-handshakes)');
   });

@@ -5,6 +5,7 @@ import type { CapturedEvent } from "../../src/core/types.js";
 import { EventStore } from "../../src/store/index.js";
 import { describe, expect, it, vi } from "vitest";
 import { mask, runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { send } from "../helpers/target-server.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -48,7 +49,7 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
       delivery: { status: 200, error: null },
     });
 
-    const list = await runCli(["events", "list", "--json", "--db", db]);
+    const list = await runProgram(["events", "list", "--json", "--db", db]);
     expect(list.code).toBe(0);
     const events = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
@@ -57,22 +58,22 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     );
 
     const id = String(events[0]?.id);
-    const show = await runCli(["show", id, "--json", "--db", db]);
+    const show = await runProgram(["show", id, "--json", "--db", db]);
     const detail = JSON.parse(show.stdout) as { body: string; headers: Array<[string, string]>; deliveries: Array<Record<string, unknown>> };
     expect(detail.body).toBe(body);
     expect(detail.headers).toContainEqual(["X-Signature", signature(body)]);
     expect(detail.deliveries).toHaveLength(1);
     expect(detail.deliveries[0]).toMatchObject({ kind: "forward", attempt: 1, status: 200, responseBody: '{"received":true}' });
 
-    const raw = await runCli(["events", "show", id.slice(0, 20), "--body", "--db", db]);
+    const raw = await runProgram(["events", "show", id.slice(0, 20), "--body", "--db", db]);
     expect(raw.stdoutBytes.toString()).toBe(body);
 
-    const human = await runCli(["events", "show", id, "--db", db]);
+    const human = await runProgram(["events", "show", id, "--db", db]);
     expect(mask(human.stdout)).toContain("POST /github?delivery=1");
     expect(mask(human.stdout)).toContain("signature hmac ✓ valid");
     expect(mask(human.stdout)).toContain(`forward #1  POST ${handler.url.replace(/:\d+$/, ":<port>")}/webhooks/github?delivery=1  → 200  <n> ms`);
 
-    const line = await runCli(["ls", "--db", db]);
+    const line = await runProgram(["ls", "--db", db]);
     const [header, row] = mask(line.stdout).trim().split("\n");
     expect(header?.split(/ {2,}/)).toEqual(["TIME", "REQUEST", "TYPE", "VIA", "SIGNATURE", "ANSWER", "DURATION", "ID"]);
     expect(row?.split(/ {2,}/)).toEqual(["<clock>", "POST /github?delivery=1", "local", "hmac ✓ valid", "200", "<n> ms", "<id>"]);
@@ -105,7 +106,7 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe("done");
     expect(await exit).toBe(0);
-    const list = await runCli(["ls", "--json", "--db", db]);
+    const list = await runProgram(["ls", "--json", "--db", db]);
     expect(JSON.parse(list.stdout)[0].delivery.status).toBe(200);
   });
 
@@ -155,7 +156,7 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
 
     // The sender is who Cloudflare says connected (cf-connecting-ip), not cloudflared on this machine.
     const id = String(proc.records.find((item) => item.type === "event")?.id);
-    const show = await runCli(["show", id, "--db", path.join(dir, "t.db")]);
+    const show = await runProgram(["show", id, "--db", path.join(dir, "t.db")]);
     expect(show.stdout).toContain("via tunnel from 203.0.113.195");
   });
 
@@ -200,6 +201,9 @@ describe("hooktape listen with a tunnel (fake cloudflared standing in for Cloudf
   });
 });
 
+// What the program decides (reading a store, printing it, refusing bad input) runs in process; the built CLI is spawned
+// where the process is the point: listen itself, an unknown flag and an unreadable store (exit codes 2 and 3 as a
+// shell sees them), a port in use, the default store in the working folder.
 describe("bad input and a broken environment", () => {
   it("an unknown flag is exit 2 with one line", async () => {
     const result = await runCli(["listen", "--bogus"]);
@@ -222,7 +226,7 @@ describe("bad input and a broken environment", () => {
   ])("%j is exit 2: %s", async (args, message) => {
     const db = path.join(tempDir(), "bad.db");
     new EventStore(db).close(); // an existing, empty store: reading commands never create one
-    const result = await runCli([...args, "--db", db]);
+    const result = await runProgram([...args, "--db", db]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -242,7 +246,7 @@ describe("bad input and a broken environment", () => {
   it("a database that cannot be created is exit 3 with one line", async () => {
     const blocker = path.join(tempDir(), "a-file");
     writeFileSync(blocker, "x");
-    const result = await runCli(["events", "prune", "--older-than", "1d", "--db", path.join(blocker, "sub", "h.db")]);
+    const result = await runProgram(["events", "prune", "--older-than", "1d", "--db", path.join(blocker, "sub", "h.db")]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^hooktape: Cannot create the folder/);

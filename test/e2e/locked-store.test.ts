@@ -4,9 +4,7 @@
 // SIGTERM still exits promptly, and once the lock is gone capture goes on — nothing lost, nothing hung.
 // Assertions are about order (answered before the lock was released), not about wall-clock figures.
 import { spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
@@ -105,18 +103,12 @@ describe("listen with a locked store", () => {
     let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
     // The handler is reached only once the event is committed; it takes the store's lock before it answers, so the
     // forward's attempt cannot be committed until the lock goes.
-    const handler = http.createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        void holdWriteLock(db).then((held) => {
-          lock = held;
-          res.writeHead(200, { "content-type": "text/plain" }).end("handled while locked");
-        });
-      });
+    const handler = await startTargetServer(async () => {
+      lock = await holdWriteLock(db);
+      return { status: 200, body: "handled while locked" };
     });
-    await new Promise<void>((resolve) => handler.listen(0, "127.0.0.1", resolve));
-    const handlerUrl = `http://127.0.0.1:${(handler.address() as AddressInfo).port}`;
-    cleanups.push(() => new Promise<void>((resolve) => handler.close(() => resolve())));
+    targets.push(handler);
+    const handlerUrl = handler.url;
     const listen = await startListen([handlerUrl, "--no-tunnel", "--db", db, "--timeout", "30000"]);
     running.push(listen);
     // Only a guard so that a build which waits for the lock cannot hang the test: the answer comes long before it.

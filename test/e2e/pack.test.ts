@@ -56,18 +56,22 @@ describe("npm pack", () => {
     mkdirSync(path.join(installed, "build/Release"), { recursive: true });
     copyFileSync(path.join(sqlite, "build/Release/better_sqlite3.node"), path.join(installed, "build/Release/better_sqlite3.node"));
 
-    const help = await run("npx", ["--no-install", "hooktape", "--help"], { cwd: project });
+    // The installed CLI's independent runs go at once: --help, the store, and trigger.
+    const [help, list, types, fixture] = await Promise.all([
+      run("npx", ["--no-install", "hooktape", "--help"], { cwd: project }),
+      // The store works from the installed package: the native module built and the schema is created
+      // (by a command that writes: reading commands never create a store).
+      run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project }).then(() =>
+        run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project }),
+      ),
+      // `trigger` from the installed package reads the shipped catalogues (no example package is installed there).
+      run("npx", ["--no-install", "hooktape", "trigger", "shopify", "--list", "--json"], { cwd: project }),
+      run("npx", ["--no-install", "hooktape", "trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project }),
+    ]);
     expect(help.stdout).toContain("Usage: hooktape");
     expect(help.stdout).toContain("listen");
-    // The store works from the installed package: the native module built and the schema is created
-    // (by a command that writes: reading commands never create a store).
-    await run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project });
-    const list = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
     expect(JSON.parse(list.stdout)).toEqual([]);
-    // `trigger` from the installed package reads the shipped catalogues (no example package is installed there).
-    const types = await run("npx", ["--no-install", "hooktape", "trigger", "shopify", "--list", "--json"], { cwd: project });
     expect((JSON.parse(types.stdout) as { types: unknown[] }).types.length).toBeGreaterThanOrEqual(100);
-    const fixture = await run("npx", ["--no-install", "hooktape", "trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project });
     expect(JSON.parse(fixture.stdout)).toMatchObject({ provider: "stripe", meta: { eventType: "invoice.paid" } });
 
     // `hooktape listen` from the installed package records before it answers (its checkpoint thread's script is found

@@ -1,13 +1,14 @@
 // An event captured by a real `hooktape listen` into a real file, then replayed by a real `hooktape replay`:
-// the shape of the recorded target is the one listen writes, not one a test made up.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// the shape of the recorded target is the one listen writes, not one a test made up. The first two replays are spawned
+// (exit codes 0 and 1 as a shell sees them); the others run the same program in process.
 import path from "node:path";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
 import { mask, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
-import { send } from "../helpers/target-server.js";
+import { runProgram } from "../helpers/program.js";
+import { headerOf } from "../helpers/headers.js";
+import { send, startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const SECRET = "whsec_replay_after_listen";
@@ -16,8 +17,8 @@ const stripeSdk = new Stripe("sk_test_hooktape_e2e");
 
 interface Handler {
   url: string;
-  received: string[];
-  close(): Promise<void>;
+  /** The paths it was sent, in order. */
+  received: () => string[];
 }
 
 /**
@@ -25,37 +26,19 @@ interface Handler {
  * signature with stripe-node (400 on failure); without, it accepts anything on its route. Any other path: 404.
  */
 async function startHandler(verifies: boolean): Promise<Handler> {
-  const received: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push(req.url ?? "");
-      if (req.url !== "/webhooks/stripe") {
-        res.writeHead(404, { "content-type": "text/plain" }).end(`Cannot POST ${req.url}`);
-        return;
+  const server = await startTargetServer((request) => {
+    if (request.url !== "/webhooks/stripe") return { status: 404, body: `Cannot POST ${request.url}` };
+    if (verifies) {
+      try {
+        stripeSdk.webhooks.constructEvent(request.body, headerOf(request, "stripe-signature") ?? "", SECRET);
+      } catch (error) {
+        return { status: 400, body: `Webhook Error: ${(error as Error).message}` };
       }
-      if (verifies) {
-        try {
-          stripeSdk.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers["stripe-signature"] ?? ""), SECRET);
-        } catch (error) {
-          res.writeHead(400, { "content-type": "text/plain" }).end(`Webhook Error: ${(error as Error).message}`);
-          return;
-        }
-      }
-      res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
-    });
+    }
+    return { status: 200, headers: { "content-type": "application/json" }, body: '{"received":true}' };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  cleanups.push(() => server.close());
+  return { url: server.url, received: () => server.received.map((request) => request.url) };
 }
 
 let cleanups: Array<() => unknown> = [];
@@ -67,7 +50,6 @@ afterEach(async () => {
 /** `listen <handler>/webhooks`, one signed Stripe delivery to `/stripe` through it, then listen stopped. */
 async function captureOne(verifies: boolean): Promise<{ handler: Handler; db: string; id: string }> {
   const handler = await startHandler(verifies);
-  cleanups.push(() => handler.close());
   const db = path.join(tempDir(), "hooktape.db");
   const listen: ListenProcess = await startListen([`${handler.url}/webhooks`, "--no-tunnel", "--db", db, "--secret", `stripe=${SECRET}`]);
   cleanups.push(() => listen.stop("SIGKILL"));
@@ -78,7 +60,7 @@ async function captureOne(verifies: boolean): Promise<{ handler: Handler; db: st
   const record = listen.records.find((item) => item.type === "event") as { id: string; verification: { status: string } };
   expect(record.verification.status).toBe("valid");
   expect(await listen.stop("SIGTERM")).toBe(0);
-  expect(handler.received).toEqual(["/webhooks/stripe"]);
+  expect(handler.received()).toEqual(["/webhooks/stripe"]);
   return { handler, db, id: record.id };
 }
 
@@ -89,26 +71,26 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     // A 404 answer, not a port or an id that happens to contain the digits 404.
     expect(run.stderr + run.stdout).not.toMatch(/\b404\b/);
     expect(run.code).toBe(0);
-    expect(handler.received).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
+    expect(handler.received()).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
     expect(mask(run.stderr)).toContain("Replaying 1 event to http://127.0.0.1:<port>/webhooks/stripe");
   });
 
   it("fails the README's forgery command for a handler that verifies nothing (it used to pass on a 404)", async () => {
     const { handler, db, id } = await captureOne(false);
     const run = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
-    expect(handler.received.at(-1)).toBe("/webhooks/stripe");
+    expect(handler.received().at(-1)).toBe("/webhooks/stripe");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("1 of 1 deliveries did not end with 4xx");
   });
 
   it("passes the forgery command for a handler that verifies, and the 404 of a wrong route is not a rejection", async () => {
     const { handler, db, id } = await captureOne(true);
-    const good = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
+    const good = await runProgram(["replay", id, "--tamper", "signature", "--expect", "4xx", "--db", db]);
     expect(good.code).toBe(0);
-    expect(handler.received.at(-1)).toBe("/webhooks/stripe");
+    expect(handler.received().at(-1)).toBe("/webhooks/stripe");
 
-    const wrong = await runCli(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
-    expect(handler.received.at(-1)).toBe("/hooks");
+    const wrong = await runProgram(["replay", id, "--tamper", "signature", "--expect", "4xx", "--to", `${handler.url}/hooks`, "--db", db]);
+    expect(handler.received().at(-1)).toBe("/hooks");
     expect(wrong.code).toBe(1);
     expect(mask(wrong.stdout)).toContain("404 from http://127.0.0.1:<port>/hooks: nothing handles this route — the route is wrong, not a rejection");
     expect(wrong.stderr).toContain("the route is wrong, not a rejection");
@@ -116,14 +98,10 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
 
   it("refuses to replay a GitLab event whose token was stored [redacted] unless re-signed, and says how", async () => {
     const token = "glpat-hook-token-e2e";
-    const seen: Array<string | undefined> = [];
-    const server = http.createServer((req, res) => {
-      seen.push(req.headers["x-gitlab-token"] as string | undefined);
-      req.resume().on("end", () => res.writeHead(req.headers["x-gitlab-token"] === token ? 200 : 401).end());
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const handlerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await startTargetServer((request) => ({ status: headerOf(request, "x-gitlab-token") === token ? 200 : 401 }));
+    cleanups.push(() => server.close());
+    const seen = () => server.received.map((request) => headerOf(request, "x-gitlab-token"));
+    const handlerUrl = server.url;
     const db = path.join(tempDir(), "gitlab.db");
     const listen = await startListen([handlerUrl, "--no-tunnel", "--db", db, "--secret", `gitlab=${token}`]);
     cleanups.push(() => listen.stop("SIGKILL"));
@@ -137,21 +115,20 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     const id = String(listen.records.find((item) => item.type === "event")?.id);
     expect(await listen.stop("SIGTERM")).toBe(0);
 
-    const refused = await runCli(["replay", id, "--db", db]);
+    const refused = await runProgram(["replay", id, "--db", db]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       `hooktape: Event ${id}: its X-Gitlab-Token header is the secret itself, so it was stored as [redacted]; replay it with --resign --secret gitlab=<token>\n`,
     );
-    expect(seen).toEqual([token]); // nothing sent
+    expect(seen()).toEqual([token]); // nothing sent
 
-    const resigned = await runCli(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
+    const resigned = await runProgram(["replay", id, "--resign", "--secret", `gitlab=${token}`, "--db", db]);
     expect(resigned.code).toBe(0);
-    expect(seen).toEqual([token, token]);
+    expect(seen()).toEqual([token, token]);
   });
 
   it("skips an event listen rejected as too large (it has no body) with a warning, and exits 2 when nothing else matches", async () => {
     const handler = await startHandler(false);
-    cleanups.push(() => handler.close());
     const db = path.join(tempDir(), "hooktape.db");
     const listen = await startListen([`${handler.url}/webhooks`, "--no-tunnel", "--db", db, "--max-body", "1kb"]);
     cleanups.push(() => listen.stop("SIGKILL"));
@@ -160,18 +137,18 @@ describe("replay of an event captured by listen (built CLI, real file)", () => {
     expect((await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"]], body: large })).status).toBe(413);
     await listen.waitForEvents(2);
     expect(await listen.stop("SIGTERM")).toBe(0);
-    expect(handler.received).toEqual(["/webhooks/stripe"]);
+    expect(handler.received()).toEqual(["/webhooks/stripe"]);
 
-    const both = await runCli(["replay", "--last", "2", "--db", db]);
+    const both = await runProgram(["replay", "--last", "2", "--db", db]);
     expect(both.code).toBe(0);
     expect(both.stderr).toContain("warning: 1 matching event(s) were rejected as too large when captured and have no body; skipped");
-    expect(handler.received).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
+    expect(handler.received()).toEqual(["/webhooks/stripe", "/webhooks/stripe"]);
 
-    const onlyRejected = await runCli(["replay", "--last", "1", "--db", db]);
+    const onlyRejected = await runProgram(["replay", "--last", "1", "--db", db]);
     expect(onlyRejected.code).toBe(2);
     expect(onlyRejected.stderr).toBe(
       "hooktape: no events match that can be replayed (1 matched but were rejected as too large, without a body)\n",
     );
-    expect(handler.received).toHaveLength(2);
+    expect(handler.received()).toHaveLength(2);
   });
 });

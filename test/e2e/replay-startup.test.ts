@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
-import { startRecordingServer } from "../handlers/recording-server.js";
+import { startTargetServer } from "../helpers/target-server.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { recordEvent, tempStore } from "../replay/helpers.js";
@@ -61,7 +61,7 @@ function moduleListHook(list: string): string {
 describe("start-up", () => {
   it("loads no spinner library, no text-width tables and only undici's Agent and the events' provider module for a --json run; the human summary loads its table", async () => {
     const db = tempStore();
-    const server = await startRecordingServer(() => ({ status: 200 }));
+    const server = await startTargetServer({ kind: "answer", status: 200 });
     cleanups.push(() => db.remove(), () => server.close());
     const body = '{\n  "id": "evt_startup",\n  "object": "event",\n  "data": { "object": { "description": "Café" } }\n}';
     const signed = getProvider("stripe")!.sign({ body: Buffer.from(body), secret: "whsec_startup", timestamp: Math.floor(Date.now() / 1000), id: "x", method: "POST", headers: [] });

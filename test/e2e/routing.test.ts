@@ -1,9 +1,10 @@
 // listen --route and --only, end to end through the built CLI with real handlers on 127.0.0.1: which handler gets
-// which event, what each event records, and what a replay without --to does with the recorded target.
+// which event, what each event records, and what a replay without --to does with the recorded target. listen is
+// spawned; the commands that read its store afterwards, and --route's usage errors, run the program in process.
 import path from "node:path";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { listenSession } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -41,7 +42,7 @@ function githubDelivery(event: string, action: string): { headers: Array<[string
 }
 
 async function show(id: string, db: string): Promise<Record<string, unknown>> {
-  const result = await runCli(["events", "show", id, "--json", "--db", db]);
+  const result = await runProgram(["events", "show", id, "--json", "--db", db]);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
@@ -102,7 +103,7 @@ describe("listen --route", () => {
     ]);
 
     // Without --to, a replay goes where listen forwarded the event: the route's handler.
-    const replay = await runCli(["replay", String(records[0]?.id), "--json", "--db", db]);
+    const replay = await runProgram(["replay", String(records[0]?.id), "--json", "--db", db]);
     expect(replay.code).toBe(0);
     const document = JSON.parse(replay.stdout) as { attempts: Array<{ eventType: string; target: string; status: number }> };
     expect(document.attempts).toMatchObject([{ eventType: "invoice.paid", target: `${billing.url}/billing/stripe`, status: 200 }]);
@@ -113,7 +114,7 @@ describe("listen --route", () => {
 
   it("refuses a malformed --route at start, in one line, exit 2", async () => {
     for (const bad of ["nonsense", "/stripe/**=", "type:=3000", "stripe/**=3000", "/a=ftp://x"]) {
-      const result = await runCli(["listen", "--no-tunnel", "--db", path.join(tempDir(), "x.db"), "--route", bad]);
+      const result = await runProgram(["listen", "--no-tunnel", "--db", path.join(tempDir(), "x.db"), "--route", bad]);
       expect(result.code, bad).toBe(2);
       expect(result.stderr.trim().split("\n"), bad).toHaveLength(1);
       expect(result.stderr).toMatch(/--route/);
@@ -153,12 +154,12 @@ describe("listen --only", () => {
     expect(JSON.parse(String(shown[1]?.body)).type).toBe("charge.refunded");
 
     // A replay of a filtered event needs --to: it was never forwarded.
-    const replay = await runCli(["replay", String(records[1]?.id), "--db", db]);
+    const replay = await runProgram(["replay", String(records[1]?.id), "--db", db]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toMatch(/--only.*never forwarded; pass --to/);
 
     // The list filter reads the same types, by glob.
-    const list = await runCli(["events", "list", "--type", "customer.*", "--json", "--db", db]);
+    const list = await runProgram(["events", "list", "--type", "customer.*", "--json", "--db", db]);
     expect((JSON.parse(list.stdout) as Array<{ eventType: string }>).map((event) => event.eventType).sort()).toEqual([
       "customer.created",
       "customer.subscription.deleted",

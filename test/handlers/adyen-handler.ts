@@ -6,7 +6,8 @@
 //   "[accepted]" and processes nothing — Adyen's documented pattern (acknowledge every notification, drop the bad
 //   ones), which is correct; "process" answers "[accepted]" and processes it anyway, the bug.
 import { hmacValidator as HmacValidator } from "@adyen/api-library";
-import { handlerServer, serveOnLoopback, type Served } from "./serve.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
+import { handlerServer } from "./serve.js";
 
 type Item = Parameters<HmacValidator["validateHMAC"]>[0] & { pspReference: string; eventCode: string };
 

@@ -4,7 +4,8 @@
 // `backgroundWorkMs`, acknowledges at once with 202 and does the work a moment later, as Stripe recommends).
 // GET /state reports what it processed, for `check --probe`.
 import Stripe from "stripe";
-import { handlerServer, serveOnLoopback } from "./serve.js";
+import { serveOnLoopback } from "../helpers/target-server.js";
+import { handlerServer } from "./serve.js";
 
 export interface StripeBugs {
   /** Verifies `JSON.stringify(JSON.parse(body))` (what `express.json()` + `JSON.stringify(req.body)` gives), not the raw bytes. */

@@ -12,8 +12,8 @@ import { verifySignature as verifyVonage } from "@vonage/jwt";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { Webhook as SvixWebhook } from "svix";
-import { headerRecord, pairs } from "./recording-server.js";
-import { serveOnLoopback } from "./serve.js";
+import { headerRecord, pairs } from "../helpers/headers.js";
+import { serveOnLoopback } from "../helpers/target-server.js";
 
 export type HandledProvider = "stripe" | "standard-webhooks" | "svix" | "github" | "adyen" | "sns" | "vonage" | "postmark";
 

@@ -1,26 +1,6 @@
-// The handler stand-ins listen the same way: port 0 on 127.0.0.1, and a close that drops kept-alive sockets.
+// The handler stand-ins are served by the suite's one test server helper (serveOnLoopback, test/helpers/target-server.ts);
+// what they share besides is the /state route `check --probe` reads.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-
-export interface Served {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-export async function serveOnLoopback(server: http.Server): Promise<Served> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /**
  * A webhook handler's server: GET /state answers `state()` as JSON (what `check --probe` reads); every other request

@@ -2,7 +2,7 @@
 // "charges" once per delivery (no deduplication), and does its slow work before answering.
 // GET /state reports the charges, for `check --probe`.
 import http from "node:http";
-import { serveOnLoopback } from "./serve.js";
+import { serveOnLoopback } from "../helpers/target-server.js";
 
 export interface SloppyHandler {
   url: string;

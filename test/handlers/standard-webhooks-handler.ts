@@ -3,8 +3,9 @@
 // the first entry of webhook-signature (`header.split(" ")[0]`), a bug that refuses every delivery signed during a
 // key rotation, when the first entry is under the old key. GET /state reports what it processed, for `check --probe`.
 import { Webhook } from "standardwebhooks";
-import { headerRecord, pairs } from "./recording-server.js";
-import { handlerServer, serveOnLoopback, type Served } from "./serve.js";
+import { headerRecord, pairs } from "../helpers/headers.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
+import { handlerServer } from "./serve.js";
 
 export interface StandardWebhooksHandler extends Served {
   processed: string[];

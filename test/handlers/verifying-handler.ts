@@ -6,8 +6,8 @@
 import http from "node:http";
 import { dedupValues } from "../../src/providers/dedup.js";
 import type { Provider } from "../../src/providers/types.js";
-import { pairs } from "./recording-server.js";
-import { serveOnLoopback, type Served } from "./serve.js";
+import { pairs } from "../helpers/headers.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 
 export interface VerifyingHandler extends Served {
   processed: number;

@@ -22,3 +22,10 @@ export function headerRecord(headers: HeaderPairs): Record<string, string> {
   for (const [name, value] of headers) out[name.toLowerCase()] ??= value;
   return out;
 }
+
+/** Node's `rawHeaders` ([name, value, name, value, ...]) as [name, value] pairs, in arrival order. */
+export function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}

@@ -1,9 +1,10 @@
 // The inspector's server on real sockets over a real SQLite file, driven through the built CLI (`listen --ui`,
-// `ui`), compared with the CLI's own --json documents.
+// `ui`), compared with the CLI's own --json documents (made by the program in process: the documents are the point).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import {
@@ -139,7 +140,7 @@ describe("access: token, Host, Origin, headers", () => {
 
 describe("the JSON API serves the CLI's --json documents", () => {
   it("GET /api/events equals `events list --json` and pages with a cursor", async () => {
-    const cli = await runCli(["events", "list", "--json", "--limit", "0", "--db", db]);
+    const cli = await runProgram(["events", "list", "--json", "--limit", "0", "--db", db]);
     expect(cli.code).toBe(0);
     const all = await call(listen.origin, "/api/events", { token: listen.token });
     expect(all.status).toBe(200);
@@ -165,7 +166,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect(byHeader.events).toHaveLength(3);
     const percent = (await call(listen.origin, "/api/events?q=%25", { token: listen.token })).json<{ events: unknown[] }>();
     expect(percent.events).toHaveLength(0);
-    const cli = await runCli(["events", "list", "--json", "--path", "/stripe/*", "--verification", "valid", "--status", "2xx", "--db", db]);
+    const cli = await runProgram(["events", "list", "--json", "--path", "/stripe/*", "--verification", "valid", "--status", "2xx", "--db", db]);
     const api = await call(listen.origin, "/api/events?path=%2Fstripe%2F*&verification=valid&status=2xx", { token: listen.token });
     expect(api.json<{ events: unknown[] }>().events).toEqual(JSON.parse(cli.stdout));
     const bad = await call(listen.origin, "/api/events?status=abc", { token: listen.token });
@@ -176,7 +177,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
   it("shows each event's type and filters by a type glob (with q too), as `events list --type` does", async () => {
     const all = (await call(listen.origin, "/api/events", { token: listen.token })).json<{ events: Array<{ eventType: string }> }>();
     expect(all.events.map((e) => e.eventType)).toEqual(["payment_intent.succeeded", "payment_intent.succeeded", "payment_intent.succeeded"]);
-    const cli = await runCli(["events", "list", "--json", "--type", "payment_intent.*", "--db", db]);
+    const cli = await runProgram(["events", "list", "--json", "--type", "payment_intent.*", "--db", db]);
     const matching = await call(listen.origin, "/api/events?type=payment_intent.*", { token: listen.token });
     expect(matching.json<{ events: unknown[] }>().events).toEqual(JSON.parse(cli.stdout));
     expect(matching.json<{ events: unknown[] }>().events).toHaveLength(3);
@@ -188,17 +189,17 @@ describe("the JSON API serves the CLI's --json documents", () => {
 
   it("GET /api/events/<id> equals `events show --json`; /body is the exact bytes; /fixture is what `fixtures export` writes", async () => {
     const id = ids[0] ?? "";
-    const show = await runCli(["show", id, "--json", "--db", db]);
+    const show = await runProgram(["show", id, "--json", "--db", db]);
     const detail = await call(listen.origin, `/api/events/${id}`, { token: listen.token });
     expect(detail.json()).toEqual(JSON.parse(show.stdout));
 
-    const raw = await runCli(["show", id, "--body", "--db", db]);
+    const raw = await runProgram(["show", id, "--body", "--db", db]);
     const body = await call(listen.origin, `/api/events/${id}/body`, { token: listen.token });
     expect(body.body.equals(raw.stdoutBytes)).toBe(true);
     expect(body.text).toBe(stripeBody("evt_0"));
 
     const out = tempDir();
-    expect((await runCli(["fixtures", "export", id, "--dir", out, "--db", db])).code).toBe(0);
+    expect((await runProgram(["fixtures", "export", id, "--dir", out, "--db", db])).code).toBe(0);
     const fixture = await call(listen.origin, `/api/events/${id}/fixture`, { token: listen.token });
     expect(fixture.text).toBe(readFileSync(path.join(out, `${id}.json`), "utf8"));
 
@@ -246,7 +247,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
     expect((verified.data.object as { amount: number }).amount).toBe(9999);
     expect(received?.headers).toContainEqual(["X-Debug", "1"]);
 
-    const show = JSON.parse((await runCli(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string; status: number }> };
+    const show = JSON.parse((await runProgram(["show", id, "--json", "--db", db])).stdout) as { deliveries: Array<{ kind: string; status: number }> };
     expect(show.deliveries.map((d) => d.kind)).toEqual(["forward", "replay"]);
     const list = (await call(listen.origin, "/api/events", { token: listen.token })).json<{ replays: Record<string, number> }>();
     expect(list.replays).toEqual({ [id]: 1 });
@@ -305,7 +306,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
 
   it("POST replay answers the same document as `replay --json`", async () => {
     const id = ids[2] ?? "";
-    const cli = await runCli(["replay", id, "--to", `${handler.url}/hooks`, "--json", "--db", db]);
+    const cli = await runProgram(["replay", id, "--to", `${handler.url}/hooks`, "--json", "--db", db]);
     expect(cli.code).toBe(0);
     const api = await call(listen.origin, `/api/events/${id}/replay`, {
       method: "POST",
@@ -342,7 +343,7 @@ describe("the JSON API serves the CLI's --json documents", () => {
         });
         expect(api.status).toBe(200);
         expect(api.json<{ passed: boolean }>().passed, `API, ${status}`).toBe(passed);
-        const cli = await runCli(["replay", id, "--to", `${rejecting.url}/hooks`, "--tamper", "signature", "--expect", "4xx", "--json", "--db", db]);
+        const cli = await runProgram(["replay", id, "--to", `${rejecting.url}/hooks`, "--tamper", "signature", "--expect", "4xx", "--json", "--db", db]);
         expect(JSON.parse(cli.stdout).passed, `CLI, ${status}`).toBe(passed);
         expect(cli.code, `CLI, ${status}`).toBe(passed ? 0 : 1);
       }
@@ -499,7 +500,7 @@ describe("hooktape ui", () => {
     expect(inUse.code).toBe(3);
     expect(inUse.stderr.trim().split("\n")).toHaveLength(1);
     expect(inUse.stderr).toMatch(/in use/);
-    const bad = await runCli(["ui", "--db", db, "--port", "http"]);
+    const bad = await runProgram(["ui", "--db", db, "--port", "http"]);
     expect(bad.code).toBe(2);
   });
 });

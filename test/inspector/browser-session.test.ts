@@ -1,34 +1,21 @@
 // The inspector's credential in a real browser: the token only this origin can read (no cookie, which every port of
 // 127.0.0.1 would receive), and a tab that outlives restarts of `listen --ui` on the same port and store.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { headerOf } from "../helpers/headers.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { connectionOf, haveChromium, launchChromium, openRequest, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, startUi, stripeBody } from "./helpers.js";
 
-/** Another local web server (any dev server, or another user's): it records what the browser sends it. */
-async function startOtherSite(): Promise<{ url: string; requests: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
-  const requests: http.IncomingHttpHeaders[] = [];
-  const server = http.createServer((request, response) => {
-    requests.push({ ...request.headers, ":path": request.url ?? "" });
-    if (request.url === "/") {
-      response.writeHead(200, { "content-type": "text/html" });
-      response.end('<!doctype html><title>another local site</title><img src="/pixel.gif">');
-      return;
-    }
-    response.writeHead(200, { "content-type": "image/gif" });
-    response.end(Buffer.from("R0lGODlhAQABAAAAACwAAAAAAQABAAA=", "base64"));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** Another local web server (any dev server, or another user's): a page with a pixel; it records what the browser sends it. */
+function startOtherSite(): Promise<TargetServer> {
+  return startTargetServer((request) =>
+    request.url === "/"
+      ? { status: 200, headers: { "content-type": "text/html" }, body: '<!doctype html><title>another local site</title><img src="/pixel.gif">' }
+      : { status: 200, headers: { "content-type": "image/gif" }, body: Buffer.from("R0lGODlhAQABAAAAACwAAAAAAQABAAA=", "base64") },
+  );
 }
 
 describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
@@ -71,8 +58,8 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
     const other = await startOtherSite();
     stops.push(() => other.close());
     await page.goto(other.url);
-    await expect.poll(() => other.requests.map((request) => request[":path"])).toContain("/pixel.gif");
-    expect(other.requests.map((request) => request.cookie)).toEqual(other.requests.map(() => undefined));
+    await expect.poll(() => other.received.map((request) => request.url)).toContain("/pixel.gif");
+    expect(other.received.map((request) => headerOf(request, "cookie"))).toEqual(other.received.map(() => undefined));
     expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem("hooktape.token"))).toBeNull();
 
     // What its script can send the inspector carries no credential: refused, and nothing is replayed.

@@ -6,7 +6,7 @@
 // Each records every request it was asked, so tests assert what hooktape sent.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { serveOnLoopback } from "../helpers/target-server.js";
 
 export interface RecordedCall {
   method: string;
@@ -34,17 +34,8 @@ async function serve(handle: (call: RecordedCall, res: http.ServerResponse) => v
       handle(call, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await serveOnLoopback(server);
+  return { url, calls, close };
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineTag } from "../../src/register/run-id.js";
 import { spawn } from "node:child_process";
-import { CLI, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { CLI, startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { FAKE_CLOUDFLARED, readState, sendToEdge, stopAll } from "../tunnel/helpers.js";
@@ -373,13 +374,14 @@ describe("replay --resign in another terminal during a --register run", () => {
     await run.proc.waitForEvents(1);
     const id = String(run.proc.records.find((record) => record.type === "event")?.id);
 
-    const replay = await runCli(["replay", id, "--resign", "--secret", `github=${secret}`, "--to", String(handler.port), "--db", run.db, "--json"]);
+    // replay in process: another process than the listen whose store it reads, as another terminal's would be.
+    const replay = await runProgram(["replay", id, "--resign", "--secret", `github=${secret}`, "--to", String(handler.port), "--db", run.db, "--json"]);
     expect(replay.code).toBe(0);
     const resent = handler.received.at(-1);
     const signature = resent?.headers.find(([name]) => name.toLowerCase() === "x-hub-signature-256")?.[1];
     expect(signature).toBe("sha256=" + createHmac("sha256", secret).update(resent?.body ?? Buffer.alloc(0)).digest("hex"));
 
-    const withoutSecret = await runCli(["replay", id, "--resign", "--to", String(handler.port), "--db", run.db]);
+    const withoutSecret = await runProgram(["replay", id, "--resign", "--to", String(handler.port), "--db", run.db]);
     expect(withoutSecret.code).toBe(2);
     expect(withoutSecret.stderr).toMatch(/secret/);
   });
@@ -442,7 +444,8 @@ describe("bad --register input is exit 2 in one line", () => {
     [["--events", "push"], /--events needs --register/],
     [["--register", "github:acme/shop", "--allow-live"], /--allow-live applies to --register stripe only/],
   ])("%j", async (args, message) => {
-    const result = await runCli(["listen", "--no-tunnel", "--db", path.join(tempDir(), "bad.db"), ...args]);
+    // The program's decision, before anything starts: run in process (test/e2e/listen.test.ts spawns a usage error).
+    const result = await runProgram(["listen", "--no-tunnel", "--db", path.join(tempDir(), "bad.db"), ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);

@@ -1,17 +1,18 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { relayEnv } from "./relay-helpers.js";
 
 // Bad input to the relay's commands: one line, exit 2 (usage, input) or 3 (the environment), never a stack trace.
-// None of these needs a running relay.
+// None of these needs a running relay; what they test is the program's decision, so it runs in process (relay.test.ts
+// spawns the relay commands as a user does).
 
 const CHANNEL = `http://127.0.0.1:1/c/${"a".repeat(26)}`;
 
 async function oneLine(args: string[], env: NodeJS.ProcessEnv, code: number, pattern: RegExp): Promise<void> {
-  const result = await runCli(args, { env });
+  const result = await runProgram(args, { env });
   expect(result.code).toBe(code);
   const lines = result.stderr.trim().split("\n");
   expect(lines).toHaveLength(1);

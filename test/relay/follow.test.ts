@@ -5,10 +5,11 @@ import { Environment, Paddle } from "@paddle/paddle-node-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { createChannel, follow, post, relayEnv, startRelay, waitForRecord } from "./relay-helpers.js";
+import { createChannel, fileRelay, follow, post, waitForRecord } from "./relay-helpers.js";
 
 // How a follower behaves over time: events that waited longer than their provider's tolerance, and a connection that
-// dies without closing.
+// dies without closing. Both follow channels of their own on the file's one relay.
+const shared = fileRelay();
 
 const PADDLE_SECRET = "pdl_ntfset_01hv8x29kz0t586xy6zn1a62ne_lOuOxnVQFvEr1NJz9Nz7O0XeTsHc4HcM";
 
@@ -30,8 +31,8 @@ afterEach(async () => {
 
 describe("listen --relay: events older than their provider's tolerance", { timeout: 120_000 }, () => {
   it("forwards a stale event as captured and says how to send it fresh; with --resign-stale the handler gets a signature Paddle's SDK accepts now", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env);
     // Valid when the relay receives it (Paddle allows 5 s), stale by the time anyone follows.
     const delivery = paddleDelivery(2);
@@ -65,8 +66,8 @@ describe("listen --relay: events older than their provider's tolerance", { timeo
 
 describe("listen --relay: a connection that dies silently", { timeout: 120_000 }, () => {
   it("notices within its heartbeat timeout, reconnects with backoff, and gets what arrived meanwhile", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     // The follower reaches the relay through a TCP proxy that the test can make swallow everything, as a dropped
     // Wi-Fi or a sleeping laptop's NAT entry does: no FIN, no RST, just silence.
     const target = new URL(relay.url);

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { request } from "undici";
-import { afterEach } from "vitest";
-import { CLI, runCli, startListen, type ListenProcess } from "../helpers/cli.js";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { CLI, startListen, type ListenProcess } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /** `hooktape relay serve` as a user runs it, in its own process group so that a test can SIGKILL it with its workerd. */
@@ -31,7 +35,39 @@ export function relayEnv(): { XDG_CONFIG_HOME: string; XDG_CACHE_HOME: string } 
   return { XDG_CONFIG_HOME: `${home}/config`, XDG_CACHE_HOME: `${home}/cache` };
 }
 
+/**
+ * One relay for a whole file, for the tests that only need a relay running (their own channels keep them apart):
+ * started before the file's first test, stopped after its last. A test that kills or restarts its relay starts its own.
+ */
+export function fileRelay(): { relay(): RelayProcess; env: ReturnType<typeof relayEnv> } {
+  // Its folders outlive each test's temp folders (removed after every test): they go with the relay, after the file.
+  const home = mkdtempSync(path.join(tmpdir(), "hooktape-relay-file-"));
+  const env = { XDG_CONFIG_HOME: `${home}/config`, XDG_CACHE_HOME: `${home}/cache` };
+  let shared: RelayProcess | undefined;
+  beforeAll(async () => {
+    shared = await spawnRelay(env, path.join(home, "data"));
+  }, 60_000);
+  afterAll(async () => {
+    await shared?.kill();
+    rmSync(home, { recursive: true, force: true });
+  });
+  return {
+    env,
+    relay() {
+      if (!shared) throw new Error("the file's relay is not running (beforeAll failed)");
+      return shared;
+    },
+  };
+}
+
+/** A relay for one test, killed after it. */
 export async function startRelay(env: NodeJS.ProcessEnv, data = tempDir("hooktape-relay-data-")): Promise<RelayProcess> {
+  const relay = await spawnRelay(env, data);
+  started.push({ stop: () => relay.kill() });
+  return relay;
+}
+
+async function spawnRelay(env: NodeJS.ProcessEnv, data: string): Promise<RelayProcess> {
   const child = spawn(process.execPath, [CLI, "--json", "relay", "serve", "--data", data], {
     env: { ...process.env, NO_COLOR: "1", ...env },
     detached: true,
@@ -73,7 +109,6 @@ export async function startRelay(env: NodeJS.ProcessEnv, data = tempDir("hooktap
       return exited;
     },
   };
-  started.push({ stop: () => relay.kill() });
   return relay;
 }
 
@@ -91,8 +126,9 @@ export interface Channel {
   token: string;
 }
 
+/** `hooktape relay channel create`, run in process: the channel is what the test needs, not the command's process. */
 export async function createChannel(relay: RelayProcess, env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<Channel> {
-  const result = await runCli(["--json", "relay", "channel", "create", "--relay", relay.url, ...args], { env });
+  const result = await runProgram(["--json", "relay", "channel", "create", "--relay", relay.url, ...args], { env });
   if (result.code !== 0) throw new Error(`channel create failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout) as Channel;
 }

@@ -6,12 +6,15 @@ import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { startTargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { createChannel, follow, post, relayEnv, startRelay, waitForRecord } from "./relay-helpers.js";
+import { createChannel, fileRelay, follow, post, relayEnv, startRelay, waitForRecord } from "./relay-helpers.js";
 
 // Every test here runs the real worker in real workerd (`hooktape relay serve`), the built CLI as a user runs it, and
-// real SQLite stores.
+// real SQLite stores. The tests that only need a relay running share the file's (each on channels of its own); those
+// that kill or restart one start their own.
+const shared = fileRelay();
 
 const STRIPE_SECRET = "whsec_relay_test_secret_not_real";
 
@@ -56,8 +59,8 @@ function forwardAttempts(db: string, id: string): number {
 
 describe("relay: capture while nobody follows, then deliver", { timeout: 120_000 }, () => {
   it("events posted while no follower is connected reach the store and the handler in order, byte-exact, verified with the laptop's secret, via relay, with the relay's received time", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env);
     const deliveries = [stripeDelivery(1), stripeDelivery(2), stripeDelivery(3)];
     const binary = randomBytes(5 * 1024 * 1024);
@@ -167,8 +170,8 @@ describe("relay serve: a workerd left running", { timeout: 120_000 }, () => {
 
 describe("relay: exactly once into the store", { timeout: 120_000 }, () => {
   it("listen killed (SIGKILL) after recording an event but before acknowledging it gets it again once: one row, forwarded once more", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env);
     const delivery = stripeDelivery(7);
     expect((await post(`${channel.url}/hook`, delivery.body, delivery.headers)).status).toBe(200);
@@ -205,8 +208,14 @@ describe("relay: exactly once into the store", { timeout: 120_000 }, () => {
 
 describe("relay: who may read, and what strangers learn", { timeout: 120_000 }, () => {
   it("reading needs the channel's token (401 without it or with another), a deleted channel is 404 to everyone, and a sender learns nothing stored", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
+    const listed = async (run: typeof runCli): Promise<string[]> => {
+      const list = await run(["--json", "relay", "channel", "list", "--relay", relay.url], { env });
+      return (JSON.parse(list.stdout) as Array<{ channel: string }>).map((item) => item.channel).sort();
+    };
+    // The file's other tests made channels on this relay too: those stay listed.
+    const before = await listed(runProgram);
     const channel = await createChannel(relay, env);
     const other = await createChannel(relay, env);
     const status = `${relay.url}/_hooktape/channels/${channel.channel}/status`;
@@ -236,18 +245,17 @@ describe("relay: who may read, and what strangers learn", { timeout: 120_000 }, 
     expect(deleted.code).toBe(0);
     expect((await post(`${channel.url}/x`, "{}")).status).toBe(404);
     expect((await post(status, "", { authorization: `Bearer ${channel.token}` }, "GET")).status).toBe(404);
-    const gone = await runCli(["relay", "status", channel.url], { env: { ...env, HOOKTAPE_RELAY_TOKEN: channel.token } });
+    const gone = await runProgram(["relay", "status", channel.url], { env: { ...env, HOOKTAPE_RELAY_TOKEN: channel.token } });
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(/No such channel/);
     // A made-up channel id looks exactly like a deleted one.
     expect((await post(`${relay.url}/c/${"a".repeat(26)}/x`, "{}")).status).toBe(404);
-    const list = await runCli(["--json", "relay", "channel", "list", "--relay", relay.url], { env });
-    expect((JSON.parse(list.stdout) as Array<{ channel: string }>).map((item) => item.channel)).toEqual([other.channel]);
+    expect(await listed(runCli)).toEqual([...before, other.channel].sort());
   });
 
   it("caps: a body over the channel's size is 413, a full channel 507, each with a line in the relay's log", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env, ["--max-size", "8kb"]);
     expect((await post(`${channel.url}/big`, Buffer.alloc(9 * 1024, 0x61))).status).toBe(413);
     expect((await post(`${channel.url}/a`, Buffer.alloc(3 * 1024, 0x62))).status).toBe(200);
@@ -264,8 +272,8 @@ describe("relay: who may read, and what strangers learn", { timeout: 120_000 }, 
 
 describe("relay: retention", { timeout: 120_000 }, () => {
   it("events older than the channel's retention are deleted: not counted, and logged", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env, ["--retention", "3s"]);
     const firstAt = Date.now();
     expect((await post(`${channel.url}/old`, '{"n":1}')).status).toBe(200);
@@ -280,8 +288,8 @@ describe("relay: retention", { timeout: 120_000 }, () => {
 
 describe("relay: handshakes and live answers", { timeout: 120_000 }, () => {
   it("answers the handshakes that need no secret at the relay, with no laptop connected, and keeps them for the follower", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env);
     const dropbox = await post(`${channel.url}/dropbox?challenge=Zm9vYmFy-123`, "", {}, "GET");
     expect([dropbox.status, dropbox.body.toString("utf8"), dropbox.headers["content-type"]]).toEqual([200, "Zm9vYmFy-123", "text/plain; charset=utf-8"]);
@@ -310,8 +318,8 @@ describe("relay: handshakes and live answers", { timeout: 120_000 }, () => {
   });
 
   it("answers Zoom's handshake only with a Zoom secret stored on the channel and only when the request's own signature verifies with it", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const zoomSecret = "zoom-secret-token-not-real";
     const without = await createChannel(relay, env);
     const withSecret = await createChannel(relay, { ...env, HOOKTAPE_SECRET_ZOOM: zoomSecret }, ["--handshake-secret", "zoom"]);
@@ -340,8 +348,8 @@ describe("relay: handshakes and live answers", { timeout: 120_000 }, () => {
   });
 
   it("--respond live: while a listen is connected the sender gets the handler's own answer; with none, 202 once stored", async () => {
-    const env = relayEnv();
-    const relay = await startRelay(env);
+    const { env } = shared;
+    const relay = shared.relay();
     const channel = await createChannel(relay, env, ["--respond", "live"]);
     const early = await post(`${channel.url}/early`, '{"n":1}');
     expect(early.status).toBe(202);

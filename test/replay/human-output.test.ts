@@ -6,7 +6,8 @@ import { getProvider } from "../../src/providers/index.js";
 import { EventStore } from "../../src/store/index.js";
 import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
-import { headerOf, startRecordingServer, type RecordingServer, type Responder } from "../handlers/recording-server.js";
+import { headerOf } from "../helpers/headers.js";
+import { startTargetServer, type Responder, type TargetServer } from "../helpers/target-server.js";
 import { recordEvent, tempStore, type TempStore } from "./helpers.js";
 
 const SECRET = "whsec_human_output";
@@ -37,7 +38,7 @@ function stripeHeaders(signedAtSec: number): Array<[string, string]> {
 
 async function setup(respond: Responder, events: Array<{ receivedAt: number; headers?: Array<[string, string]>; provider?: string }>) {
   const db: TempStore = tempStore();
-  const server: RecordingServer = await startRecordingServer(respond);
+  const server: TargetServer = await startTargetServer(respond);
   cleanups.push(() => db.remove(), () => server.close());
   const recorded = events.map((e) =>
     recordEvent(db.store, {
@@ -107,7 +108,7 @@ describe("replay says what the handler said, and what to do", () => {
 
 describe("send says what the handler said, and what to do", () => {
   it("shows the first line of a refusal and suggests --resign for a fixture signed long ago", async () => {
-    const server = await startRecordingServer(verifyingHandler);
+    const server = await startTargetServer(verifyingHandler);
     cleanups.push(() => server.close());
     const signedAt = Math.floor((Date.now() - 2 * DAY) / 1000);
     const fixture = tempFixture(

@@ -2,7 +2,8 @@ import Stripe from "stripe";
 // Runs the built CLI: `npm test` builds first; alone, run `npm run build` before.
 import { afterEach, describe, expect, it } from "vitest";
 import { getProvider } from "../../src/providers/index.js";
-import { headerOf, startRecordingServer, type Responder } from "../handlers/recording-server.js";
+import { headerOf } from "../helpers/headers.js";
+import { startTargetServer, type Responder } from "../helpers/target-server.js";
 import { runProgram } from "../helpers/program.js";
 import { recordEvent, tempStore, type TempStore } from "./helpers.js";
 
@@ -18,7 +19,7 @@ afterEach(async () => {
 
 async function setup(respond?: Responder) {
   const db: TempStore = tempStore();
-  const server = await startRecordingServer(respond);
+  const server = await startTargetServer(respond ?? { kind: "answer", status: 200 });
   cleanups.push(() => db.remove(), () => server.close());
   const stripe = getProvider("stripe")!;
   const headers: Array<[string, string]> = [

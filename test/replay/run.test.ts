@@ -6,7 +6,8 @@ import type { CapturedEvent } from "../../src/core/types.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { getProvider } from "../../src/providers/index.js";
 import { orderItems, parseRetrySpec, planReplay, runReplay, type ReplayOptions } from "../../src/replay/index.js";
-import { headerOf, headerRecord, startRecordingServer, type RecordingServer, type Responder } from "../handlers/recording-server.js";
+import { headerOf, headerRecord } from "../helpers/headers.js";
+import { startTargetServer, type Responder, type TargetServer } from "../helpers/target-server.js";
 import { endToEndHeaders, recordEvent, replayOptions, tempStore, type TempStore } from "./helpers.js";
 
 const STRIPE_SECRET = "whsec_replay_test_secret";
@@ -19,9 +20,9 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function setup(respond?: Responder): Promise<{ db: TempStore; server: RecordingServer }> {
+async function setup(respond?: Responder): Promise<{ db: TempStore; server: TargetServer }> {
   const db = tempStore();
-  const server = await startRecordingServer(respond);
+  const server = await startTargetServer(respond ?? { kind: "answer", status: 200 });
   cleanups.push(() => db.remove(), () => server.close());
   return { db, server };
 }

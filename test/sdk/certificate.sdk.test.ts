@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
 import { ebay } from "../../src/providers/ebay.js";
 import { sns, snsJson } from "../../src/providers/sns.js";
-import { serveOnLoopback, type Served } from "../handlers/serve.js";
+import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { headerValue } from "./helpers.js";
 import { signedRequest } from "../providers/helpers.js";
 

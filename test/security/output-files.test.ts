@@ -1,9 +1,8 @@
 import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runProgram } from "../helpers/program.js";
+import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile } from "../fixtures/shipped-secrets.js";
 
@@ -59,21 +58,16 @@ describe("files the user names: never overwritten without --force, never written
   });
 
   describe("check --junit", () => {
-    let server: http.Server | null = null;
+    let server: TargetServer | null = null;
     afterEach(async () => {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await server?.close();
       server = null;
     });
 
     async function anyHandler(): Promise<{ port: number; requests: () => number }> {
-      let requests = 0;
-      server = http.createServer((req, res) => {
-        requests++;
-        req.resume();
-        res.end();
-      });
-      await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-      return { port: (server.address() as AddressInfo).port, requests: () => requests };
+      const started = await startTargetServer({ kind: "answer", status: 200 });
+      server = started;
+      return { port: started.port, requests: () => started.received.length };
     }
 
     it("writes the report into a folder that does not exist yet, and rewrites it on the next run", async () => {

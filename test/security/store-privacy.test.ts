@@ -2,11 +2,15 @@ import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, startListen } from "../helpers/cli.js";
+import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 const NOBODY = 65534;
 const runningAsRoot = process.getuid?.() === 0;
+
+// listen, and the reads as another user, are spawned; the commands that read the store as its owner run the program in
+// process.
 
 /** A store filled the way users fill it: `listen`, and a request carrying credentials. */
 async function captureWithCredentials(db: string, whileRunning?: () => void): Promise<void> {
@@ -49,7 +53,7 @@ describe("the store is private to its owner", () => {
     await captureWithCredentials(db);
 
     const out = path.join(dir, "export.ndjson");
-    const exported = await runCli(["--db", db, "events", "export", "--out", out]);
+    const exported = await runProgram(["--db", db, "events", "export", "--out", out]);
     expect(exported.code).toBe(0);
     expect(mode(out)).toBe(0o600);
     const text = readFileSync(out, "utf8");
@@ -59,10 +63,10 @@ describe("the store is private to its owner", () => {
     expect(event.headers).toContainEqual(["authorization", "[redacted]"]);
     expect(event.body).toContain("12,50 €");
 
-    const toStdout = await runCli(["--db", db, "events", "export"]);
+    const toStdout = await runProgram(["--db", db, "events", "export"]);
     expect(toStdout.stdout).not.toContain("sk_live_private");
 
-    const full = await runCli(["--db", db, "events", "export", "--include-credentials"]);
+    const full = await runProgram(["--db", db, "events", "export", "--include-credentials"]);
     expect(full.code).toBe(0);
     expect(full.stdout).toContain("session=abc123");
     // Authorization is a token scheme's header (Okta, the Basic-auth senders, Teams, the JWT senders): like every
@@ -70,7 +74,7 @@ describe("the store is private to its owner", () => {
     expect(full.stdout).not.toContain("sk_live_private");
 
     // An existing file is not replaced without --force.
-    const again = await runCli(["--db", db, "events", "export", "--out", out]);
+    const again = await runProgram(["--db", db, "events", "export", "--out", out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists; pass --force/);
   });
@@ -82,7 +86,7 @@ describe("reading is not writing", () => {
     async (...args) => {
       const dir = tempDir();
       const db = path.join(dir, "typo.db");
-      const result = await runCli(["--db", db, ...args]);
+      const result = await runProgram(["--db", db, ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toBe(`hooktape: no such store: ${db} (capture with \`hooktape listen\`, or pass --db)`);
       expect(existsSync(db)).toBe(false);

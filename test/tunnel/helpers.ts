@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { vi } from "vitest";
+import { serveOnLoopback } from "../helpers/target-server.js";
 
 /** The fake cloudflared executable that stands in for Cloudflare's network. */
 export const FAKE_CLOUDFLARED = fileURLToPath(new URL("../fake-cloudflared/cloudflared.mjs", import.meta.url));
@@ -59,18 +59,7 @@ export async function startOrigin(): Promise<{ url: string; port: number; reques
       res.end(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await serveOnLoopback(server)), requests };
 }
 
 export interface EdgeAnswer {
