@@ -6,9 +6,6 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { readFileSync } = await import("node:fs");
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
 } else {
-  // With HOOKTAPE_DEBUG a stack trace names src/ through the bundle's source maps where they exist (a checkout; the
-  // package ships none, and its traces name the bundle's own readable files). Off otherwise: maps cost start-up.
-  if (process.env.HOOKTAPE_DEBUG) process.setSourceMapsEnabled(true);
   await import("../dist/cli/index.js").catch((error) => {
     const missing = error && error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist");
     process.stderr.write(

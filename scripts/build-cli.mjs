@@ -8,8 +8,9 @@
 // "./search-worker.js") resolve from a chunk as they did from tsc's output, in the repository and in an installed
 // package alike.
 //
-// Not minified: a stack trace names the bundle's shipped files with readable code. The source maps beside them (not
-// shipped, see package.json "files") point at src/ when HOOKTAPE_DEBUG=1 turns them on in bin/hooktape.js.
+// Not minified: a stack trace names the bundle's shipped files with readable code, each module headed by a comment
+// naming its src/ file. The source maps beside them are external (no `sourceMappingURL` line: the package ships no
+// maps, and a shipped file must not point at one it lacks); the benches' profiles read them by name.
 import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +40,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   packages: "external",
-  sourcemap: "linked",
+  sourcemap: "external",
   metafile: true,
   legalComments: "none",
   logLevel: "warning",
