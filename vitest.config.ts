@@ -49,7 +49,9 @@ for (const file of testFiles(path.join(root, "test"))) {
 function project(name: Project, settings: TestProjectInlineConfiguration["test"] & { built?: boolean }): TestProjectInlineConfiguration {
   const { built = false, ...test } = settings;
   const globalSetup = ["test/helpers/global-setup.ts", ...(built ? ["test/helpers/built-cli-setup.ts"] : [])];
-  return { extends: true, test: { name, include: files.get(name), globalSetup, ...test } };
+  // Runs before every file, also where files share a worker's modules: the helpers' after-each clean-up.
+  const setupFiles = ["test/helpers/per-file-setup.ts"];
+  return { extends: true, test: { name, include: files.get(name), globalSetup, setupFiles, ...test } };
 }
 
 export default defineConfig({
@@ -68,10 +70,12 @@ export default defineConfig({
       // Pure code, most of its time spent importing the providers' SDKs: files share a worker's module cache
       // (isolate: false) instead of importing them again for each file.
       project("unit", { pool: "forks", isolate: false }),
-      // Sockets, SQLite, worker threads and spawned processes in forks: a crash or a stuck handle stays in its own
-      // process. e2e and browser need the built CLI (their setup says so when it is missing).
-      project("integration", { pool: "forks" }),
-      project("e2e", { pool: "forks", built: true }),
+      // Sockets, SQLite, worker threads and spawned processes in forks: a crash or a stuck handle stays in its worker
+      // process. Their files share a worker's modules too (importing the program and the providers again for each
+      // file was a third of the suite's time); helpers hand their clean-up to the per-file setup, not to a hook they
+      // register when first imported. e2e and browser need the built CLI (their setup says so when it is missing).
+      project("integration", { pool: "forks", isolate: false }),
+      project("e2e", { pool: "forks", built: true, isolate: false }),
       project("browser", { pool: "forks", built: true }),
     ],
   },

@@ -103,7 +103,7 @@ describe("hooktape check", () => {
     expect(out).toMatch(/✗ rejects a wrong secret.*\n\s+accepted a request signed with another secret/);
     expect(out).toMatch(/✗ answers within the deadline.*\n\s+took up to \d+ ms to answer; your --deadline is 60 ms, after which a sender counts the delivery as failed/);
     expect(out).toMatch(/✗ a repeated event changes state once \(probe\).*\n\s+the probe changed after a second copy of an event already processed \(\{"charges":1\} → \{"charges":2\}\)/);
-    expect(out).toMatch(/✗ 5 simultaneous copies change state once \(probe\).*\n\s+5 simultaneous first deliveries of a new event were processed 5 times/);
+    expect(out).toMatch(/✗ 5 simultaneous copies change state once \(probe\).*\n\s+5 simultaneous first deliveries of a new event were processed [2-5] times/);
     expect(out).toMatch(/✗ a timed-out attempt and its retry change state once \(probe\).*\n\s+an event was processed twice across a timed-out attempt and its retry/);
     // It processes every copy, the very same bytes too: that is not the signature-keyed dedup, and the check says so.
     expect(out).toMatch(/– deduplicates by the event, not by its signature \(probe\)\n\s+it processes every copy of an event, the same bytes too/);

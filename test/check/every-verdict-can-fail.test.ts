@@ -109,7 +109,7 @@ describe.concurrent("check: every verdict can fail, and only for its own bug", (
     ],
     ["answers 409 to a duplicate", { conflictOnDuplicate: true }, ["duplicate-sequential", "duplicate-concurrent", "retry"], /answered 409 "already processed" to a second copy/],
     ["does not deduplicate", { noDedup: true }, ["duplicate-state", "concurrent-state", "retry-state"], /duplicates are processed again; deduplicate by the event id/],
-    ["deduplicates with a race", { racyDedup: true }, ["concurrent-state"], /5 simultaneous first deliveries of a new event were processed 5 times .* the deduplication is racy/],
+    ["deduplicates with a race", { racyDedup: true }, ["concurrent-state"], /5 simultaneous first deliveries of a new event were processed [2-5] times .* the deduplication is racy/],
     ["fails on a concurrent copy", { failsOnConcurrentCopy: true, workMs: 300 }, ["duplicate-concurrent"], /answered (200|500)(, (200|500)){4} to 5 simultaneous copies of a new event — is the deduplication racy/],
     // The false pass of old: the repeat, the burst's copies and the retry were signed within one second, byte for byte
     // the same, so a handler keyed on Stripe-Signature looked idempotent. Each attempt is now signed when it is sent.

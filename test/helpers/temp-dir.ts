@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach } from "vitest";
+import { afterEachTest } from "./after-each-test.js";
 
 const made: string[] = [];
 
@@ -12,6 +12,6 @@ export function tempDir(prefix = "hooktape-test-"): string {
   return dir;
 }
 
-afterEach(() => {
+afterEachTest(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });

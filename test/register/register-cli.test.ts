@@ -254,7 +254,8 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
       expect(warnings(run.proc).every((line) => !line.includes("\n"))).toBe(true);
       expect(run.proc.child.exitCode).toBeNull();
     }
-  });
+    // Four listens one after another: a minute, not the default half, on two loaded cores.
+  }, 60_000);
 });
 
 describe("listen --register github (GitHub API stand-in)", () => {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { request } from "undici";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, beforeAll } from "vitest";
+import { afterEachTest } from "../helpers/after-each-test.js";
 import { CLI, startListen, type ListenProcess } from "../helpers/cli.js";
 import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -25,7 +26,7 @@ export interface RelayProcess {
 
 const started: Array<{ stop(): Promise<unknown> }> = [];
 
-afterEach(async () => {
+afterEachTest(async () => {
   for (const item of started.splice(0).reverse()) await item.stop().catch(() => undefined);
 });
 

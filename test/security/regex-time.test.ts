@@ -53,6 +53,12 @@ function adversarialInputs(regex: RegExp): string[] {
   return inputs;
 }
 
+function timeOf(work: () => unknown): number {
+  const started = performance.now();
+  work();
+  return performance.now() - started;
+}
+
 describe("no regex in src/ takes super-linear time on long hostile input", () => {
   const literals = regexLiterals();
 
@@ -62,9 +68,9 @@ describe("no regex in src/ takes super-linear time on long hostile input", () =>
 
   it.each(literals.map((literal) => [literal.where, literal.regex] as const))("%s", (_where, regex) => {
     for (const input of adversarialInputs(regex)) {
-      const started = performance.now();
-      regex.test(input);
-      const elapsed = performance.now() - started;
+      // The fastest of three tries: a super-linear regex is slow every time, a pause of the loaded machine (another
+      // process's turn, a GC) is not.
+      const elapsed = Math.min(...[0, 1, 2].map(() => timeOf(() => regex.test(input))));
       if (elapsed > BOUND_MS) throw new Error(`${elapsed.toFixed(0)} ms on ${JSON.stringify(input.slice(0, 12))}… (${input.length} chars)`);
     }
   });
