@@ -11,6 +11,11 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 // `npm test` runs all four; `npm run test:unit` is the inner loop.
 const root = import.meta.dirname;
 
+// The suite talks to 127.0.0.1 only. A machine's extra CA certificates (NODE_EXTRA_CA_CERTS: a bundle of some 140
+// certificates that every Node process reads and parses at start, ~45 ms of CPU each) are for the internet, which only
+// the opt-in real-tunnel test reaches; the workers and every process the tests start inherit this environment.
+if (process.env.HOOKTAPE_REAL_TUNNEL !== "1") delete process.env.NODE_EXTRA_CA_CERTS;
+
 const BROWSER = /\bplaywright-core\b|browser-helpers\.js/;
 const PROCESS =
   /helpers\/cli\.js|replay\/cli\.js|listen-session\.js|relay-helpers\.js|inspector\/helpers\.js|node:child_process|\bworkerd\b/;

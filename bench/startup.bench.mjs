@@ -1,10 +1,11 @@
 // Start-up: how long the CLI takes from process start to exit, against `node -e 0` on the same machine in the
-// same run (interleaved rounds, medians): `--version`, `--help`, and `events list --json --limit 1` on a store of
-// 100,000 events (written through the store's real insert path). `--rounds <n>` (default 15), `--json`,
+// same run (interleaved rounds, medians): `--version`, `--help`, `events list --json --limit 1` on a store of
+// 100,000 events (written through the store's real insert path), `events list` as the table a person reads, and
+// `listen` from process start to its ready line, then SIGTERM to exit (no tunnel, a store of its own). `--rounds <n>` (default 15), `--json`,
 // `--baseline <dir>`: another build of hooktape (e.g. main's) timed in the same rounds, for an A/B.
 // `--cpu`: also each process's own CPU time (user + system, read by an `--import` hook at exit, in every row, node -e 0
 // included): on a shared machine the wall clock measures the neighbours, the CPU time what the process did.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
@@ -56,26 +57,44 @@ for (let i = 0; i < EVENTS; i++) {
 }
 store.close();
 
+const listenDb = path.join(dir, "listen.db");
+const commandsOf = (bin, prefix) => [
+  { name: `${prefix}--version`, argv: [bin, "--version"] },
+  { name: `${prefix}--help`, argv: [bin, "--help"] },
+  { name: `${prefix}events list --json --limit 1 (100k events)`, argv: [bin, "events", "list", "--json", "--limit", "1", "--db", db] },
+  { name: `${prefix}events list --limit 20 (table)`, argv: [bin, "events", "list", "--limit", "20", "--db", db] },
+  { name: `${prefix}listen: ready, then SIGTERM`, argv: [bin, "--json", "listen", "--no-tunnel", "--port", "0", "--db", listenDb], untilReady: true },
+];
 const commands = [
   { name: "node -e 0", argv: ["-e", "0"] },
-  { name: "hooktape --version", argv: [cli, "--version"] },
-  { name: "hooktape --help", argv: [cli, "--help"] },
-  { name: "events list --json --limit 1 (100k events)", argv: [cli, "events", "list", "--json", "--limit", "1", "--db", db] },
-  ...(baselineCli === null
-    ? []
-    : [
-        { name: "baseline --version", argv: [baselineCli, "--version"] },
-        { name: "baseline --help", argv: [baselineCli, "--help"] },
-        { name: "baseline events list --json --limit 1", argv: [baselineCli, "events", "list", "--json", "--limit", "1", "--db", db] },
-      ]),
+  ...commandsOf(cli, "hooktape "),
+  ...(baselineCli === null ? [] : commandsOf(baselineCli, "baseline ")),
 ];
+
+/** A long-running command: started, stopped with SIGTERM once it prints its ready line; resolves with its exit. */
+function runUntilReady(argv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('"type":"ready"') && child.signalCode === null && !child.killed) child.kill("SIGTERM");
+    });
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
+}
 const samples = new Map(commands.map((c) => [c.name, []]));
 const cpuSamples = new Map(commands.map((c) => [c.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const command of commands) {
     const t0 = process.hrtime.bigint();
     const argv = CPU ? ["--import", CPU_HOOK, ...command.argv] : command.argv;
-    const run = spawnSync(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const run = command.untilReady
+      ? await runUntilReady(argv)
+      : spawnSync(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr}`);
     samples.get(command.name).push(ms);

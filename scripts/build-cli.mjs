@@ -1,6 +1,6 @@
 // Bundles the CLI (src/cli/index.ts) into dist/cli/: index.js, the chunks each command loads on first use (the
-// command modules and the provider modules are imported lazily, so each becomes a chunk of its own), and the two
-// worker-thread entries, search-worker.js and checkpoint-worker.js. Runs after tsc in `npm run build`; tsc's output
+// command modules are imported lazily, so each becomes a chunk of its own; the provider catalogue, the registry, is one
+// chunk: a hundred small ones cost more to load than one), and the two worker-thread entries, search-worker.js and checkpoint-worker.js. Runs after tsc in `npm run build`; tsc's output
 // of the other folders stays for the library entry (dist/index.js) and its types.
 //
 // Every file lands flat in dist/cli/, one folder below dist/ as the modules it replaces were: the paths modules find

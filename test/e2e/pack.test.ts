@@ -10,7 +10,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-// What a user gets from the registry: the packed tarball, installed into an empty project, run with npx.
+// What a user gets from the registry: the packed tarball, installed into an empty project, run through npx and the bin it links.
 //
 // The install skips install scripts and takes better-sqlite3's native module from this checkout (the same version,
 // built for this Node) instead of compiling SQLite again, about a minute on two cores. So this test proves what the
@@ -56,17 +56,19 @@ describe("npm pack", () => {
     mkdirSync(path.join(installed, "build/Release"), { recursive: true });
     copyFileSync(path.join(sqlite, "build/Release/better_sqlite3.node"), path.join(installed, "build/Release/better_sqlite3.node"));
 
-    // The installed CLI's independent runs go at once: --help, the store, and trigger.
+    // `npx hooktape` finds the installed package's bin; the other runs call that bin, node_modules/.bin/hooktape,
+    // directly (npx runs the same file after ~1 s of npm's own start). They go at once: --help, the store, and trigger.
+    const bin = path.join(project, "node_modules/.bin/hooktape");
     const [help, list, types, fixture] = await Promise.all([
       run("npx", ["--no-install", "hooktape", "--help"], { cwd: project }),
       // The store works from the installed package: the native module built and the schema is created
       // (by a command that writes: reading commands never create a store).
-      run("npx", ["--no-install", "hooktape", "events", "prune", "--older-than", "1d"], { cwd: project }).then(() =>
-        run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project }),
+      run(bin, ["events", "prune", "--older-than", "1d"], { cwd: project }).then(() =>
+        run(bin, ["events", "list", "--json"], { cwd: project }),
       ),
       // `trigger` from the installed package reads the shipped catalogues (no example package is installed there).
-      run("npx", ["--no-install", "hooktape", "trigger", "shopify", "--list", "--json"], { cwd: project }),
-      run("npx", ["--no-install", "hooktape", "trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project }),
+      run(bin, ["trigger", "shopify", "--list", "--json"], { cwd: project }),
+      run(bin, ["trigger", "stripe", "invoice.paid", "--format", "fixture", "--secret", "whsec_pack"], { cwd: project }),
     ]);
     expect(help.stdout).toContain("Usage: hooktape");
     expect(help.stdout).toContain("listen");
@@ -76,7 +78,7 @@ describe("npm pack", () => {
 
     // `hooktape listen` from the installed package records before it answers (its checkpoint thread's script is found
     // beside the code that starts it).
-    const listen = spawn("npx", ["--no-install", "hooktape", "--json", "listen", "--no-tunnel", "--port", "0"], {
+    const listen = spawn(bin, ["--json", "listen", "--no-tunnel", "--port", "0"], {
       cwd: project,
       detached: true,
     });
@@ -96,11 +98,11 @@ describe("npm pack", () => {
       if (listen.pid !== undefined) process.kill(-listen.pid, "SIGTERM");
     }
     await new Promise((resolve) => listen.once("close", resolve));
-    const recorded = await run("npx", ["--no-install", "hooktape", "events", "list", "--json"], { cwd: project });
+    const recorded = await run(bin, ["events", "list", "--json"], { cwd: project });
     expect((JSON.parse(recorded.stdout) as Array<{ url: string }>).map((event) => event.url)).toEqual(["/from-the-package"]);
 
     // `hooktape ui` from the installed package serves the shipped page.
-    const ui = spawn("npx", ["--no-install", "hooktape", "--json", "ui", "--port", "0"], { cwd: project, detached: true });
+    const ui = spawn(bin, ["--json", "ui", "--port", "0"], { cwd: project, detached: true });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("hooktape ui did not print its URL")), 30_000);

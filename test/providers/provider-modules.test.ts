@@ -1,11 +1,11 @@
-// The lazy table is the catalogue: each id must load the provider of that id, and the registry (every provider,
+// The id list is the catalogue: each id must load the provider of that id, and the registry (every provider,
 // loaded) must hand back the very same objects.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { getProvider, providers, TOKEN_HEADERS } from "../../src/providers/index.js";
 import { isKnownProviderId, knownProviderIds, loadProvider, SECRET_HEADER_NAMES } from "../../src/providers/provider-modules.js";
 
-describe("the lazy provider table", () => {
+describe("the provider id list", () => {
   it("names the same secret-carrying headers as the registry, without loading it", () => {
     expect(new Set(SECRET_HEADER_NAMES)).toEqual(new Set(TOKEN_HEADERS));
   });
@@ -15,7 +15,7 @@ describe("the lazy provider table", () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect((await loadProvider(id))?.id, id).toBe(id);
     expect(providers.map((p) => p.id)).toEqual(ids);
-    // The registry's eager imports are generated from this table and must be current.
+    // The registry's imports are generated from this list and must be current.
     expect(() => execFileSync(process.execPath, ["scripts/generate-provider-list.mjs", "--check"], { stdio: "pipe" })).not.toThrow();
     for (const id of ["nope", "Stripe", "constructor", "__proto__", "toString", ""]) expect(isKnownProviderId(id), id).toBe(false);
   });

@@ -4,7 +4,7 @@ import { badInput } from "../../core/errors.js";
 import { parseChannelUrl } from "../../core/relay-protocol.js";
 import type { RawRequest } from "../../core/types.js";
 import { getProvider, staleSignature } from "../../providers/index.js";
-import { followChannel, type FollowNotice, type Follower, type StaleCheck } from "../../relay/follow-channel.js";
+import type { FollowNotice, Follower, StaleCheck } from "../../relay/follow-channel.js";
 import { buildRequest, messageIdOf } from "../../replay/index.js";
 import type { EventStore } from "../../store/index.js";
 import { readSecretFile } from "../options.js";
@@ -65,7 +65,9 @@ export interface RelayFollowContext {
   render: (notice: CaptureNotice) => void;
 }
 
-export function startRelayFollow(plan: NonNullable<ReturnType<typeof planRelayFollow>>, flags: RelayFlags, context: RelayFollowContext): Follower {
+/** Loaded only here: the follower's WebSocket client is undici's whole index, which a listen without --relay never needs. */
+export async function startRelayFollow(plan: NonNullable<ReturnType<typeof planRelayFollow>>, flags: RelayFlags, context: RelayFollowContext): Promise<Follower> {
+  const { followChannel } = await import("../../relay/follow-channel.js");
   const output = context.output;
   const heartbeatMs = Number(process.env.HOOKTAPE_RELAY_HEARTBEAT_MS) || undefined;
   return followChannel({

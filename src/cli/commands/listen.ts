@@ -109,7 +109,7 @@ export async function runListen(targetText: string | undefined, flags: ListenFla
   const follower =
     relayPlan === null || interrupts.signal.aborted
       ? null
-      : startRelayFollow(relayPlan, flags, {
+      : await startRelayFollow(relayPlan, flags, {
           store,
           target,
           routing,

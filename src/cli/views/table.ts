@@ -5,10 +5,22 @@ const require = createRequire(import.meta.url);
 let stringWidthOnce: ((text: string) => number) | null = null;
 
 /**
- * string-width, loaded on the first table (Node >= 20.19 requires an ES module synchronously): loading it builds an
- * Intl.Segmenter and its Unicode-property patterns, tens of ms that a `--json` run, which prints no table, never needs.
+ * Characters one column wide in every terminal: printable ASCII, Latin letters and signs (not the soft hyphen),
+ * general punctuation (not the invisible direction marks), arrows, box drawing, geometric shapes and the check marks
+ * hooktape prints. A cell of these alone (after its colour codes) is as wide as it is long.
  */
-function stringWidth(text: string): number {
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2713-\u2717]*$/;
+const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
+
+/**
+ * Columns a cell takes in a terminal. Cells of one-column characters are measured directly; anything else (CJK, emoji,
+ * combining marks, other escapes) by string-width, loaded on the first such cell (Node >= 20.19 requires an ES module
+ * synchronously): loading it builds an Intl.Segmenter and its Unicode-property patterns, tens of ms that a table of
+ * ids, times and statuses never needs.
+ */
+export function stringWidth(text: string): number {
+  const plain = text.includes("\x1b") ? text.replace(COLOUR_CODES, "") : text;
+  if (ONE_COLUMN_EACH.test(plain)) return plain.length;
   stringWidthOnce ??= (require("string-width") as typeof import("string-width")).default;
   return stringWidthOnce(text);
 }
