@@ -274,7 +274,7 @@ describe("listen without an answer from hooktape", () => {
   const shared = sharedListen({
     handler: (request) => (request.url === "/zoom" ? { status: 401, body: "no secret here either" } : { status: 202, body: "handled" }),
     args: ({ handlerUrl, db }) => [handlerUrl, "--no-tunnel", "--db", db],
-    env: { HOOKTAPE_SECRET_ZOOM: "" },
+    env: () => ({ HOOKTAPE_SECRET_ZOOM: "" }),
   });
 
   it("a handshake that needs a missing secret: one line naming the flag, then forwarded to the handler", async () => {

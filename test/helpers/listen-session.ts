@@ -47,6 +47,12 @@ export interface SharedListen {
   eventAt(url: string): Promise<Record<string, unknown>>;
 }
 
+/** What a shared listen's arguments and environment are made from: its handler's URL (when it has one) and its store. */
+export interface SharedListenGiven {
+  handlerUrl: string;
+  db: string;
+}
+
 /**
  * One `listen` shared by the tests of a describe block that only read what it captured, each test sending to paths of
  * its own: started (with its handler, when `handler` is given) before the block's first test, stopped after its last.
@@ -54,8 +60,8 @@ export interface SharedListen {
  */
 export function sharedListen(options: {
   handler?: Parameters<typeof startTargetServer>[0];
-  args: (given: { handlerUrl: string; db: string }) => string[];
-  env?: NodeJS.ProcessEnv;
+  args: (given: SharedListenGiven) => string[];
+  env?: (given: SharedListenGiven) => NodeJS.ProcessEnv;
 }): SharedListen {
   let proc: ListenProcess | undefined;
   let handler: TargetServer | undefined;
@@ -63,7 +69,8 @@ export function sharedListen(options: {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "hooktape-shared-"));
     if (options.handler !== undefined) handler = await startTargetServer(options.handler);
-    proc = await startListen(options.args({ handlerUrl: handler?.url ?? "", db: path.join(dir, "hooktape.db") }), options.env);
+    const given = { handlerUrl: handler?.url ?? "", db: path.join(dir, "hooktape.db") };
+    proc = await startListen(options.args(given), options.env?.(given));
   });
   afterAll(async () => {
     await proc?.stop("SIGKILL");
