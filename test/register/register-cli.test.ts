@@ -342,16 +342,18 @@ describe("listen --register github (GitHub API stand-in)", () => {
     expect(api.hooks.map((hook) => hook.config.url)).toContain("https://ci.example.com/hook");
     expect(api.hooks.map((hook) => String(hook.id))).not.toContain(leftover);
 
-    const notAdmin = await listen(["--register", "github:acme/other"], env);
-    await recordOf(notAdmin.proc, "warning");
+    // Three refusals that touch nothing the others read: their runs start side by side.
+    const [notAdmin, noOrg, noToken] = await Promise.all([
+      listen(["--register", "github:acme/other"], env),
+      listen(["--register", "github:org:nope"], env),
+      listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url }),
+    ]);
+    await Promise.all([notAdmin, noOrg, noToken].map((run) => recordOf(run.proc, "warning")));
     expect(warnings(notAdmin.proc)).toEqual([expect.stringMatching(/^--register github:acme\/other: GitHub refused to list the webhooks of acme\/other \(404: Not Found\); the token needs admin access/)]);
-    const noOrg = await listen(["--register", "github:org:nope"], env);
-    await recordOf(noOrg.proc, "warning");
     expect(warnings(noOrg.proc)).toEqual([expect.stringMatching(/^--register github:org:nope: GitHub refused to list the webhooks of org nope \(404: Not Found\); .*admin:org_hook/)]);
-    const noToken = await listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url });
-    await recordOf(noToken.proc, "warning");
     expect(warnings(noToken.proc)).toEqual([expect.stringContaining("set GITHUB_TOKEN")]);
-  });
+    // Five listens, two of them one after another: a minute, not the default half, on two loaded cores.
+  }, 60_000);
 });
 
 describe("replay --resign in another terminal during a --register run", () => {
