@@ -3,7 +3,8 @@
 // verifies with the provider's own SDK (sns-validator; eBay's event-notification-nodejs-sdk). The SDKs' key
 // lookups are the only stand-ins: sns-validator's https.get is routed to a loopback server holding the certificate
 // keygen printed, and eBay's key-by-id API answers from the keys keygen printed. listen and the first replay are
-// spawned; keygen, sign and the other replays run the same program in process.
+// spawned (one listen, holding both providers' keys, serves the two keygen-to-SDK tests); keygen, sign and the other
+// replays run the same program in process.
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { TEST_ORIGIN_ENV } from "../../src/certs/fetch-certificate.js";
 import { runCli, startListen, type ListenProcess } from "../helpers/cli.js";
 import { runProgram } from "../helpers/program.js";
+import { sharedListen } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { send, serveOnLoopback, type Served } from "../helpers/target-server.js";
 
@@ -125,6 +127,22 @@ async function signFixture(provider: string, secret: string, body: string): Prom
   return JSON.parse(signed.stdout) as Fixture;
 }
 
+// The providers' keys, made once before the tests: the listen the keygen-to-SDK tests share verifies with what each
+// provider's side shows of them (the certificate for SNS, the public key for eBay).
+const keys = new Map<string, Key>();
+beforeAll(async () => {
+  for (const provider of ["sns", "ebay"]) keys.set(provider, await keygen(provider));
+});
+const keyed = sharedListen({
+  args: ({ db }) => [
+    handler.url,
+    "--no-tunnel",
+    "--db",
+    db,
+    ...["sns", "ebay"].flatMap((provider) => ["--secret", `${provider}=${keys.get(provider)?.certificate ?? keys.get(provider)?.publicKey}`]),
+  ],
+});
+
 async function listenTo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ listen: ListenProcess; db: string }> {
   const db = path.join(tempDir(), "hooktape.db");
   const listen = await startListen([`${handler.url}`, "--no-tunnel", "--db", db, ...args], env);
@@ -159,7 +177,7 @@ describe.each([
   ["ebay", EBAY_BODY],
 ] as const)("%s: keygen -> sign -> listen -> replay --resign -> the SDK", (provider, body) => {
   it("records a valid verdict, forwards what the SDK accepts, and re-signs so that it accepts again, and refuses one re-signed by another key", async () => {
-    const key = await keygen(provider);
+    const key = keys.get(provider) as Key;
     if (provider === "sns") expect(key.certificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
     else ebayKeys.set(key.keyId, key.publicKey);
     const fixture = await signFixture(provider, key.privateKey, body);
@@ -169,19 +187,19 @@ describe.each([
     }
 
     // listen verifies with what the provider's side shows: the certificate (SNS) or the public key (eBay).
-    const { listen, db } = await listenTo(["--secret", `${provider}=${key.certificate ?? key.publicKey}`]);
-    const sent = await send(`${listen.ready.url}/${provider}`, { headers: fixture.request.headers, body: fixture.request.body });
+    const db = keyed.db;
+    const sent = await send(`${keyed.proc.ready.url}/${provider}`, { headers: fixture.request.headers, body: fixture.request.body });
     expect(sent.status).toBe(200);
-    await listen.waitForEvents(1);
-    const record = listen.records.find((item) => item.type === "event") as { id: string; provider: string; verification: { status: string } };
+    const record = (await keyed.eventAt(`/${provider}`)) as { id: string; provider: string; verification: { status: string } };
     expect(record).toMatchObject({ provider, verification: { status: "valid" } });
-    expect(await listen.stop("SIGTERM")).toBe(0);
     expect(verdicts.at(-1)).toEqual({ provider, status: 200 });
 
-    // The private key is never stored: the database file holds neither it nor any part of its base64.
-    const { readFileSync } = await import("node:fs");
-    const stored = readFileSync(db).toString("latin1");
-    expect(stored).not.toContain(key.privateKey.split("\n")[2] as string);
+    // The private key is never stored: the database files (the write-ahead log too: listen is still running) hold
+    // neither it nor any part of its base64.
+    const { existsSync, readFileSync } = await import("node:fs");
+    for (const file of [db, `${db}-wal`].filter((name) => existsSync(name))) {
+      expect(readFileSync(file).toString("latin1")).not.toContain(key.privateKey.split("\n")[2] as string);
+    }
 
     const resigned = await runCli(["replay", record.id, "--resign", "--secret", `${provider}=${key.privateKey}`, "--db", db]);
     expect(resigned.stderr + resigned.stdout, resigned.stderr + resigned.stdout).not.toMatch(/error/i);

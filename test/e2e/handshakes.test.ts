@@ -12,7 +12,7 @@ import { getProvider } from "../../src/providers/index.js";
 import { CLI, mask, type ListenProcess } from "../helpers/cli.js";
 import { runProgram } from "../helpers/program.js";
 import { send } from "../helpers/target-server.js";
-import { listenSession } from "../helpers/listen-session.js";
+import { listenSession, sharedListen } from "../helpers/listen-session.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { call, startUi } from "../inspector/helpers.js";
 
@@ -195,41 +195,41 @@ describe("listen answers handshakes itself (default), the handler down", () => {
   });
 });
 
+// The two handlers' answers share one forward-first listen (with the Zoom secret), each on a path of its own.
 describe("listen --handshakes forward-first", () => {
+  const OKTA_CHALLENGE = "Me_rShK8JHsTnbyYrWXCEoMGbM_zsZ6k0hLPZ_Pg";
+  const shared = sharedListen({
+    // /okta: a handler that answers the challenge correctly; /zoom: one that answers "ok" to anything.
+    handler: (request) =>
+      request.url === "/okta"
+        ? { status: 200, body: `{"verification":"${OKTA_CHALLENGE}"}`, headers: { "content-type": "application/json", "x-from": "handler" } }
+        : { status: 200, body: "ok" },
+    args: ({ handlerUrl, db }) => [handlerUrl, "--no-tunnel", "--db", db, "--handshakes", "forward-first", "--secret", `zoom=${ZOOM_SECRET}`],
+  });
+
   it("a handler that answers correctly: its answer goes back as it was", async () => {
-    const handler = await target({
-      kind: "answer",
-      status: 200,
-      body: '{"verification":"Me_rShK8JHsTnbyYrWXCEoMGbM_zsZ6k0hLPZ_Pg"}',
-      headers: { "content-type": "application/json", "x-from": "handler" },
-    });
-    const db = path.join(tempDir(), "ff-ok.db");
-    const proc = await listen([handler.url, "--no-tunnel", "--db", db, "--handshakes", "forward-first"]);
-    const response = await send(`${proc.ready.url}/okta`, { method: "GET", headers: [["X-Okta-Verification-Challenge", "Me_rShK8JHsTnbyYrWXCEoMGbM_zsZ6k0hLPZ_Pg"]] });
+    const response = await send(`${shared.proc.ready.url}/okta`, { method: "GET", headers: [["X-Okta-Verification-Challenge", OKTA_CHALLENGE]] });
     expect(response.headers["x-from"]).toBe("handler");
-    expect(response.body.toString()).toBe('{"verification":"Me_rShK8JHsTnbyYrWXCEoMGbM_zsZ6k0hLPZ_Pg"}');
-    expect(handler.received).toHaveLength(1);
-    await proc.waitForEvents(1);
-    expect(eventRecords(proc)[0]).toMatchObject({ handshake: { answeredBy: "handler", name: "Okta verification challenge" } });
-    const show = JSON.parse((await runProgram(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
+    expect(response.body.toString()).toBe(`{"verification":"${OKTA_CHALLENGE}"}`);
+    expect(shared.handler.received.filter((request) => request.url === "/okta")).toHaveLength(1);
+    const record = await shared.eventAt("/okta");
+    expect(record).toMatchObject({ handshake: { answeredBy: "handler", name: "Okta verification challenge" } });
+    const show = JSON.parse((await runProgram(["show", String(record.id), "--json", "--db", shared.db])).stdout) as {
       deliveries: Array<{ kind: string }>;
     };
     expect(show.deliveries.map((attempt) => attempt.kind)).toEqual(["forward"]);
   });
 
   it("a handler that answers wrongly: hooktape's answer wins, and both attempts are recorded", async () => {
-    const handler = await target({ kind: "answer", status: 200, body: "ok" });
-    const db = path.join(tempDir(), "ff-wrong.db");
-    const proc = await listen([handler.url, "--no-tunnel", "--db", db, "--handshakes", "forward-first", "--secret", `zoom=${ZOOM_SECRET}`]);
-    const response = await send(`${proc.ready.url}/zoom`, { headers: signedHeaders("zoom", ZOOM_SECRET, ZOOM_BODY), body: ZOOM_BODY });
+    const response = await send(`${shared.proc.ready.url}/zoom`, { headers: signedHeaders("zoom", ZOOM_SECRET, ZOOM_BODY), body: ZOOM_BODY });
     expect(JSON.parse(response.body.toString())).toEqual({
       plainToken: "qgg8vlvZRS6UYooatFL8Aw",
       encryptedToken: "b41344eb0ad04c5ad9c36f9c2e952c508f0dce1c30acf8046b8ecbcf17ef01ad",
     });
-    expect(handler.received[0]?.body.toString()).toBe(ZOOM_BODY);
-    await proc.waitForEvents(1);
-    expect(eventRecords(proc)[0]).toMatchObject({ handshake: { answeredBy: "hooktape", handler: { status: 200, error: null } } });
-    const show = JSON.parse((await runProgram(["show", String(eventRecords(proc)[0]?.id), "--json", "--db", db])).stdout) as {
+    expect(shared.handler.received.filter((request) => request.url === "/zoom").map((request) => request.body.toString())).toEqual([ZOOM_BODY]);
+    const record = await shared.eventAt("/zoom");
+    expect(record).toMatchObject({ handshake: { answeredBy: "hooktape", handler: { status: 200, error: null } } });
+    const show = JSON.parse((await runProgram(["show", String(record.id), "--json", "--db", shared.db])).stdout) as {
       deliveries: Array<{ kind: string; target: string; status: number }>;
     };
     expect(show.deliveries.map((attempt) => [attempt.kind, attempt.status])).toEqual([
@@ -269,14 +269,21 @@ describe("listen without an answer from hooktape", () => {
     expect(eventRecords(proc)[0]?.handshake).toBeUndefined();
   });
 
+  // The default mode without a Zoom secret, shared by the last two tests, each on paths of its own: /zoom's handler
+  // answers 401, every other path 202.
+  const shared = sharedListen({
+    handler: (request) => (request.url === "/zoom" ? { status: 401, body: "no secret here either" } : { status: 202, body: "handled" }),
+    args: ({ handlerUrl, db }) => [handlerUrl, "--no-tunnel", "--db", db],
+    env: () => ({ HOOKTAPE_SECRET_ZOOM: "" }),
+  });
+
   it("a handshake that needs a missing secret: one line naming the flag, then forwarded to the handler", async () => {
-    const handler = await target({ kind: "answer", status: 401, body: "no secret here either" });
-    const proc = await listen([handler.url, "--no-tunnel", "--db", path.join(tempDir(), "nosecret.db")], { HOOKTAPE_SECRET_ZOOM: "" });
-    const response = await send(`${proc.ready.url}/zoom`, { headers: signedHeaders("zoom", ZOOM_SECRET, ZOOM_BODY), body: ZOOM_BODY });
+    const printedBefore = shared.proc.records.length;
+    const response = await send(`${shared.proc.ready.url}/zoom`, { headers: signedHeaders("zoom", ZOOM_SECRET, ZOOM_BODY), body: ZOOM_BODY });
     expect([response.status, response.body.toString()]).toEqual([401, "no secret here either"]);
-    expect(handler.received[0]?.body.toString()).toBe(ZOOM_BODY);
-    await proc.waitForEvents(1);
-    expect(proc.records.filter((record) => record.type === "warning")).toEqual([
+    expect(shared.handler.received.filter((request) => request.url === "/zoom").map((request) => request.body.toString())).toEqual([ZOOM_BODY]);
+    await shared.eventAt("/zoom");
+    expect(shared.proc.records.slice(printedBefore).filter((record) => record.type === "warning")).toEqual([
       {
         type: "warning",
         message:
@@ -286,21 +293,21 @@ describe("listen without an answer from hooktape", () => {
   });
 
   it("requests shaped like handshakes but not one are forwarded untouched", async () => {
-    const handler = await target({ kind: "answer", status: 202, body: "handled" });
-    const proc = await listen([handler.url, "--no-tunnel", "--db", path.join(tempDir(), "similar.db")]);
+    const receivedBefore = shared.handler.received.length;
+    const base = shared.proc.ready.url;
     const slackEvent = '{"type":"event_callback","challenge":"looks-like-one","event":{"type":"message","text":"héllo wörld"}}';
     const asked = [
-      await send(`${proc.ready.url}/search?challenge=abc&page=2`, { method: "GET" }),
-      await send(`${proc.ready.url}/slack/events`, { headers: signedHeaders("slack", "slack-secret", slackEvent), body: slackEvent }),
-      await send(`${proc.ready.url}/m`, { body: '{"challenge":"x","event":{"type":"create_item"}}' }),
+      await send(`${base}/search?challenge=abc&page=2`, { method: "GET" }),
+      await send(`${base}/slack/events`, { headers: signedHeaders("slack", "slack-secret", slackEvent), body: slackEvent }),
+      await send(`${base}/m`, { body: '{"challenge":"x","event":{"type":"create_item"}}' }),
     ];
     expect(asked.map((response) => response.status)).toEqual([202, 202, 202]);
-    expect(handler.received.map((request) => [request.method, request.url, request.body.toString()])).toEqual([
+    expect(shared.handler.received.slice(receivedBefore).map((request) => [request.method, request.url, request.body.toString()])).toEqual([
       ["GET", "/search?challenge=abc&page=2", ""],
       ["POST", "/slack/events", slackEvent],
       ["POST", "/m", '{"challenge":"x","event":{"type":"create_item"}}'],
     ]);
-    await proc.waitForEvents(3);
-    expect(eventRecords(proc).map((record) => record.handshake)).toEqual([undefined, undefined, undefined]);
+    const records = await Promise.all(["/search?challenge=abc&page=2", "/slack/events", "/m"].map((url) => shared.eventAt(url)));
+    expect(records.map((record) => record.handshake)).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -230,12 +230,13 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
 
   it("API trouble is one warning line saying what to fix: no key, a bad key, an error object, no API", async () => {
     const api = await stripeApi();
-    const noKey = await listen(["--register", "stripe"], { HOOKTAPE_STRIPE_API_BASE: api.url });
-    await recordOf(noKey.proc, "warning");
+    // Runs that see the API in the same state start side by side.
+    const [noKey, badKey] = await Promise.all([
+      listen(["--register", "stripe"], { HOOKTAPE_STRIPE_API_BASE: api.url }),
+      listen(["--register", "stripe"], { STRIPE_API_KEY: "sk_test_wrong000000000000000000000000dcba", HOOKTAPE_STRIPE_API_BASE: api.url }),
+    ]);
+    await Promise.all([recordOf(noKey.proc, "warning"), recordOf(badKey.proc, "warning")]);
     expect(warnings(noKey.proc)).toEqual([expect.stringContaining("STRIPE_API_KEY is not set")]);
-
-    const badKey = await listen(["--register", "stripe"], { STRIPE_API_KEY: "sk_test_wrong000000000000000000000000dcba", HOOKTAPE_STRIPE_API_BASE: api.url });
-    await recordOf(badKey.proc, "warning");
     expect(warnings(badKey.proc)).toEqual([expect.stringMatching(/^--register stripe: Stripe refused to list webhook endpoints \(401 invalid_request_error: Invalid API Key provided: sk_test_\*+dcba\); capturing without registration$/)]);
 
     api.failWith({ status: 500, error: { type: "api_error", message: "An unknown error occurred.\nPlease retry\n   later." } });
@@ -244,17 +245,18 @@ describe("listen --register stripe (Stripe API stand-in, fake cloudflared)", () 
     expect(warnings(serverError.proc)).toEqual([expect.stringContaining("(500 api_error: An unknown error occurred. Please retry later.)")]);
 
     await api.close();
-    const unreachable = await listen(["--register", "stripe", "--no-tunnel"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url });
-    await recordOf(unreachable.proc, "warning");
+    const [unreachable, down] = await Promise.all([
+      listen(["--register", "stripe", "--no-tunnel"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url }),
+      listen(["--register", "stripe"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url }),
+    ]);
+    await Promise.all([recordOf(unreachable.proc, "warning"), recordOf(down.proc, "warning")]);
     expect(warnings(unreachable.proc)).toEqual([expect.stringContaining("no public URL")]);
-    const down = await listen(["--register", "stripe"], { STRIPE_API_KEY: TEST_KEY, HOOKTAPE_STRIPE_API_BASE: api.url });
-    await recordOf(down.proc, "warning");
     expect(warnings(down.proc)).toEqual([expect.stringMatching(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); check HOOKTAPE_STRIPE_API_BASE; capturing without registration$/)]);
     for (const run of [noKey, badKey, serverError, down]) {
       expect(warnings(run.proc).every((line) => !line.includes("\n"))).toBe(true);
       expect(run.proc.child.exitCode).toBeNull();
     }
-    // Four listens one after another: a minute, not the default half, on two loaded cores.
+    // Five listens, three rounds one after another: a minute, not the default half, on two loaded cores.
   }, 60_000);
 });
 
@@ -342,16 +344,18 @@ describe("listen --register github (GitHub API stand-in)", () => {
     expect(api.hooks.map((hook) => hook.config.url)).toContain("https://ci.example.com/hook");
     expect(api.hooks.map((hook) => String(hook.id))).not.toContain(leftover);
 
-    const notAdmin = await listen(["--register", "github:acme/other"], env);
-    await recordOf(notAdmin.proc, "warning");
+    // Three refusals that touch nothing the others read: their runs start side by side.
+    const [notAdmin, noOrg, noToken] = await Promise.all([
+      listen(["--register", "github:acme/other"], env),
+      listen(["--register", "github:org:nope"], env),
+      listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url }),
+    ]);
+    await Promise.all([notAdmin, noOrg, noToken].map((run) => recordOf(run.proc, "warning")));
     expect(warnings(notAdmin.proc)).toEqual([expect.stringMatching(/^--register github:acme\/other: GitHub refused to list the webhooks of acme\/other \(404: Not Found\); the token needs admin access/)]);
-    const noOrg = await listen(["--register", "github:org:nope"], env);
-    await recordOf(noOrg.proc, "warning");
     expect(warnings(noOrg.proc)).toEqual([expect.stringMatching(/^--register github:org:nope: GitHub refused to list the webhooks of org nope \(404: Not Found\); .*admin:org_hook/)]);
-    const noToken = await listen(["--register", "github:acme/shop"], { HOOKTAPE_GITHUB_API_BASE: api.url });
-    await recordOf(noToken.proc, "warning");
     expect(warnings(noToken.proc)).toEqual([expect.stringContaining("set GITHUB_TOKEN")]);
-  });
+    // Five listens, two of them one after another: a minute, not the default half, on two loaded cores.
+  }, 60_000);
 });
 
 describe("replay --resign in another terminal during a --register run", () => {

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer, type CaptureNotice, type CaptureServer } from "../../src/capture/index.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";
 import { EventStore } from "../../src/store/index.js";
-import { runCli, startListen } from "../helpers/cli.js";
+import { startListen } from "../helpers/cli.js";
+import { sharedListen } from "../helpers/listen-session.js";
+import { runProgram } from "../helpers/program.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -14,6 +16,9 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+// `listen` with its defaults (no tunnel), where the two tests of its default limits send to paths of their own.
+const withDefaults = sharedListen({ args: () => ["--no-tunnel"], env: ({ db }) => ({ HOOKTAPE_DB: db }) });
 
 async function capture(options: { headersTimeoutMs?: number; maxConnections?: number; target?: TargetServer; uploadsInMemoryBytes?: number } = {}) {
   const store = new EventStore(path.join(tempDir(), "h.db"));
@@ -225,7 +230,7 @@ describe("disk and memory", () => {
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]?.message)).toMatch(/^the store is full \(.* of --max-store 256\.0 KiB\): answering 507/);
     expect(statSync(db).size).toBeLessThan(400 * 1024);
-    const listed = await runCli(["--db", db, "--json", "events", "list", "--limit", "0"]);
+    const listed = await runProgram(["--db", db, "--json", "events", "list", "--limit", "0"]);
     expect(JSON.parse(listed.stdout)).toHaveLength(accepted);
   });
 
@@ -242,18 +247,11 @@ describe("disk and memory", () => {
   });
 
   it("the default --max-body is 5 MiB: a 6 MB body gets 413 and is recorded without its bytes", async () => {
-    const dir = tempDir();
-    const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
-    try {
-      const small = await fetch(`${listen.ready.url}/ok`, { method: "POST", body: Buffer.alloc(4 * 1024 * 1024, 0x61) });
-      expect(small.status).toBe(200);
-      const large = await fetch(`${listen.ready.url}/big`, { method: "POST", body: Buffer.alloc(6 * 1024 * 1024, 0x61) });
-      expect(large.status).toBe(413);
-      await listen.waitForEvents(2);
-    } finally {
-      await listen.stop();
-    }
-    const events = listen.records.filter((record) => record.type === "event") as Array<{ rejected: string | null; url: string }>;
+    const small = await fetch(`${withDefaults.proc.ready.url}/ok`, { method: "POST", body: Buffer.alloc(4 * 1024 * 1024, 0x61) });
+    expect(small.status).toBe(200);
+    const large = await fetch(`${withDefaults.proc.ready.url}/big`, { method: "POST", body: Buffer.alloc(6 * 1024 * 1024, 0x61) });
+    expect(large.status).toBe(413);
+    const events = (await Promise.all(["/ok", "/big"].map((url) => withDefaults.eventAt(url)))) as Array<{ rejected: string | null; url: string }>;
     expect(events.map((event) => [event.url, event.rejected])).toEqual([
       ["/ok", null],
       ["/big", "too_large"],
@@ -317,9 +315,7 @@ describe("what strangers can pin in memory with uploads they never finish", () =
   });
 
   it("with the defaults, `listen` holds 12 uploads of 5 MiB and refuses the rest, still answering small deliveries", async () => {
-    const dir = tempDir();
-    const listen = await startListen(["--no-tunnel"], { HOOKTAPE_DB: path.join(dir, "h.db") });
-    cleanups.push(async () => void (await listen.stop("SIGKILL")));
+    const listen = withDefaults.proc;
     const port = Number(new URL(listen.ready.url).port);
     const uploads: Array<Awaited<ReturnType<typeof heldUpload>>> = [];
     for (let i = 0; i < 16; i++) uploads.push(await heldUpload(port, 5 * 1024 * 1024));

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { getProvider } from "../../src/providers/index.js";
 import { runProgram } from "../helpers/program.js";
-import { listenSession } from "../helpers/listen-session.js";
+import { listenSession, sharedListen } from "../helpers/listen-session.js";
 import { send } from "../helpers/target-server.js";
 import { stripeVerifies } from "../helpers/stripe-verifies.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -18,6 +18,8 @@ const MAILGUN_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
 const STRIPE_SECRET = "whsec_unnamed_secret_test_only_5f2a";
 const stripe = new Stripe("sk_test_unnamed_secrets");
 const session = listenSession();
+// `listen --secret whsec_…` (unnamed): what two tests below ask of it, each on a path of its own.
+const unnamedStripeSecret = sharedListen({ args: ({ db }) => ["--no-tunnel", "--db", db, "--secret", STRIPE_SECRET] });
 
 /** The stranger's move: ask for the X CRC answer to a token of their choosing; null when none came back. */
 async function crcAnswer(url: string, token: string): Promise<string | null> {
@@ -64,9 +66,8 @@ describe("a handshake answer is keyed only with a secret given for that provider
   });
 
   it("listen --secret whsec_…: ?crc_token=<t>.null yields no Stripe-Signature for the body null", async () => {
-    const listen = await session.listen(["--no-tunnel", "--db", path.join(tempDir(), "h.db"), "--secret", STRIPE_SECRET]);
     const timestamp = Math.floor(Date.now() / 1000);
-    const answer = await crcAnswer(listen.ready.url, `${timestamp}.null`);
+    const answer = await crcAnswer(unnamedStripeSecret.proc.ready.url, `${timestamp}.null`);
     const header = `t=${timestamp},v1=${answer === null ? "" : Buffer.from(answer, "base64").toString("hex")}`;
     // Stripe's own SDK is the judge of whether that is a valid delivery of the body `null`.
     expect(() => stripeVerifies("null", header, STRIPE_SECRET, 300)).toThrow();
@@ -99,18 +100,17 @@ describe("a handshake answer is keyed only with a secret given for that provider
 
 describe("re-signing signs for the provider an event or fixture names only with a secret named for it", () => {
   /** A stranger's delivery that claims to be GitLab: its X-Gitlab-Token header is a token scheme's secret itself. */
+  // A listen with no secret at all, where the two replays below find their events, each sent to a path of its own.
+  const capturing = sharedListen({ args: ({ db }) => ["--no-tunnel", "--db", db] });
+
   async function captureFakeGitlabEvent(): Promise<{ db: string; id: string }> {
-    const db = path.join(tempDir(), "h.db");
-    const listen = await session.listen(["--no-tunnel", "--db", db]);
-    await send(`${listen.ready.url}/gitlab`, {
+    await send(`${capturing.proc.ready.url}/gitlab`, {
       headers: [["X-Gitlab-Event", "Push Hook"], ["X-Gitlab-Token", "guess"], ["Content-Type", "application/json"]],
       body: JSON.stringify({ object_kind: "push", ref: "refs/heads/main", user_name: "Zoë" }, null, 2),
     });
-    await listen.waitForEvents(1);
-    const record = listen.records.find((item) => item.type === "event") as { id: string; provider: string };
+    const record = (await capturing.eventAt("/gitlab")) as { id: string; provider: string };
     expect(record.provider).toBe("gitlab");
-    await listen.stop();
-    return { db, id: record.id };
+    return { db: capturing.db, id: record.id };
   }
 
   it("replay --resign --secret whsec_… of an event claiming to be GitLab sends nothing: the Stripe secret never becomes an X-Gitlab-Token", async () => {
@@ -128,14 +128,12 @@ describe("re-signing signs for the provider an event or fixture names only with 
   });
 
   it("replay --resign --secret whsec_… of a genuine Stripe event: the unnamed secret verifies its signature, so it re-signs it", async () => {
-    const db = path.join(tempDir(), "h.db");
-    const listen = await session.listen(["--no-tunnel", "--db", db]);
+    const db = capturing.db;
     const body = JSON.stringify({ id: "evt_genuine", object: "event", type: "invoice.paid", data: { object: { customer_name: "Zoë" } } }, null, 2);
     // Signed a minute ago, so that a re-signed copy differs from it whenever the replay runs.
     const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 60 });
-    await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"], ["Stripe-Signature", signature]], body });
-    await listen.waitForEvents(1);
-    const id = String(listen.records.find((item) => item.type === "event")?.id);
+    await send(`${capturing.proc.ready.url}/stripe`, { headers: [["Content-Type", "application/json"], ["Stripe-Signature", signature]], body });
+    const id = String((await capturing.eventAt("/stripe")).id);
     const handler = await session.target();
     const replay = await runProgram(["--db", db, "replay", id, "--resign", "--secret", "whsec_some_other_endpoint", "--secret", STRIPE_SECRET, "--to", handler.url]);
     expect(replay.code).toBe(0);
@@ -175,11 +173,9 @@ describe("re-signing signs for the provider an event or fixture names only with 
   });
 
   it("listen --secret <s> still verifies whatever provider is detected: a verdict is all it yields", async () => {
-    const listen = await session.listen(["--no-tunnel", "--db", path.join(tempDir(), "h.db"), "--secret", STRIPE_SECRET]);
     const body = JSON.stringify({ id: "evt_verify", object: "event", type: "charge.succeeded", data: { object: { description: "Café" } } }, null, 2);
     const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET });
-    await send(`${listen.ready.url}/stripe`, { headers: [["Content-Type", "application/json"], ["Stripe-Signature", signature]], body });
-    await listen.waitForEvents(1);
-    expect(listen.records.find((record) => record.type === "event")).toMatchObject({ provider: "stripe", verification: { status: "valid" } });
+    await send(`${unnamedStripeSecret.proc.ready.url}/stripe`, { headers: [["Content-Type", "application/json"], ["Stripe-Signature", signature]], body });
+    expect(await unnamedStripeSecret.eventAt("/stripe")).toMatchObject({ provider: "stripe", verification: { status: "valid" } });
   });
 });
