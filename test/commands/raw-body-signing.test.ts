@@ -1,10 +1,10 @@
 // `sign --json` gives the body a body-signing scheme sends, and `verify` takes a raw request (its exact body and its
 // headers) — together, how a failing signature is debugged without a fixture file.
-import { hmacValidator as HmacValidator } from "@adyen/api-library";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { HmacValidator } from "../helpers/adyen-hmac-validator.js";
 import { runProgram } from "../helpers/program.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixtureFile, shippedSecret } from "../fixtures/shipped-secrets.js";

@@ -87,7 +87,7 @@ describe("hooktape send", () => {
     const result = await runProgram(["send", fixtureFile("twilio"), "--to", handler.url, "--resign", "--secret", secret]);
     expect(result.code).toBe(0);
     const received = handler.received[0];
-    const twilio = (await import("twilio")).default;
+    const twilio = await import("twilio/lib/webhooks/webhooks.js");
     const params = Object.fromEntries(new URLSearchParams(received?.body.toString() ?? ""));
     const signature = header(received?.headers ?? [], "x-twilio-signature") ?? "";
     expect(twilio.validateRequest(secret, signature, `${handler.url}${received?.url}`, params)).toBe(true);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
-import twilio from "twilio";
+import { validateRequestWithBody as twilioValidateRequestWithBody } from "twilio/lib/webhooks/webhooks.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { runProgram } from "../helpers/program.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
@@ -83,7 +83,7 @@ describe("hooktape sign", () => {
     const output = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
     const hash = createHash("sha256").update(BODY).digest("hex");
     expect(output.url).toBe(`https://example.com/sms?bodySHA256=${hash}`);
-    expect(twilio.validateRequestWithBody("e2e_auth_token", output.headers["X-Twilio-Signature"] ?? "", output.url, BODY)).toBe(true);
+    expect(twilioValidateRequestWithBody("e2e_auth_token", output.headers["X-Twilio-Signature"] ?? "", output.url, BODY)).toBe(true);
   });
 
   it("--format fixture --out writes a fixture that verify accepts at its signed time", async () => {

@@ -2,9 +2,9 @@
 // captured by `listen` (valid), then replayed with a changed amount — re-signed in the body — to a handler that
 // verifies with @adyen/api-library; the README's forgery command (`--tamper body --expect 4xx`) is refused.
 import path from "node:path";
-import { hmacValidator as HmacValidator } from "@adyen/api-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
+import { HmacValidator } from "../helpers/adyen-hmac-validator.js";
 import { runCli, startListen } from "../helpers/cli.js";
 import { send } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";

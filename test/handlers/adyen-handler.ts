@@ -5,7 +5,7 @@
 // - `onForgery`: what it does with a batch that does not verify. "reject" answers 401; "acknowledge" answers
 //   "[accepted]" and processes nothing — Adyen's documented pattern (acknowledge every notification, drop the bad
 //   ones), which is correct; "process" answers "[accepted]" and processes it anyway, the bug.
-import { hmacValidator as HmacValidator } from "@adyen/api-library";
+import { HmacValidator } from "../helpers/adyen-hmac-validator.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { handlerServer } from "./serve.js";
 

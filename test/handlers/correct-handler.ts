@@ -6,12 +6,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { createRequire } from "node:module";
-import { hmacValidator as AdyenHmacValidator } from "@adyen/api-library";
 import { verify as verifyGithub } from "@octokit/webhooks-methods";
 import { verifySignature as verifyVonage } from "@vonage/jwt";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
-import { Webhook as SvixWebhook } from "svix";
+import { Webhook as SvixWebhook } from "svix/dist/webhook.js";
+import { HmacValidator as AdyenHmacValidator } from "../helpers/adyen-hmac-validator.js";
 import { headerRecord, pairs } from "../helpers/headers.js";
 import { serveOnLoopback } from "../helpers/target-server.js";
 

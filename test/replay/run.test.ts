@@ -1,6 +1,6 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
-import { Webhook as SvixWebhook } from "svix";
+import { Webhook as SvixWebhook } from "svix/dist/webhook.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CapturedEvent } from "../../src/core/types.js";
 import { createDeliveryAgent } from "../../src/forward/index.js";

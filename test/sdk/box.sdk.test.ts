@@ -4,7 +4,7 @@
 // frozen here). The SDK only verifies; the signing side is the documented procedure.
 // https://developer.box.com/guides/webhooks/v2/signatures-v2/
 import { createHmac } from "node:crypto";
-import { WebhooksManager } from "box-node-sdk/managers";
+import { WebhooksManager } from "box-node-sdk/managers/webhooks";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, freezeClockAt, headerRecord, jsonBody, requireProvider, signRequest, useFrozenClock, verifyOurs } from "./helpers.js";

@@ -1,6 +1,6 @@
 // Cross-check of `contentful` with @contentful/node-apps-toolkit's `signRequest` / `verifyRequest` (the signed
 // header list, the normalised path, the 30 s time to live). The toolkit reads Date.now(): frozen here.
-import { signRequest, verifyRequest } from "@contentful/node-apps-toolkit";
+import { signRequest, verifyRequest } from "@contentful/node-apps-toolkit/requests";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, freezeClockAt, headerRecord, jsonBody, requireProvider, sdkAccepts, signRequest as signOurs, useFrozenClock, verifyOurs, withHeader } from "./helpers.js";

@@ -3,7 +3,7 @@
 // the body here is our own.
 // https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks
 import { createHmac } from "node:crypto";
-import { parse, verifySignature } from "gocardless-nodejs";
+import { parse, verifySignature } from "gocardless-nodejs/webhooks";
 import { describe, expect, it } from "vitest";
 import { flipByte, headerValue, jsonBody, requireProvider, sdkAccepts, signRequest, verifyOurs } from "./helpers.js";
 

@@ -3,7 +3,7 @@
 // `X-HubSpot-Signature-v3`: base64 HMAC-SHA256 of method + URL + body + timestamp, the timestamp in
 // milliseconds (`X-HubSpot-Request-Timestamp`), older than 5 minutes rejected (read from Date.now(): frozen here).
 // https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests
-import { Signature } from "@hubspot/api-client";
+import { Signature } from "@hubspot/api-client/lib/src/utils/signature.js";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, freezeClockAt, headerValue, jsonBody, requireProvider, sdkAccepts, signRequest, useFrozenClock, verifyOurs } from "./helpers.js";

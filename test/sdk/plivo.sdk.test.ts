@@ -1,6 +1,7 @@
 // Cross-check of `plivo` with plivo-node: signature V2 with `validateSignature`, from its published vector
 // (https://answer.url, nonce 12345, auth token my_auth_token), and signature V3 with `validateV3Signature`.
-import { validateSignature, validateV3Signature } from "plivo";
+import { validateSignature } from "plivo/dist/utils/security.js";
+import { validateV3Signature } from "plivo/dist/utils/v3Security.js";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, headerValue, jsonBody, requireProvider, signRequest, verifyOurs } from "./helpers.js";

@@ -3,7 +3,7 @@
 // documented procedure (`v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<body>`).
 // https://api.slack.com/authentication/verifying-requests-from-slack
 import { createHmac } from "node:crypto";
-import { verifySlackRequest } from "@slack/bolt";
+import { verifySlackRequest } from "@slack/bolt/dist/receivers/verify-request.js";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, headerValue, requireProvider, sdkAccepts, signRequest, verifyOurs } from "./helpers.js";

@@ -1,7 +1,7 @@
 // Cross-check of `svix` and the senders that deliver through Svix (`clerk`, `resend`) with the `svix` SDK's
 // `Webhook` — the class Clerk's and Resend's docs tell handlers to use. Svix reads Date.now(): frozen here.
 // https://docs.svix.com/receiving/verifying-payloads/how-manual
-import { Webhook } from "svix";
+import { Webhook } from "svix/dist/webhook.js";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import {
