@@ -258,10 +258,10 @@ describe.concurrent("check: handlers with a bug of their own provider, and their
 // How long a slow handler took is part of what these say: they run after the cases above (a suite not marked
 // concurrent waits for the concurrent ones before it), whose load on this process would show in the times measured.
 // The work outlives the answer (the sender gives up at the deadline, before the work ends), so the probe settles with
-// the default wait.
+// the default wait. The time said is at least the handler's 400 ms of work; a loaded machine may add to it.
 describe("check: slow handlers, against a deadline shorter than their work", () => {
   it.concurrent.each<[string, StripeBugs, string[], RegExp]>([
-    ["is slow but records the id first", { workMs: 400 }, ["deadline"], /took up to 4\d\d ms to answer; your --deadline is 150 ms, after which a sender counts the delivery as failed/],
+    ["is slow but records the id first", { workMs: 400 }, ["deadline"], /took up to (?:[4-9]\d\d|\d{4,}) ms to answer; your --deadline is 150 ms, after which a sender counts the delivery as failed/],
     [
       "is slow and records the id after the work",
       { workMs: 400, recordsIdAfterWork: true },
