@@ -10,7 +10,7 @@ import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { mask } from "../helpers/cli.js";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { expectedExit, extractExamples, parseWorkflow, type Example } from "./examples.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -87,6 +87,55 @@ async function startPlainHandler(): Promise<Served> {
   return serveOnLoopback(http.createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end("{}"))));
 }
 
+/**
+ * hooktape as `npm install` lays it out in a project: the package's files (package.json's `files`) in a folder of
+ * node_modules, its dependencies beside it, its bin in node_modules/.bin. The files are hard links (copies across file
+ * systems), not a link to the checkout: a tool that treats what lies outside node_modules as the project's own source
+ * (vitest transforms it, where it loads an installed package as it is) sees hooktape as a reader's project would.
+ */
+function installHooktape(nodeModules: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { files: string[]; dependencies: Record<string, string> };
+  const shipped = (relative: string) => !relative.endsWith(".map") && relative !== "dist/cli/meta.json";
+  const place = (from: string, to: string) => {
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  };
+  const copy = (relative: string) => {
+    const from = path.join(ROOT, relative);
+    if (statSync(from).isDirectory()) {
+      mkdirSync(path.join(nodeModules, "hooktape", relative), { recursive: true });
+      for (const name of readdirSync(from)) copy(path.join(relative, name));
+    } else if (shipped(relative)) place(from, path.join(nodeModules, "hooktape", relative));
+  };
+  mkdirSync(path.join(nodeModules, "hooktape"), { recursive: true });
+  for (const entry of ["package.json", ...manifest.files.filter((entry) => !entry.startsWith("!"))]) copy(entry);
+  for (const name of Object.keys(manifest.dependencies)) symlinkSync(path.join(ROOT, "node_modules", name), path.join(nodeModules, name));
+  symlinkSync("../hooktape/bin/hooktape.js", path.join(nodeModules, ".bin/hooktape"));
+}
+
+/**
+ * `npx hooktape …` as npm runs it in a project with hooktape installed: the nearest node_modules/.bin/hooktape, run
+ * directly (npm alone costs a second of CPU per call). Anything else goes to the real npx; test/e2e/pack.test.ts runs
+ * the real `npx hooktape` of an installed tarball.
+ */
+function npxShortcut(): string {
+  const real = (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "npx")).find((file) => existsSync(file)) ?? "npx";
+  return `#!/bin/sh
+if [ "$1" = hooktape ]; then
+  dir=$PWD
+  while :; do
+    if [ -x "$dir/node_modules/.bin/hooktape" ]; then shift; exec "$dir/node_modules/.bin/hooktape" "$@"; fi
+    [ "$dir" = / ] && break
+    dir=$(dirname "$dir")
+  done
+fi
+exec "${real}" "$@"
+`;
+}
+
 interface Background {
   child: ChildProcess;
   output: () => string;
@@ -109,8 +158,8 @@ export class DocSession {
     mkdirSync(bin);
     mkdirSync(path.join(this.project, "node_modules/.bin"), { recursive: true });
     writeFileSync(path.join(bin, "hooktape"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "bin/hooktape.js")}" "$@"\n`, { mode: 0o755 });
-    symlinkSync(ROOT, path.join(this.project, "node_modules/hooktape"));
-    symlinkSync(path.join(ROOT, "bin/hooktape.js"), path.join(this.project, "node_modules/.bin/hooktape"));
+    writeFileSync(path.join(bin, "npx"), npxShortcut(), { mode: 0o755 });
+    installHooktape(path.join(this.project, "node_modules"));
     for (const name of ["vitest", "stripe"]) symlinkSync(path.join(ROOT, "node_modules", name), path.join(this.project, "node_modules", name));
     symlinkSync(path.join(ROOT, "fixtures"), path.join(this.project, "fixtures"));
     writeFileSync(path.join(this.project, ".secrets"), `stripe=${STRIPE_SECRET}\ngithub=${GITHUB_SECRET}\n`, { mode: 0o600 });
