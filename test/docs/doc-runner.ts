@@ -154,6 +154,11 @@ function installed(tool: string): string {
   return (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, tool)).find((file) => existsSync(file)) ?? tool;
 }
 
+/** What vitest's json reporter says of each test file. */
+interface VitestReport {
+  testResults: Array<{ name: string; status: string; assertionResults: Array<{ failureMessages: string[] }> }>;
+}
+
 interface Background {
   child: ChildProcess;
   output: () => string;
@@ -252,7 +257,7 @@ export class DocSession {
         if (missing.length > 0) outcome.failures.push(`${where}: \`${command}\` did not print:\n  ${missing.join("\n  ")}\nit printed:\n${this.normalise(output)}`);
       }
     } else if (example.kind === "ts") {
-      const failure = example.code.includes('from "vitest"') ? await this.vitestExample(example.code, "correct") : await this.scriptExample(example.code);
+      const failure = example.code.includes('from "vitest"') ? (await this.vitestExample(example.code, ["correct"])).correct : await this.scriptExample(example.code);
       if (failure !== null) outcome.failures.push(`${where}: ${failure}`);
     } else {
       const failure = await this.workflow(example.code, "correct");
@@ -319,21 +324,34 @@ export class DocSession {
   }
 
   /**
-   * A vitest example, as its reader runs it: in a project of its own whose app (`src/server.js`, `startServer`) is a
-   * Stripe handler with stripe-node — verifying, or (`broken`) one that skips verification. Returns null when vitest
-   * passes, else what it said.
+   * A vitest example, as its reader runs it: in a project whose app (`src/server.js`, `startServer`) is a Stripe
+   * handler with stripe-node — verifying (`correct`), or one that skips verification (`broken`). The apps asked for
+   * are projects side by side under one folder, run by one vitest. Returns, for each app, null when its test passes,
+   * else what vitest said.
    */
-  async vitestExample(code: string, app: "correct" | "broken"): Promise<string | null> {
-    const project = path.join(this.dir, `vitest-${app}`);
-    mkdirSync(path.join(project, "test"), { recursive: true });
-    mkdirSync(path.join(project, "src"), { recursive: true });
-    symlinkSync(path.join(this.project, "node_modules"), path.join(project, "node_modules"));
-    writeFileSync(path.join(project, "src/server.js"), stripeApp(app === "broken"));
-    writeFileSync(path.join(project, "test/webhook.test.ts"), code);
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
+  async vitestExample<App extends "correct" | "broken">(code: string, apps: readonly App[]): Promise<Record<App, string | null>> {
+    const folder = path.join(this.dir, "vitest");
+    mkdirSync(folder);
+    symlinkSync(path.join(this.project, "node_modules"), path.join(folder, "node_modules"));
+    writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
+    for (const app of apps) {
+      mkdirSync(path.join(folder, app, "test"), { recursive: true });
+      mkdirSync(path.join(folder, app, "src"), { recursive: true });
+      writeFileSync(path.join(folder, app, "src/server.js"), stripeApp(app === "broken"));
+      writeFileSync(path.join(folder, app, "test/webhook.test.ts"), code);
+    }
     const vitest = path.join(ROOT, "node_modules/vitest/vitest.mjs");
-    const result = await this.exec(`node ${JSON.stringify(vitest)} run --root . --reporter dot`, { CI: "1" }, project);
-    return result.code === 0 ? null : `vitest failed (exit ${result.code}): ${lastLines(result.stdout + result.stderr, 30)}`;
+    const report = path.join(folder, "report.json");
+    const result = await this.exec(`node ${JSON.stringify(vitest)} run --root . --reporter dot --reporter json --outputFile.json=report.json`, { CI: "1" }, folder);
+    const said = `vitest failed (exit ${result.code}): ${lastLines(result.stdout + result.stderr, 30)}`;
+    const files = existsSync(report) ? (JSON.parse(readFileSync(report, "utf8")) as VitestReport).testResults : [];
+    const verdicts = {} as Record<App, string | null>;
+    for (const app of apps) {
+      const file = files.find((entry) => entry.name === path.join(folder, app, "test/webhook.test.ts"));
+      const failures = file?.assertionResults.flatMap((assertion) => assertion.failureMessages) ?? [];
+      verdicts[app] = file?.status === "passed" ? null : failures.length > 0 ? `vitest failed: ${failures.join("\n")}` : said;
+    }
+    return verdicts;
   }
 
   /**
