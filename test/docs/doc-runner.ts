@@ -442,10 +442,13 @@ export function readDocument(document: string): string {
 
 /** Runs every example of a document, in order, in one session; returns what was found, run, skipped and failed. */
 export async function runDocument(document: string): Promise<Outcome> {
-  const session = await DocSession.start();
+  const examples = extractExamples(readDocument(document));
   const outcome: Outcome = { found: 0, run: 0, offline: 0, failures: [] };
+  // A document whose examples all need the internet (or that has none) needs no session.
+  if (examples.every((example) => example.offline !== null)) return { ...outcome, found: examples.length, offline: examples.length };
+  const session = await DocSession.start();
   try {
-    for (const example of extractExamples(readDocument(document))) await session.run(example, outcome, document);
+    for (const example of examples) await session.run(example, outcome, document);
   } finally {
     await session.close();
   }
