@@ -330,8 +330,7 @@ export class DocSession {
    * else what vitest said.
    */
   async vitestExample<App extends "correct" | "broken">(code: string, apps: readonly App[]): Promise<Record<App, string | null>> {
-    const folder = path.join(this.dir, "vitest");
-    mkdirSync(folder);
+    const folder = mkdtempSync(path.join(this.dir, "vitest-"));
     symlinkSync(path.join(this.project, "node_modules"), path.join(folder, "node_modules"));
     writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
     for (const app of apps) {
