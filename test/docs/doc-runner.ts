@@ -117,7 +117,7 @@ function installHooktape(nodeModules: string): void {
 
 /**
  * `npx hooktape …` as npm runs it in a project with hooktape installed: the nearest node_modules/.bin/hooktape, run
- * directly (npm alone costs a second of CPU per call). Anything else goes to the real npx; test/e2e/pack.test.ts runs
+ * directly (npm itself costs ~0.7 s of CPU per call). Anything else goes to the real npx; test/e2e/pack.test.ts runs
  * the real `npx hooktape` of an installed tarball.
  */
 function npxShortcut(): string {
