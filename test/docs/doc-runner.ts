@@ -5,12 +5,11 @@ import net from "node:net";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { transform } from "esbuild";
 import { startBuggyStripeHandler } from "../handlers/buggy-stripe-handler.js";
 import { startCorrectHandler } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { mask } from "../helpers/cli.js";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { expectedExit, extractExamples, parseWorkflow, type Example } from "./examples.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -87,6 +86,79 @@ async function startPlainHandler(): Promise<Served> {
   return serveOnLoopback(http.createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end("{}"))));
 }
 
+/**
+ * hooktape as `npm install` lays it out in a project: the package's files (package.json's `files`) in a folder of
+ * node_modules, its dependencies beside it, its bin in node_modules/.bin. The files are hard links (copies across file
+ * systems), not a link to the checkout: a tool that treats what lies outside node_modules as the project's own source
+ * (vitest transforms it, where it loads an installed package as it is) sees hooktape as a reader's project would.
+ */
+function installHooktape(nodeModules: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { files: string[]; dependencies: Record<string, string> };
+  const shipped = (relative: string) => !relative.endsWith(".map") && relative !== "dist/cli/meta.json";
+  const place = (from: string, to: string) => {
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  };
+  const copy = (relative: string) => {
+    const from = path.join(ROOT, relative);
+    if (statSync(from).isDirectory()) {
+      mkdirSync(path.join(nodeModules, "hooktape", relative), { recursive: true });
+      for (const name of readdirSync(from)) copy(path.join(relative, name));
+    } else if (shipped(relative)) place(from, path.join(nodeModules, "hooktape", relative));
+  };
+  mkdirSync(path.join(nodeModules, "hooktape"), { recursive: true });
+  for (const entry of ["package.json", ...manifest.files.filter((entry) => !entry.startsWith("!"))]) copy(entry);
+  for (const name of Object.keys(manifest.dependencies)) symlinkSync(path.join(ROOT, "node_modules", name), path.join(nodeModules, name));
+  symlinkSync("../hooktape/bin/hooktape.js", path.join(nodeModules, ".bin/hooktape"));
+}
+
+/**
+ * `npx hooktape …` as npm runs it in a project with hooktape installed: the nearest node_modules/.bin/hooktape, run
+ * directly (npm itself costs ~0.7 s of CPU per call). Anything else goes to the real npx; test/e2e/pack.test.ts runs
+ * the real `npx hooktape` of an installed tarball.
+ */
+function npxShortcut(): string {
+  return `#!/bin/sh
+if [ "$1" = hooktape ]; then
+  dir=$PWD
+  while :; do
+    if [ -x "$dir/node_modules/.bin/hooktape" ]; then shift; exec "$dir/node_modules/.bin/hooktape" "$@"; fi
+    [ "$dir" = / ] && break
+    dir=$(dirname "$dir")
+  done
+fi
+exec "${installed("npx")}" "$@"
+`;
+}
+
+/**
+ * `npm start` (a workflow's step) in a project whose package.json has a start script and no prestart or poststart:
+ * that script, as npm runs it (by sh, the project's node_modules/.bin first on PATH), without npm's own ~0.4 s of
+ * CPU. Anything else goes to the real npm.
+ */
+function npmStartShortcut(): string {
+  return `#!/bin/sh
+if [ "$#" = 1 ] && [ "$1" = start ] && [ -f package.json ]; then
+  script=$(jq -r 'if .scripts.prestart or .scripts.poststart then "" else .scripts.start // "" end' package.json)
+  if [ -n "$script" ]; then PATH="$PWD/node_modules/.bin:$PATH" exec sh -c "$script"; fi
+fi
+exec "${installed("npm")}" "$@"
+`;
+}
+
+/** The tool's executable on this process's PATH (the sessions' own bin folder is not on it). */
+function installed(tool: string): string {
+  return (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, tool)).find((file) => existsSync(file)) ?? tool;
+}
+
+/** What vitest's json reporter says of each test file. */
+interface VitestReport {
+  testResults: Array<{ name: string; status: string; assertionResults: Array<{ failureMessages: string[] }> }>;
+}
+
 interface Background {
   child: ChildProcess;
   output: () => string;
@@ -109,8 +181,9 @@ export class DocSession {
     mkdirSync(bin);
     mkdirSync(path.join(this.project, "node_modules/.bin"), { recursive: true });
     writeFileSync(path.join(bin, "hooktape"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "bin/hooktape.js")}" "$@"\n`, { mode: 0o755 });
-    symlinkSync(ROOT, path.join(this.project, "node_modules/hooktape"));
-    symlinkSync(path.join(ROOT, "bin/hooktape.js"), path.join(this.project, "node_modules/.bin/hooktape"));
+    writeFileSync(path.join(bin, "npx"), npxShortcut(), { mode: 0o755 });
+    writeFileSync(path.join(bin, "npm"), npmStartShortcut(), { mode: 0o755 });
+    installHooktape(path.join(this.project, "node_modules"));
     for (const name of ["vitest", "stripe"]) symlinkSync(path.join(ROOT, "node_modules", name), path.join(this.project, "node_modules", name));
     symlinkSync(path.join(ROOT, "fixtures"), path.join(this.project, "fixtures"));
     writeFileSync(path.join(this.project, ".secrets"), `stripe=${STRIPE_SECRET}\ngithub=${GITHUB_SECRET}\n`, { mode: 0o600 });
@@ -184,7 +257,7 @@ export class DocSession {
         if (missing.length > 0) outcome.failures.push(`${where}: \`${command}\` did not print:\n  ${missing.join("\n  ")}\nit printed:\n${this.normalise(output)}`);
       }
     } else if (example.kind === "ts") {
-      const failure = example.code.includes('from "vitest"') ? await this.vitestExample(example.code, "correct") : await this.scriptExample(example.code);
+      const failure = example.code.includes('from "vitest"') ? (await this.vitestExample(example.code, ["correct"])).correct : await this.scriptExample(example.code);
       if (failure !== null) outcome.failures.push(`${where}: ${failure}`);
     } else {
       const failure = await this.workflow(example.code, "correct");
@@ -241,6 +314,8 @@ export class DocSession {
 
   /** The TypeScript example, types stripped, run with node in the project (where `import "hooktape"` resolves). */
   async scriptExample(code: string): Promise<string | null> {
+    // esbuild is loaded for the documents that have such an example only.
+    const { transform } = await import("esbuild");
     const { code: js } = await transform(code, { loader: "ts", format: "esm" });
     const file = path.join(this.project, `example-${Date.now()}.mjs`);
     writeFileSync(file, js);
@@ -249,21 +324,33 @@ export class DocSession {
   }
 
   /**
-   * A vitest example, as its reader runs it: in a project of its own whose app (`src/server.js`, `startServer`) is a
-   * Stripe handler with stripe-node — verifying, or (`broken`) one that skips verification. Returns null when vitest
-   * passes, else what it said.
+   * A vitest example, as its reader runs it: in a project whose app (`src/server.js`, `startServer`) is a Stripe
+   * handler with stripe-node — verifying (`correct`), or one that skips verification (`broken`). The apps asked for
+   * are projects side by side under one folder, run by one vitest. Returns, for each app, null when its test passes,
+   * else what vitest said.
    */
-  async vitestExample(code: string, app: "correct" | "broken"): Promise<string | null> {
-    const project = path.join(this.dir, `vitest-${app}`);
-    mkdirSync(path.join(project, "test"), { recursive: true });
-    mkdirSync(path.join(project, "src"), { recursive: true });
-    symlinkSync(path.join(this.project, "node_modules"), path.join(project, "node_modules"));
-    writeFileSync(path.join(project, "src/server.js"), stripeApp(app === "broken"));
-    writeFileSync(path.join(project, "test/webhook.test.ts"), code);
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
+  async vitestExample<App extends "correct" | "broken">(code: string, apps: readonly App[]): Promise<Record<App, string | null>> {
+    const folder = mkdtempSync(path.join(this.dir, "vitest-"));
+    symlinkSync(path.join(this.project, "node_modules"), path.join(folder, "node_modules"));
+    writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name: "shop", type: "module", private: true }));
+    for (const app of apps) {
+      mkdirSync(path.join(folder, app, "test"), { recursive: true });
+      mkdirSync(path.join(folder, app, "src"), { recursive: true });
+      writeFileSync(path.join(folder, app, "src/server.js"), stripeApp(app === "broken"));
+      writeFileSync(path.join(folder, app, "test/webhook.test.ts"), code);
+    }
     const vitest = path.join(ROOT, "node_modules/vitest/vitest.mjs");
-    const result = await this.exec(`node ${JSON.stringify(vitest)} run --root . --reporter dot`, { CI: "1" }, project);
-    return result.code === 0 ? null : `vitest failed (exit ${result.code}): ${lastLines(result.stdout + result.stderr, 30)}`;
+    const report = path.join(folder, "report.json");
+    const result = await this.exec(`node ${JSON.stringify(vitest)} run --root . --reporter dot --reporter json --outputFile.json=report.json`, { CI: "1" }, folder);
+    const said = `vitest failed (exit ${result.code}): ${lastLines(result.stdout + result.stderr, 30)}`;
+    const files = existsSync(report) ? (JSON.parse(readFileSync(report, "utf8")) as VitestReport).testResults : [];
+    const verdicts = {} as Record<App, string | null>;
+    for (const app of apps) {
+      const file = files.find((entry) => entry.name === path.join(folder, app, "test/webhook.test.ts"));
+      const failures = file?.assertionResults.flatMap((assertion) => assertion.failureMessages) ?? [];
+      verdicts[app] = file?.status === "passed" ? null : failures.length > 0 ? `vitest failed: ${failures.join("\n")}` : said;
+    }
+    return verdicts;
   }
 
   /**
@@ -354,10 +441,13 @@ export function readDocument(document: string): string {
 
 /** Runs every example of a document, in order, in one session; returns what was found, run, skipped and failed. */
 export async function runDocument(document: string): Promise<Outcome> {
-  const session = await DocSession.start();
+  const examples = extractExamples(readDocument(document));
   const outcome: Outcome = { found: 0, run: 0, offline: 0, failures: [] };
+  // A document whose examples all need the internet (or that has none) needs no session.
+  if (examples.every((example) => example.offline !== null)) return { ...outcome, found: examples.length, offline: examples.length };
+  const session = await DocSession.start();
   try {
-    for (const example of extractExamples(readDocument(document))) await session.run(example, outcome, document);
+    for (const example of examples) await session.run(example, outcome, document);
   } finally {
     await session.close();
   }
