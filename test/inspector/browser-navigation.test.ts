@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListenProcess } from "../helpers/cli.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, openRequest, rowFor, rowOf, rows, watchedPage } from "./browser-helpers.js";
+import { haveChromium, connectChromium, openRequest, rowFor, rowOf, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, sendStripe, startListenUi, stripeBody } from "./helpers.js";
 
 describe.skipIf(!haveChromium)("selection and addresses in Chromium", () => {
@@ -28,7 +28,7 @@ describe.skipIf(!haveChromium)("selection and addresses in Chromium", () => {
     await sendStripe(listen.ready.url, "/webhooks/b", stripeBody("evt_b"));
     await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_this_one");
     await listen.waitForEvents(3);
-    browser = await launchChromium();
+    browser = await connectChromium();
     context = await browser.newContext();
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { headerOf } from "../helpers/headers.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { connectionOf, haveChromium, launchChromium, openRequest, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { connectionOf, haveChromium, connectChromium, openRequest, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, startUi, stripeBody } from "./helpers.js";
 
 /** Another local web server (any dev server, or another user's): a page with a pixel; it records what the browser sends it. */
@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
   const stops: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await connectChromium();
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
   });
   afterEach(async () => {

@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type ListenProcess } from "../helpers/cli.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { haveChromium, launchChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { haveChromium, connectChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, sendStripe, startListenUi, stripeBody } from "./helpers.js";
 
 const GITHUB_SECRET = "github-secret-for-the-type-column";
@@ -35,7 +35,7 @@ describe.skipIf(!haveChromium)("event types and what each attempt sent, in Chrom
       expect(sent.code, sent.stderr).toBe(0);
     }
     await listen.waitForEvents(3);
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { haveChromium, connectChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
 
 /** Machine codes the API and --json keep, and a person should never have to read. */
@@ -57,7 +57,7 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
     expect(signed.code, signed.stderr).toBe(0);
     expect((await runCli(["fixtures", "import", fixture, "--db", db])).code).toBe(0);
 
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ timezoneId: "UTC", viewport: { width: 1100, height: 760 } });
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);

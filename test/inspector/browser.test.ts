@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, rowFor as rowForUrl, rows as rowsOf, watchedPage } from "./browser-helpers.js";
+import { haveChromium, connectChromium, rowFor as rowForUrl, rows as rowsOf, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
 
 const HOSTILE_BODY = '{"note":"<script>window.__pwned = 1</script><img src=x onerror=\\"window.__pwned = 2\\">","esc":"\u001b[31mred\u001b[0m"}';
@@ -39,7 +39,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_the_right_one");
     await listen.waitForEvents(4);
 
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
     ({ page, errors: consoleErrors, requested } = await watchedPage(context));
     await page.goto(listen.url);
