@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { tempDir } from "../helpers/temp-dir.js";
+import { fileTempDir, type FileTempDir } from "../helpers/temp-dir.js";
 import { haveChromium, connectChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
 
@@ -23,9 +23,11 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
   let db: string;
+  let folder: FileTempDir;
 
   beforeAll(async () => {
-    const dir = tempDir();
+    folder = fileTempDir();
+    const dir = folder.dir;
     db = path.join(dir, "store.db");
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
     listen = await startListenUi([handler.url, "--no-tunnel", "--db", db, "--secret", `stripe=${STRIPE_SECRET}`]);
@@ -68,6 +70,7 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
     await browser?.close();
     await listen?.stop();
     await handler?.close();
+    folder?.remove();
   });
 
   /** Every verdict badge and every status shown on the page now. */
