@@ -82,6 +82,7 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
     expect((await call(listen.origin, "/api/events")).status).toBe(401);
   });
 
+  // Two listens and a ui, one after another on one port: a minute, as on two loaded cores it took longer than 30 s.
   it("survives a restart of listen --ui on the same port and store: the open tab reconnects by itself, and a reload works", async () => {
     const db = path.join(tempDir(), "store.db");
     const port = await freePort();
@@ -123,7 +124,7 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
     stops.push(() => renewed.stop());
     await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toContain("This tab has no access to this inspector");
     expect(await page.locator("main.locked").textContent()).toContain("Open the URL hooktape printed");
-  });
+  }, 60_000);
 
   it("a tab opened without the token says how to get in, and reads nothing", async () => {
     const listen = shared;
