@@ -23,6 +23,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const server = await chromium.launchServer({
     executablePath: CHROMIUM,
     headless: true,
+    // Its control socket on loopback only (the path carries a random token too).
+    host: "127.0.0.1",
     args: ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   project.provide("chromiumEndpoint", server.wsEndpoint());
