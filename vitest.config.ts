@@ -51,9 +51,12 @@ for (const file of testFiles(path.join(root, "test"))) {
   files.get(projectOf(file))?.push(path.relative(root, file).split(path.sep).join("/"));
 }
 
-function project(name: Project, settings: TestProjectInlineConfiguration["test"] & { built?: boolean }): TestProjectInlineConfiguration {
-  const { built = false, ...test } = settings;
-  const globalSetup = ["test/helpers/global-setup.ts", ...(built ? ["test/helpers/built-cli-setup.ts"] : [])];
+function project(
+  name: Project,
+  settings: TestProjectInlineConfiguration["test"] & { built?: boolean; setup?: string[] },
+): TestProjectInlineConfiguration {
+  const { built = false, setup = [], ...test } = settings;
+  const globalSetup = ["test/helpers/global-setup.ts", ...(built ? ["test/helpers/built-cli-setup.ts"] : []), ...setup];
   // Runs before every file, also where files share a worker's modules: the helpers' after-each clean-up.
   const setupFiles = ["test/helpers/per-file-setup.ts"];
   return { extends: true, test: { name, include: files.get(name), globalSetup, setupFiles, ...test } };
@@ -81,7 +84,10 @@ export default defineConfig({
       // register when first imported. e2e and browser need the built CLI (their setup says so when it is missing).
       project("integration", { pool: "forks", isolate: false }),
       project("e2e", { pool: "forks", built: true, isolate: false }),
-      project("browser", { pool: "forks", built: true }),
+      // One Chromium for all its files (test/inspector/chromium-setup.ts): each file connects to it. Its files share a
+      // worker's modules too, and two workers are enough: each imports playwright-core, a second of CPU, while most of
+      // the work is Chromium's.
+      project("browser", { pool: "forks", built: true, isolate: false, maxWorkers: 2, setup: ["test/inspector/chromium-setup.ts"] }),
     ],
   },
 });

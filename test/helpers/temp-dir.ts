@@ -15,3 +15,14 @@ export function tempDir(prefix = "hooktape-test-"): string {
 afterEachTest(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+export interface FileTempDir {
+  dir: string;
+  remove(): void;
+}
+
+/** A fresh folder for what a whole file shares (the store a `beforeAll` fills), removed by `remove()` in its `afterAll`. */
+export function fileTempDir(prefix = "hooktape-test-"): FileTempDir {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

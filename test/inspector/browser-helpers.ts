@@ -1,19 +1,14 @@
-// Debian's Chromium driven by playwright-core (pinned; it never downloads a browser), for the inspector's page.
-import { existsSync } from "node:fs";
+// The project's one Chromium (started by chromium-setup.ts), driven by playwright-core, for the inspector's page.
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
 
-export const CHROMIUM = process.env.HOOKTAPE_CHROMIUM ?? "/usr/bin/chromium";
-export const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`Skipping the inspector's browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does).`);
-}
+const endpoint = inject("chromiumEndpoint");
+export const haveChromium = endpoint !== null;
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+/** A connection of this file's own to the project's Chromium; closing it closes the contexts it opened. */
+export function connectChromium(): Promise<Browser> {
+  if (endpoint === null) throw new Error("no Chromium: the browser tests skip");
+  return chromium.connect(endpoint);
 }
 
 /** A tab that records its console errors, uncaught exceptions and every URL it requested. */

@@ -5,8 +5,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListenProcess } from "../helpers/cli.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, openRequest, rowFor, rowOf, rows, watchedPage } from "./browser-helpers.js";
+import { fileTempDir, type FileTempDir } from "../helpers/temp-dir.js";
+import { haveChromium, connectChromium, openRequest, rowFor, rowOf, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, sendStripe, startListenUi, stripeBody } from "./helpers.js";
 
 describe.skipIf(!haveChromium)("selection and addresses in Chromium", () => {
@@ -16,19 +16,21 @@ describe.skipIf(!haveChromium)("selection and addresses in Chromium", () => {
   let errors: string[];
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
+  let folder: FileTempDir;
   const idOf = async (url: string) => String(await rowFor(page, url).getAttribute("data-id"));
   const openEvent = () => openRequest(page);
   const selectedId = () => page.locator('tbody tr.row[aria-selected="true"]').getAttribute("data-id");
 
   beforeAll(async () => {
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
-    const dir = tempDir();
-    listen = await startListenUi([handler.url, "--no-tunnel", "--db", path.join(dir, "store.db"), "--secret", `stripe=${STRIPE_SECRET}`]);
+    // The store lives as long as the file: the first search opens it again, by its path, tests later.
+    folder = fileTempDir();
+    listen = await startListenUi([handler.url, "--no-tunnel", "--db", path.join(folder.dir, "store.db"), "--secret", `stripe=${STRIPE_SECRET}`]);
     await sendStripe(listen.ready.url, "/webhooks/a", stripeBody("evt_a"));
     await sendStripe(listen.ready.url, "/webhooks/b", stripeBody("evt_b"));
     await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_this_one");
     await listen.waitForEvents(3);
-    browser = await launchChromium();
+    browser = await connectChromium();
     context = await browser.newContext();
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);
@@ -39,6 +41,7 @@ describe.skipIf(!haveChromium)("selection and addresses in Chromium", () => {
     await browser?.close();
     await listen?.stop();
     await handler?.close();
+    folder?.remove();
   });
 
   it("keeps the selection on the open event while events arrive: r replays it, Enter opens it, not whatever is at its row now", async () => {

@@ -5,8 +5,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { headerOf } from "../helpers/headers.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { connectionOf, haveChromium, launchChromium, openRequest, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { fileTempDir, tempDir, type FileTempDir } from "../helpers/temp-dir.js";
+import { connectionOf, haveChromium, connectChromium, openRequest, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, startUi, stripeBody } from "./helpers.js";
 
 /** Another local web server (any dev server, or another user's): a page with a pixel; it records what the browser sends it. */
@@ -21,18 +21,25 @@ function startOtherSite(): Promise<TargetServer> {
 describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
   let browser: Browser;
   let handler: TargetServer;
+  // One listen for the tests that only read from it; the restart test starts and stops its own.
+  let shared: Awaited<ReturnType<typeof startListenUi>>;
+  let folder: FileTempDir;
   const stops: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await connectChromium();
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
+    folder = fileTempDir();
+    shared = await startListenUi([handler.url, "--no-tunnel", "--db", path.join(folder.dir, "store.db"), "--secret", `stripe=${STRIPE_SECRET}`]);
   });
   afterEach(async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   });
   afterAll(async () => {
     await browser?.close();
+    await shared?.stop();
     await handler?.close();
+    folder?.remove();
   });
 
   const listenOn = async (db: string, port: number) => {
@@ -42,7 +49,7 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
   };
 
   it("keeps the token where only its origin reads it: no cookie exists, and a page on another port of 127.0.0.1 gets nothing", async () => {
-    const listen = await listenOn(path.join(tempDir(), "store.db"), 0);
+    const listen = shared;
     await sendStripe(listen.ready.url, "/webhooks/stripe", stripeBody("evt_session"));
     await listen.waitForEvents(1);
     const context = await browser.newContext();
@@ -75,6 +82,7 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
     expect((await call(listen.origin, "/api/events")).status).toBe(401);
   });
 
+  // Two listens and a ui, one after another on one port: a minute, as on two loaded cores it took longer than 30 s.
   it("survives a restart of listen --ui on the same port and store: the open tab reconnects by itself, and a reload works", async () => {
     const db = path.join(tempDir(), "store.db");
     const port = await freePort();
@@ -116,10 +124,10 @@ describe.skipIf(!haveChromium)("the inspector's session in Chromium", () => {
     stops.push(() => renewed.stop());
     await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toContain("This tab has no access to this inspector");
     expect(await page.locator("main.locked").textContent()).toContain("Open the URL hooktape printed");
-  });
+  }, 60_000);
 
   it("a tab opened without the token says how to get in, and reads nothing", async () => {
-    const listen = await listenOn(path.join(tempDir(), "store.db"), 0);
+    const listen = shared;
     const context = await browser.newContext();
     stops.push(() => context.close());
     const { page, requested } = await watchedPage(context);

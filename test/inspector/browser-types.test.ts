@@ -1,13 +1,12 @@
 // Event types and attempt records as the page shows them, with events made the way users make them: captured by
 // `listen`, sent by `hooktape trigger` through the running listen, and replayed with an edit by `hooktape replay`.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type ListenProcess } from "../helpers/cli.js";
 import { startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { haveChromium, launchChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { fileTempDir, type FileTempDir } from "../helpers/temp-dir.js";
+import { haveChromium, connectChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, sendStripe, startListenUi, stripeBody } from "./helpers.js";
 
 const GITHUB_SECRET = "github-secret-for-the-type-column";
@@ -19,10 +18,12 @@ describe.skipIf(!haveChromium)("event types and what each attempt sent, in Chrom
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
   // The store outlives each test (tempDir's folders are removed after every test): the CLI reads it in the last one.
-  const dir = mkdtempSync(path.join(tmpdir(), "hooktape-types-"));
-  const db = path.join(dir, "store.db");
+  let folder: FileTempDir;
+  let db: string;
 
   beforeAll(async () => {
+    folder = fileTempDir("hooktape-types-");
+    db = path.join(folder.dir, "store.db");
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
     const secrets = ["--secret", `stripe=${STRIPE_SECRET}`, "--secret", `github=${GITHUB_SECRET}`];
     listen = await startListenUi([handler.url, "--no-tunnel", "--db", db, ...secrets]);
@@ -35,7 +36,7 @@ describe.skipIf(!haveChromium)("event types and what each attempt sent, in Chrom
       expect(sent.code, sent.stderr).toBe(0);
     }
     await listen.waitForEvents(3);
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);
@@ -46,7 +47,7 @@ describe.skipIf(!haveChromium)("event types and what each attempt sent, in Chrom
     await browser?.close();
     await listen?.stop();
     await handler?.close();
-    rmSync(dir, { recursive: true, force: true });
+    folder?.remove();
   });
 
   it("shows each event's type in its own column, triggered ones included", async () => {

@@ -7,8 +7,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
+import { fileTempDir, type FileTempDir } from "../helpers/temp-dir.js";
+import { haveChromium, connectChromium, rowFor, rows, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, freePort, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
 
 /** Machine codes the API and --json keep, and a person should never have to read. */
@@ -23,9 +23,11 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
   let db: string;
+  let folder: FileTempDir;
 
   beforeAll(async () => {
-    const dir = tempDir();
+    folder = fileTempDir();
+    const dir = folder.dir;
     db = path.join(dir, "store.db");
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
     listen = await startListenUi([handler.url, "--no-tunnel", "--db", db, "--secret", `stripe=${STRIPE_SECRET}`]);
@@ -57,7 +59,7 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
     expect(signed.code, signed.stderr).toBe(0);
     expect((await runCli(["fixtures", "import", fixture, "--db", db])).code).toBe(0);
 
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ timezoneId: "UTC", viewport: { width: 1100, height: 760 } });
     ({ page, errors } = await watchedPage(context));
     await page.goto(listen.url);
@@ -68,6 +70,7 @@ describe.skipIf(!haveChromium)("what the inspector page says, in Chromium", () =
     await browser?.close();
     await listen?.stop();
     await handler?.close();
+    folder?.remove();
   });
 
   /** Every verdict badge and every status shown on the page now. */

@@ -5,8 +5,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListenProcess } from "../helpers/cli.js";
 import { send, startTargetServer, type TargetServer } from "../helpers/target-server.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { haveChromium, launchChromium, rowFor as rowForUrl, rows as rowsOf, watchedPage } from "./browser-helpers.js";
+import { fileTempDir, type FileTempDir } from "../helpers/temp-dir.js";
+import { haveChromium, connectChromium, rowFor as rowForUrl, rows as rowsOf, watchedPage } from "./browser-helpers.js";
 import { STRIPE_SECRET, call, sendStripe, startListenUi, stripeBody, stripeSdk } from "./helpers.js";
 
 const HOSTILE_BODY = '{"note":"<script>window.__pwned = 1</script><img src=x onerror=\\"window.__pwned = 2\\">","esc":"\u001b[31mred\u001b[0m"}';
@@ -16,6 +16,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
   let page: Page;
   let handler: TargetServer;
   let listen: ListenProcess & { origin: string; token: string; url: string };
+  let folder: FileTempDir;
   let dir: string;
   let consoleErrors: string[] = [];
   let requested: string[] = [];
@@ -24,7 +25,8 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
   const rowFor = (url: string) => rowForUrl(page, url);
 
   beforeAll(async () => {
-    dir = path.join(path.dirname(tempDir()), `hooktape-browser-${process.pid}-${Date.now()}`);
+    folder = fileTempDir("hooktape-browser-");
+    dir = folder.dir;
     handler = await startTargetServer({ kind: "answer", status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } });
     listen = await startListenUi([handler.url, "--no-tunnel", "--db", path.join(dir, "store.db"), "--secret", `stripe=${STRIPE_SECRET}`]);
     await sendStripe(listen.ready.url, "/webhooks/stripe", stripeBody("evt_first"));
@@ -39,7 +41,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await sendStripe(listen.ready.url, "/webhooks/forged", stripeBody("evt_forged"), "whsec_not_the_right_one");
     await listen.waitForEvents(4);
 
-    browser = await launchChromium();
+    browser = await connectChromium();
     const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
     ({ page, errors: consoleErrors, requested } = await watchedPage(context));
     await page.goto(listen.url);
@@ -49,8 +51,7 @@ describe.skipIf(!haveChromium)("the inspector page in Chromium", () => {
     await browser?.close();
     await listen?.stop();
     await handler?.close();
-    const { rmSync } = await import("node:fs");
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    folder?.remove();
   });
 
   it("opens from the printed URL, drops the token from the address bar, and lists every event, live", async () => {
