@@ -85,9 +85,8 @@ export default defineConfig({
       project("integration", { pool: "forks", isolate: false }),
       project("e2e", { pool: "forks", built: true, isolate: false }),
       // One Chromium for all its files (test/inspector/chromium-setup.ts): each file connects to it. Its files share a
-      // worker's modules too, and two workers are enough: each imports playwright-core, a second of CPU, while most of
-      // the work is Chromium's.
-      project("browser", { pool: "forks", built: true, isolate: false, maxWorkers: 2, setup: ["test/inspector/chromium-setup.ts"] }),
+      // worker's modules too (each worker imports playwright-core once, a second of CPU).
+      project("browser", { pool: "forks", built: true, isolate: false, setup: ["test/inspector/chromium-setup.ts"] }),
     ],
   },
 });
