@@ -22,6 +22,11 @@ const baselineAt = args.indexOf("--baseline");
 const baselineCli = baselineAt === -1 ? null : path.join(path.resolve(args[baselineAt + 1]), "bin", "hooktape.js");
 const EVENTS = 100_000;
 const CPU = args.includes("--cpu");
+// Every process starts without the machine's extra CA bundle (NODE_EXTRA_CA_CERTS): Node reads and parses it at start,
+// ~45 ms here, the same for every row, which would make each ratio to `node -e 0` look better than on a machine
+// without it. Nothing here talks TLS.
+const childEnv = { ...process.env, NO_COLOR: "1" };
+delete childEnv.NODE_EXTRA_CA_CERTS;
 const CPU_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nbench-cpu-us "+(u.user+u.system)+"\\n")})`;
 
 const { EventStore } = await import(path.join(root, "dist", "store", "index.js"));
@@ -74,7 +79,7 @@ const commands = [
 /** A long-running command: started, stopped with SIGTERM once it prints its ready line; resolves with its exit. */
 function runUntilReady(argv) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: childEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -94,7 +99,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const argv = CPU ? ["--import", CPU_HOOK, ...command.argv] : command.argv;
     const run = command.untilReady
       ? await runUntilReady(argv)
-      : spawnSync(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+      : spawnSync(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: childEnv });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr}`);
     samples.get(command.name).push(ms);
