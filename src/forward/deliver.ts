@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import type { Agent as UndiciAgent, Dispatcher } from "undici";
 import { isForwardedHeader, pairsFromRaw, pairsFromRecord } from "../core/headers.js";
 import type { HeaderPairs } from "../core/types.js";
-import { compileWasmWithBaselineOnly } from "../core/wasm-compiler.js";
 
 export { isForwardedHeader };
 
@@ -66,7 +65,6 @@ export function wireRequest(outbound: OutboundRequest): { method: string; path: 
 // its files can be required by path (the same module its index re-exports, so the same class); an undici release
 // that moved the file fails every delivery test. The global dispatcher is loaded only by a call that brings no agent.
 const require = createRequire(import.meta.url);
-compileWasmWithBaselineOnly();
 const Agent = require("undici/lib/dispatcher/agent.js") as typeof UndiciAgent;
 const getGlobalDispatcher = (): Dispatcher => (require("undici/lib/global.js") as { getGlobalDispatcher(): Dispatcher }).getGlobalDispatcher();
 

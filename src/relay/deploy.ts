@@ -4,9 +4,6 @@ import { FormData, fetch } from "undici";
 import { HooktapeError } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, DURABLE_OBJECT_CLASSES, WORKER_SCRIPT } from "./serve-relay.js";
-import { compileWasmWithBaselineOnly } from "../core/wasm-compiler.js";
-
-compileWasmWithBaselineOnly();
 
 /** Cloudflare's REST API (`HOOKTAPE_CLOUDFLARE_API_BASE` points tests at a stand-in). */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";

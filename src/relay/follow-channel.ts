@@ -15,9 +15,6 @@ import {
 import type { CapturedEvent, DeliveryAttempt, HeaderPairs, RawRequest } from "../core/types.js";
 import type { DeliveryResult } from "../forward/index.js";
 import type { EventStore } from "../store/index.js";
-import { compileWasmWithBaselineOnly } from "../core/wasm-compiler.js";
-
-compileWasmWithBaselineOnly();
 
 /** What following a channel tells whoever renders it; it never prints. */
 export type FollowNotice =

@@ -1,9 +1,6 @@
 import { request } from "undici";
 import { HooktapeError } from "../core/errors.js";
 import type { ChannelSettings, ChannelStatus } from "../core/relay-protocol.js";
-import { compileWasmWithBaselineOnly } from "../core/wasm-compiler.js";
-
-compileWasmWithBaselineOnly();
 
 /** What `relay channel create` prints. */
 export interface CreatedChannel {
