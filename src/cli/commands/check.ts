@@ -9,6 +9,10 @@ import { refuseSymlinkDestination, writeOutputFile } from "../output-file.js";
 import { checkJson, formatCheckResult, formatCheckTotals } from "../views/check-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { createSecretBook } from "../../secrets/secret-book.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface CheckFlags extends GlobalFlags, HmacFlags {
   to: string;

@@ -3,6 +3,10 @@ import { deployRelay } from "../../relay/deploy.js";
 import { rememberRelay } from "../../relay/relay-config.js";
 import { outputFor, type GlobalFlags } from "../context.js";
 import { readSecretFile } from "../options.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface RelayDeployFlags extends GlobalFlags {
   name: string;

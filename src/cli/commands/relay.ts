@@ -12,6 +12,10 @@ import { formatChannelStatus } from "../views/relay-view.js";
 import { localDateTime } from "../views/event-view.js";
 import { relayTokenOf } from "./listen-relay.js";
 import type { SecretBook } from "../../secrets/secret-book.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface RelayServeFlags extends GlobalFlags {
   port?: string;

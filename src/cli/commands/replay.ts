@@ -35,6 +35,10 @@ import { createProgress } from "../views/progress.js";
 import { formatReplaySummary, replayJson, staleSignatureHints } from "../views/replay-view.js";
 import { deliveryErrorInWords } from "../../documents/words.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface ReplayFlags extends GlobalFlags, HmacFlags, EventFilterFlags {
   last?: string | boolean;

@@ -21,6 +21,10 @@ import { formatSendLines, type SendResult } from "../views/send-view.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { createSecretBook } from "../../secrets/secret-book.js";
 import { checkUrl } from "./sign.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface SendFlags extends GlobalFlags, HmacFlags {
   to: string;

@@ -19,6 +19,10 @@ import { parseSetFlag } from "../edit-flags.js";
 import { writeOutputFile } from "../output-file.js";
 import type { Output } from "../views/output.js";
 import { deliveryErrorInWords } from "../../documents/words.js";
+import { compileWasmWithBaselineOnly } from "../../core/wasm-compiler.js";
+
+// Sends a few requests and exits: WebAssembly compiled by the baseline compiler only.
+compileWasmWithBaselineOnly();
 
 export interface TriggerFlags extends GlobalFlags {
   list?: boolean;
