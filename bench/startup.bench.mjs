@@ -1,7 +1,8 @@
 // Start-up: how long the CLI takes from process start to exit, against `node -e 0` on the same machine in the
 // same run (interleaved rounds, medians): `--version`, `--help`, `events list --json --limit 1` on a store of
-// 100,000 events (written through the store's real insert path), `events list` as the table a person reads, and
-// `listen` from process start to its ready line, then SIGTERM to exit (no tunnel, a store of its own). `--rounds <n>` (default 15), `--json`,
+// 100,000 events (written through the store's real insert path), `events list` as the table a person reads,
+// `replay --last` of one of them to a handler in its own process, and `listen` from process start to its ready line,
+// then SIGTERM to exit (no tunnel, a store of its own). `--rounds <n>` (default 15), `--json`,
 // `--baseline <dir>`: another build of hooktape (e.g. main's) timed in the same rounds, for an A/B.
 // `--cpu`: also each process's own CPU time (user + system, read by an `--import` hook at exit, in every row, node -e 0
 // included): on a shared machine the wall clock measures the neighbours, the CPU time what the process did.
@@ -11,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnService, stopProcess } from "./lib/processes.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "bin", "hooktape.js");
@@ -63,11 +65,14 @@ for (let i = 0; i < EVENTS; i++) {
 store.close();
 
 const listenDb = path.join(dir, "listen.db");
+const handler = await spawnService(path.join(root, "bench/lib/handler-server.mjs"));
+const handlerUrl = `http://127.0.0.1:${handler.ready.port}`;
 const commandsOf = (bin, prefix) => [
   { name: `${prefix}--version`, argv: [bin, "--version"] },
   { name: `${prefix}--help`, argv: [bin, "--help"] },
   { name: `${prefix}events list --json --limit 1 (100k events)`, argv: [bin, "events", "list", "--json", "--limit", "1", "--db", db] },
   { name: `${prefix}events list --limit 20 (table)`, argv: [bin, "events", "list", "--limit", "20", "--db", db] },
+  { name: `${prefix}replay --last --json (one event)`, argv: [bin, "--json", "replay", "--last", "--to", handlerUrl, "--db", db] },
   { name: `${prefix}listen: ready, then SIGTERM`, argv: [bin, "--json", "listen", "--no-tunnel", "--port", "0", "--db", listenDb], untilReady: true },
 ];
 const commands = [
@@ -106,6 +111,7 @@ for (let round = 0; round < ROUNDS; round++) {
     if (CPU) cpuSamples.get(command.name).push(Number(/bench-cpu-us (\d+)/.exec(run.stderr.toString())[1]) / 1000);
   }
 }
+await stopProcess(handler.child);
 rmSync(dir, { recursive: true, force: true });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
