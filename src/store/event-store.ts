@@ -129,6 +129,9 @@ export interface ChangeCursor {
 }
 
 /** How many times an event was replayed (the inspector marks replayed events). */
+/** SQLite's automatic checkpoint point (1,000 pages of 4 KiB), as a background checkpoint thread's starting point. */
+const BACKGROUND_CHECKPOINTS_AFTER_BYTES = 4 * 1024 * 1024;
+
 const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.kind = 'replay') AS replays";
 
 export { RESPONSE_BODY_CAP } from "./event-writer.js";
@@ -158,12 +161,16 @@ export class EventStore {
   private readonly pageSize: number;
   /** sizeBytes() as read during this event-loop turn. */
   private sizeThisTurn: number | null = null;
-  private readonly checkpointer: Checkpointer | null = null;
+  /** Checkpoints on a worker thread, once this connection has written enough to need them (see noteWritten). */
+  private readonly backgroundCheckpoints: boolean;
+  private checkpointer: Checkpointer | null = null;
+  /** Roughly how many bytes this connection has written to the WAL, until the checkpoint thread starts. */
+  private writtenBytes = 0;
   private recordedStateStatement: Statement<[string], { attempted: number }> | null = null;
 
   /**
    * `backgroundCheckpoints`: for a long-running capture, checkpoint the WAL on a worker thread instead of on
-   * this one; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
+   * this one, from the first ~4 MiB written on; SQLite's own automatic checkpoint stays as a backstop at 64 MiB of WAL.
    */
   constructor(file: string, options: StoreOptions = {}) {
     this.file = file;
@@ -173,11 +180,8 @@ export class EventStore {
     // synchronous and would freeze forwarding, signals and the tunnel. Commits wait a few ms at most, then are
     // retried from the event loop until their deadline.
     if (commitTimeoutMs !== null && !options.readonly) this.db.pragma(`busy_timeout = ${CAPTURE_BUSY_TIMEOUT_MS}`);
-    const backgroundCheckpoints = options.backgroundCheckpoints === true && !options.readonly;
-    if (backgroundCheckpoints) {
-      this.db.pragma("wal_autocheckpoint = 16384");
-      this.checkpointer = startCheckpointer(file);
-    }
+    this.backgroundCheckpoints = options.backgroundCheckpoints === true && !options.readonly;
+    if (this.backgroundCheckpoints) this.db.pragma("wal_autocheckpoint = 16384");
     this.writer = new EventWriter(this.db, file, commitTimeoutMs);
     // The glob is compiled once per query, not once per row: SQLite hands the same pattern for every row.
     let compiled: { pattern: string; matcher: PathMatcher } | null = null;
@@ -211,12 +215,31 @@ export class EventStore {
    * capture server answers a sender only after its event's promise resolves.
    */
   recordEvent(event: CapturedEvent): Promise<void> {
+    this.noteWritten(event.body.length);
     return this.writer.enqueue({ kind: "event", event });
   }
 
   /** Group-committed like recordEvent. */
   recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    this.noteWritten(attempt.responseBody.length);
     return this.writer.enqueue({ kind: "attempt", attempt });
+  }
+
+  /** Whether WAL checkpoints run on a worker thread now. */
+  get checkpointsInBackground(): boolean {
+    return this.checkpointer !== null;
+  }
+
+  /**
+   * Background checkpoints start once the WAL holds about as much as SQLite's own automatic checkpoint would have let
+   * it (1,000 pages): a capture that records a few events never pays for a second thread (a V8 isolate and a
+   * connection, ~130 ms of CPU), and one under load has it within its first thousand events. Each write counts its
+   * body and a kibibyte for its row, headers and index entries.
+   */
+  private noteWritten(bodyBytes: number): void {
+    if (!this.backgroundCheckpoints || this.checkpointer !== null) return;
+    this.writtenBytes += bodyBytes + 1024;
+    if (this.writtenBytes >= BACKGROUND_CHECKPOINTS_AFTER_BYTES) this.checkpointer = startCheckpointer(this.file);
   }
 
   /**
@@ -495,7 +518,7 @@ export class EventStore {
 
 export interface StoreOptions {
   readonly?: boolean;
-  /** For a long-running capture: checkpoint the WAL on a worker thread. */
+  /** For a long-running capture: checkpoint the WAL on a worker thread once the capture has written a few MiB. */
   backgroundCheckpoints?: boolean;
   /** Capture mode: queued writes wait for a locked database this long, without blocking the event loop. */
   commitTimeoutMs?: number;

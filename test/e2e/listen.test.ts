@@ -95,6 +95,24 @@ describe("hooktape listen (built CLI, no tunnel)", () => {
     reader.close();
   });
 
+  it("a capture under load has its WAL copied into the database file by a thread of its own, while it runs", async () => {
+    const db = path.join(tempDir(), "load.db");
+    const proc = await listen(["--no-tunnel", "--db", db]);
+    const before = statSync(db).size;
+    // Shopify order updates as Shopify sends them, ~95 KB each with their line items: 60 of them, ~5.5 MiB.
+    const lineItems = Array.from({ length: 900 }, (_, i) => ({ id: i, title: `Crème brûlée n°${i}`, vendor: "Pâtisserie Zoë" }));
+    for (let n = 0; n < 60; n++) {
+      const body = JSON.stringify({ id: n, line_items: lineItems }, null, 2);
+      expect((await send(`${proc.ready.url}/shopify/orders`, { headers: [["Content-Type", "application/json"], ["X-Shopify-Topic", "orders/updated"]], body })).status).toBe(200);
+    }
+    // The capture's own connection never checkpoints below 64 MiB of WAL: the file grows only by the thread's work.
+    await expect.poll(() => statSync(db).size, { timeout: 10_000 }).toBeGreaterThan(before + 2 * 1024 * 1024);
+    expect(await proc.stop("SIGTERM")).toBe(0);
+    const reader = new EventStore(db, { readonly: true });
+    expect(reader.listEvents({ limit: 0 })).toHaveLength(60);
+    reader.close();
+  });
+
   it("SIGTERM lets the request in flight finish, then exits 0", async () => {
     const handler = await target({ kind: "answer", status: 200, body: "done", delayMs: 400 });
     const db = path.join(tempDir(), "term.db");
