@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "../commands/listen.js";
 import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 import { registerRelayCommands } from "./relay-commands.js";
 import { registerReplayCommands } from "./replay-commands.js";
 import { registerSigningCommands } from "./signing-commands.js";
@@ -98,16 +99,10 @@ function registerEventCommands(program: Command): void {
   const listColumns = `\nColumns, in order:\n${EVENT_TABLE_COLUMNS.map(([title, meaning]) => `  ${title.padEnd(10)} ${meaning}`).join("\n")}\n`;
   addFilterOptions(events.command("list").alias("ls").description(listDescription), "20")
     .addHelpText("after", listColumns)
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("../commands/events.js");
-      await runEventsList(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsList"));
   addFilterOptions(program.command("ls").description(`alias of \`events list\`: ${listDescription}`), "20")
     .addHelpText("after", listColumns)
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("../commands/events.js");
-      await runEventsList(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsList"));
   for (const parent of [events, program]) {
     parent
       .command("show")
@@ -115,27 +110,18 @@ function registerEventCommands(program: Command): void {
       .argument("<id>", "event id (or a unique prefix)")
       .option("--body", "write the raw body bytes to stdout")
       .option("--force", "with --body: write binary or control characters to a terminal too")
-      .action(async (id: string, _options: unknown, command: Command) => {
-        const { runEventsShow } = await import("../commands/events.js");
-        runEventsShow(id, command.optsWithGlobals());
-      });
+      .action(lazyAction(() => import("../commands/events.js"), "runEventsShow"));
   }
   events
     .command("prune")
     .description("delete events older than a duration, with their deliveries")
     .requiredOption("--older-than <duration>", "e.g. 7d, 12h")
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsPrune } = await import("../commands/events.js");
-      runEventsPrune(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsPrune"));
   addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
     .option("--out <file>", "write to this file (mode 0600) instead of stdout")
     .option("--force", "with --out: overwrite an existing file")
     .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsExport } = await import("../commands/events.js");
-      await runEventsExport(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsExport"));
 }
 
 /** `tunnel setup|list|delete`: a named Cloudflare tunnel on the user's own account. */
@@ -146,26 +132,17 @@ function registerTunnelCommands(program: Command): void {
     .description("once: cloudflared tunnel login, create and route dns; then `listen --tunnel <hostname>`")
     .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
     .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
-    .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelSetup } = await import("../commands/tunnel.js");
-      await runTunnelSetup(hostname, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelSetup"));
   tunnel
     .command("list")
     .description("the named tunnels set up on this machine")
-    .action(async (_options: unknown, command: Command) => {
-      const { runTunnelList } = await import("../commands/tunnel.js");
-      runTunnelList(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelList"));
   tunnel
     .command("delete")
     .description("delete a named tunnel (cloudflared tunnel delete) and forget it")
     .argument("<hostname>", "the hostname given to `tunnel setup`")
     .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
-    .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelDelete } = await import("../commands/tunnel.js");
-      await runTunnelDelete(hostname, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelDelete"));
 }
 
 /** `ui`: the local web inspector over the store. */
@@ -180,10 +157,7 @@ function registerUiCommand(program: Command): void {
       .addOption(secretFileOption())
       .option("--provider <id>", "re-sign events of unknown provider as this one")
       .option("--new-token", "replace the store's inspector token: tabs opened with the old URL are locked out"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runUi } = await import("../commands/ui.js");
-    await runUi(command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/ui.js"), "runUi"));
 }
 
 /** `trigger`: one realistic, signed delivery of a provider's event type. */
@@ -206,8 +180,5 @@ function registerTriggerCommand(program: Command): void {
     .option("--out <file>", "with --format fixture: write the fixture to this file")
     .option("--force", "with --out: overwrite an existing file")
     .option("--timeout <ms>", "how long to wait for the answer", "30000")
-    .action(async (provider: string, type: string | undefined, _options: unknown, command: Command) => {
-      const { runTrigger } = await import("../commands/trigger.js");
-      await runTrigger(provider, type, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/trigger.js"), "runTrigger"));
 }

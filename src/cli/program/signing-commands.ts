@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { addHmacOptions, collect, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
@@ -17,19 +18,13 @@ function registerProviders(program: Command): void {
   program
     .command("providers")
     .description("list the providers hooktape signs and verifies")
-    .action(async (_options: unknown, command: Command) => {
-      const { runProviders } = await import("../commands/providers.js");
-      runProviders(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/providers.js"), "runProviders"));
 
   program
     .command("keygen")
     .description("print a test key pair for an asymmetric scheme (discord, sendgrid, telnyx; paypal, sns, circle, ebay with a certificate or key id)")
     .requiredOption("--provider <id>", "discord, sendgrid, telnyx, paypal, sns, circle or ebay")
-    .action(async (_options: unknown, command: Command) => {
-      const { runKeygen } = await import("../commands/keygen.js");
-      runKeygen(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/keygen.js"), "runKeygen"));
 }
 
 function registerSign(program: Command): void {
@@ -52,10 +47,7 @@ function registerSign(program: Command): void {
       .addOption(new Option("--format <format>", "output: headers (Name: value lines), fixture or curl").choices(["headers", "fixture", "curl"]).default("headers"))
       .option("--out <file>", "with --format fixture: write the fixture to this file")
       .option("--force", "with --out: overwrite an existing file"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runSign } = await import("../commands/sign.js");
-    await runSign(command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/sign.js"), "runSign"));
 }
 
 function registerVerify(program: Command): void {
@@ -76,10 +68,7 @@ function registerVerify(program: Command): void {
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
       .option("--url <url>", "the URL the sender called, for schemes that sign it")
       .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runVerify } = await import("../commands/verify.js");
-    await runVerify(command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/verify.js"), "runVerify"));
 }
 
 function registerSend(program: Command): void {
@@ -96,10 +85,7 @@ function registerSend(program: Command): void {
       .option("--url <url>", "with --resign, for URL-signing schemes: the public URL to sign (default the URL sent to)")
       .option("--expect <status>", "the answer that counts as success (400, 4xx); default any 2xx")
       .option("--timeout <ms>", "per request", "10000"),
-  ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runSend } = await import("../commands/send.js");
-    await runSend(files, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/send.js"), "runSend"));
 }
 
 /** `fixtures export` and `fixtures import`. */
@@ -111,10 +97,7 @@ function registerFixtures(program: Command): void {
     .argument("<id...>", "event ids (or unique prefixes)")
     .requiredOption("--dir <dir>", "the folder to write into (created if missing)")
     .option("--force", "overwrite existing files")
-    .action(async (ids: string[], _options: unknown, command: Command) => {
-      const { runFixturesExport } = await import("../commands/fixtures.js");
-      runFixturesExport(ids, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/fixtures.js"), "runFixturesExport"));
   addHmacOptions(
     fixtures
       .command("import")
@@ -123,8 +106,5 @@ function registerFixtures(program: Command): void {
       .option("--provider <id>", "the provider, for fixtures that name none")
       .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, [])
       .addOption(secretFileOption()),
-  ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runFixturesImport } = await import("../commands/fixtures.js");
-    runFixturesImport(files, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/fixtures.js"), "runFixturesImport"));
 }
