@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "../commands/listen.js";
-import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "../options.js";
+import { addFilterOptions, addHmacOptions, cloudflaredOption, collect, hostOption, resolveSecretOptions, secretFileOption } from "../options.js";
 import { lazyAction } from "./lazy-action.js";
 import { registerRelayCommands } from "./relay-commands.js";
 import { registerReplayCommands } from "./replay-commands.js";
@@ -48,7 +48,7 @@ function registerListenCommand(program: Command): void {
       .description("capture webhooks (through a Cloudflare quick tunnel), record them, and forward them to your handler")
       .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
       .option("--port <n>", "capture server port (default: a free port)")
-      .option("--host <addr>", "capture server address", "127.0.0.1")
+      .addOption(hostOption("capture server address"))
       .option("--tunnel <hostname>", "run the named tunnel `hooktape tunnel setup <hostname>` made: the same https URL every run")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
       .addOption(
@@ -58,7 +58,7 @@ function registerListenCommand(program: Command): void {
       )
       .option("--tunnel-token-file <path>", "read the named tunnel's token from this file")
       .option("--public-url <url>", "the public URL of the named tunnel")
-      .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+      .addOption(cloudflaredOption())
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
@@ -131,7 +131,7 @@ function registerTunnelCommands(program: Command): void {
     .command("setup")
     .description("once: cloudflared tunnel login, create and route dns; then `listen --tunnel <hostname>`")
     .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
-    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+    .addOption(cloudflaredOption())
     .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelSetup"));
   tunnel
     .command("list")
@@ -141,7 +141,7 @@ function registerTunnelCommands(program: Command): void {
     .command("delete")
     .description("delete a named tunnel (cloudflared tunnel delete) and forget it")
     .argument("<hostname>", "the hostname given to `tunnel setup`")
-    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+    .addOption(cloudflaredOption())
     .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelDelete"));
 }
 
@@ -152,7 +152,7 @@ function registerUiCommand(program: Command): void {
       .command("ui")
       .description("the local web inspector over the store: live list, search, replay, edit and replay, export")
       .option("--port <n>", "port (default 4040, else a free one)")
-      .option("--host <addr>", "address to listen on", "127.0.0.1")
+      .addOption(hostOption("address to listen on"))
       .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "re-sign events of unknown provider as this one")

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { collect, secretFileOption } from "../options.js";
+import { collect, hostOption, secretFileOption } from "../options.js";
 import { lazyAction } from "./lazy-action.js";
 
 const RELAY_HELP = `
@@ -20,7 +20,7 @@ export function registerRelayCommands(program: Command): void {
     .command("serve")
     .description("run the relay in workerd on this machine, its state in --data")
     .option("--port <n>", "port (default: a free port)")
-    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .addOption(hostOption("address to listen on"))
     .option("--data <dir>", "where the channels are stored", ".hooktape/relay")
     .option("--workerd <path>", "the workerd binary (default $HOOKTAPE_WORKERD, the installed workerd package, or the cache folder)")
     .action(lazyAction(() => import("../commands/relay.js"), "runRelayServe"));
