@@ -43,8 +43,7 @@ export function buildProgram(): Command {
 /** `listen`: capture, record, verify and forward (its option list is long because listen does all of that). */
 function registerListenCommand(program: Command): void {
   addHmacOptions(
-    program
-      .command("listen")
+    program.command("listen")
       .description("capture webhooks (through a Cloudflare quick tunnel), record them, and forward them to your handler")
       .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
       .option("--port <n>", "capture server port (default: a free port)")
@@ -104,16 +103,14 @@ function registerEventCommands(program: Command): void {
     .addHelpText("after", listColumns)
     .action(lazyAction(() => import("../commands/events.js"), "runEventsList"));
   for (const parent of [events, program]) {
-    parent
-      .command("show")
+    parent.command("show")
       .description(parent === events ? "show one event: request, verification, every delivery attempt" : "alias of `events show`")
       .argument("<id>", "event id (or a unique prefix)")
       .option("--body", "write the raw body bytes to stdout")
       .option("--force", "with --body: write binary or control characters to a terminal too")
       .action(lazyAction(() => import("../commands/events.js"), "runEventsShow"));
   }
-  events
-    .command("prune")
+  events.command("prune")
     .description("delete events older than a duration, with their deliveries")
     .requiredOption("--older-than <duration>", "e.g. 7d, 12h")
     .action(lazyAction(() => import("../commands/events.js"), "runEventsPrune"));
@@ -127,18 +124,15 @@ function registerEventCommands(program: Command): void {
 /** `tunnel setup|list|delete`: a named Cloudflare tunnel on the user's own account. */
 function registerTunnelCommands(program: Command): void {
   const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
-  tunnel
-    .command("setup")
+  tunnel.command("setup")
     .description("once: cloudflared tunnel login, create and route dns; then `listen --tunnel <hostname>`")
     .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
     .addOption(cloudflaredOption())
     .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelSetup"));
-  tunnel
-    .command("list")
+  tunnel.command("list")
     .description("the named tunnels set up on this machine")
     .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelList"));
-  tunnel
-    .command("delete")
+  tunnel.command("delete")
     .description("delete a named tunnel (cloudflared tunnel delete) and forget it")
     .argument("<hostname>", "the hostname given to `tunnel setup`")
     .addOption(cloudflaredOption())
@@ -148,8 +142,7 @@ function registerTunnelCommands(program: Command): void {
 /** `ui`: the local web inspector over the store. */
 function registerUiCommand(program: Command): void {
   addHmacOptions(
-    program
-      .command("ui")
+    program.command("ui")
       .description("the local web inspector over the store: live list, search, replay, edit and replay, export")
       .option("--port <n>", "port (default 4040, else a free one)")
       .addOption(hostOption("address to listen on"))
@@ -162,8 +155,7 @@ function registerUiCommand(program: Command): void {
 
 /** `trigger`: one realistic, signed delivery of a provider's event type. */
 function registerTriggerCommand(program: Command): void {
-  program
-    .command("trigger")
+  program.command("trigger")
     .description("send one realistic, signed delivery of a provider's event type to your handler (or through the running listen)")
     .argument("<provider>", "the provider (see `hooktape providers`)")
     .argument("[event-type]", "the event type, e.g. pull_request.opened, invoice.paid, orders/create (see --list)")

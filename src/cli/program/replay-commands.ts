@@ -88,8 +88,7 @@ export function registerReplayCommands(program: Command): void {
   ).action(lazyAction(() => import("../commands/replay.js"), "runReplayCommand"));
 
   addHmacOptions(
-    program
-      .command("check")
+    program.command("check")
       .description("a conformance run of a webhook handler: valid, duplicate, forged, stale and retried deliveries")
       .argument("[fixtures...]", "fixture files (default: a built-in sample event of the provider)")
       .requiredOption("--to <url|port>", "the handler")

@@ -15,13 +15,11 @@ export function registerSigningCommands(program: Command): void {
 
 /** `providers` and `keygen`: what hooktape signs and verifies, and a key pair to test an asymmetric scheme with. */
 function registerProviders(program: Command): void {
-  program
-    .command("providers")
+  program.command("providers")
     .description("list the providers hooktape signs and verifies")
     .action(lazyAction(() => import("../commands/providers.js"), "runProviders"));
 
-  program
-    .command("keygen")
+  program.command("keygen")
     .description("print a test key pair for an asymmetric scheme (discord, sendgrid, telnyx; paypal, sns, circle, ebay with a certificate or key id)")
     .requiredOption("--provider <id>", "discord, sendgrid, telnyx, paypal, sns, circle or ebay")
     .action(lazyAction(() => import("../commands/keygen.js"), "runKeygen"));
@@ -29,8 +27,7 @@ function registerProviders(program: Command): void {
 
 function registerSign(program: Command): void {
   addHmacOptions(
-    program
-      .command("sign")
+    program.command("sign")
       .description("print the headers a real delivery of a provider carries for a body, signed with your secret")
       .requiredOption("--provider <id>", "the provider whose scheme signs (see `hooktape providers`)")
       .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid/paypal/sns/circle/ebay the private key", collect, [])
@@ -52,8 +49,7 @@ function registerSign(program: Command): void {
 
 function registerVerify(program: Command): void {
   addHmacOptions(
-    program
-      .command("verify")
+    program.command("verify")
       .description("check the signature of a fixture, a captured event, or a raw request; exit 0 valid, 1 invalid")
       .option("--fixture <file>", "a fixture file")
       .option("--event <id>", "a captured event (checked at the time it was received)")
@@ -73,8 +69,7 @@ function registerVerify(program: Command): void {
 
 function registerSend(program: Command): void {
   addHmacOptions(
-    program
-      .command("send")
+    program.command("send")
       .description("send fixtures to a handler, as they are or re-signed with a fresh timestamp")
       .argument("<fixture...>", "fixture files")
       .requiredOption("--to <url|port>", "where to send: a port (3000) or a URL (http://localhost:3000/webhooks)")
@@ -91,16 +86,14 @@ function registerSend(program: Command): void {
 /** `fixtures export` and `fixtures import`. */
 function registerFixtures(program: Command): void {
   const fixtures = program.command("fixtures").description("turn captured events into fixture files and back");
-  fixtures
-    .command("export")
+  fixtures.command("export")
     .description("write captured events as fixtures <dir>/<event id>.json, credentials redacted")
     .argument("<id...>", "event ids (or unique prefixes)")
     .requiredOption("--dir <dir>", "the folder to write into (created if missing)")
     .option("--force", "overwrite existing files")
     .action(lazyAction(() => import("../commands/fixtures.js"), "runFixturesExport"));
   addHmacOptions(
-    fixtures
-      .command("import")
+    fixtures.command("import")
       .description("record fixtures as captured events (received at their capture or signing time)")
       .argument("<file...>", "fixture files")
       .option("--provider <id>", "the provider, for fixtures that name none")
