@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "../commands/listen.js";
-import { addFilterOptions, addHmacOptions, cloudflaredOption, collect, hostOption, resolveSecretOptions, secretFileOption } from "../options.js";
+import { addFilterOptions, addHmacOptions, cloudflaredOption, collect, fetchCertsOption, hostOption, resolveSecretOptions, secretFileOption } from "../options.js";
 import { lazyAction } from "./lazy-action.js";
 import { registerRelayCommands } from "./relay-commands.js";
 import { registerReplayCommands } from "./replay-commands.js";
@@ -61,7 +61,7 @@ function registerListenCommand(program: Command): void {
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
-      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only")
+      .addOption(fetchCertsOption())
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
       .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")

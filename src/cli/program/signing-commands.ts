@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { addHmacOptions, collect, secretFileOption } from "../options.js";
+import { addHmacOptions, collect, fetchCertsOption, secretFileOption } from "../options.js";
 import { lazyAction } from "./lazy-action.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
@@ -63,7 +63,7 @@ function registerVerify(program: Command): void {
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
       .option("--url <url>", "the URL the sender called, for schemes that sign it")
-      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
+      .addOption(fetchCertsOption()),
   ).action(lazyAction(() => import("../commands/verify.js"), "runVerify"));
 }
 
