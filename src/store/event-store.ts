@@ -571,7 +571,11 @@ function whereOf(filter: EventFilter): { where: string; params: Record<string, s
   return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
-/** What every view of an event reads the same way: the request line, who sent it, and whether and where it went on. */
+/**
+ * What every view of an event reads the same way: the request line, who sent it, and whether and where it went on.
+ * The views add their own fields with Object.assign: a spread (`{ ...toBasics(row), ... }`) took twice the CPU of
+ * mapping each field when listing 100,000 events.
+ */
 type EventBasics = Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "eventType" | "rejected" | "target" | "notForwarded">;
 
 function toBasics(row: Pick<EventRow, "id" | "received_at" | "method" | "url" | "provider" | "event_type" | "rejected" | "target" | "not_forwarded">): EventBasics {
@@ -589,8 +593,7 @@ function toBasics(row: Pick<EventRow, "id" | "received_at" | "method" | "url" | 
 }
 
 function toSummary(row: EventRow): EventSummary {
-  return {
-    ...toBasics(row),
+  return Object.assign(toBasics(row), {
     verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
     bodySize: row.body_size,
     bodySha256: row.body_sha256,
@@ -599,16 +602,15 @@ function toSummary(row: EventRow): EventSummary {
       row.last_attempt_at === null
         ? null
         : { status: row.last_status, error: row.last_error, durationMs: row.last_duration_ms ?? 0, kind: (row.last_kind ?? "forward") as DeliveryKind },
-  };
+  });
 }
 
 /** An event as a replay reads it: the request, its provider and type, its target, and whether it was rejected. */
 function toReplayable(row: ReplayableRow): ReplayableEvent {
-  return {
-    ...toBasics(row),
+  return Object.assign(toBasics(row), {
     headers: JSON.parse(row.headers) as HeaderPairs,
     body: row.body ?? Buffer.alloc(0),
-  };
+  });
 }
 
 /** The whole event: what a replay reads, and where it came from, its verification and its body's size and digest. */
