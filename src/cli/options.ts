@@ -35,6 +35,21 @@ export function secretFileOption(): Option {
   );
 }
 
+/** `--host <addr>` of a local server: loopback unless the user opens it wider. */
+export function hostOption(description: string): Option {
+  return new Option("--host <addr>", description).default("127.0.0.1");
+}
+
+/** `--cloudflared <path>`, on every command that runs cloudflared. */
+export function cloudflaredOption(): Option {
+  return new Option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)");
+}
+
+/** `--fetch-certs`, on the commands that verify a certificate-signed delivery (listen, verify). */
+export function fetchCertsOption(): Option {
+  return new Option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only");
+}
+
 /**
  * Before any action: `--secret-file` values join `--secret`'s, `--tunnel-token-file` becomes the token, and a secret
  * typed on the command line gets a hint (on a terminal, once per run) that every local user can read it in `ps`.

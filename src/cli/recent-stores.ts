@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { configDir } from "../core/config-dir.js";
+import { configDir, writePrivateJsonFile } from "../core/config-dir.js";
 import type { RecentStore } from "../inspector/index.js";
 
 /**
@@ -31,14 +31,8 @@ export function readRecentStores(env: NodeJS.ProcessEnv = process.env): RecentSt
 
 export function rememberStore(path: string, now: number, env: NodeJS.ProcessEnv = process.env): void {
   const stores = [{ path, usedAt: new Date(now).toISOString() }, ...readRecentStores(env).filter((item) => item.path !== path)].slice(0, KEPT);
-  const dir = configDir(env);
-  const file = recentStoresFile(env);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify({ stores }, null, 2) + "\n", { mode: 0o600 });
-    chmodSync(partial, 0o600);
-    renameSync(partial, file);
+    writePrivateJsonFile(recentStoresFile(env), { stores });
   } catch {
     // Only a convenience: a read-only home keeps working without it.
   }

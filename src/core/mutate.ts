@@ -33,7 +33,7 @@ export function parseJsonPath(path: string, flag = "--set"): PathSegment[] {
   while (i < path.length) {
     const char = path[i];
     if (char === "[") {
-      const close = findClosingBracket(path, i);
+      const close = indexOutsideQuotes(path, "]", i + 1);
       if (close === -1) fail("a [ is not closed");
       const inner = path.slice(i + 1, close);
       if (/^\d+$/.test(inner)) segments.push({ kind: "index", index: Number(inner) });
@@ -68,15 +68,19 @@ export function parseJsonPath(path: string, flag = "--set"): PathSegment[] {
   return segments;
 }
 
-function findClosingBracket(path: string, open: number): number {
+/**
+ * The index of the first `char` at or after `from` that stands outside a double-quoted string (backslash escapes
+ * inside one), or -1: the `]` that closes `["a.]b"]`, the `=` of `metadata["a=b"]=1`.
+ */
+export function indexOutsideQuotes(text: string, char: string, from = 0): number {
   let inString = false;
-  for (let i = open + 1; i < path.length; i++) {
-    const char = path[i];
+  for (let i = from; i < text.length; i++) {
+    const current = text[i];
     if (inString) {
-      if (char === "\\") i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === "]") return i;
+      if (current === "\\") i++;
+      else if (current === '"') inString = false;
+    } else if (current === '"') inString = true;
+    else if (current === char) return i;
   }
   return -1;
 }
@@ -133,28 +137,16 @@ class JsonScanner {
       let value: JsonNode;
       const start = this.i;
       const char = this.text[this.i];
-      if (char === "{") {
+      if (char === "{" || char === "[") {
         this.i++;
         this.skipSpace();
-        const node: ObjectNode = { type: "object", start, end: -1, members: [] };
-        if (this.text[this.i] === "}") {
+        const node: ObjectNode | ArrayNode = char === "{" ? { type: "object", start, end: -1, members: [] } : { type: "array", start, end: -1, items: [] };
+        if (this.text[this.i] === (char === "{" ? "}" : "]")) {
           this.i++;
           node.end = this.i;
           value = node;
         } else {
-          stack.push({ node, ...this.parseKey() });
-          continue;
-        }
-      } else if (char === "[") {
-        this.i++;
-        this.skipSpace();
-        const node: ArrayNode = { type: "array", start, end: -1, items: [] };
-        if (this.text[this.i] === "]") {
-          this.i++;
-          node.end = this.i;
-          value = node;
-        } else {
-          stack.push({ node });
+          stack.push(node.type === "object" ? { node, ...this.parseKey() } : { node });
           continue;
         }
       } else if (char === '"') {

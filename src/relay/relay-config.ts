@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { configDir, readConfigJsonFile, writePrivateJsonFile } from "../core/config-dir.js";
 import { HooktapeError } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
-import { configDir } from "../tunnel/named-tunnels.js";
 
 /**
  * The relays this user runs: each one's URL and admin token, in `$XDG_CONFIG_HOME/hooktape/relays.json` (else
@@ -49,38 +48,15 @@ export function loadRelays(env: NodeJS.ProcessEnv = process.env): RelayEntry[] {
 }
 
 function loadFile(env: NodeJS.ProcessEnv): RelaysFile {
-  const file = relaysFile(env);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { relays: [], registrations: [] };
-    throw new HooktapeError("environment", `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as { relays?: unknown; registrations?: unknown };
-    return {
-      relays: Array.isArray(parsed.relays) ? (parsed.relays as RelayEntry[]) : [],
-      registrations: Array.isArray(parsed.registrations) ? (parsed.registrations as ChannelRegistration[]) : [],
-    };
-  } catch {
-    throw new HooktapeError("environment", `${file} is not valid JSON; fix or remove it`);
-  }
+  const parsed = (readConfigJsonFile(relaysFile(env)) ?? {}) as { relays?: unknown; registrations?: unknown };
+  return {
+    relays: Array.isArray(parsed.relays) ? (parsed.relays as RelayEntry[]) : [],
+    registrations: Array.isArray(parsed.registrations) ? (parsed.registrations as ChannelRegistration[]) : [],
+  };
 }
 
 function saveFile(contents: RelaysFile, env: NodeJS.ProcessEnv): void {
-  const dir = configDir(env);
-  const file = relaysFile(env);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify(contents, null, 2) + "\n", { mode: 0o600 });
-    chmodSync(partial, 0o600);
-    renameSync(partial, file);
-  } catch (error) {
-    throw new HooktapeError("environment", `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  writePrivateJsonFile(relaysFile(env), contents);
 }
 
 /** A fresh admin token: 32 random bytes. */

@@ -594,7 +594,14 @@ function whereOf(filter: EventFilter): { where: string; params: Record<string, s
   return { where: where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
-function toSummary(row: EventRow): EventSummary {
+/**
+ * What every view of an event reads the same way: the request line, who sent it, and whether and where it went on.
+ * The views add their own fields with Object.assign: a spread (`{ ...toBasics(row), ... }`) took twice the CPU of
+ * mapping each field when listing 100,000 events.
+ */
+type EventBasics = Pick<EventSummary, "id" | "receivedAt" | "method" | "url" | "provider" | "eventType" | "rejected" | "target" | "notForwarded">;
+
+function toBasics(row: Pick<EventRow, "id" | "received_at" | "method" | "url" | "provider" | "event_type" | "rejected" | "target" | "not_forwarded">): EventBasics {
   return {
     id: row.id,
     receivedAt: row.received_at,
@@ -602,35 +609,31 @@ function toSummary(row: EventRow): EventSummary {
     url: row.url,
     provider: row.provider,
     eventType: row.event_type,
+    rejected: row.rejected as Rejection | null,
+    target: row.target,
+    notForwarded: row.not_forwarded as NotForwarded | null,
+  };
+}
+
+function toSummary(row: EventRow): EventSummary {
+  return Object.assign(toBasics(row), {
     verification: { status: row.verification_status as VerificationStatus, reason: row.verification_reason },
     bodySize: row.body_size,
     bodySha256: row.body_sha256,
     via: row.via as Via,
-    rejected: row.rejected as Rejection | null,
-    target: row.target,
-    notForwarded: row.not_forwarded as NotForwarded | null,
     delivery:
       row.last_attempt_at === null
         ? null
         : { status: row.last_status, error: row.last_error, durationMs: row.last_duration_ms ?? 0, kind: (row.last_kind ?? "forward") as DeliveryKind },
-  };
+  });
 }
 
 /** An event as a replay reads it: the request, its provider and type, its target, and whether it was rejected. */
 function toReplayable(row: ReplayableRow): ReplayableEvent {
-  return {
-    id: row.id,
-    receivedAt: row.received_at,
-    method: row.method,
-    url: row.url,
+  return Object.assign(toBasics(row), {
     headers: JSON.parse(row.headers) as HeaderPairs,
     body: row.body ?? Buffer.alloc(0),
-    provider: row.provider,
-    eventType: row.event_type,
-    target: row.target,
-    rejected: row.rejected as Rejection | null,
-    notForwarded: row.not_forwarded as NotForwarded | null,
-  };
+  });
 }
 
 /** The whole event: what a replay reads, and where it came from, its verification and its body's size and digest. */

@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { configDir } from "../core/config-dir.js";
-import { HooktapeError, badInput } from "../core/errors.js";
+import { configDir, readConfigJsonFile, writePrivateJsonFile } from "../core/config-dir.js";
+import { badInput } from "../core/errors.js";
 import { trimTrailingSlashes } from "../core/text.js";
 
 /**
@@ -22,8 +21,6 @@ interface TunnelsFile {
   tunnels: NamedTunnel[];
 }
 
-export { configDir };
-
 export function tunnelsFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), "tunnels.json");
 }
@@ -40,35 +37,13 @@ export function validateHostname(text: string): string {
 }
 
 export function loadNamedTunnels(env: NodeJS.ProcessEnv = process.env): NamedTunnel[] {
-  const file = tunnelsFile(env);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new HooktapeError("environment", `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<TunnelsFile>;
-    return Array.isArray(parsed.tunnels) ? parsed.tunnels : [];
-  } catch {
-    throw new HooktapeError("environment", `${file} is not valid JSON; fix or remove it`);
-  }
+  const parsed = (readConfigJsonFile(tunnelsFile(env)) ?? {}) as Partial<TunnelsFile>;
+  return Array.isArray(parsed.tunnels) ? parsed.tunnels : [];
 }
 
 export function saveNamedTunnels(tunnels: readonly NamedTunnel[], env: NodeJS.ProcessEnv = process.env): string {
-  const dir = configDir(env);
   const file = tunnelsFile(env);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify({ tunnels }, null, 2) + "\n", { mode: 0o600 });
-    chmodSync(partial, 0o600);
-    renameSync(partial, file);
-  } catch (error) {
-    throw new HooktapeError("environment", `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  writePrivateJsonFile(file, { tunnels });
   return file;
 }
 

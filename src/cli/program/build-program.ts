@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ListenFlags } from "../commands/listen.js";
-import { addFilterOptions, addHmacOptions, collect, resolveSecretOptions, secretFileOption } from "../options.js";
+import { addFilterOptions, addHmacOptions, cloudflaredOption, collect, fetchCertsOption, hostOption, resolveSecretOptions, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 import { registerRelayCommands } from "./relay-commands.js";
 import { registerReplayCommands } from "./replay-commands.js";
 import { registerSigningCommands } from "./signing-commands.js";
@@ -42,12 +43,11 @@ export function buildProgram(): Command {
 /** `listen`: capture, record, verify and forward (its option list is long because listen does all of that). */
 function registerListenCommand(program: Command): void {
   addHmacOptions(
-    program
-      .command("listen")
+    program.command("listen")
       .description("capture webhooks (through a Cloudflare quick tunnel), record them, and forward them to your handler")
       .argument("[target]", "where to forward: a port (3000) or a URL (http://localhost:3000/webhooks)")
       .option("--port <n>", "capture server port (default: a free port)")
-      .option("--host <addr>", "capture server address", "127.0.0.1")
+      .addOption(hostOption("capture server address"))
       .option("--tunnel <hostname>", "run the named tunnel `hooktape tunnel setup <hostname>` made: the same https URL every run")
       .option("--no-tunnel", "do not open a public tunnel; capture on the local URL only")
       .addOption(
@@ -57,11 +57,11 @@ function registerListenCommand(program: Command): void {
       )
       .option("--tunnel-token-file <path>", "read the named tunnel's token from this file")
       .option("--public-url <url>", "the public URL of the named tunnel")
-      .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
+      .addOption(cloudflaredOption())
       .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "verify as this provider (default: detected from the headers)")
-      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only")
+      .addOption(fetchCertsOption())
       .option("--ack <status>", "answer the sender at once with this status and forward in the background")
       .option("--timeout <ms>", "forwarding timeout in milliseconds", "30000")
       .option("--max-body <size>", "largest body recorded; larger ones get 413 (GitHub sends up to 25mb)", "5mb")
@@ -98,98 +98,64 @@ function registerEventCommands(program: Command): void {
   const listColumns = `\nColumns, in order:\n${EVENT_TABLE_COLUMNS.map(([title, meaning]) => `  ${title.padEnd(10)} ${meaning}`).join("\n")}\n`;
   addFilterOptions(events.command("list").alias("ls").description(listDescription), "20")
     .addHelpText("after", listColumns)
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("../commands/events.js");
-      await runEventsList(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsList"));
   addFilterOptions(program.command("ls").description(`alias of \`events list\`: ${listDescription}`), "20")
     .addHelpText("after", listColumns)
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsList } = await import("../commands/events.js");
-      await runEventsList(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsList"));
   for (const parent of [events, program]) {
-    parent
-      .command("show")
+    parent.command("show")
       .description(parent === events ? "show one event: request, verification, every delivery attempt" : "alias of `events show`")
       .argument("<id>", "event id (or a unique prefix)")
       .option("--body", "write the raw body bytes to stdout")
       .option("--force", "with --body: write binary or control characters to a terminal too")
-      .action(async (id: string, _options: unknown, command: Command) => {
-        const { runEventsShow } = await import("../commands/events.js");
-        runEventsShow(id, command.optsWithGlobals());
-      });
+      .action(lazyAction(() => import("../commands/events.js"), "runEventsShow"));
   }
-  events
-    .command("prune")
+  events.command("prune")
     .description("delete events older than a duration, with their deliveries")
     .requiredOption("--older-than <duration>", "e.g. 7d, 12h")
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsPrune } = await import("../commands/events.js");
-      runEventsPrune(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsPrune"));
   addFilterOptions(events.command("export").description("write events as NDJSON (headers, body, deliveries)"), "0")
     .option("--out <file>", "write to this file (mode 0600) instead of stdout")
     .option("--force", "with --out: overwrite an existing file")
     .option("--include-credentials", "keep Authorization, Cookie and API-key headers (redacted by default)")
-    .action(async (_options: unknown, command: Command) => {
-      const { runEventsExport } = await import("../commands/events.js");
-      await runEventsExport(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/events.js"), "runEventsExport"));
 }
 
 /** `tunnel setup|list|delete`: a named Cloudflare tunnel on the user's own account. */
 function registerTunnelCommands(program: Command): void {
   const tunnel = program.command("tunnel").description("a named Cloudflare tunnel on your own account: the same https URL every run");
-  tunnel
-    .command("setup")
+  tunnel.command("setup")
     .description("once: cloudflared tunnel login, create and route dns; then `listen --tunnel <hostname>`")
     .argument("<hostname>", "a name in a zone on your Cloudflare account, e.g. hooks.example.com")
-    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
-    .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelSetup } = await import("../commands/tunnel.js");
-      await runTunnelSetup(hostname, command.optsWithGlobals());
-    });
-  tunnel
-    .command("list")
+    .addOption(cloudflaredOption())
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelSetup"));
+  tunnel.command("list")
     .description("the named tunnels set up on this machine")
-    .action(async (_options: unknown, command: Command) => {
-      const { runTunnelList } = await import("../commands/tunnel.js");
-      runTunnelList(command.optsWithGlobals());
-    });
-  tunnel
-    .command("delete")
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelList"));
+  tunnel.command("delete")
     .description("delete a named tunnel (cloudflared tunnel delete) and forget it")
     .argument("<hostname>", "the hostname given to `tunnel setup`")
-    .option("--cloudflared <path>", "the cloudflared binary (default $CLOUDFLARED_BIN, PATH, or the cache folder)")
-    .action(async (hostname: string, _options: unknown, command: Command) => {
-      const { runTunnelDelete } = await import("../commands/tunnel.js");
-      await runTunnelDelete(hostname, command.optsWithGlobals());
-    });
+    .addOption(cloudflaredOption())
+    .action(lazyAction(() => import("../commands/tunnel.js"), "runTunnelDelete"));
 }
 
 /** `ui`: the local web inspector over the store. */
 function registerUiCommand(program: Command): void {
   addHmacOptions(
-    program
-      .command("ui")
+    program.command("ui")
       .description("the local web inspector over the store: live list, search, replay, edit and replay, export")
       .option("--port <n>", "port (default 4040, else a free one)")
-      .option("--host <addr>", "address to listen on", "127.0.0.1")
+      .addOption(hostOption("address to listen on"))
       .option("--secret <secret>", "signing secret for re-signed replays, repeatable; provider=secret applies to that provider", collect, [])
       .addOption(secretFileOption())
       .option("--provider <id>", "re-sign events of unknown provider as this one")
       .option("--new-token", "replace the store's inspector token: tabs opened with the old URL are locked out"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runUi } = await import("../commands/ui.js");
-    await runUi(command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/ui.js"), "runUi"));
 }
 
 /** `trigger`: one realistic, signed delivery of a provider's event type. */
 function registerTriggerCommand(program: Command): void {
-  program
-    .command("trigger")
+  program.command("trigger")
     .description("send one realistic, signed delivery of a provider's event type to your handler (or through the running listen)")
     .argument("<provider>", "the provider (see `hooktape providers`)")
     .argument("[event-type]", "the event type, e.g. pull_request.opened, invoice.paid, orders/create (see --list)")
@@ -206,8 +172,5 @@ function registerTriggerCommand(program: Command): void {
     .option("--out <file>", "with --format fixture: write the fixture to this file")
     .option("--force", "with --out: overwrite an existing file")
     .option("--timeout <ms>", "how long to wait for the answer", "30000")
-    .action(async (provider: string, type: string | undefined, _options: unknown, command: Command) => {
-      const { runTrigger } = await import("../commands/trigger.js");
-      await runTrigger(provider, type, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/trigger.js"), "runTrigger"));
 }

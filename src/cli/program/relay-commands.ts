@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { collect, secretFileOption } from "../options.js";
+import { collect, hostOption, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 
 const RELAY_HELP = `
 A relay keeps capturing while your laptop is off: a small server at a stable URL stores every webhook and hands
@@ -15,39 +16,26 @@ See docs/relay.md.`;
 /** `hooktape relay …`: serve, deploy, channel create|list|delete, status. */
 export function registerRelayCommands(program: Command): void {
   const relay = program.command("relay").description("a relay that keeps capturing while the laptop is off (Cloudflare Workers, or workerd locally)").addHelpText("after", RELAY_HELP);
-  relay
-    .command("serve")
+  relay.command("serve")
     .description("run the relay in workerd on this machine, its state in --data")
     .option("--port <n>", "port (default: a free port)")
-    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .addOption(hostOption("address to listen on"))
     .option("--data <dir>", "where the channels are stored", ".hooktape/relay")
     .option("--workerd <path>", "the workerd binary (default $HOOKTAPE_WORKERD, the installed workerd package, or the cache folder)")
-    .action(async (_options: unknown, command: Command) => {
-      const { runRelayServe } = await import("../commands/relay.js");
-      await runRelayServe(command.optsWithGlobals());
-    });
-  relay
-    .command("deploy")
+    .action(lazyAction(() => import("../commands/relay.js"), "runRelayServe"));
+  relay.command("deploy")
     .description("upload the relay to your Cloudflare account (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID) and print its URL")
     .option("--name <worker>", "the worker's name", "hooktape-relay")
     .option("--api-token-file <path>", "read the Cloudflare API token from this file instead of CLOUDFLARE_API_TOKEN")
-    .action(async (_options: unknown, command: Command) => {
-      const { runRelayDeploy } = await import("../commands/relay-deploy.js");
-      await runRelayDeploy(command.optsWithGlobals());
-    });
-  relay
-    .command("status")
+    .action(lazyAction(() => import("../commands/relay-deploy.js"), "runRelayDeploy"));
+  relay.command("status")
     .description("a channel's size, oldest event, and backlog per consumer")
     .argument("<channel url>", "the channel's sender URL")
     .option("--relay-token-file <path>", "read the channel's token from this file (default $HOOKTAPE_RELAY_TOKEN, else the admin token)")
-    .action(async (channelUrl: string, _options: unknown, command: Command) => {
-      const { runRelayStatus } = await import("../commands/relay.js");
-      await runRelayStatus(channelUrl, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/relay.js"), "runRelayStatus"));
 
   const channel = relay.command("channel").description("make, list and delete a relay's channels (the admin token)");
-  channel
-    .command("create")
+  channel.command("create")
     .description("a channel with an unguessable id: prints its sender URL and its read token")
     .requiredOption("--relay <url>", "the relay's URL (relay serve / relay deploy printed it)")
     .option("--respond <mode>", "stored: 200 once stored; live: the handler's own answer while a listen is connected, else 202", "stored")
@@ -60,24 +48,13 @@ export function registerRelayCommands(program: Command): void {
     .option("--events <list>", "with --register: the events to subscribe, comma-separated (default all)")
     .option("--path <path>", "with --register: the path below the channel URL the sender calls")
     .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
-    .action(async (_options: unknown, command: Command) => {
-      const { runChannelCreate } = await import("../commands/relay.js");
-      await runChannelCreate(command.optsWithGlobals());
-    });
-  channel
-    .command("list")
+    .action(lazyAction(() => import("../commands/relay.js"), "runChannelCreate"));
+  channel.command("list")
     .description("the relay's channels")
     .requiredOption("--relay <url>", "the relay's URL")
-    .action(async (_options: unknown, command: Command) => {
-      const { runChannelList } = await import("../commands/relay.js");
-      await runChannelList(command.optsWithGlobals());
-    });
-  channel
-    .command("delete")
+    .action(lazyAction(() => import("../commands/relay.js"), "runChannelList"));
+  channel.command("delete")
     .description("delete a channel and everything it holds (and the endpoint --register made)")
     .argument("<channel url>", "the channel's sender URL")
-    .action(async (channelUrl: string, _options: unknown, command: Command) => {
-      const { runChannelDelete } = await import("../commands/relay.js");
-      await runChannelDelete(channelUrl, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/relay.js"), "runChannelDelete"));
 }

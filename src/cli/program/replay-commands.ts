@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { ORDERS } from "../../replay/order.js";
 import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 
 const REPLAY_HELP = `
 Selecting events:
@@ -84,14 +85,10 @@ export function registerReplayCommands(program: Command): void {
       .option("--seed <n>", "seed of --order shuffle (printed on every shuffled run)")
       .option("--expect <status>", "the answer each delivery should end with (400, 4xx); default any 2xx")
       .addHelpText("after", REPLAY_HELP),
-  ).action(async (ids: string[], _options: unknown, command: Command) => {
-    const { runReplayCommand } = await import("../commands/replay.js");
-    await runReplayCommand(ids, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/replay.js"), "runReplayCommand"));
 
   addHmacOptions(
-    program
-      .command("check")
+    program.command("check")
       .description("a conformance run of a webhook handler: valid, duplicate, forged, stale and retried deliveries")
       .argument("[fixtures...]", "fixture files (default: a built-in sample event of the provider)")
       .requiredOption("--to <url|port>", "the handler")
@@ -105,8 +102,5 @@ export function registerReplayCommands(program: Command): void {
       .option("--junit <file>", "write a JUnit XML report")
       .option("--force", "no longer needed: --junit rewrites its report on every run")
       .addHelpText("after", CHECK_HELP),
-  ).action(async (fixtures: string[], _options: unknown, command: Command) => {
-    const { runCheckCommand } = await import("../commands/check.js");
-    await runCheckCommand(fixtures, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/check.js"), "runCheckCommand"));
 }

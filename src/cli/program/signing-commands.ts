@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
-import { addHmacOptions, collect, secretFileOption } from "../options.js";
+import { addHmacOptions, collect, fetchCertsOption, secretFileOption } from "../options.js";
+import { lazyAction } from "./lazy-action.js";
 
 const SECRET_HELP = "secret, repeatable (rotation); provider=secret applies to that provider (default $HOOKTAPE_SECRET_<ID>)";
 
@@ -14,28 +15,19 @@ export function registerSigningCommands(program: Command): void {
 
 /** `providers` and `keygen`: what hooktape signs and verifies, and a key pair to test an asymmetric scheme with. */
 function registerProviders(program: Command): void {
-  program
-    .command("providers")
+  program.command("providers")
     .description("list the providers hooktape signs and verifies")
-    .action(async (_options: unknown, command: Command) => {
-      const { runProviders } = await import("../commands/providers.js");
-      runProviders(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/providers.js"), "runProviders"));
 
-  program
-    .command("keygen")
+  program.command("keygen")
     .description("print a test key pair for an asymmetric scheme (discord, sendgrid, telnyx; paypal, sns, circle, ebay with a certificate or key id)")
     .requiredOption("--provider <id>", "discord, sendgrid, telnyx, paypal, sns, circle or ebay")
-    .action(async (_options: unknown, command: Command) => {
-      const { runKeygen } = await import("../commands/keygen.js");
-      runKeygen(command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/keygen.js"), "runKeygen"));
 }
 
 function registerSign(program: Command): void {
   addHmacOptions(
-    program
-      .command("sign")
+    program.command("sign")
       .description("print the headers a real delivery of a provider carries for a body, signed with your secret")
       .requiredOption("--provider <id>", "the provider whose scheme signs (see `hooktape providers`)")
       .option("--secret <secret>", SECRET_HELP + "; for discord/sendgrid/paypal/sns/circle/ebay the private key", collect, [])
@@ -52,16 +44,12 @@ function registerSign(program: Command): void {
       .addOption(new Option("--format <format>", "output: headers (Name: value lines), fixture or curl").choices(["headers", "fixture", "curl"]).default("headers"))
       .option("--out <file>", "with --format fixture: write the fixture to this file")
       .option("--force", "with --out: overwrite an existing file"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runSign } = await import("../commands/sign.js");
-    await runSign(command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/sign.js"), "runSign"));
 }
 
 function registerVerify(program: Command): void {
   addHmacOptions(
-    program
-      .command("verify")
+    program.command("verify")
       .description("check the signature of a fixture, a captured event, or a raw request; exit 0 valid, 1 invalid")
       .option("--fixture <file>", "a fixture file")
       .option("--event <id>", "a captured event (checked at the time it was received)")
@@ -75,17 +63,13 @@ function registerVerify(program: Command): void {
       .option("--tolerance <duration>", "accepted timestamp age, e.g. 5m (default: the provider's)")
       .option("--now <unix seconds>", "check as if it were this time (default: when the event was received; now for fixtures)")
       .option("--url <url>", "the URL the sender called, for schemes that sign it")
-      .option("--fetch-certs", "paypal, sns, circle, ebay: fetch the certificate or key a delivery names, from the provider's own hosts only"),
-  ).action(async (_options: unknown, command: Command) => {
-    const { runVerify } = await import("../commands/verify.js");
-    await runVerify(command.optsWithGlobals());
-  });
+      .addOption(fetchCertsOption()),
+  ).action(lazyAction(() => import("../commands/verify.js"), "runVerify"));
 }
 
 function registerSend(program: Command): void {
   addHmacOptions(
-    program
-      .command("send")
+    program.command("send")
       .description("send fixtures to a handler, as they are or re-signed with a fresh timestamp")
       .argument("<fixture...>", "fixture files")
       .requiredOption("--to <url|port>", "where to send: a port (3000) or a URL (http://localhost:3000/webhooks)")
@@ -96,35 +80,24 @@ function registerSend(program: Command): void {
       .option("--url <url>", "with --resign, for URL-signing schemes: the public URL to sign (default the URL sent to)")
       .option("--expect <status>", "the answer that counts as success (400, 4xx); default any 2xx")
       .option("--timeout <ms>", "per request", "10000"),
-  ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runSend } = await import("../commands/send.js");
-    await runSend(files, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/send.js"), "runSend"));
 }
 
 /** `fixtures export` and `fixtures import`. */
 function registerFixtures(program: Command): void {
   const fixtures = program.command("fixtures").description("turn captured events into fixture files and back");
-  fixtures
-    .command("export")
+  fixtures.command("export")
     .description("write captured events as fixtures <dir>/<event id>.json, credentials redacted")
     .argument("<id...>", "event ids (or unique prefixes)")
     .requiredOption("--dir <dir>", "the folder to write into (created if missing)")
     .option("--force", "overwrite existing files")
-    .action(async (ids: string[], _options: unknown, command: Command) => {
-      const { runFixturesExport } = await import("../commands/fixtures.js");
-      runFixturesExport(ids, command.optsWithGlobals());
-    });
+    .action(lazyAction(() => import("../commands/fixtures.js"), "runFixturesExport"));
   addHmacOptions(
-    fixtures
-      .command("import")
+    fixtures.command("import")
       .description("record fixtures as captured events (received at their capture or signing time)")
       .argument("<file...>", "fixture files")
       .option("--provider <id>", "the provider, for fixtures that name none")
       .option("--secret <secret>", SECRET_HELP + "; used to record the verification result", collect, [])
       .addOption(secretFileOption()),
-  ).action(async (files: string[], _options: unknown, command: Command) => {
-    const { runFixturesImport } = await import("../commands/fixtures.js");
-    runFixturesImport(files, command.optsWithGlobals());
-  });
+  ).action(lazyAction(() => import("../commands/fixtures.js"), "runFixturesImport"));
 }
