@@ -23,9 +23,6 @@ import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
 import { planPublicUrlHooks, startPublicUrlHooks, type PublicUrlFlags, type PublicUrlHooks } from "./listen-public-url.js";
 import { channelSecrets, planRelayFollow, startRelayFollow, type RelayFlags } from "./listen-relay.js";
-import { optimiseWasmOnlyWhenHot } from "../../core/wasm-compiler.js";
-
-optimiseWasmOnlyWhenHot();
 
 export interface ListenFlags extends GlobalFlags, HmacFlags, PublicUrlFlags, RelayFlags {
   port?: string;

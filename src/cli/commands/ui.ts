@@ -8,9 +8,6 @@ import { openStore, outputFor, type GlobalFlags } from "../context.js";
 import { readRecentStores, rememberStore } from "../recent-stores.js";
 import type { Output } from "../views/output.js";
 import { hmacSettingsFrom, type HmacFlags } from "./hmac-flags.js";
-import { optimiseWasmOnlyWhenHot } from "../../core/wasm-compiler.js";
-
-optimiseWasmOnlyWhenHot();
 
 export interface UiFlags extends GlobalFlags, HmacFlags {
   port?: string;
