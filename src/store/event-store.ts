@@ -128,10 +128,10 @@ export interface ChangeCursor {
   deliveries: number;
 }
 
-/** How many times an event was replayed (the inspector marks replayed events). */
 /** SQLite's automatic checkpoint point (1,000 pages of 4 KiB), as a background checkpoint thread's starting point. */
 const BACKGROUND_CHECKPOINTS_AFTER_BYTES = 4 * 1024 * 1024;
 
+/** How many times an event was replayed (the inspector marks replayed events). */
 const REPLAYS_COLUMN = "(SELECT count(*) FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.kind = 'replay') AS replays";
 
 export { RESPONSE_BODY_CAP } from "./event-writer.js";
