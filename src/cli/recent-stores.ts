@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { configDir, writePrivateJsonFile } from "../core/config-dir.js";
+import { configDir, readConfigJsonFile, writePrivateJsonFile } from "../core/config-dir.js";
 import type { RecentStore } from "../inspector/index.js";
 
 /**
@@ -18,7 +18,7 @@ export function recentStoresFile(env: NodeJS.ProcessEnv = process.env): string {
 /** The stores used lately that still exist, newest first. */
 export function readRecentStores(env: NodeJS.ProcessEnv = process.env): RecentStore[] {
   try {
-    const parsed = JSON.parse(readFileSync(recentStoresFile(env), "utf8")) as { stores?: unknown };
+    const parsed = (readConfigJsonFile(recentStoresFile(env)) ?? {}) as { stores?: unknown };
     if (!Array.isArray(parsed.stores)) return [];
     return parsed.stores
       .filter((item): item is RecentStore => typeof item?.path === "string" && typeof item?.usedAt === "string")
