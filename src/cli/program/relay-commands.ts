@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import { collect, hostOption, secretFileOption } from "../options.js";
+import type { HooktapeCommand } from "./hooktape-command.js";
 import { lazyAction } from "./lazy-action.js";
 
 const RELAY_HELP = `
@@ -13,8 +13,11 @@ with a Durable Object per channel (\`relay deploy\`), or locally in workerd (\`r
 
 See docs/relay.md.`;
 
+// The module of `relay serve|status` and `relay channel …`, loaded when one of them runs.
+const relayCommands = () => import("../commands/relay.js");
+
 /** `hooktape relay …`: serve, deploy, channel create|list|delete, status. */
-export function registerRelayCommands(program: Command): void {
+export function registerRelayCommands(program: HooktapeCommand): void {
   const relay = program.command("relay").description("a relay that keeps capturing while the laptop is off (Cloudflare Workers, or workerd locally)").addHelpText("after", RELAY_HELP);
   relay.command("serve")
     .description("run the relay in workerd on this machine, its state in --data")
@@ -22,7 +25,7 @@ export function registerRelayCommands(program: Command): void {
     .addOption(hostOption("address to listen on"))
     .option("--data <dir>", "where the channels are stored", ".hooktape/relay")
     .option("--workerd <path>", "the workerd binary (default $HOOKTAPE_WORKERD, the installed workerd package, or the cache folder)")
-    .action(lazyAction(() => import("../commands/relay.js"), "runRelayServe"));
+    .action(lazyAction(relayCommands, "runRelayServe"));
   relay.command("deploy")
     .description("upload the relay to your Cloudflare account (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID) and print its URL")
     .option("--name <worker>", "the worker's name", "hooktape-relay")
@@ -32,7 +35,7 @@ export function registerRelayCommands(program: Command): void {
     .description("a channel's size, oldest event, and backlog per consumer")
     .argument("<channel url>", "the channel's sender URL")
     .option("--relay-token-file <path>", "read the channel's token from this file (default $HOOKTAPE_RELAY_TOKEN, else the admin token)")
-    .action(lazyAction(() => import("../commands/relay.js"), "runRelayStatus"));
+    .action(lazyAction(relayCommands, "runRelayStatus"));
 
   const channel = relay.command("channel").description("make, list and delete a relay's channels (the admin token)");
   channel.command("create")
@@ -48,13 +51,13 @@ export function registerRelayCommands(program: Command): void {
     .option("--events <list>", "with --register: the events to subscribe, comma-separated (default all)")
     .option("--path <path>", "with --register: the path below the channel URL the sender calls")
     .option("--allow-live", "with --register stripe: accept a live-mode STRIPE_API_KEY")
-    .action(lazyAction(() => import("../commands/relay.js"), "runChannelCreate"));
+    .action(lazyAction(relayCommands, "runChannelCreate"));
   channel.command("list")
     .description("the relay's channels")
     .requiredOption("--relay <url>", "the relay's URL")
-    .action(lazyAction(() => import("../commands/relay.js"), "runChannelList"));
+    .action(lazyAction(relayCommands, "runChannelList"));
   channel.command("delete")
     .description("delete a channel and everything it holds (and the endpoint --register made)")
     .argument("<channel url>", "the channel's sender URL")
-    .action(lazyAction(() => import("../commands/relay.js"), "runChannelDelete"));
+    .action(lazyAction(relayCommands, "runChannelDelete"));
 }

@@ -1,6 +1,7 @@
-import { Option, type Command } from "commander";
+import { Option } from "commander";
 import { ORDERS } from "../../replay/order.js";
-import { addFilterOptions, addHmacOptions, collect, secretFileOption } from "../options.js";
+import { collect } from "../options.js";
+import type { HooktapeCommand } from "./hooktape-command.js";
 import { lazyAction } from "./lazy-action.js";
 
 const REPLAY_HELP = `
@@ -56,51 +57,47 @@ Examples:
   hooktape check --to http://localhost:3000/webhooks --provider github fixtures/github.json --junit report.xml`;
 
 /** `replay` and `check`. */
-export function registerReplayCommands(program: Command): void {
-  const replay = program
-    .command("replay")
+export function registerReplayCommands(program: HooktapeCommand): void {
+  program.command("replay")
     .description("deliver captured events again: as captured, re-signed, duplicated, mutated, tampered, on a retry schedule")
-    .argument("[ids...]", "event ids (or unique prefixes)");
-  addFilterOptions(replay, undefined);
-  addHmacOptions(
-    replay
-      .option("--last [n]", "the n most recent events (default 1), with the filters")
-      .option("--to <url|port>", "where to deliver (default: where each event was first forwarded)")
-      .option("--resign", "sign again with the current time (needs the secret)")
-      .option("--secret <secret>", "signing secret, repeatable; provider=secret applies to that provider", collect)
-      .addOption(secretFileOption())
-      .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
-      .option("--concurrency <k>", "requests in flight at once", "1")
-      .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
-      .option("--create", "let --set add a path that is not in the body (without it, a missing path is an error: a typo must not pass)")
-      .option("--unset <path>", "remove a JSON value from the body (re-signs)", collect)
-      .option("--header <header>", 'set a header, e.g. "X-Debug: 1"', collect)
-      .option("--drop-header <name>", "remove a header", collect)
-      .addOption(new Option("--tamper <what>", "break one thing after signing; the handler should answer 4xx").choices(["signature", "body", "timestamp"]))
-      .option("--stale <duration>", "sign with a timestamp this far in the past, e.g. 10m (re-signs)")
-      .option("--retry <schedule>", "retry as a provider does (stripe, svix, ...) or exp:<first>,<factor>,<attempts>")
-      .option("--speed <factor>", "divide the retry schedule's waits by this", "1")
-      .option("--timeout <ms>", "per attempt (default: the provider's own deadline, e.g. GitHub's 10 s)")
-      .addOption(new Option("--order <order>", "order of several events").choices(ORDERS).default("as-captured"))
-      .option("--seed <n>", "seed of --order shuffle (printed on every shuffled run)")
-      .option("--expect <status>", "the answer each delivery should end with (400, 4xx); default any 2xx")
-      .addHelpText("after", REPLAY_HELP),
-  ).action(lazyAction(() => import("../commands/replay.js"), "runReplayCommand"));
+    .argument("[ids...]", "event ids (or unique prefixes)")
+    .filterOptions(undefined)
+    .option("--last [n]", "the n most recent events (default 1), with the filters")
+    .option("--to <url|port>", "where to deliver (default: where each event was first forwarded)")
+    .option("--resign", "sign again with the current time (needs the secret)")
+    .secretOptions("signing secret, repeatable; provider=secret applies to that provider")
+    .option("--times <n>", "deliveries of each event (identical duplicates)", "1")
+    .option("--concurrency <k>", "requests in flight at once", "1")
+    .option("--set <path=json>", "set a JSON value in the body, e.g. data.object.amount=0 (re-signs)", collect)
+    .option("--create", "let --set add a path that is not in the body (without it, a missing path is an error: a typo must not pass)")
+    .option("--unset <path>", "remove a JSON value from the body (re-signs)", collect)
+    .option("--header <header>", 'set a header, e.g. "X-Debug: 1"', collect)
+    .option("--drop-header <name>", "remove a header", collect)
+    .addOption(new Option("--tamper <what>", "break one thing after signing; the handler should answer 4xx").choices(["signature", "body", "timestamp"]))
+    .option("--stale <duration>", "sign with a timestamp this far in the past, e.g. 10m (re-signs)")
+    .option("--retry <schedule>", "retry as a provider does (stripe, svix, ...) or exp:<first>,<factor>,<attempts>")
+    .option("--speed <factor>", "divide the retry schedule's waits by this", "1")
+    .option("--timeout <ms>", "per attempt (default: the provider's own deadline, e.g. GitHub's 10 s)")
+    .addOption(new Option("--order <order>", "order of several events").choices(ORDERS).default("as-captured"))
+    .option("--seed <n>", "seed of --order shuffle (printed on every shuffled run)")
+    .option("--expect <status>", "the answer each delivery should end with (400, 4xx); default any 2xx")
+    .hmacOptions()
+    .addHelpText("after", REPLAY_HELP)
+    .action(lazyAction(() => import("../commands/replay.js"), "runReplayCommand"));
 
-  addHmacOptions(
-    program.command("check")
-      .description("a conformance run of a webhook handler: valid, duplicate, forged, stale and retried deliveries")
-      .argument("[fixtures...]", "fixture files (default: a built-in sample event of the provider)")
-      .requiredOption("--to <url|port>", "the handler")
-      .requiredOption("--provider <id>", "the provider the handler verifies")
-      .option("--secret <secret>", "the handler's signing secret (default $HOOKTAPE_SECRET_<PROVIDER>)", collect)
-      .addOption(secretFileOption())
-      .option("--deadline <ms>", "how fast the handler must answer (default: the provider's deadline)")
-      .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
-      .option("--probe <url>", "GET returning JSON, read before and after each delivery to prove each event changed state once")
-      .option("--settle <duration>", "how long the probe must read the same before a delivery counts as done (default 300ms)")
-      .option("--junit <file>", "write a JUnit XML report")
-      .option("--force", "no longer needed: --junit rewrites its report on every run")
-      .addHelpText("after", CHECK_HELP),
-  ).action(lazyAction(() => import("../commands/check.js"), "runCheckCommand"));
+  program.command("check")
+    .description("a conformance run of a webhook handler: valid, duplicate, forged, stale and retried deliveries")
+    .argument("[fixtures...]", "fixture files (default: a built-in sample event of the provider)")
+    .requiredOption("--to <url|port>", "the handler")
+    .requiredOption("--provider <id>", "the provider the handler verifies")
+    .secretOptions("the handler's signing secret (default $HOOKTAPE_SECRET_<PROVIDER>)")
+    .option("--deadline <ms>", "how fast the handler must answer (default: the provider's deadline)")
+    .option("--timeout <ms>", "give up on a request after this long (default: twice the deadline)")
+    .option("--probe <url>", "GET returning JSON, read before and after each delivery to prove each event changed state once")
+    .option("--settle <duration>", "how long the probe must read the same before a delivery counts as done (default 300ms)")
+    .option("--junit <file>", "write a JUnit XML report")
+    .option("--force", "no longer needed: --junit rewrites its report on every run")
+    .hmacOptions()
+    .addHelpText("after", CHECK_HELP)
+    .action(lazyAction(() => import("../commands/check.js"), "runCheckCommand"));
 }
