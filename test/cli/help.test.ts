@@ -31,6 +31,15 @@ describe("--help", () => {
     expect(help).not.toMatch(/choices: "/);
   });
 
+  it("every command that takes --secret lists --secret-file right after it, so a secret can stay out of `ps`", () => {
+    const withSecret = all.filter(({ command }) => command.options.some((option) => option.long === "--secret"));
+    expect(withSecret.map(({ path }) => path.join(" "))).toEqual(["listen", "ui", "trigger", "sign", "verify", "send", "fixtures import", "replay", "check"]);
+    for (const { path, command } of withSecret) {
+      const longs = command.options.map((option) => option.long);
+      expect(longs[longs.indexOf("--secret") + 1], path.join(" ")).toBe("--secret-file");
+    }
+  });
+
   it("the built CLI prints the same help, with the global options, for a nested command", async () => {
     const result = await runCli(["relay", "channel", "create", "--help"]);
     expect(result.code).toBe(0);
