@@ -23,8 +23,8 @@ export class HooktapeCommand extends Command {
       .option("--hmac-prefix <prefix>", 'generic hmac: prefix before the signature (default "sha256=")');
   }
 
-  /** The `events list` filters, shared with `replay` as selectors. */
-  filterOptions(defaultLimit: string | undefined): this {
+  /** The `events list` filters, shared with `replay` as selectors (there without a default --limit). */
+  filterOptions(defaultLimit?: string): this {
     return this.option("--limit <n>", `how many of the newest events; 0 for all${defaultLimit ? ` (default ${defaultLimit})` : ""}`)
       .option("--provider <id>", "only this provider")
       .option("--path <glob>", "only paths matching the glob (* within a segment, ** across)")

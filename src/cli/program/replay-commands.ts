@@ -61,7 +61,7 @@ export function registerReplayCommands(program: HooktapeCommand): void {
   program.command("replay")
     .description("deliver captured events again: as captured, re-signed, duplicated, mutated, tampered, on a retry schedule")
     .argument("[ids...]", "event ids (or unique prefixes)")
-    .filterOptions(undefined)
+    .filterOptions()
     .option("--last [n]", "the n most recent events (default 1), with the filters")
     .option("--to <url|port>", "where to deliver (default: where each event was first forwarded)")
     .option("--resign", "sign again with the current time (needs the secret)")
