@@ -12,9 +12,10 @@ import { sns, snsJson } from "../../src/providers/sns.js";
 import { runProgram } from "../helpers/program.js";
 import { tempFixture } from "../commands/command-helpers.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
-const SNS_KEY = generateCertificateKey(sns);
-const PAYPAL_KEY = generateCertificateKey(paypal);
+const SNS_KEY = generateCertificateKey(sns, undefined, rsaTestKeyPair(4));
+const PAYPAL_KEY = generateCertificateKey(paypal, undefined, rsaTestKeyPair(2));
 const WEBHOOK_ID = "WH-1AB23456CD789012E-3FG45678HI901234J";
 
 interface Seen {

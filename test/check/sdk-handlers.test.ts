@@ -11,13 +11,14 @@ import { sns } from "../../src/providers/sns.js";
 import { startCorrectHandler, type HandledProvider } from "../handlers/correct-handler.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { runProgram } from "../helpers/program.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 interface CheckJson {
   passed: boolean;
   results: Array<{ test: string; outcome: string; reason: string | null }>;
 }
 
-const snsKey = generateCertificateKey(sns);
+const snsKey = generateCertificateKey(sns, undefined, rsaTestKeyPair(4));
 let certificates: Served;
 const certificateRequests: string[] = [];
 

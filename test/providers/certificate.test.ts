@@ -11,6 +11,7 @@ import { sns, snsJson } from "../../src/providers/sns.js";
 import { selfSignedCertificate } from "../../src/providers/x509.js";
 import type { VerifyRequest } from "../../src/providers/types.js";
 import { flipByte, headerOf, signedRequest, withHeader, withoutHeader } from "./helpers.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 const NOW = 1_795_777_200;
 const require = createRequire(import.meta.url);
@@ -39,7 +40,7 @@ describe("the self-signed certificate keygen makes", () => {
 
   it("parses with X509Certificate, verifies with its own key and names it", () => {
     for (const type of ["rsa", "ec"] as const) {
-      const pair = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+      const pair = type === "rsa" ? rsaTestKeyPair(0) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
       const pem = selfSignedCertificate(pair.privateKey, pair.publicKey, "hooktape test — Zoë", new Date("2026-12-01T00:00:00Z"));
       const cert = new X509Certificate(pem);
       expect(cert.verify(pair.publicKey)).toBe(true);
@@ -52,7 +53,7 @@ describe("the self-signed certificate keygen makes", () => {
   });
 });
 
-const PAYPAL_KEY = generateCertificateKey(paypal);
+const PAYPAL_KEY = generateCertificateKey(paypal, undefined, rsaTestKeyPair(2));
 const WEBHOOK_ID = "WH-1AB23456CD789012E-3FG45678HI901234J";
 const PAYPAL_BODY = JSON.stringify({ id: "WH-58D329510W468432D-8HN650336L201105X", event_type: "PAYMENT.CAPTURE.COMPLETED", summary: "Payment completed for € 7.47 — Zoë" }, null, 1);
 
@@ -78,7 +79,7 @@ describe("paypal (RSA over id|time|webhookId|crc32)", () => {
 
   it("rejects one change at a time, and says which certificate signed", () => {
     const good = `${WEBHOOK_ID}:${certificate}`;
-    const other = generateCertificateKey(paypal).certificate as string;
+    const other = generateCertificateKey(paypal, undefined, rsaTestKeyPair(3)).certificate as string;
     const wrongKey = paypal.verify(signed, [`${WEBHOOK_ID}:${other}`], { now: NOW });
     expect(wrongKey).toMatchObject({ valid: false, reason: "no_matching_signature" });
     expect(wrongKey.valid || wrongKey.hint).toContain(headerOf(signed, "PAYPAL-CERT-URL"));
@@ -121,7 +122,7 @@ describe("paypal (RSA over id|time|webhookId|crc32)", () => {
 function snsMessage(fields: Record<string, string>): Buffer {
   return Buffer.from(snsJson(fields));
 }
-const SNS_KEY = generateCertificateKey(sns);
+const SNS_KEY = generateCertificateKey(sns, undefined, rsaTestKeyPair(4));
 const NOTIFICATION = snsMessage({
   Type: "Notification",
   MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
@@ -232,7 +233,7 @@ describe("sns (canonical string per Type, SignatureVersion 1 and 2)", () => {
   it("reports a body that is no SNS message, and a wrong key with the certificate it expected", () => {
     expect(sns.verify({ ...signed, body: Buffer.from("{}") }, [certificate], { now: NOW })).toMatchObject({ reason: "missing_header" });
     expect(sns.verify({ ...signed, body: Buffer.from("not json") }, [certificate], { now: NOW })).toMatchObject({ reason: "missing_header" });
-    const wrong = sns.verify(signed, [generateCertificateKey(sns).certificate as string], { now: NOW });
+    const wrong = sns.verify(signed, [generateCertificateKey(sns, undefined, rsaTestKeyPair(5)).certificate as string], { now: NOW });
     expect(wrong).toMatchObject({ reason: "no_matching_signature" });
     expect(wrong.valid || wrong.hint).toContain(String(snsField(signed, "SigningCertURL")));
     expect(() => sns.sign({ body: Buffer.from('{"id":1}'), secret: SNS_KEY.privateKey, timestamp: NOW, id: "x", method: "POST", headers: [] })).toThrow(/Type/);

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { generateCertificateKey } from "../../src/providers/schemes/certificate.js";
 import { circle } from "../../src/providers/circle.js";
 import { ebay } from "../../src/providers/ebay.js";
@@ -6,23 +5,24 @@ import { paypal } from "../../src/providers/paypal.js";
 import { sns, snsJson } from "../../src/providers/sns.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
 import type { Provider } from "../../src/providers/types.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 const discordPair = generateKeyPair("discord");
-const rsaPem = () => {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const rsaPem = (index: number) => {
+  const { privateKey, publicKey } = rsaTestKeyPair(index);
   return { privateKey: privateKey.export({ format: "pem", type: "pkcs8" }).toString(), publicKey: publicKey.export({ format: "pem", type: "spki" }).toString() };
 };
 /** Wix signs with its own RSA key: tests sign with a private key of their own and verify with its public key. */
-export const wixPair = rsaPem();
-const otherRsa = rsaPem();
+export const wixPair = rsaPem(0);
+const otherRsa = rsaPem(1);
 const sendgridPair = generateKeyPair("sendgrid");
 const telnyxPair = generateKeyPair("discord");
 
 // The certificate schemes sign with a test private key and verify with its certificate (PayPal, SNS) or public key
 // (Circle, eBay); PayPal's secret carries the webhook id it signs.
 const certificateKeys = {
-  paypal: [generateCertificateKey(paypal), generateCertificateKey(paypal)],
-  sns: [generateCertificateKey(sns), generateCertificateKey(sns)],
+  paypal: [generateCertificateKey(paypal, undefined, rsaTestKeyPair(2)), generateCertificateKey(paypal, undefined, rsaTestKeyPair(3))],
+  sns: [generateCertificateKey(sns, undefined, rsaTestKeyPair(4)), generateCertificateKey(sns, undefined, rsaTestKeyPair(5))],
   circle: [generateCertificateKey(circle), generateCertificateKey(circle)],
   ebay: [generateCertificateKey(ebay), generateCertificateKey(ebay)],
 } as const;

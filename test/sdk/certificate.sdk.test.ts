@@ -20,6 +20,7 @@ import { sns, snsJson } from "../../src/providers/sns.js";
 import { serveOnLoopback, type Served } from "../helpers/target-server.js";
 import { headerValue } from "./helpers.js";
 import { signedRequest } from "../providers/helpers.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 const require = createRequire(import.meta.url);
 const T = 1_795_777_200;
@@ -34,8 +35,8 @@ function snsValidates(body: Buffer): Promise<{ ok: boolean; error?: string }> {
 }
 
 describe("sns: our signatures through sns-validator, its certificate fetch on loopback", () => {
-  const key = generateCertificateKey(sns);
-  const stranger = generateCertificateKey(sns);
+  const key = generateCertificateKey(sns, undefined, rsaTestKeyPair(4));
+  const stranger = generateCertificateKey(sns, undefined, rsaTestKeyPair(5));
   const asked: string[] = [];
   let server: Served;
 

@@ -2,12 +2,13 @@
 // verifier) and, for Vonage, the official @vonage/jwt `verifySignature` (1.14: later releases need Node 22). In both
 // directions; then the body checks that the JWT alone does not make (Vonage's payload_hash, FusionAuth's
 // request_body_sha256) and monday.com's token, which does not cover the body at all.
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import { verifySignature as vonageVerify } from "@vonage/jwt";
 import { jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import type { HeaderPairs } from "../../src/core/types.js";
 import { flipByte, headerValue, jsonBody, requireProvider, signRequest, verifyOurs } from "./helpers.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 const T = 1_795_777_200;
 const SECRET = "hooktape-test-signature-secret-0123456789";
@@ -72,7 +73,7 @@ describe("fusionauth × jose", () => {
 
 describe("wix × jose (RS256, the body is the token)", () => {
   const provider = requireProvider("wix");
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey, publicKey } = rsaTestKeyPair(0);
   const privatePem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
   const publicPem = publicKey.export({ format: "pem", type: "spki" }).toString();
   const event = jsonBody({ data: JSON.stringify({ orderId: "2f1e0d9c", buyer: "Zoë" }), instanceId: "e1f2", eventType: "OrderCreated" });
@@ -89,7 +90,7 @@ describe("wix × jose (RS256, the body is the token)", () => {
     expect(verifyOurs(provider, req, publicPem, T)).toEqual({ valid: true, provider: "wix", signedAt: T });
     const der = publicKey.export({ format: "der", type: "spki" }).toString("base64");
     expect(verifyOurs(provider, req, der, T).valid).toBe(true);
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" }).toString();
+    const other = rsaTestKeyPair(1).publicKey.export({ format: "pem", type: "spki" }).toString();
     expect(verifyOurs(provider, req, other, T)).toMatchObject({ reason: "no_matching_signature" });
   });
 

@@ -19,6 +19,7 @@ import { buildTriggerRequest } from "../../src/trigger/send-trigger.js";
 import { STRIPE_EVENTS } from "../../src/trigger/stripe-events.js";
 import { generateCertificateKey, isCertificateScheme } from "../../src/providers/schemes/certificate.js";
 import { generateKeyPair } from "../../src/providers/keys.js";
+import { rsaTestKeyPair } from "../helpers/test-keys.js";
 
 const URL_SENT_TO = "http://127.0.0.1:3000/webhooks";
 
@@ -256,7 +257,7 @@ describe("the other providers", () => {
 function signingSecret(provider: Provider): { sign: string; verify: string } {
   if (isCertificateScheme(provider)) {
     // The test private key signs, and verification accepts it too (as `hooktape keygen` says); PayPal's carries its webhook id.
-    const key = `${provider.id === "paypal" ? "WH-TRIGGER-TEST:" : ""}${generateCertificateKey(provider).privateKey}`;
+    const key = `${provider.id === "paypal" ? "WH-TRIGGER-TEST:" : ""}${generateCertificateKey(provider, undefined, provider.certificateKeyType === "rsa" ? rsaTestKeyPair(provider.id === "paypal" ? 2 : 4) : undefined).privateKey}`;
     return { sign: key, verify: key };
   }
   if (provider.kind === "ed25519" || provider.kind === "ecdsa") {

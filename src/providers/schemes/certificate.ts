@@ -426,16 +426,20 @@ export function defineKeyIdScheme(options: DeliveryKnowledge & {
 
 /**
  * A test key for a certificate scheme: the private key (PKCS#8 PEM), the public key or certificate a verifier is
- * given, and the names `sign` writes into deliveries (key id, certificate URL).
+ * given, and the names `sign` writes into deliveries (key id, certificate URL). `keyPair` is the key to use, of the
+ * scheme's type (default: a new one).
  */
-export function generateCertificateKey(provider: Provider & CertificateScheme, now: Date = new Date()): {
+export function generateCertificateKey(
+  provider: Provider & CertificateScheme,
+  now: Date = new Date(),
+  keyPair: { privateKey: KeyObject; publicKey: KeyObject } = newCertificateKeyPair(provider),
+): {
   privateKey: string;
   publicKey: string;
   certificate: string | null;
   keyId: string;
 } {
-  const { privateKey, publicKey } =
-    provider.certificateKeyType === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const { privateKey, publicKey } = keyPair;
   const names = keyNamesOf(publicKey);
   const certificate = provider.certificateKeyType === "rsa" ? selfSignedCertificate(privateKey, publicKey, `hooktape test key for ${provider.name} ${names.keyId}`, now) : null;
   return {
@@ -444,4 +448,8 @@ export function generateCertificateKey(provider: Provider & CertificateScheme, n
     certificate,
     keyId: names.keyId,
   };
+}
+
+function newCertificateKeyPair(provider: Provider & CertificateScheme): { privateKey: KeyObject; publicKey: KeyObject } {
+  return provider.certificateKeyType === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
 }
