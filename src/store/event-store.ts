@@ -412,13 +412,14 @@ export class EventStore {
 
   /** How many attempts of `kind` each of these events has had (events without any are left out). */
   countAttempts(eventIds: readonly string[], kind: DeliveryKind): Map<string, number> {
-    const counts = new Map<string, number>();
-    const statement = this.db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE event_id = ? AND kind = ?`);
-    for (const id of new Set(eventIds)) {
-      const n = statement.get(id, kind)?.n ?? 0;
-      if (n > 0) counts.set(id, n);
-    }
-    return counts;
+    // One statement for them all (the ids as a JSON array, each looked up by deliveries_event): a replay of thousands
+    // of events asked once per event, ~10 µs a question.
+    const rows = this.db
+      .prepare<[string, string], { id: string; n: number }>(
+        `SELECT event_id AS id, count(*) AS n FROM deliveries WHERE kind = ? AND event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id`,
+      )
+      .all(kind, JSON.stringify([...new Set(eventIds)]));
+    return new Map(rows.map((row) => [row.id, row.n]));
   }
 
   /**

@@ -113,6 +113,34 @@ describe("the group commit", () => {
     expect(attempt?.request?.body?.equals(sentBody)).toBe(true);
   });
 
+  it("counts each event's attempts of one kind in one go: other kinds, events without any and repeated ids aside", async () => {
+    const store = openStore(path.join(tempDir(), "hooktape.db"));
+    const events = [0, 1, 2].map((n) => eventWith(Buffer.from(JSON.stringify({ n, name: "Zoë" }, null, 2)), `/e${n}`));
+    for (const event of events) await store.recordEvent(event);
+    const attempt = (eventId: string, kind: "forward" | "replay", n: number) =>
+      store.recordAttempt({
+        eventId,
+        kind,
+        deliveryId: `dlv_${eventId}_${kind}_${n}`,
+        attempt: n,
+        target: "http://127.0.0.1:1/hooks",
+        method: "POST",
+        status: 200,
+        error: null,
+        durationMs: 1,
+        startedAt: Date.now(),
+        responseHeaders: [],
+        responseBody: Buffer.from("ok"),
+        responseSize: 2,
+        request: null,
+      });
+    const [a, b, c] = events.map((event) => event.id) as [string, string, string];
+    await Promise.all([attempt(a, "forward", 1), attempt(a, "replay", 1), attempt(a, "replay", 2), attempt(b, "forward", 1)]);
+    expect(store.countAttempts([a, b, c, a], "replay")).toEqual(new Map([[a, 2]]));
+    expect(store.countAttempts([a, b, c], "forward")).toEqual(new Map([[a, 1], [b, 1]]));
+    expect(store.countAttempts([], "replay")).toEqual(new Map());
+  });
+
   it("fails only the write that breaks a constraint; its neighbours in the batch are committed", async () => {
     const store = openStore(path.join(tempDir(), "hooktape.db"));
     const first = eventWith(Buffer.from('{"n":1}'), "/first");
