@@ -13,13 +13,13 @@ export const RSA_TEST_KEYS = 6;
 /** The environment variable naming the file with the run's pool (a JSON array of PKCS#8 PEMs). */
 export const RSA_TEST_KEYS_ENV = "HOOKTAPE_TEST_RSA_KEYS";
 
+const pkcs8 = (privateKey: KeyObject): string => privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+
 /** The pool's private keys as PKCS#8 PEMs, made side by side on the thread pool. */
 export async function makeRsaTestKeys(): Promise<string[]> {
   const one = () =>
     new Promise<string>((resolve, reject) =>
-      generateKeyPair("rsa", { modulusLength: 2048 }, (error, _publicKey, privateKey) =>
-        error ? reject(error) : resolve(privateKey.export({ format: "pem", type: "pkcs8" }).toString()),
-      ),
+      generateKeyPair("rsa", { modulusLength: 2048 }, (error, _publicKey, privateKey) => (error ? reject(error) : resolve(pkcs8(privateKey)))),
     );
   return Promise.all(Array.from({ length: RSA_TEST_KEYS }, one));
 }
@@ -32,7 +32,7 @@ function poolKeys(): KeyObject[] {
   // Without the global setup (a script importing a test helper) the pool is made here, once per process.
   const pems: string[] = file
     ? (JSON.parse(readFileSync(file, "utf8")) as string[])
-    : Array.from({ length: RSA_TEST_KEYS }, () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+    : Array.from({ length: RSA_TEST_KEYS }, () => pkcs8(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey));
   pool = pems.map((pem) => createPrivateKey(pem));
   return pool;
 }
